@@ -1,0 +1,78 @@
+package io.eflow.instance;
+
+import io.eflow.host.HostInfo;
+import io.eflow.platform.EflowException;
+
+import java.nio.file.Path;
+
+/**
+ * Deploy's arguments as the user gave them (null = not given). {@link #validate} checks every one
+ * before anything is created, with Deploy-Eflow's ranges and defaults.
+ */
+public record DeployRequest(
+        String name,
+        Integer cpus,
+        Integer memoryMb,
+        Integer dataSizeGb,
+        String logSize,
+        String backend,
+        String ip,
+        Integer prefix,
+        String gateway,
+        String image) {
+
+    public static final int MIN_MEMORY_MB = 1024;
+    public static final int MIN_DATA_GB = 2;
+    public static final int MAX_DATA_GB = 2048;
+
+    /** Instance names become hostnames and folder names: DNS label rules, like the original's VM name. */
+    public static String checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")) {
+            throw new EflowException("--name must be 1-63 letters, digits or '-', not starting or ending with '-', not '" + name + "'");
+        }
+        return name;
+    }
+
+    public static String defaultName(String hostname) {
+        String base = hostname.split("\\.")[0].replaceAll("[^A-Za-z0-9-]", "-");
+        String name = base + "-EFLOW";
+        return name.length() > 63 ? name.substring(name.length() - 63) : name;
+    }
+
+    /** Checks every argument against the host and returns the resolved values; throws on the first problem. */
+    public Validated validate(HostInfo host, String hostname) {
+        String resolvedName = checkName(name == null ? defaultName(hostname) : name);
+        int resolvedCpus = cpus == null ? 1 : cpus;
+        if (resolvedCpus < 1 || resolvedCpus > host.logicalProcessors()) {
+            throw new EflowException("--cpus must be between 1 and " + host.logicalProcessors() + " (the host's logical processors), not " + resolvedCpus);
+        }
+        int resolvedMemory = memoryMb == null ? MIN_MEMORY_MB : memoryMb;
+        checkMemory(resolvedMemory, host);
+        int resolvedData = dataSizeGb == null ? 10 : dataSizeGb;
+        if (resolvedData < MIN_DATA_GB || resolvedData > MAX_DATA_GB) {
+            throw new EflowException("--data-size must be between " + MIN_DATA_GB + " and " + MAX_DATA_GB + " GB, not " + resolvedData);
+        }
+        LogSize resolvedLog = logSize == null ? LogSize.SMALL : LogSize.parse(logSize);
+        BackendKind resolvedBackend = backend == null ? BackendKind.AUTO : BackendKind.parse(backend);
+        StaticIp staticIp = StaticIp.of(ip, prefix, gateway);
+        return new Validated(resolvedName, resolvedCpus, resolvedMemory, resolvedData, resolvedLog, resolvedBackend, staticIp,
+                image == null ? null : Path.of(image));
+    }
+
+    public static void checkMemory(int memoryMb, HostInfo host) {
+        if (memoryMb % 2 != 0) {
+            throw new EflowException("--memory must be an even number of MB, not " + memoryMb);
+        }
+        if (memoryMb < MIN_MEMORY_MB) {
+            throw new EflowException("--memory must be at least " + MIN_MEMORY_MB + " MB, not " + memoryMb);
+        }
+        if (memoryMb > host.freeMemoryMb()) {
+            throw new EflowException("--memory " + memoryMb + " MB is more than the host's free memory (" + host.freeMemoryMb() + " MB)");
+        }
+    }
+
+    /** Deploy's arguments after validation, with defaults filled in; backend may still be AUTO. */
+    public record Validated(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, BackendKind backend,
+                            StaticIp staticIp, Path image) {
+    }
+}

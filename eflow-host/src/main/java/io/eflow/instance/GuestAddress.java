@@ -1,0 +1,5 @@
+package io.eflow.instance;
+
+/** Get-EflowVmAddr's answer. */
+public record GuestAddress(String ip, String mac) {
+}

@@ -1,0 +1,34 @@
+package io.eflow.instance;
+
+import java.time.Instant;
+
+/**
+ * An instance's stored configuration: what deploy decided, changed only by explicit commands.
+ *
+ * @param name         instance name, also the guest's hostname
+ * @param cpus         virtual CPUs (cgroup CPU quota on the namespace backend)
+ * @param memoryMb     memory in MB
+ * @param dataSizeGb   size of the data disk mounted at /var
+ * @param logSize      size class of the log disk mounted at /logs
+ * @param backend      namespace or qemu (never auto)
+ * @param staticIp     static IPv4 configuration, or null for the default
+ * @param imageVersion version of the image installed in the active slot
+ * @param activeSlot   A or B
+ * @param created      when deploy finished
+ */
+public record InstanceConfig(
+        String name,
+        int cpus,
+        int memoryMb,
+        int dataSizeGb,
+        LogSize logSize,
+        BackendKind backend,
+        StaticIp staticIp,
+        String imageVersion,
+        String activeSlot,
+        Instant created) {
+
+    public InstanceConfig withActiveSlot(String slot, String version) {
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, staticIp, version, slot, created);
+    }
+}

@@ -1,0 +1,20 @@
+package io.eflow.instance;
+
+/**
+ * Get-EflowVm's answer: configuration, power state, the guest runtime's version and status, and system statistics.
+ * Runtime and statistics are null while the guest is stopped.
+ */
+public record InstanceDetails(InstanceConfig configuration, PowerState powerState, RuntimeInfo runtime, SystemStatistics statistics) {
+
+    /** The guest runtime as it reports itself. {@code status} is running, starting, unhealthy or unreachable. */
+    public record RuntimeInfo(String version, String status, String detail) {
+    }
+
+    /** A snapshot of guest resource use. */
+    public record SystemStatistics(double cpuPercent, long memoryTotalMb, long memoryUsedMb,
+                                   DiskUse data, DiskUse logs, long uptimeSeconds) {
+    }
+
+    public record DiskUse(String mount, long totalMb, long usedMb) {
+    }
+}

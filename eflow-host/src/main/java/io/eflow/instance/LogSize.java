@@ -1,0 +1,28 @@
+package io.eflow.instance;
+
+import io.eflow.platform.EflowException;
+
+import java.util.Locale;
+
+/** The seeds' log partition: 1 GB (small, the default) or 6 GB (large). */
+public enum LogSize {
+    SMALL(1), LARGE(6);
+
+    private final int gigabytes;
+
+    LogSize(int gigabytes) {
+        this.gigabytes = gigabytes;
+    }
+
+    public int gigabytes() {
+        return gigabytes;
+    }
+
+    public static LogSize parse(String text) {
+        try {
+            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new EflowException("--log-size must be small (1 GB) or large (6 GB), not '" + text + "'");
+        }
+    }
+}

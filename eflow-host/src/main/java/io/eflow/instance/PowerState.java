@@ -1,0 +1,4 @@
+package io.eflow.instance;
+
+/** Get-EflowVm's VmPowerState. */
+public enum PowerState { RUNNING, STOPPED }

@@ -1,0 +1,66 @@
+package io.eflow.instance;
+
+import io.eflow.platform.EflowException;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** A static IPv4 configuration; like Deploy-Eflow's ip4Address/ip4PrefixLength/ip4GatewayAddress, all or none. */
+public record StaticIp(String address, int prefix, String gateway) {
+
+    public StaticIp {
+        requireIpv4("--ip", address);
+        requireIpv4("--gateway", gateway);
+        if (prefix < 1 || prefix > 30) {
+            throw new EflowException("--prefix must be between 1 and 30, not " + prefix);
+        }
+        if (!sameNetwork(address, gateway, prefix)) {
+            throw new EflowException("--gateway " + gateway + " is not in " + address + "/" + prefix);
+        }
+        if (address.equals(gateway)) {
+            throw new EflowException("--ip and --gateway must differ");
+        }
+    }
+
+    /** Builds from the three flags, or returns null when none is given; half a configuration is an error. */
+    public static StaticIp of(String address, Integer prefix, String gateway) {
+        int given = (address == null ? 0 : 1) + (prefix == null ? 0 : 1) + (gateway == null ? 0 : 1);
+        if (given == 0) {
+            return null;
+        }
+        if (given != 3) {
+            throw new EflowException("a static address needs all three of --ip, --prefix and --gateway");
+        }
+        return new StaticIp(address, prefix, gateway);
+    }
+
+    static int toInt(String ipv4) {
+        byte[] bytes = parse(ipv4).getAddress();
+        return ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+    }
+
+    private static boolean sameNetwork(String a, String b, int prefix) {
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        return (toInt(a) & mask) == (toInt(b) & mask);
+    }
+
+    private static void requireIpv4(String flag, String text) {
+        if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            throw new EflowException(flag + " must be an IPv4 address like 192.168.1.10, not '" + text + "'");
+        }
+        parse(text);
+    }
+
+    private static Inet4Address parse(String text) {
+        try {
+            InetAddress address = InetAddress.getByName(text);
+            if (address instanceof Inet4Address v4) {
+                return v4;
+            }
+        } catch (UnknownHostException e) {
+            // fall through to the clear message below
+        }
+        throw new EflowException("'" + text + "' is not an IPv4 address");
+    }
+}

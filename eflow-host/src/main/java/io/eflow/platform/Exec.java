@@ -1,0 +1,128 @@
+package io.eflow.platform;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs host tools (crun, ip, nft, mount, mkfs, mmdebstrap) and captures their output. A JVM is
+ * multithreaded, so namespace work cannot be done in-process: these tools are the way in.
+ */
+public final class Exec {
+    private final List<String> command;
+    private Path directory;
+    private byte[] input;
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
+    private long timeoutSeconds = 300;
+
+    private Exec(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    public static Exec of(String... command) {
+        return new Exec(List.of(command));
+    }
+
+    public static Exec of(List<String> command) {
+        return new Exec(command);
+    }
+
+    public Exec in(Path dir) {
+        this.directory = dir;
+        return this;
+    }
+
+    public Exec input(String text) {
+        this.input = text.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    public Exec env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    public Exec timeoutSeconds(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
+
+    /** Runs and returns the result whatever the exit code. */
+    public Result run() {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        builder.environment().putAll(environment);
+        try {
+            Process process = builder.start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread outPump = pump(process.getInputStream(), out);
+            Thread errPump = pump(process.getErrorStream(), err);
+            try (var stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input);
+                }
+            } catch (IOException ignored) {
+                // the tool closed its input early; its exit code says whether that mattered
+            }
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw EflowException.failure(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s", null);
+            }
+            outPump.join();
+            errPump.join();
+            return new Result(command, process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw EflowException.failure("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EflowException.failure("interrupted while running " + command.get(0), e);
+        }
+    }
+
+    /** Runs and fails with the tool's own error text when the exit code is not zero. */
+    public Result check() {
+        Result result = run();
+        if (result.exitCode() != 0) {
+            throw EflowException.failure(result.describeFailure(), null);
+        }
+        return result;
+    }
+
+    private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+        Thread thread = new Thread(() -> {
+            try (in) {
+                in.transferTo(sink);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "exec-pump");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        public String describeFailure() {
+            String detail = stderr.isBlank() ? stdout.strip() : stderr.strip();
+            List<String> lines = new ArrayList<>(detail.lines().toList());
+            String last = lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
+            return String.join(" ", command.subList(0, Math.min(command.size(), 3)))
+                    + (command.size() > 3 ? " …" : "") + " failed (exit " + exitCode + ")" + last;
+        }
+    }
+}
