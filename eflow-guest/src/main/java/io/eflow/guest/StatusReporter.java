@@ -1,0 +1,43 @@
+package io.eflow.guest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Writes the runtime status file atomically at a fixed interval, so a reader never sees half a file. */
+final class StatusReporter {
+    private final Path file;
+    private final Duration interval;
+    private final SystemSampler sampler;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    StatusReporter(Path file, Duration interval, SystemSampler sampler) {
+        this.file = file;
+        this.interval = interval;
+        this.sampler = sampler;
+    }
+
+    void run() throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        Files.createDirectories(file.getParent());
+        while (true) {
+            write(new RuntimeStatus(RuntimeStatus.currentVersion(), "running", ProcessHandle.current().pid(), started, Instant.now(),
+                    sampler.sample()));
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
+    void write(RuntimeStatus status) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        json.writeValue(temp.toFile(), status);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
