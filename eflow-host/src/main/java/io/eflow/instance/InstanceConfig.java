@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param dataSizeGb   size of the data disk mounted at /var
  * @param logSize      size class of the log disk mounted at /logs
  * @param backend      namespace or qemu (never auto)
- * @param staticIp     static IPv4 configuration, or null for the default
+ * @param network      the guest's address, gateway and MAC
  * @param imageVersion version of the image installed in the active slot
  * @param activeSlot   A or B
  * @param created      when deploy finished
@@ -23,12 +23,12 @@ public record InstanceConfig(
         int dataSizeGb,
         LogSize logSize,
         BackendKind backend,
-        StaticIp staticIp,
+        NetworkConfig network,
         String imageVersion,
         String activeSlot,
         Instant created) {
 
     public InstanceConfig withActiveSlot(String slot, String version) {
-        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, staticIp, version, slot, created);
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created);
     }
 }

@@ -1,0 +1,32 @@
+package io.eflow.backend;
+
+import io.eflow.instance.BackendKind;
+import io.eflow.instance.InstanceConfig;
+import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.PowerState;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What runs a guest: Linux namespaces or a QEMU virtual machine. Both boot the same image and the same guest
+ * init, and both expose the guest's sshd on a host UNIX socket ({@link InstanceLayout#sshSocket()}).
+ */
+public interface Backend {
+
+    BackendKind kind();
+
+    /**
+     * Boots the guest from its active slot and returns once the host-only channel exists. On failure nothing
+     * of the attempt is left running or mounted.
+     */
+    void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress);
+
+    /** Asks the guest's init to shut down, waits up to {@code grace}, then stops it hard; idempotent. */
+    void stop(InstanceConfig config, InstanceLayout layout, Duration grace);
+
+    PowerState state(InstanceConfig config, InstanceLayout layout);
+
+    /** Removes every runtime trace (processes, mounts, network, cgroups) of the instance; idempotent. */
+    void cleanup(InstanceConfig config, InstanceLayout layout);
+}

@@ -1,0 +1,121 @@
+package io.eflow.backend.namespace;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The OCI runtime spec of a namespace guest: read-only root from the active slot, data at /var, logs at /logs,
+ * /etc /home /root as overlays whose upper layers live on the data disk, own pid/mount/uts/ipc/cgroup/net
+ * namespaces, a reduced capability set, a seccomp deny list, and cgroup limits where the host allows them.
+ */
+final class GuestSpec {
+    /**
+     * Docker's default set plus what sshd needs; CAP_SYS_BOOT lets runit end the guest, which reboot(2) confines
+     * to the guest's own pid namespace. No CAP_SYS_ADMIN, CAP_NET_ADMIN (the guest cannot change its firewall),
+     * CAP_SYS_MODULE, CAP_SYS_TIME or CAP_SYS_PTRACE.
+     */
+    static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+            "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+            "CAP_KILL", "CAP_AUDIT_WRITE", "CAP_SYS_BOOT");
+
+    /** Syscalls that reach past the guest into the shared kernel: module loading, kexec, clocks, keyrings, bpf. */
+    static final List<String> DENIED_SYSCALLS = List.of("kexec_load", "kexec_file_load", "init_module", "finit_module",
+            "delete_module", "swapon", "swapoff", "acct", "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key",
+            "request_key", "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "lookup_dcookie", "quotactl", "syslog",
+            "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "fanotify_init", "vhangup", "uselib", "nfsservctl");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Inputs(String hostname, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
+                  int cpus, int memoryMb, CgroupMode cgroups) {
+    }
+
+    static String render(Inputs in) {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("ociVersion", "1.0.2");
+        ObjectNode process = spec.putObject("process");
+        process.put("terminal", false);
+        process.putObject("user").put("uid", 0).put("gid", 0);
+        process.putArray("args").add("/usr/sbin/runit");
+        process.putArray("env").add("PATH=/usr/sbin:/usr/bin:/sbin:/bin").add("container=eflow");
+        process.put("cwd", "/");
+        ObjectNode caps = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            ArrayNode list = caps.putArray(set);
+            CAPABILITIES.forEach(list::add);
+        }
+        // sudo for iotedge-user (as in the original) needs setuid to work; every service is started with no_new_privs instead.
+        process.put("noNewPrivileges", false);
+        process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 65536).put("soft", 65536);
+
+        spec.putObject("root").put("path", in.rootfs().toString()).put("readonly", true);
+        spec.put("hostname", in.hostname());
+
+        ArrayNode mounts = spec.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+        mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+        mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        mount(mounts, "/run", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=755");
+        mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
+        mount(mounts, "/var", "bind", in.var().toString(), "rbind", "rw", "nodev");
+        mount(mounts, "/logs", "bind", in.logs().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
+        for (String dir : List.of("etc", "home", "root")) {
+            Path layers = in.var().resolve(".eflow/overlays").resolve(dir);
+            mount(mounts, "/" + dir, "overlay", "overlay",
+                    "lowerdir=" + in.rootfs().resolve(dir),
+                    "upperdir=" + layers.resolve("upper"),
+                    "workdir=" + layers.resolve("work"));
+        }
+        mount(mounts, "/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
+
+        ObjectNode linux = spec.putObject("linux");
+        ArrayNode namespaces = linux.putArray("namespaces");
+        for (String type : List.of("pid", "mount", "uts", "ipc", "cgroup")) {
+            namespaces.addObject().put("type", type);
+        }
+        namespaces.addObject().put("type", "network").put("path", in.netns().toString());
+        ArrayNode masked = linux.putArray("maskedPaths");
+        List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                "/proc/sched_debug", "/proc/scsi", "/sys/firmware").forEach(masked::add);
+        ArrayNode readonly = linux.putArray("readonlyPaths");
+        List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger").forEach(readonly::add);
+        if (in.cgroups().enforcesLimits()) {
+            linux.put("cgroupsPath", "/eflow/" + in.hostname());
+            ObjectNode resources = linux.putObject("resources");
+            resources.putObject("memory").put("limit", (long) in.memoryMb() << 20);
+            resources.putObject("cpu").put("quota", in.cpus() * 100_000L).put("period", 100_000L);
+            resources.putObject("pids").put("limit", 4096);
+        }
+        ObjectNode seccomp = linux.putObject("seccomp");
+        seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
+        ArrayNode architectures = seccomp.putArray("architectures");
+        (System.getProperty("os.arch").equals("aarch64") ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM")
+                : List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")).forEach(architectures::add);
+        ObjectNode deny = seccomp.putArray("syscalls").addObject();
+        DENIED_SYSCALLS.forEach(deny.putArray("names")::add);
+        deny.put("action", "SCMP_ACT_ERRNO").put("errnoRet", 1);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void mount(ArrayNode mounts, String destination, String type, String source, String... options) {
+        ObjectNode mount = mounts.addObject().put("destination", destination).put("type", type).put("source", source);
+        ArrayNode list = mount.putArray("options");
+        for (String option : options) {
+            list.add(option);
+        }
+    }
+
+    private GuestSpec() {
+    }
+}

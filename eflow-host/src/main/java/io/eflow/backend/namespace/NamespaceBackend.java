@@ -1,0 +1,155 @@
+package io.eflow.backend.namespace;
+
+import io.eflow.backend.Backend;
+import io.eflow.instance.BackendKind;
+import io.eflow.instance.GuestDisks;
+import io.eflow.instance.InstanceConfig;
+import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.PowerState;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Exec;
+import io.eflow.platform.FileTrees;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs a guest in Linux namespaces with crun. The host mounts the guest's disks, builds its network namespace,
+ * and starts the guest's own init (runit) as PID 1 of a new pid namespace. Starts in tens of milliseconds.
+ */
+public final class NamespaceBackend implements Backend {
+    private static final Duration CHANNEL_TIMEOUT = Duration.ofSeconds(20);
+    private final Crun crun;
+
+    public NamespaceBackend(EflowPaths paths) {
+        this.crun = new Crun(paths.run().resolve("crun"), CgroupMode.detect(Path.of("/sys/fs/cgroup")));
+    }
+
+    @Override
+    public BackendKind kind() {
+        return BackendKind.NAMESPACE;
+    }
+
+    static String containerId(String instance) {
+        return "eflow-" + instance;
+    }
+
+    private static Path rootfs(InstanceLayout layout) {
+        return layout.run().resolve("rootfs");
+    }
+
+    private static Path var(InstanceLayout layout) {
+        return layout.run().resolve("var");
+    }
+
+    private static Path logs(InstanceLayout layout) {
+        return layout.run().resolve("logs");
+    }
+
+    @Override
+    public void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress) {
+        cleanup(config, layout);
+        try {
+            if (!crun.cgroups().enforcesLimits()) {
+                progress.accept("warning: this host's cgroups cannot be used; the guest runs without CPU and memory limits");
+            }
+            Files.createDirectories(layout.run());
+            Files.createDirectories(layout.log());
+            Path channel = layout.sshSocket().getParent();
+            Files.createDirectories(channel);
+            Files.setPosixFilePermissions(channel, PosixFilePermissions.fromString("rwx------"));
+            GuestMounts.mountAll(List.of(
+                    new GuestMounts.Disk(layout.rootSlot(config.activeSlot()), rootfs(layout), "erofs", "ro"),
+                    new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
+                    new GuestMounts.Disk(layout.logDisk(), logs(layout), "ext4", "rw,nodev,nosuid,noexec")));
+            GuestDisks.ensureOverlayLayers(var(layout));
+            GuestNetwork network = new GuestNetwork(config.name(), config.network());
+            network.create();
+            Path bundle = layout.run().resolve("bundle");
+            Files.createDirectories(bundle);
+            Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), rootfs(layout),
+                    var(layout), logs(layout), channel, network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
+            Exec.Result started = crun.run(containerId(config.name()), bundle, layout.run().resolve("guest.pid"));
+            if (!started.ok()) {
+                throw EflowException.failure("the guest did not start: " + started.describeFailure(), null);
+            }
+            awaitChannel(layout);
+        } catch (IOException e) {
+            cleanup(config, layout);
+            throw EflowException.failure("cannot prepare the guest's run folder: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanup(config, layout);
+            throw e;
+        }
+    }
+
+    /** The guest's sshd listener creates the socket once init has reached stage 2. */
+    private void awaitChannel(InstanceLayout layout) {
+        long deadline = System.nanoTime() + CHANNEL_TIMEOUT.toNanos();
+        while (!Files.exists(layout.sshSocket())) {
+            if (System.nanoTime() > deadline) {
+                throw EflowException.failure("the guest did not open its management channel within "
+                        + CHANNEL_TIMEOUT.toSeconds() + " s; see " + layout.consoleLog() + " and the guest's /logs", null);
+            }
+            if (!"running".equals(crun.status(containerId(layout.name())))) {
+                throw EflowException.failure("the guest stopped while booting; see the guest's logs", null);
+            }
+            sleep(5);
+        }
+    }
+
+    @Override
+    public void stop(InstanceConfig config, InstanceLayout layout, Duration grace) {
+        String id = containerId(config.name());
+        if ("running".equals(crun.status(id))) {
+            // SIGCONT makes runit run stage 3 (stop services cleanly) and then end the guest.
+            crun.kill(id, "CONT");
+            long deadline = System.nanoTime() + grace.toNanos();
+            while ("running".equals(crun.status(id)) && System.nanoTime() < deadline) {
+                sleep(20);
+            }
+            if ("running".equals(crun.status(id))) {
+                crun.kill(id, "KILL");
+            }
+        }
+        cleanup(config, layout);
+    }
+
+    @Override
+    public PowerState state(InstanceConfig config, InstanceLayout layout) {
+        return "running".equals(crun.status(containerId(config.name()))) ? PowerState.RUNNING : PowerState.STOPPED;
+    }
+
+    @Override
+    public void cleanup(InstanceConfig config, InstanceLayout layout) {
+        String id = containerId(config.name());
+        if (crun.status(id) != null) {
+            Exec.Result deleted = crun.delete(id);
+            if (!deleted.ok() && crun.status(id) != null) {
+                throw EflowException.failure("cannot remove the guest's container: " + deleted.describeFailure(), null);
+            }
+        }
+        GuestMounts.unmountAll(List.of(rootfs(layout), var(layout), logs(layout)));
+        List<String> leftover = GuestMounts.mountedUnder(layout.run());
+        if (!leftover.isEmpty()) {
+            throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
+        }
+        new GuestNetwork(config.name(), config.network()).delete();
+        FileTrees.deleteRecursively(layout.run());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EflowException.failure("interrupted", e);
+        }
+    }
+}

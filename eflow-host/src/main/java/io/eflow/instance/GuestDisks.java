@@ -1,0 +1,89 @@
+package io.eflow.instance;
+
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import io.eflow.platform.FileTrees;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The guest's disks as sparse image files, following the seeds' partition table: boot and root slots A and B,
+ * log (/logs) and data (/var). The partition sizes are logical: a sparse file takes only what is written.
+ */
+public final class GuestDisks {
+    public static final long BOOT_SLOT_BYTES = 192L << 20;
+    public static final long ROOT_SLOT_BYTES = 4L << 30;
+    /** Layers of the /etc, /home and /root overlays, kept on the data disk so they survive updates. */
+    public static final List<String> OVERLAID = List.of("etc", "home", "root");
+
+    private GuestDisks() {
+    }
+
+    /** A file to place in the guest's /etc overlay at deploy, with its mode. */
+    public record SeedFile(byte[] content, String mode) {
+    }
+
+    public static void create(InstanceLayout layout, int dataSizeGb, LogSize logSize) {
+        try {
+            Files.createDirectories(layout.disks());
+        } catch (IOException e) {
+            throw EflowException.failure("cannot create " + layout.disks() + ": " + e.getMessage(), e);
+        }
+        for (String slot : List.of("A", "B")) {
+            ext4(layout.bootSlot(slot), BOOT_SLOT_BYTES, "boot-" + slot.toLowerCase());
+            sparse(layout.rootSlot(slot), ROOT_SLOT_BYTES);
+        }
+        ext4(layout.logDisk(), (long) logSize.gigabytes() << 30, "log");
+        ext4(layout.dataDisk(), (long) dataSizeGb << 30, "data");
+    }
+
+    static void sparse(Path file, long bytes) {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(bytes);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot create disk image " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void ext4(Path file, long bytes, String label) {
+        sparse(file, bytes);
+        Exec.of("mkfs.ext4", "-q", "-F", "-L", label, "-E", "lazy_itable_init=1,lazy_journal_init=1", file.toString()).check();
+    }
+
+    /** Creates the overlay layer folders on a mounted data disk; harmless when they exist. */
+    public static void ensureOverlayLayers(Path varRoot) {
+        try {
+            for (String dir : OVERLAID) {
+                Files.createDirectories(varRoot.resolve(".eflow/overlays").resolve(dir).resolve("upper"));
+                Files.createDirectories(varRoot.resolve(".eflow/overlays").resolve(dir).resolve("work"));
+            }
+        } catch (IOException e) {
+            throw EflowException.failure("cannot prepare the overlays on the data disk: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Mounts the data disk at {@code mountPoint}, creates the overlay layers and writes {@code etcFiles}
+     * (paths relative to /etc) into the /etc overlay's upper layer, then unmounts.
+     */
+    public static void seedEtc(Path dataDisk, Path mountPoint, Map<String, SeedFile> etcFiles) {
+        try {
+            Files.createDirectories(mountPoint);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot create " + mountPoint + ": " + e.getMessage(), e);
+        }
+        Exec.of("mount", "-t", "ext4", "-o", "loop,nodev", dataDisk.toString(), mountPoint.toString()).check();
+        try {
+            ensureOverlayLayers(mountPoint);
+            Path upper = mountPoint.resolve(".eflow/overlays/etc/upper");
+            etcFiles.forEach((relative, file) -> FileTrees.write(upper.resolve(relative), file.content(), file.mode()));
+        } finally {
+            Exec.of("umount", mountPoint.toString()).check();
+        }
+    }
+}

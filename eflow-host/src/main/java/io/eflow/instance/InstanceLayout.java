@@ -1,0 +1,58 @@
+package io.eflow.instance;
+
+import io.eflow.platform.EflowPaths;
+
+import java.nio.file.Path;
+
+/**
+ * Where one instance's files live. State (configuration, pinned host key, disk images) survives host reboots;
+ * the run folder (mount points, the SSH socket, the backend's bundle) is rebuilt at every start.
+ */
+public record InstanceLayout(String name, Path state, Path run, Path log) {
+
+    public static InstanceLayout of(EflowPaths paths, String name) {
+        return new InstanceLayout(name, paths.instance(name), paths.instanceRun(name), paths.log().resolve(name));
+    }
+
+    public Path configFile() {
+        return state.resolve("config.json");
+    }
+
+    public Path disks() {
+        return state.resolve("disks");
+    }
+
+    public Path disk(String file) {
+        return disks().resolve(file);
+    }
+
+    public Path rootSlot(String slot) {
+        return disk("root-" + slot.toLowerCase() + ".img");
+    }
+
+    public Path bootSlot(String slot) {
+        return disk("boot-" + slot.toLowerCase() + ".img");
+    }
+
+    public Path dataDisk() {
+        return disk("data.img");
+    }
+
+    public Path logDisk() {
+        return disk("log.img");
+    }
+
+    /** The guest's host public key, pinned at deploy: the host refuses any other. */
+    public Path pinnedHostKey() {
+        return state.resolve("keys").resolve("ssh_host_ed25519_key.pub");
+    }
+
+    /** Host end of the management channel: sshd in the guest answers here. */
+    public Path sshSocket() {
+        return run.resolve("host").resolve("ssh.sock");
+    }
+
+    public Path consoleLog() {
+        return log.resolve("console.log");
+    }
+}

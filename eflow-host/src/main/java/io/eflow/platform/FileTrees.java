@@ -1,0 +1,60 @@
+package io.eflow.platform;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** File-tree chores: delete without following links, write secrets with tight modes. */
+public final class FileTrees {
+    private FileTrees() {
+    }
+
+    /** Deletes a tree; symbolic links are removed, never followed. Missing trees are fine. */
+    public static void deleteRecursively(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    if (exc != null) {
+                        throw exc;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw EflowException.failure("cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a file with the given mode, created with that mode so it is never readable by others in between. */
+    public static void write(Path file, byte[] content, String mode) {
+        try {
+            Files.createDirectories(file.getParent());
+            Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(mode);
+            Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(permissions));
+            Files.write(temp, content);
+            Files.setPosixFilePermissions(temp, permissions);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
