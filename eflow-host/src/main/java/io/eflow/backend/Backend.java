@@ -28,5 +28,5 @@ public interface Backend {
     PowerState state(InstanceConfig config, InstanceLayout layout);
 
     /** Removes every runtime trace (processes, mounts, network, cgroups) of the instance; idempotent. */
-    void cleanup(InstanceConfig config, InstanceLayout layout);
+    void cleanup(InstanceLayout layout);
 }

@@ -1,57 +1,195 @@
 package io.eflow.instance;
 
+import io.eflow.backend.Backend;
+import io.eflow.backend.namespace.NamespaceBackend;
+import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.host.HostInfo;
+import io.eflow.image.GuestImage;
+import io.eflow.image.ImageVerifier;
+import io.eflow.image.TrustStore;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.FileTrees;
+import io.eflow.platform.Privileges;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Owns the instances on this host: the daemon's single entry point for every command.
- * Every method takes an instance name already resolved with {@link #resolveName}.
+ * Owns the instances on this host: the daemon's single entry point for every command. Commands on one instance
+ * run one at a time (a per-instance lock); reads of a running guest go through pooled SSH connections.
  */
 public final class InstanceManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceManager.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final Duration SSH_READY = Duration.ofSeconds(60);
+
     private final EflowPaths paths;
+    private final InstanceStore store;
+    private final GuestAccess access;
+    private final GuestInspector inspector;
+    private final Deployer deployer;
+    private final NetworkAllocator networks = new NetworkAllocator();
+    private final Map<BackendKind, Backend> backends;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ReentrantLock deployLock = new ReentrantLock();
 
     public InstanceManager(EflowPaths paths) {
         this.paths = paths;
+        this.store = new InstanceStore(paths);
+        this.access = new GuestAccess(paths);
+        this.inspector = new GuestInspector(access);
+        this.deployer = new Deployer(store, access);
+        this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths));
+        sweepUnfinishedDeploys();
     }
 
     /** Returns the name given, or the only instance's name when none is given. */
     public String resolveName(String nameOrNull) {
-        throw EflowException.failure("not built", null);
+        if (nameOrNull != null && !nameOrNull.isBlank() && !nameOrNull.equals("_")) {
+            String name = DeployRequest.checkName(nameOrNull);
+            store.load(name);
+            return name;
+        }
+        List<String> names = store.names();
+        if (names.isEmpty()) {
+            throw EflowException.notFound("there is no instance yet; create one with 'eflow deploy'");
+        }
+        if (names.size() > 1) {
+            throw new EflowException("there are " + names.size() + " instances (" + String.join(", ", names) + "); say which with --name");
+        }
+        return names.get(0);
     }
 
     public InstanceSummary deploy(DeployRequest request, Consumer<String> progress) {
-        throw EflowException.failure("not built", null);
+        Privileges.requireRoot();
+        DeployRequest.Validated valid = request.validate(hostConfig(), hostname());
+        BackendKind kind = resolveBackend(valid.backend(), progress);
+        Backend backend = backend(kind);
+        deployLock.lock();
+        try {
+            if (store.exists(valid.name())) {
+                throw EflowException.conflict("an instance named '" + valid.name() + "' already exists; remove it first or choose another --name");
+            }
+            sweepUnfinishedDeploys();
+            GuestImage image = verifiedImage(valid.image());
+            NetworkConfig network = networks.allocate(valid.staticIp(), store.all());
+            InstanceConfig config = withLock(valid.name(), () -> deployer.deploy(valid, kind, backend, image, network, progress));
+            return summary(config);
+        } finally {
+            deployLock.unlock();
+        }
+    }
+
+    private GuestImage verifiedImage(Path requested) {
+        Path dir = requested != null ? requested.toAbsolutePath() : paths.images().resolve("current");
+        if (!Files.exists(dir)) {
+            throw new EflowException(requested != null ? "no image at " + dir
+                    : "no guest image has been built yet; run 'eflow image build' first");
+        }
+        return ImageVerifier.verify(dir, TrustStore.load(paths));
+    }
+
+    private BackendKind resolveBackend(BackendKind requested, Consumer<String> progress) {
+        if (requested == BackendKind.QEMU) {
+            throw new EflowException("the qemu backend is not available yet; use --backend namespace (or auto)");
+        }
+        if (requested == BackendKind.AUTO) {
+            if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
+                throw new EflowException("the namespace backend needs a Linux host, and the qemu backend is not available yet");
+            }
+            progress.accept("backend: namespace (auto)");
+            return BackendKind.NAMESPACE;
+        }
+        return requested;
+    }
+
+    private Backend backend(BackendKind kind) {
+        Backend backend = backends.get(kind);
+        if (backend == null) {
+            throw new EflowException("the " + kind.cliName() + " backend is not available on this host");
+        }
+        return backend;
     }
 
     public List<InstanceSummary> list() {
-        throw EflowException.failure("not built", null);
+        return store.all().stream().map(this::summary).toList();
+    }
+
+    private InstanceSummary summary(InstanceConfig config) {
+        return new InstanceSummary(config.name(), config.backend(), powerState(config), config.imageVersion());
+    }
+
+    private PowerState powerState(InstanceConfig config) {
+        return backend(config.backend()).state(config, store.layout(config.name()));
     }
 
     public void start(String name) {
-        throw EflowException.failure("not built", null);
+        Privileges.requireRoot();
+        withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            if (powerState(config) == PowerState.RUNNING) {
+                return null;
+            }
+            InstanceLayout layout = store.layout(name);
+            access.forget(name);
+            backend(config.backend()).start(config, layout, line -> LOG.info("{}: {}", name, line));
+            access.awaitReady(layout, SSH_READY);
+            return null;
+        });
     }
 
     public void stop(String name) {
-        throw EflowException.failure("not built", null);
+        Privileges.requireRoot();
+        withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            access.forget(name);
+            backend(config.backend()).stop(config, store.layout(name), STOP_GRACE);
+            return null;
+        });
     }
 
     public InstanceDetails get(String name) {
-        throw EflowException.failure("not built", null);
+        InstanceConfig config = store.load(name);
+        PowerState state = powerState(config);
+        if (state != PowerState.RUNNING) {
+            return new InstanceDetails(config, state, null, null);
+        }
+        GuestInspector.Report report = inspector.inspect(config, store.layout(name));
+        return new InstanceDetails(config, state, report.runtime(), report.statistics());
     }
 
+    /** Verify-EflowVm: true when the instance exists with its configuration, pinned key and every disk. */
     public boolean verify(String name) {
-        throw EflowException.failure("not built", null);
+        if (!store.exists(name)) {
+            return false;
+        }
+        InstanceLayout layout = store.layout(name);
+        List<Path> required = List.of(layout.pinnedHostKey(), layout.dataDisk(), layout.logDisk(),
+                layout.rootSlot("A"), layout.rootSlot("B"), layout.bootSlot("A"), layout.bootSlot("B"));
+        return required.stream().allMatch(Files::isRegularFile);
     }
 
     public GuestAddress addr(String name) {
-        throw EflowException.failure("not built", null);
+        InstanceConfig config = store.load(name);
+        return new GuestAddress(config.network().address(), config.network().mac());
     }
 
     public HostInfo hostConfig() {
@@ -60,28 +198,149 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Runs a command (argv, joined with shell quoting) as iotedge-user; a non-zero exit is returned, not thrown. */
     public CommandResult invoke(String name, List<String> command, Duration timeout) {
-        throw EflowException.failure("not built", null);
+        if (command.isEmpty()) {
+            throw new EflowException("invoke needs a command after --");
+        }
+        InstanceConfig config = requireRunning(name);
+        return access.exec(store.layout(config.name()), command, timeout);
     }
 
-    /** Copies a file between host and guest over SFTP; {@code push} = host to guest. Paths are absolute. */
+    /** Copies a file between host and guest over SFTP; {@code push} = host to guest. */
     public void copy(String name, Path from, String to, boolean push) {
-        throw EflowException.failure("not built", null);
+        InstanceConfig config = requireRunning(name);
+        InstanceLayout layout = store.layout(config.name());
+        if (push) {
+            if (!Files.isRegularFile(from)) {
+                throw new EflowException("--from " + from + " is not a file on the host");
+            }
+            access.upload(layout, from, to);
+        } else {
+            Path target = Path.of(to).toAbsolutePath();
+            if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+                throw new EflowException("--to " + target + ": its folder does not exist on the host");
+            }
+            access.download(layout, from.toString(), target);
+        }
     }
 
     /** Writes a zip of daemon and guest logs and the redacted configuration to {@code output}. */
     public Path logs(String name, Path output) {
-        throw EflowException.failure("not built", null);
+        InstanceConfig config = store.load(name);
+        InstanceLayout layout = store.layout(name);
+        return LogBundle.write(output, bundle -> {
+            bundle.addText("instance/config.json", Files.readString(layout.configFile()));
+            bundle.addText("instance/power-state.txt", powerState(config).name() + "\n");
+            bundle.addTree("host/eflowd", paths.log().resolve("daemon"));
+            bundle.addTree("host/" + name, layout.log());
+            if (powerState(config) == PowerState.RUNNING) {
+                CommandResult tar = access.exec(layout, List.of("sudo", "tar", "-C", "/logs", "-cf", "-", "."), Duration.ofMinutes(2));
+                addGuestLogs(bundle, tar.stdout());
+                bundle.addText("guest/services.txt",
+                        access.exec(layout, List.of("sudo", "sv", "status", "/etc/eflow/services/sshd", "/etc/eflow/services/eflow-guest"),
+                                Duration.ofSeconds(10)).stdoutText());
+            }
+        });
+    }
+
+    private static void addGuestLogs(LogBundle bundle, byte[] tar) throws IOException {
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                if (entry.isFile()) {
+                    bundle.addText("guest/logs/" + entry.getName().replaceFirst("^\\./", ""),
+                            new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
     }
 
     public void remove(String name) {
-        throw EflowException.failure("not built", null);
+        Privileges.requireRoot();
+        withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            InstanceLayout layout = store.layout(name);
+            access.forget(name);
+            Backend backend = backend(config.backend());
+            backend.stop(config, layout, STOP_GRACE);
+            backend.cleanup(layout);
+            // The configuration goes first: if deleting the disks fails half-way, the rest is swept as an unfinished deploy.
+            FileTrees.deleteRecursively(layout.configFile());
+            FileTrees.deleteRecursively(layout.state());
+            FileTrees.deleteRecursively(layout.log());
+            return null;
+        });
+        locks.remove(name);
     }
 
+    /** Connect-EflowVm: a short-lived certificate and the pinned host key, for the host's OpenSSH client. */
     public ConnectInfo connect(String name) {
-        throw EflowException.failure("not built", null);
+        InstanceConfig config = requireRunning(name);
+        InstanceLayout layout = store.layout(config.name());
+        Path dir = paths.run().resolve("connect").resolve(name + "-" + Instant.now().toEpochMilli());
+        ClientIdentity identity = access.issueShortLived(Duration.ofMinutes(10));
+        Path key = dir.resolve("id_ed25519");
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw EflowException.failure("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        identity.writeOpenSsh(key);
+        String alias = "eflow-" + name;
+        String pinned = readPinnedLine(layout);
+        Path knownHosts = dir.resolve("known_hosts");
+        FileTrees.write(knownHosts, (alias + " " + pinned + "\n").getBytes(StandardCharsets.UTF_8), "rw-------");
+        return new ConnectInfo(layout.sshSocket().toString(), GuestAccess.USER, key.toString(), key + "-cert.pub",
+                knownHosts.toString(), alias);
+    }
+
+    private static String readPinnedLine(InstanceLayout layout) {
+        try {
+            String[] parts = Files.readString(layout.pinnedHostKey()).trim().split("\\s+");
+            return parts[0] + " " + parts[1];
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read the pinned host key: " + e.getMessage(), e);
+        }
+    }
+
+    private InstanceConfig requireRunning(String name) {
+        InstanceConfig config = store.load(name);
+        if (powerState(config) != PowerState.RUNNING) {
+            throw EflowException.conflict("instance '" + name + "' is stopped; start it with 'eflow start --name " + name + "'");
+        }
+        return config;
+    }
+
+    private <T> T withLock(String name, Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A deploy killed half-way leaves a folder without config.json; nothing else refers to it. */
+    private void sweepUnfinishedDeploys() {
+        for (String name : store.unfinished()) {
+            LOG.warn("removing the remains of an unfinished deploy of '{}'", name);
+            InstanceLayout layout = store.layout(name);
+            backends.values().forEach(b -> b.cleanup(layout));
+            FileTrees.deleteRecursively(layout.state());
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "eflow";
+        }
     }
 
     @Override
     public void close() {
+        access.close();
     }
 }

@@ -25,6 +25,10 @@ final class GuestNetwork {
     }
 
     String netns() {
+        return netns(instance);
+    }
+
+    private static String netns(String instance) {
         return "eflow-" + instance;
     }
 
@@ -32,8 +36,12 @@ final class GuestNetwork {
         return Path.of("/run/netns", netns());
     }
 
-    /** Host-side interface name: stable per instance and within the kernel's 15-character limit. */
     String hostInterface() {
+        return hostInterface(instance);
+    }
+
+    /** Host-side interface name: stable per instance and within the kernel's 15-character limit. */
+    private static String hostInterface(String instance) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(instance.getBytes(StandardCharsets.UTF_8));
             return "ef" + HexFormat.of().formatHex(digest, 0, 5);
@@ -43,11 +51,15 @@ final class GuestNetwork {
     }
 
     String nftTable() {
+        return nftTable(instance);
+    }
+
+    private static String nftTable(String instance) {
         return "eflow_" + instance.replace('-', '_');
     }
 
     void create() {
-        delete();
+        remove(instance);
         String veth = hostInterface();
         String cidr = "/" + network.prefix();
         try {
@@ -63,7 +75,7 @@ final class GuestNetwork {
             enableForwarding();
             Exec.of("nft", "-f", "-").input(natRules(veth)).check();
         } catch (RuntimeException e) {
-            delete();
+            remove(instance);
             throw e;
         }
     }
@@ -97,19 +109,15 @@ final class GuestNetwork {
     }
 
     /** Removes the namespace, the veth pair and the NAT rules; quiet about parts already gone. */
-    void delete() {
-        if (Exec.of("nft", "list", "table", "ip", nftTable()).run().ok()) {
-            Exec.of("nft", "delete", "table", "ip", nftTable()).check();
+    static void remove(String instance) {
+        if (Exec.of("nft", "list", "table", "ip", nftTable(instance)).run().ok()) {
+            Exec.of("nft", "delete", "table", "ip", nftTable(instance)).check();
         }
-        if (Files.exists(Path.of("/sys/class/net", hostInterface()))) {
-            Exec.of("ip", "link", "del", hostInterface()).run();
+        if (Files.exists(Path.of("/sys/class/net", hostInterface(instance)))) {
+            Exec.of("ip", "link", "del", hostInterface(instance)).run();
         }
-        if (Files.exists(netnsPath())) {
-            Exec.of("ip", "netns", "delete", netns()).check();
+        if (Files.exists(Path.of("/run/netns", netns(instance)))) {
+            Exec.of("ip", "netns", "delete", netns(instance)).check();
         }
-    }
-
-    boolean exists() {
-        return Files.exists(netnsPath());
     }
 }

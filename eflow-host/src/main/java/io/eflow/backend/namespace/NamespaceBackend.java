@@ -54,7 +54,7 @@ public final class NamespaceBackend implements Backend {
 
     @Override
     public void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress) {
-        cleanup(config, layout);
+        cleanup(layout);
         try {
             if (!crun.cgroups().enforcesLimits()) {
                 progress.accept("warning: this host's cgroups cannot be used; the guest runs without CPU and memory limits");
@@ -81,10 +81,10 @@ public final class NamespaceBackend implements Backend {
             }
             awaitChannel(layout);
         } catch (IOException e) {
-            cleanup(config, layout);
+            cleanup(layout);
             throw EflowException.failure("cannot prepare the guest's run folder: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            cleanup(config, layout);
+            cleanup(layout);
             throw e;
         }
     }
@@ -118,7 +118,7 @@ public final class NamespaceBackend implements Backend {
                 crun.kill(id, "KILL");
             }
         }
-        cleanup(config, layout);
+        cleanup(layout);
     }
 
     @Override
@@ -127,8 +127,8 @@ public final class NamespaceBackend implements Backend {
     }
 
     @Override
-    public void cleanup(InstanceConfig config, InstanceLayout layout) {
-        String id = containerId(config.name());
+    public void cleanup(InstanceLayout layout) {
+        String id = containerId(layout.name());
         if (crun.status(id) != null) {
             Exec.Result deleted = crun.delete(id);
             if (!deleted.ok() && crun.status(id) != null) {
@@ -140,8 +140,35 @@ public final class NamespaceBackend implements Backend {
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
         }
-        new GuestNetwork(config.name(), config.network()).delete();
+        GuestNetwork.remove(layout.name());
+        removeEmptyCgroupParents();
         FileTrees.deleteRecursively(layout.run());
+    }
+
+    /** crun removes each guest's cgroup but not the shared /eflow parent; drop it once no guest uses it. */
+    private static void removeEmptyCgroupParents() {
+        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path controller : controllers.toList()) {
+                Path parent = controller.resolve("eflow");
+                if (Files.isDirectory(parent)) {
+                    try {
+                        Files.delete(parent);
+                    } catch (IOException stillUsed) {
+                        // another guest's cgroup is below it
+                    }
+                }
+            }
+            Path unifiedParent = Path.of("/sys/fs/cgroup/eflow");
+            if (Files.isDirectory(unifiedParent)) {
+                try {
+                    Files.delete(unifiedParent);
+                } catch (IOException stillUsed) {
+                    // another guest's cgroup is below it
+                }
+            }
+        } catch (IOException e) {
+            // no cgroup file system: nothing was created
+        }
     }
 
     private static void sleep(long millis) {

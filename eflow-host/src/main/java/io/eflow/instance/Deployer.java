@@ -1,0 +1,118 @@
+package io.eflow.instance;
+
+import io.eflow.backend.Backend;
+import io.eflow.channel.GuestHostKey;
+import io.eflow.image.GuestImage;
+import io.eflow.image.SlotInstaller;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Deploy as one transaction: state folder, disks, slot A, keys, seeded /etc, configuration, first start.
+ * The configuration is written only when everything before it worked, and a failure at any step removes
+ * all of it, so a failed deploy leaves nothing behind.
+ */
+final class Deployer {
+    private final InstanceStore store;
+    private final GuestAccess access;
+
+    Deployer(InstanceStore store, GuestAccess access) {
+        this.store = store;
+        this.access = access;
+    }
+
+    InstanceConfig deploy(DeployRequest.Validated request, BackendKind backendKind, Backend backend, GuestImage image,
+                          NetworkConfig network, Consumer<String> progress) {
+        InstanceLayout layout = store.layout(request.name());
+        InstanceConfig config = new InstanceConfig(request.name(), request.cpus(), request.memoryMb(), request.dataSizeGb(),
+                request.logSize(), backendKind, network, image.manifest().version(), "A", Instant.now());
+        try {
+            Files.createDirectories(layout.state());
+            progress.accept("creating disks (data " + request.dataSizeGb() + " GB, log " + request.logSize().gigabytes() + " GB)");
+            GuestDisks.create(layout, request.dataSizeGb(), request.logSize());
+            progress.accept("installing image " + image.manifest().version() + " into root slot A");
+            SlotInstaller.install(image, layout.rootSlot("A"));
+            SlotRecords.record(layout, "A", image);
+            progress.accept("generating the guest's host key and seeding /etc");
+            GuestHostKey hostKey = GuestHostKey.generate();
+            FileTrees.write(layout.pinnedHostKey(), (hostKey.publicKeyLine() + "\n").getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+            GuestDisks.seedEtc(layout.dataDisk(), layout.run().resolve("seed"), etcFiles(config, hostKey));
+            store.save(config);
+            progress.accept("starting the guest (" + backendKind.cliName() + " backend)");
+            backend.start(config, layout, progress);
+            access.awaitReady(layout, Duration.ofSeconds(60));
+            progress.accept("guest " + config.name() + " is running");
+            return config;
+        } catch (RuntimeException | IOException e) {
+            rollBack(backend, config, layout);
+            if (e instanceof EflowException ee) {
+                throw ee;
+            }
+            throw EflowException.failure("deploy failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void rollBack(Backend backend, InstanceConfig config, InstanceLayout layout) {
+        access.forget(config.name());
+        try {
+            backend.cleanup(layout);
+        } finally {
+            FileTrees.deleteRecursively(layout.state());
+            FileTrees.deleteRecursively(layout.log());
+        }
+    }
+
+    private Map<String, GuestDisks.SeedFile> etcFiles(InstanceConfig config, GuestHostKey hostKey) throws IOException {
+        Map<String, GuestDisks.SeedFile> files = new LinkedHashMap<>();
+        Path temp = Files.createTempDirectory("eflow-hostkey");
+        try {
+            Path key = temp.resolve("ssh_host_ed25519_key");
+            hostKey.writeForSshd(key);
+            files.put("ssh/ssh_host_ed25519_key", new GuestDisks.SeedFile(Files.readAllBytes(key), "rw-------"));
+            files.put("ssh/ssh_host_ed25519_key.pub", new GuestDisks.SeedFile(utf8(hostKey.publicKeyLine() + "\n"), "rw-r--r--"));
+        } finally {
+            FileTrees.deleteRecursively(temp);
+        }
+        files.put("ssh/eflow_user_ca.pub", new GuestDisks.SeedFile(utf8(access.authority().publicKeyLine() + "\n"), "rw-r--r--"));
+        files.put("hostname", new GuestDisks.SeedFile(utf8(config.name() + "\n"), "rw-r--r--"));
+        files.put("hosts", new GuestDisks.SeedFile(utf8("127.0.0.1 localhost\n127.0.1.1 " + config.name() + "\n"
+                + "::1 localhost ip6-localhost ip6-loopback\n"), "rw-r--r--"));
+        files.put("resolv.conf", new GuestDisks.SeedFile(utf8(resolvConf()), "rw-r--r--"));
+        return files;
+    }
+
+    /** The host's name servers, less loopback ones (a stub resolver on the host is not reachable from the guest). */
+    private static String resolvConf() throws IOException {
+        Path hostResolv = Path.of("/etc/resolv.conf");
+        StringBuilder out = new StringBuilder("# written by eflow at deploy from the host's resolvers\n");
+        if (Files.isReadable(hostResolv)) {
+            for (String line : Files.readAllLines(hostResolv)) {
+                String trimmed = line.trim();
+                boolean loopback = trimmed.startsWith("nameserver 127.") || trimmed.equals("nameserver ::1");
+                if ((trimmed.startsWith("nameserver ") && !loopback) || trimmed.startsWith("search ") || trimmed.startsWith("options ")) {
+                    out.append(trimmed).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<String> slots() {
+        return List.of("A", "B");
+    }
+}

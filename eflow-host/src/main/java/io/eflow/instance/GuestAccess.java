@@ -1,0 +1,95 @@
+package io.eflow.instance;
+
+import io.eflow.channel.ClientIdentity;
+import io.eflow.channel.CommandResult;
+import io.eflow.channel.GuestConnections;
+import io.eflow.channel.GuestEndpoint;
+import io.eflow.channel.GuestHostKey;
+import io.eflow.channel.UserCertificateAuthority;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The host's way into guests: the per-install user CA and the pooled SSH connections, all as iotedge-user,
+ * the original's login user.
+ */
+final class GuestAccess implements AutoCloseable {
+    static final String USER = "iotedge-user";
+    private final UserCertificateAuthority authority;
+    private final GuestConnections connections;
+
+    GuestAccess(EflowPaths paths) {
+        this.authority = UserCertificateAuthority.loadOrCreate(paths.userCa());
+        this.connections = new GuestConnections(authority);
+    }
+
+    UserCertificateAuthority authority() {
+        return authority;
+    }
+
+    GuestEndpoint endpoint(InstanceLayout layout) {
+        return new GuestEndpoint(layout.name(), layout.sshSocket(), GuestHostKey.readPinned(layout.pinnedHostKey()), USER);
+    }
+
+    CommandResult exec(InstanceLayout layout, List<String> argv, Duration timeout) {
+        return connections.exec(endpoint(layout), ShellQuoting.join(argv), new byte[0], timeout);
+    }
+
+    String shell(InstanceLayout layout, String script, Duration timeout) {
+        CommandResult result = connections.exec(endpoint(layout), script, new byte[0], timeout);
+        if (result.exitCode() != 0) {
+            throw EflowException.failure("command in guest " + layout.name() + " failed (exit " + result.exitCode() + "): "
+                    + new String(result.stderr(), StandardCharsets.UTF_8).strip(), null);
+        }
+        return result.stdoutText();
+    }
+
+    /** Waits until sshd in the guest completes a login. */
+    void awaitReady(InstanceLayout layout, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (connections.ping(endpoint(layout), Duration.ofSeconds(5))) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EflowException.failure("interrupted", e);
+            }
+        }
+        throw EflowException.failure("the guest's SSH service did not answer within " + timeout.toSeconds() + " s"
+                + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    void upload(InstanceLayout layout, Path local, String remote) {
+        connections.upload(endpoint(layout), local, remote);
+    }
+
+    void download(InstanceLayout layout, String remote, Path local) {
+        connections.download(endpoint(layout), remote, local);
+    }
+
+    ClientIdentity issueShortLived(Duration validity) {
+        return authority.issue(USER, validity);
+    }
+
+    void forget(String name) {
+        connections.invalidate(name);
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+}

@@ -1,0 +1,89 @@
+package io.eflow.it;
+
+import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.PowerState;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Deploy and remove as transactions: remove leaves no mount, namespace, process or file behind. */
+@ExtendWith(GuestFixture.class)
+class LifecycleIT {
+
+    @Test
+    void removeLeavesNothingBehind(TestHost host) throws Exception {
+        String name = "it-life";
+        var manager = host.manager();
+        manager.deploy(TestHost.request(name), line -> { });
+        InstanceLayout layout = InstanceLayout.of(host.paths(), name);
+        long initPid = Long.parseLong(Files.readString(layout.run().resolve("guest.pid")).trim());
+        assertThat(ProcessHandle.of(initPid)).isPresent();
+        assertThat(Traces.of(host, name).any()).isTrue();
+        assertThat(manager.invoke(name, List.of("true"), Duration.ofSeconds(10)).exitCode()).isZero();
+
+        manager.remove(name);
+
+        assertThat(ProcessHandle.of(initPid)).isEmpty();
+        Traces after = Traces.of(host, name);
+        assertThat(after.describe()).isEqualTo(Traces.none().describe());
+        assertThat(manager.list()).noneMatch(i -> i.name().equals(name));
+    }
+
+    @Test
+    void aSecondDeployWithANameInUseIsRefusedAndTheFirstKeepsRunning(TestHost host) {
+        String guest = host.sharedGuest();
+        assertThatThrownBy(() -> host.manager().deploy(TestHost.request(guest), line -> { }))
+                .isInstanceOf(EflowException.class)
+                .hasMessageContaining("already exists")
+                .extracting(e -> ((EflowException) e).status()).isEqualTo(409);
+        assertThat(host.manager().get(guest).powerState()).isEqualTo(PowerState.RUNNING);
+    }
+
+    @Test
+    void anUnknownInstanceIsNamedInTheError(TestHost host) {
+        assertThatThrownBy(() -> host.manager().resolveName("no-such-guest"))
+                .isInstanceOf(EflowException.class)
+                .hasMessageContaining("no instance named 'no-such-guest'");
+    }
+
+    /** Everything an instance can leave on the host, gathered in one comparable value. */
+    record Traces(boolean state, boolean run, boolean log, List<String> mounts, boolean netns, boolean container,
+                  boolean nftTable) {
+        static Traces of(TestHost host, String name) {
+            InstanceLayout layout = InstanceLayout.of(host.paths(), name);
+            List<String> mounts;
+            try {
+                mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                        .filter(l -> l.contains(layout.run().toString()) || l.contains(layout.state().toString())).toList();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            boolean container = Exec.of("crun", "--root", host.paths().run().resolve("crun").toString(), "state", "eflow-" + name)
+                    .run().ok();
+            boolean table = Exec.of("nft", "list", "table", "ip", "eflow_" + name.replace('-', '_')).run().ok();
+            return new Traces(Files.exists(layout.state()), Files.exists(layout.run()), Files.exists(layout.log()), mounts,
+                    Files.exists(Path.of("/run/netns/eflow-" + name)), container, table);
+        }
+
+        static Traces none() {
+            return new Traces(false, false, false, List.of(), false, false, false);
+        }
+
+        boolean any() {
+            return !describe().equals(none().describe());
+        }
+
+        String describe() {
+            return toString();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.eflow.it;
+
+import io.eflow.image.GuestImage;
+import io.eflow.image.ImageBuilder;
+import io.eflow.instance.DeployRequest;
+import io.eflow.instance.InstanceManager;
+import io.eflow.platform.EflowPaths;
+import io.eflow.platform.FileTrees;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One eflow install for the whole integration run: its own EFLOW_HOME (state, run, logs), the shared image
+ * cache, one image built (or taken from the cache) and one guest deployed, shared by every test class that
+ * only reads or writes inside the guest. Closed when the run ends: the guest is removed and the home deleted.
+ */
+public final class TestHost implements ExtensionContext.Store.CloseableResource {
+    public static final String SHARED_GUEST = "it-shared";
+    private final Path home;
+    private final EflowPaths paths;
+    private final InstanceManager manager;
+    private final GuestImage image;
+    private boolean sharedDeployed;
+
+    private TestHost() throws IOException {
+        home = Files.createTempDirectory("eflow-it-");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("EFLOW_HOME", home.toString());
+        env.put("EFLOW_TRUST_DIR", home.resolve("trusted-keys").toString());
+        paths = EflowPaths.from(env);
+        image = ImageBuilder.build(paths, false, line -> System.out.println("[image] " + line));
+        manager = new InstanceManager(paths);
+    }
+
+    /** The install for this run, created on first use and closed by JUnit at the very end. */
+    public static TestHost get(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(TestHost.class, k -> {
+                    try {
+                        return new TestHost();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, TestHost.class);
+    }
+
+    public EflowPaths paths() {
+        return paths;
+    }
+
+    public InstanceManager manager() {
+        return manager;
+    }
+
+    public GuestImage image() {
+        return image;
+    }
+
+    /** The guest most tests share; deployed once. */
+    public synchronized String sharedGuest() {
+        if (!sharedDeployed) {
+            manager.deploy(request(SHARED_GUEST), line -> System.out.println("[deploy] " + line));
+            sharedDeployed = true;
+        }
+        return SHARED_GUEST;
+    }
+
+    public static DeployRequest request(String name) {
+        return new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null, null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (var instance : manager.list()) {
+                manager.remove(instance.name());
+            }
+        } finally {
+            manager.close();
+            FileTrees.deleteRecursively(home);
+        }
+    }
+}
