@@ -1,0 +1,69 @@
+package io.eflow.backend.namespace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GuestSpecTest {
+    private static JsonNode render(CgroupMode cgroups) throws Exception {
+        Path run = Path.of("/run/eflow/instances/edge1");
+        return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", run.resolve("rootfs"), run.resolve("var"),
+                run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups)));
+    }
+
+    @Test
+    void rootIsReadOnlyAndInitIsRunit() throws Exception {
+        JsonNode spec = render(CgroupMode.HYBRID);
+        assertThat(spec.at("/root/readonly").asBoolean()).isTrue();
+        assertThat(spec.at("/process/args/0").asText()).isEqualTo("/usr/sbin/runit");
+        assertThat(spec.at("/hostname").asText()).isEqualTo("edge1");
+    }
+
+    @Test
+    void etcHomeAndRootAreOverlaysOnTheDataDisk() throws Exception {
+        JsonNode spec = render(CgroupMode.HYBRID);
+        for (String dir : List.of("etc", "home", "root")) {
+            JsonNode mount = find(spec, "/" + dir);
+            assertThat(mount.path("type").asText()).isEqualTo("overlay");
+            assertThat(mount.path("options").toString())
+                    .contains("upperdir=/run/eflow/instances/edge1/var/.eflow/overlays/" + dir + "/upper");
+        }
+        assertThat(find(spec, "/var").path("source").asText()).isEqualTo("/run/eflow/instances/edge1/var");
+        assertThat(find(spec, "/logs").path("options").toString()).contains("noexec");
+    }
+
+    @Test
+    void noAdminCapabilitiesAndDangerousSyscallsDenied() throws Exception {
+        JsonNode spec = render(CgroupMode.HYBRID);
+        List<String> caps = new ArrayList<>();
+        spec.at("/process/capabilities/bounding").forEach(c -> caps.add(c.asText()));
+        assertThat(caps).doesNotContain("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_MODULE", "CAP_SYS_TIME", "CAP_SYS_PTRACE");
+        assertThat(spec.at("/linux/seccomp/syscalls/0/names").toString()).contains("kexec_load", "init_module", "bpf");
+        List<String> namespaces = new ArrayList<>();
+        spec.at("/linux/namespaces").forEach(n -> namespaces.add(n.path("type").asText()));
+        assertThat(namespaces).containsExactlyInAnyOrder("pid", "mount", "uts", "ipc", "cgroup", "network");
+    }
+
+    @Test
+    void limitsOnlyWhereCgroupsCanEnforceThem() throws Exception {
+        JsonNode limited = render(CgroupMode.UNIFIED);
+        assertThat(limited.at("/linux/resources/memory/limit").asLong()).isEqualTo(2048L << 20);
+        assertThat(limited.at("/linux/resources/cpu/quota").asLong()).isEqualTo(200_000L);
+        assertThat(render(CgroupMode.NONE).at("/linux/resources").isMissingNode()).isTrue();
+    }
+
+    private static JsonNode find(JsonNode spec, String destination) {
+        for (JsonNode mount : spec.path("mounts")) {
+            if (mount.path("destination").asText().equals(destination)) {
+                return mount;
+            }
+        }
+        throw new AssertionError("no mount at " + destination);
+    }
+}
