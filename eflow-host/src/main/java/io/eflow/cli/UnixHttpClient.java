@@ -52,17 +52,35 @@ final class UnixHttpClient {
             throw new NotAnswering(e.getMessage(), e);
         }
         try {
-            OutputStream out = Channels.newOutputStream(channel);
-            out.write(head(method, target, body).getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
+            try {
+                write(channel, method, target, body);
+            } catch (IOException writeFailed) {
+                // the daemon may answer (404, 400) before it has read the body, then close: its answer is still
+                // waiting in our receive buffer, and it says more than "broken pipe" would
+                try {
+                    return read(channel, new BufferedInputStream(Channels.newInputStream(channel)));
+                } catch (IOException noAnswer) {
+                    writeFailed.addSuppressed(noAnswer);
+                    throw writeFailed;
+                }
             }
-            out.flush();
             return read(channel, new BufferedInputStream(Channels.newInputStream(channel)));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    private static void write(SocketChannel channel, String method, String target, byte[] body) throws IOException {
+        byte[] head = head(method, target, body).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = new byte[head.length + (body == null ? 0 : body.length)];
+        System.arraycopy(head, 0, request, 0, head.length);
+        if (body != null) {
+            System.arraycopy(body, 0, request, head.length, body.length);
+        }
+        OutputStream out = Channels.newOutputStream(channel);
+        out.write(request);
+        out.flush();
     }
 
     private static String head(String method, String target, byte[] body) {

@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 
 /**
@@ -21,7 +20,6 @@ import java.nio.file.Files;
  * still gets a plain 400/409 answer like every other endpoint.
  */
 final class DeployStream {
-    static final String NDJSON = "application/x-ndjson";
     private static final Logger log = LoggerFactory.getLogger(DeployStream.class);
 
     private final InstanceManager manager;
@@ -32,14 +30,13 @@ final class DeployStream {
         this.paths = paths;
     }
 
-    void handle(Context ctx) {
+    void handle(Context ctx) throws IOException {
         DeployRequest request = Json.read(ctx.bodyAsBytes(), DeployRequest.class);
         DeployRequest.Validated valid = request.validate(manager.hostConfig(), HostName.get());
         if (Files.exists(paths.instance(valid.name()))) {
             throw EflowException.conflict("an instance named '" + valid.name() + "' already exists: choose another --name or remove it first");
         }
-        ctx.status(200).contentType(NDJSON);
-        Sink sink = new Sink(ctx.outputStream());
+        NdjsonSink sink = NdjsonSink.open(ctx);
         try {
             InstanceSummary summary = manager.deploy(request, line -> {
                 log.info("deploy {}: {}", valid.name(), line);
@@ -53,33 +50,6 @@ final class DeployStream {
         } catch (RuntimeException e) {
             log.error("deploy {} failed unexpectedly", valid.name(), e);
             sink.send(DeployEvent.error(500, ErrorMapping.internalMessage(e)));
-        }
-    }
-
-    /**
-     * Writes events as they come. A client that went away (Ctrl-C) must not abort deploy half-way,
-     * so a failed write only stops further writes; the log still has every line.
-     */
-    private static final class Sink {
-        private final OutputStream out;
-        private boolean gone;
-
-        Sink(OutputStream out) {
-            this.out = out;
-        }
-
-        synchronized void send(DeployEvent event) {
-            if (gone) {
-                return;
-            }
-            try {
-                out.write(Json.write(event));
-                out.write('\n');
-                out.flush();
-            } catch (IOException | RuntimeException e) {
-                gone = true;
-                log.warn("deploy client went away; deploy goes on: {}", e.toString());
-            }
         }
     }
 }
