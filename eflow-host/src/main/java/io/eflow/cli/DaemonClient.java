@@ -110,7 +110,7 @@ final class DaemonClient {
                 if (line.isBlank()) {
                     continue;
                 }
-                DeployEvent event = Json.read(line.getBytes(StandardCharsets.UTF_8), DeployEvent.class);
+                DeployEvent event = Json.readAnswer(line.getBytes(StandardCharsets.UTF_8), DeployEvent.class);
                 if (event.error() != null) {
                     throw new EflowException(event.status() == null ? 500 : event.status(), event.error());
                 }
@@ -141,11 +141,7 @@ final class DaemonClient {
             if (response.status() >= 400) {
                 throw error(response);
             }
-            try {
-                return Json.MAPPER.readValue(response.bodyBytes(), type);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new EflowException(500, "eflowd's answer to " + method + " " + target + " is not the expected JSON: " + e.getOriginalMessage());
-            }
+            return Json.readAnswer(response.bodyBytes(), type);
         } catch (IOException e) {
             throw lost(e);
         }

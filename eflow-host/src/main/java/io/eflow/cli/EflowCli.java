@@ -23,7 +23,10 @@ import java.util.Set;
  * 2 usage error; {@code invoke} and {@code connect} pass the remote command's code through.
  */
 @Command(name = "eflow", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = EflowCli.Version.class,
-        description = "Manage eflow instances: locked-down Linux guests with an edge runtime, beside the host's own applications.")
+        description = "Manage eflow instances: locked-down Linux guests with an edge runtime, beside the host's own applications.",
+        footer = {"", "Exit codes: 0 done; 1 failed (one 'eflow: ...' line on stderr), or verify printed False; 2 usage error;",
+                "invoke and connect exit with the guest command's code.",
+                "Environment: EFLOW_HOME moves state, the daemon socket and logs; EFLOW_DEBUG=1 adds stack traces."})
 public final class EflowCli implements Runnable {
     static final int USAGE = 2;
     static final int FAILURE = 1;
@@ -51,7 +54,7 @@ public final class EflowCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is needed, e.g. eflow list (eflow --help lists them)");
+        throw new ParameterException(spec.commandLine(), "a command is needed, e.g. eflow list");
     }
 
     public static void main(String[] args) {

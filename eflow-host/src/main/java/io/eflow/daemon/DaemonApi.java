@@ -107,20 +107,20 @@ final class DaemonApi {
 
     private void invoke(Context ctx) {
         String name = name(ctx);
-        InvokeRequest request = Json.read(ctx.bodyAsBytes(), InvokeRequest.class);
+        InvokeRequest request = Json.readRequest(ctx.bodyAsBytes(), InvokeRequest.class);
         ctx.json(manager.invoke(name, request.checkedCommand(), request.timeout()));
     }
 
     private void copy(Context ctx) {
         String name = name(ctx);
-        CopyRequest request = Json.read(ctx.bodyAsBytes(), CopyRequest.class).checked();
+        CopyRequest request = Json.readRequest(ctx.bodyAsBytes(), CopyRequest.class).checked();
         manager.copy(name, Path.of(request.from()), request.to(), request.push());
         ctx.json(new CopyDone(name, request.from(), request.to(), request.push()));
     }
 
     private void logs(Context ctx) {
         String name = name(ctx);
-        LogsRequest request = Json.read(ctx.bodyAsBytes(), LogsRequest.class);
+        LogsRequest request = Json.readRequest(ctx.bodyAsBytes(), LogsRequest.class);
         Path written = manager.logs(name, request.outputFor(name, Instant.now()));
         ctx.json(new LogsResult(name, written.toString()));
     }

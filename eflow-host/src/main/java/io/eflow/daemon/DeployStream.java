@@ -31,7 +31,7 @@ final class DeployStream {
     }
 
     void handle(Context ctx) throws IOException {
-        DeployRequest request = Json.read(ctx.bodyAsBytes(), DeployRequest.class);
+        DeployRequest request = Json.readRequest(ctx.bodyAsBytes(), DeployRequest.class);
         DeployRequest.Validated valid = request.validate(manager.hostConfig(), HostName.get());
         if (Files.exists(paths.instance(valid.name()))) {
             throw EflowException.conflict("an instance named '" + valid.name() + "' already exists: choose another --name or remove it first");

@@ -74,7 +74,7 @@ class DaemonClientTest {
         CountDownLatch firstLineSeen = new CountDownLatch(1);
         AtomicReference<DeployRequest> received = new AtomicReference<>();
         deploy.set(ctx -> {
-            received.set(Json.read(ctx.bodyAsBytes(), DeployRequest.class));
+            received.set(Json.readRequest(ctx.bodyAsBytes(), DeployRequest.class));
             NdjsonSink out = NdjsonSink.open(ctx);
             out.send(DeployEvent.progress("creating disks"));
             // the client must see the first line before the daemon goes on: proof of streaming, not buffering

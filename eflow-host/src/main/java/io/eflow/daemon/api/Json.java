@@ -39,15 +39,33 @@ public final class Json {
         }
     }
 
-    /** Reads a request or answer; malformed JSON is the sender's mistake, so it is a 400 with Jackson's first line. */
-    public static <T> T read(byte[] json, Class<T> type) {
+    /**
+     * Reads a request body, strictly: a misspelt field ("cpu" for "cpus") is refused rather than silently ignored,
+     * which is safe because the CLI and the daemon come from one build. Malformed input is the sender's mistake,
+     * so it is a 400 with Jackson's first line.
+     */
+    public static <T> T readRequest(byte[] json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
         } catch (JsonProcessingException e) {
             throw new EflowException(400, "malformed " + type.getSimpleName() + " JSON: " + firstLine(e.getOriginalMessage()));
         } catch (java.io.IOException e) {
             throw EflowException.failure("cannot read JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** Reads one of the daemon's answers, leniently (see {@link #MAPPER}); a broken answer is the daemon's failure. */
+    public static <T> T readAnswer(byte[] json, com.fasterxml.jackson.databind.JavaType type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw EflowException.failure("eflowd's answer is not the expected " + type.getRawClass().getSimpleName() + " JSON: "
+                    + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+    }
+
+    public static <T> T readAnswer(byte[] json, Class<T> type) {
+        return readAnswer(json, MAPPER.constructType(type));
     }
 
     static String firstLine(String text) {

@@ -50,11 +50,23 @@ class WireRecordsTest {
 
     @Test
     void malformedJsonIsA400WithOneLine() {
-        assertThatThrownBy(() -> Json.read("{\"command\": [1,".getBytes(StandardCharsets.UTF_8), InvokeRequest.class))
+        assertThatThrownBy(() -> Json.readRequest("{\"command\": [1,".getBytes(StandardCharsets.UTF_8), InvokeRequest.class))
                 .isInstanceOfSatisfying(EflowException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).startsWith("malformed InvokeRequest JSON: ").doesNotContain("\n");
                 });
+    }
+
+    @Test
+    void requestsWithUnknownFieldsAreRefusedButAnswersAreReadLeniently() {
+        assertThatThrownBy(() -> Json.readRequest("{\"cpu\": 2}".getBytes(StandardCharsets.UTF_8), io.eflow.instance.DeployRequest.class))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageStartingWith("malformed DeployRequest JSON: Unrecognized field \"cpu\"");
+        assertThat(Json.readAnswer("{\"name\":\"a\",\"verified\":true,\"since\":1}".getBytes(StandardCharsets.UTF_8), Verification.class))
+                .isEqualTo(new Verification("a", true));
+        assertThatThrownBy(() -> Json.readAnswer("[".getBytes(StandardCharsets.UTF_8), Verification.class))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(500))
+                .hasMessageStartingWith("eflowd's answer is not the expected Verification JSON: ");
     }
 
     @Test
