@@ -25,6 +25,23 @@ import java.time.Instant;
 /**
  * eflowd's REST API, version 1: one endpoint per eflow command, each a thin translation to
  * {@link InstanceManager}. {@code {name}} is an instance name, or {@code _} for "the only instance".
+ * <pre>
+ * GET    /v1/version                        VersionInfo
+ * GET    /v1/host                           HostInfo                       (host-config)
+ * GET    /v1/instances                      [InstanceSummary]              (list)
+ * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
+ * GET    /v1/instances/{name}               InstanceDetails                (get)
+ * DELETE /v1/instances/{name}[?force=true]  Removed                        (remove)
+ * POST   /v1/instances/{name}/start         PowerChange
+ * POST   /v1/instances/{name}/stop          PowerChange
+ * GET    /v1/instances/{name}/verify        Verification
+ * GET    /v1/instances/{name}/addr          GuestAddress
+ * POST   /v1/instances/{name}/invoke   InvokeRequest  CommandResult (stdout/stderr base64)
+ * POST   /v1/instances/{name}/copy     CopyRequest    CopyDone
+ * POST   /v1/instances/{name}/logs     LogsRequest    LogsResult
+ * POST   /v1/instances/{name}/connect       ConnectInfo
+ * </pre>
+ * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}.
  */
 final class DaemonApi {
     /** Path segment the CLI sends when no --name was given. */
