@@ -1,0 +1,69 @@
+package io.eflow.cli;
+
+import io.eflow.channel.CommandResult;
+import io.eflow.daemon.api.DeployEvent;
+import io.eflow.daemon.api.ErrorBody;
+import io.eflow.daemon.api.Json;
+import io.eflow.daemon.api.VersionInfo;
+import io.eflow.host.HostInfo;
+import io.eflow.instance.BackendKind;
+import io.eflow.instance.ConnectInfo;
+import io.eflow.instance.GuestAddress;
+import io.eflow.instance.InstanceConfig;
+import io.eflow.instance.InstanceDetails;
+import io.eflow.instance.InstanceSummary;
+import io.eflow.instance.LogSize;
+import io.eflow.instance.PowerState;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A CLI run without a daemon, for {@code bin/eflow} to record an AppCDS archive from: it parses every command and
+ * reads, renders and writes every answer type, so the archive holds the classes of every command, whichever
+ * command the user happens to run first after a build. Never used by eflow itself.
+ */
+public final class CdsTraining {
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), sink, sink, false);
+        String[][] lines = {{"deploy", "--name", "a", "--cpus", "1", "--memory", "1024", "--data-size", "2", "--ip", "10.0.0.2",
+                "--prefix", "24", "--gateway", "10.0.0.1", "--image", "x", "--json"}, {"list", "--json"}, {"invoke", "--", "sh", "-c", "x"},
+                {"copy", "--from", "a", "--to", "b", "--push"}, {"logs", "--output", "x.zip"}, {"remove", "--force"}, {"verify"},
+                {"get", "--name", "a"}, {"host-config"}, {"addr"}, {"start"}, {"stop"}, {"connect"}, {"version"}, {"--help"}, {"deploy", "--bad"}};
+        for (String[] line : lines) {
+            EflowCli.execute(context, line);
+        }
+        InstanceConfig config = new InstanceConfig("a", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE, null, "1", "A", Instant.EPOCH);
+        List<Object> answers = List.of(
+                new InstanceDetails(config, PowerState.RUNNING, new InstanceDetails.RuntimeInfo("1", "running", ""),
+                        new InstanceDetails.SystemStatistics(1.0, 1, 1, new InstanceDetails.DiskUse("/var", 1, 1), null, 1)),
+                new HostInfo(1, 1, List.of(new HostInfo.Disk("/", "ext4", 1, 1))), new GuestAddress("10.0.0.2", "02:00:00:00:00:01"),
+                new CommandResult(0, new byte[1], new byte[1]), new ConnectInfo("/s", "u", "/i", "/c", "/k", "a"),
+                new VersionInfo("1", "17", 1), new ErrorBody("x"), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
+        for (Object answer : answers) {
+            byte[] json = Json.write(answer);
+            Json.MAPPER.readValue(json, answer.getClass());
+            sink.println(TextRenderer.keyValues(answer));
+            sink.println(Json.pretty(answer));
+        }
+        sink.println(TextRenderer.table(List.of(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1"))));
+        String wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+        ByteArrayInputStream in = new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1));
+        for (String line = UnixHttpClient.readLine(in); line != null && !line.isEmpty(); line = UnixHttpClient.readLine(in)) {
+            sink.println(line);
+        }
+        sink.println(new String(new ChunkedInputStream(in).readAllBytes(), StandardCharsets.UTF_8));
+        new UnixHttpClient(Path.of("/nonexistent/eflowd.sock"));
+    }
+}

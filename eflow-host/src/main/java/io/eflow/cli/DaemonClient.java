@@ -1,0 +1,181 @@
+package io.eflow.cli;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.eflow.channel.CommandResult;
+import io.eflow.daemon.api.CopyDone;
+import io.eflow.daemon.api.CopyRequest;
+import io.eflow.daemon.api.DeployEvent;
+import io.eflow.daemon.api.ErrorBody;
+import io.eflow.daemon.api.InvokeRequest;
+import io.eflow.daemon.api.Json;
+import io.eflow.daemon.api.LogsRequest;
+import io.eflow.daemon.api.LogsResult;
+import io.eflow.daemon.api.PowerChange;
+import io.eflow.daemon.api.Removed;
+import io.eflow.daemon.api.Verification;
+import io.eflow.daemon.api.VersionInfo;
+import io.eflow.host.HostInfo;
+import io.eflow.instance.ConnectInfo;
+import io.eflow.instance.DeployRequest;
+import io.eflow.instance.GuestAddress;
+import io.eflow.instance.InstanceDetails;
+import io.eflow.instance.InstanceSummary;
+import io.eflow.platform.EflowException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's REST API as Java calls. {@code instance} is a name, or null for "the only instance".
+ * The first call starts eflowd when nobody answers; errors come back as {@link EflowException} with
+ * the daemon's status and one-line message.
+ */
+final class DaemonClient {
+    private static final String ONLY_INSTANCE = "_";
+
+    private final UnixHttpClient http;
+    private final DaemonLauncher launcher;
+
+    /** {@code launcher} null: never start a daemon (version only reports whether one runs). */
+    DaemonClient(UnixHttpClient http, DaemonLauncher launcher) {
+        this.http = http;
+        this.launcher = launcher;
+    }
+
+    List<InstanceSummary> list() {
+        return call("GET", "/v1/instances", null, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, InstanceSummary.class));
+    }
+
+    HostInfo hostConfig() {
+        return call("GET", "/v1/host", null, HostInfo.class);
+    }
+
+    VersionInfo version() {
+        return call("GET", "/v1/version", null, VersionInfo.class);
+    }
+
+    InstanceDetails get(String instance) {
+        return call("GET", instancePath(instance, ""), null, InstanceDetails.class);
+    }
+
+    PowerChange start(String instance) {
+        return call("POST", instancePath(instance, "/start"), null, PowerChange.class);
+    }
+
+    PowerChange stop(String instance) {
+        return call("POST", instancePath(instance, "/stop"), null, PowerChange.class);
+    }
+
+    Verification verify(String instance) {
+        return call("GET", instancePath(instance, "/verify"), null, Verification.class);
+    }
+
+    GuestAddress addr(String instance) {
+        return call("GET", instancePath(instance, "/addr"), null, GuestAddress.class);
+    }
+
+    CommandResult invoke(String instance, InvokeRequest request) {
+        return call("POST", instancePath(instance, "/invoke"), request, CommandResult.class);
+    }
+
+    CopyDone copy(String instance, CopyRequest request) {
+        return call("POST", instancePath(instance, "/copy"), request, CopyDone.class);
+    }
+
+    LogsResult logs(String instance, LogsRequest request) {
+        return call("POST", instancePath(instance, "/logs"), request, LogsResult.class);
+    }
+
+    ConnectInfo connect(String instance) {
+        return call("POST", instancePath(instance, "/connect"), null, ConnectInfo.class);
+    }
+
+    Removed remove(String instance, boolean force) {
+        return call("DELETE", instancePath(instance, "") + (force ? "?force=true" : ""), null, Removed.class);
+    }
+
+    /** Deploys, handing each progress line to {@code progress} as the daemon streams it. */
+    InstanceSummary deploy(DeployRequest request, Consumer<String> progress) {
+        try (UnixHttpClient.Response response = send("POST", "/v1/instances", Json.write(request))) {
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                DeployEvent event = Json.readAnswer(line.getBytes(StandardCharsets.UTF_8), DeployEvent.class);
+                if (event.error() != null) {
+                    throw new EflowException(event.status() == null ? 500 : event.status(), event.error());
+                }
+                if (event.result() != null) {
+                    return event.result();
+                }
+                if (event.progress() != null) {
+                    progress.accept(event.progress());
+                }
+            }
+            throw new EflowException(500, "eflowd ended the deploy answer without a result; see its log");
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    static String instancePath(String instance, String action) {
+        String segment = instance == null ? ONLY_INSTANCE : URLEncoder.encode(instance, StandardCharsets.UTF_8).replace("+", "%20");
+        return "/v1/instances/" + segment + action;
+    }
+
+    private <T> T call(String method, String target, Object body, Class<T> type) {
+        return call(method, target, body, Json.MAPPER.constructType(type));
+    }
+
+    private <T> T call(String method, String target, Object body, JavaType type) {
+        try (UnixHttpClient.Response response = send(method, target, body == null ? null : Json.write(body))) {
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            return Json.readAnswer(response.bodyBytes(), type);
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    private UnixHttpClient.Response send(String method, String target, byte[] body) throws IOException {
+        try {
+            return http.send(method, target, body);
+        } catch (UnixHttpClient.NotAnswering e) {
+            if (launcher == null) {
+                throw new EflowException(500, "eflowd is not running on " + http.socket());
+            }
+            launcher.ensureRunning();
+            return http.send(method, target, body);
+        }
+    }
+
+    private static EflowException error(UnixHttpClient.Response response) throws IOException {
+        byte[] body = response.bodyBytes();
+        String message = null;
+        if (response.contentType().startsWith("application/json")) {
+            try {
+                message = Json.MAPPER.readValue(body, ErrorBody.class).error();
+            } catch (IOException ignored) {
+                // fall back to the status below
+            }
+        }
+        if (message == null || message.isBlank()) {
+            message = "eflowd answered HTTP " + response.status();
+        }
+        return new EflowException(response.status(), message);
+    }
+
+    private EflowException lost(IOException e) {
+        return new EflowException(500, "lost the connection to eflowd on " + http.socket() + ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,155 @@
+package io.eflow.cli;
+
+import io.eflow.daemon.api.EflowVersion;
+import io.eflow.platform.EflowException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code eflow}: the host's one command line, the counterpart of EFLOW's PowerShell functions. Every command
+ * but {@code image} and {@code daemon} is a request to eflowd over its root-only UNIX socket.
+ *
+ * <p>Exit codes: 0 success; 1 failure (one line {@code eflow: ...} on stderr), also {@code verify}'s False;
+ * 2 usage error; {@code invoke} and {@code connect} pass the remote command's code through.
+ */
+@Command(name = "eflow", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = EflowCli.Version.class,
+        description = "Manage eflow instances: locked-down Linux guests with an edge runtime, beside the host's own applications.",
+        footer = {"", "Exit codes: 0 done; 1 failed (one 'eflow: ...' line on stderr), or verify printed False; 2 usage error;",
+                "invoke and connect exit with the guest command's code.",
+                "Environment: EFLOW_HOME moves state, the daemon socket and logs; EFLOW_DEBUG=1 adds stack traces."})
+public final class EflowCli implements Runnable {
+    static final int USAGE = 2;
+    static final int FAILURE = 1;
+    /** Commands that change nothing and reveal nothing, so they run without root. */
+    private static final Set<Class<?>> WITHOUT_ROOT = Set.of(EflowCli.class, VersionCommand.class, ImageCommand.class);
+
+    /** In help order. Registered lazily: see {@link #commandLine}. */
+    static final Map<String, Class<?>> COMMANDS = commands(ListCommand.class, DeployCommand.class, StartCommand.class,
+            StopCommand.class, GetCommand.class, VerifyCommand.class, AddrCommand.class, HostConfigCommand.class,
+            InvokeCommand.class, ConnectCommand.class, CopyCommand.class, LogsCommand.class, RemoveCommand.class,
+            ImageCommand.class, DaemonCommand.class, VersionCommand.class);
+
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    EflowCli(CliContext context) {
+        this.context = context;
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is needed, e.g. eflow list");
+    }
+
+    public static void main(String[] args) {
+        // The daemon logs to files; the CLI only lets libraries print real errors. Chosen before any logger exists.
+        if (System.getProperty("logback.configurationFile") == null) {
+            boolean daemon = args.length > 0 && args[0].equals("daemon");
+            System.setProperty("logback.configurationFile", daemon ? "logback.xml" : "logback-cli.xml");
+        }
+        System.exit(execute(CliContext.system(), args));
+    }
+
+    /** Runs one command line and returns the exit code; never throws and never calls System.exit. */
+    static int execute(CliContext context, String... args) {
+        return commandLine(context, args).execute(args);
+    }
+
+    /**
+     * picocli reflects over every registered command before parsing, which is most of a CLI run's time
+     * (~0.2 s for all sixteen). When the first argument names a command, only that one is registered;
+     * anything else (help, a typo) gets all of them, so help and "did you mean" stay complete.
+     */
+    static CommandLine commandLine(CliContext context, String... args) {
+        CommandLine commandLine = new CommandLine(new EflowCli(context));
+        Class<?> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (only != null) {
+            commandLine.addSubcommand(args[0], only);
+        } else {
+            COMMANDS.forEach(commandLine::addSubcommand);
+        }
+        commandLine.setOut(new PrintWriter(context.out(), true));
+        commandLine.setErr(new PrintWriter(context.err(), true));
+        CommandLine invoke = commandLine.getSubcommands().get("invoke");
+        if (invoke != null) {
+            invoke.setStopAtPositional(true);
+        }
+        commandLine.setParameterExceptionHandler((e, unused) -> usageError(context, e));
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> failure(context, e));
+        commandLine.setExecutionStrategy(parseResult -> executeAsRoot(context, parseResult));
+        return commandLine;
+    }
+
+    private static int executeAsRoot(CliContext context, ParseResult parseResult) {
+        Integer helpExit = CommandLine.executeHelpRequest(parseResult);
+        if (helpExit != null) {
+            return helpExit;
+        }
+        ParseResult leaf = parseResult;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        if (!context.root() && !WITHOUT_ROOT.contains(leaf.commandSpec().userObject().getClass())) {
+            context.err().println("eflow: eflow needs root: run it with sudo (the original needs an elevated session too)");
+            return FAILURE;
+        }
+        return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    private static int usageError(CliContext context, ParameterException e) {
+        if (context.debug()) {
+            e.printStackTrace(context.err());
+        }
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        context.err().println("eflow: " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
+        return USAGE;
+    }
+
+    private static int failure(CliContext context, Exception e) {
+        if (context.debug()) {
+            e.printStackTrace(context.err());
+        }
+        if (e instanceof EflowException) {
+            context.err().println("eflow: " + oneLine(e.getMessage()));
+        } else {
+            context.err().println("eflow: " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage())
+                    + " (EFLOW_DEBUG=1 shows where)");
+        }
+        return FAILURE;
+    }
+
+    private static Map<String, Class<?>> commands(Class<?>... classes) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (Class<?> type : classes) {
+            commands.put(type.getAnnotation(Command.class).name(), type);
+        }
+        return Collections.unmodifiableMap(commands);
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "unknown error" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"eflow " + EflowVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.eflow.cli;
+
+import io.eflow.daemon.api.Json;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.function.Function;
+
+/** What every eflow subcommand shares: the run's context, the daemon client, JSON-or-text output. */
+abstract class EflowCommand {
+    @Spec
+    CommandSpec spec;
+
+    CliContext context() {
+        return ((EflowCli) spec.root().userObject()).context();
+    }
+
+    DaemonClient client() {
+        return context().client();
+    }
+
+    <T> void print(JsonOption json, T value, Function<T, String> text) {
+        String rendered = json.json ? Json.pretty(value) : text.apply(value);
+        if (!rendered.isEmpty()) {
+            context().out().println(rendered.endsWith("\n") ? rendered.substring(0, rendered.length() - 1) : rendered);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.eflow.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+/**
+ * Guest images. These run in the CLI process, not the daemon: building takes minutes of mmdebstrap and its
+ * progress belongs on the user's terminal (stderr), and neither touches a running instance.
+ */
+@Command(name = "image", description = "Build or verify guest images.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.Verify.class})
+final class ImageCommand extends EflowCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "image needs a command: build or verify");
+    }
+
+    @Command(name = "build", description = "Build the guest image into the image cache (progress on stderr).")
+    static final class Build extends EflowCommand implements Runnable {
+        @Option(names = "--force", description = "Rebuild even if an up-to-date image exists.")
+        boolean force;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            CliContext context = context();
+            Object image = ImageTasks.build(context.paths(), force, context.err()::println);
+            if (image != null) {
+                print(json, image, TextRenderer::keyValues);
+            }
+        }
+    }
+
+    @Command(name = "verify", description = "Check an image folder's signed manifest and hashes against the trusted keys.")
+    static final class Verify extends EflowCommand implements Runnable {
+        @Parameters(paramLabel = "DIR", description = "The image folder.")
+        String dir;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            CliContext context = context();
+            Object verdict = ImageTasks.verify(directory(context), context.paths());
+            if (verdict != null) {
+                print(json, verdict, TextRenderer::keyValues);
+            }
+        }
+
+        Path directory(CliContext context) {
+            return Path.of(context.absolute(dir));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.eflow.daemon;
+
+import io.eflow.daemon.api.CopyDone;
+import io.eflow.daemon.api.CopyRequest;
+import io.eflow.daemon.api.InvokeRequest;
+import io.eflow.daemon.api.Json;
+import io.eflow.daemon.api.LogsRequest;
+import io.eflow.daemon.api.LogsResult;
+import io.eflow.daemon.api.PowerChange;
+import io.eflow.daemon.api.Removed;
+import io.eflow.daemon.api.Verification;
+import io.eflow.daemon.api.VersionInfo;
+import io.eflow.instance.DeployRequest;
+import io.eflow.instance.InstanceManager;
+import io.eflow.instance.PowerState;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * eflowd's REST API, version 1: one endpoint per eflow command, each a thin translation to
+ * {@link InstanceManager}. {@code {name}} is an instance name, or {@code _} for "the only instance".
+ * <pre>
+ * GET    /v1/version                        VersionInfo
+ * GET    /v1/host                           HostInfo                       (host-config)
+ * GET    /v1/instances                      [InstanceSummary]              (list)
+ * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
+ * GET    /v1/instances/{name}               InstanceDetails                (get)
+ * DELETE /v1/instances/{name}[?force=true]  Removed                        (remove)
+ * POST   /v1/instances/{name}/start         PowerChange
+ * POST   /v1/instances/{name}/stop          PowerChange
+ * GET    /v1/instances/{name}/verify        Verification
+ * GET    /v1/instances/{name}/addr          GuestAddress
+ * POST   /v1/instances/{name}/invoke   InvokeRequest  CommandResult (stdout/stderr base64)
+ * POST   /v1/instances/{name}/copy     CopyRequest    CopyDone
+ * POST   /v1/instances/{name}/logs     LogsRequest    LogsResult
+ * POST   /v1/instances/{name}/connect       ConnectInfo
+ * </pre>
+ * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}.
+ */
+final class DaemonApi {
+    /** Path segment the CLI sends when no --name was given. */
+    static final String ONLY_INSTANCE = "_";
+
+    private final InstanceManager manager;
+    private final EflowPaths paths;
+    private final DeployStream deploy;
+
+    DaemonApi(InstanceManager manager, EflowPaths paths) {
+        this.manager = manager;
+        this.paths = paths;
+        this.deploy = new DeployStream(manager, paths);
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/v1/version", ctx -> ctx.json(VersionInfo.current()));
+        routes.get("/v1/host", ctx -> ctx.json(manager.hostConfig()));
+        routes.get("/v1/instances", ctx -> ctx.json(manager.list()));
+        routes.post("/v1/instances", deploy::handle);
+        routes.get("/v1/instances/{name}", ctx -> ctx.json(manager.get(name(ctx))));
+        routes.delete("/v1/instances/{name}", this::remove);
+        routes.post("/v1/instances/{name}/start", this::start);
+        routes.post("/v1/instances/{name}/stop", this::stop);
+        routes.get("/v1/instances/{name}/verify", ctx -> {
+            String name = name(ctx);
+            ctx.json(new Verification(name, manager.verify(name)));
+        });
+        routes.get("/v1/instances/{name}/addr", ctx -> ctx.json(manager.addr(name(ctx))));
+        routes.post("/v1/instances/{name}/invoke", this::invoke);
+        routes.post("/v1/instances/{name}/copy", this::copy);
+        routes.post("/v1/instances/{name}/logs", this::logs);
+        routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
+        ErrorMapping.register(routes);
+    }
+
+    /**
+     * Resolves the path's name. An explicit name is checked here, before the manager, so every endpoint
+     * answers a malformed name with 400 and an unknown one with 404 in the same words.
+     */
+    String name(Context ctx) {
+        String raw = ctx.pathParam("name");
+        if (ONLY_INSTANCE.equals(raw)) {
+            return manager.resolveName(null);
+        }
+        DeployRequest.checkName(raw);
+        if (!Files.isDirectory(paths.instance(raw))) {
+            throw EflowException.notFound("no instance named '" + raw + "': eflow list shows the instances");
+        }
+        return manager.resolveName(raw);
+    }
+
+    private void start(Context ctx) {
+        String name = name(ctx);
+        manager.start(name);
+        ctx.json(new PowerChange(name, PowerState.RUNNING));
+    }
+
+    private void stop(Context ctx) {
+        String name = name(ctx);
+        manager.stop(name);
+        ctx.json(new PowerChange(name, PowerState.STOPPED));
+    }
+
+    /** Removing deletes the data disk: a running instance goes only with {@code ?force=true}. */
+    private void remove(Context ctx) {
+        String name = name(ctx);
+        boolean force = Boolean.parseBoolean(ctx.queryParam("force"));
+        boolean running = manager.list().stream()
+                .anyMatch(summary -> summary.name().equals(name) && summary.powerState() == PowerState.RUNNING);
+        if (running) {
+            if (!force) {
+                throw EflowException.conflict("instance '" + name + "' is running: stop it first, or remove it with --force");
+            }
+            manager.stop(name);
+        }
+        manager.remove(name);
+        ctx.json(new Removed(name));
+    }
+
+    private void invoke(Context ctx) {
+        String name = name(ctx);
+        InvokeRequest request = Json.readRequest(ctx.bodyAsBytes(), InvokeRequest.class);
+        ctx.json(manager.invoke(name, request.checkedCommand(), request.timeout()));
+    }
+
+    private void copy(Context ctx) {
+        String name = name(ctx);
+        CopyRequest request = Json.readRequest(ctx.bodyAsBytes(), CopyRequest.class).checked();
+        manager.copy(name, Path.of(request.from()), request.to(), request.push());
+        ctx.json(new CopyDone(name, request.from(), request.to(), request.push()));
+    }
+
+    private void logs(Context ctx) {
+        String name = name(ctx);
+        LogsRequest request = Json.readRequest(ctx.bodyAsBytes(), LogsRequest.class);
+        Path written = manager.logs(name, request.outputFor(name, Instant.now()));
+        ctx.json(new LogsResult(name, written.toString()));
+    }
+}

@@ -1,0 +1,55 @@
+package io.eflow.daemon;
+
+import io.eflow.daemon.api.DeployEvent;
+import io.eflow.daemon.api.Json;
+import io.eflow.instance.DeployRequest;
+import io.eflow.instance.InstanceManager;
+import io.eflow.instance.InstanceSummary;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+/**
+ * {@code POST /v1/instances}: deploy takes minutes, so its progress lines stream back as NDJSON
+ * ({@link DeployEvent}). Everything that can be refused is checked before the first byte, so bad input
+ * still gets a plain 400/409 answer like every other endpoint.
+ */
+final class DeployStream {
+    private static final Logger log = LoggerFactory.getLogger(DeployStream.class);
+
+    private final InstanceManager manager;
+    private final EflowPaths paths;
+
+    DeployStream(InstanceManager manager, EflowPaths paths) {
+        this.manager = manager;
+        this.paths = paths;
+    }
+
+    void handle(Context ctx) throws IOException {
+        DeployRequest request = Json.readRequest(ctx.bodyAsBytes(), DeployRequest.class);
+        DeployRequest.Validated valid = request.validate(manager.hostConfig(), HostName.get());
+        if (Files.exists(paths.instance(valid.name()))) {
+            throw EflowException.conflict("an instance named '" + valid.name() + "' already exists: choose another --name or remove it first");
+        }
+        NdjsonSink sink = NdjsonSink.open(ctx);
+        try {
+            InstanceSummary summary = manager.deploy(request, line -> {
+                log.info("deploy {}: {}", valid.name(), line);
+                sink.send(DeployEvent.progress(line));
+            });
+            log.info("deployed {}", valid.name());
+            sink.send(DeployEvent.result(summary));
+        } catch (EflowException e) {
+            log.error("deploy {} failed: {}", valid.name(), e.getMessage(), e);
+            sink.send(DeployEvent.error(e.status(), ErrorMapping.oneLine(e.getMessage())));
+        } catch (RuntimeException e) {
+            log.error("deploy {} failed unexpectedly", valid.name(), e);
+            sink.send(DeployEvent.error(500, ErrorMapping.internalMessage(e)));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.eflow.daemon;
+
+import io.eflow.daemon.api.EflowVersion;
+import io.eflow.daemon.api.Json;
+import io.eflow.daemon.api.SocketProbe;
+import io.eflow.instance.InstanceManager;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Privileges;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The eflow daemon: owns the {@link InstanceManager} and serves its REST API on a root-only UNIX socket.
+ * There is no TCP listener at all (Javalin adds its default 8080 connector only when none is configured),
+ * so management never opens a network port, as the design requires.
+ */
+public final class Eflowd implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Eflowd.class);
+    /**
+     * A request may legitimately be silent for long (invoke waits for its command, deploy between progress lines);
+     * the socket is local and root-only, so idle connections cost nothing worth a timeout shorter than a day.
+     */
+    private static final Duration IDLE_TIMEOUT = Duration.ofHours(24);
+
+    private final Path socket;
+    private final InstanceManager manager;
+    private final DaemonLock lock;
+    private final Javalin app;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
+
+    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app) {
+        this.socket = socket;
+        this.manager = manager;
+        this.lock = lock;
+        this.app = app;
+    }
+
+    /** Starts serving; refuses without root and when another eflowd runs. Takes ownership of {@code manager}. */
+    public static Eflowd start(EflowPaths paths, InstanceManager manager) {
+        DaemonLock lock = null;
+        try {
+            Privileges.requireRoot();
+            Path socket = paths.daemonSocket();
+            RuntimeDirectory.prepare(socket.getParent(), socket);
+            if (SocketProbe.answers(socket)) {
+                throw EflowException.conflict("another eflowd already answers on " + socket + ": stop it first");
+            }
+            lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"));
+            // we hold the lock, so whatever socket file is left belongs to a daemon that died
+            Files.deleteIfExists(socket);
+            Javalin app = createApp(socket, new DaemonApi(manager, paths));
+            app.start();
+            RuntimeDirectory.restrictSocket(socket);
+            log.info("eflowd {} (pid {}) serving on {}", EflowVersion.get(), ProcessHandle.current().pid(), socket);
+            return new Eflowd(socket, manager, lock, app);
+        } catch (IOException e) {
+            closeAfterFailedStart(manager, lock);
+            throw EflowException.failure("cannot start eflowd: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAfterFailedStart(manager, lock);
+            throw e;
+        }
+    }
+
+    private static Javalin createApp(Path socket, DaemonApi api) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            // requests are few and local; Jetty's default of 200 threads is memory for nothing
+            config.jetty.threadPool = new QueuedThreadPool(32, 2);
+            config.jetty.addConnector((server, http) -> unixConnector(server, http, socket));
+            config.requestLogger.http((ctx, ms) ->
+                    log.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+            api.register(config.routes);
+        });
+    }
+
+    private static Connector unixConnector(Server server, HttpConfiguration http, Path socket) {
+        http.setSendServerVersion(false);
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
+        connector.setUnixDomainPath(socket);
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        return connector;
+    }
+
+    private static void closeAfterFailedStart(InstanceManager manager, DaemonLock lock) {
+        try {
+            manager.close();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** The server's connectors, so tests can prove there is no TCP listener. */
+    public List<Connector> connectors() {
+        return List.of(app.jettyServer().server().getConnectors());
+    }
+
+    /** Blocks until {@link #close()} ran (from SIGTERM's shutdown hook in production). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops accepting requests, closes the instances, removes the socket; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("eflowd stopping");
+        try {
+            app.stop();
+            manager.close();
+            Files.deleteIfExists(socket);
+            log.info("eflowd stopped");
+        } catch (IOException | RuntimeException e) {
+            log.error("eflowd did not stop cleanly", e);
+        } finally {
+            lock.close();
+            stopped.countDown();
+        }
+    }
+}

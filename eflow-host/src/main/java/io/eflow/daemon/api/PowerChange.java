@@ -1,0 +1,7 @@
+package io.eflow.daemon.api;
+
+import io.eflow.instance.PowerState;
+
+/** Answer of start and stop: the instance and the state it is now in. */
+public record PowerChange(String name, PowerState powerState) {
+}

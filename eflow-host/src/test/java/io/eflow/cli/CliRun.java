@@ -1,0 +1,33 @@
+package io.eflow.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the CLI in-process with captured output, as a test's own user in a chosen directory. */
+record CliRun(int exitCode, String out, String err, byte[] outBytes) {
+
+    static CliRun run(Path home, Path cwd, boolean root, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("EFLOW_HOME", home.toString());
+        env.remove("EFLOW_DEBUG");
+        CliContext context = new CliContext(Map.copyOf(env), cwd, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), root);
+        int code = EflowCli.execute(context, args);
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
+    }
+
+    static CliContext context(Path home, Path cwd) {
+        return new CliContext(Map.of("EFLOW_HOME", home.toString()), cwd, System.out, System.err, false);
+    }
+
+    List<String> errLines() {
+        return err.lines().toList();
+    }
+}
