@@ -79,19 +79,12 @@ final class DaemonApi {
     }
 
     /**
-     * Resolves the path's name. An explicit name is checked here, before the manager, so every endpoint
-     * answers a malformed name with 400 and an unknown one with 404 in the same words.
+     * Resolves the path's name before anything else, so every endpoint answers a malformed name with 400 and an
+     * unknown one with 404 in the same words.
      */
     String name(Context ctx) {
         String raw = ctx.pathParam("name");
-        if (ONLY_INSTANCE.equals(raw)) {
-            return manager.resolveName(null);
-        }
-        DeployRequest.checkName(raw);
-        if (!Files.isDirectory(paths.instance(raw))) {
-            throw EflowException.notFound("no instance named '" + raw + "': eflow list shows the instances");
-        }
-        return manager.resolveName(raw);
+        return manager.resolveName(ONLY_INSTANCE.equals(raw) ? null : raw);
     }
 
     private void start(Context ctx) {

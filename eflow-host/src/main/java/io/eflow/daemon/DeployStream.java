@@ -32,10 +32,8 @@ final class DeployStream {
 
     void handle(Context ctx) throws IOException {
         DeployRequest request = Json.readRequest(ctx.bodyAsBytes(), DeployRequest.class);
-        DeployRequest.Validated valid = request.validate(manager.hostConfig(), HostName.get());
-        if (Files.exists(paths.instance(valid.name()))) {
-            throw EflowException.conflict("an instance named '" + valid.name() + "' already exists: choose another --name or remove it first");
-        }
+        // Bad arguments and a name in use answer with a plain error status, before any progress is streamed.
+        DeployRequest.Validated valid = manager.precheck(request);
         NdjsonSink sink = NdjsonSink.open(ctx);
         try {
             InstanceSummary summary = manager.deploy(request, line -> {

@@ -5,6 +5,7 @@ import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.host.HostInfo;
+import io.eflow.host.HostName;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageVerifier;
 import io.eflow.image.TrustStore;
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,16 +78,23 @@ public final class InstanceManager implements AutoCloseable {
         return names.get(0);
     }
 
+    /** Deploy's checks that need no work: every argument, and the name not in use. */
+    public DeployRequest.Validated precheck(DeployRequest request) {
+        DeployRequest.Validated valid = request.validate(hostConfig(), HostName.get());
+        if (store.exists(valid.name())) {
+            throw EflowException.conflict("an instance named '" + valid.name() + "' already exists; remove it first or choose another --name");
+        }
+        return valid;
+    }
+
     public InstanceSummary deploy(DeployRequest request, Consumer<String> progress) {
         Privileges.requireRoot();
-        DeployRequest.Validated valid = request.validate(hostConfig(), hostname());
+        DeployRequest.Validated valid = precheck(request);
         BackendKind kind = resolveBackend(valid.backend(), progress);
         Backend backend = backend(kind);
         deployLock.lock();
         try {
-            if (store.exists(valid.name())) {
-                throw EflowException.conflict("an instance named '" + valid.name() + "' already exists; remove it first or choose another --name");
-            }
+            precheck(request); // again under the lock: two deploys of one name may race to here
             sweepUnfinishedDeploys();
             GuestImage image = verifiedImage(valid.image());
             NetworkConfig network = networks.allocate(valid.staticIp(), store.all());
@@ -328,14 +335,6 @@ public final class InstanceManager implements AutoCloseable {
             InstanceLayout layout = store.layout(name);
             backends.values().forEach(b -> b.cleanup(layout));
             FileTrees.deleteRecursively(layout.state());
-        }
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "eflow";
         }
     }
 

@@ -1,4 +1,4 @@
-package io.eflow.daemon;
+package io.eflow.host;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The host's name, for deploy's default instance name (Deploy-Eflow names the VM {@code <COMPUTERNAME>-EFLOW}). */
-final class HostName {
+public final class HostName {
     private HostName() {
     }
 
-    static String get() {
+    public static String get() {
         try {
             // the kernel's own answer needs no resolver, so a host with broken DNS still deploys
             String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
