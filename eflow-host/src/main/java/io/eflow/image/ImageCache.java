@@ -16,7 +16,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -27,11 +28,13 @@ final class ImageCache implements AutoCloseable {
     static final String CURRENT = "current";
     /** Finished images kept besides the current one; each is ~220 MiB. Instances copy images into slots. */
     static final int KEEP_PREVIOUS = 2;
-    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+    /** A file lock is per process: threads of one JVM queue here first. Not owner-bound, unlike a ReentrantLock. */
+    private static final Semaphore IN_PROCESS = new Semaphore(1, true);
 
     private final Path images;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ImageCache(Path images, FileChannel lockChannel, FileLock lock) {
         this.images = images;
@@ -41,7 +44,10 @@ final class ImageCache implements AutoCloseable {
 
     static ImageCache open(Path cacheRoot, Consumer<String> progress) {
         Path images = cacheRoot.resolve("images");
-        IN_PROCESS.lock();
+        if (!IN_PROCESS.tryAcquire()) {
+            progress.accept("waiting for another image build to finish…");
+            IN_PROCESS.acquireUninterruptibly();
+        }
         FileChannel channel = null;
         try {
             Files.createDirectories(images);
@@ -57,11 +63,11 @@ final class ImageCache implements AutoCloseable {
             return new ImageCache(images, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
-            IN_PROCESS.unlock();
+            IN_PROCESS.release();
             throw EflowException.failure("cannot use the image cache " + cacheRoot + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
-            IN_PROCESS.unlock();
+            IN_PROCESS.release();
             throw e;
         }
     }
@@ -128,13 +134,16 @@ final class ImageCache implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             lock.release();
         } catch (IOException ignored) {
             // closing the channel releases it anyway
         } finally {
             closeQuietly(lockChannel);
-            IN_PROCESS.unlock();
+            IN_PROCESS.release();
         }
     }
 

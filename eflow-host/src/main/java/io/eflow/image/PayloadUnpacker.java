@@ -45,7 +45,7 @@ final class PayloadUnpacker {
                     }
                 } else if (entry.isSymbolicLink()) {
                     rootfs.symlink(name, entry.getLinkName(), uid, gid);
-                } else if (entry.isFile() && !entry.isLink()) {
+                } else if (isRegularFile(entry)) {
                     Path file = rootfs.writeFile(name, new byte[0], 0600, 0, 0);
                     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
                         in.transferTo(out);
@@ -62,6 +62,12 @@ final class PayloadUnpacker {
             throw new UncheckedIOException("cannot unpack the guest payload", e);
         }
         return count;
+    }
+
+    /** commons-compress counts device nodes and FIFOs as "files" too; only plain files are. */
+    private static boolean isRegularFile(TarArchiveEntry entry) {
+        return entry.isFile() && !entry.isLink() && !entry.isCharacterDevice() && !entry.isBlockDevice()
+                && !entry.isFIFO();
     }
 
     /** Relative, no parent references: a payload entry cannot name a place outside the tree. */

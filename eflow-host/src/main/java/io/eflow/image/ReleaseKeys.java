@@ -66,7 +66,7 @@ public final class ReleaseKeys {
     public static ReleaseKeys load(Path dir) {
         Path privateFile = dir.resolve(PRIVATE_FILE);
         try {
-            byte[] der = Pem.decode(Pem.PRIVATE_KEY, Files.readString(privateFile, StandardCharsets.US_ASCII));
+            byte[] der = Pem.decode(Pem.PRIVATE_KEY, Files.readString(privateFile, StandardCharsets.ISO_8859_1));
             PrivateKey privateKey = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
             PublicKey publicKey = derivePublic(der);
             Path publicFile = dir.resolve(PUBLIC_FILE);
@@ -93,7 +93,7 @@ public final class ReleaseKeys {
 
     static PublicKey parsePublicKey(Path file) {
         try {
-            byte[] der = Pem.decode(Pem.PUBLIC_KEY, Files.readString(file, StandardCharsets.US_ASCII));
+            byte[] der = Pem.decode(Pem.PUBLIC_KEY, Files.readString(file, StandardCharsets.ISO_8859_1));
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
         } catch (IOException e) {
             throw EflowException.failure("cannot read public key " + file + ": " + e.getMessage(), e);

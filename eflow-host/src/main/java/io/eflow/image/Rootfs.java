@@ -127,8 +127,19 @@ final class Rootfs {
             sofar.append('/').append(parts.get(i));
             dir = resolve(sofar.toString());
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                // A dangling symlink may point at a path of several missing folders: make them all.
+                Path missing = dir;
+                Deque<Path> chain = new ArrayDeque<>();
+                while (!missing.equals(root) && !Files.exists(missing, LinkOption.NOFOLLOW_LINKS)) {
+                    chain.push(missing);
+                    missing = missing.getParent();
+                }
                 boolean last = i == parts.size() - 1;
-                createDirectory(dir, last ? mode : 0755, last ? uid : 0, last ? gid : 0);
+                while (!chain.isEmpty()) {
+                    Path next = chain.pop();
+                    boolean target = chain.isEmpty() && last;
+                    createDirectory(next, target ? mode : 0755, target ? uid : 0, target ? gid : 0);
+                }
             }
         }
         return dir;

@@ -94,12 +94,15 @@ public final class SlotInstaller {
         try (FileChannel in = FileChannel.open(slotFile, StandardOpenOption.READ)) {
             long needed = layout.hashOffset() + VerityHashTree.layout(verity.dataBlocks()).hashBytes();
             if (in.size() < needed) {
-                throw EflowException.failure("root slot " + slotFile + " is too small for its image (slot corrupt)", null);
+                throw EflowException.failure("root slot " + slotFile.getFileName() + " is too small for its image"
+                        + " (slot corrupt or truncated)", null);
             }
-            VerityHashTree.verify(in, 0, in, layout.hashOffset(), verity.dataBlocks(), salt, root);
-        } catch (EflowException e) {
-            throw EflowException.failure("root slot " + slotFile.getFileName() + ": " + e.getMessage()
-                    + " (slot corrupt or tampered)", e);
+            try {
+                VerityHashTree.verify(in, 0, in, layout.hashOffset(), verity.dataBlocks(), salt, root);
+            } catch (EflowException e) {
+                throw EflowException.failure("root slot " + slotFile.getFileName() + ": " + e.getMessage()
+                        + " (slot corrupt or tampered)", e);
+            }
         } catch (IOException e) {
             throw EflowException.failure("cannot read root slot " + slotFile + ": " + e.getMessage(), e);
         }

@@ -91,7 +91,7 @@ public final class TrustStore {
             verifier.update(data);
             return verifier.verify(signature);
         } catch (GeneralSecurityException e) {
-            // A malformed signature is simply not a valid one.
+            // A malformed signature (or a key of another type) is simply not a valid signature.
             return false;
         }
     }
