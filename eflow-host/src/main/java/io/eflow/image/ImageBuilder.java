@@ -100,8 +100,9 @@ public final class ImageBuilder {
         HostTools.require("tar", "tar");
         HostTools.require("mkfs.erofs", "erofs-utils");
         Path temp = AtomicDirs.createTemp(cache.images(), recipe.folderName());
+        Path tree = null;
         try {
-            Path tree = Files.createDirectory(temp.resolve("rootfs"));
+            tree = Staging.createTree(paths.cache(), Files.size(base.tar()), temp);
             progress.accept("customize…");
             long started = System.nanoTime();
             customize(tree, base, recipe);
@@ -110,7 +111,7 @@ public final class ImageBuilder {
             started = System.nanoTime();
             Path erofs = temp.resolve(GuestImage.ROOTFS);
             ErofsPacker.pack(tree, erofs, recipe.created(), recipe.filesystemUuid());
-            Rootfs.deleteTree(tree);
+            Staging.release(tree);
             progress.accept(String.format("erofs: %d MiB in %.1f s", Files.size(erofs) >> 20, seconds(started)));
 
             GuestImage sealed = ImageSealer.seal(temp, recipe.identity(), recipe.veritySalt(), keys, progress);
@@ -119,6 +120,9 @@ public final class ImageBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the image in " + temp, e);
         } finally {
+            if (tree != null) {
+                Staging.release(tree);
+            }
             Rootfs.deleteTree(temp);
         }
     }

@@ -60,6 +60,7 @@ final class ImageCache implements AutoCloseable {
             // Whatever a killed build left is garbage now that nobody else is building.
             AtomicDirs.removeLeftovers(images);
             AtomicDirs.removeLeftovers(cacheRoot.resolve("base"));
+            Staging.removeLeftovers(cacheRoot);
             return new ImageCache(images, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
