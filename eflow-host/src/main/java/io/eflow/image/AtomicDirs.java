@@ -2,11 +2,14 @@ package io.eflow.image;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Cache entries are folders that appear complete or not at all: they are filled under a dot-name
@@ -34,6 +37,8 @@ final class AtomicDirs {
     /** Renames {@code temp} to {@code target}; an existing target (a forced rebuild) is swapped out first. */
     static void publish(Path temp, Path target) {
         try {
+            // Contents reach the disk before the rename does: after a power cut the entry is whole or absent.
+            syncFiles(temp);
             if (Files.exists(target)) {
                 Path trash = Files.createTempDirectory(target.getParent(), TRASH_PREFIX + target.getFileName() + "-");
                 Files.move(target, trash.resolve("entry"), StandardCopyOption.ATOMIC_MOVE);
@@ -42,10 +47,28 @@ final class AtomicDirs {
             } else {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             }
+            sync(target.getParent());
         } catch (AtomicMoveNotSupportedException e) {
             throw new UncheckedIOException("the cache folder " + target.getParent() + " does not support atomic renames", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish " + target, e);
+        }
+    }
+
+    private static void syncFiles(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    sync(entry);
+                }
+            }
+        }
+        sync(dir);
+    }
+
+    private static void sync(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 

@@ -81,24 +81,29 @@ public final class SlotInstaller {
      * in the filesystem (superblock included), in the hash tree, or in the tree's padding.
      */
     public static void verifySlot(Path slotFile, ImageManifest.Verity verity) {
-        SlotLayout layout = layout(slotFile, verity);
+        verifySlot(layout(slotFile, verity));
+    }
+
+    /** The same check from a recorded layout (what {@link #install} returned). */
+    public static void verifySlot(SlotLayout layout) {
+        Path slotFile = layout.file();
         HexFormat hex = HexFormat.of();
         byte[] salt;
         byte[] root;
         try {
-            salt = hex.parseHex(verity.salt());
-            root = hex.parseHex(verity.rootHash());
+            salt = hex.parseHex(layout.salt());
+            root = hex.parseHex(layout.rootHash());
         } catch (IllegalArgumentException e) {
             throw new EflowException("invalid verity salt or root hash for slot " + slotFile);
         }
         try (FileChannel in = FileChannel.open(slotFile, StandardOpenOption.READ)) {
-            long needed = layout.hashOffset() + VerityHashTree.layout(verity.dataBlocks()).hashBytes();
-            if (in.size() < needed) {
+            long needed = layout.hashOffset() + VerityHashTree.layout(layout.dataBlocks()).hashBytes();
+            if (layout.hashOffset() < layout.dataBlocks() * VerityHashTree.BLOCK_SIZE || in.size() < needed) {
                 throw EflowException.failure("root slot " + slotFile.getFileName() + " is too small for its image"
                         + " (slot corrupt or truncated)", null);
             }
             try {
-                VerityHashTree.verify(in, 0, in, layout.hashOffset(), verity.dataBlocks(), salt, root);
+                VerityHashTree.verify(in, 0, in, layout.hashOffset(), layout.dataBlocks(), salt, root);
             } catch (EflowException e) {
                 throw EflowException.failure("root slot " + slotFile.getFileName() + ": " + e.getMessage()
                         + " (slot corrupt or tampered)", e);

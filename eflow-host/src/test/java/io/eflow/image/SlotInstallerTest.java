@@ -52,6 +52,7 @@ class SlotInstallerTest {
             assertThat(slotTree).isEqualTo(tree);
         }
         SlotInstaller.verifySlot(slot, image.verity());
+        SlotInstaller.verifySlot(layout);
     }
 
     @Test
@@ -75,6 +76,7 @@ class SlotInstallerTest {
         TestFiles.flipByte(slot, 250 * 4096 + 1234);
         assertThatThrownBy(() -> SlotInstaller.verifySlot(slot, image.verity()))
                 .hasMessage("root slot rootfs-a.img: data block 250 does not match the hash tree (slot corrupt or tampered)");
+        assertThatThrownBy(() -> SlotInstaller.verifySlot(layout)).isInstanceOf(EflowException.class);
     }
 
     @Test
