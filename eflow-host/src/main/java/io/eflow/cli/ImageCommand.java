@@ -1,5 +1,9 @@
 package io.eflow.cli;
 
+import io.eflow.image.ImageBuilder;
+import io.eflow.image.ImageVerifier;
+import io.eflow.image.TrustStore;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,10 +34,7 @@ final class ImageCommand extends EflowCommand implements Runnable {
         @Override
         public void run() {
             CliContext context = context();
-            Object image = ImageTasks.build(context.paths(), force, context.err()::println);
-            if (image != null) {
-                print(json, image, TextRenderer::keyValues);
-            }
+            print(json, ImageBuilder.build(context.paths(), force, context.err()::println), TextRenderer::keyValues);
         }
     }
 
@@ -48,10 +49,7 @@ final class ImageCommand extends EflowCommand implements Runnable {
         @Override
         public void run() {
             CliContext context = context();
-            Object verdict = ImageTasks.verify(directory(context), context.paths());
-            if (verdict != null) {
-                print(json, verdict, TextRenderer::keyValues);
-            }
+            print(json, ImageVerifier.verify(directory(context), TrustStore.load(context.paths())), TextRenderer::keyValues);
         }
 
         Path directory(CliContext context) {

@@ -1,0 +1,148 @@
+package io.eflow.image;
+
+import io.eflow.platform.EflowException;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+
+/**
+ * Writes an image into a root slot (the seeds' RootFS A/B partitions, here sparse files) and re-checks slots.
+ * Layout of a slot: the erofs at offset 0, its verity hash tree right after the data
+ * ({@code hashOffset = dataBlocks * 4096}), the rest of the 4 GiB a hole. One file is what dm-verity
+ * (qemu: both table devices are {@code /dev/vda}) and the Java check (namespace backend) both read.
+ */
+public final class SlotInstaller {
+    /** The seed's RootFS partition size. */
+    public static final long SLOT_SIZE = 4L << 30;
+
+    private SlotInstaller() {
+    }
+
+    /** Where the parts of an installed image sit in its slot, and what the dm-verity target needs. */
+    public record SlotLayout(Path file, long dataBlocks, long hashOffset, String salt, String rootHash) {
+        /** The device-mapper table for {@code dmsetup create --readonly}, data and tree on one device. */
+        public String dmVerityTable(String device) {
+            long sectors = dataBlocks * (VerityHashTree.BLOCK_SIZE / 512);
+            long hashStartBlock = hashOffset / VerityHashTree.BLOCK_SIZE;
+            return "0 " + sectors + " verity 1 " + device + " " + device + " " + VerityHashTree.BLOCK_SIZE + " "
+                    + VerityHashTree.BLOCK_SIZE + " " + dataBlocks + " " + hashStartBlock + " sha256 " + rootHash + " " + salt;
+        }
+    }
+
+    public static SlotLayout layout(Path slotFile, ImageManifest.Verity verity) {
+        return new SlotLayout(slotFile, verity.dataBlocks(), verity.hashOffset(), verity.salt(), verity.rootHash());
+    }
+
+    /**
+     * Writes the image into {@code slotFile}, replacing it only once the new content is complete and on
+     * disk, so an interrupted install never leaves a slot that is half old, half new.
+     */
+    public static SlotLayout install(GuestImage image, Path slotFile) {
+        ImageManifest.Verity verity = image.verity();
+        SlotLayout layout = layout(slotFile, verity);
+        long treeBytes = VerityHashTree.layout(verity.dataBlocks()).hashBytes();
+        long needed = layout.hashOffset() + treeBytes;
+        if (needed > SLOT_SIZE) {
+            throw new EflowException("image " + image.version() + " needs " + (needed >> 20)
+                    + " MiB with its hash tree: it does not fit a " + (SLOT_SIZE >> 30) + " GiB root slot");
+        }
+        Path temp = slotFile.resolveSibling("." + slotFile.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(temp);
+            try (RandomAccessFile raf = new RandomAccessFile(temp.toFile(), "rw")) {
+                FileChannel out = raf.getChannel();
+                copyExactly(image.rootfs(), out, 0, layout.hashOffset());
+                copyExactly(image.verityTree(), out, layout.hashOffset(), treeBytes);
+                // Extending with setLength (ftruncate) leaves a hole: the slot costs only what the image occupies.
+                raf.setLength(SLOT_SIZE);
+                out.force(true);
+            }
+            Files.move(temp, slotFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(slotFile.toAbsolutePath().getParent());
+            return layout;
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw EflowException.failure("cannot write root slot " + slotFile + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Re-checks every block of a slot against a trusted root hash (the manifest's). Catches any changed byte
+     * in the filesystem (superblock included), in the hash tree, or in the tree's padding.
+     */
+    public static void verifySlot(Path slotFile, ImageManifest.Verity verity) {
+        verifySlot(layout(slotFile, verity));
+    }
+
+    /** The same check from a recorded layout (what {@link #install} returned). */
+    public static void verifySlot(SlotLayout layout) {
+        Path slotFile = layout.file();
+        HexFormat hex = HexFormat.of();
+        byte[] salt;
+        byte[] root;
+        try {
+            salt = hex.parseHex(layout.salt());
+            root = hex.parseHex(layout.rootHash());
+        } catch (IllegalArgumentException e) {
+            throw new EflowException("invalid verity salt or root hash for slot " + slotFile);
+        }
+        try (FileChannel in = FileChannel.open(slotFile, StandardOpenOption.READ)) {
+            long needed = layout.hashOffset() + VerityHashTree.layout(layout.dataBlocks()).hashBytes();
+            if (layout.hashOffset() < layout.dataBlocks() * VerityHashTree.BLOCK_SIZE || in.size() < needed) {
+                throw EflowException.failure("root slot " + slotFile.getFileName() + " is too small for its image"
+                        + " (slot corrupt or truncated)", null);
+            }
+            try {
+                VerityHashTree.verify(in, 0, in, layout.hashOffset(), layout.dataBlocks(), salt, root);
+            } catch (EflowException e) {
+                throw EflowException.failure("root slot " + slotFile.getFileName() + ": " + e.getMessage()
+                        + " (slot corrupt or tampered)", e);
+            }
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read root slot " + slotFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyExactly(Path source, FileChannel out, long position, long expected) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+            if (in.size() != expected) {
+                throw EflowException.failure(source.getFileName() + ": size " + in.size() + ", expected " + expected
+                        + " (image changed since it was verified)", null);
+            }
+            long done = 0;
+            while (done < expected) {
+                long n = out.transferFrom(in.position(done), position + done, expected - done);
+                if (n <= 0) {
+                    throw new IOException("short copy of " + source);
+                }
+                done += n;
+            }
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: not every filesystem lets a directory be synced; the file itself is on disk.
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // leftover temp file: the next install deletes it first
+        }
+    }
+}
