@@ -1,0 +1,41 @@
+package io.eflow.channel;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.SessionContext;
+
+/**
+ * The identities the pool logs in with: one short-lived certificate per login user, issued by the install's CA on
+ * first use and reissued once three quarters of its life are gone, so a login never races an expiry.
+ * Established sessions are not affected: sshd checks a certificate only when it authenticates.
+ */
+final class CertifiedIdentities implements KeyIdentityProvider {
+    private final UserCertificateAuthority ca;
+    private final Duration validity;
+    private final Duration renewMargin;
+    private final Map<String, ClientIdentity> byPrincipal = new ConcurrentHashMap<>();
+
+    CertifiedIdentities(UserCertificateAuthority ca, Duration validity) {
+        this.ca = ca;
+        this.validity = validity;
+        this.renewMargin = validity.dividedBy(4);
+    }
+
+    ClientIdentity forPrincipal(String principal) {
+        Instant now = Instant.now();
+        return byPrincipal.compute(principal, (name, current) ->
+                current == null || current.expiresWithin(renewMargin, now) ? ca.issue(name, validity) : current);
+    }
+
+    /** MINA asks per session; the session's user name is the principal the certificate must carry. */
+    @Override
+    public Iterable<KeyPair> loadKeys(SessionContext session) {
+        return List.of(forPrincipal(session.getUsername()).certifiedKeyPair());
+    }
+}

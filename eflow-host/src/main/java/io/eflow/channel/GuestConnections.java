@@ -1,0 +1,144 @@
+package io.eflow.channel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.eflow.platform.EflowException;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.future.GlobalRequestFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's SSH connections to its guests: one MINA client, one authenticated session per guest reused by every
+ * command (a round trip then costs milliseconds, not a key exchange), reopened transparently after a guest restart.
+ * Logins use short-lived certificates from the install's user CA; guests are verified against their pinned host key.
+ * Thread-safe.
+ */
+public final class GuestConnections implements AutoCloseable {
+    public static final Duration DEFAULT_CERTIFICATE_VALIDITY = Duration.ofHours(24);
+    /** How long file transfers may wait to connect and log in (they have no caller-given timeout). */
+    public static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(30);
+    /** A keepalive every 15 s, answered or the session is dropped after 3 misses: a hung guest is noticed. */
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
+    static final Duration HEARTBEAT_REPLY_WAIT = Duration.ofSeconds(10);
+    static final int HEARTBEAT_MISSES = 3;
+    private static final String KEEPALIVE = "keepalive@openssh.com";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuestConnections.class);
+
+    private final GuestSshClient client;
+    private final CertifiedIdentities identities;
+    private final ConcurrentMap<String, GuestLink> links = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public GuestConnections(UserCertificateAuthority ca) {
+        this(ca, DEFAULT_CERTIFICATE_VALIDITY);
+    }
+
+    public GuestConnections(UserCertificateAuthority ca, Duration certificateValidity) {
+        this.identities = new CertifiedIdentities(ca, certificateValidity);
+        this.client = GuestSshClient.create();
+        client.setKeyIdentityProvider(identities);
+        client.setPublicKeyAuthenticationReporter(GuestLogin.REJECTION_RECORDER);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, HEARTBEAT_INTERVAL);
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, HEARTBEAT_REPLY_WAIT);
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, HEARTBEAT_MISSES);
+        client.start();
+    }
+
+    /** Runs {@code command} through the guest user's shell, feeding it {@code stdin} (null for none). */
+    public CommandResult exec(GuestEndpoint guest, String command, byte[] stdin, Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
+    }
+
+    /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */
+    public void upload(GuestEndpoint guest, Path local, String remote) {
+        link(guest).call(guest, Deadline.after(LOGIN_TIMEOUT),
+                session -> SftpTransfer.upload(session, guest, local, remote));
+    }
+
+    /** Copies a guest file to the host over SFTP; the local file appears complete or not at all. */
+    public void download(GuestEndpoint guest, String remote, Path local) {
+        link(guest).call(guest, Deadline.after(LOGIN_TIMEOUT),
+                session -> SftpTransfer.download(session, guest, remote, local));
+    }
+
+    /**
+     * True when the guest can be reached and logs eflow in, within {@code timeout}. A pooled session must also answer
+     * a keepalive, so a session whose guest silently went away does not count.
+     */
+    public boolean ping(GuestEndpoint guest, Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        GuestLink link = link(guest);
+        try {
+            ClientSession session = link.session(guest, deadline);
+            if (answersKeepalive(session, deadline)) {
+                return true;
+            }
+            link.discard(session);
+            return answersKeepalive(link.session(guest, deadline), deadline);
+        } catch (EflowException e) {
+            LOG.warn("ping of guest {} failed: {}", guest.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Forgets the guest's session (the daemon stopped or redeployed it); the next call connects afresh. */
+    public void invalidate(String guest) {
+        GuestLink link = links.remove(guest);
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    /** The identity used for logins as {@code user}, for tools that need the same access (e.g. `eflow ssh`). */
+    public ClientIdentity identity(String user) {
+        return identities.forPrincipal(user);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (String guest : List.copyOf(links.keySet())) {
+            invalidate(guest);
+        }
+        client.stop();
+    }
+
+    private GuestLink link(GuestEndpoint guest) {
+        if (closed) {
+            throw GuestErrors.closedPool();
+        }
+        GuestLink link = links.computeIfAbsent(guest.name(), name -> new GuestLink(client));
+        if (closed) {
+            invalidate(guest.name());
+            throw GuestErrors.closedPool();
+        }
+        return link;
+    }
+
+    /**
+     * keepalive@openssh.com with want-reply: sshd answers it (with a failure, as it knows no such request), and any
+     * answer proves the session works end to end.
+     */
+    private static boolean answersKeepalive(ClientSession session, Deadline deadline) {
+        try {
+            Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, KEEPALIVE.length() + 8);
+            request.putString(KEEPALIVE);
+            request.putBoolean(true);
+            GlobalRequestFuture reply = session.request(request, KEEPALIVE, null);
+            return reply.await(deadline.remainingMillis()) && reply.getException() == null && session.isOpen();
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+}

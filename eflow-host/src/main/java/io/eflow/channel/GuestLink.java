@@ -1,0 +1,128 @@
+package io.eflow.channel;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.eflow.platform.EflowException;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * The pooled connection to one guest: one SSH session, shared by all callers and reopened when it died. On a
+ * virtio-serial port only one connection fits at a time, so the session is never duplicated, only replaced.
+ */
+final class GuestLink {
+    /** Below OpenSSH's default MaxSessions (10), so sshd never refuses a channel because of our concurrency. */
+    static final int MAX_CHANNELS = 8;
+
+    private final GuestSshClient client;
+    private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
+    private final ReentrantLock connecting = new ReentrantLock();
+    private volatile GuestEndpoint endpoint;
+    private volatile ClientSession session;
+    private volatile boolean closed;
+
+    GuestLink(GuestSshClient client) {
+        this.client = client;
+    }
+
+    /** Runs {@code call} on a live session, holding one channel slot; retries once on a fresh session if it was stale. */
+    <T> T call(GuestEndpoint guest, Deadline deadline, SessionCall<T> call) {
+        acquireSlot(guest, deadline);
+        try {
+            ClientSession current = session(guest, deadline);
+            try {
+                return call.run(current);
+            } catch (StaleSessionException e) {
+                discard(current);
+                try {
+                    return call.run(session(guest, deadline));
+                } catch (StaleSessionException again) {
+                    throw GuestErrors.lost(guest, "opening a channel", again.getCause());
+                }
+            }
+        } finally {
+            channels.release();
+        }
+    }
+
+    /** The open session, or a new one when there is none, it died, or the guest's endpoint changed. */
+    ClientSession session(GuestEndpoint guest, Deadline deadline) {
+        ClientSession current = session;
+        if (isUsable(current, guest)) {
+            return current;
+        }
+        try {
+            if (!connecting.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+                throw GuestErrors.connectTimeout(guest, deadline.budget());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GuestErrors.connectTimeout(guest, deadline.budget());
+        }
+        try {
+            current = session;
+            if (isUsable(current, guest)) {
+                return current; // another caller reconnected while we waited
+            }
+            if (closed) {
+                throw GuestErrors.closedPool();
+            }
+            if (current != null) {
+                current.close(true);
+            }
+            session = null;
+            ClientSession fresh = GuestLogin.open(client, guest, deadline);
+            endpoint = guest;
+            session = fresh;
+            return fresh;
+        } finally {
+            connecting.unlock();
+        }
+    }
+
+    /** Drops {@code stale} if it is still the pooled session, so the next call reconnects. */
+    void discard(ClientSession stale) {
+        if (session == stale) {
+            session = null;
+        }
+        stale.close(true);
+    }
+
+    void close() {
+        closed = true;
+        ClientSession current = session;
+        session = null;
+        if (current != null) {
+            current.close(true);
+        }
+    }
+
+    private boolean isUsable(ClientSession candidate, GuestEndpoint guest) {
+        return candidate != null && candidate.isOpen() && candidate.isAuthenticated() && guest.equals(endpoint);
+    }
+
+    private void acquireSlot(GuestEndpoint guest, Deadline deadline) {
+        try {
+            if (!channels.tryAcquire(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+                throw GuestErrors.busy(guest, deadline.budget());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EflowException(500, "interrupted while waiting for a channel to guest " + guest.name());
+        }
+    }
+
+    /** Work done on a session; throws {@link StaleSessionException} only when nothing reached the guest yet. */
+    @FunctionalInterface
+    interface SessionCall<T> {
+        T run(ClientSession session) throws StaleSessionException;
+    }
+
+    /** The pooled session turned out dead before the work started, so it is safe to retry on a new one. */
+    static final class StaleSessionException extends Exception {
+        StaleSessionException(Throwable cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.eflow.channel;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.eflow.channel.GuestLink.StaleSessionException;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.future.CancelOption;
+
+/** One non-interactive command on an exec channel: no pty, stdin from bytes, stdout and stderr kept apart. */
+final class RemoteExec {
+    /** Linux numbers of the signals OpenSSH names in exit-signal (RFC 4254 §6.10 drops the "SIG" prefix). */
+    private static final Map<String, Integer> SIGNALS = Map.ofEntries(
+            Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4),
+            Map.entry("TRAP", 5), Map.entry("ABRT", 6), Map.entry("BUS", 7), Map.entry("FPE", 8),
+            Map.entry("KILL", 9), Map.entry("USR1", 10), Map.entry("SEGV", 11), Map.entry("USR2", 12),
+            Map.entry("PIPE", 13), Map.entry("ALRM", 14), Map.entry("TERM", 15));
+    private static final byte[] NO_INPUT = new byte[0];
+
+    private RemoteExec() {
+    }
+
+    static CommandResult run(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
+            Deadline deadline) throws StaleSessionException {
+        ChannelExec channel;
+        try {
+            channel = session.createExecChannel(command);
+        } catch (IOException | IllegalStateException e) {
+            throw staleOrRefused(session, guest, e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
+        channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));
+        channel.setOut(out);
+        channel.setErr(err);
+        try {
+            open(channel, session, guest, deadline);
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
+                    deadline.remainingMillis());
+            if (!events.contains(ClientChannelEvent.CLOSED)) {
+                throw GuestErrors.commandTimeout(guest, command, deadline.budget());
+            }
+            return new CommandResult(exitCode(channel, guest, command), out.toByteArray(), err.toByteArray());
+        } finally {
+            channel.close(true);
+        }
+    }
+
+    /** Shells report death by signal n as 128+n; callers get the same convention. */
+    static int exitCode(ChannelExec channel, GuestEndpoint guest, String command) {
+        Integer status = channel.getExitStatus();
+        if (status != null) {
+            return status;
+        }
+        String signal = channel.getExitSignal();
+        if (signal != null) {
+            return 128 + SIGNALS.getOrDefault(signal, 127);
+        }
+        throw GuestErrors.lost(guest, "running '" + GuestErrors.abbreviate(command) + "'", null);
+    }
+
+    private static void open(ChannelExec channel, ClientSession session, GuestEndpoint guest, Deadline deadline)
+            throws StaleSessionException {
+        OpenFuture opened;
+        try {
+            opened = channel.open();
+            if (!opened.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
+                throw GuestErrors.connectTimeout(guest, deadline.budget());
+            }
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw GuestErrors.lost(guest, "opening a channel", e);
+        } catch (IOException | IllegalStateException e) {
+            throw staleOrRefused(session, guest, e);
+        }
+        if (!opened.isOpened()) {
+            throw staleOrRefused(session, guest, opened.getException());
+        }
+    }
+
+    /**
+     * Nothing reached the guest yet. A dead session is worth one retry on a new one (returned for the caller to
+     * throw); a live session that refuses the channel is an error (thrown here).
+     */
+    static StaleSessionException staleOrRefused(ClientSession session, GuestEndpoint guest, Throwable failure) {
+        if (!session.isOpen()) {
+            return new StaleSessionException(failure);
+        }
+        throw GuestErrors.channelRefused(guest, failure);
+    }
+}
