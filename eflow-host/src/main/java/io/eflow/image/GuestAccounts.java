@@ -30,10 +30,13 @@ final class GuestAccounts {
         return append(group, a.name() + ":x:" + a.gid() + ":");
     }
 
-    /** A locked password ({@code !}): the account is reachable only with an SSH certificate. */
+    /**
+     * No password ({@code *}: nothing hashes to it), so the account is reachable only with an SSH certificate.
+     * Not {@code !}: sshd without PAM treats a {@code !} password as a locked account and refuses every login.
+     */
     static String addToShadow(String shadow, Account a, long lastChangeDays) {
         checkFree(shadow, "/etc/shadow", a.name(), -1);
-        return append(shadow, a.name() + ":!:" + lastChangeDays + ":0:99999:7:::");
+        return append(shadow, a.name() + ":*:" + lastChangeDays + ":0:99999:7:::");
     }
 
     static String addToGshadow(String gshadow, Account a) {

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Deploy as one transaction: state folder, disks, slot A, keys, seeded /etc, configuration, first start.
- * The configuration is written only when everything before it worked, and a failure at any step removes
- * all of it, so a failed deploy leaves nothing behind.
+ * A failure at any step removes all of it, so a failed deploy leaves nothing behind; a deploy marker makes
+ * the daemon sweep the remains of one it did not live to finish.
  */
 final class Deployer {
     private final InstanceStore store;
@@ -39,6 +39,7 @@ final class Deployer {
                 request.logSize(), backendKind, network, image.manifest().version(), "A", Instant.now());
         try {
             Files.createDirectories(layout.state());
+            store.markDeploying(layout);
             progress.accept("creating disks (data " + request.dataSizeGb() + " GB, log " + request.logSize().gigabytes() + " GB)");
             GuestDisks.create(layout, request.dataSizeGb(), request.logSize());
             progress.accept("installing image " + image.manifest().version() + " into root slot A");
@@ -52,6 +53,7 @@ final class Deployer {
             progress.accept("starting the guest (" + backendKind.cliName() + " backend)");
             backend.start(config, layout, progress);
             access.awaitReady(layout, Duration.ofSeconds(60));
+            store.markDeployed(layout);
             progress.accept("guest " + config.name() + " is running");
             return config;
         } catch (RuntimeException | IOException e) {

@@ -55,7 +55,8 @@ final class GuestAccess implements AutoCloseable {
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             try {
-                if (connections.ping(endpoint(layout), Duration.ofSeconds(5))) {
+                // A real command, not only a ping: its error says why a login fails (key, certificate, account).
+                if (connections.exec(endpoint(layout), "true", new byte[0], Duration.ofSeconds(5)).exitCode() == 0) {
                     return;
                 }
             } catch (RuntimeException e) {

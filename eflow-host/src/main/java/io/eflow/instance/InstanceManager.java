@@ -328,13 +328,14 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** A deploy killed half-way leaves a folder without config.json; nothing else refers to it. */
+    /** A deploy killed half-way leaves a marked folder (and maybe a running guest); nothing else refers to it. */
     private void sweepUnfinishedDeploys() {
         for (String name : store.unfinished()) {
             LOG.warn("removing the remains of an unfinished deploy of '{}'", name);
             InstanceLayout layout = store.layout(name);
             backends.values().forEach(b -> b.cleanup(layout));
             FileTrees.deleteRecursively(layout.state());
+            FileTrees.deleteRecursively(layout.log());
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Instance configurations on disk. An instance exists once its config.json does: deploy writes it last, so a
- * folder without one is the remains of an interrupted deploy and is swept away.
+ * Instance configurations on disk. An instance exists once its config.json does and no deploy marker remains:
+ * deploy drops the marker only after the first start worked, so a folder with a marker or without a
+ * configuration is the remains of an interrupted deploy and is swept away.
  */
 final class InstanceStore {
     private final EflowPaths paths;
@@ -27,13 +28,19 @@ final class InstanceStore {
         return InstanceLayout.of(paths, name);
     }
 
+    static final String DEPLOYING = ".deploying";
+
     boolean exists(String name) {
-        return Files.isRegularFile(layout(name).configFile());
+        return complete(layout(name).state());
+    }
+
+    private static boolean complete(Path dir) {
+        return Files.isRegularFile(dir.resolve("config.json")) && !Files.exists(dir.resolve(DEPLOYING));
     }
 
     InstanceConfig load(String name) {
         Path file = layout(name).configFile();
-        if (!Files.isRegularFile(file)) {
+        if (!exists(name)) {
             throw EflowException.notFound("no instance named '" + name + "'; 'eflow list' shows the instances");
         }
         try {
@@ -58,7 +65,7 @@ final class InstanceStore {
         }
         List<String> names = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(paths.instances())) {
-            dirs.filter(dir -> Files.isRegularFile(dir.resolve("config.json")))
+            dirs.filter(InstanceStore::complete)
                     .map(dir -> dir.getFileName().toString())
                     .sorted()
                     .forEach(names::add);
@@ -68,18 +75,31 @@ final class InstanceStore {
         return names;
     }
 
+    /** Marks a folder as being deployed; {@link #markDeployed} ends that. */
+    void markDeploying(InstanceLayout layout) {
+        FileTrees.write(layout.state().resolve(DEPLOYING), new byte[0], "rw-------");
+    }
+
+    void markDeployed(InstanceLayout layout) {
+        try {
+            Files.delete(layout.state().resolve(DEPLOYING));
+        } catch (IOException e) {
+            throw EflowException.failure("cannot finish the deploy of " + layout.name() + ": " + e.getMessage(), e);
+        }
+    }
+
     List<InstanceConfig> all() {
         return names().stream().map(this::load).toList();
     }
 
-    /** Folders left by a deploy that never finished (no config.json). */
+    /** Folders left by a deploy that never finished. */
     List<String> unfinished() {
         if (!Files.isDirectory(paths.instances())) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(paths.instances())) {
             return dirs.filter(Files::isDirectory)
-                    .filter(dir -> !Files.exists(dir.resolve("config.json")))
+                    .filter(dir -> !complete(dir))
                     .map(dir -> dir.getFileName().toString())
                     .toList();
         } catch (IOException e) {

@@ -21,6 +21,7 @@ public final class Exec {
     private byte[] input;
     private final Map<String, String> environment = new java.util.LinkedHashMap<>();
     private long timeoutSeconds = 300;
+    private Path outputFile;
 
     private Exec(List<String> command) {
         this.command = List.copyOf(command);
@@ -49,6 +50,16 @@ public final class Exec {
         return this;
     }
 
+    /**
+     * Appends the tool's stdout and stderr to a file instead of capturing them: needed for tools that leave a
+     * child running with their output (crun run --detach hands it to the guest's init), which would keep a pipe open.
+     * The result then carries the file's last lines as its stderr.
+     */
+    public Exec outputTo(Path file) {
+        this.outputFile = file;
+        return this;
+    }
+
     public Exec timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -61,6 +72,10 @@ public final class Exec {
             builder.directory(directory.toFile());
         }
         builder.environment().putAll(environment);
+        if (outputFile != null) {
+            builder.redirectErrorStream(true);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()));
+        }
         try {
             Process process = builder.start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -81,7 +96,8 @@ public final class Exec {
             }
             outPump.join();
             errPump.join();
-            return new Result(command, process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            String errors = outputFile == null ? err.toString(StandardCharsets.UTF_8) : tail(outputFile, 5);
+            return new Result(command, process.exitValue(), out.toString(StandardCharsets.UTF_8), errors);
         } catch (IOException e) {
             throw EflowException.failure("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -97,6 +113,11 @@ public final class Exec {
             throw EflowException.failure(result.describeFailure(), null);
         }
         return result;
+    }
+
+    private static String tail(Path file, int lines) throws IOException {
+        List<String> all = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static Thread pump(InputStream in, ByteArrayOutputStream sink) {

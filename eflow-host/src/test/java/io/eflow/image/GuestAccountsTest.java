@@ -16,7 +16,7 @@ class GuestAccountsTest {
                 + "iotedge-user:x:1000:1000:IoT Edge user:/home/iotedge-user:/bin/bash\n");
         assertThat(GuestAccounts.find(passwd, "iotedge-user")).containsExactly(
                 "iotedge-user", "x", "1000", "1000", "IoT Edge user", "/home/iotedge-user", "/bin/bash");
-        assertThat(GuestAccounts.addToShadow("", user, 20089)).isEqualTo("iotedge-user:!:20089:0:99999:7:::\n");
+        assertThat(GuestAccounts.addToShadow("", user, 20089)).isEqualTo("iotedge-user:*:20089:0:99999:7:::\n");
         assertThat(GuestAccounts.addToGroup("root:x:0:\n", user)).isEqualTo("root:x:0:\niotedge-user:x:1000:\n");
         assertThat(GuestAccounts.addToGshadow("root:*::\n", user)).isEqualTo("root:*::\niotedge-user:!::\n");
     }
@@ -32,7 +32,7 @@ class GuestAccountsTest {
 
     @Test
     void aPrefixOfTheNameIsNotAClash() {
-        assertThat(GuestAccounts.addToShadow("iotedge:!:1:0:99999:7:::\n", user, 2)).contains("iotedge-user:!:2:");
+        assertThat(GuestAccounts.addToShadow("iotedge:!:1:0:99999:7:::\n", user, 2)).contains("iotedge-user:*:2:");
         assertThat(GuestAccounts.find("iotedge:x:5:5::/:/bin/sh\n", "iotedge-user")).isEmpty();
     }
 }

@@ -24,8 +24,10 @@ final class Crun {
         return cgroups;
     }
 
-    Exec.Result run(String id, Path bundle, Path pidFile) {
-        return call("run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+    /** Starts the guest detached; its init keeps crun's stdio, so that goes to the console log, not to a pipe. */
+    Exec.Result run(String id, Path bundle, Path pidFile, Path consoleLog) {
+        return exec(List.of("run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id)).outputTo(consoleLog)
+                .run();
     }
 
     Exec.Result kill(String id, String signal) {
@@ -52,17 +54,21 @@ final class Crun {
     }
 
     private Exec.Result call(String... args) {
+        return exec(List.of(args)).run();
+    }
+
+    private Exec exec(List<String> args) {
         List<String> crun = new ArrayList<>(List.of("crun", "--root", stateRoot.toString()));
         if (cgroups == CgroupMode.NONE) {
             crun.add("--cgroup-manager=disabled");
         }
-        crun.addAll(List.of(args));
+        crun.addAll(args);
         if (cgroups != CgroupMode.HYBRID) {
-            return Exec.of(crun).timeoutSeconds(60).run();
+            return Exec.of(crun).timeoutSeconds(60);
         }
         List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
                 "sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$@\"", "crun"));
         wrapped.addAll(crun);
-        return Exec.of(wrapped).timeoutSeconds(60).run();
+        return Exec.of(wrapped).timeoutSeconds(60);
     }
 }

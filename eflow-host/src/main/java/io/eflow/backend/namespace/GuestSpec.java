@@ -50,7 +50,6 @@ final class GuestSpec {
         }
         // sudo for iotedge-user (as in the original) needs setuid to work; every service is started with no_new_privs instead.
         process.put("noNewPrivileges", false);
-        process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 65536).put("soft", 65536);
 
         spec.putObject("root").put("path", in.rootfs().toString()).put("readonly", true);
         spec.put("hostname", in.hostname());

@@ -75,7 +75,8 @@ public final class NamespaceBackend implements Backend {
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), rootfs(layout),
                     var(layout), logs(layout), channel, network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
-            Exec.Result started = crun.run(containerId(config.name()), bundle, layout.run().resolve("guest.pid"));
+            Exec.Result started = crun.run(containerId(config.name()), bundle, layout.run().resolve("guest.pid"),
+                    layout.consoleLog());
             if (!started.ok()) {
                 throw EflowException.failure("the guest did not start: " + started.describeFailure(), null);
             }
