@@ -66,7 +66,7 @@ final class GuestLink {
                 return current; // another caller reconnected while we waited
             }
             if (closed) {
-                throw GuestErrors.closedPool();
+                throw GuestErrors.invalidated(guest);
             }
             if (current != null) {
                 current.close(true);
@@ -89,6 +89,7 @@ final class GuestLink {
         stale.close(true);
     }
 
+    /** For good: a caller still holding this link gets an error instead of reopening a session nobody would close. */
     void close() {
         closed = true;
         ClientSession current = session;

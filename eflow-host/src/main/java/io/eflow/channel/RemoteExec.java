@@ -13,7 +13,9 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.future.CancelOption;
+import org.apache.sshd.common.util.buffer.Buffer;
 
 /** One non-interactive command on an exec channel: no pty, stdin from bytes, stdout and stderr kept apart. */
 final class RemoteExec {
@@ -47,6 +49,7 @@ final class RemoteExec {
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
                     deadline.remainingMillis());
             if (!events.contains(ClientChannelEvent.CLOSED)) {
+                terminate(channel);
                 throw GuestErrors.commandTimeout(guest, command, deadline.budget());
             }
             return new CommandResult(exitCode(channel, guest, command), out.toByteArray(), err.toByteArray());
@@ -66,6 +69,23 @@ final class RemoteExec {
             return 128 + SIGNALS.getOrDefault(signal, 127);
         }
         throw GuestErrors.lost(guest, "running '" + GuestErrors.abbreviate(command) + "'", null);
+    }
+
+    /**
+     * Closing the channel alone would leave the command running in the guest (no pty, so no SIGHUP): send it SIGTERM
+     * with a "signal" request (RFC 4254 §6.9), which MINA's client has no method for.
+     */
+    private static void terminate(ChannelExec channel) {
+        try {
+            Buffer request = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+            request.putUInt(channel.getRecipient());
+            request.putString("signal");
+            request.putBoolean(false);
+            request.putString("TERM");
+            channel.writePacket(request);
+        } catch (IOException | RuntimeException e) {
+            // the session is going away, which ends the command anyway
+        }
     }
 
     private static void open(ChannelExec channel, ClientSession session, GuestEndpoint guest, Deadline deadline)
