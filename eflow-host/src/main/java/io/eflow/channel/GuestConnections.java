@@ -62,14 +62,14 @@ public final class GuestConnections implements AutoCloseable {
 
     /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */
     public void upload(GuestEndpoint guest, Path local, String remote) {
-        link(guest).call(guest, Deadline.after(LOGIN_TIMEOUT),
-                session -> SftpTransfer.upload(session, guest, local, remote));
+        Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
+        link(guest).call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline));
     }
 
     /** Copies a guest file to the host over SFTP; the local file appears complete or not at all. */
     public void download(GuestEndpoint guest, String remote, Path local) {
-        link(guest).call(guest, Deadline.after(LOGIN_TIMEOUT),
-                session -> SftpTransfer.download(session, guest, remote, local));
+        Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
+        link(guest).call(guest, deadline, session -> SftpTransfer.download(session, guest, remote, local, deadline));
     }
 
     /**

@@ -32,20 +32,11 @@ final class RemoteExec {
 
     static CommandResult run(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
             Deadline deadline) throws StaleSessionException {
-        ChannelExec channel;
-        try {
-            channel = session.createExecChannel(command);
-        } catch (IOException | IllegalStateException e) {
-            throw staleOrRefused(session, guest, e);
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
-        channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));
-        channel.setOut(out);
-        channel.setErr(err);
+        ChannelExec channel = ChannelOpening.open(session, guest, deadline,
+                () -> openExec(session, guest, command, stdin, out, err, deadline));
         try {
-            open(channel, session, guest, deadline);
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
                     deadline.remainingMillis());
             if (!events.contains(ClientChannelEvent.CLOSED)) {
@@ -88,33 +79,32 @@ final class RemoteExec {
         }
     }
 
-    private static void open(ChannelExec channel, ClientSession session, GuestEndpoint guest, Deadline deadline)
-            throws StaleSessionException {
-        OpenFuture opened;
+    private static ChannelExec openExec(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
+            ByteArrayOutputStream out, ByteArrayOutputStream err, Deadline deadline) throws IOException {
+        ChannelExec channel = session.createExecChannel(command);
+        // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
+        channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));
+        channel.setOut(out);
+        channel.setErr(err);
+        boolean opened = false;
         try {
-            opened = channel.open();
-            if (!opened.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
+            OpenFuture open = channel.open();
+            if (!open.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
                 throw GuestErrors.connectTimeout(guest, deadline.budget());
             }
+            if (!open.isOpened()) {
+                Throwable failure = open.getException();
+                throw failure instanceof IOException io ? io : new IOException("channel open failed", failure);
+            }
+            opened = true;
+            return channel;
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             throw GuestErrors.lost(guest, "opening a channel", e);
-        } catch (IOException | IllegalStateException e) {
-            throw staleOrRefused(session, guest, e);
+        } finally {
+            if (!opened) {
+                channel.close(true);
+            }
         }
-        if (!opened.isOpened()) {
-            throw staleOrRefused(session, guest, opened.getException());
-        }
-    }
-
-    /**
-     * Nothing reached the guest yet. A dead session is worth one retry on a new one (returned for the caller to
-     * throw); a live session that refuses the channel is an error (thrown here).
-     */
-    static StaleSessionException staleOrRefused(ClientSession session, GuestEndpoint guest, Throwable failure) {
-        if (!session.isOpen()) {
-            return new StaleSessionException(failure);
-        }
-        throw GuestErrors.channelRefused(guest, failure);
     }
 }
