@@ -12,7 +12,10 @@ import org.apache.sshd.client.session.ClientSession;
  * virtio-serial port only one connection fits at a time, so the session is never duplicated, only replaced.
  */
 final class GuestLink {
-    /** Below OpenSSH's default MaxSessions (10), so sshd never refuses a channel because of our concurrency. */
+    /**
+     * Below OpenSSH's default MaxSessions (10). sshd still frees slots a little late, which {@link ChannelOpening}
+     * rides out; the margin keeps that rare.
+     */
     static final int MAX_CHANNELS = 8;
 
     private final GuestSshClient client;
