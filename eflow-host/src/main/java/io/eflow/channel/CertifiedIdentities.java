@@ -1,6 +1,7 @@
 package io.eflow.channel;
 
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,16 +20,25 @@ final class CertifiedIdentities implements KeyIdentityProvider {
     private final UserCertificateAuthority ca;
     private final Duration validity;
     private final Duration renewMargin;
+    private final Clock clock;
     private final Map<String, ClientIdentity> byPrincipal = new ConcurrentHashMap<>();
 
     CertifiedIdentities(UserCertificateAuthority ca, Duration validity) {
+        this(ca, validity, Clock.systemUTC());
+    }
+
+    CertifiedIdentities(UserCertificateAuthority ca, Duration validity, Clock clock) {
+        if (validity.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("certificates should live at least a minute, got " + validity);
+        }
         this.ca = ca;
         this.validity = validity;
         this.renewMargin = validity.dividedBy(4);
+        this.clock = clock;
     }
 
     ClientIdentity forPrincipal(String principal) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return byPrincipal.compute(principal, (name, current) ->
                 current == null || current.expiresWithin(renewMargin, now) ? ca.issue(name, validity) : current);
     }

@@ -11,15 +11,7 @@ record Deadline(long nanoTime, Duration budget) {
         return new Deadline(System.nanoTime() + budget.toNanos(), budget);
     }
 
-    Duration remaining() {
-        return Duration.ofNanos(Math.max(0, nanoTime - System.nanoTime()));
-    }
-
     long remainingMillis() {
         return Math.max(0, (nanoTime - System.nanoTime()) / 1_000_000);
-    }
-
-    boolean expired() {
-        return nanoTime - System.nanoTime() <= 0;
     }
 }

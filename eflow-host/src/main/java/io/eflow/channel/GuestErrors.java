@@ -51,7 +51,7 @@ final class GuestErrors {
 
     static EflowException commandTimeout(GuestEndpoint guest, String command, Duration timeout) {
         return new EflowException(500, "command '" + abbreviate(command) + "' in guest " + guest.name()
-                + " did not finish within " + seconds(timeout) + "; it was cut off");
+                + " did not finish within " + seconds(timeout) + "; it was sent SIGTERM");
     }
 
     static EflowException lost(GuestEndpoint guest, String what, Throwable cause) {
@@ -62,6 +62,10 @@ final class GuestErrors {
     static EflowException channelRefused(GuestEndpoint guest, Throwable cause) {
         return EflowException.failure("guest " + guest.name() + " refused to open a channel: "
                 + (cause == null ? "no reason given" : describe(cause)), cause);
+    }
+
+    static EflowException invalidated(GuestEndpoint guest) {
+        return new EflowException(409, "guest " + guest.name() + " was stopped while this request waited for it");
     }
 
     static EflowException closedPool() {

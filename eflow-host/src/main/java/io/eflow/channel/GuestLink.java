@@ -12,7 +12,10 @@ import org.apache.sshd.client.session.ClientSession;
  * virtio-serial port only one connection fits at a time, so the session is never duplicated, only replaced.
  */
 final class GuestLink {
-    /** Below OpenSSH's default MaxSessions (10), so sshd never refuses a channel because of our concurrency. */
+    /**
+     * Below OpenSSH's default MaxSessions (10). sshd still frees slots a little late, which {@link ChannelOpening}
+     * rides out; the margin keeps that rare.
+     */
     static final int MAX_CHANNELS = 8;
 
     private final GuestSshClient client;
@@ -66,7 +69,7 @@ final class GuestLink {
                 return current; // another caller reconnected while we waited
             }
             if (closed) {
-                throw GuestErrors.closedPool();
+                throw GuestErrors.invalidated(guest);
             }
             if (current != null) {
                 current.close(true);
@@ -89,6 +92,7 @@ final class GuestLink {
         stale.close(true);
     }
 
+    /** For good: a caller still holding this link gets an error instead of reopening a session nobody would close. */
     void close() {
         closed = true;
         ClientSession current = session;

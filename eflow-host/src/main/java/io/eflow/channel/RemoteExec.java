@@ -13,7 +13,9 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.future.CancelOption;
+import org.apache.sshd.common.util.buffer.Buffer;
 
 /** One non-interactive command on an exec channel: no pty, stdin from bytes, stdout and stderr kept apart. */
 final class RemoteExec {
@@ -30,23 +32,15 @@ final class RemoteExec {
 
     static CommandResult run(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
             Deadline deadline) throws StaleSessionException {
-        ChannelExec channel;
-        try {
-            channel = session.createExecChannel(command);
-        } catch (IOException | IllegalStateException e) {
-            throw staleOrRefused(session, guest, e);
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
-        channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));
-        channel.setOut(out);
-        channel.setErr(err);
+        ChannelExec channel = ChannelOpening.open(session, guest, deadline,
+                () -> openExec(session, guest, command, stdin, out, err, deadline));
         try {
-            open(channel, session, guest, deadline);
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
                     deadline.remainingMillis());
             if (!events.contains(ClientChannelEvent.CLOSED)) {
+                terminate(channel);
                 throw GuestErrors.commandTimeout(guest, command, deadline.budget());
             }
             return new CommandResult(exitCode(channel, guest, command), out.toByteArray(), err.toByteArray());
@@ -68,33 +62,49 @@ final class RemoteExec {
         throw GuestErrors.lost(guest, "running '" + GuestErrors.abbreviate(command) + "'", null);
     }
 
-    private static void open(ChannelExec channel, ClientSession session, GuestEndpoint guest, Deadline deadline)
-            throws StaleSessionException {
-        OpenFuture opened;
+    /**
+     * Closing the channel alone would leave the command running in the guest (no pty, so no SIGHUP): send it SIGTERM
+     * with a "signal" request (RFC 4254 §6.9), which MINA's client has no method for.
+     */
+    private static void terminate(ChannelExec channel) {
         try {
-            opened = channel.open();
-            if (!opened.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
-                throw GuestErrors.connectTimeout(guest, deadline.budget());
-            }
-        } catch (InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-            throw GuestErrors.lost(guest, "opening a channel", e);
-        } catch (IOException | IllegalStateException e) {
-            throw staleOrRefused(session, guest, e);
-        }
-        if (!opened.isOpened()) {
-            throw staleOrRefused(session, guest, opened.getException());
+            Buffer request = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+            request.putUInt(channel.getRecipient());
+            request.putString("signal");
+            request.putBoolean(false);
+            request.putString("TERM");
+            channel.writePacket(request);
+        } catch (IOException | RuntimeException e) {
+            // the session is going away, which ends the command anyway
         }
     }
 
-    /**
-     * Nothing reached the guest yet. A dead session is worth one retry on a new one (returned for the caller to
-     * throw); a live session that refuses the channel is an error (thrown here).
-     */
-    static StaleSessionException staleOrRefused(ClientSession session, GuestEndpoint guest, Throwable failure) {
-        if (!session.isOpen()) {
-            return new StaleSessionException(failure);
+    private static ChannelExec openExec(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
+            ByteArrayOutputStream out, ByteArrayOutputStream err, Deadline deadline) throws IOException {
+        ChannelExec channel = session.createExecChannel(command);
+        // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
+        channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));
+        channel.setOut(out);
+        channel.setErr(err);
+        boolean opened = false;
+        try {
+            OpenFuture open = channel.open();
+            if (!open.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
+                throw GuestErrors.connectTimeout(guest, deadline.budget());
+            }
+            if (!open.isOpened()) {
+                Throwable failure = open.getException();
+                throw failure instanceof IOException io ? io : new IOException("channel open failed", failure);
+            }
+            opened = true;
+            return channel;
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw GuestErrors.lost(guest, "opening a channel", e);
+        } finally {
+            if (!opened) {
+                channel.close(true);
+            }
         }
-        throw GuestErrors.channelRefused(guest, failure);
     }
 }

@@ -28,13 +28,13 @@ final class SftpTransfer {
     private SftpTransfer() {
     }
 
-    static Void upload(ClientSession session, GuestEndpoint guest, Path local, String remote)
+    static Void upload(ClientSession session, GuestEndpoint guest, Path local, String remote, Deadline deadline)
             throws StaleSessionException {
         if (!Files.isRegularFile(local)) {
             throw EflowException.notFound("cannot upload " + local + ": no such file");
         }
         String partial = remote + PARTIAL_SUFFIX;
-        try (SftpClient sftp = open(session, guest)) {
+        try (SftpClient sftp = open(session, guest, deadline)) {
             try (InputStream in = Files.newInputStream(local); OutputStream out = sftp.write(partial)) {
                 in.transferTo(out);
             } catch (IOException e) {
@@ -48,11 +48,11 @@ final class SftpTransfer {
         return null;
     }
 
-    static Void download(ClientSession session, GuestEndpoint guest, String remote, Path local)
+    static Void download(ClientSession session, GuestEndpoint guest, String remote, Path local, Deadline deadline)
             throws StaleSessionException {
         Path dir = local.toAbsolutePath().getParent();
         Path partial = null;
-        try (SftpClient sftp = open(session, guest)) {
+        try (SftpClient sftp = open(session, guest, deadline)) {
             Files.createDirectories(dir);
             partial = Files.createTempFile(dir, "." + local.getFileName(), PARTIAL_SUFFIX);
             try (InputStream in = sftp.read(remote)) {
@@ -78,12 +78,9 @@ final class SftpTransfer {
         return null;
     }
 
-    private static SftpClient open(ClientSession session, GuestEndpoint guest) throws StaleSessionException {
-        try {
-            return SftpClientFactory.instance().createSftpClient(session);
-        } catch (IOException | IllegalStateException e) {
-            throw RemoteExec.staleOrRefused(session, guest, e);
-        }
+    private static SftpClient open(ClientSession session, GuestEndpoint guest, Deadline deadline)
+            throws StaleSessionException {
+        return ChannelOpening.open(session, guest, deadline, () -> SftpClientFactory.instance().createSftpClient(session));
     }
 
     /** posix-rename@openssh.com replaces atomically; plain SFTP v3 rename refuses an existing target. */

@@ -134,8 +134,4 @@ final class SshKeys {
             }
         }
     }
-
-    static String fingerprint(PublicKey key) {
-        return KeyUtils.getFingerPrint(key);
-    }
 }

@@ -12,8 +12,8 @@ import org.apache.sshd.common.util.threads.ThreadUtils;
 
 /**
  * Builds {@link UnixSocketConnector}s. It stays a {@link Nio2ServiceFactory} so that MINA's sessions are created
- * exactly as for TCP; the NIO2 channel group its parent makes goes unused (one idle thread), because that group is
- * private and the connector needs our own {@link UnixSocketChannelGroup} instead.
+ * exactly as for TCP. The NIO2 channel group its parent makes goes unused: that group is private, and the
+ * connector needs our {@link UnixSocketChannelGroup} instead.
  */
 final class UnixSocketServiceFactory extends Nio2ServiceFactory {
     private final CloseableExecutorService resumer;

@@ -1,0 +1,88 @@
+package io.eflow.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CertifiedIdentitiesTest {
+    @TempDir
+    Path tmp;
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+
+    @Test
+    void reusesACertificateUntilThreeQuartersOfItsLifeAreGone() {
+        CertifiedIdentities identities = new CertifiedIdentities(
+                UserCertificateAuthority.loadOrCreate(tmp.resolve("ca")), Duration.ofHours(4), clock);
+        ClientIdentity first = identities.forPrincipal("iotedge-user");
+        assertThat(first.principals()).containsExactly("iotedge-user");
+
+        now.set(now.get().plus(Duration.ofHours(2)));
+        assertThat(identities.forPrincipal("iotedge-user")).isSameAs(first);
+
+        now.set(now.get().plus(Duration.ofMinutes(61)));
+        ClientIdentity renewed = identities.forPrincipal("iotedge-user");
+        assertThat(renewed).isNotSameAs(first);
+        assertThat(renewed.certificate().getSerial()).isNotEqualTo(first.certificate().getSerial());
+    }
+
+    @Test
+    void keepsOneCertificatePerLoginUser() {
+        CertifiedIdentities identities = new CertifiedIdentities(
+                UserCertificateAuthority.loadOrCreate(tmp.resolve("ca")), Duration.ofHours(1), clock);
+        assertThat(identities.forPrincipal("a").principals()).containsExactly("a");
+        assertThat(identities.forPrincipal("b").principals()).containsExactly("b");
+        assertThat(identities.forPrincipal("a")).isSameAs(identities.forPrincipal("a"));
+    }
+
+    @Test
+    void offersMinaTheCertifiedKeyForTheSessionUser() throws Exception {
+        CertifiedIdentities identities = new CertifiedIdentities(
+                UserCertificateAuthority.loadOrCreate(tmp.resolve("ca")), Duration.ofHours(1), clock);
+        ClientSession session = (ClientSession) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ClientSession.class},
+                (proxy, method, args) -> method.getName().equals("getUsername") ? "iotedge-user" : null);
+        List<KeyPair> keys = new java.util.ArrayList<>();
+        identities.loadKeys(session).forEach(keys::add);
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0).getPublic()).isInstanceOf(OpenSshCertificate.class);
+        assertThat(((OpenSshCertificate) keys.get(0).getPublic()).getPrincipals()).containsExactly("iotedge-user");
+        assertThat(keys.get(0).getPrivate()).isSameAs(identities.forPrincipal("iotedge-user").keyPair().getPrivate());
+    }
+
+    @Test
+    void refusesUselesslyShortValidities() {
+        UserCertificateAuthority ca = UserCertificateAuthority.loadOrCreate(tmp.resolve("ca"));
+        assertThatThrownBy(() -> new CertifiedIdentities(ca, Duration.ofSeconds(5), clock))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
