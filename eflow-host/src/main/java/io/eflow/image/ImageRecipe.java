@@ -17,12 +17,13 @@ import java.util.UUID;
  */
 record ImageRecipe(String version, String arch, Instant created, String baseRecipeHash, String baseSha256,
                    String payloadSha256) {
-    /** Bump whenever the customize or pack steps change what they produce. */
+    /** Bump whenever the image layout changes in a way the builder's code hash does not capture. */
     static final int BUILDER_FORMAT = 1;
 
     String canonical() {
         return "eflow-image-recipe\n"
                 + "builder=" + BUILDER_FORMAT + "\n"
+                + "builder-code=" + BuilderCode.SHA256 + "\n"
                 + "version=" + version + "\n"
                 + "arch=" + arch + "\n"
                 + "created=" + created + "\n"
