@@ -3,7 +3,7 @@ package io.eflow.cli;
 import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.BackendKind;

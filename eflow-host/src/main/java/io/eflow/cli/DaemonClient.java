@@ -7,7 +7,7 @@ import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
 import io.eflow.daemon.api.InvokeRequest;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.PowerChange;

@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 

@@ -2,7 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.InvokeRequest;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 
 import java.util.ArrayList;
 import java.util.Iterator;

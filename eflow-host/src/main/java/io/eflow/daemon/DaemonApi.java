@@ -3,7 +3,7 @@ package io.eflow.daemon;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.InvokeRequest;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.PowerChange;

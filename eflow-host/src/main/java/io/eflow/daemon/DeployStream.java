@@ -1,7 +1,7 @@
 package io.eflow.daemon;
 
 import io.eflow.daemon.api.DeployEvent;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.InstanceSummary;

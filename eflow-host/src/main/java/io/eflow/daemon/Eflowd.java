@@ -1,7 +1,7 @@
 package io.eflow.daemon;
 
 import io.eflow.daemon.api.EflowVersion;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.daemon.api.SocketProbe;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;

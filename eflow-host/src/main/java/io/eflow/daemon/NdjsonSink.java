@@ -1,7 +1,7 @@
 package io.eflow.daemon;
 
 import io.eflow.daemon.api.DeployEvent;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,21 +1,81 @@
 package io.eflow.platform;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON configuration eflow uses for files and the API: ISO-8601 times, tolerant of added fields. */
+/**
+ * The one JSON configuration eflow uses — files on disk, the daemon's API and the CLI's {@code --json} — so what
+ * the daemon writes the CLI reads back exactly. byte[] travels as base64 (Jackson's default).
+ */
 public final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            // a newer daemon may add fields; an older CLI should still read what it knows
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private Json() {
     }
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw EflowException.failure("cannot write JSON for " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String pretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw EflowException.failure("cannot write JSON for " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a request body, strictly: a misspelt field ("cpu" for "cpus") is refused rather than silently ignored,
+     * which is safe because the CLI and the daemon come from one build. Malformed input is the sender's mistake,
+     * so it is a 400 with Jackson's first line.
+     */
+    public static <T> T readRequest(byte[] json, Class<T> type) {
+        try {
+            return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new EflowException(400, "malformed " + type.getSimpleName() + " JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (java.io.IOException e) {
+            throw EflowException.failure("cannot read JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one of the daemon's answers, leniently (see {@link #MAPPER}); a broken answer is the daemon's failure. */
+    public static <T> T readAnswer(byte[] json, com.fasterxml.jackson.databind.JavaType type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw EflowException.failure("eflowd's answer is not the expected " + type.getRawClass().getSimpleName() + " JSON: "
+                    + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+    }
+
+    public static <T> T readAnswer(byte[] json, Class<T> type) {
+        return readAnswer(json, MAPPER.constructType(type));
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 }

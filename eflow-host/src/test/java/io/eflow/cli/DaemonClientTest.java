@@ -2,7 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.daemon.NdjsonSink;
 import io.eflow.daemon.api.DeployEvent;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceSummary;

@@ -1,8 +1,13 @@
 package io.eflow.cli;
 
+import io.eflow.instance.BackendKind;
+import io.eflow.instance.InstanceConfig;
+import io.eflow.instance.LogSize;
+import io.eflow.instance.NetworkConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.Eflowd;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
@@ -79,12 +84,12 @@ class DaemonEndToEndTest {
         CliRun run = eflow("get", "--name", "nosuch");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("eflow: no instance named 'nosuch': eflow list shows the instances" + System.lineSeparator());
+        assertThat(run.err()).isEqualTo("eflow: no instance named 'nosuch'; 'eflow list' shows the instances" + System.lineSeparator());
         assertThat(run.out()).isEmpty();
         for (String command : new String[]{"start", "stop", "verify", "addr", "connect", "remove", "logs"}) {
             CliRun other = eflow(command, "--name", "nosuch");
             assertThat(other.exitCode()).as(command).isEqualTo(1);
-            assertThat(other.errLines()).as(command).containsExactly("eflow: no instance named 'nosuch': eflow list shows the instances");
+            assertThat(other.errLines()).as(command).containsExactly("eflow: no instance named 'nosuch'; 'eflow list' shows the instances");
         }
         assertThatThrownBy(() -> client.invoke("nosuch", new io.eflow.daemon.api.InvokeRequest(java.util.List.of("true"), null)))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404));
@@ -121,6 +126,9 @@ class DaemonEndToEndTest {
     @Test
     void deployRefusesAnExistingName() throws Exception {
         Files.createDirectories(home.resolve("instances/edge1"));
+        InstanceConfig existing = new InstanceConfig("edge1", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE,
+                new NetworkConfig("172.30.9.2", 24, "172.30.9.1", "02:00:00:00:00:01", false), "0.1.0", "A", java.time.Instant.now());
+        io.eflow.platform.Json.mapper().writeValue(home.resolve("instances/edge1/config.json").toFile(), existing);
 
         assertThatThrownBy(() -> client.deploy(new DeployRequest("edge1", null, null, null, null, null, null, null, null, null), line -> { }))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(409))

@@ -1,7 +1,7 @@
 package io.eflow.cli;
 
 import io.eflow.channel.CommandResult;
-import io.eflow.daemon.api.Json;
+import io.eflow.platform.Json;
 import io.eflow.daemon.api.Verification;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.BackendKind;

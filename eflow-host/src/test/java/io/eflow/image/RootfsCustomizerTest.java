@@ -81,13 +81,13 @@ class RootfsCustomizerTest {
     }
 
     @Test
-    void addsIotedgeUserWithLockedPasswordAndSudoRule() throws IOException {
+    void addsIotedgeUserWithoutPasswordAndWithSudoRule() throws IOException {
         customizer.addIotedgeUser(20089);
 
         assertThat(Files.readString(root.resolve("etc/passwd")))
                 .endsWith("\niotedge-user:x:1000:1000:IoT Edge user:/home/iotedge-user:/bin/bash\n");
         assertThat(Files.readString(root.resolve("etc/group"))).endsWith("\niotedge-user:x:1000:\n");
-        assertThat(Files.readString(root.resolve("etc/shadow"))).endsWith("\niotedge-user:!:20089:0:99999:7:::\n");
+        assertThat(Files.readString(root.resolve("etc/shadow"))).endsWith("\niotedge-user:*:20089:0:99999:7:::\n");
         assertThat(Files.readString(root.resolve("etc/gshadow"))).endsWith("\niotedge-user:!::\n");
         assertThat(mode("etc/shadow")).isEqualTo(0640);
 

@@ -1,5 +1,7 @@
 package io.eflow.daemon.api;
 
+import io.eflow.platform.Json;
+
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
 

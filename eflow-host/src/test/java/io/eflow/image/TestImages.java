@@ -1,0 +1,31 @@
+package io.eflow.image;
+
+import io.eflow.platform.Exec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Small, real, signed images for tests in other packages: an erofs tree of the test's choosing, sealed like a build. */
+public final class TestImages {
+    private TestImages() {
+    }
+
+    /**
+     * Packs {@code tree} as erofs into {@code imageDir} and seals it with the release key in {@code keyDir} (created
+     * if missing). The result verifies against a trust store holding that key.
+     */
+    public static GuestImage sealed(Path tree, Path imageDir, Path keyDir, String version) throws IOException {
+        Files.createDirectories(imageDir);
+        Exec.of("mkfs.erofs", "-T", "0", imageDir.resolve(GuestImage.ROOTFS).toString(), tree.toString()).check();
+        ReleaseKeys keys = ReleaseKeys.loadOrCreate(keyDir);
+        byte[] salt = new byte[32];
+        return ImageSealer.seal(imageDir, new ImageIdentity(version, BaseRecipe.hostArch(), "2025-01-01T00:00:00Z",
+                "0".repeat(64)), salt, keys, line -> { });
+    }
+
+    /** The public half of {@link #sealed}'s key, for a trust folder. */
+    public static Path publicKeyFile(Path keyDir) {
+        return keyDir.resolve(ReleaseKeys.PUBLIC_FILE);
+    }
+}

@@ -1,0 +1,69 @@
+package io.eflow.it;
+
+import io.eflow.image.TestImages;
+import io.eflow.instance.DeployRequest;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A deploy that fails late — disks made, slot written, keys seeded, disks mounted, network built, container
+ * created — removes every bit of it: the guest image here is validly signed but has no init, so it cannot boot.
+ */
+@ExtendWith(GuestFixture.class)
+class FailedDeployIT {
+
+    @Test
+    void aGuestThatCannotBootLeavesNothingBehind(TestHost host) throws Exception {
+        Path work = Files.createTempDirectory("eflow-broken-image");
+        try {
+            Path tree = work.resolve("tree");
+            for (String dir : new String[] {"etc", "home", "root", "var", "logs", "run", "tmp", "proc", "sys", "dev", "usr/sbin"}) {
+                Files.createDirectories(tree.resolve(dir));
+            }
+            Path keyDir = work.resolve("key");
+            TestImages.sealed(tree, work.resolve("image"), keyDir, "0.0.1-broken");
+            Files.createDirectories(host.paths().trust());
+            Files.copy(TestImages.publicKeyFile(keyDir), host.paths().trust().resolve("broken-test.pub"));
+
+            String name = "it-broken";
+            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null,
+                    work.resolve("image").toString());
+            assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
+                    .isInstanceOf(EflowException.class)
+                    .hasMessageContaining("did not start");
+
+            assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+            assertThat(host.manager().list()).noneMatch(i -> i.name().equals(name));
+        } finally {
+            Files.deleteIfExists(host.paths().trust().resolve("broken-test.pub"));
+            FileTrees.deleteRecursively(work);
+        }
+    }
+
+    @Test
+    void anImageFromAnUntrustedKeyIsRefusedBeforeAnythingIsCreated(TestHost host) throws Exception {
+        Path work = Files.createTempDirectory("eflow-untrusted-image");
+        try {
+            Path tree = work.resolve("tree");
+            Files.createDirectories(tree.resolve("etc"));
+            TestImages.sealed(tree, work.resolve("image"), work.resolve("other-key"), "0.0.1-untrusted");
+            String name = "it-untrusted";
+            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null,
+                    work.resolve("image").toString());
+            assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
+                    .isInstanceOf(EflowException.class)
+                    .hasMessageContaining("trusted");
+            assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+        } finally {
+            FileTrees.deleteRecursively(work);
+        }
+    }
+}
