@@ -104,7 +104,7 @@ class ImageBuildIT {
         // iotedge-user: uid/gid 1000, locked password, passwordless sudo.
         assertThat(Files.readAllLines(root.resolve("etc/passwd")))
                 .contains("iotedge-user:x:1000:1000:IoT Edge user:/home/iotedge-user:/bin/bash");
-        assertThat(Files.readAllLines(root.resolve("etc/shadow"))).anyMatch(l -> l.startsWith("iotedge-user:!:"));
+        assertThat(Files.readAllLines(root.resolve("etc/shadow"))).anyMatch(l -> l.startsWith("iotedge-user:*:"));
         Path sudoers = root.resolve("etc/sudoers.d/iotedge-user");
         assertThat(sudoers).hasContent("iotedge-user ALL=(ALL) NOPASSWD:ALL");
         assertThat(attr(sudoers, "mode") & 07777).isEqualTo(0440);

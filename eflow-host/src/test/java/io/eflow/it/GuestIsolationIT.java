@@ -76,7 +76,7 @@ class GuestIsolationIT {
 
     @Test
     void runtimeRunsWithoutNewPrivilegesUnderSeccompAndWithoutAdminCapabilities() {
-        String status = run("sh", "-c", "cat /proc/$(pgrep -f eflow-guest.jar | head -1)/status").stdoutText();
+        String status = run("sh", "-c", "cat /proc/$(pgrep -f '[e]flow-guest.jar' | head -1)/status").stdoutText();
         assertThat(status).containsPattern("NoNewPrivs:\\s+1");
         assertThat(status).containsPattern("Seccomp:\\s+2");
         long bounding = Long.parseUnsignedLong(status.lines().filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow()

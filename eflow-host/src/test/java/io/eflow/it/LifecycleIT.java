@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Deploy and remove as transactions: remove leaves no mount, namespace, process or file behind. */
 @ExtendWith(GuestFixture.class)
@@ -32,7 +33,8 @@ class LifecycleIT {
 
         manager.remove(name);
 
-        assertThat(ProcessHandle.of(initPid)).isEmpty();
+        // the guest's init is gone once its parent has reaped it
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(initPid).map(ProcessHandle::isAlive).orElse(false) == false);
         Traces after = Traces.of(host, name);
         assertThat(after.describe()).isEqualTo(Traces.none().describe());
         assertThat(manager.list()).noneMatch(i -> i.name().equals(name));

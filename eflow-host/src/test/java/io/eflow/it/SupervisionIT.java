@@ -12,21 +12,23 @@ import static org.awaitility.Awaitility.await;
 /** runit supervises sshd and the runtime separately: management stays up when the runtime dies, and it comes back. */
 @ExtendWith(GuestFixture.class)
 class SupervisionIT {
+    /** The runtime's command line; the brackets keep the pattern from matching the shells that carry it. */
+    private static final String RUNTIME = "[e]flow-guest.jar";
 
     @Test
     void managementSurvivesTheRuntimeDyingAndTheRuntimeIsRestarted(TestHost host) {
         String guest = host.sharedGuest();
         var manager = host.manager();
-        String before = manager.invoke(guest, List.of("pgrep", "-f", "eflow-guest.jar"), Duration.ofSeconds(10)).stdoutText().trim();
+        String before = manager.invoke(guest, List.of("pgrep", "-f", RUNTIME), Duration.ofSeconds(10)).stdoutText().trim();
         assertThat(before).isNotEmpty();
 
-        assertThat(manager.invoke(guest, List.of("sudo", "pkill", "-KILL", "-f", "eflow-guest.jar"), Duration.ofSeconds(10))
+        assertThat(manager.invoke(guest, List.of("sudo", "pkill", "-KILL", "-f", RUNTIME), Duration.ofSeconds(10))
                 .exitCode()).isZero();
         // The channel still answers while the runtime is down.
         assertThat(manager.invoke(guest, List.of("echo", "still-here"), Duration.ofSeconds(10)).stdoutText()).contains("still-here");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            String after = manager.invoke(guest, List.of("pgrep", "-f", "eflow-guest.jar"), Duration.ofSeconds(10)).stdoutText().trim();
+            String after = manager.invoke(guest, List.of("pgrep", "-f", RUNTIME), Duration.ofSeconds(10)).stdoutText().trim();
             assertThat(after).isNotEmpty().isNotEqualTo(before);
             assertThat(manager.get(guest).runtime().status()).isEqualTo("running");
         });
