@@ -16,10 +16,10 @@ public final class FileTrees {
     private FileTrees() {
     }
 
-    /** Deletes a tree; symbolic links are removed, never followed. Missing trees are fine. */
-    public static void deleteRecursively(Path root) {
+    /** Deletes a tree; symbolic links are removed, never followed. Returns false when there was nothing to delete. */
+    public static boolean deleteRecursively(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+            return false;
         }
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -38,6 +38,7 @@ public final class FileTrees {
                     return FileVisitResult.CONTINUE;
                 }
             });
+            return true;
         } catch (IOException e) {
             throw EflowException.failure("cannot delete " + root + ": " + e.getMessage(), e);
         }
