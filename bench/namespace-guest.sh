@@ -61,7 +61,14 @@ crunrun() {
 }
 raw=()
 for i in $(seq 1 10); do t0=$(now); crunrun >/dev/null; t1=$(now); raw+=("$(ms $t0 $t1)"); done
+api_starts=()
+for i in $(seq 1 10); do
+  curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/stop >/dev/null
+  t0=$(now); curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/start >/dev/null; t1=$(now)
+  api_starts+=("$(ms $t0 $t1)")
+done
 row "start -> SSH ready (eflow start)" "$(printf '%s\n' "${starts[@]}" | stats)" "raw crun run /bin/true: $(printf '%s\n' "${raw[@]}" | stats)"
+row "start -> SSH ready (API)" "$(printf '%s\n' "${api_starts[@]}" | stats)" "same reference"
 
 # --- invoke -- true: through the daemon's API (what scripts and the console pay) and through the CLI process
 api=()

@@ -75,11 +75,12 @@ public final class NamespaceBackend implements Backend {
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), rootfs(layout),
                     var(layout), logs(layout), channel, network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
-            Exec.Result started = crun.run(containerId(config.name()), bundle, layout.run().resolve("guest.pid"),
+            Exec.Result started = crun.run(containerId(config.name()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {
                 throw EflowException.failure("the guest did not start: " + started.describeFailure(), null);
             }
+            GuestProcess.record(layout.run());
             awaitChannel(layout);
         } catch (IOException e) {
             cleanup(layout);
@@ -98,7 +99,7 @@ public final class NamespaceBackend implements Backend {
                 throw EflowException.failure("the guest did not open its management channel within "
                         + CHANNEL_TIMEOUT.toSeconds() + " s; see " + layout.consoleLog() + " and the guest's /logs", null);
             }
-            if (!"running".equals(crun.status(containerId(layout.name())))) {
+            if (!GuestProcess.running(layout.run())) {
                 throw EflowException.failure("the guest stopped while booting; see the guest's logs", null);
             }
             sleep(5);
@@ -124,7 +125,7 @@ public final class NamespaceBackend implements Backend {
 
     @Override
     public PowerState state(InstanceConfig config, InstanceLayout layout) {
-        return "running".equals(crun.status(containerId(config.name()))) ? PowerState.RUNNING : PowerState.STOPPED;
+        return GuestProcess.running(layout.run()) ? PowerState.RUNNING : PowerState.STOPPED;
     }
 
     @Override
