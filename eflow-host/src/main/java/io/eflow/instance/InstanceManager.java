@@ -237,7 +237,7 @@ public final class InstanceManager implements AutoCloseable {
         return LogBundle.write(output, bundle -> {
             bundle.addText("instance/config.json", Files.readString(layout.configFile()));
             bundle.addText("instance/power-state.txt", powerState(config).name() + "\n");
-            bundle.addTree("host/eflowd", paths.log().resolve("daemon"));
+            bundle.addFiles("host", paths.log(), "eflowd*");
             bundle.addTree("host/" + name, layout.log());
             if (powerState(config) == PowerState.RUNNING) {
                 CommandResult tar = access.exec(layout, List.of("sudo", "tar", "-C", "/logs", "-cf", "-", "."), Duration.ofMinutes(2));

@@ -67,6 +67,20 @@ final class LogBundle {
         zip.closeEntry();
     }
 
+    /** Adds the regular files directly in {@code dir} whose names match {@code glob} (text, redacted). */
+    void addFiles(String prefix, Path dir, String glob) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.newDirectoryStream(dir, glob)) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file)) {
+                    addText(prefix + "/" + file.getFileName(), Files.readString(file, StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+    }
+
     /** Adds every regular file under {@code dir} (text, redacted), skipping anything that looks like a key file. */
     void addTree(String prefix, Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
