@@ -95,6 +95,28 @@ class GuestIsolationIT {
     }
 
     @Test
+    void cgroupLimitsHoldTheGuestToItsCpusAndMemory() throws Exception {
+        var layout = io.eflow.instance.InstanceLayout.of(host.paths(), guest);
+        long init = Long.parseLong(java.nio.file.Files.readString(layout.run().resolve("guest.pid")).trim());
+        List<String> cgroups = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + init + "/cgroup"));
+        java.nio.file.Path root = java.nio.file.Path.of("/sys/fs/cgroup");
+        String memoryLine = cgroups.stream().filter(l -> l.contains(":memory:")).findFirst().orElse(null);
+        if (memoryLine != null) { // cgroup v1 controllers (this host's hybrid layout)
+            String memory = java.nio.file.Files.readString(root.resolve("memory" + memoryLine.split(":", 3)[2] + "/memory.limit_in_bytes"));
+            assertThat(Long.parseLong(memory.trim())).isEqualTo(1024L << 20);
+            String cpuLine = cgroups.stream().filter(l -> l.matches("\\d+:[^:]*\\bcpu\\b[^:]*:.*")).findFirst().orElseThrow();
+            String controller = cpuLine.split(":", 3)[1];
+            String quota = java.nio.file.Files.readString(root.resolve(controller + cpuLine.split(":", 3)[2] + "/cpu.cfs_quota_us"));
+            assertThat(Long.parseLong(quota.trim())).isEqualTo(100_000L);
+        } else { // cgroup v2
+            String path = cgroups.stream().filter(l -> l.startsWith("0::")).findFirst().orElseThrow().substring(3);
+            assertThat(java.nio.file.Files.readString(root.resolve(path.substring(1) + "/memory.max")).trim())
+                    .isEqualTo(Long.toString(1024L << 20));
+            assertThat(java.nio.file.Files.readString(root.resolve(path.substring(1) + "/cpu.max")).trim()).startsWith("100000 ");
+        }
+    }
+
+    @Test
     void getReportsTheRuntimeAndStatistics() {
         InstanceDetails details = host.manager().get(guest);
         assertThat(details.runtime().status()).isIn("running", "starting");

@@ -1,0 +1,94 @@
+package io.eflow.it;
+
+import io.eflow.platform.Exec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real launcher, as a user runs it: bin/eflow starts eflowd on demand, passes a guest command's output and exit
+ * code through, and answers bad input with one line, a non-zero exit and nothing created.
+ */
+@ExtendWith(GuestFixture.class)
+class CliIT {
+    private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
+    private static TestHost host;
+    private static String guest;
+
+    @BeforeAll
+    static void deploy(TestHost testHost) {
+        host = testHost;
+        guest = testHost.sharedGuest();
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        Exec.Result version = eflow("version", "--json");
+        var pid = io.eflow.platform.Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
+        if (pid.canConvertToLong()) {
+            ProcessHandle.of(pid.asLong()).ifPresent(ProcessHandle::destroy);
+        }
+    }
+
+    private static Exec.Result eflow(String... args) {
+        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
+        argv.addAll(List.of(args));
+        return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
+                .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(120).run();
+    }
+
+    @Test
+    void invokePassesOutputAndExitCodeThrough() {
+        Exec.Result result = eflow("invoke", "--name", guest, "--", "sh", "-c", "echo out; echo err >&2; exit 7");
+        assertThat(result.exitCode()).isEqualTo(7);
+        assertThat(result.stdout()).isEqualTo("out\n");
+        assertThat(result.stderr()).isEqualTo("err\n");
+        assertThat(eflow("invoke", "--name", guest, "--ignore-error", "--", "false").exitCode()).isZero();
+    }
+
+    @Test
+    void listGetAndAddrAnswerInJson() {
+        assertThat(eflow("list", "--json").stdout()).contains("\"" + guest + "\"");
+        assertThat(eflow("get", "--name", guest, "--json").stdout()).contains("\"powerState\"", "RUNNING");
+        assertThat(eflow("addr", "--name", guest).stdout()).contains("172.30.");
+        assertThat(eflow("verify", "--name", guest).stdout().trim()).isEqualTo("True");
+    }
+
+    @Test
+    void badInputIsOneLineNonZeroAndCreatesNothing() throws Exception {
+        List<List<String>> attempts = List.of(
+                List.of("deploy", "--name", "cli-bad", "--cpus", "999"),
+                List.of("deploy", "--name", "cli-bad", "--memory", "1025"),
+                List.of("deploy", "--name", "cli-bad", "--memory", "512"),
+                List.of("deploy", "--name", "cli-bad", "--data-size", "1"),
+                List.of("deploy", "--name", "cli-bad", "--ip", "10.9.9.9"),
+                List.of("deploy", "--name", "cli-bad", "--log-size", "medium"),
+                List.of("deploy", "--name", guest),
+                List.of("get", "--name", "no-such-instance"),
+                List.of("deploy", "--name", "cli-bad", "--cpus", "two"));
+        for (List<String> attempt : attempts) {
+            Exec.Result result = eflow(attempt.toArray(String[]::new));
+            assertThat(result.exitCode()).as(attempt.toString()).isNotZero();
+            assertThat(result.stderr().lines().toList()).as(attempt.toString()).hasSize(1)
+                    .allSatisfy(line -> assertThat(line).startsWith("eflow: "));
+        }
+        assertThat(Files.exists(host.paths().instance("cli-bad"))).isFalse();
+    }
+
+    @Test
+    void aNonRootCallerIsRefusedBeforeAnythingHappens() {
+        Exec.Result result = Exec.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                LAUNCHER.toString(), "deploy", "--name", "cli-nonroot").env("EFLOW_HOME", host.paths().home().toString()).run();
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).startsWith("eflow: eflow needs root");
+        assertThat(Files.exists(host.paths().instance("cli-nonroot"))).isFalse();
+    }
+}
