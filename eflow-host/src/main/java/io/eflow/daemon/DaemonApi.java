@@ -14,11 +14,9 @@ import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
-import io.eflow.platform.EflowPaths;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -48,13 +46,11 @@ final class DaemonApi {
     static final String ONLY_INSTANCE = "_";
 
     private final InstanceManager manager;
-    private final EflowPaths paths;
     private final DeployStream deploy;
 
-    DaemonApi(InstanceManager manager, EflowPaths paths) {
+    DaemonApi(InstanceManager manager) {
         this.manager = manager;
-        this.paths = paths;
-        this.deploy = new DeployStream(manager, paths);
+        this.deploy = new DeployStream(manager);
     }
 
     void register(RoutesConfig routes) {

@@ -6,13 +6,11 @@ import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.InstanceSummary;
 import io.eflow.platform.EflowException;
-import io.eflow.platform.EflowPaths;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 
 /**
  * {@code POST /v1/instances}: deploy takes minutes, so its progress lines stream back as NDJSON
@@ -23,11 +21,9 @@ final class DeployStream {
     private static final Logger log = LoggerFactory.getLogger(DeployStream.class);
 
     private final InstanceManager manager;
-    private final EflowPaths paths;
 
-    DeployStream(InstanceManager manager, EflowPaths paths) {
+    DeployStream(InstanceManager manager) {
         this.manager = manager;
-        this.paths = paths;
     }
 
     void handle(Context ctx) throws IOException {

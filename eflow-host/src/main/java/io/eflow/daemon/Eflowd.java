@@ -66,7 +66,7 @@ public final class Eflowd implements AutoCloseable {
             lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"));
             // we hold the lock, so whatever socket file is left belongs to a daemon that died
             Files.deleteIfExists(socket);
-            Javalin app = createApp(socket, new DaemonApi(manager, paths));
+            Javalin app = createApp(socket, new DaemonApi(manager));
             app.start();
             RuntimeDirectory.restrictSocket(socket);
             log.info("eflowd {} (pid {}) serving on {}", EflowVersion.get(), ProcessHandle.current().pid(), socket);
