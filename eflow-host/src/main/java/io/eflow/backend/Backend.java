@@ -27,6 +27,9 @@ public interface Backend {
 
     PowerState state(InstanceConfig config, InstanceLayout layout);
 
+    /** Replaces the running guest's inbound firewall with the one in {@code config} (start applies it too). */
+    void applyFirewall(InstanceConfig config, InstanceLayout layout);
+
     /** Removes every runtime trace (processes, mounts, network, cgroups) of the instance; idempotent. */
     void cleanup(InstanceLayout layout);
 }

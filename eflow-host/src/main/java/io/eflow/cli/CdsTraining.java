@@ -40,7 +40,8 @@ public final class CdsTraining {
         String[][] lines = {{"deploy", "--name", "a", "--cpus", "1", "--memory", "1024", "--data-size", "2", "--ip", "10.0.0.2",
                 "--prefix", "24", "--gateway", "10.0.0.1", "--image", "x", "--json"}, {"list", "--json"}, {"invoke", "--", "sh", "-c", "x"},
                 {"copy", "--from", "a", "--to", "b", "--push"}, {"logs", "--output", "x.zip"}, {"remove", "--force"}, {"verify"},
-                {"get", "--name", "a"}, {"host-config"}, {"addr"}, {"start"}, {"stop"}, {"connect"}, {"version"}, {"--help"}, {"deploy", "--bad"}};
+                {"get", "--name", "a"}, {"host-config"}, {"addr"}, {"start"}, {"stop"}, {"connect"}, {"version"}, {"--help"}, {"deploy", "--bad"},
+                {"firewall", "list"}, {"firewall", "allow", "--protocol", "tcp", "--port", "80"}};
         for (String[] line : lines) {
             EflowCli.execute(context, line);
         }
@@ -50,7 +51,9 @@ public final class CdsTraining {
                         new InstanceDetails.SystemStatistics(1.0, 1, 1, new InstanceDetails.DiskUse("/var", 1, 1), null, 1)),
                 new HostInfo(1, 1, List.of(new HostInfo.Disk("/", "ext4", 1, 1))), new GuestAddress("10.0.0.2", "02:00:00:00:00:01"),
                 new CommandResult(0, new byte[1], new byte[1]), new ConnectInfo("/s", "u", "/i", "/c", "/k", "a"),
-                new VersionInfo("1", "17", 1), new ErrorBody("x"), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
+                new VersionInfo("1", "17", 1), new ErrorBody("x"),
+                new io.eflow.instance.FirewallView(io.eflow.firewall.SshTransport.TCP, List.of("x"),
+                        List.of(io.eflow.firewall.FirewallRule.of("tcp", "80", "10.0.0.0/8"))), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
         for (Object answer : answers) {
             byte[] json = Json.write(answer);
             Json.MAPPER.readValue(json, answer.getClass());

@@ -1,5 +1,8 @@
 package io.eflow.cli;
 
+import io.eflow.daemon.api.FirewallChange;
+import io.eflow.instance.FirewallView;
+
 import com.fasterxml.jackson.databind.JavaType;
 import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.CopyDone;
@@ -73,6 +76,18 @@ final class DaemonClient {
 
     Verification verify(String instance) {
         return call("GET", instancePath(instance, "/verify"), null, Verification.class);
+    }
+
+    FirewallView firewall(String instance) {
+        return call("GET", instancePath(instance, "/firewall"), null, FirewallView.class);
+    }
+
+    FirewallView allow(String instance, FirewallChange change) {
+        return call("POST", instancePath(instance, "/firewall/rules"), change, FirewallView.class);
+    }
+
+    FirewallView disallow(String instance, FirewallChange change) {
+        return call("POST", instancePath(instance, "/firewall/rules/remove"), change, FirewallView.class);
     }
 
     GuestAddress addr(String instance) {

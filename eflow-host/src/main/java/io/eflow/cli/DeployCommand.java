@@ -38,6 +38,10 @@ final class DeployCommand extends EflowCommand implements Runnable {
     @Option(names = "--image", paramLabel = "DIR", description = "Image folder to install (default: the latest built image).")
     String image;
 
+    @Option(names = "--ssh-transport", paramLabel = "host-only|tcp",
+            description = "host-only (default): SSH only over the host-only channel; tcp: also on port 22 of the guest's address.")
+    String sshTransport;
+
     @Mixin
     JsonOption json;
 
@@ -50,6 +54,6 @@ final class DeployCommand extends EflowCommand implements Runnable {
     /** The flags as the daemon's request; only the image folder is resolved here, against the user's directory. */
     DeployRequest request(CliContext context) {
         return new DeployRequest(name, cpus, memoryMb, dataSizeGb, logSize, backend, ip, prefix, gateway,
-                image == null ? null : context.absolute(image));
+                image == null ? null : context.absolute(image), sshTransport);
     }
 }

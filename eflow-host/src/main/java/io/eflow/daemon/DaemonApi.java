@@ -1,5 +1,8 @@
 package io.eflow.daemon;
 
+import io.eflow.daemon.api.FirewallChange;
+import io.eflow.firewall.FirewallRule;
+
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.InvokeRequest;
@@ -38,6 +41,9 @@ import java.time.Instant;
  * POST   /v1/instances/{name}/copy     CopyRequest    CopyDone
  * POST   /v1/instances/{name}/logs     LogsRequest    LogsResult
  * POST   /v1/instances/{name}/connect       ConnectInfo
+ * GET    /v1/instances/{name}/firewall      FirewallView
+ * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
+ * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
  * </pre>
  * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}.
  */
@@ -71,6 +77,9 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/copy", this::copy);
         routes.post("/v1/instances/{name}/logs", this::logs);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
+        routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
+        routes.post("/v1/instances/{name}/firewall/rules", ctx -> changeFirewall(ctx, true));
+        routes.post("/v1/instances/{name}/firewall/rules/remove", ctx -> changeFirewall(ctx, false));
         ErrorMapping.register(routes);
     }
 
@@ -81,6 +90,12 @@ final class DaemonApi {
     String name(Context ctx) {
         String raw = ctx.pathParam("name");
         return manager.resolveName(ONLY_INSTANCE.equals(raw) ? null : raw);
+    }
+
+    private void changeFirewall(Context ctx, boolean allow) {
+        String name = name(ctx);
+        FirewallChange change = Json.readRequest(ctx.bodyAsBytes(), FirewallChange.class);
+        ctx.json(manager.changeFirewall(name, FirewallRule.of(change.protocol(), change.port(), change.source()), allow));
     }
 
     private void start(Context ctx) {

@@ -1,5 +1,6 @@
 package io.eflow.instance;
 
+import io.eflow.firewall.SshTransport;
 import io.eflow.host.HostInfo;
 import io.eflow.platform.EflowException;
 
@@ -19,7 +20,14 @@ public record DeployRequest(
         String ip,
         Integer prefix,
         String gateway,
-        String image) {
+        String image,
+        String sshTransport) {
+
+    /** Without an SSH transport choice: host-only, the default. */
+    public DeployRequest(String name, Integer cpus, Integer memoryMb, Integer dataSizeGb, String logSize, String backend,
+                         String ip, Integer prefix, String gateway, String image) {
+        this(name, cpus, memoryMb, dataSizeGb, logSize, backend, ip, prefix, gateway, image, null);
+    }
 
     public static final int MIN_MEMORY_MB = 1024;
     public static final int MIN_DATA_GB = 2;
@@ -55,8 +63,9 @@ public record DeployRequest(
         LogSize resolvedLog = logSize == null ? LogSize.SMALL : LogSize.parse(logSize);
         BackendKind resolvedBackend = backend == null ? BackendKind.AUTO : BackendKind.parse(backend);
         StaticIp staticIp = StaticIp.of(ip, prefix, gateway);
+        SshTransport transport = sshTransport == null ? SshTransport.HOST_ONLY : SshTransport.parse(sshTransport);
         return new Validated(resolvedName, resolvedCpus, resolvedMemory, resolvedData, resolvedLog, resolvedBackend, staticIp,
-                image == null ? null : Path.of(image));
+                image == null ? null : Path.of(image), transport);
     }
 
     public static void checkMemory(int memoryMb, HostInfo host) {
@@ -73,6 +82,6 @@ public record DeployRequest(
 
     /** Deploy's arguments after validation, with defaults filled in; backend may still be AUTO. */
     public record Validated(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, BackendKind backend,
-                            StaticIp staticIp, Path image) {
+                            StaticIp staticIp, Path image, SshTransport sshTransport) {
     }
 }

@@ -2,6 +2,7 @@ package io.eflow.instance;
 
 import io.eflow.backend.Backend;
 import io.eflow.channel.GuestHostKey;
+import io.eflow.firewall.GuestSecurity;
 import io.eflow.image.GuestImage;
 import io.eflow.image.SlotInstaller;
 import io.eflow.platform.EflowException;
@@ -35,7 +36,8 @@ final class Deployer {
                           NetworkConfig network, Consumer<String> progress) {
         InstanceLayout layout = store.layout(request.name());
         InstanceConfig config = new InstanceConfig(request.name(), request.cpus(), request.memoryMb(), request.dataSizeGb(),
-                request.logSize(), backendKind, network, image.manifest().version(), "A", Instant.now());
+                request.logSize(), backendKind, network, image.manifest().version(), "A", Instant.now(),
+                new GuestSecurity(request.sshTransport(), java.util.List.of()));
         try {
             Files.createDirectories(layout.state());
             store.markDeploying(layout);
@@ -90,6 +92,8 @@ final class Deployer {
         files.put("hosts", new GuestDisks.SeedFile(utf8("127.0.0.1 localhost\n127.0.1.1 " + config.name() + "\n"
                 + "::1 localhost ip6-localhost ip6-loopback\n"), "rw-r--r--"));
         files.put("resolv.conf", new GuestDisks.SeedFile(utf8(resolvConf()), "rw-r--r--"));
+        // read by the guest's init: whether sshd also listens on tcp/22
+        files.put("eflow/ssh-transport", new GuestDisks.SeedFile(utf8(config.security().sshTransport().cliName() + "\n"), "rw-r--r--"));
         return files;
     }
 

@@ -1,5 +1,7 @@
 package io.eflow.instance;
 
+import io.eflow.firewall.GuestSecurity;
+
 import java.time.Instant;
 
 /**
@@ -15,6 +17,7 @@ import java.time.Instant;
  * @param imageVersion version of the image installed in the active slot
  * @param activeSlot   A or B
  * @param created      when deploy finished
+ * @param security     SSH transport and firewall rules, applied at every start
  */
 public record InstanceConfig(
         String name,
@@ -26,9 +29,25 @@ public record InstanceConfig(
         NetworkConfig network,
         String imageVersion,
         String activeSlot,
-        Instant created) {
+        Instant created,
+        GuestSecurity security) {
+
+    public InstanceConfig {
+        security = security == null ? GuestSecurity.defaults() : security;
+    }
+
+    /** With the default security settings (host-only SSH, no user firewall rules). */
+    public InstanceConfig(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, BackendKind backend,
+                          NetworkConfig network, String imageVersion, String activeSlot, Instant created) {
+        this(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created, null);
+    }
 
     public InstanceConfig withActiveSlot(String slot, String version) {
-        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created);
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security);
+    }
+
+    public InstanceConfig withSecurity(GuestSecurity newSecurity) {
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
+                newSecurity);
     }
 }

@@ -4,6 +4,9 @@ import io.eflow.backend.Backend;
 import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.GuestFirewall;
+import io.eflow.firewall.GuestSecurity;
 import io.eflow.host.HostInfo;
 import io.eflow.host.HostName;
 import io.eflow.image.GuestImage;
@@ -97,7 +100,7 @@ public final class InstanceManager implements AutoCloseable {
             precheck(request); // again under the lock: two deploys of one name may race to here
             sweepUnfinishedDeploys();
             GuestImage image = verifiedImage(valid.image());
-            NetworkConfig network = networks.allocate(valid.staticIp(), store.all());
+            NetworkConfig network = networks.allocate(valid.staticIp(), store.all(), HostRoutes.subnets());
             InstanceConfig config = withLock(valid.name(), () -> deployer.deploy(valid, kind, backend, image, network, progress));
             return summary(config);
         } finally {
@@ -277,6 +280,33 @@ public final class InstanceManager implements AutoCloseable {
             return null;
         });
         locks.remove(name);
+    }
+
+    /** The firewall as {@code eflow firewall list} shows it: fixed defaults, then the user's rules. */
+    public FirewallView firewall(String name) {
+        InstanceConfig config = store.load(name);
+        return new FirewallView(config.security().sshTransport(), GuestFirewall.defaults(config.security().sshTransport()),
+                config.security().firewallRules());
+    }
+
+    /** Adds or removes a user rule: stored first, then applied to a running guest; a failure restores the old rules. */
+    public FirewallView changeFirewall(String name, FirewallRule rule, boolean allow) {
+        Privileges.requireRoot();
+        return withLock(name, () -> {
+            InstanceConfig before = store.load(name);
+            GuestSecurity security = allow ? before.security().allow(rule) : before.security().remove(rule);
+            InstanceConfig after = before.withSecurity(security);
+            store.save(after);
+            if (powerState(after) == PowerState.RUNNING) {
+                try {
+                    backend(after.backend()).applyFirewall(after, store.layout(name));
+                } catch (RuntimeException e) {
+                    store.save(before);
+                    throw e;
+                }
+            }
+            return firewall(name);
+        });
     }
 
     /** Connect-EflowVm: a short-lived certificate and the pinned host key, for the host's OpenSSH client. */

@@ -16,18 +16,25 @@ final class NetworkAllocator {
     static final String POOL_PREFIX = "172.30.";
     private final SecureRandom random = new SecureRandom();
 
-    NetworkConfig allocate(StaticIp requested, List<InstanceConfig> existing) {
+    /**
+     * @param existing     this install's instances
+     * @param hostSubnets  networks the host already routes (other installs' guests, the host's own LANs)
+     */
+    NetworkConfig allocate(StaticIp requested, List<InstanceConfig> existing, Set<String> hostSubnets) {
         Set<String> subnetsInUse = existing.stream().map(c -> c.network().subnet()).collect(Collectors.toSet());
         if (requested != null) {
             NetworkConfig chosen = new NetworkConfig(requested.address(), requested.prefix(), requested.gateway(), mac(), true);
             if (subnetsInUse.contains(chosen.subnet())) {
                 throw EflowException.conflict("subnet " + chosen.subnet() + " is already used by another instance; choose another --ip");
             }
+            if (hostSubnets.contains(chosen.subnet())) {
+                throw EflowException.conflict("subnet " + chosen.subnet() + " is already routed on this host; choose another --ip");
+            }
             return chosen;
         }
         for (int n = 0; n < 256; n++) {
             NetworkConfig candidate = new NetworkConfig(POOL_PREFIX + n + ".2", 24, POOL_PREFIX + n + ".1", mac(), false);
-            if (!subnetsInUse.contains(candidate.subnet())) {
+            if (!subnetsInUse.contains(candidate.subnet()) && !hostSubnets.contains(candidate.subnet())) {
                 return candidate;
             }
         }

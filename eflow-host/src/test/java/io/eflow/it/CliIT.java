@@ -84,6 +84,19 @@ class CliIT {
     }
 
     @Test
+    void theApiSocketIsRootOnlyAndRefusesAnotherUser() throws Exception {
+        assertThat(eflow("list").exitCode()).isZero(); // the daemon is up
+        Path socket = host.paths().daemonSocket();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+                .isEqualTo("rwx------");
+        Exec.Result asNobody = Exec.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                "curl", "-s", "--unix-socket", socket.toString(), "http://eflow/v1/instances").run();
+        assertThat(asNobody.exitCode()).as("curl: could not connect").isEqualTo(7);
+        assertThat(asNobody.stdout()).isEmpty();
+    }
+
+    @Test
     void aNonRootCallerIsRefusedBeforeAnythingHappens() {
         Exec.Result result = Exec.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
                 LAUNCHER.toString(), "deploy", "--name", "cli-nonroot").env("EFLOW_HOME", host.paths().home().toString()).run();

@@ -49,6 +49,30 @@ class FailedDeployIT {
     }
 
     @Test
+    void anUnsignedImageIsRefusedBeforeAnythingIsCreated(TestHost host) throws Exception {
+        Path work = Files.createTempDirectory("eflow-unsigned-image");
+        try {
+            Path tree = work.resolve("tree");
+            Files.createDirectories(tree.resolve("etc"));
+            Path keyDir = work.resolve("key");
+            TestImages.sealed(tree, work.resolve("image"), keyDir, "0.0.1-unsigned");
+            Files.createDirectories(host.paths().trust());
+            Files.copy(TestImages.publicKeyFile(keyDir), host.paths().trust().resolve("unsigned-test.pub"));
+            Files.delete(work.resolve("image/manifest.sig"));
+            String name = "it-unsigned";
+            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null,
+                    work.resolve("image").toString());
+            assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
+                    .isInstanceOf(EflowException.class)
+                    .hasMessageContaining("unsigned");
+            assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+        } finally {
+            Files.deleteIfExists(host.paths().trust().resolve("unsigned-test.pub"));
+            FileTrees.deleteRecursively(work);
+        }
+    }
+
+    @Test
     void anImageFromAnUntrustedKeyIsRefusedBeforeAnythingIsCreated(TestHost host) throws Exception {
         Path work = Files.createTempDirectory("eflow-untrusted-image");
         try {

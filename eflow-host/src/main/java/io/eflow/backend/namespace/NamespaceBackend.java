@@ -1,6 +1,7 @@
 package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
+import io.eflow.firewall.GuestFirewall;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.GuestDisks;
 import io.eflow.instance.InstanceConfig;
@@ -71,6 +72,7 @@ public final class NamespaceBackend implements Backend {
             GuestDisks.ensureOverlayLayers(var(layout));
             GuestNetwork network = new GuestNetwork(config.name(), config.network());
             network.create();
+            applyFirewall(config, layout); // before the guest's first process exists
             Path bundle = layout.run().resolve("bundle");
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), rootfs(layout),
@@ -121,6 +123,16 @@ public final class NamespaceBackend implements Backend {
             }
         }
         cleanup(layout);
+    }
+
+    /**
+     * The host loads the rules into the guest's network namespace; the guest has no CAP_NET_ADMIN, so even its
+     * root cannot list, flush or change them.
+     */
+    @Override
+    public void applyFirewall(InstanceConfig config, InstanceLayout layout) {
+        Exec.of("ip", "netns", "exec", new GuestNetwork(config.name(), config.network()).netns(), "nft", "-f", "-")
+                .input(GuestFirewall.render(config.security())).check();
     }
 
     @Override

@@ -1,0 +1,89 @@
+package io.eflow.cli;
+
+import io.eflow.daemon.api.FirewallChange;
+import io.eflow.instance.FirewallView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The guest's inbound firewall (the counterpart of eflow-util's Get-/Set-EflowVmFirewallRules): the defaults drop
+ * everything but loopback, established traffic and (with the tcp transport) SSH; user rules let more in. Rules are
+ * kept in the instance's configuration and applied at every start.
+ */
+@Command(name = "firewall", description = "List, allow or remove inbound firewall rules of an instance.",
+        subcommands = {FirewallCommand.ListRules.class, FirewallCommand.Allow.class, FirewallCommand.Remove.class})
+final class FirewallCommand extends EflowCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "firewall needs a command: list, allow or remove");
+    }
+
+    /** The words that name one rule, shared by allow and remove. */
+    static final class RuleOptions {
+        @Option(names = "--protocol", paramLabel = "tcp|udp", required = true, description = "tcp or udp.")
+        String protocol;
+
+        @Option(names = "--port", paramLabel = "PORT[-PORT]", required = true, description = "A port or a range, 1-65535.")
+        String port;
+
+        @Option(names = "--source", paramLabel = "CIDR", description = "Only from this IPv4 network (default: any).")
+        String source;
+
+        FirewallChange change() {
+            return new FirewallChange(protocol, port, source);
+        }
+    }
+
+    @Command(name = "list", description = "Show the default rules and the user's rules.")
+    static final class ListRules extends EflowCommand implements Runnable {
+        @Mixin
+        NameOption name;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            show(this, json, client().firewall(name.instance()));
+        }
+    }
+
+    @Command(name = "allow", description = "Let inbound traffic in: --protocol tcp|udp --port N[-M] [--source CIDR].")
+    static final class Allow extends EflowCommand implements Runnable {
+        @Mixin
+        NameOption name;
+
+        @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        RuleOptions rule;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            show(this, json, client().allow(name.instance(), rule.change()));
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a rule added with allow (same words).")
+    static final class Remove extends EflowCommand implements Runnable {
+        @Mixin
+        NameOption name;
+
+        @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        RuleOptions rule;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            show(this, json, client().disallow(name.instance(), rule.change()));
+        }
+    }
+
+    private static void show(EflowCommand command, JsonOption json, FirewallView view) {
+        command.print(json, view, TextRenderer::keyValues);
+    }
+}

@@ -1,0 +1,40 @@
+package io.eflow.firewall;
+
+import io.eflow.platform.EflowException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An instance's security settings kept in its configuration: the SSH transport and the user's firewall rules.
+ * Re-applied at every start.
+ */
+public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules) {
+
+    public GuestSecurity {
+        sshTransport = sshTransport == null ? SshTransport.HOST_ONLY : sshTransport;
+        firewallRules = firewallRules == null ? List.of() : List.copyOf(firewallRules);
+    }
+
+    public static GuestSecurity defaults() {
+        return new GuestSecurity(SshTransport.HOST_ONLY, List.of());
+    }
+
+    public GuestSecurity allow(FirewallRule rule) {
+        if (firewallRules.contains(rule)) {
+            throw EflowException.conflict("the firewall already allows " + rule);
+        }
+        List<FirewallRule> rules = new ArrayList<>(firewallRules);
+        rules.add(rule);
+        return new GuestSecurity(sshTransport, rules);
+    }
+
+    public GuestSecurity remove(FirewallRule rule) {
+        if (!firewallRules.contains(rule)) {
+            throw EflowException.notFound("there is no firewall rule " + rule + "; 'eflow firewall list' shows them");
+        }
+        List<FirewallRule> rules = new ArrayList<>(firewallRules);
+        rules.remove(rule);
+        return new GuestSecurity(sshTransport, rules);
+    }
+}

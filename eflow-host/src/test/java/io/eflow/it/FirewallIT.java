@@ -1,0 +1,126 @@
+package io.eflow.it;
+
+import io.eflow.channel.CommandResult;
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.SshTransport;
+import io.eflow.instance.DeployRequest;
+import io.eflow.instance.FirewallView;
+import io.eflow.platform.EflowException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.eflow.it.AttackerHost.Outcome.ANSWERED;
+import static io.eflow.it.AttackerHost.Outcome.NO_ANSWER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The seeds' firewall lockdown, attacked from a network namespace of the test's own: closed ports get no answer,
+ * SSH answers on tcp/22 only with the tcp transport, a fourth SSH connection within a minute is dropped while
+ * another source still gets in, the guest's root cannot change the rules, and user rules open exactly their port.
+ */
+@ExtendWith(GuestFixture.class)
+class FirewallIT {
+    private static final String TCP_GUEST = "it-fw-tcp";
+    private static TestHost host;
+    private static AttackerHost attacker;
+    private static String tcpAddress;
+
+    @BeforeAll
+    static void setUp(TestHost testHost) {
+        host = testHost;
+        host.sharedGuest();
+        host.manager().deploy(new DeployRequest(TCP_GUEST, 1, 1024, 2, "small", "namespace", null, null, null, null, "tcp"),
+                line -> { });
+        tcpAddress = host.manager().addr(TCP_GUEST).ip();
+        attacker = new AttackerHost();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (attacker != null) {
+            attacker.close();
+        }
+        host.manager().remove(TCP_GUEST);
+    }
+
+    @Test
+    void hostOnlyGuestAnswersOnNoPortAtAll() {
+        String address = host.manager().addr(TestHost.SHARED_GUEST).ip();
+        for (int port : List.of(22, 80, 40123)) {
+            assertThat(attacker.connect(AttackerHost.FIRST, address, port).outcome()).as("port " + port).isEqualTo(NO_ANSWER);
+        }
+    }
+
+    @Test
+    void tcpTransportOpensOnlySshAndBlocksTheFourthConnectionInAMinute() throws Exception {
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 80).outcome()).isEqualTo(NO_ANSWER);
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 40123).outcome()).isEqualTo(NO_ANSWER);
+
+        for (int i = 1; i <= 3; i++) {
+            AttackerHost.Probe probe = attacker.connect(AttackerHost.FIRST, tcpAddress, 22);
+            assertThat(probe.outcome()).as("connection " + i).isEqualTo(ANSWERED);
+            assertThat(probe.banner()).startsWith("SSH-2.0-OpenSSH");
+        }
+        long blockedAt = System.nanoTime();
+        assertThat(attacker.connect(AttackerHost.FIRST, tcpAddress, 22).outcome()).as("4th within a minute").isEqualTo(NO_ANSWER);
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 22).outcome()).as("another source").isEqualTo(ANSWERED);
+        assertThat(attacker.connect(AttackerHost.FIRST, tcpAddress, 22).outcome()).as("still blocked").isEqualTo(NO_ANSWER);
+
+        long waitMillis = Duration.ofSeconds(62).toMillis() - Duration.ofNanos(System.nanoTime() - blockedAt).toMillis();
+        Thread.sleep(Math.max(0, waitMillis));
+        assertThat(attacker.connect(AttackerHost.FIRST, tcpAddress, 22).outcome()).as("after the window").isEqualTo(ANSWERED);
+    }
+
+    @Test
+    void theGuestsRootCannotReadOrChangeItsFirewall() {
+        for (List<String> attempt : List.of(List.of("sudo", "nft", "flush", "ruleset"), List.of("sudo", "nft", "list", "ruleset"),
+                List.of("sudo", "nft", "add", "rule", "inet", "eflow_guest", "input", "tcp", "dport", "80", "accept"))) {
+            CommandResult result = host.manager().invoke(TCP_GUEST, attempt, Duration.ofSeconds(10));
+            assertThat(result.exitCode()).as(attempt.toString()).isNotZero();
+            assertThat(result.stderrText()).contains("Operation not permitted");
+        }
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 80).outcome()).isEqualTo(NO_ANSWER);
+    }
+
+    @Test
+    void userRulesOpenTheirPortAreKeptAcrossRestartsAndCanBeRemoved() {
+        var manager = host.manager();
+        manager.invoke(TCP_GUEST, List.of("sh", "-c", "nohup socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-guest' "
+                + ">/dev/null 2>&1 &"), Duration.ofSeconds(10));
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).outcome()).isEqualTo(NO_ANSWER);
+
+        FirewallRule rule = FirewallRule.of("tcp", "8080", "198.51.100.0/24");
+        FirewallView view = manager.changeFirewall(TCP_GUEST, rule, true);
+        assertThat(view.rules()).containsExactly(rule);
+        assertThat(view.sshTransport()).isEqualTo(SshTransport.TCP);
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).banner()).isEqualTo("hello-from-guest");
+
+        manager.stop(TCP_GUEST);
+        manager.start(TCP_GUEST);
+        assertThat(manager.firewall(TCP_GUEST).rules()).containsExactly(rule);
+        manager.invoke(TCP_GUEST, List.of("sh", "-c", "nohup socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-again' "
+                + ">/dev/null 2>&1 &"), Duration.ofSeconds(10));
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).banner()).isEqualTo("hello-again");
+
+        manager.changeFirewall(TCP_GUEST, rule, false);
+        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).outcome()).isEqualTo(NO_ANSWER);
+        assertThat(manager.firewall(TCP_GUEST).rules()).isEmpty();
+    }
+
+    @Test
+    void nonsenseRulesAreRefusedWithAClearMessage() {
+        assertThatThrownBy(() -> FirewallRule.of("icmp", "80", null)).isInstanceOf(EflowException.class).hasMessageContaining("tcp or udp");
+        assertThatThrownBy(() -> FirewallRule.of("tcp", "70000", null)).hasMessageContaining("1-65535");
+        assertThatThrownBy(() -> FirewallRule.of("tcp", "90-80", null)).hasMessageContaining("1-65535");
+        assertThatThrownBy(() -> FirewallRule.of("tcp", "80", "10.0.0.0/33")).hasMessageContaining("prefix");
+        assertThatThrownBy(() -> FirewallRule.of("tcp", "80", "ten.0.0.0/8")).hasMessageContaining("CIDR");
+        assertThatThrownBy(() -> host.manager().changeFirewall(TCP_GUEST, FirewallRule.of("udp", "9", null), false))
+                .hasMessageContaining("no firewall rule");
+    }
+}
