@@ -125,6 +125,26 @@ class QemuBootIT {
         timings("verity, trial B", log);
     }
 
+    @Test
+    void anUnmountableTrialSlotFallsBackWithoutVerityToo() throws IOException {
+        Disks disks = disks(new BootControl("A", "B", 1), false, null);
+        String log = boot(disks, "eflow.verity=0");
+        assertThat(log).contains("eflow-init: slot B cannot boot: cannot mount slot B (/dev/vdc)");
+        assertThat(log).contains("eflow-init: trial slot B failed: clearing the trial and falling back to slot A");
+        assertThat(log).contains("eflow-init: test: eflow-boot: slot=A fallback=yes verity=0");
+        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl("A", null, 0));
+    }
+
+    @Test
+    void aTrialWithoutTriesLeftIsDroppedBeforeItIsTouched() throws IOException {
+        Disks disks = disks(new BootControl("A", "B", 0), false, null);
+        String log = boot(disks, "eflow.verity=0");
+        assertThat(log).contains("eflow-init: trial slot B has no tries left: it failed, dropping it");
+        assertThat(log).doesNotContain("slot B cannot boot");
+        assertThat(log).contains("eflow-init: test: eflow-boot: slot=A fallback=no verity=0");
+        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl("A", null, 0));
+    }
+
     private record Disks(Path bootctl, Path rootA, Path rootB, Path data, Path log) {
     }
 
@@ -224,8 +244,10 @@ class QemuBootIT {
     private static void timings(String what, String log) {
         Matcher start = START.matcher(log);
         Matcher done = SWITCH.matcher(log);
-        if (start.find() && done.find()) {
-            System.out.printf("[timing] %s: kernel start -> init %s s, -> switch_root %s s%n", what, start.group(1), done.group(1));
+        Matcher modules = Pattern.compile("eflow-init: modules loaded at ([0-9.]+) s").matcher(log);
+        if (start.find() && done.find() && modules.find()) {
+            System.out.printf("[timing] %s: kernel start -> init %s s, -> modules loaded %s s, -> switch_root %s s%n", what,
+                    start.group(1), modules.group(1), done.group(1));
         }
     }
 
