@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class BuilderCode {
     private static final List<Class<?>> SHAPERS = List.of(RootfsCustomizer.class, GuestAccounts.class, PayloadUnpacker.class,
-            ErofsPacker.class, VerityHashTree.class, ImageSealer.class, ImageManifest.class);
+            ErofsPacker.class, VerityHashTree.class, ImageSealer.class, ImageManifest.class, Initramfs.class, CpioWriter.class);
     static final String SHA256 = compute();
 
     private BuilderCode() {

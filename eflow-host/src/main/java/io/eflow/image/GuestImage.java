@@ -13,6 +13,10 @@ public record GuestImage(Path dir, ImageManifest manifest) {
     public static final String VERITY = "rootfs.verity";
     public static final String MANIFEST = "manifest.json";
     public static final String SIGNATURE = "manifest.sig";
+    /** The uncompressed kernel (ELF with a PVH entry) for QEMU's direct boot. */
+    public static final String VMLINUX = "vmlinux";
+    /** eflow's initramfs: gzip-compressed newc cpio. */
+    public static final String INITRD = "initrd.img";
 
     /** The read-only root filesystem (erofs), padded to whole 4096-byte blocks. */
     public Path rootfs() {
@@ -22,6 +26,21 @@ public record GuestImage(Path dir, ImageManifest manifest) {
     /** The dm-verity hash tree of {@link #rootfs()}, top level first. */
     public Path verityTree() {
         return part(VERITY);
+    }
+
+    /** Debian's kernel, uncompressed, for {@code qemu -kernel}; images built without boot parts have none. */
+    public Path vmlinux() {
+        return part(VMLINUX);
+    }
+
+    /** eflow's initramfs for {@code qemu -initrd}. */
+    public Path initrd() {
+        return part(INITRD);
+    }
+
+    /** Whether the image carries the qemu boot parts. */
+    public boolean hasBootParts() {
+        return manifest.part(VMLINUX).isPresent() && manifest.part(INITRD).isPresent();
     }
 
     public Path manifestFile() {

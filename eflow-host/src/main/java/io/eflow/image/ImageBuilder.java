@@ -59,20 +59,32 @@ public final class ImageBuilder {
                 HostTools.require("mmdebstrap", "mmdebstrap");
             }
             DebianBase.BaseTar base = DebianBase.ensure(paths.cache(), baseRecipe, force, progress);
+            BootKit kit = bootKit(force);
+            byte[] init = Initramfs.initScript();
+            String bootSha256 = kit == null ? "none" : FileDigests.sha256(kit.sha256() + "\n" + FileDigests.sha256(init));
             ImageRecipe recipe = new ImageRecipe(build.version(), baseRecipe.arch(), build.timestamp(),
-                    base.recipeHash(), base.sha256(), payload.sha256());
+                    base.recipeHash(), base.sha256(), payload.sha256(), bootSha256);
             Path folder = cache.folder(recipe);
             GuestImage image = force ? null : cached(folder, recipe, keys);
             if (image != null) {
                 progress.accept("image: cached " + image.version());
             } else {
-                image = assemble(recipe, base, keys, cache, folder);
+                image = assemble(recipe, base, kit, init, keys, cache, folder);
             }
             cache.makeCurrent(folder);
             cache.prune().forEach(old -> progress.accept("removed old image " + old.getFileName()));
             progress.accept("image ready: " + folder);
             return image;
         }
+    }
+
+    /** Debian's kernel for the qemu backend: x86 only for now (the vmlinux extraction reads a bzImage). */
+    private BootKit bootKit(boolean force) {
+        if (!"amd64".equals(baseRecipe.arch())) {
+            progress.accept("boot: no qemu boot parts for " + baseRecipe.arch() + " (amd64 only)");
+            return null;
+        }
+        return BootKit.ensure(paths.cache(), BootRecipe.debian(baseRecipe.arch()), force, progress);
     }
 
     private boolean baseCached() {
@@ -96,7 +108,8 @@ public final class ImageBuilder {
         return null;
     }
 
-    private GuestImage assemble(ImageRecipe recipe, DebianBase.BaseTar base, ReleaseKeys keys, ImageCache cache, Path folder) {
+    private GuestImage assemble(ImageRecipe recipe, DebianBase.BaseTar base, BootKit kit, byte[] init, ReleaseKeys keys,
+                                ImageCache cache, Path folder) {
         HostTools.require("tar", "tar");
         HostTools.require("mkfs.erofs", "erofs-utils");
         Path temp = AtomicDirs.createTemp(cache.images(), recipe.folderName());
@@ -114,7 +127,16 @@ public final class ImageBuilder {
             Staging.release(tree);
             progress.accept(String.format("erofs: %d MiB in %.1f s", Files.size(erofs) >> 20, seconds(started)));
 
-            GuestImage sealed = ImageSealer.seal(temp, recipe.identity(), recipe.veritySalt(), keys, progress);
+            List<String> bootParts = List.of();
+            if (kit != null) {
+                started = System.nanoTime();
+                Files.copy(kit.vmlinux(), temp.resolve(GuestImage.VMLINUX));
+                Initramfs.write(kit, init, recipe.created().getEpochSecond(), temp.resolve(GuestImage.INITRD));
+                bootParts = List.of(GuestImage.VMLINUX, GuestImage.INITRD);
+                progress.accept(String.format("boot: kernel %s, initramfs %d KiB in %.1f s", kit.release(),
+                        Files.size(temp.resolve(GuestImage.INITRD)) >> 10, seconds(started)));
+            }
+            GuestImage sealed = ImageSealer.seal(temp, recipe.identity(), recipe.veritySalt(), keys, bootParts, progress);
             AtomicDirs.publish(temp, folder);
             return new GuestImage(folder, sealed.manifest());
         } catch (IOException e) {

@@ -14,11 +14,12 @@ import java.util.UUID;
  * @param baseRecipeHash hash of the {@link BaseRecipe}
  * @param baseSha256     sha256 of the cached base tar: a forced base rebuild with new Debian updates is a new image
  * @param payloadSha256  sha256 of the guest payload tar: any code change is a new image
+ * @param bootSha256     digest of the boot kit and the initramfs init ({@code none} without qemu boot parts)
  */
 record ImageRecipe(String version, String arch, Instant created, String baseRecipeHash, String baseSha256,
-                   String payloadSha256) {
+                   String payloadSha256, String bootSha256) {
     /** Bump whenever the image layout changes in a way the builder's code hash does not capture. */
-    static final int BUILDER_FORMAT = 1;
+    static final int BUILDER_FORMAT = 2;
 
     String canonical() {
         return "eflow-image-recipe\n"
@@ -29,7 +30,8 @@ record ImageRecipe(String version, String arch, Instant created, String baseReci
                 + "created=" + created + "\n"
                 + "base-recipe=" + baseRecipeHash + "\n"
                 + "base-sha256=" + baseSha256 + "\n"
-                + "payload-sha256=" + payloadSha256 + "\n";
+                + "payload-sha256=" + payloadSha256 + "\n"
+                + "boot-sha256=" + bootSha256 + "\n";
     }
 
     String hash() {

@@ -7,6 +7,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,6 +22,12 @@ final class ImageSealer {
     }
 
     static GuestImage seal(Path dir, ImageIdentity identity, byte[] salt, ReleaseKeys keys, Consumer<String> progress) {
+        return seal(dir, identity, salt, keys, List.of(), progress);
+    }
+
+    /** As above, with further files of {@code dir} (the boot parts) signed as parts too. */
+    static GuestImage seal(Path dir, ImageIdentity identity, byte[] salt, ReleaseKeys keys, List<String> extraParts,
+                           Consumer<String> progress) {
         try {
             Path rootfs = dir.resolve(GuestImage.ROOTFS);
             padToBlocks(rootfs);
@@ -30,9 +37,12 @@ final class ImageSealer {
             HexFormat hex = HexFormat.of();
             progress.accept("verity: root hash " + hex.formatHex(tree.rootHash()));
 
+            List<ImageManifest.Part> parts = new ArrayList<>(List.of(part(rootfs), part(verityFile)));
+            for (String extra : extraParts) {
+                parts.add(part(dir.resolve(extra)));
+            }
             ImageManifest manifest = new ImageManifest(ImageManifest.NAME, identity.version(), identity.arch(),
-                    identity.created(), identity.recipeHash(),
-                    List.of(part(rootfs), part(verityFile)),
+                    identity.created(), identity.recipeHash(), parts,
                     new ImageManifest.Verity("sha256", VerityHashTree.BLOCK_SIZE, VerityHashTree.BLOCK_SIZE,
                             tree.layout().dataBlocks(), hex.formatHex(salt), hex.formatHex(tree.rootHash())));
             byte[] json = manifest.toJson();

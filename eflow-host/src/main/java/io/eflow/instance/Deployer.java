@@ -3,6 +3,7 @@ package io.eflow.instance;
 import io.eflow.backend.Backend;
 import io.eflow.channel.GuestHostKey;
 import io.eflow.firewall.GuestSecurity;
+import io.eflow.image.BootSlotInstaller;
 import io.eflow.image.GuestImage;
 import io.eflow.image.SlotInstaller;
 import io.eflow.platform.EflowException;
@@ -46,6 +47,11 @@ final class Deployer {
             progress.accept("installing image " + image.manifest().version() + " into root slot A");
             SlotInstaller.install(image, layout.rootSlot("A"));
             SlotRecords.record(layout, "A", image);
+            if (image.hasBootParts()) {
+                // The qemu backend boots from here; namespace instances get it too, so updates find both slots alike.
+                progress.accept("installing the kernel and initramfs into boot slot A");
+                BootSlotInstaller.install(image, layout.bootSlot("A"));
+            }
             progress.accept("generating the guest's host key and seeding /etc");
             GuestHostKey hostKey = GuestHostKey.generate();
             FileTrees.write(layout.pinnedHostKey(), (hostKey.publicKeyLine() + "\n").getBytes(StandardCharsets.UTF_8), "rw-r--r--");

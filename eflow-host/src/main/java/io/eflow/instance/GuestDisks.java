@@ -38,6 +38,7 @@ public final class GuestDisks {
             ext4(layout.bootSlot(slot), BOOT_SLOT_BYTES, "boot-" + slot.toLowerCase());
             sparse(layout.rootSlot(slot), ROOT_SLOT_BYTES);
         }
+        BootControl.initial().write(layout.bootControl());
         ext4(layout.logDisk(), (long) logSize.gigabytes() << 30, "log");
         ext4(layout.dataDisk(), (long) dataSizeGb << 30, "data");
     }

@@ -34,6 +34,11 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return disk("boot-" + slot.toLowerCase() + ".img");
     }
 
+    /** The boot-control record (active slot, trial slot and its tries) in sector 0 of a 1 MiB raw file. */
+    public Path bootControl() {
+        return disk("bootctl.img");
+    }
+
     public Path dataDisk() {
         return disk("data.img");
     }

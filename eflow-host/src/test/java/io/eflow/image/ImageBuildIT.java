@@ -51,6 +51,11 @@ class ImageBuildIT {
         assertThat(image.version()).startsWith(BuildInfo.load().version() + "+");
         assertThat(Exec.of("fsck.erofs", image.rootfs().toString()).run().exitCode()).isZero();
         assertThat(veritysetup(image).exitCode()).as("veritysetup verify of the image").isZero();
+        // qemu boot parts: an uncompressed x86-64 ELF kernel and a gzip initramfs, both signed parts.
+        assertThat(image.hasBootParts()).isTrue();
+        byte[] elf = Files.readAllBytes(image.vmlinux());
+        assertThat(elf).startsWith(0x7F, 'E', 'L', 'F', 2);
+        assertThat(Files.readAllBytes(image.initrd())).startsWith(0x1F, 0x8B);
 
         Path mnt = Files.createDirectories(tmp.resolve("mnt"));
         Exec.of("mount", "-o", "loop,ro", image.rootfs().toString(), mnt.toString()).check();

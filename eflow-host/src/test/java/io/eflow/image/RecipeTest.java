@@ -49,14 +49,16 @@ class RecipeTest {
     @Test
     void imageRecipeChangesWithThePayloadAndDerivesStableIdentity() {
         Instant created = Instant.parse("2025-01-01T00:00:00Z");
-        ImageRecipe a = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "22".repeat(32));
-        ImageRecipe same = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "22".repeat(32));
-        ImageRecipe newCode = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "33".repeat(32));
-        ImageRecipe newBase = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "44".repeat(32), "22".repeat(32));
+        ImageRecipe a = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "22".repeat(32), "55".repeat(32));
+        ImageRecipe same = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "22".repeat(32), "55".repeat(32));
+        ImageRecipe newCode = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "33".repeat(32), "55".repeat(32));
+        ImageRecipe newBase = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "44".repeat(32), "22".repeat(32), "55".repeat(32));
+        ImageRecipe newBoot = new ImageRecipe("0.1.0", "amd64", created, base.hash(), "11".repeat(32), "22".repeat(32), "66".repeat(32));
 
         assertThat(a.hash()).isEqualTo(same.hash());
         assertThat(newCode.hash()).isNotEqualTo(a.hash());
         assertThat(newBase.hash()).isNotEqualTo(a.hash());
+        assertThat(newBoot.hash()).isNotEqualTo(a.hash());
         assertThat(a.imageVersion()).isEqualTo("0.1.0+" + a.hash().substring(0, 8));
         assertThat(a.folderName()).isEqualTo("0.1.0-" + a.hash().substring(0, 12));
         assertThat(a.veritySalt()).hasSize(32).isEqualTo(same.veritySalt()).isNotEqualTo(newCode.veritySalt());
