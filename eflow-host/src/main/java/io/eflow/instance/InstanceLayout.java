@@ -14,6 +14,24 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return new InstanceLayout(name, paths.instance(name), paths.instanceRun(name), paths.log().resolve(name));
     }
 
+    /**
+     * The name this instance's host-wide kernel objects carry (network namespace, container, cgroup, nftables table):
+     * the instance name for the default install, plus a short hash of the state folder for any other EFLOW_HOME,
+     * so two installs on one host (tests side by side) never touch each other's guests.
+     */
+    public String hostId() {
+        if (state.startsWith("/var/lib/eflow/")) {
+            return name;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(state.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return name + "-" + java.util.HexFormat.of().formatHex(digest, 0, 3);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Path configFile() {
         return state.resolve("config.json");
     }

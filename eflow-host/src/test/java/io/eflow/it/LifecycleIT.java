@@ -69,11 +69,12 @@ class LifecycleIT {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            boolean container = Exec.of("crun", "--root", host.paths().run().resolve("crun").toString(), "state", "eflow-" + name)
+            String id = layout.hostId();
+            boolean container = Exec.of("crun", "--root", host.paths().run().resolve("crun").toString(), "state", "eflow-" + id)
                     .run().ok();
-            boolean table = Exec.of("nft", "list", "table", "ip", "eflow_" + name.replace('-', '_')).run().ok();
+            boolean table = Exec.of("nft", "list", "table", "ip", "eflow_" + id.replace('-', '_')).run().ok();
             return new Traces(Files.exists(layout.state()), Files.exists(layout.run()), Files.exists(layout.log()), mounts,
-                    Files.exists(Path.of("/run/netns/eflow-" + name)), container, table);
+                    Files.exists(Path.of("/run/netns/eflow-" + id)), container, table);
         }
 
         static Traces none() {

@@ -30,7 +30,8 @@ final class GuestSpec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Inputs(String hostname, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
+    /** @param hostId the host-wide name of the guest's kernel objects (its cgroup here) */
+    record Inputs(String hostname, String hostId, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
                   int cpus, int memoryMb, CgroupMode cgroups) {
     }
 
@@ -86,7 +87,7 @@ final class GuestSpec {
         ArrayNode readonly = linux.putArray("readonlyPaths");
         List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger").forEach(readonly::add);
         if (in.cgroups().enforcesLimits()) {
-            linux.put("cgroupsPath", "/eflow/" + in.hostname());
+            linux.put("cgroupsPath", "/eflow/" + in.hostId());
             ObjectNode resources = linux.putObject("resources");
             resources.putObject("memory").put("limit", (long) in.memoryMb() << 20);
             resources.putObject("cpu").put("quota", in.cpus() * 100_000L).put("period", 100_000L);

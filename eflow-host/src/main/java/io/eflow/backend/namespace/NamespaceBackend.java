@@ -70,14 +70,14 @@ public final class NamespaceBackend implements Backend {
                     new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
                     new GuestMounts.Disk(layout.logDisk(), logs(layout), "ext4", "rw,nodev,nosuid,noexec")));
             GuestDisks.ensureOverlayLayers(var(layout));
-            GuestNetwork network = new GuestNetwork(config.name(), config.network());
+            GuestNetwork network = new GuestNetwork(layout.hostId(), config.network());
             network.create();
             applyFirewall(config, layout); // before the guest's first process exists
             Path bundle = layout.run().resolve("bundle");
             Files.createDirectories(bundle);
-            Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), rootfs(layout),
+            Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
                     var(layout), logs(layout), channel, network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
-            Exec.Result started = crun.run(containerId(config.name()), bundle, GuestProcess.pidFile(layout.run()),
+            Exec.Result started = crun.run(containerId(layout.hostId()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {
                 throw EflowException.failure("the guest did not start: " + started.describeFailure(), null);
@@ -110,7 +110,7 @@ public final class NamespaceBackend implements Backend {
 
     @Override
     public void stop(InstanceConfig config, InstanceLayout layout, Duration grace) {
-        String id = containerId(config.name());
+        String id = containerId(layout.hostId());
         if ("running".equals(crun.status(id))) {
             // SIGCONT makes runit run stage 3 (stop services cleanly) and then end the guest.
             crun.kill(id, "CONT");
@@ -131,7 +131,7 @@ public final class NamespaceBackend implements Backend {
      */
     @Override
     public void applyFirewall(InstanceConfig config, InstanceLayout layout) {
-        Exec.of("ip", "netns", "exec", new GuestNetwork(config.name(), config.network()).netns(), "nft", "-f", "-")
+        Exec.of("ip", "netns", "exec", new GuestNetwork(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
                 .input(GuestFirewall.render(config.security())).check();
     }
 
@@ -142,7 +142,7 @@ public final class NamespaceBackend implements Backend {
 
     @Override
     public void cleanup(InstanceLayout layout) {
-        String id = containerId(layout.name());
+        String id = containerId(layout.hostId());
         if (crun.status(id) != null) {
             Exec.Result deleted = crun.delete(id);
             if (!deleted.ok() && crun.status(id) != null) {
@@ -154,7 +154,7 @@ public final class NamespaceBackend implements Backend {
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
         }
-        GuestNetwork.remove(layout.name());
+        GuestNetwork.remove(layout.hostId());
         removeEmptyCgroupParents();
         FileTrees.deleteRecursively(layout.run());
     }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuestSpecTest {
     private static JsonNode render(CgroupMode cgroups) throws Exception {
         Path run = Path.of("/run/eflow/instances/edge1");
-        return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", run.resolve("rootfs"), run.resolve("var"),
+        return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"), run.resolve("var"),
                 run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups)));
     }
 
