@@ -34,6 +34,16 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return disk("boot-" + slot.toLowerCase() + ".img");
     }
 
+    /** The boot-control disk (which slot boots, trial state); the qemu guest's first disk. */
+    public Path bootControl() {
+        return disk("bootctl.img");
+    }
+
+    /** The signed manifest of the image installed in a root slot, recorded at install. */
+    public Path slotManifest(String slot) {
+        return state.resolve("slots").resolve(slot.toLowerCase()).resolve("manifest.json");
+    }
+
     public Path dataDisk() {
         return disk("data.img");
     }

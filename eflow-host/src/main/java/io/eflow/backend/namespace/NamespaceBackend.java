@@ -107,7 +107,7 @@ public final class NamespaceBackend implements Backend {
     }
 
     @Override
-    public void stop(InstanceConfig config, InstanceLayout layout, Duration grace) {
+    public void stop(InstanceConfig config, InstanceLayout layout, Duration grace, Runnable haltRequest) {
         String id = containerId(config.name());
         if ("running".equals(crun.status(id))) {
             // SIGCONT makes runit run stage 3 (stop services cleanly) and then end the guest.
@@ -121,6 +121,12 @@ public final class NamespaceBackend implements Backend {
             }
         }
         cleanup(layout);
+    }
+
+    /** The guest's socat forks one sshd per connection: every session shares the one socket. */
+    @Override
+    public Path connectSocket(InstanceLayout layout) {
+        return layout.sshSocket();
     }
 
     @Override
