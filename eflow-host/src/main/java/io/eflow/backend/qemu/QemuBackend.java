@@ -216,7 +216,7 @@ public final class QemuBackend implements Backend {
 
     @Override
     public void cleanup(InstanceLayout layout) {
-        Optional<QemuProcess> qemu = QemuProcess.find(layout.run());
+        Optional<QemuProcess> qemu = QemuProcess.find(layout.run()).or(() -> QemuProcess.unrecorded(layout.run(), qmpSocket(layout)));
         if (qemu.isPresent()) {
             qemu.get().kill();
             if (!awaitExit(qemu.get(), QUIT_GRACE)) {
@@ -224,7 +224,24 @@ public final class QemuBackend implements Backend {
             }
         }
         lastConnectPort.remove(layout.name());
-        FileTrees.deleteRecursively(layout.run());
+        // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
+        for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {
+            FileTrees.deleteRecursively(file);
+        }
+        FileTrees.deleteRecursively(layout.run().resolve("boot"));
+        for (Path socket : sshSockets(layout)) {
+            FileTrees.deleteRecursively(socket);
+        }
+        deleteIfEmpty(layout.sshSocket().getParent());
+        deleteIfEmpty(layout.run());
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException notEmpty) {
+            // something of another backend is still in it
+        }
     }
 
     private static void sleep(long millis) {

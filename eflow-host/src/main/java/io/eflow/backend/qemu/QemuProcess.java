@@ -15,7 +15,7 @@ record QemuProcess(long pid, long startTicks) {
         return run.resolve("qemu.pid");
     }
 
-    private static Path identityFile(Path run) {
+    static Path identityFile(Path run) {
         return run.resolve("qemu.identity");
     }
 
@@ -31,6 +31,24 @@ record QemuProcess(long pid, long startTicks) {
         try {
             String[] recorded = Files.readString(identityFile(run)).trim().split(" ");
             QemuProcess process = new QemuProcess(Long.parseLong(recorded[0]), Long.parseLong(recorded[1]));
+            return process.alive() ? Optional.of(process) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A QEMU that wrote its pid file but was never recorded (the start failed in between): it counts only if its
+     * command line names this guest's QMP socket, so a reused pid is never killed.
+     */
+    static Optional<QemuProcess> unrecorded(Path run, Path qmpSocket) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile(run)).trim());
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+            if (!cmdline.contains(qmpSocket.toString())) {
+                return Optional.empty();
+            }
+            QemuProcess process = new QemuProcess(pid, startTicks(pid));
             return process.alive() ? Optional.of(process) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
