@@ -34,14 +34,9 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return disk("boot-" + slot.toLowerCase() + ".img");
     }
 
-    /** The boot-control disk (which slot boots, trial state); the qemu guest's first disk. */
+    /** The boot-control record (active slot, trial slot and its tries) in sector 0 of a 1 MiB raw file. */
     public Path bootControl() {
         return disk("bootctl.img");
-    }
-
-    /** The signed manifest of the image installed in a root slot, recorded at install. */
-    public Path slotManifest(String slot) {
-        return state.resolve("slots").resolve(slot.toLowerCase()).resolve("manifest.json");
     }
 
     public Path dataDisk() {
@@ -50,6 +45,11 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
 
     public Path logDisk() {
         return disk("log.img");
+    }
+
+    /** The signed manifest of the image installed in a root slot, recorded at install. */
+    public Path slotManifest(String slot) {
+        return state.resolve("slots").resolve(slot.toLowerCase()).resolve("manifest.json");
     }
 
     /** The guest's host public key, pinned at deploy: the host refuses any other. */
