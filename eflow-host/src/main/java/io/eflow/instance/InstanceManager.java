@@ -176,9 +176,10 @@ public final class InstanceManager implements AutoCloseable {
         Privileges.requireRoot();
         withLock(name, () -> {
             InstanceConfig config = store.load(name);
-            access.forget(name);
+            // The halt request uses the pooled connection: a fresh one right after dropping it could reach the old
+            // session on a virtio-serial port (one byte stream) before the guest has seen the hang-up.
             backend(config.backend()).stop(config, store.layout(name), STOP_GRACE, haltRequest(store.layout(name)));
-            access.forget(name); // the halt request opened a connection to a guest that is gone now
+            access.forget(name);
             return null;
         });
     }
@@ -291,9 +292,9 @@ public final class InstanceManager implements AutoCloseable {
         withLock(name, () -> {
             InstanceConfig config = store.load(name);
             InstanceLayout layout = store.layout(name);
-            access.forget(name);
             Backend backend = backend(config.backend());
             backend.stop(config, layout, STOP_GRACE, haltRequest(layout));
+            access.forget(name);
             backend.cleanup(layout);
             // The configuration goes first: if deleting the disks fails half-way, the rest is swept as an unfinished deploy.
             FileTrees.deleteRecursively(layout.configFile());

@@ -233,7 +233,21 @@ public final class QemuBackend implements Backend {
             FileTrees.deleteRecursively(socket);
         }
         deleteIfEmpty(layout.sshSocket().getParent());
-        deleteIfEmpty(layout.run());
+        if (!hasMountsUnder(layout.run())) {
+            FileTrees.deleteRecursively(layout.run());
+        }
+    }
+
+    /** The daemon's sweep runs every backend's cleanup on one folder: never delete into another backend's mounts. */
+    private static boolean hasMountsUnder(Path dir) {
+        try {
+            String prefix = dir.toAbsolutePath().normalize().toString();
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" ")[4])
+                    .anyMatch(point -> point.equals(prefix) || point.startsWith(prefix + "/"));
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static void deleteIfEmpty(Path dir) {
