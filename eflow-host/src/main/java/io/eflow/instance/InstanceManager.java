@@ -42,7 +42,7 @@ import java.util.function.Supplier;
 public final class InstanceManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceManager.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-    private static final Duration SSH_READY = Duration.ofSeconds(60);
+    private static final Duration SSH_READY = Duration.ofSeconds(120);
 
     private final EflowPaths paths;
     private final InstanceStore store;
