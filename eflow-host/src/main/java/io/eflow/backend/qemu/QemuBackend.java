@@ -64,7 +64,9 @@ public final class QemuBackend implements Backend {
 
     /**
      * Which slot boots and where its kernel and initramfs come from: the one place to point at boot control
-     * (which may pick the other slot for a trial boot) and at the image's boot-slot installer.
+     * (which may pick the other slot for a trial boot) and at the image's boot-slot installer. With the boot work
+     * merged this becomes: {@code String slot = BootControl.read(layout.bootControl()).choose().slot();
+     * BootSlotInstaller.extract(layout.bootSlot(slot), dir); return new BootFiles(dir.resolve("vmlinux"), dir.resolve("initrd.img"));}
      */
     BootFiles bootFiles(InstanceConfig config, InstanceLayout layout) {
         return BootFiles.extract(layout.bootSlot(config.activeSlot()), layout.run().resolve("boot"));
