@@ -5,6 +5,7 @@ import io.eflow.instance.InstanceConfig;
 import io.eflow.instance.InstanceLayout;
 import io.eflow.instance.PowerState;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -22,8 +23,18 @@ public interface Backend {
      */
     void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress);
 
-    /** Asks the guest's init to shut down, waits up to {@code grace}, then stops it hard; idempotent. */
-    void stop(InstanceConfig config, InstanceLayout layout, Duration grace);
+    /**
+     * Asks the guest's init to shut down, waits up to {@code grace}, then stops it hard; idempotent.
+     * {@code haltRequest} asks init over the management channel, for a backend with no signal of its own to send.
+     */
+    void stop(InstanceConfig config, InstanceLayout layout, Duration grace, Runnable haltRequest);
+
+    /**
+     * The host socket an interactive OpenSSH session ('eflow connect') should use now: one that serves many
+     * connections, or a free one of several single-connection ports. Never the daemon's pooled one if that is
+     * single-connection.
+     */
+    Path connectSocket(InstanceLayout layout);
 
     PowerState state(InstanceConfig config, InstanceLayout layout);
 

@@ -15,6 +15,8 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Removed;
+import io.eflow.daemon.api.SizingChange;
+import io.eflow.instance.SetRequest;
 import io.eflow.daemon.api.Verification;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.host.HostInfo;
@@ -72,6 +74,10 @@ final class DaemonClient {
 
     PowerChange stop(String instance) {
         return call("POST", instancePath(instance, "/stop"), null, PowerChange.class);
+    }
+
+    SizingChange set(String instance, SetRequest request) {
+        return call("POST", instancePath(instance, "/set"), request, SizingChange.class);
     }
 
     Verification verify(String instance) {

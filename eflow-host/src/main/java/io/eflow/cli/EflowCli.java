@@ -35,7 +35,7 @@ public final class EflowCli implements Runnable {
 
     /** In help order. Registered lazily: see {@link #commandLine}. */
     static final Map<String, Class<?>> COMMANDS = commands(ListCommand.class, DeployCommand.class, StartCommand.class,
-            StopCommand.class, GetCommand.class, VerifyCommand.class, AddrCommand.class, HostConfigCommand.class,
+            StopCommand.class, SetCommand.class, GetCommand.class, VerifyCommand.class, AddrCommand.class, HostConfigCommand.class,
             InvokeCommand.class, ConnectCommand.class, CopyCommand.class, LogsCommand.class, RemoveCommand.class,
             ImageCommand.class, FirewallCommand.class, DaemonCommand.class, VersionCommand.class);
 

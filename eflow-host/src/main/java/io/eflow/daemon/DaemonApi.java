@@ -11,6 +11,9 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Removed;
+import io.eflow.daemon.api.SizingChange;
+import io.eflow.instance.InstanceConfig;
+import io.eflow.instance.SetRequest;
 import io.eflow.daemon.api.Verification;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.instance.DeployRequest;
@@ -35,6 +38,7 @@ import java.time.Instant;
  * DELETE /v1/instances/{name}[?force=true]  Removed                        (remove)
  * POST   /v1/instances/{name}/start         PowerChange
  * POST   /v1/instances/{name}/stop          PowerChange
+ * POST   /v1/instances/{name}/set      SetRequest     SizingChange   (Set-EflowVM)
  * GET    /v1/instances/{name}/verify        Verification
  * GET    /v1/instances/{name}/addr          GuestAddress
  * POST   /v1/instances/{name}/invoke   InvokeRequest  CommandResult (stdout/stderr base64)
@@ -68,6 +72,7 @@ final class DaemonApi {
         routes.delete("/v1/instances/{name}", this::remove);
         routes.post("/v1/instances/{name}/start", this::start);
         routes.post("/v1/instances/{name}/stop", this::stop);
+        routes.post("/v1/instances/{name}/set", this::set);
         routes.get("/v1/instances/{name}/verify", ctx -> {
             String name = name(ctx);
             ctx.json(new Verification(name, manager.verify(name)));
@@ -108,6 +113,15 @@ final class DaemonApi {
         String name = name(ctx);
         manager.stop(name);
         ctx.json(new PowerChange(name, PowerState.STOPPED));
+    }
+
+    private void set(Context ctx) {
+        String name = name(ctx);
+        SetRequest request = Json.readRequest(ctx.bodyAsBytes(), SetRequest.class);
+        InstanceConfig changed = manager.set(name, request);
+        boolean running = manager.list().stream()
+                .anyMatch(summary -> summary.name().equals(name) && summary.powerState() == PowerState.RUNNING);
+        ctx.json(new SizingChange(name, changed.cpus(), changed.memoryMb(), running));
     }
 
     /** Removing deletes the data disk: a running instance goes only with {@code ?force=true}. */

@@ -51,9 +51,7 @@ public record DeployRequest(
     public Validated validate(HostInfo host, String hostname) {
         String resolvedName = checkName(name == null ? defaultName(hostname) : name);
         int resolvedCpus = cpus == null ? 1 : cpus;
-        if (resolvedCpus < 1 || resolvedCpus > host.logicalProcessors()) {
-            throw new EflowException("--cpus must be between 1 and " + host.logicalProcessors() + " (the host's logical processors), not " + resolvedCpus);
-        }
+        checkCpus(resolvedCpus, host);
         int resolvedMemory = memoryMb == null ? MIN_MEMORY_MB : memoryMb;
         checkMemory(resolvedMemory, host);
         int resolvedData = dataSizeGb == null ? 10 : dataSizeGb;
@@ -66,6 +64,12 @@ public record DeployRequest(
         SshTransport transport = sshTransport == null ? SshTransport.HOST_ONLY : SshTransport.parse(sshTransport);
         return new Validated(resolvedName, resolvedCpus, resolvedMemory, resolvedData, resolvedLog, resolvedBackend, staticIp,
                 image == null ? null : Path.of(image), transport);
+    }
+
+    public static void checkCpus(int cpus, HostInfo host) {
+        if (cpus < 1 || cpus > host.logicalProcessors()) {
+            throw new EflowException("--cpus must be between 1 and " + host.logicalProcessors() + " (the host's logical processors), not " + cpus);
+        }
     }
 
     public static void checkMemory(int memoryMb, HostInfo host) {

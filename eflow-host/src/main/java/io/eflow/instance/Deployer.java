@@ -59,7 +59,7 @@ final class Deployer {
             store.save(config);
             progress.accept("starting the guest (" + backendKind.cliName() + " backend)");
             backend.start(config, layout, progress);
-            access.awaitReady(layout, Duration.ofSeconds(60));
+            access.awaitReady(layout, Duration.ofSeconds(120));
             store.markDeployed(layout);
             progress.accept("guest " + config.name() + " is running");
             return config;

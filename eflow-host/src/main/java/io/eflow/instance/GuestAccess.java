@@ -56,7 +56,8 @@ final class GuestAccess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try {
                 // A real command, not only a ping: its error says why a login fails (key, certificate, account).
-                if (connections.exec(endpoint(layout), "true", new byte[0], Duration.ofSeconds(5)).exitCode() == 0) {
+                // 15 s per try: a first login in an emulated (TCG) guest that is still starting services is slow.
+                if (connections.exec(endpoint(layout), "true", new byte[0], Duration.ofSeconds(15)).exitCode() == 0) {
                     return;
                 }
             } catch (RuntimeException e) {

@@ -42,6 +42,10 @@ public record InstanceConfig(
         this(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created, null);
     }
 
+    public InstanceConfig withSizing(int newCpus, int newMemoryMb) {
+        return new InstanceConfig(name, newCpus, newMemoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created);
+    }
+
     public InstanceConfig withActiveSlot(String slot, String version) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security);
     }

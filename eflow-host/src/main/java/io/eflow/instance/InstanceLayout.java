@@ -65,6 +65,11 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return disk("log.img");
     }
 
+    /** The signed manifest of the image installed in a root slot, recorded at install. */
+    public Path slotManifest(String slot) {
+        return state.resolve("slots").resolve(slot.toLowerCase()).resolve("manifest.json");
+    }
+
     /** The guest's host public key, pinned at deploy: the host refuses any other. */
     public Path pinnedHostKey() {
         return state.resolve("keys").resolve("ssh_host_ed25519_key.pub");

@@ -1,6 +1,9 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.BackendChoice;
+import io.eflow.backend.qemu.HostAcceleration;
+import io.eflow.backend.qemu.QemuBackend;
 import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
@@ -42,7 +45,7 @@ import java.util.function.Supplier;
 public final class InstanceManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceManager.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-    private static final Duration SSH_READY = Duration.ofSeconds(60);
+    private static final Duration SSH_READY = Duration.ofSeconds(120);
 
     private final EflowPaths paths;
     private final InstanceStore store;
@@ -53,6 +56,7 @@ public final class InstanceManager implements AutoCloseable {
     private final Map<BackendKind, Backend> backends;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ReentrantLock deployLock = new ReentrantLock();
+    private final HostAcceleration acceleration = new HostAcceleration();
 
     public InstanceManager(EflowPaths paths) {
         this.paths = paths;
@@ -60,7 +64,7 @@ public final class InstanceManager implements AutoCloseable {
         this.access = new GuestAccess(paths);
         this.inspector = new GuestInspector(access);
         this.deployer = new Deployer(store, access);
-        this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths));
+        this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths), BackendKind.QEMU, new QemuBackend(acceleration));
         sweepUnfinishedDeploys();
     }
 
@@ -118,17 +122,22 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     private BackendKind resolveBackend(BackendKind requested, Consumer<String> progress) {
-        if (requested == BackendKind.QEMU) {
-            throw new EflowException("the qemu backend is not available yet; use --backend namespace (or auto)");
+        boolean linux = System.getProperty("os.name").toLowerCase().contains("linux");
+        // Only a qemu choice needs the accelerator: a namespace deploy does not pay for the probe.
+        BackendChoice choice = requested == BackendKind.NAMESPACE ? BackendChoice.resolve(requested, linux, null)
+                : BackendChoice.resolve(requested, linux, acceleration.accelerator());
+        if (choice.kind() == BackendKind.QEMU && !HostAcceleration.qemuInstalled()) {
+            throw new EflowException("the qemu backend needs " + HostAcceleration.QEMU + " on the host: apt-get install qemu-system-x86");
         }
-        if (requested == BackendKind.AUTO) {
-            if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
-                throw new EflowException("the namespace backend needs a Linux host, and the qemu backend is not available yet");
-            }
-            progress.accept("backend: namespace (auto)");
-            return BackendKind.NAMESPACE;
+        if (choice.kind() == BackendKind.NAMESPACE && !linux) {
+            throw new EflowException("the namespace backend needs a Linux host; use --backend qemu");
         }
-        return requested;
+        progress.accept("backend: " + choice.kind().cliName() + (requested == BackendKind.AUTO ? " (auto)" : "")
+                + (choice.accelerator() == null ? "" : ", accelerator " + choice.accelerator().qemuName()));
+        if (choice.warning() != null) {
+            progress.accept(choice.warning());
+        }
+        return choice.kind();
     }
 
     private Backend backend(BackendKind kind) {
@@ -170,9 +179,26 @@ public final class InstanceManager implements AutoCloseable {
         Privileges.requireRoot();
         withLock(name, () -> {
             InstanceConfig config = store.load(name);
+            // The halt request uses the pooled connection: a fresh one right after dropping it could reach the old
+            // session on a virtio-serial port (one byte stream) before the guest has seen the hang-up.
+            backend(config.backend()).stop(config, store.layout(name), STOP_GRACE, haltRequest(store.layout(name)));
             access.forget(name);
-            backend(config.backend()).stop(config, store.layout(name), STOP_GRACE);
             return null;
+        });
+    }
+
+    /** runit runs stage 3 on SIGCONT to PID 1, then ends the guest (a VM powers off). */
+    private Runnable haltRequest(InstanceLayout layout) {
+        return () -> access.exec(layout, List.of("sudo", "kill", "-CONT", "1"), Duration.ofSeconds(10));
+    }
+
+    /** Set-EflowVM: new vCPUs and memory, checked like deploy's, used from the next start on either backend. */
+    public InstanceConfig set(String name, SetRequest request) {
+        Privileges.requireRoot();
+        return withLock(name, () -> {
+            InstanceConfig changed = request.applyTo(store.load(name), hostConfig());
+            store.save(changed);
+            return changed;
         });
     }
 
@@ -269,9 +295,9 @@ public final class InstanceManager implements AutoCloseable {
         withLock(name, () -> {
             InstanceConfig config = store.load(name);
             InstanceLayout layout = store.layout(name);
-            access.forget(name);
             Backend backend = backend(config.backend());
-            backend.stop(config, layout, STOP_GRACE);
+            backend.stop(config, layout, STOP_GRACE, haltRequest(layout));
+            access.forget(name);
             backend.cleanup(layout);
             // The configuration goes first: if deleting the disks fails half-way, the rest is swept as an unfinished deploy.
             FileTrees.deleteRecursively(layout.configFile());
@@ -327,7 +353,8 @@ public final class InstanceManager implements AutoCloseable {
         String pinned = readPinnedLine(layout);
         Path knownHosts = dir.resolve("known_hosts");
         FileTrees.write(knownHosts, (alias + " " + pinned + "\n").getBytes(StandardCharsets.UTF_8), "rw-------");
-        return new ConnectInfo(layout.sshSocket().toString(), GuestAccess.USER, key.toString(), key + "-cert.pub",
+        Path socket = backend(config.backend()).connectSocket(layout);
+        return new ConnectInfo(socket.toString(), GuestAccess.USER, key.toString(), key + "-cert.pub",
                 knownHosts.toString(), alias);
     }
 

@@ -17,7 +17,7 @@ final class SlotRecords {
     }
 
     static Path dir(InstanceLayout layout, String slot) {
-        return layout.state().resolve("slots").resolve(slot.toLowerCase());
+        return layout.slotManifest(slot).getParent();
     }
 
     static void record(InstanceLayout layout, String slot, GuestImage image) {

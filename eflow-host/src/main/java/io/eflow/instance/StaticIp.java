@@ -35,7 +35,7 @@ public record StaticIp(String address, int prefix, String gateway) {
         return new StaticIp(address, prefix, gateway);
     }
 
-    static int toInt(String ipv4) {
+    public static int toInt(String ipv4) {
         byte[] bytes = parse(ipv4).getAddress();
         return ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
     }

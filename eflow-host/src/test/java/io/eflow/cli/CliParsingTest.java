@@ -97,7 +97,7 @@ class CliParsingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "stop", "get", "verify", "addr", "connect", "logs", "remove"})
+    @ValueSource(strings = {"start", "stop", "set", "get", "verify", "addr", "connect", "logs", "remove"})
     void everyInstanceCommandTakesName(String command) {
         EflowCommand withName = parse(command, "--name", "edge7");
         EflowCommand without = parse(command);
@@ -126,6 +126,15 @@ class CliParsingTest {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(command + " has no --json", e);
         }
+    }
+
+    @Test
+    void setTakesCpusAndMemory() {
+        SetCommand set = parse("set", "--cpus", "2", "--memory", "1536", "--json");
+        assertThat(set.cpus).isEqualTo(2);
+        assertThat(set.memoryMb).isEqualTo(1536);
+        SetCommand onlyMemory = parse("set", "--memory", "2048");
+        assertThat(onlyMemory.cpus).isNull();
     }
 
     @Test

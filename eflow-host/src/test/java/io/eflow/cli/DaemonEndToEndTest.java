@@ -96,6 +96,35 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void setChangesTheStoredSizesAndAnInvalidSetChangesNothing() throws Exception {
+        EflowPaths paths = EflowPaths.from(Map.of("EFLOW_HOME", home.toString()));
+        io.eflow.instance.InstanceLayout layout = io.eflow.instance.InstanceLayout.of(paths, "edge1");
+        java.nio.file.Files.createDirectories(layout.state());
+        io.eflow.instance.InstanceConfig config = new io.eflow.instance.InstanceConfig("edge1", 1, 1024, 2,
+                io.eflow.instance.LogSize.SMALL, io.eflow.instance.BackendKind.QEMU,
+                new io.eflow.instance.NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", "A",
+                java.time.Instant.EPOCH);
+        java.nio.file.Files.write(layout.configFile(), Json.write(config));
+        byte[] before = java.nio.file.Files.readAllBytes(layout.configFile());
+
+        CliRun invalid = eflow("set", "--name", "edge1", "--cpus", "999");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.errLines()).hasSize(1);
+        assertThat(java.nio.file.Files.readAllBytes(layout.configFile())).isEqualTo(before);
+
+        CliRun valid = eflow("set", "--name", "edge1", "--memory", "1536", "--json");
+        if (io.eflow.platform.Privileges.isRoot()) {
+            assertThat(valid.exitCode()).as(valid.err()).isZero();
+            assertThat(valid.out()).contains("\"memoryMb\" : 1536");
+            io.eflow.instance.InstanceConfig stored = Json.MAPPER.readValue(layout.configFile().toFile(), io.eflow.instance.InstanceConfig.class);
+            assertThat(stored.memoryMb()).isEqualTo(1536);
+            assertThat(stored.cpus()).isEqualTo(1);
+        } else {
+            assertThat(valid.errLines()).containsExactly("eflow: eflow needs root: run it with sudo (the original needs an elevated session too)");
+        }
+    }
+
+    @Test
     void invalidNamesAreA400() {
         assertThatThrownBy(() -> client.get("-bad-")).isInstanceOfSatisfying(EflowException.class, e -> {
             assertThat(e.status()).isEqualTo(400);

@@ -71,7 +71,11 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
     }
 
     public static DeployRequest request(String name) {
-        return new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null, null);
+        return request(name, "namespace");
+    }
+
+    public static DeployRequest request(String name, String backend) {
+        return new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null, null);
     }
 
     @Override

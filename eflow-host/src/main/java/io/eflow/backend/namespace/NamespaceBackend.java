@@ -109,7 +109,7 @@ public final class NamespaceBackend implements Backend {
     }
 
     @Override
-    public void stop(InstanceConfig config, InstanceLayout layout, Duration grace) {
+    public void stop(InstanceConfig config, InstanceLayout layout, Duration grace, Runnable haltRequest) {
         String id = containerId(layout.hostId());
         if ("running".equals(crun.status(id))) {
             // SIGCONT makes runit run stage 3 (stop services cleanly) and then end the guest.
@@ -133,6 +133,12 @@ public final class NamespaceBackend implements Backend {
     public void applyFirewall(InstanceConfig config, InstanceLayout layout) {
         Exec.of("ip", "netns", "exec", new GuestNetwork(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
                 .input(GuestFirewall.render(config.security())).check();
+    }
+
+    /** The guest's socat forks one sshd per connection: every session shares the one socket. */
+    @Override
+    public Path connectSocket(InstanceLayout layout) {
+        return layout.sshSocket();
     }
 
     @Override

@@ -1,0 +1,48 @@
+package io.eflow.backend.qemu;
+
+import io.eflow.image.ImageManifest;
+import io.eflow.instance.NetworkConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernel command line the guest's initramfs reads: each root slot's dm-verity parameters from its signed
+ * manifest, and the static network settings.
+ */
+public final class KernelCommandLine {
+    /** dm-verity of the root is switched on in one place, here, once the initramfs enforces it. */
+    static final boolean VERITY = false;
+
+    private KernelCommandLine() {
+    }
+
+    /** @param slots manifest per slot letter ("A", "B") that holds an image, in slot order */
+    public static String build(Map<String, ImageManifest> slots, NetworkConfig network, String dns) {
+        if (!slots.containsKey("A")) {
+            throw new IllegalArgumentException("slot A holds no image");
+        }
+        List<String> words = new ArrayList<>(List.of("console=ttyS0", "quiet", "panic=-1", "eflow.verity=" + (VERITY ? 1 : 0)));
+        for (Map.Entry<String, ImageManifest> slot : new LinkedHashMap<>(slots).entrySet()) {
+            ImageManifest.Verity verity = slot.getValue().verity();
+            requireHex(verity.rootHash(), "root hash");
+            requireHex(verity.salt(), "salt");
+            words.add("eflow.roothash." + slot.getKey() + "=" + verity.rootHash());
+            words.add("eflow.salt." + slot.getKey() + "=" + verity.salt());
+            words.add("eflow.blocks." + slot.getKey() + "=" + verity.dataBlocks());
+        }
+        words.add("eflow.ip=" + network.address() + "/" + network.prefix());
+        words.add("eflow.gw=" + network.gateway());
+        words.add("eflow.dns=" + dns);
+        return String.join(" ", words);
+    }
+
+    /** A manifest is signed, but a space in a value would still split the command line: refuse anything not hex. */
+    private static void requireHex(String value, String what) {
+        if (value == null || !value.matches("[0-9a-fA-F]+")) {
+            throw new IllegalArgumentException("the slot's " + what + " is not hexadecimal: " + value);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.eflow.backend.qemu;
+
+import io.eflow.image.BootSlotInstaller;
+import io.eflow.instance.BootControl;
+
+import io.eflow.backend.Backend;
+import io.eflow.image.ImageManifest;
+import io.eflow.instance.BackendKind;
+import io.eflow.instance.InstanceConfig;
+import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.PowerState;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import io.eflow.platform.FileTrees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Runs a guest as a QEMU virtual machine: direct boot of the slot's kernel, virtio disks, user-mode NAT and SSH on
+ * virtio-serial ports. QEMU is daemonized with a pid file, so a guest outlives a daemon restart.
+ */
+public final class QemuBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(QemuBackend.class);
+    /** Under TCG on a busy two-core host a boot takes seconds; this bounds a guest that never comes up. */
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration QUIT_GRACE = Duration.ofSeconds(5);
+    private static final String POOLED_CHARDEV = "ssh0";
+    private final HostAcceleration acceleration;
+    /** The connect port handed out last per instance: the next connect starts after it, so two quick ones differ. */
+    private final Map<String, Integer> lastConnectPort = new ConcurrentHashMap<>();
+
+    public QemuBackend(HostAcceleration acceleration) {
+        this.acceleration = acceleration;
+    }
+
+    @Override
+    public BackendKind kind() {
+        return BackendKind.QEMU;
+    }
+
+    /** The host sockets of the virtio-serial SSH ports; port 0 ({@link InstanceLayout#sshSocket()}) is the pool's. */
+    public static List<Path> sshSockets(InstanceLayout layout) {
+        List<Path> sockets = new ArrayList<>();
+        sockets.add(layout.sshSocket());
+        for (int port = 1; port < QemuCommand.SSH_PORTS; port++) {
+            sockets.add(layout.sshSocket().resolveSibling("ssh-" + port + ".sock"));
+        }
+        return sockets;
+    }
+
+    static Path qmpSocket(InstanceLayout layout) {
+        return layout.run().resolve("qmp.sock");
+    }
+
+    /**
+     * Which slot boots and where its kernel and initramfs come from: the one place to point at boot control
+     * (which may pick the other slot for a trial boot) and at the image's boot-slot installer. With the boot work
+     * merged this becomes: {@code String slot = BootControl.read(layout.bootControl()).choose().slot();
+     * BootSlotInstaller.extract(layout.bootSlot(slot), dir); return new BootFiles(dir.resolve("vmlinux"), dir.resolve("initrd.img"));}
+     */
+    /**
+     * The kernel and initramfs of the slot the initramfs will choose (the same rule, read from the same record),
+     * so a trial slot boots its own kernel.
+     */
+    BootFiles bootFiles(InstanceConfig config, InstanceLayout layout) {
+        String slot = BootControl.read(layout.bootControl()).choose().slot();
+        Path target = layout.run().resolve("boot");
+        BootSlotInstaller.extract(layout.bootSlot(slot), target);
+        return new BootFiles(target.resolve(BootFiles.KERNEL), target.resolve(BootFiles.INITRD));
+    }
+
+    /** A VM's firewall is loaded by its own init; changing it at run time is not built yet (no nftables modules in the guest kernel's boot set). */
+    @Override
+    public void applyFirewall(InstanceConfig config, InstanceLayout layout) {
+        throw EflowException.conflict("firewall rules on the qemu backend are not available yet; use the namespace backend for user rules");
+    }
+
+    static Map<String, ImageManifest> slotManifests(InstanceLayout layout) {
+        Map<String, ImageManifest> slots = new LinkedHashMap<>();
+        for (String slot : List.of("A", "B")) {
+            Path manifest = layout.slotManifest(slot);
+            if (Files.isRegularFile(manifest)) {
+                try {
+                    slots.put(slot, ImageManifest.parse(Files.readAllBytes(manifest)));
+                } catch (IOException e) {
+                    throw EflowException.failure("cannot read " + manifest + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (!slots.containsKey("A")) {
+            throw EflowException.failure("root slot A has no recorded manifest (" + layout.slotManifest("A") + ")", null);
+        }
+        return slots;
+    }
+
+    QemuCommand.Inputs inputs(InstanceConfig config, InstanceLayout layout, Accelerator accelerator, BootFiles boot) {
+        String append = KernelCommandLine.build(slotManifests(layout), config.network(), QemuCommand.dnsAddress(config.network()));
+        return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
+                boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"),
+                layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
+                QemuProcess.pidFile(layout.run()), sshSockets(layout));
+    }
+
+    @Override
+    public void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress) {
+        cleanup(layout);
+        if (!HostAcceleration.qemuInstalled()) {
+            throw new EflowException("the qemu backend needs " + HostAcceleration.QEMU + ": apt-get install qemu-system-x86");
+        }
+        try {
+            Files.createDirectories(layout.run());
+            Files.createDirectories(layout.log());
+            Path channel = layout.sshSocket().getParent();
+            Files.createDirectories(channel);
+            Files.setPosixFilePermissions(channel, PosixFilePermissions.fromString("rwx------"));
+            for (Path disk : List.of(layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"), layout.dataDisk(), layout.logDisk())) {
+                if (!Files.isRegularFile(disk)) {
+                    throw EflowException.failure("the guest's disk " + disk + " is missing; 'eflow verify' checks an instance", null);
+                }
+            }
+            Accelerator accelerator = acceleration.accelerator();
+            progress.accept("QEMU with " + accelerator.qemuName() + ", " + config.cpus() + " vCPU, " + config.memoryMb() + " MB");
+            List<String> argv = QemuCommand.argv(inputs(config, layout, accelerator, bootFiles(config, layout)));
+            LOG.info("{}: {}", config.name(), String.join(" ", argv));
+            Exec.Result started = Exec.of(argv).outputTo(layout.log().resolve("qemu.log")).timeoutSeconds(60).run();
+            if (!started.ok()) {
+                throw EflowException.failure("QEMU did not start: " + started.describeFailure(), null);
+            }
+            QemuProcess.record(layout.run());
+            awaitGuestChannel(layout);
+        } catch (IOException e) {
+            cleanup(layout);
+            throw EflowException.failure("cannot prepare the guest's run folder: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanup(layout);
+            throw e;
+        }
+    }
+
+    /** Boot is done for the host once the guest has opened the pooled SSH port (QMP reports the frontend open). */
+    private void awaitGuestChannel(InstanceLayout layout) throws IOException {
+        long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+        try (Qmp qmp = Qmp.connect(qmpSocket(layout))) {
+            while (!qmp.frontendOpen(POOLED_CHARDEV)) {
+                if (QemuProcess.find(layout.run()).isEmpty()) {
+                    throw EflowException.failure("the guest stopped while booting; see " + layout.consoleLog(), null);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw EflowException.failure("the guest did not open its management channel within "
+                            + BOOT_TIMEOUT.toSeconds() + " s; see " + layout.consoleLog(), null);
+                }
+                sleep(10);
+            }
+        } catch (IOException e) {
+            if (QemuProcess.find(layout.run()).isEmpty()) {
+                throw EflowException.failure("the guest stopped while booting; see " + layout.consoleLog(), e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void stop(InstanceConfig config, InstanceLayout layout, Duration grace, Runnable haltRequest) {
+        Optional<QemuProcess> qemu = QemuProcess.find(layout.run());
+        if (qemu.isPresent()) {
+            try {
+                // runit runs stage 3 on SIGCONT and powers the VM off; QEMU then exits (-no-reboot).
+                haltRequest.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not ask the guest to halt ({}); stopping it hard", config.name(), e.getMessage());
+            }
+            if (!awaitExit(qemu.get(), grace)) {
+                quit(layout);
+                if (!awaitExit(qemu.get(), QUIT_GRACE)) {
+                    qemu.get().kill();
+                }
+            }
+        }
+        cleanup(layout);
+    }
+
+    private static void quit(InstanceLayout layout) {
+        try (Qmp qmp = Qmp.connect(qmpSocket(layout))) {
+            qmp.execute("quit");
+        } catch (IOException e) {
+            // QEMU went away or its monitor is stuck: the kill that follows settles it
+        }
+    }
+
+    private static boolean awaitExit(QemuProcess process, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.alive()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(20);
+        }
+        return true;
+    }
+
+    @Override
+    public Path connectSocket(InstanceLayout layout) {
+        List<Path> sockets = sshSockets(layout);
+        int ports = sockets.size() - 1;
+        int last = lastConnectPort.getOrDefault(layout.name(), 0);
+        for (int i = 1; i <= ports; i++) {
+            int port = 1 + (last + i - 1) % ports;
+            if (!SocketUse.inUse(sockets.get(port))) {
+                lastConnectPort.put(layout.name(), port);
+                return sockets.get(port);
+            }
+        }
+        throw EflowException.conflict("all " + ports + " interactive SSH ports of '" + layout.name()
+                + "' are in use; close an 'eflow connect' session first");
+    }
+
+    @Override
+    public PowerState state(InstanceConfig config, InstanceLayout layout) {
+        return QemuProcess.find(layout.run()).isPresent() ? PowerState.RUNNING : PowerState.STOPPED;
+    }
+
+    @Override
+    public void cleanup(InstanceLayout layout) {
+        Optional<QemuProcess> qemu = QemuProcess.find(layout.run()).or(() -> QemuProcess.unrecorded(layout.run(), qmpSocket(layout)));
+        if (qemu.isPresent()) {
+            qemu.get().kill();
+            if (!awaitExit(qemu.get(), QUIT_GRACE)) {
+                throw EflowException.failure("QEMU (pid " + qemu.get().pid() + ") of '" + layout.name() + "' did not end", null);
+            }
+        }
+        lastConnectPort.remove(layout.name());
+        // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
+        for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {
+            FileTrees.deleteRecursively(file);
+        }
+        FileTrees.deleteRecursively(layout.run().resolve("boot"));
+        for (Path socket : sshSockets(layout)) {
+            FileTrees.deleteRecursively(socket);
+        }
+        deleteIfEmpty(layout.sshSocket().getParent());
+        if (!hasMountsUnder(layout.run())) {
+            FileTrees.deleteRecursively(layout.run());
+        }
+    }
+
+    /** The daemon's sweep runs every backend's cleanup on one folder: never delete into another backend's mounts. */
+    private static boolean hasMountsUnder(Path dir) {
+        try {
+            String prefix = dir.toAbsolutePath().normalize().toString();
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" ")[4])
+                    .anyMatch(point -> point.equals(prefix) || point.startsWith(prefix + "/"));
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException notEmpty) {
+            // something of another backend is still in it
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EflowException.failure("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.eflow.backend.qemu;
+
+import io.eflow.instance.NetworkConfig;
+import io.eflow.instance.StaticIp;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The QEMU command line of one guest: direct kernel boot, the five disks in the order the guest's initramfs
+ * expects, user-mode NAT without any host forward, and the SSH channel on virtio-serial ports backed by host
+ * UNIX sockets. Nothing here opens a TCP port on the host.
+ */
+public final class QemuCommand {
+    /** q35 boots Debian's PVH vmlinux directly and has the PCI slots for the virtio devices. */
+    static final String MACHINE = "q35";
+    /** Virtio-serial ports for SSH: port 0 is the daemon's pooled connection, the rest serve 'eflow connect'. */
+    public static final int SSH_PORTS = 4;
+    public static final String PORT_NAME_PREFIX = "eflow.ssh.";
+
+    private QemuCommand() {
+    }
+
+    /**
+     * Everything the command line depends on.
+     *
+     * @param sshSockets one host socket per virtio-serial port, port 0 first
+     */
+    public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
+                         String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,
+                         NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets) {
+        public Inputs {
+            sshSockets = List.copyOf(sshSockets);
+        }
+    }
+
+    static String cpuModel(Accelerator accelerator) {
+        return accelerator == Accelerator.TCG ? "max" : "host";
+    }
+
+    public static List<String> argv(Inputs in) {
+        List<String> argv = new ArrayList<>(List.of(in.qemu(),
+                "-name", "eflow-" + in.name(),
+                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+                "-machine", MACHINE, "-accel", in.accelerator().qemuName(), "-cpu", cpuModel(in.accelerator()),
+                "-smp", Integer.toString(in.cpus()), "-m", Integer.toString(in.memoryMb()),
+                "-kernel", path(in.kernel()), "-initrd", path(in.initrd()), "-append", in.kernelCommandLine()));
+        drive(argv, in.bootControl(), "");
+        drive(argv, in.rootA(), ",readonly=on");
+        drive(argv, in.rootB(), ",readonly=on");
+        drive(argv, in.data(), ",discard=unmap");
+        drive(argv, in.log(), ",discard=unmap");
+        NetworkConfig net = in.network();
+        // Outbound NAT in QEMU itself; no hostfwd, so nothing listens on the host. romfile= skips the PXE ROM.
+        argv.addAll(List.of(
+                "-netdev", "user,id=n0,ipv6=off,net=" + net.subnet() + ",host=" + net.gateway() + ",dns=" + dnsAddress(net)
+                        + ",dhcpstart=" + net.address(),
+                "-device", "virtio-net-pci,netdev=n0,mac=" + net.mac() + ",romfile=",
+                "-device", "virtio-rng-pci",
+                "-device", "virtio-serial-pci,id=vser0"));
+        for (int port = 0; port < in.sshSockets().size(); port++) {
+            argv.addAll(List.of(
+                    "-chardev", "socket,id=ssh" + port + ",path=" + path(in.sshSockets().get(port)) + ",server=on,wait=off",
+                    "-device", "virtserialport,bus=vser0.0,chardev=ssh" + port + ",name=" + PORT_NAME_PREFIX + port));
+        }
+        argv.addAll(List.of(
+                "-serial", "file:" + path(in.consoleLog()),
+                "-qmp", "unix:" + path(in.qmpSocket()) + ",server=on,wait=off",
+                "-pidfile", in.pidFile().toString(),
+                "-daemonize"));
+        return List.copyOf(argv);
+    }
+
+    private static void drive(List<String> argv, Path file, String options) {
+        argv.addAll(List.of("-drive", "if=virtio,format=raw,aio=threads,file=" + path(file) + options));
+    }
+
+    /** QEMU option values end at a comma; a literal comma is written twice. */
+    static String path(Path path) {
+        return path.toString().replace(",", ",,");
+    }
+
+    /**
+     * QEMU's built-in DNS forwarder: the first address of the guest's subnet after the gateway that is neither the
+     * gateway nor the guest (172.30.N.3 for the default 172.30.N.2 guest behind 172.30.N.1).
+     */
+    public static String dnsAddress(NetworkConfig net) {
+        int mask = -1 << (32 - net.prefix());
+        int base = StaticIp.toInt(net.address()) & mask;
+        int broadcast = base | ~mask;
+        int gateway = StaticIp.toInt(net.gateway());
+        int guest = StaticIp.toInt(net.address());
+        for (int candidate = base + 3; candidate < broadcast; candidate++) {
+            if (candidate != gateway && candidate != guest) {
+                return toText(candidate);
+            }
+        }
+        for (int candidate = base + 1; candidate < broadcast; candidate++) {
+            if (candidate != gateway && candidate != guest) {
+                return toText(candidate);
+            }
+        }
+        throw new IllegalArgumentException("subnet " + net.subnet() + " has no room for a DNS address");
+    }
+
+    private static String toText(int address) {
+        return ((address >>> 24) & 0xff) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+    }
+}

@@ -1,0 +1,142 @@
+package io.eflow.backend.qemu;
+
+import io.eflow.image.ImageManifest;
+import io.eflow.instance.NetworkConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QemuCommandTest {
+    private static final NetworkConfig NET = new NetworkConfig("172.30.4.2", 24, "172.30.4.1", "02:11:22:33:44:55", false);
+    private static final Path RUN = Path.of("/run/eflow/instances/edge1");
+    private static final Path DISKS = Path.of("/var/lib/eflow/edge1/disks");
+
+    private static QemuCommand.Inputs inputs(Accelerator accelerator, int cpus, int memory) {
+        return new QemuCommand.Inputs("qemu-system-x86_64", "edge1", accelerator, cpus, memory, RUN.resolve("boot/vmlinux"),
+                RUN.resolve("boot/initrd.img"), "console=ttyS0 eflow.ip=172.30.4.2/24", DISKS.resolve("bootctl.img"),
+                DISKS.resolve("root-a.img"), DISKS.resolve("root-b.img"), DISKS.resolve("data.img"), DISKS.resolve("log.img"),
+                NET, Path.of("/var/log/eflow/edge1/console.log"), RUN.resolve("qmp.sock"), RUN.resolve("qemu.pid"),
+                List.of(RUN.resolve("host/ssh.sock"), RUN.resolve("host/ssh-1.sock"), RUN.resolve("host/ssh-2.sock"),
+                        RUN.resolve("host/ssh-3.sock")));
+    }
+
+    /** The values that follow each occurrence of {@code option}. */
+    private static List<String> values(List<String> argv, String option) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < argv.size() - 1; i++) {
+            if (argv.get(i).equals(option)) {
+                values.add(argv.get(i + 1));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void disksComeInTheOrderTheInitramfsExpectsWithRootSlotsReadOnly() {
+        List<String> drives = values(QemuCommand.argv(inputs(Accelerator.TCG, 1, 1024)), "-drive");
+        assertThat(drives).containsExactly(
+                "if=virtio,format=raw,aio=threads,file=/var/lib/eflow/edge1/disks/bootctl.img",
+                "if=virtio,format=raw,aio=threads,file=/var/lib/eflow/edge1/disks/root-a.img,readonly=on",
+                "if=virtio,format=raw,aio=threads,file=/var/lib/eflow/edge1/disks/root-b.img,readonly=on",
+                "if=virtio,format=raw,aio=threads,file=/var/lib/eflow/edge1/disks/data.img,discard=unmap",
+                "if=virtio,format=raw,aio=threads,file=/var/lib/eflow/edge1/disks/log.img,discard=unmap");
+    }
+
+    @Test
+    void sizingBecomesVcpusAndRam() {
+        List<String> argv = QemuCommand.argv(inputs(Accelerator.TCG, 2, 1536));
+        assertThat(values(argv, "-smp")).containsExactly("2");
+        assertThat(values(argv, "-m")).containsExactly("1536");
+    }
+
+    @Test
+    void acceleratorChoosesTheCpuModel() {
+        List<String> tcg = QemuCommand.argv(inputs(Accelerator.TCG, 1, 1024));
+        assertThat(values(tcg, "-accel")).containsExactly("tcg");
+        assertThat(values(tcg, "-cpu")).containsExactly("max");
+        List<String> kvm = QemuCommand.argv(inputs(Accelerator.KVM, 1, 1024));
+        assertThat(values(kvm, "-accel")).containsExactly("kvm");
+        assertThat(values(kvm, "-cpu")).containsExactly("host");
+    }
+
+    @Test
+    void sshRunsOnFourVirtioSerialPortsBackedByHostUnixSockets() {
+        List<String> argv = QemuCommand.argv(inputs(Accelerator.TCG, 1, 1024));
+        assertThat(values(argv, "-chardev")).containsExactly(
+                "socket,id=ssh0,path=/run/eflow/instances/edge1/host/ssh.sock,server=on,wait=off",
+                "socket,id=ssh1,path=/run/eflow/instances/edge1/host/ssh-1.sock,server=on,wait=off",
+                "socket,id=ssh2,path=/run/eflow/instances/edge1/host/ssh-2.sock,server=on,wait=off",
+                "socket,id=ssh3,path=/run/eflow/instances/edge1/host/ssh-3.sock,server=on,wait=off");
+        assertThat(values(argv, "-device")).contains("virtio-serial-pci,id=vser0",
+                "virtserialport,bus=vser0.0,chardev=ssh0,name=eflow.ssh.0",
+                "virtserialport,bus=vser0.0,chardev=ssh3,name=eflow.ssh.3");
+    }
+
+    @Test
+    void networkIsUserModeNatOnTheConfiguredSubnetWithoutHostForwards() {
+        List<String> argv = QemuCommand.argv(inputs(Accelerator.TCG, 1, 1024));
+        assertThat(values(argv, "-netdev")).containsExactly(
+                "user,id=n0,ipv6=off,net=172.30.4.0/24,host=172.30.4.1,dns=172.30.4.3,dhcpstart=172.30.4.2");
+        assertThat(values(argv, "-device")).contains("virtio-net-pci,netdev=n0,mac=02:11:22:33:44:55,romfile=");
+        assertThat(String.join(" ", argv)).doesNotContain("hostfwd").doesNotContain("restrict=on").doesNotContain("tcp:");
+    }
+
+    @Test
+    void bootsTheKernelDirectlyAndRunsDetachedWithAPidFileAndQmpOnAUnixSocket() {
+        List<String> argv = QemuCommand.argv(inputs(Accelerator.TCG, 1, 1024));
+        assertThat(argv.get(0)).isEqualTo("qemu-system-x86_64");
+        assertThat(argv).contains("-nodefaults", "-no-user-config", "-no-reboot", "-daemonize");
+        assertThat(values(argv, "-machine")).containsExactly("q35");
+        assertThat(values(argv, "-kernel")).containsExactly("/run/eflow/instances/edge1/boot/vmlinux");
+        assertThat(values(argv, "-initrd")).containsExactly("/run/eflow/instances/edge1/boot/initrd.img");
+        assertThat(values(argv, "-append")).containsExactly("console=ttyS0 eflow.ip=172.30.4.2/24");
+        assertThat(values(argv, "-serial")).containsExactly("file:/var/log/eflow/edge1/console.log");
+        assertThat(values(argv, "-qmp")).containsExactly("unix:/run/eflow/instances/edge1/qmp.sock,server=on,wait=off");
+        assertThat(values(argv, "-pidfile")).containsExactly("/run/eflow/instances/edge1/qemu.pid");
+    }
+
+    @Test
+    void commasInPathsAreDoubledForQemu() {
+        assertThat(QemuCommand.path(Path.of("/a,b/c"))).isEqualTo("/a,,b/c");
+    }
+
+    @Test
+    void theDnsAddressAvoidsTheGatewayAndTheGuest() {
+        assertThat(QemuCommand.dnsAddress(NET)).isEqualTo("172.30.4.3");
+        assertThat(QemuCommand.dnsAddress(new NetworkConfig("10.1.0.3", 24, "10.1.0.4", "02:00:00:00:00:01", true)))
+                .isEqualTo("10.1.0.5");
+    }
+
+    @Test
+    void kernelCommandLineCarriesEachSlotsVerityParametersAndTheNetwork() {
+        Map<String, ImageManifest> slots = new LinkedHashMap<>();
+        slots.put("A", manifest("aa11", "bb22", 1000));
+        slots.put("B", manifest("cc33", "dd44", 2000));
+        assertThat(KernelCommandLine.build(slots, NET, "172.30.4.3")).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
+                + "eflow.roothash.A=aa11 eflow.salt.A=bb22 eflow.blocks.A=1000 "
+                + "eflow.roothash.B=cc33 eflow.salt.B=dd44 eflow.blocks.B=2000 "
+                + "eflow.ip=172.30.4.2/24 eflow.gw=172.30.4.1 eflow.dns=172.30.4.3");
+        assertThat(KernelCommandLine.build(Map.of("A", manifest("aa11", "bb22", 1000)), NET, "172.30.4.3"))
+                .doesNotContain(".B=");
+    }
+
+    @Test
+    void kernelCommandLineRefusesValuesThatAreNotHex() {
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("A", manifest("aa init=/bin/sh", "bb", 1)), NET, "172.30.4.3"))
+                .hasMessageContaining("not hexadecimal");
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("B", manifest("aa", "bb", 1)), NET, "172.30.4.3"))
+                .hasMessageContaining("slot A");
+    }
+
+    private static ImageManifest manifest(String rootHash, String salt, long blocks) {
+        return new ImageManifest(ImageManifest.NAME, "1", "amd64", "2026-01-01T00:00:00Z", "00", List.of(),
+                new ImageManifest.Verity("sha256", 4096, 4096, blocks, salt, rootHash));
+    }
+}
