@@ -42,7 +42,8 @@ public final class CdsTraining {
                 "--prefix", "24", "--gateway", "10.0.0.1", "--image", "x", "--json"}, {"list", "--json"}, {"invoke", "--", "sh", "-c", "x"},
                 {"copy", "--from", "a", "--to", "b", "--push"}, {"logs", "--output", "x.zip"}, {"remove", "--force"}, {"verify"},
                 {"get", "--name", "a"}, {"host-config"}, {"addr"}, {"start"}, {"stop"}, {"set", "--cpus", "2", "--memory", "2048"}, {"connect"}, {"version"}, {"--help"}, {"deploy", "--bad"},
-                {"firewall", "list"}, {"firewall", "allow", "--protocol", "tcp", "--port", "80"}};
+                {"firewall", "list"}, {"firewall", "allow", "--protocol", "tcp", "--port", "80"},
+                {"feature", "get", "dm-verity"}, {"feature", "set", "dm-verity", "on"}};
         for (String[] line : lines) {
             EflowCli.execute(context, line);
         }
@@ -53,7 +54,7 @@ public final class CdsTraining {
                 new HostInfo(1, 1, List.of(new HostInfo.Disk("/", "ext4", 1, 1))), new GuestAddress("10.0.0.2", "02:00:00:00:00:01"),
                 new CommandResult(0, new byte[1], new byte[1]), new ConnectInfo("/s", "u", "/i", "/c", "/k", "a"),
                 new VersionInfo("1", "17", 1), new ErrorBody("x"), new SizingChange("a", 2, 2048, true),
-                new io.eflow.instance.FirewallView(io.eflow.firewall.SshTransport.TCP, List.of("x"),
+                new io.eflow.instance.Feature("dm-verity", true), new io.eflow.instance.FirewallView(io.eflow.firewall.SshTransport.TCP, List.of("x"),
                         List.of(io.eflow.firewall.FirewallRule.of("tcp", "80", "10.0.0.0/8"))), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
         for (Object answer : answers) {
             byte[] json = Json.write(answer);

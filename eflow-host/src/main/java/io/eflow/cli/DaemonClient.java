@@ -1,6 +1,8 @@
 package io.eflow.cli;
 
+import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
+import io.eflow.instance.Feature;
 import io.eflow.instance.FirewallView;
 
 import com.fasterxml.jackson.databind.JavaType;
@@ -82,6 +84,14 @@ final class DaemonClient {
 
     Verification verify(String instance) {
         return call("GET", instancePath(instance, "/verify"), null, Verification.class);
+    }
+
+    Feature feature(String instance, String feature) {
+        return call("GET", instancePath(instance, "/features/" + feature), null, Feature.class);
+    }
+
+    Feature setFeature(String instance, String feature, boolean on) {
+        return call("POST", instancePath(instance, "/features/" + feature), new FeatureChange(on), Feature.class);
     }
 
     FirewallView firewall(String instance) {

@@ -1,5 +1,6 @@
 package io.eflow.daemon;
 
+import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
 import io.eflow.firewall.FirewallRule;
 
@@ -45,6 +46,8 @@ import java.time.Instant;
  * POST   /v1/instances/{name}/copy     CopyRequest    CopyDone
  * POST   /v1/instances/{name}/logs     LogsRequest    LogsResult
  * POST   /v1/instances/{name}/connect       ConnectInfo
+ * GET    /v1/instances/{name}/features/{feature}                  Feature
+ * POST   /v1/instances/{name}/features/{feature}  FeatureChange   Feature        (from the next start)
  * GET    /v1/instances/{name}/firewall      FirewallView
  * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
  * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
@@ -83,6 +86,9 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/logs", this::logs);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
         routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
+        routes.get("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.feature(name(ctx), ctx.pathParam("feature"))));
+        routes.post("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.setFeature(name(ctx), ctx.pathParam("feature"),
+                Json.readRequest(ctx.bodyAsBytes(), FeatureChange.class).enabled())));
         routes.post("/v1/instances/{name}/firewall/rules", ctx -> changeFirewall(ctx, true));
         routes.post("/v1/instances/{name}/firewall/rules/remove", ctx -> changeFirewall(ctx, false));
         ErrorMapping.register(routes);

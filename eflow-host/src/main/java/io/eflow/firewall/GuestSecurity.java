@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An instance's security settings kept in its configuration: the SSH transport and the user's firewall rules.
- * Re-applied at every start.
+ * An instance's security settings kept in its configuration: the SSH transport, the user's firewall rules and
+ * whether dm-verity checks the root (off by default, as in the seeds). Re-applied at every start.
  */
-public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules) {
+public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules, boolean dmVerity) {
+
+    public GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules) {
+        this(sshTransport, firewallRules, false);
+    }
 
     public GuestSecurity {
         sshTransport = sshTransport == null ? SshTransport.HOST_ONLY : sshTransport;
@@ -26,7 +30,11 @@ public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewa
         }
         List<FirewallRule> rules = new ArrayList<>(firewallRules);
         rules.add(rule);
-        return new GuestSecurity(sshTransport, rules);
+        return new GuestSecurity(sshTransport, rules, dmVerity);
+    }
+
+    public GuestSecurity withDmVerity(boolean on) {
+        return new GuestSecurity(sshTransport, firewallRules, on);
     }
 
     public GuestSecurity remove(FirewallRule rule) {
@@ -35,6 +43,6 @@ public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewa
         }
         List<FirewallRule> rules = new ArrayList<>(firewallRules);
         rules.remove(rule);
-        return new GuestSecurity(sshTransport, rules);
+        return new GuestSecurity(sshTransport, rules, dmVerity);
     }
 }

@@ -335,6 +335,22 @@ public final class InstanceManager implements AutoCloseable {
         });
     }
 
+    /** {@code eflow feature get dm-verity}. */
+    public Feature feature(String name, String feature) {
+        return new Feature(Feature.check(feature), store.load(name).security().dmVerity());
+    }
+
+    /** {@code eflow feature set dm-verity on|off}: stored now, in force from the next start. */
+    public Feature setFeature(String name, String feature, boolean on) {
+        Privileges.requireRoot();
+        String checked = Feature.check(feature);
+        return withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            store.save(config.withSecurity(config.security().withDmVerity(on)));
+            return new Feature(checked, on);
+        });
+    }
+
     /** Connect-EflowVm: a short-lived certificate and the pinned host key, for the host's OpenSSH client. */
     public ConnectInfo connect(String name) {
         InstanceConfig config = requireRunning(name);

@@ -2,6 +2,8 @@ package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
 import io.eflow.firewall.GuestFirewall;
+import io.eflow.image.ImageManifest;
+import io.eflow.image.SlotInstaller;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.GuestDisks;
 import io.eflow.instance.InstanceConfig;
@@ -65,6 +67,11 @@ public final class NamespaceBackend implements Backend {
             Path channel = layout.sshSocket().getParent();
             Files.createDirectories(channel);
             Files.setPosixFilePermissions(channel, PosixFilePermissions.fromString("rwx------"));
+            if (config.security().dmVerity()) {
+                // No device-mapper on every host: the host checks the whole hash tree against the signed root hash instead.
+                progress.accept("dm-verity: checking root slot " + config.activeSlot());
+                verifyRoot(config, layout);
+            }
             GuestMounts.mountAll(List.of(
                     new GuestMounts.Disk(layout.rootSlot(config.activeSlot()), rootfs(layout), "erofs", "ro"),
                     new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
@@ -90,6 +97,19 @@ public final class NamespaceBackend implements Backend {
         } catch (RuntimeException e) {
             cleanup(layout);
             throw e;
+        }
+    }
+
+    private static void verifyRoot(InstanceConfig config, InstanceLayout layout) {
+        Path manifest = layout.slotManifest(config.activeSlot());
+        try {
+            ImageManifest recorded = ImageManifest.parse(Files.readAllBytes(manifest));
+            SlotInstaller.verifySlot(layout.rootSlot(config.activeSlot()), recorded.verity());
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read " + manifest + ": " + e.getMessage(), e);
+        } catch (EflowException e) {
+            throw new EflowException(409, "dm-verity: root slot " + config.activeSlot() + " does not match its signed root hash ("
+                    + e.getMessage() + "); the guest was not started");
         }
     }
 

@@ -13,18 +13,17 @@ import java.util.Map;
  * manifest, and the static network settings.
  */
 public final class KernelCommandLine {
-    /** dm-verity of the root is switched on in one place, here, once the initramfs enforces it. */
-    static final boolean VERITY = false;
 
     private KernelCommandLine() {
     }
 
     /** @param slots manifest per slot letter ("A", "B") that holds an image, in slot order */
-    public static String build(Map<String, ImageManifest> slots, NetworkConfig network, String dns) {
+    /** @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature) */
+    public static String build(Map<String, ImageManifest> slots, NetworkConfig network, String dns, boolean verityOn) {
         if (!slots.containsKey("A")) {
             throw new IllegalArgumentException("slot A holds no image");
         }
-        List<String> words = new ArrayList<>(List.of("console=ttyS0", "quiet", "panic=-1", "eflow.verity=" + (VERITY ? 1 : 0)));
+        List<String> words = new ArrayList<>(List.of("console=ttyS0", "quiet", "panic=-1", "eflow.verity=" + (verityOn ? 1 : 0)));
         for (Map.Entry<String, ImageManifest> slot : new LinkedHashMap<>(slots).entrySet()) {
             ImageManifest.Verity verity = slot.getValue().verity();
             requireHex(verity.rootHash(), "root hash");

@@ -107,7 +107,8 @@ public final class QemuBackend implements Backend {
     }
 
     QemuCommand.Inputs inputs(InstanceConfig config, InstanceLayout layout, Accelerator accelerator, BootFiles boot) {
-        String append = KernelCommandLine.build(slotManifests(layout), config.network(), QemuCommand.dnsAddress(config.network()));
+        String append = KernelCommandLine.build(slotManifests(layout), config.network(), QemuCommand.dnsAddress(config.network()),
+                config.security().dmVerity());
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
@@ -156,7 +157,7 @@ public final class QemuBackend implements Backend {
         try (Qmp qmp = Qmp.connect(qmpSocket(layout))) {
             while (!qmp.frontendOpen(POOLED_CHARDEV)) {
                 if (QemuProcess.find(layout.run()).isEmpty()) {
-                    throw EflowException.failure("the guest stopped while booting; see " + layout.consoleLog(), null);
+                    throw stoppedWhileBooting(layout, null);
                 }
                 if (System.nanoTime() > deadline) {
                     throw EflowException.failure("the guest did not open its management channel within "
@@ -166,10 +167,25 @@ public final class QemuBackend implements Backend {
             }
         } catch (IOException e) {
             if (QemuProcess.find(layout.run()).isEmpty()) {
-                throw EflowException.failure("the guest stopped while booting; see " + layout.consoleLog(), e);
+                throw stoppedWhileBooting(layout, e);
             }
             throw e;
         }
+    }
+
+    /** Names the initramfs's own reason when it gave one (a root that failed dm-verity, say). */
+    private static EflowException stoppedWhileBooting(InstanceLayout layout, Exception cause) {
+        String reason = "";
+        try {
+            reason = Files.readAllLines(layout.consoleLog(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                    .filter(line -> line.contains("eflow-init: FATAL"))
+                    .reduce((first, second) -> second)
+                    .map(line -> ": " + line.substring(line.indexOf("eflow-init: FATAL") + "eflow-init: ".length()).trim())
+                    .orElse("");
+        } catch (IOException unreadable) {
+            // the console log is only a better message; the failure stands without it
+        }
+        return EflowException.failure("the guest stopped while booting" + reason + "; see " + layout.consoleLog(), cause);
     }
 
     @Override

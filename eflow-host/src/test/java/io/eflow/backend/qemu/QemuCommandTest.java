@@ -119,19 +119,19 @@ class QemuCommandTest {
         Map<String, ImageManifest> slots = new LinkedHashMap<>();
         slots.put("A", manifest("aa11", "bb22", 1000));
         slots.put("B", manifest("cc33", "dd44", 2000));
-        assertThat(KernelCommandLine.build(slots, NET, "172.30.4.3")).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
+        assertThat(KernelCommandLine.build(slots, NET, "172.30.4.3", false)).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
                 + "eflow.roothash.A=aa11 eflow.salt.A=bb22 eflow.blocks.A=1000 "
                 + "eflow.roothash.B=cc33 eflow.salt.B=dd44 eflow.blocks.B=2000 "
                 + "eflow.ip=172.30.4.2/24 eflow.gw=172.30.4.1 eflow.dns=172.30.4.3");
-        assertThat(KernelCommandLine.build(Map.of("A", manifest("aa11", "bb22", 1000)), NET, "172.30.4.3"))
+        assertThat(KernelCommandLine.build(Map.of("A", manifest("aa11", "bb22", 1000)), NET, "172.30.4.3", false))
                 .doesNotContain(".B=");
     }
 
     @Test
     void kernelCommandLineRefusesValuesThatAreNotHex() {
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("A", manifest("aa init=/bin/sh", "bb", 1)), NET, "172.30.4.3"))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("A", manifest("aa init=/bin/sh", "bb", 1)), NET, "172.30.4.3", false))
                 .hasMessageContaining("not hexadecimal");
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("B", manifest("aa", "bb", 1)), NET, "172.30.4.3"))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("B", manifest("aa", "bb", 1)), NET, "172.30.4.3", false))
                 .hasMessageContaining("slot A");
     }
 
