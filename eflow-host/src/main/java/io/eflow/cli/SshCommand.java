@@ -30,6 +30,8 @@ final class SshCommand {
                 "-i", safe(info.identityFile(), "identity file"),
                 "-o", "CertificateFile=" + safe(info.certificateFile(), "certificate file"),
                 "-o", "IdentitiesOnly=yes",
+                // bounds the SSH handshake too: a qemu guest's port that lost the client's first bytes fails in seconds
+                "-o", "ConnectTimeout=15",
                 safe(info.user(), "user") + "@" + info.hostAlias());
     }
 

@@ -24,6 +24,7 @@ class SshCommandTest {
                 "-i", "/run/eflow/instances/edge1/connect/id_ed25519",
                 "-o", "CertificateFile=/run/eflow/instances/edge1/connect/id_ed25519-cert.pub",
                 "-o", "IdentitiesOnly=yes",
+                "-o", "ConnectTimeout=15",
                 "iotedge-user@edge1.eflow");
     }
 

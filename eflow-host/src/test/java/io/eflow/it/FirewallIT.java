@@ -99,18 +99,23 @@ class FirewallIT {
         FirewallView view = manager.changeFirewall(TCP_GUEST, rule, true);
         assertThat(view.rules()).containsExactly(rule);
         assertThat(view.sshTransport()).isEqualTo(SshTransport.TCP);
-        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).banner()).isEqualTo("hello-from-guest");
+        awaitBanner("hello-from-guest"); // the listener was started in the background
 
         manager.stop(TCP_GUEST);
         manager.start(TCP_GUEST);
         assertThat(manager.firewall(TCP_GUEST).rules()).containsExactly(rule);
         manager.invoke(TCP_GUEST, List.of("sh", "-c", "nohup socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-again' "
                 + ">/dev/null 2>&1 &"), Duration.ofSeconds(10));
-        assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).banner()).isEqualTo("hello-again");
+        awaitBanner("hello-again");
 
         manager.changeFirewall(TCP_GUEST, rule, false);
         assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).outcome()).isEqualTo(NO_ANSWER);
         assertThat(manager.firewall(TCP_GUEST).rules()).isEmpty();
+    }
+
+    private static void awaitBanner(String expected) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).banner()).isEqualTo(expected));
     }
 
     @Test
