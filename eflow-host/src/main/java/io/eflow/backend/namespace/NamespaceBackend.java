@@ -1,6 +1,7 @@
 package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestStart;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.image.ImageManifest;
 import io.eflow.image.SlotInstaller;
@@ -17,7 +18,6 @@ import io.eflow.platform.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -58,15 +58,10 @@ public final class NamespaceBackend implements Backend {
     @Override
     public void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress) {
         cleanup(layout);
-        try {
+        GuestStart.run(layout, () -> cleanup(layout), () -> {
             if (!crun.cgroups().enforcesLimits()) {
                 progress.accept("warning: this host's cgroups cannot be used; the guest runs without CPU and memory limits");
             }
-            Files.createDirectories(layout.run());
-            Files.createDirectories(layout.log());
-            Path channel = layout.sshSocket().getParent();
-            Files.createDirectories(channel);
-            Files.setPosixFilePermissions(channel, PosixFilePermissions.fromString("rwx------"));
             if (config.security().dmVerity()) {
                 // No device-mapper on every host: the host checks the whole hash tree against the signed root hash instead.
                 progress.accept("dm-verity: checking root slot " + config.activeSlot());
@@ -83,7 +78,7 @@ public final class NamespaceBackend implements Backend {
             Path bundle = layout.run().resolve("bundle");
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
-                    var(layout), logs(layout), channel, network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
+                    var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
             Exec.Result started = crun.run(containerId(layout.hostId()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {
@@ -91,13 +86,7 @@ public final class NamespaceBackend implements Backend {
             }
             GuestProcess.record(layout.run());
             awaitChannel(layout);
-        } catch (IOException e) {
-            cleanup(layout);
-            throw EflowException.failure("cannot prepare the guest's run folder: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            cleanup(layout);
-            throw e;
-        }
+        });
     }
 
     private static void verifyRoot(InstanceConfig config, InstanceLayout layout) {

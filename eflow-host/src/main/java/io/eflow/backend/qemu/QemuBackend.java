@@ -4,6 +4,7 @@ import io.eflow.image.BootSlotInstaller;
 import io.eflow.instance.BootControl;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestStart;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.InstanceConfig;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,12 +121,7 @@ public final class QemuBackend implements Backend {
         if (!HostAcceleration.qemuInstalled()) {
             throw new EflowException("the qemu backend needs " + HostAcceleration.QEMU + ": apt-get install qemu-system-x86");
         }
-        try {
-            Files.createDirectories(layout.run());
-            Files.createDirectories(layout.log());
-            Path channel = layout.sshSocket().getParent();
-            Files.createDirectories(channel);
-            Files.setPosixFilePermissions(channel, PosixFilePermissions.fromString("rwx------"));
+        GuestStart.run(layout, () -> cleanup(layout), () -> {
             for (Path disk : List.of(layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"), layout.dataDisk(), layout.logDisk())) {
                 if (!Files.isRegularFile(disk)) {
                     throw EflowException.failure("the guest's disk " + disk + " is missing; 'eflow verify' checks an instance", null);
@@ -142,13 +137,7 @@ public final class QemuBackend implements Backend {
             }
             QemuProcess.record(layout.run());
             awaitGuestChannel(layout);
-        } catch (IOException e) {
-            cleanup(layout);
-            throw EflowException.failure("cannot prepare the guest's run folder: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            cleanup(layout);
-            throw e;
-        }
+        });
     }
 
     /** Boot is done for the host once the guest has opened the pooled SSH port (QMP reports the frontend open). */
