@@ -8,6 +8,7 @@ import io.eflow.channel.GuestHostKey;
 import io.eflow.channel.UserCertificateAuthority;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Pause;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,12 +64,7 @@ final class GuestAccess implements AutoCloseable {
             } catch (RuntimeException e) {
                 last = e;
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw EflowException.failure("interrupted", e);
-            }
+            Pause.millis(20);
         }
         throw EflowException.failure("the guest's SSH service did not answer within " + timeout.toSeconds() + " s"
                 + (last == null ? "" : ": " + last.getMessage()), last);

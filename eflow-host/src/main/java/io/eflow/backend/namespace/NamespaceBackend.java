@@ -13,6 +13,7 @@ import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
+import io.eflow.platform.Pause;
 import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
@@ -113,7 +114,7 @@ public final class NamespaceBackend implements Backend {
             if (!GuestProcess.running(layout.run())) {
                 throw EflowException.failure("the guest stopped while booting; see the guest's logs", null);
             }
-            sleep(5);
+            Pause.millis(5);
         }
     }
 
@@ -125,7 +126,7 @@ public final class NamespaceBackend implements Backend {
             crun.kill(id, "CONT");
             long deadline = System.nanoTime() + grace.toNanos();
             while ("running".equals(crun.status(id)) && System.nanoTime() < deadline) {
-                sleep(20);
+                Pause.millis(20);
             }
             if ("running".equals(crun.status(id))) {
                 crun.kill(id, "KILL");
@@ -200,12 +201,4 @@ public final class NamespaceBackend implements Backend {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EflowException.failure("interrupted", e);
-        }
-    }
 }

@@ -12,6 +12,7 @@ import io.eflow.instance.InstanceLayout;
 import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
+import io.eflow.platform.Pause;
 import io.eflow.platform.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +153,7 @@ public final class QemuBackend implements Backend {
                     throw EflowException.failure("the guest did not open its management channel within "
                             + BOOT_TIMEOUT.toSeconds() + " s; see " + layout.consoleLog(), null);
                 }
-                sleep(10);
+                Pause.millis(10);
             }
         } catch (IOException e) {
             if (QemuProcess.find(layout.run()).isEmpty()) {
@@ -211,7 +212,7 @@ public final class QemuBackend implements Backend {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            sleep(20);
+            Pause.millis(20);
         }
         return true;
     }
@@ -281,12 +282,4 @@ public final class QemuBackend implements Backend {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EflowException.failure("interrupted", e);
-        }
-    }
 }
