@@ -5,7 +5,6 @@ import io.eflow.instance.InstanceConfig;
 import io.eflow.instance.InstanceLayout;
 import io.eflow.instance.PowerState;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -30,11 +29,12 @@ public interface Backend {
     void stop(InstanceConfig config, InstanceLayout layout, Duration grace, Runnable haltRequest);
 
     /**
-     * The host socket an interactive OpenSSH session ('eflow connect') should use now: one that serves many
-     * connections, or a free one of several single-connection ports. Never the daemon's pooled one if that is
-     * single-connection.
+     * Makes sure something serves the guest's SSH socket ({@link InstanceLayout#sshSocket()}) for any number of
+     * connections, in this process or another, before a host client connects. Where the guest itself serves it
+     * (namespace), there is nothing to do.
      */
-    Path connectSocket(InstanceLayout layout);
+    default void serveChannel(InstanceLayout layout) {
+    }
 
     PowerState state(InstanceConfig config, InstanceLayout layout);
 

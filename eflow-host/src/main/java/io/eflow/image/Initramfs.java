@@ -50,6 +50,13 @@ final class Initramfs {
             cpio.file("etc/eflow/modules", 0644, (String.join("\n", kit.moduleOrder()) + "\n").getBytes(StandardCharsets.US_ASCII));
             cpio.file("etc/eflow/kernel-release", 0644, (kit.release() + "\n").getBytes(StandardCharsets.US_ASCII));
             addTree(cpio, kit.root());
+            // Every module is listed without dependencies: the init loads them in kit order, all with one
+            // `modprobe -a` (one process, not one insmod each — process starts are slow in an emulated guest).
+            StringBuilder dep = new StringBuilder();
+            for (String module : kit.moduleOrder()) {
+                dep.append(module).append(".ko:\n");
+            }
+            cpio.file("lib/modules/" + kit.release() + "/modules.dep", 0644, dep.toString().getBytes(StandardCharsets.US_ASCII));
             cpio.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the initramfs " + target, e);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The host's way into guests: the per-install user CA and the pooled SSH connections, all as iotedge-user,
@@ -23,10 +24,13 @@ final class GuestAccess implements AutoCloseable {
     static final String USER = "iotedge-user";
     private final UserCertificateAuthority authority;
     private final GuestConnections connections;
+    private final Consumer<InstanceLayout> channelServer;
 
-    GuestAccess(EflowPaths paths) {
+    /** @param channelServer makes sure a guest's SSH socket is served before a connection to it (the backend's part) */
+    GuestAccess(EflowPaths paths, Consumer<InstanceLayout> channelServer) {
         this.authority = UserCertificateAuthority.loadOrCreate(paths.userCa());
         this.connections = new GuestConnections(authority);
+        this.channelServer = channelServer;
     }
 
     UserCertificateAuthority authority() {
@@ -34,6 +38,7 @@ final class GuestAccess implements AutoCloseable {
     }
 
     GuestEndpoint endpoint(InstanceLayout layout) {
+        channelServer.accept(layout);
         return new GuestEndpoint(layout.name(), layout.sshSocket(), GuestHostKey.readPinned(layout.pinnedHostKey()), USER);
     }
 

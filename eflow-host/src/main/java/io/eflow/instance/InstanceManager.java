@@ -61,7 +61,7 @@ public final class InstanceManager implements AutoCloseable {
     public InstanceManager(EflowPaths paths) {
         this.paths = paths;
         this.store = new InstanceStore(paths);
-        this.access = new GuestAccess(paths);
+        this.access = new GuestAccess(paths, this::serveChannel);
         this.inspector = new GuestInspector(access);
         this.deployer = new Deployer(store, access);
         this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths), BackendKind.QEMU, new QemuBackend(acceleration));
@@ -138,6 +138,13 @@ public final class InstanceManager implements AutoCloseable {
             progress.accept(choice.warning());
         }
         return choice.kind();
+    }
+
+    /** Before any host connection to a guest: its SSH socket is served (by this process or another). */
+    private void serveChannel(InstanceLayout layout) {
+        if (store.exists(layout.name())) {
+            backend(store.load(layout.name()).backend()).serveChannel(layout);
+        }
     }
 
     private Backend backend(BackendKind kind) {
@@ -369,8 +376,8 @@ public final class InstanceManager implements AutoCloseable {
         String pinned = readPinnedLine(layout);
         Path knownHosts = dir.resolve("known_hosts");
         FileTrees.write(knownHosts, (alias + " " + pinned + "\n").getBytes(StandardCharsets.UTF_8), "rw-------");
-        Path socket = backend(config.backend()).connectSocket(layout);
-        return new ConnectInfo(socket.toString(), GuestAccess.USER, key.toString(), key + "-cert.pub",
+        backend(config.backend()).serveChannel(layout);
+        return new ConnectInfo(layout.sshSocket().toString(), GuestAccess.USER, key.toString(), key + "-cert.pub",
                 knownHosts.toString(), alias);
     }
 

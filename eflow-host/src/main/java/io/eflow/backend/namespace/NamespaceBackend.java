@@ -147,11 +147,6 @@ public final class NamespaceBackend implements Backend {
 
     /** The guest's socat forks one sshd per connection: every session shares the one socket. */
     @Override
-    public Path connectSocket(InstanceLayout layout) {
-        return layout.sshSocket();
-    }
-
-    @Override
     public PowerState state(InstanceConfig config, InstanceLayout layout) {
         return GuestProcess.running(layout.run()) ? PowerState.RUNNING : PowerState.STOPPED;
     }

@@ -40,8 +40,8 @@ public final class QemuBackend implements Backend {
     private static final Duration QUIT_GRACE = Duration.ofSeconds(5);
     private static final String POOLED_CHARDEV = "ssh0";
     private final HostAcceleration acceleration;
-    /** The connect port handed out last per instance: the next connect starts after it, so two quick ones differ. */
-    private final Map<String, Integer> lastConnectPort = new ConcurrentHashMap<>();
+    /** The port gates this process serves, by instance run folder (unique across eflow homes). */
+    private final Map<Path, PortGate> gates = new ConcurrentHashMap<>();
 
     public QemuBackend(HostAcceleration acceleration) {
         this.acceleration = acceleration;
@@ -52,26 +52,46 @@ public final class QemuBackend implements Backend {
         return BackendKind.QEMU;
     }
 
-    /** The host sockets of the virtio-serial SSH ports; port 0 ({@link InstanceLayout#sshSocket()}) is the pool's. */
-    public static List<Path> sshSockets(InstanceLayout layout) {
+    /**
+     * QEMU's host sockets of the virtio-serial SSH ports, one connection each. Host clients never use them directly:
+     * they connect to {@link InstanceLayout#sshSocket()}, where this process's {@link PortGate} hands out ports.
+     */
+    static List<Path> portSockets(InstanceLayout layout) {
         List<Path> sockets = new ArrayList<>();
-        sockets.add(layout.sshSocket());
-        for (int port = 1; port < QemuCommand.SSH_PORTS; port++) {
-            sockets.add(layout.sshSocket().resolveSibling("ssh-" + port + ".sock"));
+        for (int port = 0; port < QemuCommand.SSH_PORTS; port++) {
+            sockets.add(layout.sshSocket().resolveSibling("port-" + port + ".sock"));
         }
         return sockets;
+    }
+
+    private static Path gateLock(InstanceLayout layout) {
+        return layout.run().resolve("port-gate.lock");
+    }
+
+    @Override
+    public void serveChannel(InstanceLayout layout) {
+        if (gates.containsKey(layout.run()) || QemuProcess.find(layout.run()).isEmpty()) {
+            return;
+        }
+        synchronized (gates) {
+            if (!gates.containsKey(layout.run())) {
+                PortGate.open(layout.name(), layout.sshSocket(), portSockets(layout), gateLock(layout))
+                        .ifPresent(gate -> gates.put(layout.run(), gate));
+            }
+        }
+    }
+
+    private void closeGate(InstanceLayout layout) {
+        PortGate gate = gates.remove(layout.run());
+        if (gate != null) {
+            gate.close();
+        }
     }
 
     static Path qmpSocket(InstanceLayout layout) {
         return layout.run().resolve("qmp.sock");
     }
 
-    /**
-     * Which slot boots and where its kernel and initramfs come from: the one place to point at boot control
-     * (which may pick the other slot for a trial boot) and at the image's boot-slot installer. With the boot work
-     * merged this becomes: {@code String slot = BootControl.read(layout.bootControl()).choose().slot();
-     * BootSlotInstaller.extract(layout.bootSlot(slot), dir); return new BootFiles(dir.resolve("vmlinux"), dir.resolve("initrd.img"));}
-     */
     /**
      * The kernel and initramfs of the slot the initramfs will choose (the same rule, read from the same record),
      * so a trial slot boots its own kernel.
@@ -113,7 +133,7 @@ public final class QemuBackend implements Backend {
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
-                QemuProcess.pidFile(layout.run()), sshSockets(layout));
+                QemuProcess.pidFile(layout.run()), portSockets(layout));
     }
 
     @Override
@@ -137,6 +157,7 @@ public final class QemuBackend implements Backend {
                 throw EflowException.failure("QEMU did not start: " + started.describeFailure(), null);
             }
             QemuProcess.record(layout.run());
+            serveChannel(layout);
             awaitGuestChannel(layout);
         });
     }
@@ -218,22 +239,6 @@ public final class QemuBackend implements Backend {
     }
 
     @Override
-    public Path connectSocket(InstanceLayout layout) {
-        List<Path> sockets = sshSockets(layout);
-        int ports = sockets.size() - 1;
-        int last = lastConnectPort.getOrDefault(layout.name(), 0);
-        for (int i = 1; i <= ports; i++) {
-            int port = 1 + (last + i - 1) % ports;
-            if (!SocketUse.inUse(sockets.get(port))) {
-                lastConnectPort.put(layout.name(), port);
-                return sockets.get(port);
-            }
-        }
-        throw EflowException.conflict("all " + ports + " interactive SSH ports of '" + layout.name()
-                + "' are in use; close an 'eflow connect' session first");
-    }
-
-    @Override
     public PowerState state(InstanceConfig config, InstanceLayout layout) {
         return QemuProcess.find(layout.run()).isPresent() ? PowerState.RUNNING : PowerState.STOPPED;
     }
@@ -247,15 +252,17 @@ public final class QemuBackend implements Backend {
                 throw EflowException.failure("QEMU (pid " + qemu.get().pid() + ") of '" + layout.name() + "' did not end", null);
             }
         }
-        lastConnectPort.remove(layout.name());
+        closeGate(layout);
         // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
         for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {
             FileTrees.deleteRecursively(file);
         }
         FileTrees.deleteRecursively(layout.run().resolve("boot"));
-        for (Path socket : sshSockets(layout)) {
+        for (Path socket : portSockets(layout)) {
             FileTrees.deleteRecursively(socket);
         }
+        FileTrees.deleteRecursively(layout.sshSocket());
+        FileTrees.deleteRecursively(gateLock(layout));
         deleteIfEmpty(layout.sshSocket().getParent());
         if (!hasMountsUnder(layout.run())) {
             FileTrees.deleteRecursively(layout.run());

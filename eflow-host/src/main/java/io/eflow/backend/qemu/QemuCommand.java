@@ -25,7 +25,7 @@ public final class QemuCommand {
     /**
      * Everything the command line depends on.
      *
-     * @param sshSockets one host socket per virtio-serial port, port 0 first
+     * @param sshSockets QEMU's host socket of each virtio-serial SSH port, port 0 first
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,

@@ -23,8 +23,8 @@ class QemuCommandTest {
                 RUN.resolve("boot/initrd.img"), "console=ttyS0 eflow.ip=172.30.4.2/24", DISKS.resolve("bootctl.img"),
                 DISKS.resolve("root-a.img"), DISKS.resolve("root-b.img"), DISKS.resolve("data.img"), DISKS.resolve("log.img"),
                 NET, Path.of("/var/log/eflow/edge1/console.log"), RUN.resolve("qmp.sock"), RUN.resolve("qemu.pid"),
-                List.of(RUN.resolve("host/ssh.sock"), RUN.resolve("host/ssh-1.sock"), RUN.resolve("host/ssh-2.sock"),
-                        RUN.resolve("host/ssh-3.sock")));
+                List.of(RUN.resolve("host/port-0.sock"), RUN.resolve("host/port-1.sock"), RUN.resolve("host/port-2.sock"),
+                        RUN.resolve("host/port-3.sock")));
     }
 
     /** The values that follow each occurrence of {@code option}. */
@@ -70,10 +70,10 @@ class QemuCommandTest {
     void sshRunsOnFourVirtioSerialPortsBackedByHostUnixSockets() {
         List<String> argv = QemuCommand.argv(inputs(Accelerator.TCG, 1, 1024));
         assertThat(values(argv, "-chardev")).containsExactly(
-                "socket,id=ssh0,path=/run/eflow/instances/edge1/host/ssh.sock,server=on,wait=off",
-                "socket,id=ssh1,path=/run/eflow/instances/edge1/host/ssh-1.sock,server=on,wait=off",
-                "socket,id=ssh2,path=/run/eflow/instances/edge1/host/ssh-2.sock,server=on,wait=off",
-                "socket,id=ssh3,path=/run/eflow/instances/edge1/host/ssh-3.sock,server=on,wait=off");
+                "socket,id=ssh0,path=/run/eflow/instances/edge1/host/port-0.sock,server=on,wait=off",
+                "socket,id=ssh1,path=/run/eflow/instances/edge1/host/port-1.sock,server=on,wait=off",
+                "socket,id=ssh2,path=/run/eflow/instances/edge1/host/port-2.sock,server=on,wait=off",
+                "socket,id=ssh3,path=/run/eflow/instances/edge1/host/port-3.sock,server=on,wait=off");
         assertThat(values(argv, "-device")).contains("virtio-serial-pci,id=vser0",
                 "virtserialport,bus=vser0.0,chardev=ssh0,name=eflow.ssh.0",
                 "virtserialport,bus=vser0.0,chardev=ssh3,name=eflow.ssh.3");

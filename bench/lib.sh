@@ -1,0 +1,65 @@
+# Shared by the guest benchmarks: a private EFLOW_HOME, timing helpers, and the invoke measurements both backends
+# report the same way. Source it after `cd` to the repository root; it sets EFLOW, SOCK and WORK and cleans up on exit.
+[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
+export EFLOW_HOME=$(mktemp -d /tmp/eflow-bench.XXXXXX)
+EFLOW=bin/eflow
+SOCK=$EFLOW_HOME/run/eflowd.sock
+WORK=$(mktemp -d /tmp/eflow-bench-ref.XXXXXX)
+bench_cleanup_extra() { :; }
+bench_cleanup() {
+  $EFLOW remove --force --name bench >/dev/null 2>&1 || true
+  # the daemon this run started (on demand) reports its pid
+  pid=$(curl -sf --unix-socket "$SOCK" http://eflow/v1/version 2>/dev/null | sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p')
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  bench_cleanup_extra
+  rm -rf "$WORK" "$EFLOW_HOME"
+}
+trap bench_cleanup EXIT
+
+now() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+# median and p99 of the numbers on stdin (milliseconds, may be fractional)
+stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.99+0.999)]; if(p=="")p=a[NR]; printf "median %s ms, p99 %s ms (n=%d)", m, p, NR}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+row() { printf '%-34s %-40s | %s\n' "$1" "$2" "$3"; }
+
+# start -> SSH ready through the CLI and through the API, COUNT times each; sets STARTS and API_STARTS
+measure_starts() {
+  local count=$1 t0 t1
+  STARTS=(); API_STARTS=()
+  for i in $(seq 1 "$count"); do
+    $EFLOW stop --name bench >/dev/null
+    t0=$(now); $EFLOW start --name bench >/dev/null; t1=$(now)
+    STARTS+=("$(ms $t0 $t1)")
+  done
+  for i in $(seq 1 "$count"); do
+    curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/stop >/dev/null
+    t0=$(now); curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/start >/dev/null; t1=$(now)
+    API_STARTS+=("$(ms $t0 $t1)")
+  done
+}
+
+# invoke -- true through the API (what scripts and the console pay) and the CLI (a new JVM), next to a fresh OpenSSH
+# client over the guest's own connect socket; prints two rows
+measure_invokes() {
+  local count=$1 t0 t1 api=() cli=() ossh=() info
+  for i in $(seq 1 "$count"); do
+    t0=$(now)
+    curl -sf --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' -d '{"command":["true"]}' \
+      http://eflow/v1/instances/bench/invoke >/dev/null
+    t1=$(now); api+=("$(( (t1 - t0) / 1000 ))")
+  done
+  for i in $(seq 1 "$count"); do t0=$(now); $EFLOW invoke --name bench -- true; t1=$(now); cli+=("$(ms $t0 $t1)"); done
+  info=$(curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/connect)
+  field() { echo "$info" | sed -n 's/.*"'"$1"'" *: *"\([^"]*\)".*/\1/p'; }
+  for i in $(seq 1 20); do
+    t0=$(now)
+    ssh -F /dev/null -o BatchMode=yes -o "ProxyCommand=socat - UNIX-CONNECT:$(field socket)" -o "UserKnownHostsFile=$(field knownHostsFile)" \
+      -o StrictHostKeyChecking=yes -o "HostKeyAlias=$(field hostAlias)" -i "$(field identityFile)" -o ConnectTimeout=20 \
+      -o "CertificateFile=$(field certificateFile)" -o IdentitiesOnly=yes "$(field user)@$(field hostAlias)" true
+    t1=$(now); ossh+=("$(ms $t0 $t1)")
+  done
+  row "invoke -- true via API (curl)" "$(printf '%s\n' "${api[@]}" | awk '{printf "%.1f\n", $1/1000}' | stats)" \
+    "fresh OpenSSH client: $(printf '%s\n' "${ossh[@]}" | stats)"
+  row "invoke -- true via CLI (new JVM)" "$(printf '%s\n' "${cli[@]}" | stats)" "same reference"
+}
