@@ -5,6 +5,7 @@ import io.eflow.platform.Exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Small, real, signed images for tests in other packages: an erofs tree of the test's choosing, sealed like a build. */
 public final class TestImages {
@@ -16,12 +17,23 @@ public final class TestImages {
      * if missing). The result verifies against a trust store holding that key.
      */
     public static GuestImage sealed(Path tree, Path imageDir, Path keyDir, String version) throws IOException {
+        return sealed(tree, imageDir, keyDir, version, null);
+    }
+
+    /** As above, with {@code bootFrom}'s kernel and initramfs as boot parts (null for none), so the qemu backend can boot it. */
+    public static GuestImage sealed(Path tree, Path imageDir, Path keyDir, String version, GuestImage bootFrom) throws IOException {
         Files.createDirectories(imageDir);
         Exec.of("mkfs.erofs", "-T", "0", imageDir.resolve(GuestImage.ROOTFS).toString(), tree.toString()).check();
+        List<String> bootParts = List.of();
+        if (bootFrom != null) {
+            Files.copy(bootFrom.vmlinux(), imageDir.resolve(GuestImage.VMLINUX));
+            Files.copy(bootFrom.initrd(), imageDir.resolve(GuestImage.INITRD));
+            bootParts = List.of(GuestImage.VMLINUX, GuestImage.INITRD);
+        }
         ReleaseKeys keys = ReleaseKeys.loadOrCreate(keyDir);
         byte[] salt = new byte[32];
         return ImageSealer.seal(imageDir, new ImageIdentity(version, BaseRecipe.hostArch(), "2025-01-01T00:00:00Z",
-                "0".repeat(64)), salt, keys, line -> { });
+                "0".repeat(64)), salt, keys, bootParts, line -> { });
     }
 
     /** The public half of {@link #sealed}'s key, for a trust folder. */

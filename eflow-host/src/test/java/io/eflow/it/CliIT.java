@@ -1,10 +1,8 @@
 package io.eflow.it;
 
 import io.eflow.platform.Exec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real launcher, as a user runs it: bin/eflow starts eflowd on demand, passes a guest command's output and exit
  * code through, and answers bad input with one line, a non-zero exit and nothing created.
  */
-@ExtendWith(GuestFixture.class)
-class CliIT {
+@BothBackends
+class CliIT extends SharedGuestTest {
     private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
-    private static TestHost host;
-    private static String guest;
 
-    @BeforeAll
-    static void deploy(TestHost testHost) {
-        host = testHost;
-        guest = testHost.sharedGuest();
-    }
-
-    @AfterAll
-    static void stopDaemon() throws Exception {
+    /** The daemon the launcher started on demand; the next test's first command starts another. */
+    @AfterEach
+    void stopDaemon() throws Exception {
         Exec.Result version = eflow("version", "--json");
         var pid = io.eflow.platform.Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
         if (pid.canConvertToLong()) {
@@ -38,7 +29,7 @@ class CliIT {
         }
     }
 
-    private static Exec.Result eflow(String... args) {
+    private Exec.Result eflow(String... args) {
         List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
         argv.addAll(List.of(args));
         return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())

@@ -5,7 +5,7 @@ import io.eflow.instance.DeployRequest;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A deploy that fails late — disks made, slot written, keys seeded, disks mounted, network built, container
- * created — removes every bit of it: the guest image here is validly signed but has no init, so it cannot boot.
+ * A deploy that fails late — disks made, slots written, keys seeded, disks mounted or QEMU started, network built —
+ * removes every bit of it: the guest image here is validly signed but has no init, so it cannot boot. Images that
+ * are unsigned or signed by a key eflow does not trust are refused before anything is made.
  */
-@ExtendWith(GuestFixture.class)
+@BothBackends
 class FailedDeployIT {
+    @Parameter
+    String backend;
 
     @Test
     void aGuestThatCannotBootLeavesNothingBehind(TestHost host) throws Exception {
@@ -29,16 +32,19 @@ class FailedDeployIT {
                 Files.createDirectories(tree.resolve(dir));
             }
             Path keyDir = work.resolve("key");
-            TestImages.sealed(tree, work.resolve("image"), keyDir, "0.0.1-broken");
+            TestImages.sealed(tree, work.resolve("image"), keyDir, "0.0.1-broken", host.image());
             Files.createDirectories(host.paths().trust());
             Files.copy(TestImages.publicKeyFile(keyDir), host.paths().trust().resolve("broken-test.pub"));
 
             String name = "it-broken";
-            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null,
+            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null,
                     work.resolve("image").toString());
+            // namespace: crun cannot run a missing init; qemu: the initramfs finds no init in the root and powers off
             assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
                     .isInstanceOf(EflowException.class)
-                    .hasMessageContaining("did not start");
+                    .hasMessageMatching(backend.equals(TestHost.QEMU)
+                            ? "(?s).*the guest stopped while booting: active slot A cannot boot: slot A cannot read /usr/sbin/runit.*"
+                            : "(?s).*did not start.*");
 
             assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
             assertThat(host.manager().list()).noneMatch(i -> i.name().equals(name));
@@ -60,7 +66,7 @@ class FailedDeployIT {
             Files.copy(TestImages.publicKeyFile(keyDir), host.paths().trust().resolve("unsigned-test.pub"));
             Files.delete(work.resolve("image/manifest.sig"));
             String name = "it-unsigned";
-            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null,
+            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null,
                     work.resolve("image").toString());
             assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
                     .isInstanceOf(EflowException.class)
@@ -80,7 +86,7 @@ class FailedDeployIT {
             Files.createDirectories(tree.resolve("etc"));
             TestImages.sealed(tree, work.resolve("image"), work.resolve("other-key"), "0.0.1-untrusted");
             String name = "it-untrusted";
-            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", "namespace", null, null, null,
+            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null,
                     work.resolve("image").toString());
             assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
                     .isInstanceOf(EflowException.class)

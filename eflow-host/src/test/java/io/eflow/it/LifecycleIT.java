@@ -5,7 +5,7 @@ import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +16,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Deploy and remove as transactions: remove leaves no mount, namespace, process or file behind. */
-@ExtendWith(GuestFixture.class)
+/** Deploy and remove as transactions: remove leaves no mount, namespace, process, socket or file behind. */
+@BothBackends
 class LifecycleIT {
+    @Parameter
+    String backend;
 
     @Test
     void removeLeavesNothingBehind(TestHost host) throws Exception {
         String name = "it-life";
         var manager = host.manager();
-        manager.deploy(TestHost.request(name), line -> { });
+        manager.deploy(TestHost.request(name, backend), line -> { });
         InstanceLayout layout = InstanceLayout.of(host.paths(), name);
-        long initPid = Long.parseLong(Files.readString(layout.run().resolve("guest.pid")).trim());
+        long initPid = Traces.guestPid(layout);
         assertThat(ProcessHandle.of(initPid)).isPresent();
         assertThat(Traces.of(host, name).any()).isTrue();
         assertThat(manager.invoke(name, List.of("true"), Duration.ofSeconds(10)).exitCode()).isZero();
@@ -42,8 +44,8 @@ class LifecycleIT {
 
     @Test
     void aSecondDeployWithANameInUseIsRefusedAndTheFirstKeepsRunning(TestHost host) {
-        String guest = host.sharedGuest();
-        assertThatThrownBy(() -> host.manager().deploy(TestHost.request(guest), line -> { }))
+        String guest = host.sharedGuest(backend);
+        assertThatThrownBy(() -> host.manager().deploy(TestHost.request(guest, backend), line -> { }))
                 .isInstanceOf(EflowException.class)
                 .hasMessageContaining("already exists")
                 .extracting(e -> ((EflowException) e).status()).isEqualTo(409);
@@ -57,9 +59,18 @@ class LifecycleIT {
                 .hasMessageContaining("no instance named 'no-such-guest'");
     }
 
-    /** Everything an instance can leave on the host, gathered in one comparable value. */
+    /** Everything an instance of either backend can leave on the host, gathered in one comparable value. */
     record Traces(boolean state, boolean run, boolean log, List<String> mounts, boolean netns, boolean container,
-                  boolean nftTable) {
+                  boolean nftTable, boolean qemu) {
+        /** The guest's first process on the host: its init (namespace) or QEMU. */
+        static long guestPid(InstanceLayout layout) throws java.io.IOException {
+            Path pidFile = layout.run().resolve("guest.pid");
+            if (!Files.exists(pidFile)) {
+                pidFile = layout.run().resolve("qemu.pid");
+            }
+            return Long.parseLong(Files.readString(pidFile).trim());
+        }
+
         static Traces of(TestHost host, String name) {
             InstanceLayout layout = InstanceLayout.of(host.paths(), name);
             List<String> mounts;
@@ -73,12 +84,15 @@ class LifecycleIT {
             boolean container = Exec.of("crun", "--root", host.paths().run().resolve("crun").toString(), "state", "eflow-" + id)
                     .run().ok();
             boolean table = Exec.of("nft", "list", "table", "ip", "eflow_" + id.replace('-', '_')).run().ok();
+            // QEMU names itself after the instance (-name eflow-NAME); a run folder of this test's home in its arguments
+            boolean qemu = ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
+                    .filter(c -> c.contains("qemu-system") && c.contains(layout.run().toString())).isPresent());
             return new Traces(Files.exists(layout.state()), Files.exists(layout.run()), Files.exists(layout.log()), mounts,
-                    Files.exists(Path.of("/run/netns/eflow-" + id)), container, table);
+                    Files.exists(Path.of("/run/netns/eflow-" + id)), container, table, qemu);
         }
 
         static Traces none() {
-            return new Traces(false, false, false, List.of(), false, false, false);
+            return new Traces(false, false, false, List.of(), false, false, false, false);
         }
 
         boolean any() {

@@ -1,7 +1,7 @@
 package io.eflow.it;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +16,14 @@ import java.util.zip.ZipInputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Get-EflowLogs: the bundle has the daemon's and the guest's logs and the configuration, and no secret at all. */
-@ExtendWith(GuestFixture.class)
+@BothBackends
 class LogBundleIT {
+    @Parameter
+    String backend;
 
     @Test
     void theBundleCarriesLogsButNoKeyOrSecret(TestHost host) throws IOException {
-        String guest = host.sharedGuest();
+        String guest = host.sharedGuest(backend);
         // a secret written to a guest log must not come out in the bundle
         host.manager().invoke(guest, List.of("sudo", "sh", "-c",
                 "echo 'connecting with HostName=hub;DeviceId=d;SharedAccessKey=c2VjcmV0LWtleQ==' >> /logs/sshd/current"),

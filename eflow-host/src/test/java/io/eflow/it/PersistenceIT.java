@@ -2,7 +2,7 @@ package io.eflow.it;
 
 import io.eflow.instance.PowerState;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,12 +11,14 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Writes to the /etc overlay and to /var land on the data disk and survive a stop and a start. */
-@ExtendWith(GuestFixture.class)
+@BothBackends
 class PersistenceIT {
+    @Parameter
+    String backend;
 
     @Test
     void filesInEtcAndVarSurviveStopStart(TestHost host) {
-        String guest = host.sharedGuest();
+        String guest = host.sharedGuest(backend);
         String token = UUID.randomUUID().toString();
         var manager = host.manager();
         assertThat(manager.invoke(guest, List.of("sudo", "sh", "-c",

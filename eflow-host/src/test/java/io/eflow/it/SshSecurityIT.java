@@ -10,9 +10,8 @@ import io.eflow.instance.InstanceLayout;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,28 +26,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Attacks on the management channel with the real OpenSSH client and eflow's own: passwords, a certificate from
  * another install, a root login, and a guest presenting a host key other than the pinned one.
  */
-@ExtendWith(GuestFixture.class)
-class SshSecurityIT {
-    private static TestHost host;
-    private static String guest;
-    private static Path socket;
+@BothBackends
+class SshSecurityIT extends SharedGuestTest {
+    private Path socket;
 
-    @BeforeAll
-    static void deploy(TestHost testHost) {
-        host = testHost;
-        guest = testHost.sharedGuest();
+    @BeforeEach
+    void findSocket() {
         socket = InstanceLayout.of(host.paths(), guest).sshSocket();
     }
 
     /** Runs the host's OpenSSH client through the guest's socket, non-interactively. */
-    private static Exec.Result openSsh(String user, List<String> options) {
+    private Exec.Result openSsh(String user, List<String> options) {
         List<String> argv = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes",
                 "-o", "ProxyCommand=socat - UNIX-CONNECT:" + socket, "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10"));
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=30"));
         argv.addAll(options);
         argv.add(user + "@guest");
         argv.add("echo logged-in");
-        return Exec.of(argv).timeoutSeconds(30).run();
+        return Exec.of(argv).timeoutSeconds(60).run();
     }
 
     @Test

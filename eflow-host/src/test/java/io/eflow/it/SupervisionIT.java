@@ -1,7 +1,7 @@
 package io.eflow.it;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,14 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** runit supervises sshd and the runtime separately: management stays up when the runtime dies, and it comes back. */
-@ExtendWith(GuestFixture.class)
+@BothBackends
 class SupervisionIT {
+    @Parameter
+    String backend;
     /** The runtime's command line; the brackets keep the pattern from matching the shells that carry it. */
     private static final String RUNTIME = "[e]flow-guest.jar";
 
     @Test
     void managementSurvivesTheRuntimeDyingAndTheRuntimeIsRestarted(TestHost host) {
-        String guest = host.sharedGuest();
+        String guest = host.sharedGuest(backend);
         var manager = host.manager();
         String before = manager.invoke(guest, List.of("pgrep", "-f", RUNTIME), Duration.ofSeconds(10)).stdoutText().trim();
         assertThat(before).isNotEmpty();
@@ -27,7 +29,7 @@ class SupervisionIT {
         // The channel still answers while the runtime is down.
         assertThat(manager.invoke(guest, List.of("echo", "still-here"), Duration.ofSeconds(10)).stdoutText()).contains("still-here");
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             String after = manager.invoke(guest, List.of("pgrep", "-f", RUNTIME), Duration.ofSeconds(10)).stdoutText().trim();
             assertThat(after).isNotEmpty().isNotEqualTo(before);
             assertThat(manager.get(guest).runtime().status()).isEqualTo("running");

@@ -16,16 +16,19 @@ import java.util.Map;
 
 /**
  * One eflow install for the whole integration run: its own EFLOW_HOME (state, run, logs), the shared image
- * cache, one image built (or taken from the cache) and one guest deployed, shared by every test class that
- * only reads or writes inside the guest. Closed when the run ends: the guest is removed and the home deleted.
+ * cache, one image built (or taken from the cache) and one guest per backend deployed, shared by every test class
+ * that only reads or writes inside the guest or restarts it. Closed when the run ends: the guests are removed and the
+ * home deleted.
  */
 public final class TestHost implements ExtensionContext.Store.CloseableResource {
     public static final String SHARED_GUEST = "it-shared";
+    public static final String NAMESPACE = "namespace";
+    public static final String QEMU = "qemu";
     private final Path home;
     private final EflowPaths paths;
     private final InstanceManager manager;
     private final GuestImage image;
-    private boolean sharedDeployed;
+    private final java.util.Set<String> sharedDeployed = new java.util.HashSet<>();
 
     private TestHost() throws IOException {
         home = Files.createTempDirectory("eflow-it-");
@@ -61,17 +64,22 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
         return image;
     }
 
-    /** The guest most tests share; deployed once. */
-    public synchronized String sharedGuest() {
-        if (!sharedDeployed) {
-            manager.deploy(request(SHARED_GUEST), line -> System.out.println("[deploy] " + line));
-            sharedDeployed = true;
+    /** The namespace guest most tests share; deployed once. */
+    public String sharedGuest() {
+        return sharedGuest(NAMESPACE);
+    }
+
+    /** The guest tests of {@code backend} share; deployed once, on first use. */
+    public synchronized String sharedGuest(String backend) {
+        String name = backend.equals(NAMESPACE) ? SHARED_GUEST : SHARED_GUEST + "-" + backend;
+        if (sharedDeployed.add(name)) {
+            manager.deploy(request(name, backend), line -> System.out.println("[deploy " + backend + "] " + line));
         }
-        return SHARED_GUEST;
+        return name;
     }
 
     public static DeployRequest request(String name) {
-        return request(name, "namespace");
+        return request(name, NAMESPACE);
     }
 
     public static DeployRequest request(String name, String backend) {

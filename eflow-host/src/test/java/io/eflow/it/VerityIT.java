@@ -1,14 +1,16 @@
 package io.eflow.it;
 
+import io.eflow.channel.CommandResult;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.Feature;
 import io.eflow.instance.InstanceLayout;
 import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -18,34 +20,45 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The dm-verity feature on the namespace backend: with it on, one flipped byte in the root slot's file data, its
- * file-system superblock or its hash tree stops the guest from starting, with a clear message; with it off, the
- * same tampered slot boots and the change goes unnoticed (as in the seeds, where verity is off by default).
+ * The dm-verity feature: with it on, one flipped byte in the root slot's file data, its file-system superblock or its
+ * hash tree stops the guest from starting, with a clear message, on both backends (the host checks the whole slot
+ * first); on qemu the guest's kernel also checks every block it reads while it runs. With it off, the same tampered
+ * slot boots and the change goes unnoticed (as in the seeds, where verity is off by default).
  */
-@ExtendWith(GuestFixture.class)
+@BothBackends
 class VerityIT {
     private static final String GUEST = "it-verity";
-    private static TestHost host;
-    private static InstanceLayout layout;
-    private static ImageManifest.Verity verity;
+    @Parameter
+    String backend;
+    private TestHost host;
+    private InstanceLayout layout;
+    private ImageManifest.Verity verity;
 
-    @BeforeAll
-    static void deploy(TestHost testHost) throws Exception {
+    @BeforeEach
+    void deployOnce(TestHost testHost) throws Exception {
         host = testHost;
-        host.manager().deploy(TestHost.request(GUEST), line -> { });
+        if (host.manager().list().stream().noneMatch(i -> i.name().equals(GUEST))) {
+            host.manager().deploy(TestHost.request(GUEST, backend), line -> { });
+            host.manager().stop(GUEST); // each test starts it the way it needs
+        }
         layout = InstanceLayout.of(host.paths(), GUEST);
         verity = ImageManifest.parse(Files.readAllBytes(layout.slotManifest("A"))).verity();
+    }
+
+    @AfterEach
+    void leaveStopped() {
         host.manager().stop(GUEST);
     }
 
-    @AfterAll
-    static void remove() {
-        host.manager().remove(GUEST);
+    @AfterParameterizedClassInvocation(injectArguments = false)
+    static void remove(TestHost testHost) {
+        testHost.manager().remove(GUEST);
     }
 
-    private static void flip(long offset) throws Exception {
+    private void flip(long offset) throws Exception {
         try (RandomAccessFile slot = new RandomAccessFile(layout.rootSlot("A").toFile(), "rw")) {
             slot.seek(offset);
             int value = slot.read();
@@ -76,8 +89,33 @@ class VerityIT {
             }
         }
         host.manager().start(GUEST); // the untouched slot passes
-        assertThat(host.manager().invoke(GUEST, List.of("true"), Duration.ofSeconds(10)).exitCode()).isZero();
-        host.manager().stop(GUEST);
+        assertThat(host.manager().invoke(GUEST, List.of("true"), Duration.ofSeconds(30)).exitCode()).isZero();
+    }
+
+    @Test
+    void onQemuTheGuestKernelChecksEveryBlockItReads() throws Exception {
+        assumeTrue(backend.equals(TestHost.QEMU), "no device-mapper on the namespace backend: the host's check covers it");
+        host.manager().setFeature(GUEST, Feature.DM_VERITY, true);
+        host.manager().start(GUEST);
+        assertThat(shell("cat /run/eflow-boot").stdoutText()).contains("verity=1");
+        long block = verity.dataBlocks() / 2;
+        // O_DIRECT: past the guest's page cache, to the device, through dm-verity
+        String read = "sudo dd if=/dev/mapper/root-A of=/dev/null bs=4096 count=1 iflag=direct skip=" + block;
+        assertThat(shell(read).exitCode()).isZero();
+        flip(block * 4096 + 123); // the host's copy of the slot, under the running guest
+        try {
+            CommandResult tampered = shell(read);
+            assertThat(tampered.exitCode()).isNotZero();
+            assertThat(tampered.stderrText()).contains("Input/output error");
+            assertThat(shell("sudo dmesg").stdoutText()).containsPattern("verity: .*data block " + block + " is corrupted");
+        } finally {
+            flip(block * 4096 + 123);
+        }
+        assertThat(shell(read).exitCode()).isZero();
+    }
+
+    private CommandResult shell(String script) {
+        return host.manager().invoke(GUEST, List.of("sh", "-c", script), Duration.ofSeconds(60));
     }
 
     @Test
@@ -87,7 +125,7 @@ class VerityIT {
         flip(offset);
         try {
             host.manager().start(GUEST);
-            assertThat(host.manager().invoke(GUEST, List.of("echo", "booted"), Duration.ofSeconds(10)).stdoutText()).contains("booted");
+            assertThat(host.manager().invoke(GUEST, List.of("echo", "booted"), Duration.ofSeconds(30)).stdoutText()).contains("booted");
             host.manager().stop(GUEST);
         } finally {
             flip(offset);

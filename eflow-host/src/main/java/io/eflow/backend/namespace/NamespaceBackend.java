@@ -2,9 +2,8 @@ package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestStart;
+import io.eflow.backend.RootCheck;
 import io.eflow.firewall.GuestFirewall;
-import io.eflow.image.ImageManifest;
-import io.eflow.image.SlotInstaller;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.GuestDisks;
 import io.eflow.instance.InstanceConfig;
@@ -66,7 +65,7 @@ public final class NamespaceBackend implements Backend {
             if (config.security().dmVerity()) {
                 // No device-mapper on every host: the host checks the whole hash tree against the signed root hash instead.
                 progress.accept("dm-verity: checking root slot " + config.activeSlot());
-                verifyRoot(config, layout);
+                RootCheck.verify(layout, config.activeSlot());
             }
             GuestMounts.mountAll(List.of(
                     new GuestMounts.Disk(layout.rootSlot(config.activeSlot()), rootfs(layout), "erofs", "ro"),
@@ -88,19 +87,6 @@ public final class NamespaceBackend implements Backend {
             GuestProcess.record(layout.run());
             awaitChannel(layout);
         });
-    }
-
-    private static void verifyRoot(InstanceConfig config, InstanceLayout layout) {
-        Path manifest = layout.slotManifest(config.activeSlot());
-        try {
-            ImageManifest recorded = ImageManifest.parse(Files.readAllBytes(manifest));
-            SlotInstaller.verifySlot(layout.rootSlot(config.activeSlot()), recorded.verity());
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read " + manifest + ": " + e.getMessage(), e);
-        } catch (EflowException e) {
-            throw new EflowException(409, "dm-verity: root slot " + config.activeSlot() + " does not match its signed root hash ("
-                    + e.getMessage() + "); the guest was not started");
-        }
     }
 
     /** The guest's sshd listener creates the socket once init has reached stage 2. */

@@ -5,6 +5,7 @@ import io.eflow.instance.BootControl;
 
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestStart;
+import io.eflow.backend.RootCheck;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.InstanceConfig;
@@ -94,13 +95,29 @@ public final class QemuBackend implements Backend {
 
     /**
      * The kernel and initramfs of the slot the initramfs will choose (the same rule, read from the same record),
-     * so a trial slot boots its own kernel.
+     * so a trial slot boots its own kernel. A trial slot without one is dropped, as the initramfs drops a trial root
+     * that cannot boot.
      */
-    BootFiles bootFiles(InstanceConfig config, InstanceLayout layout) {
-        String slot = BootControl.read(layout.bootControl()).choose().slot();
+    BootFiles bootFiles(InstanceLayout layout, Consumer<String> progress) {
+        BootControl record = BootControl.read(layout.bootControl());
+        String slot = record.choose().slot();
         Path target = layout.run().resolve("boot");
-        BootSlotInstaller.extract(layout.bootSlot(slot), target);
+        try {
+            BootSlotInstaller.extract(layout.bootSlot(slot), target);
+        } catch (EflowException e) {
+            if (slot.equals(record.active())) {
+                throw e;
+            }
+            dropTrial(layout, record, e.getMessage(), progress);
+            BootSlotInstaller.extract(layout.bootSlot(record.active()), target);
+        }
         return new BootFiles(target.resolve(BootFiles.KERNEL), target.resolve(BootFiles.INITRD));
+    }
+
+    /** The host's side of the trial rule: a trial slot that cannot boot is cleared, and the active slot boots. */
+    private static void dropTrial(InstanceLayout layout, BootControl record, String why, Consumer<String> progress) {
+        progress.accept("trial slot " + record.trial() + " cannot boot (" + why + "): booting slot " + record.active());
+        new BootControl(record.active(), null, 0).write(layout.bootControl());
     }
 
     /** A VM's firewall is loaded by its own init; changing it at run time is not built yet (no nftables modules in the guest kernel's boot set). */
@@ -148,9 +165,12 @@ public final class QemuBackend implements Backend {
                     throw EflowException.failure("the guest's disk " + disk + " is missing; 'eflow verify' checks an instance", null);
                 }
             }
+            if (config.security().dmVerity()) {
+                verifyBootSlot(layout, progress);
+            }
             Accelerator accelerator = acceleration.accelerator();
             progress.accept("QEMU with " + accelerator.qemuName() + ", " + config.cpus() + " vCPU, " + config.memoryMb() + " MB");
-            List<String> argv = QemuCommand.argv(inputs(config, layout, accelerator, bootFiles(config, layout)));
+            List<String> argv = QemuCommand.argv(inputs(config, layout, accelerator, bootFiles(layout, progress)));
             LOG.info("{}: {}", config.name(), String.join(" ", argv));
             Exec.Result started = Exec.of(argv).outputTo(layout.log().resolve("qemu.log")).timeoutSeconds(60).run();
             if (!started.ok()) {
@@ -160,6 +180,26 @@ public final class QemuBackend implements Backend {
             serveChannel(layout);
             awaitGuestChannel(layout);
         });
+    }
+
+    /**
+     * dm-verity on: the slot the initramfs will choose is checked whole before QEMU starts (the guest's kernel then
+     * checks every block it reads). A trial slot that fails is dropped here, the way the initramfs drops one that
+     * cannot boot, and the active slot boots instead.
+     */
+    private static void verifyBootSlot(InstanceLayout layout, Consumer<String> progress) {
+        BootControl record = BootControl.read(layout.bootControl());
+        String slot = record.choose().slot();
+        progress.accept("dm-verity: checking root slot " + slot);
+        try {
+            RootCheck.verify(layout, slot);
+        } catch (EflowException e) {
+            if (slot.equals(record.active())) {
+                throw e;
+            }
+            dropTrial(layout, record, e.getMessage(), progress);
+            RootCheck.verify(layout, record.active());
+        }
     }
 
     /** Boot is done for the host once the guest has opened the pooled SSH port (QMP reports the frontend open). */
@@ -184,14 +224,16 @@ public final class QemuBackend implements Backend {
         }
     }
 
+    private static final String FATAL = "eflow-init: FATAL: ";
+
     /** Names the initramfs's own reason when it gave one (a root that failed dm-verity, say). */
     private static EflowException stoppedWhileBooting(InstanceLayout layout, Exception cause) {
         String reason = "";
         try {
             reason = Files.readAllLines(layout.consoleLog(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
-                    .filter(line -> line.contains("eflow-init: FATAL"))
+                    .filter(line -> line.contains(FATAL))
                     .reduce((first, second) -> second)
-                    .map(line -> ": " + line.substring(line.indexOf("eflow-init: FATAL") + "eflow-init: ".length()).trim())
+                    .map(line -> ": " + line.substring(line.indexOf(FATAL) + FATAL.length()).trim())
                     .orElse("");
         } catch (IOException unreadable) {
             // the console log is only a better message; the failure stands without it

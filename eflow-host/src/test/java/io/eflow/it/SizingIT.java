@@ -1,0 +1,77 @@
+package io.eflow.it;
+
+import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.InstanceManager;
+import io.eflow.instance.SetRequest;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * --cpus and --memory hold the guest to its share on either backend (cgroup limits for namespace, vCPUs and RAM for
+ * qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before.
+ */
+@BothBackends
+class SizingIT extends SharedGuestTest {
+
+    /** CPUs and memory (MB) as the guest is held to them. */
+    record Sizing(int cpus, long memoryMb) {
+    }
+
+    @Test
+    void setChangesCpusAndMemoryFromTheNextStart() throws IOException {
+        InstanceManager manager = host.manager();
+        assertThat(observed()).isEqualTo(new Sizing(1, 1024));
+        try {
+            manager.set(guest, new SetRequest(2, 1536));
+            assertThat(observed()).as("not before the next start").isEqualTo(new Sizing(1, 1024));
+            manager.stop(guest);
+            manager.start(guest);
+            assertThat(observed()).isEqualTo(new Sizing(2, 1536));
+        } finally {
+            manager.set(guest, new SetRequest(1, 1024));
+            manager.stop(guest);
+            manager.start(guest);
+        }
+        assertThat(observed()).isEqualTo(new Sizing(1, 1024));
+    }
+
+    private Sizing observed() throws IOException {
+        return backend.equals(TestHost.QEMU) ? insideTheVm() : cgroupLimits();
+    }
+
+    /** A VM's vCPUs, and its RAM rounded up to the 512 MB step deploy allows (MemTotal is RAM less the kernel's share). */
+    private Sizing insideTheVm() {
+        String out = host.manager().invoke(guest, List.of("sh", "-c", "nproc; grep MemTotal /proc/meminfo"), Duration.ofSeconds(30))
+                .stdoutText();
+        List<String> lines = out.lines().toList();
+        long memTotalMb = Long.parseLong(lines.get(1).replaceAll("[^0-9]", "")) / 1024;
+        return new Sizing(Integer.parseInt(lines.get(0).trim()), (memTotalMb + 511) / 512 * 512);
+    }
+
+    /** The limits of the guest init's cgroups: v1 controllers on this host's hybrid layout, or v2. */
+    private Sizing cgroupLimits() throws IOException {
+        long init = Long.parseLong(Files.readString(InstanceLayout.of(host.paths(), guest).run().resolve("guest.pid")).trim());
+        List<String> cgroups = Files.readAllLines(Path.of("/proc/" + init + "/cgroup"));
+        Path root = Path.of("/sys/fs/cgroup");
+        String memoryLine = cgroups.stream().filter(l -> l.contains(":memory:")).findFirst().orElse(null);
+        if (memoryLine != null) {
+            long memory = Long.parseLong(Files.readString(root.resolve("memory" + memoryLine.split(":", 3)[2] + "/memory.limit_in_bytes")).trim());
+            String cpuLine = cgroups.stream().filter(l -> l.matches("\\d+:[^:]*\\bcpu\\b[^:]*:.*")).findFirst().orElseThrow();
+            String dir = cpuLine.split(":", 3)[1] + cpuLine.split(":", 3)[2];
+            long quota = Long.parseLong(Files.readString(root.resolve(dir + "/cpu.cfs_quota_us")).trim());
+            long period = Long.parseLong(Files.readString(root.resolve(dir + "/cpu.cfs_period_us")).trim());
+            return new Sizing((int) (quota / period), memory >> 20);
+        }
+        String path = cgroups.stream().filter(l -> l.startsWith("0::")).findFirst().orElseThrow().substring(4);
+        long memory = Long.parseLong(Files.readString(root.resolve(path + "/memory.max")).trim());
+        String[] cpu = Files.readString(root.resolve(path + "/cpu.max")).trim().split(" ");
+        return new Sizing((int) (Long.parseLong(cpu[0]) / Long.parseLong(cpu[1])), memory >> 20);
+    }
+}
