@@ -38,8 +38,11 @@ public interface Backend {
 
     PowerState state(InstanceConfig config, InstanceLayout layout);
 
-    /** Replaces the running guest's inbound firewall with the one in {@code config} (start applies it too). */
-    void applyFirewall(InstanceConfig config, InstanceLayout layout);
+    /**
+     * Replaces the running guest's inbound firewall with the one in {@code config}, atomically; called after every
+     * start and on every rule change. {@code guest} reaches into the guest, for a backend whose guest loads its own.
+     */
+    void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest);
 
     /** Removes every runtime trace (processes, mounts, network, cgroups) of the instance; idempotent. */
     void cleanup(InstanceLayout layout);

@@ -13,7 +13,8 @@ import java.util.List;
  */
 final class BuilderCode {
     private static final List<Class<?>> SHAPERS = List.of(RootfsCustomizer.class, GuestAccounts.class, PayloadUnpacker.class,
-            ErofsPacker.class, VerityHashTree.class, ImageSealer.class, ImageManifest.class, Initramfs.class, CpioWriter.class);
+            ErofsPacker.class, VerityHashTree.class, ImageSealer.class, ImageManifest.class, Initramfs.class, CpioWriter.class,
+            io.eflow.firewall.GuestFirewall.class);
     static final String SHA256 = compute();
 
     private BuilderCode() {

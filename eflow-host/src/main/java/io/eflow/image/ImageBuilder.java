@@ -164,6 +164,7 @@ public final class ImageBuilder {
         customizer.addIotedgeUser(recipe.created().getEpochSecond() / 86_400);
         int varEntries = customizer.moveVarToTemplate();
         customizer.ensureMountPoints();
+        customizer.writeDefaultFirewalls();
         int payloadEntries = PayloadUnpacker.unpack(payload.open(), rootfs);
         requireEmptyVar(tree);
         customizer.writeRelease(recipe.imageVersion(), recipe.buildId());

@@ -1,5 +1,8 @@
 package io.eflow.image;
 
+import io.eflow.firewall.GuestFirewall;
+import io.eflow.firewall.GuestSecurity;
+import io.eflow.firewall.SshTransport;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
@@ -24,6 +27,7 @@ import java.util.List;
 final class RootfsCustomizer {
     /** The data disk is mounted over /var and seeded from here on first boot. */
     static final String VAR_TEMPLATE = "usr/share/eflow/var-template";
+    static final String FIREWALL_DIR = "usr/lib/eflow/firewall";
     static final List<String> MOUNT_POINTS = List.of("var", "logs", "run", "tmp", "proc", "sys", "dev", "home", "root");
 
     /**
@@ -195,6 +199,18 @@ final class RootfsCustomizer {
             tree.applyMetadata(tree.resolveEntry("tmp"), 01777, 0, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The default inbound firewall, one ruleset per SSH transport, on the read-only root: a VM's init loads the one
+     * its instance uses before any service starts (the host then adds the instance's own rules over SSH). The
+     * namespace backend's host loads the same rules into the guest's network namespace itself.
+     */
+    void writeDefaultFirewalls() {
+        for (SshTransport transport : SshTransport.values()) {
+            tree.writeText(FIREWALL_DIR + "/" + transport.cliName() + ".nft",
+                    GuestFirewall.render(new GuestSecurity(transport, List.of())), 0644, 0, 0);
         }
     }
 

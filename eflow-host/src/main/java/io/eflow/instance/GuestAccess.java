@@ -47,7 +47,12 @@ final class GuestAccess implements AutoCloseable {
     }
 
     String shell(InstanceLayout layout, String script, Duration timeout) {
-        CommandResult result = connections.exec(endpoint(layout), script, new byte[0], timeout);
+        return shell(layout, script, new byte[0], timeout);
+    }
+
+    /** Runs {@code script} fed with {@code stdin}; a non-zero exit is an error that carries the script's stderr. */
+    String shell(InstanceLayout layout, String script, byte[] stdin, Duration timeout) {
+        CommandResult result = connections.exec(endpoint(layout), script, stdin, timeout);
         if (result.exitCode() != 0) {
             throw EflowException.failure("command in guest " + layout.name() + " failed (exit " + result.exitCode() + "): "
                     + new String(result.stderr(), StandardCharsets.UTF_8).strip(), null);

@@ -1,6 +1,7 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestShell;
 import io.eflow.backend.BackendChoice;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
@@ -176,8 +177,10 @@ public final class InstanceManager implements AutoCloseable {
             }
             InstanceLayout layout = store.layout(name);
             access.forget(name);
-            backend(config.backend()).start(config, layout, line -> LOG.info("{}: {}", name, line));
+            Backend backend = backend(config.backend());
+            backend.start(config, layout, line -> LOG.info("{}: {}", name, line));
             access.awaitReady(layout, SSH_READY);
+            backend.applyFirewall(config, layout, guestShell(layout)); // the user's rules, at every start
             return null;
         });
     }
@@ -192,6 +195,10 @@ public final class InstanceManager implements AutoCloseable {
             access.forget(name);
             return null;
         });
+    }
+
+    private GuestShell guestShell(InstanceLayout layout) {
+        return (script, stdin) -> access.shell(layout, script, stdin, Duration.ofSeconds(30));
     }
 
     /** runit runs stage 3 on SIGCONT to PID 1, then ends the guest (a VM powers off). */
@@ -332,7 +339,7 @@ public final class InstanceManager implements AutoCloseable {
             store.save(after);
             if (powerState(after) == PowerState.RUNNING) {
                 try {
-                    backend(after.backend()).applyFirewall(after, store.layout(name));
+                    backend(after.backend()).applyFirewall(after, store.layout(name), guestShell(store.layout(name)));
                 } catch (RuntimeException e) {
                     store.save(before);
                     throw e;

@@ -1,7 +1,9 @@
 package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
+import io.eflow.backend.HostLink;
 import io.eflow.backend.RootCheck;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.instance.BackendKind;
@@ -72,9 +74,9 @@ public final class NamespaceBackend implements Backend {
                     new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
                     new GuestMounts.Disk(layout.logDisk(), logs(layout), "ext4", "rw,nodev,nosuid,noexec")));
             GuestDisks.ensureOverlayLayers(var(layout));
-            GuestNetwork network = new GuestNetwork(layout.hostId(), config.network());
-            network.create();
-            applyFirewall(config, layout); // before the guest's first process exists
+            HostLink network = new HostLink(layout.hostId(), config.network());
+            network.createInNamespace();
+            loadFirewall(config, layout); // before the guest's first process exists
             Path bundle = layout.run().resolve("bundle");
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
@@ -126,8 +128,12 @@ public final class NamespaceBackend implements Backend {
      * root cannot list, flush or change them.
      */
     @Override
-    public void applyFirewall(InstanceConfig config, InstanceLayout layout) {
-        Exec.of("ip", "netns", "exec", new GuestNetwork(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
+    public void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
+        loadFirewall(config, layout);
+    }
+
+    private static void loadFirewall(InstanceConfig config, InstanceLayout layout) {
+        Exec.of("ip", "netns", "exec", new HostLink(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
                 .input(GuestFirewall.render(config.security())).check();
     }
 
@@ -151,7 +157,7 @@ public final class NamespaceBackend implements Backend {
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
         }
-        GuestNetwork.remove(layout.hostId());
+        HostLink.remove(layout.hostId());
         removeEmptyCgroupParents();
         FileTrees.deleteRecursively(layout.run());
     }

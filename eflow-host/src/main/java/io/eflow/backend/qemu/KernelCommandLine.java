@@ -17,8 +17,11 @@ public final class KernelCommandLine {
     private KernelCommandLine() {
     }
 
-    /** @param slots manifest per slot letter ("A", "B") that holds an image, in slot order */
-    /** @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature) */
+    /**
+     * @param slots    manifest per slot letter ("A", "B") that holds an image, in slot order
+     * @param dns      the resolver the guest uses, or null to keep its own configuration
+     * @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature)
+     */
     public static String build(Map<String, ImageManifest> slots, NetworkConfig network, String dns, boolean verityOn) {
         if (!slots.containsKey("A")) {
             throw new IllegalArgumentException("slot A holds no image");
@@ -34,7 +37,9 @@ public final class KernelCommandLine {
         }
         words.add("eflow.ip=" + network.address() + "/" + network.prefix());
         words.add("eflow.gw=" + network.gateway());
-        words.add("eflow.dns=" + dns);
+        if (dns != null) {
+            words.add("eflow.dns=" + dns);
+        }
         return String.join(" ", words);
     }
 

@@ -4,7 +4,11 @@ import io.eflow.image.BootSlotInstaller;
 import io.eflow.instance.BootControl;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
+import io.eflow.backend.HostLink;
+import io.eflow.firewall.GuestFirewall;
+import io.eflow.firewall.SshTransport;
 import io.eflow.backend.RootCheck;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.BackendKind;
@@ -120,10 +124,13 @@ public final class QemuBackend implements Backend {
         new BootControl(record.active(), null, 0).write(layout.bootControl());
     }
 
-    /** A VM's firewall is loaded by its own init; changing it at run time is not built yet (no nftables modules in the guest kernel's boot set). */
+    /**
+     * A VM's init loads the image's default rules before any service starts; the instance's full ruleset (with the
+     * user's rules) replaces them in one nftables transaction from inside the guest, as root.
+     */
     @Override
-    public void applyFirewall(InstanceConfig config, InstanceLayout layout) {
-        throw EflowException.conflict("firewall rules on the qemu backend are not available yet; use the namespace backend for user rules");
+    public void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
+        guest.run("sudo nft -f -", GuestFirewall.render(config.security()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static Map<String, ImageManifest> slotManifests(InstanceLayout layout) {
@@ -144,13 +151,23 @@ public final class QemuBackend implements Backend {
         return slots;
     }
 
+    /**
+     * With the TCP SSH transport the guest must be reachable, as in the original's switch-attached VM: its NIC is a
+     * host tap device on a routed link. Otherwise QEMU's user-mode NAT, which no one outside can reach.
+     */
+    static boolean routed(InstanceConfig config) {
+        return config.security().sshTransport() == SshTransport.TCP;
+    }
+
     QemuCommand.Inputs inputs(InstanceConfig config, InstanceLayout layout, Accelerator accelerator, BootFiles boot) {
-        String append = KernelCommandLine.build(slotManifests(layout), config.network(), QemuCommand.dnsAddress(config.network()),
-                config.security().dmVerity());
+        boolean routed = routed(config);
+        String append = KernelCommandLine.build(slotManifests(layout), config.network(),
+                routed ? null : QemuCommand.dnsAddress(config.network()), config.security().dmVerity());
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
-                QemuProcess.pidFile(layout.run()), portSockets(layout));
+                QemuProcess.pidFile(layout.run()), portSockets(layout),
+                routed ? new HostLink(layout.hostId(), config.network()).hostInterface() : null);
     }
 
     @Override
@@ -167,6 +184,9 @@ public final class QemuBackend implements Backend {
             }
             if (config.security().dmVerity()) {
                 verifyBootSlot(layout, progress);
+            }
+            if (routed(config)) {
+                new HostLink(layout.hostId(), config.network()).createTap();
             }
             Accelerator accelerator = acceleration.accelerator();
             progress.accept("QEMU with " + accelerator.qemuName() + ", " + config.cpus() + " vCPU, " + config.memoryMb() + " MB");
@@ -295,6 +315,7 @@ public final class QemuBackend implements Backend {
             }
         }
         closeGate(layout);
+        HostLink.remove(layout.hostId());
         // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
         for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {
             FileTrees.deleteRecursively(file);

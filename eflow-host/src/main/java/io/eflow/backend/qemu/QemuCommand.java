@@ -26,10 +26,12 @@ public final class QemuCommand {
      * Everything the command line depends on.
      *
      * @param sshSockets QEMU's host socket of each virtio-serial SSH port, port 0 first
+     * @param tap        the host tap device of the guest's NIC (routed, reachable), or null for QEMU's user-mode NAT
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,
-                         NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets) {
+                         NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets,
+                         String tap) {
         public Inputs {
             sshSockets = List.copyOf(sshSockets);
         }
@@ -54,7 +56,8 @@ public final class QemuCommand {
         NetworkConfig net = in.network();
         // Outbound NAT in QEMU itself; no hostfwd, so nothing listens on the host. romfile= skips the PXE ROM.
         argv.addAll(List.of(
-                "-netdev", "user,id=n0,ipv6=off,net=" + net.subnet() + ",host=" + net.gateway() + ",dns=" + dnsAddress(net)
+                "-netdev", in.tap() != null ? "tap,id=n0,ifname=" + in.tap() + ",script=no,downscript=no"
+                        : "user,id=n0,ipv6=off,net=" + net.subnet() + ",host=" + net.gateway() + ",dns=" + dnsAddress(net)
                         + ",dhcpstart=" + net.address(),
                 "-device", "virtio-net-pci,netdev=n0,mac=" + net.mac() + ",romfile=",
                 "-device", "virtio-rng-pci",

@@ -24,7 +24,7 @@ class QemuCommandTest {
                 DISKS.resolve("root-a.img"), DISKS.resolve("root-b.img"), DISKS.resolve("data.img"), DISKS.resolve("log.img"),
                 NET, Path.of("/var/log/eflow/edge1/console.log"), RUN.resolve("qmp.sock"), RUN.resolve("qemu.pid"),
                 List.of(RUN.resolve("host/port-0.sock"), RUN.resolve("host/port-1.sock"), RUN.resolve("host/port-2.sock"),
-                        RUN.resolve("host/port-3.sock")));
+                        RUN.resolve("host/port-3.sock")), null);
     }
 
     /** The values that follow each occurrence of {@code option}. */
@@ -86,6 +86,17 @@ class QemuCommandTest {
                 "user,id=n0,ipv6=off,net=172.30.4.0/24,host=172.30.4.1,dns=172.30.4.3,dhcpstart=172.30.4.2");
         assertThat(values(argv, "-device")).contains("virtio-net-pci,netdev=n0,mac=02:11:22:33:44:55,romfile=");
         assertThat(String.join(" ", argv)).doesNotContain("hostfwd").doesNotContain("restrict=on").doesNotContain("tcp:");
+    }
+
+    @Test
+    void aRoutedGuestsNicIsItsTapDevice() {
+        QemuCommand.Inputs user = inputs(Accelerator.TCG, 1, 1024);
+        QemuCommand.Inputs routed = new QemuCommand.Inputs(user.qemu(), user.name(), user.accelerator(), user.cpus(), user.memoryMb(),
+                user.kernel(), user.initrd(), user.kernelCommandLine(), user.bootControl(), user.rootA(), user.rootB(), user.data(),
+                user.log(), user.network(), user.consoleLog(), user.qmpSocket(), user.pidFile(), user.sshSockets(), "ef0123456789");
+        List<String> argv = QemuCommand.argv(routed);
+        assertThat(values(argv, "-netdev")).containsExactly("tap,id=n0,ifname=ef0123456789,script=no,downscript=no");
+        assertThat(values(argv, "-device")).contains("virtio-net-pci,netdev=n0,mac=02:11:22:33:44:55,romfile=");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.eflow.backend.namespace;
+package io.eflow.backend;
 
 import io.eflow.instance.NetworkConfig;
 import io.eflow.platform.EflowException;
@@ -12,19 +12,21 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The guest's own network namespace, joined to the host by a veth pair (eth0 inside), with NAT for outbound
- * traffic. Nothing on the host listens for the guest: management uses the host-only SSH socket.
+ * The guest's routed link to the host: a host interface holding the gateway address, with NAT for the guest's
+ * outbound traffic, and reachable from the host (and whatever the host routes to it) like any other address.
+ * The namespace backend puts the other end, eth0, in the guest's own network namespace (a veth pair); a VM gets a
+ * tap device instead. Nothing on the host listens for the guest: management uses the host-only SSH socket.
  */
-final class GuestNetwork {
+public final class HostLink {
     private final String instance;
     private final NetworkConfig network;
 
-    GuestNetwork(String instance, NetworkConfig network) {
+    public HostLink(String instance, NetworkConfig network) {
         this.instance = instance;
         this.network = network;
     }
 
-    String netns() {
+    public String netns() {
         return netns(instance);
     }
 
@@ -32,11 +34,11 @@ final class GuestNetwork {
         return "eflow-" + instance;
     }
 
-    Path netnsPath() {
+    public Path netnsPath() {
         return Path.of("/run/netns", netns());
     }
 
-    String hostInterface() {
+    public String hostInterface() {
         return hostInterface(instance);
     }
 
@@ -58,22 +60,34 @@ final class GuestNetwork {
         return "eflow_" + instance.replace('-', '_');
     }
 
-    void create() {
-        remove(instance);
-        String veth = hostInterface();
-        String cidr = "/" + network.prefix();
-        try {
+    /** A veth pair: the host end here, eth0 in a new network namespace with the guest's address and route. */
+    public void createInNamespace() {
+        build(() -> {
+            String veth = hostInterface();
+            String cidr = "/" + network.prefix();
             Exec.of("ip", "netns", "add", netns()).check();
             Exec.of("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", netns()).check();
-            Exec.of("ip", "addr", "add", network.gateway() + cidr, "dev", veth).check();
-            Exec.of("ip", "link", "set", veth, "up").check();
             Exec.of("ip", "-n", netns(), "link", "set", "lo", "up").check();
             Exec.of("ip", "-n", netns(), "link", "set", "eth0", "address", network.mac()).check();
             Exec.of("ip", "-n", netns(), "addr", "add", network.address() + cidr, "dev", "eth0").check();
             Exec.of("ip", "-n", netns(), "link", "set", "eth0", "up").check();
             Exec.of("ip", "-n", netns(), "route", "add", "default", "via", network.gateway()).check();
+        });
+    }
+
+    /** A tap device for a VM's NIC (QEMU opens it by name); the guest configures its own end at boot. */
+    public void createTap() {
+        build(() -> Exec.of("ip", "tuntap", "add", "dev", hostInterface(), "mode", "tap").check());
+    }
+
+    private void build(Runnable guestEnd) {
+        remove(instance);
+        try {
+            guestEnd.run();
+            Exec.of("ip", "addr", "add", network.gateway() + "/" + network.prefix(), "dev", hostInterface()).check();
+            Exec.of("ip", "link", "set", hostInterface(), "up").check();
             enableForwarding();
-            Exec.of("nft", "-f", "-").input(natRules(veth)).check();
+            Exec.of("nft", "-f", "-").input(natRules(hostInterface())).check();
         } catch (RuntimeException e) {
             remove(instance);
             throw e;
@@ -108,8 +122,8 @@ final class GuestNetwork {
         }
     }
 
-    /** Removes the namespace, the veth pair and the NAT rules; quiet about parts already gone. */
-    static void remove(String instance) {
+    /** Removes the namespace, the veth pair or tap and the NAT rules; quiet about parts already gone. */
+    public static void remove(String instance) {
         if (Exec.of("nft", "list", "table", "ip", nftTable(instance)).run().ok()) {
             Exec.of("nft", "delete", "table", "ip", nftTable(instance)).check();
         }
