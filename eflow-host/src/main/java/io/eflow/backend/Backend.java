@@ -36,6 +36,10 @@ public interface Backend {
     default void serveChannel(InstanceLayout layout) {
     }
 
+    /** Takes up, in this process, the host-side services of a guest that is already running (after a daemon restart). */
+    default void resume(InstanceConfig config, InstanceLayout layout) {
+    }
+
     PowerState state(InstanceConfig config, InstanceLayout layout);
 
     /**

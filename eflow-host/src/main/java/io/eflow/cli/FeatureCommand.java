@@ -6,11 +6,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * Optional guest features (Set-/Get-EflowVmFeature). {@code dm-verity}: off by default as in the seeds; when on, a
- * root slot that does not match its signed root hash never runs (qemu: the guest kernel enforces it; namespace: the
- * host checks the whole hash tree before it mounts the root). A change takes effect at the next start.
+ * Optional guest features (Set-/Get-EflowVmFeature), both off by default as in the seeds; a change takes effect at
+ * the next start. {@code dm-verity}: a root slot that does not match its signed root hash never runs (the host checks
+ * the whole slot before every start; on qemu the guest kernel also checks every block it reads). {@code dps-tpm}:
+ * the host's TPM, read-only, at /run/eflow-tpm/tpm.sock in the guest.
  */
-@Command(name = "feature", description = "Get or set an optional guest feature (dm-verity).",
+@Command(name = "feature", description = "Get or set an optional guest feature (dm-verity, dps-tpm).",
         subcommands = {FeatureCommand.Get.class, FeatureCommand.Set.class})
 final class FeatureCommand extends EflowCommand implements Runnable {
     @Override
@@ -20,7 +21,7 @@ final class FeatureCommand extends EflowCommand implements Runnable {
 
     @Command(name = "get", description = "Show whether a feature is on: eflow feature get dm-verity")
     static final class Get extends EflowCommand implements Runnable {
-        @Parameters(index = "0", paramLabel = "FEATURE", description = "dm-verity")
+        @Parameters(index = "0", paramLabel = "FEATURE", description = "dm-verity or dps-tpm")
         String feature;
 
         @Mixin
@@ -37,7 +38,7 @@ final class FeatureCommand extends EflowCommand implements Runnable {
 
     @Command(name = "set", description = "Turn a feature on or off (from the next start): eflow feature set dm-verity on")
     static final class Set extends EflowCommand implements Runnable {
-        @Parameters(index = "0", paramLabel = "FEATURE", description = "dm-verity")
+        @Parameters(index = "0", paramLabel = "FEATURE", description = "dm-verity or dps-tpm")
         String feature;
 
         @Parameters(index = "1", paramLabel = "on|off")

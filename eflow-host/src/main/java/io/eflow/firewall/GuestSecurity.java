@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An instance's security settings kept in its configuration: the SSH transport, the user's firewall rules and
- * whether dm-verity checks the root (off by default, as in the seeds). Re-applied at every start.
+ * An instance's security settings kept in its configuration: the SSH transport, the user's firewall rules, whether
+ * dm-verity checks the root and whether the guest reads the host's TPM (both off by default, as in the seeds).
+ * Re-applied at every start.
  */
-public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules, boolean dmVerity) {
+public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules, boolean dmVerity, boolean tpmPassthrough) {
 
     public GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules) {
-        this(sshTransport, firewallRules, false);
+        this(sshTransport, firewallRules, false, false);
     }
 
     public GuestSecurity {
@@ -30,11 +31,15 @@ public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewa
         }
         List<FirewallRule> rules = new ArrayList<>(firewallRules);
         rules.add(rule);
-        return new GuestSecurity(sshTransport, rules, dmVerity);
+        return new GuestSecurity(sshTransport, rules, dmVerity, tpmPassthrough);
     }
 
     public GuestSecurity withDmVerity(boolean on) {
-        return new GuestSecurity(sshTransport, firewallRules, on);
+        return new GuestSecurity(sshTransport, firewallRules, on, tpmPassthrough);
+    }
+
+    public GuestSecurity withTpmPassthrough(boolean on) {
+        return new GuestSecurity(sshTransport, firewallRules, dmVerity, on);
     }
 
     public GuestSecurity remove(FirewallRule rule) {
@@ -43,6 +48,6 @@ public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewa
         }
         List<FirewallRule> rules = new ArrayList<>(firewallRules);
         rules.remove(rule);
-        return new GuestSecurity(sshTransport, rules, dmVerity);
+        return new GuestSecurity(sshTransport, rules, dmVerity, tpmPassthrough);
     }
 }

@@ -6,6 +6,7 @@ import io.eflow.backend.BackendChoice;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
 import io.eflow.backend.namespace.NamespaceBackend;
+import io.eflow.tpm.TpmPassthrough;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.firewall.FirewallRule;
@@ -58,15 +59,23 @@ public final class InstanceManager implements AutoCloseable {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ReentrantLock deployLock = new ReentrantLock();
     private final HostAcceleration acceleration = new HostAcceleration();
+    private final TpmPassthrough tpm;
 
     public InstanceManager(EflowPaths paths) {
+        this(paths, TpmPassthrough.fromEnvironment(System.getenv()));
+    }
+
+    /** @param tpm the host TPM guests with dps-tpm on read through */
+    public InstanceManager(EflowPaths paths, TpmPassthrough tpm) {
         this.paths = paths;
+        this.tpm = tpm;
         this.store = new InstanceStore(paths);
         this.access = new GuestAccess(paths, this::serveChannel);
         this.inspector = new GuestInspector(access);
         this.deployer = new Deployer(store, access);
-        this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths), BackendKind.QEMU, new QemuBackend(acceleration));
+        this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths, tpm), BackendKind.QEMU, new QemuBackend(acceleration, tpm));
         sweepUnfinishedDeploys();
+        resumeRunningGuests();
     }
 
     /** Returns the name given, or the only instance's name when none is given. */
@@ -139,6 +148,19 @@ public final class InstanceManager implements AutoCloseable {
             progress.accept(choice.warning());
         }
         return choice.kind();
+    }
+
+    /** A daemon that starts while guests run takes up the host-side services they use (their TPM proxy, say). */
+    private void resumeRunningGuests() {
+        for (InstanceConfig config : store.all()) {
+            try {
+                if (powerState(config) == PowerState.RUNNING) {
+                    backend(config.backend()).resume(config, store.layout(config.name()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cannot resume its host-side services: {}", config.name(), e.getMessage());
+            }
+        }
     }
 
     /** Before any host connection to a guest: its SSH socket is served (by this process or another). */
@@ -351,16 +373,19 @@ public final class InstanceManager implements AutoCloseable {
 
     /** {@code eflow feature get dm-verity}. */
     public Feature feature(String name, String feature) {
-        return new Feature(Feature.check(feature), store.load(name).security().dmVerity());
+        return new Feature(Feature.check(feature), Feature.enabledIn(store.load(name).security(), feature));
     }
 
-    /** {@code eflow feature set dm-verity on|off}: stored now, in force from the next start. */
+    /** {@code eflow feature set dm-verity|dps-tpm on|off}: stored now, in force from the next start. */
     public Feature setFeature(String name, String feature, boolean on) {
         Privileges.requireRoot();
         String checked = Feature.check(feature);
+        if (on && checked.equals(Feature.DPS_TPM)) {
+            tpm.requireHostTpm();
+        }
         return withLock(name, () -> {
             InstanceConfig config = store.load(name);
-            store.save(config.withSecurity(config.security().withDmVerity(on)));
+            store.save(config.withSecurity(Feature.set(config.security(), checked, on)));
             return new Feature(checked, on);
         });
     }
@@ -429,5 +454,6 @@ public final class InstanceManager implements AutoCloseable {
     @Override
     public void close() {
         access.close();
+        tpm.close();
     }
 }

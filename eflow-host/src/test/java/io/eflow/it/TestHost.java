@@ -6,6 +6,8 @@ import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
+import io.eflow.tpm.SoftwareTpm;
+import io.eflow.tpm.TpmPassthrough;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
@@ -28,6 +30,7 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
     private final EflowPaths paths;
     private final InstanceManager manager;
     private final GuestImage image;
+    private final SoftwareTpm tpm;
     private final java.util.Set<String> sharedDeployed = new java.util.HashSet<>();
 
     private TestHost() throws IOException {
@@ -37,7 +40,8 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
         env.put("EFLOW_TRUST_DIR", home.resolve("trusted-keys").toString());
         paths = EflowPaths.from(env);
         image = ImageBuilder.build(paths, false, line -> System.out.println("[image] " + line));
-        manager = new InstanceManager(paths);
+        tpm = SoftwareTpm.start();
+        manager = new InstanceManager(paths, new TpmPassthrough(tpm.spec()));
     }
 
     /** The install for this run, created on first use and closed by JUnit at the very end. */
@@ -62,6 +66,11 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
 
     public GuestImage image() {
         return image;
+    }
+
+    /** The host's TPM for this run: swtpm, which guests with dps-tpm on read through eflow's proxy. */
+    public SoftwareTpm tpm() {
+        return tpm;
     }
 
     /** The namespace guest most tests share; deployed once. */
@@ -94,6 +103,7 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
             }
         } finally {
             manager.close();
+            tpm.close();
             FileTrees.deleteRecursively(home);
         }
     }

@@ -1,6 +1,7 @@
 package io.eflow.backend.namespace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.tpm.TpmPassthrough;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -30,9 +31,12 @@ final class GuestSpec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param hostId the host-wide name of the guest's kernel objects (its cgroup here) */
+    /**
+     * @param hostId    the host-wide name of the guest's kernel objects (its cgroup here)
+     * @param tpmFolder the host folder with the read-only TPM proxy's socket, or null without TPM passthrough
+     */
     record Inputs(String hostname, String hostId, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
-                  int cpus, int memoryMb, CgroupMode cgroups) {
+                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder) {
     }
 
     static String render(Inputs in) {
@@ -74,6 +78,10 @@ final class GuestSpec {
                     "workdir=" + layers.resolve("work"));
         }
         mount(mounts, "/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
+        if (in.tpmFolder() != null) {
+            // read-only: the guest can connect to the proxy's socket but not replace it
+            mount(mounts, TpmPassthrough.GUEST_FOLDER, "bind", in.tpmFolder().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
+        }
 
         ObjectNode linux = spec.putObject("linux");
         ArrayNode namespaces = linux.putArray("namespaces");

@@ -4,6 +4,7 @@ import io.eflow.backend.Backend;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
 import io.eflow.backend.HostLink;
+import io.eflow.tpm.TpmPassthrough;
 import io.eflow.backend.RootCheck;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.instance.BackendKind;
@@ -31,9 +32,19 @@ import java.util.function.Consumer;
 public final class NamespaceBackend implements Backend {
     private static final Duration CHANNEL_TIMEOUT = Duration.ofSeconds(20);
     private final Crun crun;
+    private final TpmPassthrough tpm;
 
-    public NamespaceBackend(EflowPaths paths) {
+    public NamespaceBackend(EflowPaths paths, TpmPassthrough tpm) {
         this.crun = new Crun(paths.run().resolve("crun"), CgroupMode.detect(Path.of("/sys/fs/cgroup")));
+        this.tpm = tpm;
+    }
+
+    /** The TPM proxy's socket appears in a folder bind-mounted into the guest. */
+    @Override
+    public void resume(InstanceConfig config, InstanceLayout layout) {
+        if (config.security().tpmPassthrough()) {
+            tpm.serveSocket(layout);
+        }
     }
 
     @Override
@@ -77,10 +88,16 @@ public final class NamespaceBackend implements Backend {
             HostLink network = new HostLink(layout.hostId(), config.network());
             network.createInNamespace();
             loadFirewall(config, layout); // before the guest's first process exists
+            Path tpmFolder = null;
+            if (config.security().tpmPassthrough()) {
+                progress.accept("TPM passthrough: the host's TPM, read-only, at " + TpmPassthrough.GUEST_FOLDER);
+                tpm.serveSocket(layout);
+                tpmFolder = TpmPassthrough.folder(layout);
+            }
             Path bundle = layout.run().resolve("bundle");
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
-                    var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups())));
+                    var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups(), tpmFolder)));
             Exec.Result started = crun.run(containerId(layout.hostId()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {
@@ -153,6 +170,7 @@ public final class NamespaceBackend implements Backend {
             }
         }
         GuestMounts.unmountAll(List.of(rootfs(layout), var(layout), logs(layout)));
+        tpm.stop(layout);
         List<String> leftover = GuestMounts.mountedUnder(layout.run());
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);

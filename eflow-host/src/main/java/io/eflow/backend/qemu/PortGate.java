@@ -2,6 +2,7 @@ package io.eflow.backend.qemu;
 
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.ProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,13 +11,10 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -45,20 +43,18 @@ final class PortGate implements AutoCloseable {
     private final String name;
     private final Path socket;
     private final ServerSocketChannel server;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final ProcessLock lock;
     /** Free ports, the one released longest ago first: its sshd has had the most time to end. */
     private final Deque<Path> free;
     private final ExecutorService workers;
     private final Duration acquireTimeout;
     private volatile boolean closed;
 
-    private PortGate(String name, Path socket, List<Path> ports, ServerSocketChannel server, FileChannel lockChannel, FileLock lock,
+    private PortGate(String name, Path socket, List<Path> ports, ServerSocketChannel server, ProcessLock lock,
             Duration acquireTimeout) {
         this.name = name;
         this.socket = socket;
         this.server = server;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.free = new ArrayDeque<>(ports);
         this.acquireTimeout = acquireTimeout;
@@ -79,23 +75,22 @@ final class PortGate implements AutoCloseable {
     }
 
     static Optional<PortGate> open(String name, Path socket, List<Path> ports, Path lockFile, Duration acquireTimeout) {
-        FileChannel lockChannel = null;
+        ProcessLock lock = null;
         try {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = lockChannel.tryLock();
-            if (lock == null) {
-                lockChannel.close();
+            Optional<ProcessLock> held = ProcessLock.tryAcquire(lockFile);
+            if (held.isEmpty()) {
                 return Optional.empty();
             }
+            lock = held.get();
             Files.deleteIfExists(socket); // a dead owner's
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            PortGate gate = new PortGate(name, socket, ports, server, lockChannel, lock, acquireTimeout);
+            PortGate gate = new PortGate(name, socket, ports, server, lock, acquireTimeout);
             gate.workers.execute(gate::acceptLoop);
             return Optional.of(gate);
         } catch (IOException e) {
-            closeQuietly(lockChannel);
+            closeQuietly(lock);
             throw EflowException.failure("cannot serve the SSH socket " + socket + " of '" + name + "': " + e.getMessage(), e);
         }
     }
@@ -217,12 +212,7 @@ final class PortGate implements AutoCloseable {
         closeQuietly(server);
         workers.shutdownNow();
         FileTrees.deleteRecursively(socket);
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // the channel's close releases it too
-        }
-        closeQuietly(lockChannel);
+        lock.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -7,6 +7,7 @@ import io.eflow.backend.Backend;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
 import io.eflow.backend.HostLink;
+import io.eflow.tpm.TpmPassthrough;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.firewall.SshTransport;
 import io.eflow.backend.RootCheck;
@@ -48,8 +49,19 @@ public final class QemuBackend implements Backend {
     /** The port gates this process serves, by instance run folder (unique across eflow homes). */
     private final Map<Path, PortGate> gates = new ConcurrentHashMap<>();
 
-    public QemuBackend(HostAcceleration acceleration) {
+    private final TpmPassthrough tpm;
+
+    public QemuBackend(HostAcceleration acceleration, TpmPassthrough tpm) {
         this.acceleration = acceleration;
+        this.tpm = tpm;
+    }
+
+    @Override
+    public void resume(InstanceConfig config, InstanceLayout layout) {
+        serveChannel(layout);
+        if (config.security().tpmPassthrough()) {
+            tpm.servePort(layout);
+        }
     }
 
     @Override
@@ -167,7 +179,8 @@ public final class QemuBackend implements Backend {
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
                 QemuProcess.pidFile(layout.run()), portSockets(layout),
-                routed ? new HostLink(layout.hostId(), config.network()).hostInterface() : null);
+                routed ? new HostLink(layout.hostId(), config.network()).hostInterface() : null,
+                config.security().tpmPassthrough() ? TpmPassthrough.portSocket(layout) : null);
     }
 
     @Override
@@ -188,6 +201,10 @@ public final class QemuBackend implements Backend {
             if (routed(config)) {
                 new HostLink(layout.hostId(), config.network()).createTap();
             }
+            if (config.security().tpmPassthrough()) {
+                tpm.requireHostTpm();
+                TpmPassthrough.prepare(layout);
+            }
             Accelerator accelerator = acceleration.accelerator();
             progress.accept("QEMU with " + accelerator.qemuName() + ", " + config.cpus() + " vCPU, " + config.memoryMb() + " MB");
             List<String> argv = QemuCommand.argv(inputs(config, layout, accelerator, bootFiles(layout, progress)));
@@ -198,6 +215,10 @@ public final class QemuBackend implements Backend {
             }
             QemuProcess.record(layout.run());
             serveChannel(layout);
+            if (config.security().tpmPassthrough()) {
+                progress.accept("TPM passthrough: the host's TPM, read-only, on port " + TpmPassthrough.PORT_NAME);
+                tpm.servePort(layout);
+            }
             awaitGuestChannel(layout);
         });
     }
@@ -315,6 +336,7 @@ public final class QemuBackend implements Backend {
             }
         }
         closeGate(layout);
+        tpm.stop(layout);
         HostLink.remove(layout.hostId());
         // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
         for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {

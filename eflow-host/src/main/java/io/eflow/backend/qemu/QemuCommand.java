@@ -1,5 +1,7 @@
 package io.eflow.backend.qemu;
 
+import io.eflow.tpm.TpmPassthrough;
+
 import io.eflow.instance.NetworkConfig;
 import io.eflow.instance.StaticIp;
 
@@ -27,11 +29,12 @@ public final class QemuCommand {
      *
      * @param sshSockets QEMU's host socket of each virtio-serial SSH port, port 0 first
      * @param tap        the host tap device of the guest's NIC (routed, reachable), or null for QEMU's user-mode NAT
+     * @param tpmPort    QEMU's socket of the TPM passthrough port (the read-only proxy attaches to it), or null
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,
                          NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets,
-                         String tap) {
+                         String tap, Path tpmPort) {
         public Inputs {
             sshSockets = List.copyOf(sshSockets);
         }
@@ -66,6 +69,11 @@ public final class QemuCommand {
             argv.addAll(List.of(
                     "-chardev", "socket,id=ssh" + port + ",path=" + path(in.sshSockets().get(port)) + ",server=on,wait=off",
                     "-device", "virtserialport,bus=vser0.0,chardev=ssh" + port + ",name=" + PORT_NAME_PREFIX + port));
+        }
+        if (in.tpmPort() != null) {
+            argv.addAll(List.of(
+                    "-chardev", "socket,id=tpm,path=" + path(in.tpmPort()) + ",server=on,wait=off",
+                    "-device", "virtserialport,bus=vser0.0,chardev=tpm,name=" + TpmPassthrough.PORT_NAME));
         }
         argv.addAll(List.of(
                 "-serial", "file:" + path(in.consoleLog()),

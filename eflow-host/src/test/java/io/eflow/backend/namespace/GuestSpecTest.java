@@ -14,7 +14,25 @@ class GuestSpecTest {
     private static JsonNode render(CgroupMode cgroups) throws Exception {
         Path run = Path.of("/run/eflow/instances/edge1");
         return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"), run.resolve("var"),
-                run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups)));
+                run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups, null)));
+    }
+
+    @Test
+    void tpmPassthroughBindsTheProxyFolderReadOnly() throws Exception {
+        Path run = Path.of("/run/eflow/instances/edge1");
+        JsonNode spec = new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"),
+                run.resolve("var"), run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048,
+                CgroupMode.UNIFIED, run.resolve("tpm"))));
+        JsonNode tpm = null;
+        for (JsonNode mount : spec.path("mounts")) {
+            if (mount.path("destination").asText().equals("/run/eflow-tpm")) {
+                tpm = mount;
+            }
+        }
+        assertThat(tpm).isNotNull();
+        assertThat(tpm.path("source").asText()).isEqualTo("/run/eflow/instances/edge1/tpm");
+        assertThat(tpm.path("options").toString()).contains("\"ro\"");
+        assertThat(render(CgroupMode.UNIFIED).path("mounts").toString()).doesNotContain("eflow-tpm");
     }
 
     @Test

@@ -24,7 +24,7 @@ class QemuCommandTest {
                 DISKS.resolve("root-a.img"), DISKS.resolve("root-b.img"), DISKS.resolve("data.img"), DISKS.resolve("log.img"),
                 NET, Path.of("/var/log/eflow/edge1/console.log"), RUN.resolve("qmp.sock"), RUN.resolve("qemu.pid"),
                 List.of(RUN.resolve("host/port-0.sock"), RUN.resolve("host/port-1.sock"), RUN.resolve("host/port-2.sock"),
-                        RUN.resolve("host/port-3.sock")), null);
+                        RUN.resolve("host/port-3.sock")), null, null);
     }
 
     /** The values that follow each occurrence of {@code option}. */
@@ -89,13 +89,16 @@ class QemuCommandTest {
     }
 
     @Test
-    void aRoutedGuestsNicIsItsTapDevice() {
+    void aRoutedGuestsNicIsItsTapDeviceAndTheTpmIsAPortOfItsOwn() {
         QemuCommand.Inputs user = inputs(Accelerator.TCG, 1, 1024);
         QemuCommand.Inputs routed = new QemuCommand.Inputs(user.qemu(), user.name(), user.accelerator(), user.cpus(), user.memoryMb(),
                 user.kernel(), user.initrd(), user.kernelCommandLine(), user.bootControl(), user.rootA(), user.rootB(), user.data(),
-                user.log(), user.network(), user.consoleLog(), user.qmpSocket(), user.pidFile(), user.sshSockets(), "ef0123456789");
+                user.log(), user.network(), user.consoleLog(), user.qmpSocket(), user.pidFile(), user.sshSockets(), "ef0123456789",
+                RUN.resolve("tpm/port.sock"));
         List<String> argv = QemuCommand.argv(routed);
         assertThat(values(argv, "-netdev")).containsExactly("tap,id=n0,ifname=ef0123456789,script=no,downscript=no");
+        assertThat(values(argv, "-chardev")).contains("socket,id=tpm,path=/run/eflow/instances/edge1/tpm/port.sock,server=on,wait=off");
+        assertThat(values(argv, "-device")).contains("virtserialport,bus=vser0.0,chardev=tpm,name=eflow.tpm");
         assertThat(values(argv, "-device")).contains("virtio-net-pci,netdev=n0,mac=02:11:22:33:44:55,romfile=");
     }
 

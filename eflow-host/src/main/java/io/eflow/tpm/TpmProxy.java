@@ -1,0 +1,137 @@
+package io.eflow.tpm;
+
+import io.eflow.platform.FileTrees;
+import io.eflow.platform.Pause;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The read-only TPM for one guest. Each command frame from the guest is passed to the host's TPM when it only
+ * reads, and answered with TPM_RC_COMMAND_CODE otherwise. The guest's end is either a socket the proxy listens on
+ * (bind-mounted into a namespace guest) or QEMU's socket of a virtio-serial port the proxy attaches to (a VM).
+ */
+final class TpmProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TpmProxy.class);
+    private final String guest;
+    private final String hostTpm;
+    private final ExecutorService workers;
+    private final Path socket;
+    private volatile ServerSocketChannel server;
+    private volatile SocketChannel attached;
+    private volatile boolean closed;
+
+    private TpmProxy(String guest, String hostTpm, Path socket) {
+        this.guest = guest;
+        this.hostTpm = hostTpm;
+        this.socket = socket;
+        this.workers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "tpm-proxy-" + guest);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Listens on {@code socket} (mode 0666: the folder it is in decides who can reach it) for any number of clients. */
+    static TpmProxy listening(String guest, String hostTpm, Path socket) throws IOException {
+        TpmProxy proxy = new TpmProxy(guest, hostTpm, socket);
+        Files.deleteIfExists(socket);
+        proxy.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        proxy.server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        proxy.workers.execute(proxy::acceptLoop);
+        return proxy;
+    }
+
+    /** Attaches to QEMU's socket of the guest's TPM port, again whenever the connection ends, until closed. */
+    static TpmProxy attachedTo(String guest, String hostTpm, Path portSocket) {
+        TpmProxy proxy = new TpmProxy(guest, hostTpm, portSocket);
+        proxy.workers.execute(proxy::attachLoop);
+        return proxy;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel client = server.accept();
+                workers.execute(() -> {
+                    try (client) {
+                        serve(client);
+                    } catch (IOException e) {
+                        LOG.debug("{}: TPM client ended: {}", guest, e.getMessage());
+                    }
+                });
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("{}: accepting a TPM client failed: {}", guest, e.getMessage());
+            }
+        }
+    }
+
+    private void attachLoop() {
+        while (!closed) {
+            try (SocketChannel port = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                port.connect(UnixDomainSocketAddress.of(socket));
+                attached = port;
+                serve(port);
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.debug("{}: TPM port: {}", guest, e.getMessage());
+                }
+            }
+            Pause.millis(200);
+        }
+    }
+
+    /** Frame by frame until the guest's side ends, with a host TPM connection of this client's own. */
+    private void serve(ByteChannel guestSide) throws IOException {
+        try (HostTpm tpm = new HostTpm(hostTpm)) {
+            serve(guestSide, tpm);
+        }
+    }
+
+    private void serve(ByteChannel guestSide, HostTpm tpm) throws IOException {
+        byte[] command;
+        while ((command = TpmFrames.read(guestSide)) != null) {
+            byte[] response;
+            if (TpmFrames.allowed(command)) {
+                response = tpm.transact(command);
+            } else {
+                LOG.info("{}: refused TPM command 0x{} (only read commands pass)", guest, HexFormat.of().toHexDigits(TpmFrames.code(command)));
+                response = TpmFrames.refusal();
+            }
+            TpmFrames.write(guestSide, response);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (server != null) {
+                server.close();
+                FileTrees.deleteRecursively(socket);
+            }
+            if (attached != null) {
+                attached.close();
+            }
+        } catch (IOException e) {
+            // closing for good: nothing to add
+        }
+        workers.shutdownNow();
+    }
+}
