@@ -1,0 +1,55 @@
+package io.eflow.edge.manifest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads $edgeHub's desired properties: the routes (kept as text, the hub parses them) and store-and-forward. */
+final class HubReader {
+    private static final long MAX_ROUTE_TIME_TO_LIVE = 4_294_967_295L; // the hub reads it as an unsigned 32-bit number
+
+    private HubReader() {
+    }
+
+    static EdgeHubProperties read(Node desired) {
+        Fields fields = desired.fields();
+        String schemaVersion = ManifestReader.schemaVersion(fields);
+        long timeToLive = fields.optional("storeAndForwardConfiguration").map(HubReader::timeToLive)
+                .orElse(EdgeHubProperties.DEFAULT_TIME_TO_LIVE_SECS);
+        boolean routeObjects = !schemaVersion.startsWith("1.0");
+        Map<String, Route> routes = new LinkedHashMap<>();
+        fields.optional("routes").ifPresent(node -> node.members().forEach((name, route) -> {
+            if (name.isBlank()) {
+                throw route.fail("route names must not be empty");
+            }
+            routes.put(name, route(route, routeObjects, timeToLive));
+        }));
+        fields.finish();
+        return new EdgeHubProperties(schemaVersion, routes, timeToLive);
+    }
+
+    private static long timeToLive(Node node) {
+        Fields fields = node.fields();
+        long timeToLive = fields.integer("timeToLiveSecs", 0, Integer.MAX_VALUE, EdgeHubProperties.DEFAULT_TIME_TO_LIVE_SECS);
+        fields.finish();
+        return timeToLive;
+    }
+
+    private static Route route(Node node, boolean objects, long defaultTimeToLive) {
+        if (node.json().isTextual()) {
+            return new Route(node.nonBlankText(), Route.DEFAULT_PRIORITY, defaultTimeToLive);
+        }
+        if (!objects) {
+            throw node.fail("must be a route string such as \"FROM /messages/* INTO $upstream\"; routes with priority and"
+                    + " timeToLiveSecs need $edgeHub schemaVersion 1.1");
+        }
+        if (!node.json().isObject()) {
+            throw node.fail("must be a route string or an object {\"route\": …, \"priority\": 0-9, \"timeToLiveSecs\": …}");
+        }
+        Fields fields = node.fields();
+        String route = fields.text("route");
+        int priority = (int) fields.integer("priority", 0, 9, Route.DEFAULT_PRIORITY);
+        long timeToLive = fields.integer("timeToLiveSecs", 0, MAX_ROUTE_TIME_TO_LIVE, 0);
+        fields.finish();
+        return new Route(route, priority, timeToLive == 0 ? defaultTimeToLive : timeToLive);
+    }
+}
