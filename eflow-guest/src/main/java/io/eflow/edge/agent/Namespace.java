@@ -1,0 +1,17 @@
+package io.eflow.edge.agent;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** One entry of linux.namespaces: a new namespace, or the one at {@code path} joined. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record Namespace(String type, String path) {
+
+    /** A module's own pid, ipc, uts, mount and cgroup namespaces, in the deployment's shared network. */
+    static List<Namespace> all(Path network) {
+        return List.of(new Namespace("pid", null), new Namespace("ipc", null), new Namespace("uts", null),
+                new Namespace("mount", null), new Namespace("cgroup", null), new Namespace("network", network.toString()));
+    }
+}
