@@ -31,7 +31,7 @@ public final class GuestStart {
             steps.run();
         } catch (IOException e) {
             cleanup.run();
-            throw EflowException.failure("cannot prepare the guest's run folder: " + e.getMessage(), e);
+            throw EflowException.failure("cannot start the guest: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             cleanup.run();
             throw e;

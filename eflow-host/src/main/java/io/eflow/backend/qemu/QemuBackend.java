@@ -258,10 +258,16 @@ public final class QemuBackend implements Backend {
                 Pause.millis(10);
             }
         } catch (IOException e) {
+            // A guest that powers off right away (an initramfs that cannot boot) can take QMP down mid-question:
+            // give QEMU a moment to finish exiting, and then say why the guest stopped.
+            long deadline = System.nanoTime() + QUIT_GRACE.toNanos();
+            while (QemuProcess.find(layout.run()).isPresent() && System.nanoTime() < deadline) {
+                Pause.millis(20);
+            }
             if (QemuProcess.find(layout.run()).isEmpty()) {
                 throw stoppedWhileBooting(layout, e);
             }
-            throw e;
+            throw EflowException.failure("lost QEMU's monitor while the guest was booting: " + e.getMessage(), e);
         }
     }
 
