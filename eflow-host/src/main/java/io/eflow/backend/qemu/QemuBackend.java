@@ -260,8 +260,8 @@ public final class QemuBackend implements Backend {
         } catch (IOException e) {
             // A guest that powers off right away (an initramfs that cannot boot) can take QMP down mid-question:
             // give QEMU a moment to finish exiting, and then say why the guest stopped.
-            long deadline = System.nanoTime() + QUIT_GRACE.toNanos();
-            while (QemuProcess.find(layout.run()).isPresent() && System.nanoTime() < deadline) {
+            long exitBy = System.nanoTime() + QUIT_GRACE.toNanos();
+            while (QemuProcess.find(layout.run()).isPresent() && System.nanoTime() < exitBy) {
                 Pause.millis(20);
             }
             if (QemuProcess.find(layout.run()).isEmpty()) {
