@@ -43,10 +43,17 @@ public interface Backend {
     PowerState state(InstanceConfig config, InstanceLayout layout);
 
     /**
-     * Replaces the running guest's inbound firewall with the one in {@code config}, atomically; called after every
-     * start and on every rule change. {@code guest} reaches into the guest, for a backend whose guest loads its own.
+     * Replaces the running guest's inbound firewall with the one in {@code config}, atomically, on a rule change.
+     * {@code guest} reaches into the guest, for a backend whose guest loads its own.
      */
     void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest);
+
+    /**
+     * Once the guest's SSH answers after a start or deploy: what the backend can only do from inside the guest
+     * (a VM's full firewall, the image's defaults having held since boot). Nothing for a guest the host sets up.
+     */
+    default void guestReady(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
+    }
 
     /** Removes every runtime trace (processes, mounts, network, cgroups) of the instance; idempotent. */
     void cleanup(InstanceLayout layout);

@@ -50,24 +50,23 @@ final class FirewallCommand extends EflowCommand implements Runnable {
     }
 
     @Command(name = "allow", description = "Let inbound traffic in: --protocol tcp|udp --port N[-M] [--source CIDR].")
-    static final class Allow extends EflowCommand implements Runnable {
-        @Mixin
-        NameOption name;
-
-        @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
-        RuleOptions rule;
-
-        @Mixin
-        JsonOption json;
-
+    static final class Allow extends RuleChange {
         @Override
-        public void run() {
-            show(this, json, client().allow(name.instance(), rule.change()));
+        FirewallView apply(DaemonClient client, String instance, FirewallChange change) {
+            return client.allow(instance, change);
         }
     }
 
     @Command(name = "remove", description = "Remove a rule added with allow (same words).")
-    static final class Remove extends EflowCommand implements Runnable {
+    static final class Remove extends RuleChange {
+        @Override
+        FirewallView apply(DaemonClient client, String instance, FirewallChange change) {
+            return client.disallow(instance, change);
+        }
+    }
+
+    /** allow and remove take the same words and print the firewall afterwards. */
+    abstract static class RuleChange extends EflowCommand implements Runnable {
         @Mixin
         NameOption name;
 
@@ -77,9 +76,11 @@ final class FirewallCommand extends EflowCommand implements Runnable {
         @Mixin
         JsonOption json;
 
+        abstract FirewallView apply(DaemonClient client, String instance, FirewallChange change);
+
         @Override
         public void run() {
-            show(this, json, client().disallow(name.instance(), rule.change()));
+            show(this, json, apply(client(), name.instance(), rule.change()));
         }
     }
 

@@ -60,6 +60,7 @@ final class Deployer {
             progress.accept("starting the guest (" + backendKind.cliName() + " backend)");
             backend.start(config, layout, progress);
             access.awaitReady(layout, Duration.ofSeconds(120));
+            backend.guestReady(config, layout, access.shell(layout));
             store.markDeployed(layout);
             progress.accept("guest " + config.name() + " is running");
             return config;

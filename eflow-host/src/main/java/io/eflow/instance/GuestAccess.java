@@ -1,5 +1,6 @@
 package io.eflow.instance;
 
+import io.eflow.backend.GuestShell;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.channel.GuestConnections;
@@ -48,6 +49,11 @@ final class GuestAccess implements AutoCloseable {
 
     String shell(InstanceLayout layout, String script, Duration timeout) {
         return shell(layout, script, new byte[0], timeout);
+    }
+
+    /** The guest's shell for a backend that changes a guest from inside. */
+    GuestShell shell(InstanceLayout layout) {
+        return (script, stdin) -> shell(layout, script, stdin, Duration.ofSeconds(30));
     }
 
     /** Runs {@code script} fed with {@code stdin}; a non-zero exit is an error that carries the script's stderr. */

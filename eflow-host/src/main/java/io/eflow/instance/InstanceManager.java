@@ -1,7 +1,6 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
-import io.eflow.backend.GuestShell;
 import io.eflow.backend.BackendChoice;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
@@ -202,7 +201,7 @@ public final class InstanceManager implements AutoCloseable {
             Backend backend = backend(config.backend());
             backend.start(config, layout, line -> LOG.info("{}: {}", name, line));
             access.awaitReady(layout, SSH_READY);
-            backend.applyFirewall(config, layout, guestShell(layout)); // the user's rules, at every start
+            backend.guestReady(config, layout, access.shell(layout));
             return null;
         });
     }
@@ -217,10 +216,6 @@ public final class InstanceManager implements AutoCloseable {
             access.forget(name);
             return null;
         });
-    }
-
-    private GuestShell guestShell(InstanceLayout layout) {
-        return (script, stdin) -> access.shell(layout, script, stdin, Duration.ofSeconds(30));
     }
 
     /** runit runs stage 3 on SIGCONT to PID 1, then ends the guest (a VM powers off). */
@@ -361,7 +356,7 @@ public final class InstanceManager implements AutoCloseable {
             store.save(after);
             if (powerState(after) == PowerState.RUNNING) {
                 try {
-                    backend(after.backend()).applyFirewall(after, store.layout(name), guestShell(store.layout(name)));
+                    backend(after.backend()).applyFirewall(after, store.layout(name), access.shell(store.layout(name)));
                 } catch (RuntimeException e) {
                     store.save(before);
                     throw e;

@@ -57,23 +57,15 @@ class FailedDeployIT {
     @Test
     void anUnsignedImageIsRefusedBeforeAnythingIsCreated(TestHost host) throws Exception {
         Path work = Files.createTempDirectory("eflow-unsigned-image");
+        Path trusted = host.paths().trust().resolve("unsigned-test.pub");
         try {
-            Path tree = work.resolve("tree");
-            Files.createDirectories(tree.resolve("etc"));
-            Path keyDir = work.resolve("key");
-            TestImages.sealed(tree, work.resolve("image"), keyDir, "0.0.1-unsigned");
+            Path image = smallImage(work, work.resolve("key"), "0.0.1-unsigned");
             Files.createDirectories(host.paths().trust());
-            Files.copy(TestImages.publicKeyFile(keyDir), host.paths().trust().resolve("unsigned-test.pub"));
-            Files.delete(work.resolve("image/manifest.sig"));
-            String name = "it-unsigned";
-            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null,
-                    work.resolve("image").toString());
-            assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
-                    .isInstanceOf(EflowException.class)
-                    .hasMessageContaining("unsigned");
-            assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+            Files.copy(TestImages.publicKeyFile(work.resolve("key")), trusted);
+            Files.delete(image.resolve("manifest.sig"));
+            assertRefusedBeforeAnythingIsMade(host, "it-unsigned", image, "unsigned");
         } finally {
-            Files.deleteIfExists(host.paths().trust().resolve("unsigned-test.pub"));
+            Files.deleteIfExists(trusted);
             FileTrees.deleteRecursively(work);
         }
     }
@@ -82,18 +74,27 @@ class FailedDeployIT {
     void anImageFromAnUntrustedKeyIsRefusedBeforeAnythingIsCreated(TestHost host) throws Exception {
         Path work = Files.createTempDirectory("eflow-untrusted-image");
         try {
-            Path tree = work.resolve("tree");
-            Files.createDirectories(tree.resolve("etc"));
-            TestImages.sealed(tree, work.resolve("image"), work.resolve("other-key"), "0.0.1-untrusted");
-            String name = "it-untrusted";
-            DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null,
-                    work.resolve("image").toString());
-            assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
-                    .isInstanceOf(EflowException.class)
-                    .hasMessageContaining("trusted");
-            assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+            assertRefusedBeforeAnythingIsMade(host, "it-untrusted", smallImage(work, work.resolve("other-key"), "0.0.1-untrusted"),
+                    "trusted");
         } finally {
             FileTrees.deleteRecursively(work);
         }
+    }
+
+    /** A validly sealed image of an almost empty tree, signed with the key in {@code keyDir}. */
+    private static Path smallImage(Path work, Path keyDir, String version) throws Exception {
+        Path tree = work.resolve("tree");
+        Files.createDirectories(tree.resolve("etc"));
+        TestImages.sealed(tree, work.resolve("image"), keyDir, version);
+        return work.resolve("image");
+    }
+
+    private void assertRefusedBeforeAnythingIsMade(TestHost host, String name, Path image, String why) {
+        DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null, image.toString());
+        assertThatThrownBy(() -> host.manager().deploy(request, line -> { }))
+                .isInstanceOf(EflowException.class)
+                .hasMessageContaining(why);
+        assertThat(LifecycleIT.Traces.of(host, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+        assertThat(host.manager().list()).noneMatch(i -> i.name().equals(name));
     }
 }

@@ -145,6 +145,12 @@ public final class QemuBackend implements Backend {
         guest.run("sudo nft -f -", GuestFirewall.render(config.security()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The user's rules join the defaults the guest's init loaded at boot. */
+    @Override
+    public void guestReady(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
+        applyFirewall(config, layout, guest);
+    }
+
     static Map<String, ImageManifest> slotManifests(InstanceLayout layout) {
         Map<String, ImageManifest> slots = new LinkedHashMap<>();
         for (String slot : List.of("A", "B")) {
