@@ -29,6 +29,9 @@ final class GuestSpec {
             "request_key", "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "lookup_dcookie", "quotactl", "syslog",
             "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "fanotify_init", "vhangup", "uselib", "nfsservctl");
 
+    /** Where the read-only, unmasked proc that module containers need sits in the guest. */
+    static final String MODULE_PROC = "/mnt";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -66,6 +69,9 @@ final class GuestSpec {
         mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
         mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        // crun in the guest (the edge agent's modules) needs a cgroup file system here to start at all; an empty
+        // tmpfs reads as a legacy layout, in which it runs modules without cgroups of their own (see CgroupMode)
+        mount(mounts, "/sys/fs/cgroup", "tmpfs", "tmpfs", "nosuid", "noexec", "nodev", "mode=755", "size=4k");
         mount(mounts, "/run", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=755");
         mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
         mount(mounts, "/var", "bind", in.var().toString(), "rbind", "rw", "nodev");
@@ -77,6 +83,9 @@ final class GuestSpec {
                     "upperdir=" + layers.resolve("upper"),
                     "workdir=" + layers.resolve("work"));
         }
+        // A module's pid namespace needs a proc of its own, which the kernel lets a user namespace mount only
+        // where an unmasked proc is already visible; this one is read-only so guest root cannot write sysctls.
+        mount(mounts, MODULE_PROC, "proc", "proc", "subset=pid", "nosuid", "noexec", "nodev");
         mount(mounts, "/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
         if (in.tpmFolder() != null) {
             // read-only: the guest can connect to the proxy's socket but not replace it
