@@ -1,10 +1,14 @@
 package io.eflow.guest;
 
+import io.eflow.edge.agent.AgentServer;
+import io.eflow.edge.agent.EdgeAgent;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The guest runtime. For now it reports its version and health; the edge agent and hub join it later.
+ * The guest runtime: the edge agent (modules from deployment manifests) and its control socket, and a status file
+ * with the runtime's version and health.
  * {@code run} keeps a status file fresh for the host to read; {@code status} prints it.
  */
 public final class GuestMain {
@@ -16,7 +20,7 @@ public final class GuestMain {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "run" : args[0];
         switch (command) {
-            case "run" -> new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc"))).run();
+            case "run" -> run();
             case "status" -> System.out.println(java.nio.file.Files.readString(STATUS_FILE));
             case "version" -> System.out.println(RuntimeStatus.currentVersion());
             default -> {
@@ -24,5 +28,21 @@ public final class GuestMain {
                 System.exit(2);
             }
         }
+    }
+
+    private static void run() throws Exception {
+        String hostname = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        EdgeAgent agent = new EdgeAgent(EdgeAgent.Layout.GUEST, hostname);
+        agent.start();
+        AgentServer server = new AgentServer(agent, EdgeAgent.Layout.GUEST.socket());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (java.io.IOException ignored) {
+                // exiting anyway
+            }
+            agent.close();
+        }, "agent-shutdown"));
+        new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc"))).run();
     }
 }

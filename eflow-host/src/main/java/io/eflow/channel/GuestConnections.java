@@ -60,6 +60,13 @@ public final class GuestConnections implements AutoCloseable {
         return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
     }
 
+    /** Like {@link #exec}, with the command's output passed on as it arrives (a followed log, say). */
+    public int stream(GuestEndpoint guest, String command, byte[] stdin, java.io.OutputStream out, java.io.OutputStream err,
+            Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));
+    }
+
     /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */
     public void upload(GuestEndpoint guest, Path local, String remote) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);

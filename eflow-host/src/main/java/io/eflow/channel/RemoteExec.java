@@ -34,6 +34,13 @@ final class RemoteExec {
             Deadline deadline) throws StaleSessionException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = run(session, guest, command, stdin, out, err, deadline);
+        return new CommandResult(exit, out.toByteArray(), err.toByteArray());
+    }
+
+    /** Runs {@code command} with its output written to {@code out} and {@code err} as it arrives; returns its exit code. */
+    static int run(ClientSession session, GuestEndpoint guest, String command, byte[] stdin, java.io.OutputStream out,
+            java.io.OutputStream err, Deadline deadline) throws StaleSessionException {
         ChannelExec channel = ChannelOpening.open(session, guest, deadline,
                 () -> openExec(session, guest, command, stdin, out, err, deadline));
         try {
@@ -43,7 +50,7 @@ final class RemoteExec {
                 terminate(channel);
                 throw GuestErrors.commandTimeout(guest, command, deadline.budget());
             }
-            return new CommandResult(exitCode(channel, guest, command), out.toByteArray(), err.toByteArray());
+            return exitCode(channel, guest, command);
         } finally {
             channel.close(true);
         }
@@ -80,7 +87,7 @@ final class RemoteExec {
     }
 
     private static ChannelExec openExec(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
-            ByteArrayOutputStream out, ByteArrayOutputStream err, Deadline deadline) throws IOException {
+            java.io.OutputStream out, java.io.OutputStream err, Deadline deadline) throws IOException {
         ChannelExec channel = session.createExecChannel(command);
         // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
         channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));

@@ -6,6 +6,7 @@ import io.eflow.instance.Feature;
 import io.eflow.instance.FirewallView;
 
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
@@ -153,6 +154,75 @@ final class DaemonClient {
                 }
             }
             throw new EflowException(500, "eflowd ended the deploy answer without a result; see its log");
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    JsonNode applyDeployment(String instance, byte[] manifest) {
+        return raw("POST", instancePath(instance, "/deployment"), manifest);
+    }
+
+    JsonNode deployment(String instance) {
+        return raw("GET", instancePath(instance, "/deployment"), null);
+    }
+
+    JsonNode modules(String instance) {
+        return raw("GET", instancePath(instance, "/modules"), null);
+    }
+
+    JsonNode restartModule(String instance, String module) {
+        return raw("POST", instancePath(instance, "/modules/" + segment(module) + "/restart"), null);
+    }
+
+    JsonNode check(String instance) {
+        return raw("GET", instancePath(instance, "/check"), null);
+    }
+
+    JsonNode loadImage(String instance, String file, String reference) {
+        return call("POST", instancePath(instance, "/images/load"), new io.eflow.daemon.api.ImageLoad(file, reference), JsonNode.class);
+    }
+
+    /** Passes each log line ({time, stream, text}) to {@code lines}; the daemon's last line says how it ended. */
+    void moduleLogs(String instance, String module, Integer tail, String since, boolean follow, Consumer<JsonNode> lines) {
+        StringBuilder query = new StringBuilder("?follow=").append(follow);
+        if (tail != null) {
+            query.append("&tail=").append(tail);
+        }
+        if (since != null) {
+            query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+        }
+        try (UnixHttpClient.Response response = send("GET", instancePath(instance, "/modules/" + segment(module) + "/logs") + query, null)) {
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                JsonNode node = Json.MAPPER.readTree(line);
+                if (node.has("ok")) {
+                    if (!node.path("ok").asBoolean()) {
+                        throw new EflowException(node.path("error").asText());
+                    }
+                    return;
+                }
+                lines.accept(node);
+            }
+            throw new EflowException(500, "eflowd ended the log without saying how; see its log");
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private JsonNode raw(String method, String target, byte[] body) {
+        try (UnixHttpClient.Response response = send(method, target, body)) {
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            return Json.MAPPER.readTree(response.bodyBytes());
         } catch (IOException e) {
             throw lost(e);
         }

@@ -15,12 +15,12 @@ import java.nio.file.Path;
  * Guest images. These run in the CLI process, not the daemon: building takes minutes of mmdebstrap and its
  * progress belongs on the user's terminal (stderr), and neither touches a running instance.
  */
-@Command(name = "image", description = "Build or verify guest images.",
-        subcommands = {ImageCommand.Build.class, ImageCommand.Verify.class})
+@Command(name = "image", description = "Build or verify guest images; load module images into a guest.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.Verify.class, ImageCommand.Load.class})
 final class ImageCommand extends EflowCommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "image needs a command: build or verify");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "image needs a command: build, verify or load");
     }
 
     @Command(name = "build", description = "Build the guest image into the image cache (progress on stderr).")
@@ -54,6 +54,27 @@ final class ImageCommand extends EflowCommand implements Runnable {
 
         Path directory(CliContext context) {
             return Path.of(context.absolute(dir));
+        }
+    }
+
+    /** Module images without a registry: an OCI image layout or docker-archive tarball, into the guest's store. */
+    @Command(name = "load", description = "Load a module image (OCI image-layout or docker-archive tarball) into the guest.")
+    static final class Load extends EflowCommand implements Runnable {
+        @Parameters(paramLabel = "FILE", description = "The tarball (docker save, skopeo copy, Jib buildTar).")
+        String file;
+
+        @Option(names = "--reference", paramLabel = "REF", description = "The name to record when the archive has none.")
+        String reference;
+
+        @Mixin
+        NameOption name;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            print(json, client().loadImage(name.instance(), context().absolute(file), reference), TextRenderer::keyValues);
         }
     }
 }

@@ -19,6 +19,8 @@ import io.eflow.daemon.api.Verification;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
+import io.eflow.modules.EdgeRuntime;
+import io.eflow.daemon.api.ImageLoad;
 import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
 import io.javalin.config.RoutesConfig;
@@ -51,6 +53,14 @@ import java.time.Instant;
  * GET    /v1/instances/{name}/firewall      FirewallView
  * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
  * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
+ * POST   /v1/instances/{name}/deployment    manifest JSON  {name, modules, warnings}    (deployment apply)
+ * GET    /v1/instances/{name}/deployment    the applied manifest                      (deployment show)
+ * GET    /v1/instances/{name}/modules       {module: ModuleReport}                    (module list)
+ * POST   /v1/instances/{name}/modules/{module}/restart
+ * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON {time, stream, text},
+ *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
+ * POST   /v1/instances/{name}/images/load   {file, reference}  {images}               (image load)
+ * GET    /v1/instances/{name}/check         [{id, description, status, detail}]      (check)
  * </pre>
  * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}.
  */
@@ -60,10 +70,12 @@ final class DaemonApi {
 
     private final InstanceManager manager;
     private final DeployStream deploy;
+    private final EdgeRuntime edge;
 
     DaemonApi(InstanceManager manager) {
         this.manager = manager;
         this.deploy = new DeployStream(manager);
+        this.edge = new EdgeRuntime(manager);
     }
 
     void register(RoutesConfig routes) {
@@ -91,6 +103,19 @@ final class DaemonApi {
                 Json.readRequest(ctx.bodyAsBytes(), FeatureChange.class).enabled())));
         routes.post("/v1/instances/{name}/firewall/rules", ctx -> changeFirewall(ctx, true));
         routes.post("/v1/instances/{name}/firewall/rules/remove", ctx -> changeFirewall(ctx, false));
+        routes.post("/v1/instances/{name}/deployment", ctx -> ctx.json(edge.apply(name(ctx), ctx.bodyAsBytes())));
+        routes.get("/v1/instances/{name}/deployment", ctx -> ctx.json(edge.deployment(name(ctx))));
+        routes.get("/v1/instances/{name}/modules", ctx -> ctx.json(edge.modules(name(ctx))));
+        routes.post("/v1/instances/{name}/modules/{module}/restart", ctx -> {
+            edge.restart(name(ctx), ctx.pathParam("module"));
+            ctx.json(java.util.Map.of("module", ctx.pathParam("module"), "restarted", true));
+        });
+        routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);
+        routes.post("/v1/instances/{name}/images/load", ctx -> {
+            ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
+            ctx.json(java.util.Map.of("images", edge.load(name(ctx), Path.of(request.file()), request.reference())));
+        });
+        routes.get("/v1/instances/{name}/check", ctx -> ctx.json(edge.check(name(ctx))));
         ErrorMapping.register(routes);
     }
 
@@ -107,6 +132,27 @@ final class DaemonApi {
         String name = name(ctx);
         FirewallChange change = Json.readRequest(ctx.bodyAsBytes(), FirewallChange.class);
         ctx.json(manager.changeFirewall(name, FirewallRule.of(change.protocol(), change.port(), change.source()), allow));
+    }
+
+    /** Streams a module's log; errors after the answer began travel as its last line. */
+    private void moduleLogs(Context ctx) throws java.io.IOException {
+        String name = name(ctx);
+        String module = ctx.pathParam("module");
+        Integer tail = ctx.queryParam("tail") == null ? null : Integer.valueOf(ctx.queryParam("tail"));
+        boolean follow = Boolean.parseBoolean(ctx.queryParam("follow"));
+        ctx.status(200).contentType(NdjsonSink.CONTENT_TYPE);
+        java.io.OutputStream out = ctx.res().getOutputStream();
+        String end;
+        try {
+            edge.logs(name, module, tail, ctx.queryParam("since"), follow, out);
+            end = "{\"ok\":true}";
+        } catch (EflowException e) {
+            end = Json.MAPPER.createObjectNode().put("ok", false).put("error", e.getMessage()).toString();
+        } catch (java.io.UncheckedIOException e) {
+            return; // the client went away
+        }
+        out.write((end + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private void start(Context ctx) {

@@ -28,7 +28,9 @@ final class RootfsCustomizer {
     /** The data disk is mounted over /var and seeded from here on first boot. */
     static final String VAR_TEMPLATE = "usr/share/eflow/var-template";
     static final String FIREWALL_DIR = "usr/lib/eflow/firewall";
-    static final List<String> MOUNT_POINTS = List.of("var", "logs", "run", "tmp", "proc", "sys", "dev", "home", "root");
+    /** {@code modules-proc}: see the namespace backend's GuestSpec.MODULE_PROC (crun allows proc only at the top). */
+    static final List<String> MOUNT_POINTS = List.of("var", "logs", "run", "tmp", "proc", "sys", "dev", "home", "root",
+            "modules-proc");
 
     /**
      * apt, dpkg and debconf (the package management system) with their state, configuration, libraries,

@@ -272,6 +272,22 @@ public final class InstanceManager implements AutoCloseable {
         return access.exec(store.layout(config.name()), command, timeout);
     }
 
+    /**
+     * Runs {@code argv} as root in the guest (the edge agent's socket is root's), feeding it {@code stdin} and passing
+     * its output to {@code out} as it arrives; returns the exit code.
+     */
+    public int stream(String name, List<String> argv, byte[] stdin, java.io.OutputStream out, Duration timeout) {
+        InstanceConfig config = requireRunning(name);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> command = new java.util.ArrayList<>(List.of("sudo", "-n", "--"));
+        command.addAll(argv);
+        int exit = access.stream(store.layout(config.name()), command, stdin, out, err, timeout);
+        if (exit != 0 && err.size() > 0) {
+            throw EflowException.failure("in guest " + config.name() + ": " + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip(), null);
+        }
+        return exit;
+    }
+
     /** Copies a file between host and guest over SFTP; {@code push} = host to guest. */
     public void copy(String name, Path from, String to, boolean push) {
         InstanceConfig config = requireRunning(name);

@@ -1,6 +1,11 @@
 package io.eflow.edge.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.edge.manifest.ContainerPort;
+
+import java.io.IOException;
+import java.util.ArrayList;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,5 +33,27 @@ public record ImageConfig(List<String> env, List<String> cmd, List<String> entry
         // image order is kept: labels become annotations and ports are listed back in the order the image gives
         exposedPorts = Collections.unmodifiableSet(new LinkedHashSet<>(exposedPorts));
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** Reads the {@code config} object of an image configuration blob (OCI or Docker; both name it the same). */
+    public static ImageConfig parse(byte[] blob) {
+        JsonNode config;
+        try {
+            config = new ObjectMapper().readTree(blob).path("config");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the image configuration is not JSON: " + e.getMessage(), e);
+        }
+        Set<ContainerPort> ports = new LinkedHashSet<>();
+        config.path("ExposedPorts").fieldNames().forEachRemaining(port -> ports.add(ContainerPort.parse(port)));
+        Map<String, String> labels = new LinkedHashMap<>();
+        config.path("Labels").fields().forEachRemaining(label -> labels.put(label.getKey(), label.getValue().asText()));
+        return new ImageConfig(strings(config.path("Env")), strings(config.path("Cmd")), strings(config.path("Entrypoint")),
+                config.path("WorkingDir").asText(""), config.path("User").asText(""), ports, labels);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
     }
 }

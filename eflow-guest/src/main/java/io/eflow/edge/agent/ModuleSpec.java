@@ -49,7 +49,8 @@ public final class ModuleSpec {
      * @param gatewayHostName      the name modules reach the edge hub by
      * @param workloadSocketFolder the guest folder with the workload API's socket, or null for none
      * @param hostsFile            the deployment's hosts file, naming edgeHub and every module
-     * @param netns                the network namespace of the deployment's module network (a bind-mounted nsfs file)
+     * @param netns                the network namespace of the deployment's module network (a bind-mounted nsfs file),
+     *                             or null: the guest's own network
      * @param volumesRoot          where named volumes live, one folder per name
      * @param devices              reads a device node's numbers; {@link DeviceNode#stat} in the guest
      */
@@ -58,8 +59,8 @@ public final class ModuleSpec {
                          Path volumesRoot, CgroupMode cgroups, Function<Path, DeviceNode> devices) {
         public Inputs {
             if (Arrays.asList(module, image, rootfs, deviceId, iotHubHostName, gatewayHostName, generationId, hostsFile,
-                    netns, volumesRoot, cgroups, devices).contains(null)) {
-                throw new NullPointerException("every input but workloadSocketFolder is required");
+                    volumesRoot, cgroups, devices).contains(null)) {
+                throw new NullPointerException("every input but workloadSocketFolder and netns is required");
             }
         }
     }

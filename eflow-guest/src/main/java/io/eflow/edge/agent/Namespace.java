@@ -9,9 +9,18 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Namespace(String type, String path) {
 
-    /** A module's own pid, ipc, uts, mount and cgroup namespaces, in the deployment's shared network. */
+    /**
+     * A module's own pid, ipc, uts, mount and cgroup namespaces, in the deployment's shared network, or in the
+     * guest's own network when {@code network} is null.
+     */
     static List<Namespace> all(Path network) {
-        return List.of(new Namespace("pid", null), new Namespace("ipc", null), new Namespace("uts", null),
-                new Namespace("mount", null), new Namespace("cgroup", null), new Namespace("network", network.toString()));
+        List<Namespace> own = List.of(new Namespace("pid", null), new Namespace("ipc", null), new Namespace("uts", null),
+                new Namespace("mount", null), new Namespace("cgroup", null));
+        if (network == null) {
+            return own;
+        }
+        List<Namespace> all = new java.util.ArrayList<>(own);
+        all.add(new Namespace("network", network.toString()));
+        return List.copyOf(all);
     }
 }

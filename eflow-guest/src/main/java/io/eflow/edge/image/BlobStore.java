@@ -170,7 +170,7 @@ public final class BlobStore {
         return deleted;
     }
 
-    ImageManifest readManifest(String digest) {
+    public ImageManifest readManifest(String digest) {
         try {
             return ImageManifest.parse(Files.readAllBytes(path(digest)), null);
         } catch (IOException e) {

@@ -6,14 +6,14 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** sha256 content digests, the only kind the store keeps (it is what every registry serves). */
-final class Digests {
+public final class Digests {
     private static final Pattern SHA256 = Pattern.compile("sha256:[a-f0-9]{64}");
 
     private Digests() {
     }
 
     /** The hex part of {@code sha256:<hex>}; anything else is refused before it can become a file name. */
-    static String hex(String digest) {
+    public static String hex(String digest) {
         if (digest == null || !SHA256.matcher(digest).matches()) {
             throw new ImageException("'" + digest + "' is not a sha256 digest (sha256: and 64 lowercase hex digits)");
         }

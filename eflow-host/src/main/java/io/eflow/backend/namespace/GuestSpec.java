@@ -29,8 +29,13 @@ final class GuestSpec {
             "request_key", "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "lookup_dcookie", "quotactl", "syslog",
             "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "fanotify_init", "vhangup", "uselib", "nfsservctl");
 
-    /** Where the read-only, unmasked proc that module containers need sits in the guest. */
-    static final String MODULE_PROC = "/mnt";
+    /**
+     * Where the unmasked proc that module containers need sits in the guest. A user namespace (each module runs in
+     * one) may mount a proc of its own only where a proc without masked entries is already visible; this one is
+     * mounted with {@code subset=pid}, so it shows processes and nothing else: no /proc/sys for guest root to write
+     * sysctls through, no kcore, keys or timer lists. crun mounts proc only directly under the root.
+     */
+    static final String MODULE_PROC = "/modules-proc";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -83,8 +88,6 @@ final class GuestSpec {
                     "upperdir=" + layers.resolve("upper"),
                     "workdir=" + layers.resolve("work"));
         }
-        // A module's pid namespace needs a proc of its own, which the kernel lets a user namespace mount only
-        // where an unmasked proc is already visible; this one is read-only so guest root cannot write sysctls.
         mount(mounts, MODULE_PROC, "proc", "proc", "subset=pid", "nosuid", "noexec", "nodev");
         mount(mounts, "/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
         if (in.tpmFolder() != null) {

@@ -1,0 +1,144 @@
+package io.eflow.edge.agent;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One module container, run by crun in the foreground inside a user namespace of its own.
+ *
+ * <p>Why a user namespace: on the namespace backend the guest has no CAP_SYS_ADMIN, so it cannot mount the module's
+ * overlay root or create namespaces; inside a user namespace it can. The namespace maps ids 0–65535 to the same
+ * ids outside, so image files keep their owners and a module's root has no more power over the guest's files than
+ * guest root — and far less in the kernel: its capabilities count only in its own namespaces. On a VM it is the
+ * same path, with cgroup v2 limits around it.
+ *
+ * <p>The handshake: {@code unshare} makes the namespace and runs a shell that waits for one line on stdin; the agent,
+ * which holds CAP_SETUID/CAP_SETGID outside, writes the id maps (and joins the cgroup) in the meantime; the shell
+ * then mounts the overlay (image tree below, the module's writable layer above) and execs crun.
+ */
+final class ContainerProcess {
+    static final Path CRUN_ROOT = Path.of("/run/eflow/crun");
+    static final String ID_MAP = "0 0 65536\n";
+    private static final String LAUNCH = "read -r go || exit 125; exec </dev/null; "
+            + "mount -t overlay overlay -o \"lowerdir=$1,upperdir=$2,workdir=$3\" \"$4\" || exit 125; "
+            + "exec crun --root \"$5\" --cgroup-manager=disabled run --no-new-keyring --bundle \"$6\" \"$7\"";
+
+    private final String id;
+    private final Process process;
+    private final ModuleCgroup cgroup;
+
+    private ContainerProcess(String id, Process process, ModuleCgroup cgroup) {
+        this.id = id;
+        this.process = process;
+        this.cgroup = cgroup;
+    }
+
+    /**
+     * @param bundle a folder with config.json, rootfs/ (the mount point), upper/ and work/
+     * @param lower  the image's unpacked tree
+     */
+    static ContainerProcess start(String id, Path bundle, Path lower, ModuleCgroup cgroup) throws IOException {
+        deleteStale(id);
+        List<String> command = new ArrayList<>(List.of("unshare", "--user", "--mount", "--propagation", "private",
+                "--", "/bin/sh", "-c", LAUNCH, "eflow-module"));
+        command.addAll(List.of(lower.toString(), bundle.resolve("upper").toString(), bundle.resolve("work").toString(),
+                bundle.resolve("rootfs").toString(), CRUN_ROOT.toString(), bundle.toString(), id));
+        Files.createDirectories(CRUN_ROOT);
+        Process process = new ProcessBuilder(command).start();
+        try {
+            awaitOwnUserNamespace(process);
+            Path proc = Path.of("/proc", Long.toString(process.pid()));
+            Files.writeString(proc.resolve("uid_map"), ID_MAP);
+            Files.writeString(proc.resolve("gid_map"), ID_MAP);
+            cgroup.join(process.pid());
+            try (OutputStream go = process.getOutputStream()) {
+                go.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            cgroup.remove();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        return new ContainerProcess(id, process, cgroup);
+    }
+
+    private static void awaitOwnUserNamespace(Process process) throws IOException {
+        Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+        Path theirs = Path.of("/proc", Long.toString(process.pid()), "ns", "user");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("unshare exited with " + process.exitValue() + " before the module started: "
+                        + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+            }
+            try {
+                if (!Files.readSymbolicLink(theirs).equals(own)) {
+                    return;
+                }
+                Thread.sleep(1);
+            } catch (IOException ignored) {
+                // the process is between fork and exec; try again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting " + theirs);
+            }
+        }
+        throw new IOException("unshare did not make a user namespace within 10 s");
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** crun's state for this container exists: the container has been created and its process started. */
+    boolean created() {
+        return Files.exists(CRUN_ROOT.resolve(id).resolve("status"));
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}, as {@code docker stop} does. Returns the exit code. */
+    int stop(Duration grace) throws InterruptedException {
+        if (process.isAlive()) {
+            crun("kill", id, "TERM");
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                crun("kill", "--all", id, "KILL");
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+        return process.waitFor();
+    }
+
+    /** After the container's exit: what crun and the cgroup leave behind. */
+    void cleanUp() {
+        deleteStale(id);
+        cgroup.remove();
+    }
+
+    /** A container of the same name left by an agent that died: crun refuses to create it again otherwise. */
+    static void deleteStale(String id) {
+        if (Files.exists(CRUN_ROOT.resolve(id))) {
+            crun("delete", "--force", id);
+        }
+    }
+
+    private static void crun(String... args) {
+        List<String> command = new ArrayList<>(List.of("crun", "--root", CRUN_ROOT.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process crun = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            crun.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run crun: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

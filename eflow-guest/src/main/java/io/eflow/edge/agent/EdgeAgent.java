@@ -1,0 +1,177 @@
+package io.eflow.edge.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.edge.image.BlobStore;
+import io.eflow.edge.image.ImageArchive;
+import io.eflow.edge.manifest.ImageReference;
+import io.eflow.edge.logs.ModuleLogs;
+import io.eflow.edge.manifest.DeploymentManifest;
+import io.eflow.edge.manifest.EdgeModule;
+import io.eflow.edge.manifest.ParsedManifest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The edge agent in the guest runtime: keeps the applied deployment on the data disk (so modules come back after a
+ * restart), runs the reconcile loop, and answers the host's requests through {@link AgentServer}.
+ */
+public final class EdgeAgent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EdgeAgent.class.getName());
+
+    /** Where everything lives in the guest. */
+    public record Layout(Path state, Path logs, Path socket) {
+        public static final Layout GUEST = new Layout(Path.of("/var/lib/eflow"), Path.of("/logs/modules"),
+                Path.of("/run/eflow/agent.sock"));
+
+        Path deployment() {
+            return state.resolve("agent").resolve("deployment.json");
+        }
+    }
+
+    private final Layout layout;
+    private final BlobStore blobs;
+    private final ImageRoots roots;
+    private final ModuleLogs logs;
+    private final Reconciler reconciler;
+    private final Thread loop;
+
+    public EdgeAgent(Layout layout, String hostname) {
+        this.layout = layout;
+        this.blobs = new BlobStore(layout.state().resolve("images"));
+        this.roots = new ImageRoots(layout.state().resolve("rootfs"), blobs);
+        this.logs = new ModuleLogs(layout.logs(), 1 << 20, 4);
+        Containers containers = new Containers(layout.state().resolve("modules"), layout.state().resolve("volumes"),
+                DeviceIdentity.local(hostname), logs);
+        this.reconciler = new Reconciler(new ModuleImages(blobs, roots), containers, Clock.systemUTC(), Backoff.DEFAULT);
+        this.loop = new Thread(reconciler, "edge-agent");
+        loop.setDaemon(true);
+    }
+
+    /** Resumes the stored deployment, if any, and starts the loop. */
+    public void start() throws IOException {
+        Path stored = layout.deployment();
+        if (Files.exists(stored)) {
+            try {
+                ParsedManifest parsed = DeploymentManifest.parse(Files.readString(stored));
+                reconciler.desire(parsed.manifest(), generation(stored));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "the stored deployment " + stored + " is unusable: " + e.getMessage());
+            }
+        }
+        loop.start();
+    }
+
+    /**
+     * Validates and applies a deployment: an invalid one throws {@link io.eflow.edge.manifest.ManifestException}
+     * with the JSON path and nothing changes; a valid one is stored (atomically) before the loop sees it.
+     */
+    public ParsedManifest apply(String json) throws IOException {
+        ParsedManifest parsed = DeploymentManifest.parse(json);
+        Set<String> retired = references(reconciler.desired());
+        retired.removeAll(references(Optional.of(parsed.manifest())));
+        Path stored = layout.deployment();
+        Files.createDirectories(stored.getParent());
+        Path partial = stored.resolveSibling("deployment.json.partial");
+        Files.writeString(partial, json);
+        try (var channel = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(partial, stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        reconciler.desire(parsed.manifest(), generation(stored));
+        if (!retired.isEmpty()) {
+            collectGarbage(retired);
+        }
+        return parsed;
+    }
+
+    public Optional<JsonNode> deployment() {
+        return reconciler.desired().map(DeploymentManifest::json);
+    }
+
+    public Map<String, ModuleReport> modules() {
+        return reconciler.report();
+    }
+
+    public boolean restart(String module) {
+        return reconciler.restart(module);
+    }
+
+    public ModuleLogs logs() {
+        return logs;
+    }
+
+    /** Loads an OCI image-layout or docker-archive tarball into the store; returns the references recorded. */
+    public List<String> load(Path file, Optional<String> reference) {
+        try {
+            return new ImageArchive(blobs).load(file, reference.map(ImageReference::parse)).stream()
+                    .map(image -> image.reference() + "@" + image.manifestDigest()).toList();
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the host deletes its copy as well
+            }
+        }
+    }
+
+    public BlobStore images() {
+        return blobs;
+    }
+
+    /**
+     * Forgets the images the previous deployment used and this one does not (images loaded but never deployed
+     * stay), once no container runs from them any more; then deletes the blobs and unpacked trees nobody needs.
+     */
+    private void collectGarbage(Set<String> retired) {
+        Thread gc = new Thread(() -> {
+            try {
+                Set<String> running = new HashSet<>();
+                for (int i = 0; i < 600; i++) {
+                    running = reconciler.report().values().stream().map(ModuleReport::image).collect(Collectors.toSet());
+                    running.retainAll(retired);
+                    if (running.isEmpty()) {
+                        break;
+                    }
+                    Thread.sleep(1000);
+                }
+                Set<String> keep = new HashSet<>(blobs.images().keySet());
+                keep.removeAll(retired);
+                keep.addAll(running);
+                blobs.gc(keep);
+                roots.retainOnly(new HashSet<>(blobs.images().values()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "image garbage collection failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "image-gc");
+        gc.setDaemon(true);
+        gc.start();
+    }
+
+    private static Set<String> references(Optional<DeploymentManifest> manifest) {
+        Set<String> references = new HashSet<>();
+        manifest.ifPresent(m -> m.agent().modules().values().stream().map(EdgeModule::image).map(Object::toString)
+                .forEach(references::add));
+        return references;
+    }
+
+    private static String generation(Path stored) throws IOException {
+        return Long.toString(Files.getLastModifiedTime(stored).toMillis());
+    }
+
+    @Override
+    public void close() {
+        reconciler.shutdown();
+    }
+}

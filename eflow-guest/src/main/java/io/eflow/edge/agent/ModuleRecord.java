@@ -1,0 +1,35 @@
+package io.eflow.edge.agent;
+
+import io.eflow.edge.manifest.EdgeModule;
+
+import java.time.Instant;
+
+/** What the agent knows of one module: its desired form, its container if one runs, and what it reports. */
+final class ModuleRecord {
+    EdgeModule spec;
+    String imageDigest = "";
+    ContainerProcess container;
+    RuntimeState state = RuntimeState.STOPPED;
+    String description = "created";
+    Integer exitCode;
+    int restartCount;
+    /** Failed attempts to start (pull or create) since the last good start: they back off too. */
+    int failedStarts;
+    Instant lastStart;
+    Instant lastExit;
+    Instant lastRestart;
+    /** When the next start may happen; null: now. */
+    Instant notBefore;
+    /** Set by {@code eflow module restart}: start again at once, whatever the policy and back-off say. */
+    boolean restartRequested;
+    /** The agent stopped it (desired status, restart, removal): its exit says nothing about the restart policy. */
+    boolean stoppedByAgent;
+
+    ModuleRecord(EdgeModule spec) {
+        this.spec = spec;
+    }
+
+    boolean running() {
+        return container != null && container.process().isAlive();
+    }
+}

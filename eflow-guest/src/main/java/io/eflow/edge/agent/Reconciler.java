@@ -1,0 +1,319 @@
+package io.eflow.edge.agent;
+
+import io.eflow.edge.image.ImageException;
+import io.eflow.edge.manifest.DeploymentManifest;
+import io.eflow.edge.manifest.EdgeModule;
+import io.eflow.edge.manifest.RestartPolicy;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The edge agent's loop: compares the desired deployment with what runs and closes the gap — creates, recreates
+ * (image or configuration changed), starts in startupOrder, stops and removes modules, and restarts those that
+ * stopped as their restart policy says, after an exponential back-off.
+ *
+ * <p>One thread runs the loop; container exits only record what happened and wake it. Every state change happens
+ * under this object's monitor, which reports read too.
+ */
+final class Reconciler implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration IDLE = Duration.ofSeconds(1);
+
+    private final ModuleImages images;
+    private final Containers containers;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final Map<String, ModuleRecord> modules = new LinkedHashMap<>();
+    private DeploymentManifest desired;
+    private String generation = "0";
+    private volatile boolean running = true;
+    private boolean wake;
+
+    Reconciler(ModuleImages images, Containers containers, Clock clock, Backoff backoff) {
+        this.images = images;
+        this.containers = containers;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    synchronized void desire(DeploymentManifest manifest, String generationId) {
+        this.desired = manifest;
+        this.generation = generationId;
+        wakeUp();
+    }
+
+    synchronized Optional<DeploymentManifest> desired() {
+        return Optional.ofNullable(desired);
+    }
+
+    /** @return false when no such module is deployed */
+    synchronized boolean restart(String name) {
+        ModuleRecord module = modules.get(name);
+        if (module == null) {
+            return false;
+        }
+        module.restartRequested = true;
+        wakeUp();
+        return true;
+    }
+
+    synchronized Map<String, ModuleReport> report() {
+        Map<String, ModuleReport> report = new LinkedHashMap<>();
+        modules.values().forEach(m -> report.put(m.spec.name(), ModuleReport.of(m)));
+        return report;
+    }
+
+    private synchronized void wakeUp() {
+        wake = true;
+        notifyAll();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                reconcile();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "reconcile failed; trying again", e);
+            }
+            synchronized (this) {
+                try {
+                    if (!wake) {
+                        wait(nextWait().toMillis());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                wake = false;
+            }
+        }
+    }
+
+    /** Stops every module (the guest is shutting down); their records stay for the next start's report. */
+    void shutdown() {
+        running = false;
+        List<ModuleRecord> all;
+        synchronized (this) {
+            all = new ArrayList<>(modules.values());
+            notifyAll();
+        }
+        all.forEach(module -> stop(module, "the agent is stopping"));
+    }
+
+    private Duration nextWait() {
+        Instant now = clock.instant();
+        Duration wait = IDLE;
+        for (ModuleRecord module : modules.values()) {
+            if (module.notBefore != null && module.notBefore.isAfter(now)) {
+                Duration until = Duration.between(now, module.notBefore);
+                wait = until.compareTo(wait) < 0 ? until : wait;
+            }
+        }
+        return wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait;
+    }
+
+    /** One pass. Slow steps (pulls, starts, stops) run without the monitor held, so reports stay answerable. */
+    void reconcile() {
+        DeploymentManifest target;
+        List<ModuleRecord> gone = new ArrayList<>();
+        synchronized (this) {
+            target = desired;
+            if (target == null) {
+                return;
+            }
+            Map<String, EdgeModule> wanted = target.agent().modules();
+            modules.values().removeIf(module -> {
+                if (!wanted.containsKey(module.spec.name())) {
+                    gone.add(module);
+                    return true;
+                }
+                return false;
+            });
+        }
+        for (ModuleRecord module : gone) {
+            stop(module, "removed from the deployment");
+            containers.forget(module.spec.name());
+        }
+        try {
+            containers.names(target.agent().modules().keySet());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot write the modules' hosts file: " + e.getMessage());
+        }
+        List<EdgeModule> ordered = new ArrayList<>(target.agent().modules().values());
+        ordered.sort(Comparator.comparingLong(EdgeModule::startupOrder));
+        for (EdgeModule wanted : ordered) {
+            ModuleRecord module;
+            synchronized (this) {
+                module = modules.get(wanted.name());
+            }
+            if (module != null && module.spec.needsRecreation(wanted)) {
+                stop(module, "recreated: its image or configuration changed");
+                containers.delete(wanted.name());
+                module = null;
+            }
+            if (module == null) {
+                module = new ModuleRecord(wanted);
+                synchronized (this) {
+                    modules.put(wanted.name(), module);
+                }
+            }
+            converge(module, wanted);
+        }
+    }
+
+    private void converge(ModuleRecord module, EdgeModule wanted) {
+        boolean restart;
+        synchronized (this) {
+            module.spec = wanted;
+            restart = module.restartRequested;
+            module.restartRequested = false;
+        }
+        if (!wanted.desiredRunning()) {
+            if (module.container != null) {
+                stop(module, "stopped: its desired status is stopped");
+            }
+            synchronized (this) {
+                module.state = RuntimeState.STOPPED;
+                module.notBefore = null;
+                module.description = "desired status stopped";
+            }
+            return;
+        }
+        if (restart && module.running()) {
+            stop(module, "restarted by request");
+        }
+        if (module.running()) {
+            return;
+        }
+        synchronized (this) {
+            if (!restart && !mayStart(module)) {
+                return;
+            }
+        }
+        start(module);
+    }
+
+    /** Whether a module that is not running should start now; sets its state when it should not. */
+    private boolean mayStart(ModuleRecord module) {
+        if (module.stoppedByAgent) {
+            return true;
+        }
+        if (module.lastStart != null && module.exitCode != null && module.failedStarts == 0) {
+            boolean failed = module.exitCode != 0;
+            RestartPolicy policy = module.spec.restartPolicy();
+            boolean again = policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && failed);
+            if (!again) {
+                module.state = failed ? RuntimeState.FAILED : RuntimeState.STOPPED;
+                module.description = "exited with " + module.exitCode + "; restartPolicy " + policyName(policy);
+                module.notBefore = null;
+                return false;
+            }
+        }
+        if (module.notBefore != null && module.notBefore.isAfter(clock.instant())) {
+            module.state = RuntimeState.BACKOFF;
+            return false;
+        }
+        return true;
+    }
+
+    private void start(ModuleRecord module) {
+        EdgeModule spec = module.spec;
+        try {
+            DeploymentManifest target;
+            synchronized (this) {
+                target = desired;
+            }
+            ModuleImages.Prepared image = images.prepare(spec, target.agent().runtime());
+            ContainerProcess container = containers.start(spec, image, generation);
+            Instant now = clock.instant();
+            synchronized (this) {
+                boolean restarted = module.lastStart != null;
+                if (restarted) {
+                    module.restartCount++;
+                    module.lastRestart = now;
+                }
+                module.container = container;
+                module.imageDigest = image.manifestDigest();
+                module.lastStart = now;
+                module.failedStarts = 0;
+                module.stoppedByAgent = false;
+                module.notBefore = null;
+                module.exitCode = null;
+                module.state = RuntimeState.RUNNING;
+                module.description = image.note().isEmpty() ? "running" : "running; " + image.note();
+            }
+            container.process().onExit().thenRun(() -> exited(module, container));
+        } catch (ImageException | ModuleSpecException | IOException e) {
+            synchronized (this) {
+                Duration delay = backoff.delay(module.failedStarts++);
+                module.state = RuntimeState.BACKOFF;
+                module.description = (e instanceof ImageException ? "image: " : "create: ") + e.getMessage()
+                        + "; retrying in " + delay.toSeconds() + " s";
+                module.notBefore = clock.instant().plus(delay);
+            }
+            LOG.log(System.Logger.Level.WARNING, "module " + spec.name() + ": " + e.getMessage());
+        }
+    }
+
+    private void exited(ModuleRecord module, ContainerProcess container) {
+        int code = container.process().exitValue();
+        container.cleanUp();
+        containers.exited(module.spec.name(), code);
+        synchronized (this) {
+            if (module.container != container) {
+                return;
+            }
+            Instant now = clock.instant();
+            module.container = null;
+            module.exitCode = code;
+            module.lastExit = now;
+            if (module.lastStart != null && Duration.between(module.lastStart, now).compareTo(backoff.forgiveAfter()) >= 0) {
+                module.restartCount = 0;
+            }
+            Duration delay = backoff.delay(module.restartCount);
+            module.notBefore = now.plus(delay);
+            module.state = RuntimeState.BACKOFF;
+            module.description = "exited with " + code + "; next start in " + delay.toMillis() / 1000.0 + " s";
+            wakeUp();
+        }
+    }
+
+    private void stop(ModuleRecord module, String why) {
+        ContainerProcess container;
+        synchronized (this) {
+            container = module.container;
+            module.container = null;
+        }
+        if (container == null) {
+            return;
+        }
+        try {
+            int code = container.stop(STOP_GRACE);
+            container.cleanUp();
+            synchronized (this) {
+                module.exitCode = code;
+                module.lastExit = clock.instant();
+                module.state = RuntimeState.STOPPED;
+                module.stoppedByAgent = true;
+                module.description = why;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String policyName(RestartPolicy policy) {
+        return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,66 @@
+package io.eflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.platform.EflowException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** IoT Edge deployment manifests: {@code az iot edge set-modules} for this device, and what it runs now. */
+@Command(name = "deployment", description = "Apply or show the IoT Edge deployment manifest the guest runs.",
+        subcommands = {DeploymentCommand.Apply.class, DeploymentCommand.Show.class})
+final class DeploymentCommand extends EflowCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "deployment needs a command: apply or show");
+    }
+
+    @Command(name = "apply", description = "Check a deployment manifest and apply it: eflow deployment apply deployment.json")
+    static final class Apply extends EflowCommand implements Runnable {
+        @Parameters(paramLabel = "FILE", description = "The deployment manifest (JSON), as for az iot edge set-modules.")
+        String file;
+
+        @Mixin
+        NameOption name;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public void run() {
+            Path path = Path.of(context().absolute(file));
+            byte[] manifest;
+            try {
+                manifest = Files.readAllBytes(path);
+            } catch (IOException e) {
+                throw new EflowException("cannot read " + path + ": " + e.getMessage());
+            }
+            print(json, client().applyDeployment(name.instance(), manifest), Apply::text);
+        }
+
+        private static String text(JsonNode result) {
+            StringBuilder text = new StringBuilder("Applied deployment to " + result.path("name").asText() + ": "
+                    + result.path("modules").asInt() + " modules\n");
+            result.path("warnings").forEach(warning -> text.append("warning: ").append(warning.asText()).append('\n'));
+            return text.toString();
+        }
+    }
+
+    @Command(name = "show", description = "Print the deployment manifest the guest runs (registry passwords hidden).")
+    static final class Show extends EflowCommand implements Runnable {
+        @Mixin
+        NameOption name;
+
+        @Override
+        public void run() {
+            JsonNode deployment = client().deployment(name.instance());
+            deployment.findParents("password").forEach(parent -> ((com.fasterxml.jackson.databind.node.ObjectNode) parent)
+                    .put("password", "(hidden)"));
+            context().out().println(io.eflow.platform.Json.pretty(deployment));
+        }
+    }
+}
