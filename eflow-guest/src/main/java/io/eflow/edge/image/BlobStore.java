@@ -110,13 +110,64 @@ public final class BlobStore {
         return put(digest, content.length, new ByteArrayInputStream(content), what);
     }
 
+    /**
+     * A new empty file in the store's {@code tmp/}, for content to be {@link #adopt adopted} once its digest is
+     * known; {@link #gc} removes it if it is left behind.
+     */
+    Path newPartial(String prefix) throws IOException {
+        return Files.createTempFile(tmp, prefix, ".partial");
+    }
+
+    /**
+     * Moves a file made by {@link #newPartial} into place as {@code digest} if it hashes to it (it is read once more
+     * and synced for that). The file is gone afterwards either way.
+     */
+    Path adopt(String digest, Path partial, String what) {
+        Path target = path(digest);
+        try {
+            if (Files.isRegularFile(target)) {
+                return target;
+            }
+            MessageDigest sha256 = Digests.sha256();
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+                while (channel.read(buffer) >= 0) {
+                    buffer.flip();
+                    sha256.update(buffer);
+                    buffer.clear();
+                }
+                channel.force(true);
+            }
+            String actual = Digests.format(sha256.digest());
+            if (!actual.equals(digest)) {
+                throw new ImageException(what + " does not match its digest (content hashes to " + actual + ")");
+            }
+            moveAtomically(partial, target);
+            return target;
+        } catch (IOException e) {
+            throw new ImageException("cannot write " + what + " to the image store " + root + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(partial);
+        }
+    }
+
     /** Records that {@code reference} now means the image manifest {@code manifestDigest}, which must be stored. */
     public synchronized void record(String reference, String manifestDigest) {
-        if (!has(manifestDigest)) {
-            throw new ImageException("cannot record " + reference + ": its manifest " + manifestDigest + " is not stored");
-        }
+        record(Map.of(reference, manifestDigest));
+    }
+
+    /**
+     * Records several references at once (reference → image manifest digest): all of them or, when a manifest is
+     * not stored, none.
+     */
+    public synchronized void record(Map<String, String> references) {
+        references.forEach((reference, manifestDigest) -> {
+            if (!has(manifestDigest)) {
+                throw new ImageException("cannot record " + reference + ": its manifest " + manifestDigest + " is not stored");
+            }
+        });
         Map<String, String> images = images();
-        images.put(reference, manifestDigest);
+        images.putAll(references);
         writeIndex(images);
     }
 

@@ -80,6 +80,37 @@ class BlobStoreTest {
                 .isInstanceOf(ImageException.class).hasMessageContaining("is not stored");
     }
 
+    @Test
+    void aSpooledFileIsAdoptedOnlyWhenItHashesToItsDigest() throws Exception {
+        BlobStore store = new BlobStore(root);
+        Path good = Files.writeString(store.newPartial("load-"), "spooled");
+        Path bad = Files.writeString(store.newPartial("load-"), "tampered");
+        String digest = Digests.of(utf8("spooled"));
+        String other = Digests.of(utf8("expected"));
+
+        assertThat(store.adopt(digest, good, "blob a")).isEqualTo(store.path(digest)).hasContent("spooled");
+        assertThatThrownBy(() -> store.adopt(other, bad, "blob b"))
+                .isInstanceOf(ImageException.class).hasMessageStartingWith("blob b does not match its digest (content hashes to sha256:");
+        assertThat(store.has(other)).isFalse();
+        try (Stream<Path> tmp = Files.list(root.resolve("tmp"))) {
+            assertThat(tmp).isEmpty();
+        }
+    }
+
+    @Test
+    void severalReferencesAreRecordedAllOrNone() throws Exception {
+        BlobStore store = new BlobStore(root);
+        String config = put(store, "{}");
+        String one = image(store, "example.com/a:1", config);
+        String missing = Digests.of(utf8("not stored"));
+
+        assertThatThrownBy(() -> store.record(new java.util.LinkedHashMap<>(Map.of("example.com/b:1", one, "example.com/c:1", missing))))
+                .hasMessageContaining("cannot record example.com/c:1");
+        assertThat(store.images()).containsOnlyKeys("example.com/a:1");
+        store.record(Map.of("example.com/b:1", one, "example.com/c:1", one));
+        assertThat(store.images()).containsOnlyKeys("example.com/a:1", "example.com/b:1", "example.com/c:1");
+    }
+
     private static String put(BlobStore store, String content) {
         String digest = Digests.of(utf8(content));
         store.put(digest, utf8(content), content);

@@ -29,6 +29,10 @@ final class Tar {
         return entry(new TarArchiveEntry(name), mode, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    Tar file(String name, byte[] content) {
+        return entry(new TarArchiveEntry(name), 0644, content);
+    }
+
     Tar symlink(String name, String target) {
         TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
         entry.setLinkName(target);
