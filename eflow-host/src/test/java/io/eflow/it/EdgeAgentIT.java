@@ -1,0 +1,221 @@
+package io.eflow.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.ImageFormat;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import io.eflow.modules.EdgeRuntime;
+import io.eflow.platform.EflowException;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The edge agent end to end in the shared guest: an image loaded from a tarball, deployments applied through the
+ * host, modules run by crun, their restart policies, back-off, logs, recreation, removal, and bad manifests refused
+ * with the running modules untouched. One deployment evolves through the ordered steps.
+ */
+@BothBackends
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EdgeAgentIT extends SharedGuestTest {
+    static final String IMAGE = "eflow-test/busybox:1";
+    private static final Duration SLOW = Duration.ofSeconds(120);
+
+    /** A one-layer image of the host's static busybox, written by Jib as an OCI image layout tarball. */
+    static Path busyboxImage() throws Exception {
+        Path work = Files.createTempDirectory("eflow-busybox");
+        Path tar = work.resolve("busybox.tar");
+        FileEntriesLayer layer = FileEntriesLayer.builder().addEntry(Path.of("/bin/busybox"), AbsoluteUnixPath.get("/bin/busybox"),
+                FilePermissions.fromOctalString("755")).build();
+        Jib.fromScratch().addFileEntriesLayer(layer).setFormat(ImageFormat.OCI)
+                .containerize(Containerizer.to(TarImage.at(tar).named(IMAGE))
+                        .setBaseImageLayersCache(work.resolve("cache/base")).setApplicationLayersCache(work.resolve("cache/app")));
+        return tar;
+    }
+
+    static String module(String script, String restartPolicy, String status, int startupOrder, String message) {
+        String createOptions = "{\\\"Cmd\\\":[\\\"/bin/busybox\\\",\\\"sh\\\",\\\"-c\\\",\\\"" + script + "\\\"]}";
+        return """
+                {"version": "1.0", "type": "docker", "status": "%s", "restartPolicy": "%s", "startupOrder": %d,
+                 "imagePullPolicy": "never", "env": {"MESSAGE": {"value": "%s"}},
+                 "settings": {"image": "%s", "createOptions": "%s"}}""".formatted(status, restartPolicy, startupOrder, message,
+                IMAGE, createOptions);
+    }
+
+    static String manifest(Map<String, String> modules) {
+        List<String> entries = new ArrayList<>();
+        modules.forEach((name, module) -> entries.add("\"" + name + "\": " + module));
+        return """
+                {"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
+                  "runtime": {"type": "docker", "settings": {"minDockerVersion": "v1.25"}},
+                  "systemModules": {
+                    "edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
+                    "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always",
+                                "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+                  "modules": {%s}}},
+                 "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {},
+                   "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}}}""".formatted(String.join(",", entries));
+    }
+
+    static final String TICKER = "while true; do echo tick $MESSAGE; echo pid $$ host $(/bin/busybox hostname); /bin/busybox sleep 1; done";
+
+    static Map<String, String> deployment(String tickerMessage) {
+        Map<String, String> modules = new java.util.LinkedHashMap<>();
+        modules.put("sleeper", module("/bin/busybox sleep 1000", "always", "stopped", 3, "z"));
+        modules.put("oneshot", module("echo once; exit 4", "never", "running", 2, "z"));
+        modules.put("crasher", module("echo boom; exit 3", "always", "running", 1, "z"));
+        modules.put("ticker", module(TICKER, "always", "running", 0, tickerMessage));
+        return modules;
+    }
+
+    EdgeRuntime edge() {
+        return new EdgeRuntime(host.manager());
+    }
+
+    JsonNode modules() {
+        return edge().modules(guest);
+    }
+
+    String logs(String module, Integer tail) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        edge().logs(guest, module, tail, null, false, out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(1)
+    void aLoadedImageRunsAsDeployedModulesUnderTheirRestartPolicies() throws Exception {
+        JsonNode loaded = edge().load(guest, busyboxImage(), null);
+        assertThat(loaded.toString()).contains(IMAGE);
+
+        JsonNode applied = edge().apply(guest, manifest(deployment("a")).getBytes(StandardCharsets.UTF_8));
+        assertThat(applied.path("modules").asInt()).isEqualTo(4);
+
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode modules = modules();
+            assertThat(modules.at("/ticker/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(modules.at("/oneshot/runtimeStatus").asText()).isEqualTo("failed");
+            assertThat(modules.at("/oneshot/exitCode").asInt()).isEqualTo(4);
+            assertThat(modules.at("/sleeper/runtimeStatus").asText()).isEqualTo("stopped");
+            assertThat(modules.at("/crasher/restartCount").asInt()).isGreaterThanOrEqualTo(3);
+        });
+        JsonNode modules = modules();
+        assertThat(modules.at("/oneshot/restartCount").asInt()).as("restartPolicy never").isZero();
+        assertThat(modules.at("/sleeper/lastStartTimeUtc").isMissingNode()).as("a stopped module never starts").isTrue();
+        assertThat(modules.at("/crasher/exitCode").asInt()).isEqualTo(3);
+        assertThat(modules.at("/crasher/runtimeStatus").asText()).isIn("backoff", "running");
+        Instant ticker = Instant.parse(modules.at("/ticker/lastStartTimeUtc").asText());
+        Instant oneshot = Instant.parse(modules.at("/oneshot/lastStartTimeUtc").asText());
+        assertThat(ticker).as("startupOrder 0 starts before 2").isBefore(oneshot);
+
+        String tickerLog = logs("ticker", null);
+        assertThat(tickerLog).contains("tick a").contains("pid 1 host ticker");
+        assertThat(logs("crasher", null)).contains("boom");
+    }
+
+    @Test
+    @Order(2)
+    void aCrashingModuleBacksOffLongerEachTime() {
+        List<Instant> restarts = new ArrayList<>();
+        int[] seen = {modules().at("/crasher/restartCount").asInt()};
+        await().atMost(SLOW).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode crasher = modules().get("crasher");
+            int count = crasher.path("restartCount").asInt();
+            if (count > seen[0]) {
+                seen[0] = count;
+                restarts.add(Instant.parse(crasher.path("lastRestartTimeUtc").asText()));
+            }
+            return restarts.size() >= 3;
+        });
+        Duration first = Duration.between(restarts.get(0), restarts.get(1));
+        Duration second = Duration.between(restarts.get(1), restarts.get(2));
+        assertThat(second).as("back-off grows: %s then %s", first, second).isGreaterThan(first.plusMillis(first.toMillis() / 2));
+    }
+
+    @Test
+    @Order(3)
+    void badManifestsAreRefusedWithTheirJsonPathAndChangeNothing() {
+        String before = modules().at("/ticker/lastStartTimeUtc").asText();
+        String good = manifest(deployment("a"));
+        assertThatThrownBy(() -> edge().apply(guest, "{not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EflowException.class).hasMessageContaining("invalid deployment manifest");
+        assertThatThrownBy(() -> edge().apply(guest, good.replace("\"oneshot\":", "\"one shot!\":").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("modules.one shot!");
+        assertThatThrownBy(() -> edge().apply(guest, good.replace(IMAGE, "Bad//Image:::1").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("settings.image");
+        String wrongType = good.replace("{\\\"Cmd\\\":[\\\"/bin/busybox\\\",\\\"sh\\\",\\\"-c\\\",\\\"echo once",
+                "{\\\"Memory\\\":\\\"lots\\\",\\\"Cmd\\\":[\\\"/bin/busybox\\\",\\\"sh\\\",\\\"-c\\\",\\\"echo once");
+        assertThat(wrongType).isNotEqualTo(good);
+        assertThatThrownBy(() -> edge().apply(guest, wrongType.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("Memory");
+        assertThat(modules().at("/ticker/lastStartTimeUtc").asText()).as("the running deployment is untouched").isEqualTo(before);
+        assertThat(edge().deployment(guest).toString()).contains("oneshot").doesNotContain("one shot!");
+    }
+
+    @Test
+    @Order(4)
+    void changingEnvRecreatesRemovingDropsAndRestartRestarts() {
+        Map<String, String> next = deployment("b");
+        next.remove("crasher");
+        next.put("sleeper", next.get("sleeper").replace("\"stopped\"", "\"running\""));
+        edge().apply(guest, manifest(next).getBytes(StandardCharsets.UTF_8));
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode modules = modules();
+            assertThat(modules.has("crasher")).isFalse();
+            assertThat(modules.at("/sleeper/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(logs("ticker", 3)).contains("tick b");
+        });
+        assertThat(run("sudo", "crun", "--root", "/run/eflow/crun", "list")).doesNotContain("crasher").contains("ticker");
+
+        next.put("sleeper", next.get("sleeper").replace("\"running\"", "\"stopped\""));
+        edge().apply(guest, manifest(next).getBytes(StandardCharsets.UTF_8));
+        await().atMost(SLOW).untilAsserted(() -> assertThat(modules().at("/sleeper/runtimeStatus").asText()).isEqualTo("stopped"));
+        assertThat(run("sudo", "crun", "--root", "/run/eflow/crun", "list")).doesNotContain("sleeper");
+
+        int restarts = modules().at("/ticker/restartCount").asInt();
+        edge().restart(guest, "ticker");
+        await().atMost(SLOW).untilAsserted(() -> assertThat(modules().at("/ticker/restartCount").asInt()).isGreaterThan(restarts));
+        assertThatThrownBy(() -> edge().restart(guest, "nosuch")).hasMessageContaining("no module named 'nosuch'");
+    }
+
+    @Test
+    @Order(5)
+    void aModuleIsConfinedToItsOwnNamespaces() {
+        String pid = run("sudo", "sh", "-c", "cat /run/eflow/crun/ticker/status 2>/dev/null | tr ',' '\\n' | grep '\"pid\"' | tr -dc 0-9");
+        assertThat(pid).isNotEmpty();
+        String guestUser = run("sudo", "readlink", "/proc/self/ns/user");
+        assertThat(run("sudo", "readlink", "/proc/" + pid + "/ns/user")).as("own user namespace").isNotEqualTo(guestUser);
+        assertThat(run("sudo", "readlink", "/proc/" + pid + "/ns/pid")).isNotEqualTo(run("sudo", "readlink", "/proc/self/ns/pid"));
+        assertThat(run("sudo", "grep", "CapEff", "/proc/" + pid + "/status")).doesNotContain("000001ffffffffff");
+    }
+
+    @Test
+    @Order(6)
+    void checkReportsTheRuntime() {
+        JsonNode checks = edge().check(guest);
+        assertThat(checks.toString()).contains("\"id\":\"runtime\"").contains("\"id\":\"images\"");
+        for (JsonNode check : checks) {
+            if (check.path("id").asText().equals("images") || check.path("id").asText().equals("clock")) {
+                assertThat(check.path("status").asText()).as(check.toString()).isEqualTo("ok");
+            }
+        }
+    }
+}
