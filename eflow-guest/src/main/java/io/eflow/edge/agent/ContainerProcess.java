@@ -19,16 +19,14 @@ import java.util.concurrent.TimeUnit;
  * guest root — and far less in the kernel: its capabilities count only in its own namespaces. On a VM it is the
  * same path, with cgroup v2 limits around it.
  *
- * <p>The handshake: {@code unshare} makes the namespace and runs a shell that waits for one line on stdin; the agent,
- * which holds CAP_SETUID/CAP_SETGID outside, writes the id maps (and joins the cgroup) in the meantime; the shell
- * then mounts the overlay (image tree below, the module's writable layer above) and execs crun.
+ * <p>The handshake: {@code module-launch} (in the image) makes the namespaces and waits for one line on stdin; the
+ * agent, which holds CAP_SETUID/CAP_SETGID outside, writes the id maps (and joins the cgroup) in the meantime; the
+ * launcher then mounts the overlay (image tree below, the module's writable layer above) and execs crun.
  */
 final class ContainerProcess {
     static final Path CRUN_ROOT = Path.of("/run/eflow/crun");
     static final String ID_MAP = "0 0 65536\n";
-    private static final String LAUNCH = "read -r go || exit 125; exec </dev/null; "
-            + "mount -t overlay overlay -o \"lowerdir=$1,upperdir=$2,workdir=$3\" \"$4\" || exit 125; "
-            + "exec crun --root \"$5\" --cgroup-manager=disabled run --no-new-keyring --bundle \"$6\" \"$7\"";
+    static final String LAUNCHER = "/usr/lib/eflow/bin/module-launch";
 
     private final String id;
     private final Process process;
@@ -46,8 +44,7 @@ final class ContainerProcess {
      */
     static ContainerProcess start(String id, Path bundle, Path lower, ModuleCgroup cgroup) throws IOException {
         deleteStale(id);
-        List<String> command = new ArrayList<>(List.of("unshare", "--user", "--mount", "--propagation", "private",
-                "--", "/bin/sh", "-c", LAUNCH, "eflow-module"));
+        List<String> command = new ArrayList<>(List.of(LAUNCHER));
         command.addAll(List.of(lower.toString(), bundle.resolve("upper").toString(), bundle.resolve("work").toString(),
                 bundle.resolve("rootfs").toString(), CRUN_ROOT.toString(), bundle.toString(), id));
         Files.createDirectories(CRUN_ROOT);
@@ -75,7 +72,7 @@ final class ContainerProcess {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("unshare exited with " + process.exitValue() + " before the module started: "
+                throw new IOException("module-launch exited with " + process.exitValue() + " before the module started: "
                         + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
             }
             try {
@@ -90,7 +87,7 @@ final class ContainerProcess {
                 throw new IOException("interrupted while starting " + theirs);
             }
         }
-        throw new IOException("unshare did not make a user namespace within 10 s");
+        throw new IOException("module-launch did not make a user namespace within 10 s");
     }
 
     Process process() {
