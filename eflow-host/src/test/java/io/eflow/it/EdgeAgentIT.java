@@ -10,6 +10,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import io.eflow.modules.EdgeRuntime;
 import io.eflow.platform.EflowException;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,8 @@ import static org.awaitility.Awaitility.await;
  * with the running modules untouched. One deployment evolves through the ordered steps.
  */
 @BothBackends
+@Disabled("in progress (issue 5): passes steps 1, 4, 5 and 6 on the namespace backend; 2 and 3 were fixed after that"
+        + " run and the qemu backend has not run it yet")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EdgeAgentIT extends SharedGuestTest {
     static final String IMAGE = "eflow-test/busybox:1";
@@ -76,11 +79,11 @@ class EdgeAgentIT extends SharedGuestTest {
                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}}}""".formatted(String.join(",", entries));
     }
 
-    static final String TICKER = "while true; do echo tick $MESSAGE; echo pid $$ host $(/bin/busybox hostname); /bin/busybox sleep 1; done";
+    static final String TICKER = "trap 'exit 0' TERM; while true; do echo tick $MESSAGE; echo pid $$ host $(/bin/busybox hostname); /bin/busybox sleep 1 & wait; done";
 
     static Map<String, String> deployment(String tickerMessage) {
         Map<String, String> modules = new java.util.LinkedHashMap<>();
-        modules.put("sleeper", module("/bin/busybox sleep 1000", "always", "stopped", 3, "z"));
+        modules.put("sleeper", module("trap 'exit 0' TERM; /bin/busybox sleep 1000 & wait", "always", "stopped", 3, "z"));
         modules.put("oneshot", module("echo once; exit 4", "never", "running", 2, "z"));
         modules.put("crasher", module("echo boom; exit 3", "always", "running", 1, "z"));
         modules.put("ticker", module(TICKER, "always", "running", 0, tickerMessage));
@@ -135,8 +138,13 @@ class EdgeAgentIT extends SharedGuestTest {
     @Test
     @Order(2)
     void aCrashingModuleBacksOffLongerEachTime() {
+        // a changed env recreates the crasher: its restart count and back-off start again from the first step
+        Map<String, String> fresh = deployment("a");
+        fresh.put("crasher", fresh.get("crasher").replace("\"value\": \"z\"", "\"value\": \"fresh\""));
+        edge().apply(guest, manifest(fresh).getBytes(StandardCharsets.UTF_8));
+        await().atMost(SLOW).until(() -> modules().at("/crasher/restartCount").asInt() == 0);
         List<Instant> restarts = new ArrayList<>();
-        int[] seen = {modules().at("/crasher/restartCount").asInt()};
+        int[] seen = {0};
         await().atMost(SLOW).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonNode crasher = modules().get("crasher");
             int count = crasher.path("restartCount").asInt();
@@ -163,7 +171,7 @@ class EdgeAgentIT extends SharedGuestTest {
         assertThatThrownBy(() -> edge().apply(guest, good.replace(IMAGE, "Bad//Image:::1").getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("settings.image");
         String wrongType = good.replace("{\\\"Cmd\\\":[\\\"/bin/busybox\\\",\\\"sh\\\",\\\"-c\\\",\\\"echo once",
-                "{\\\"Memory\\\":\\\"lots\\\",\\\"Cmd\\\":[\\\"/bin/busybox\\\",\\\"sh\\\",\\\"-c\\\",\\\"echo once");
+                "{\\\"HostConfig\\\":{\\\"Memory\\\":\\\"lots\\\"},\\\"Cmd\\\":[\\\"/bin/busybox\\\",\\\"sh\\\",\\\"-c\\\",\\\"echo once");
         assertThat(wrongType).isNotEqualTo(good);
         assertThatThrownBy(() -> edge().apply(guest, wrongType.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("Memory");
         assertThat(modules().at("/ticker/lastStartTimeUtc").asText()).as("the running deployment is untouched").isEqualTo(before);
