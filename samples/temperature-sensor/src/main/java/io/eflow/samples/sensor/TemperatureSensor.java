@@ -1,0 +1,69 @@
+package io.eflow.samples.sensor;
+
+import io.eflow.samples.module.EdgeHubClient;
+import io.eflow.samples.module.Env;
+import io.eflow.samples.module.Log;
+import io.eflow.samples.module.ModuleLifecycle;
+import io.eflow.samples.module.ModuleSettings;
+import io.eflow.samples.module.ModuleTopics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The temperature sensor module: a reading every SEND_INTERVAL_MS to the output "temperatureOutput", each one
+ * also logged, sent or not, so the module's log shows it working with no hub at all.
+ */
+public final class TemperatureSensor {
+    public static final String DEFAULT_MODULE_ID = "tempSensor";
+    public static final String OUTPUT = "temperatureOutput";
+
+    private TemperatureSensor() {
+    }
+
+    public static void main(String[] args) {
+        Env env = Env.system();
+        Log log = new Log(env.string("IOTEDGE_MODULEID", DEFAULT_MODULE_ID));
+        ModuleLifecycle lifecycle = ModuleLifecycle.install(log);
+        try {
+            run(env, log, lifecycle);
+        } catch (IllegalArgumentException e) {
+            log.info("configuration error: " + e.getMessage());
+            lifecycle.exit(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("failed", e);
+            e.printStackTrace();
+            lifecycle.exit(1);
+        }
+    }
+
+    private static void run(Env env, Log log, ModuleLifecycle lifecycle) throws InterruptedException {
+        ModuleSettings module = ModuleSettings.from(env, DEFAULT_MODULE_ID);
+        SensorSettings sensor = SensorSettings.from(env);
+        log.info("temperature sensor starting: " + module.describe() + "; a reading every "
+                + sensor.interval().toMillis() + " ms, "
+                + (sensor.unlimited() ? "no limit" : sensor.messageCount() + " readings"));
+        if (!module.defaultsUsed().isEmpty()) {
+            log.info("not started by IoT Edge? defaults taken: " + String.join(", ", module.defaultsUsed()));
+        }
+        EdgeHubClient hub = lifecycle.closeOnStop(new EdgeHubClient(module, log));
+        hub.start();
+
+        String topic = ModuleTopics.output(module.deviceId(), module.moduleId(), OUTPUT, Map.of());
+        MachineSimulator machine = new MachineSimulator(new Random());
+        for (long n = 1; sensor.unlimited() || n <= sensor.messageCount(); n++) {
+            String body = machine.next(Instant.now()).toJson();
+            boolean sent = hub.publish(topic, body.getBytes(StandardCharsets.UTF_8));
+            log.info("reading " + n + (sent ? " sent to " + OUTPUT : " not sent (no edgeHub connection)") + ": "
+                    + body);
+            if (lifecycle.awaitStop(sensor.interval())) {
+                return;
+            }
+        }
+        log.info("made the " + sensor.messageCount() + " readings of MESSAGE_COUNT; idle until stopped");
+        lifecycle.awaitStop();
+    }
+}
