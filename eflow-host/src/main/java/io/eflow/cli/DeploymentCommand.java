@@ -13,12 +13,7 @@ import java.nio.file.Path;
 /** IoT Edge deployment manifests: {@code az iot edge set-modules} for this device, and what it runs now. */
 @Command(name = "deployment", description = "Apply or show the IoT Edge deployment manifest the guest runs.",
         subcommands = {DeploymentCommand.Apply.class, DeploymentCommand.Show.class})
-final class DeploymentCommand extends EflowCommand implements Runnable {
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "deployment needs a command: apply or show");
-    }
-
+final class DeploymentCommand extends CommandGroup {
     @Command(name = "apply", description = "Check a deployment manifest and apply it: eflow deployment apply deployment.json")
     static final class Apply extends EflowCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "The deployment manifest (JSON), as for az iot edge set-modules.")

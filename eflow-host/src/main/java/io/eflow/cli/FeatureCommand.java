@@ -13,12 +13,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "feature", description = "Get or set an optional guest feature (dm-verity, dps-tpm).",
         subcommands = {FeatureCommand.Get.class, FeatureCommand.Set.class})
-final class FeatureCommand extends EflowCommand implements Runnable {
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "feature needs a command: get or set");
-    }
-
+final class FeatureCommand extends CommandGroup {
     @Command(name = "get", description = "Show whether a feature is on: eflow feature get dm-verity")
     static final class Get extends EflowCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FEATURE", description = "dm-verity or dps-tpm")

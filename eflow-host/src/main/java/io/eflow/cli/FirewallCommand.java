@@ -13,12 +13,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "firewall", description = "List, allow or remove inbound firewall rules of an instance.",
         subcommands = {FirewallCommand.ListRules.class, FirewallCommand.Allow.class, FirewallCommand.Remove.class})
-final class FirewallCommand extends EflowCommand implements Runnable {
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "firewall needs a command: list, allow or remove");
-    }
-
+final class FirewallCommand extends CommandGroup {
     /** The words that name one rule, shared by allow and remove. */
     static final class RuleOptions {
         @Option(names = "--protocol", paramLabel = "tcp|udp", required = true, description = "tcp or udp.")

@@ -17,12 +17,7 @@ import java.nio.file.Path;
  */
 @Command(name = "image", description = "Build or verify guest images; load module images into a guest.",
         subcommands = {ImageCommand.Build.class, ImageCommand.Verify.class, ImageCommand.Load.class})
-final class ImageCommand extends EflowCommand implements Runnable {
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "image needs a command: build, verify or load");
-    }
-
+final class ImageCommand extends CommandGroup {
     @Command(name = "build", description = "Build the guest image into the image cache (progress on stderr).")
     static final class Build extends EflowCommand implements Runnable {
         @Option(names = "--force", description = "Rebuild even if an up-to-date image exists.")

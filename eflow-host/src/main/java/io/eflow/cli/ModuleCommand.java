@@ -12,12 +12,7 @@ import java.util.List;
 /** The deployed modules, like {@code iotedge list}, {@code iotedge restart} and {@code iotedge logs}. */
 @Command(name = "module", description = "List deployed modules, restart one, or show its logs.",
         subcommands = {ModuleCommand.ListModules.class, ModuleCommand.Restart.class, ModuleCommand.Logs.class})
-final class ModuleCommand extends EflowCommand implements Runnable {
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "module needs a command: list, restart or logs");
-    }
-
+final class ModuleCommand extends CommandGroup {
     @Command(name = "list", description = "The deployed modules with status, description and image (iotedge list).")
     static final class ListModules extends EflowCommand implements Runnable {
         @Mixin

@@ -30,6 +30,13 @@ public final class EdgeRuntime {
     static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
     static final Duration FOLLOW_TIMEOUT = Duration.ofDays(7);
     static final String LOAD_FOLDER = "/var/tmp";
+    /**
+     * Waits (up to a minute) for the agent's socket, then connects stdin and stdout to it: right after a start the
+     * runtime's JVM is still coming up, which takes seconds in an emulated VM.
+     */
+    static final String CONNECT = "i=0; while [ ! -S " + AGENT_SOCKET + " ] && [ $i -lt 240 ]; do sleep 0.25; i=$((i+1)); done;"
+            + " [ -S " + AGENT_SOCKET + " ] || { echo 'the edge runtime is not running (no " + AGENT_SOCKET + " after 60 s)' >&2;"
+            + " exit 1; }; exec socat -t 86400 - UNIX-CONNECT:" + AGENT_SOCKET;
     private final InstanceManager instances;
 
     public EdgeRuntime(InstanceManager instances) {
@@ -151,8 +158,7 @@ public final class EdgeRuntime {
                 lines.accept(line);
             }
         });
-        int exit = instances.stream(name, List.of("socat", "-t", "86400", "-", "UNIX-CONNECT:" + AGENT_SOCKET), body,
-                splitter, timeout);
+        int exit = instances.stream(name, List.of("sh", "-c", CONNECT), body, splitter, timeout);
         splitter.finish();
         if (end[0] == null) {
             throw EflowException.failure("the edge agent in guest '" + instances.resolveName(name) + "' did not answer"

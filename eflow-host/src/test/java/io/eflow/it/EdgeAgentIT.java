@@ -10,7 +10,6 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import io.eflow.modules.EdgeRuntime;
 import io.eflow.platform.EflowException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,6 @@ import static org.awaitility.Awaitility.await;
  * with the running modules untouched. One deployment evolves through the ordered steps.
  */
 @BothBackends
-@Disabled("in progress (issue 5): passes steps 1, 4, 5 and 6 on the namespace backend; 2 and 3 were fixed after that"
-        + " run and the qemu backend has not run it yet")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EdgeAgentIT extends SharedGuestTest {
     static final String IMAGE = "eflow-test/busybox:1";

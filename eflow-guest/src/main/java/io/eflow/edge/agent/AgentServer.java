@@ -45,10 +45,14 @@ public final class AgentServer implements AutoCloseable {
     public AgentServer(EdgeAgent agent, Path socket) throws IOException {
         this.agent = agent;
         Files.createDirectories(socket.getParent());
-        Files.deleteIfExists(socket);
+        // bound under another name and renamed into place: the socket's name appears only once it listens, so a
+        // host waiting for it never connects between bind and listen (ECONNREFUSED, wide in an emulated VM)
+        Path binding = socket.resolveSibling(socket.getFileName() + ".new");
+        Files.deleteIfExists(binding);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        server.bind(UnixDomainSocketAddress.of(binding));
+        Files.setPosixFilePermissions(binding, PosixFilePermissions.fromString("rw-------"));
+        Files.move(binding, socket, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Thread accept = new Thread(this::accept, "agent-server");
         accept.setDaemon(true);
         accept.start();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +27,7 @@ final class Containers {
     private final Path volumes;
     private final DeviceIdentity identity;
     private final ModuleLogs logs;
+    private Set<String> named = Set.of();
 
     Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs) {
         this.root = root;
@@ -41,11 +43,15 @@ final class Containers {
      * place, so running modules, which have it bind-mounted, see new names.
      */
     void names(Collection<String> modules) throws IOException {
-        Files.createDirectories(root);
-        Set<String> names = new LinkedHashSet<>(Set.of("edgeHub", identity.gatewayHostName()));
+        Set<String> names = new LinkedHashSet<>(List.of("edgeHub", identity.gatewayHostName()));
         names.addAll(modules);
+        if (names.equals(named) && Files.exists(hostsFile)) {
+            return;
+        }
+        Files.createDirectories(root);
         String hosts = "127.0.0.1\tlocalhost " + String.join(" ", names) + "\n::1\tlocalhost ip6-localhost ip6-loopback\n";
         Files.writeString(hostsFile, hosts);
+        named = names;
     }
 
     /** Starts the module's container and waits until crun has created it, so start times follow startupOrder. */
@@ -58,9 +64,6 @@ final class Containers {
         Path bundle = root.resolve(module.name());
         for (String dir : new String[] {"rootfs", "upper", "work"}) {
             Files.createDirectories(bundle.resolve(dir));
-        }
-        if (!Files.exists(hostsFile)) {
-            names(Set.of(module.name()));
         }
         ModuleSpec.Result spec = ModuleSpec.render(new ModuleSpec.Inputs(module, image.config(), bundle.resolve("rootfs"),
                 identity.deviceId(), identity.iotHubHostName(), identity.gatewayHostName(), generationId, null, hostsFile,

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
 /**
@@ -44,6 +46,8 @@ public final class EdgeAgent implements AutoCloseable {
     private final ModuleLogs logs;
     private final Reconciler reconciler;
     private final Thread loop;
+    /** Pulls and loads write partial blobs that garbage collection would delete: they share it, GC holds it alone. */
+    private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
 
     public EdgeAgent(Layout layout, String hostname) {
         this.layout = layout;
@@ -52,7 +56,7 @@ public final class EdgeAgent implements AutoCloseable {
         this.logs = new ModuleLogs(layout.logs(), 1 << 20, 4);
         Containers containers = new Containers(layout.state().resolve("modules"), layout.state().resolve("volumes"),
                 DeviceIdentity.local(hostname), logs);
-        this.reconciler = new Reconciler(new ModuleImages(blobs, roots), containers, Clock.systemUTC(), Backoff.DEFAULT);
+        this.reconciler = new Reconciler(new ModuleImages(blobs, roots, storeLock), containers, Clock.systemUTC(), Backoff.DEFAULT);
         this.loop = new Thread(reconciler, "edge-agent");
         loop.setDaemon(true);
     }
@@ -112,15 +116,12 @@ public final class EdgeAgent implements AutoCloseable {
 
     /** Loads an OCI image-layout or docker-archive tarball into the store; returns the references recorded. */
     public List<String> load(Path file, Optional<String> reference) {
+        storeLock.readLock().lock();
         try {
             return new ImageArchive(blobs).load(file, reference.map(ImageReference::parse)).stream()
                     .map(image -> image.reference() + "@" + image.manifestDigest()).toList();
         } finally {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // the host deletes its copy as well
-            }
+            storeLock.readLock().unlock();
         }
     }
 
@@ -144,11 +145,16 @@ public final class EdgeAgent implements AutoCloseable {
                     }
                     Thread.sleep(1000);
                 }
-                Set<String> keep = new HashSet<>(blobs.images().keySet());
-                keep.removeAll(retired);
-                keep.addAll(running);
-                blobs.gc(keep);
-                roots.retainOnly(new HashSet<>(blobs.images().values()));
+                storeLock.writeLock().lock();
+                try {
+                    Set<String> keep = new HashSet<>(blobs.images().keySet());
+                    keep.removeAll(retired);
+                    keep.addAll(running);
+                    blobs.gc(keep);
+                    roots.retainOnly(new HashSet<>(blobs.images().values()));
+                } finally {
+                    storeLock.writeLock().unlock();
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "image garbage collection failed: " + e.getMessage());
             } catch (InterruptedException e) {

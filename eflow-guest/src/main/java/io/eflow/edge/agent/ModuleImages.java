@@ -15,15 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
 
 /** Gets a module's image ready to run: pulled (or loaded) into the blob store, its configuration read, unpacked. */
 final class ModuleImages {
     private final BlobStore blobs;
     private final ImageRoots roots;
+    private final ReadWriteLock storeLock;
 
-    ModuleImages(BlobStore blobs, ImageRoots roots) {
+    /** @param storeLock held shared while pulling and unpacking; garbage collection holds it exclusively */
+    ModuleImages(BlobStore blobs, ImageRoots roots, ReadWriteLock storeLock) {
         this.blobs = blobs;
         this.roots = roots;
+        this.storeLock = storeLock;
     }
 
     /**
@@ -33,6 +37,15 @@ final class ModuleImages {
      * stored image (pulled earlier, or loaded with {@code eflow image load}) will do.
      */
     Prepared prepare(EdgeModule module, RuntimeSettings runtime) {
+        storeLock.readLock().lock();
+        try {
+            return prepareLocked(module, runtime);
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
+    private Prepared prepareLocked(EdgeModule module, RuntimeSettings runtime) {
         ImageReference reference = module.image();
         String name = reference.toString();
         Optional<String> stored = blobs.image(name);

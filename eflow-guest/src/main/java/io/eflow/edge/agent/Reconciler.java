@@ -89,7 +89,8 @@ final class Reconciler implements Runnable {
             synchronized (this) {
                 try {
                     if (!wake) {
-                        wait(nextWait().toMillis());
+                        // wait(0) would mean "forever": a due time under a millisecond away rounds up
+                        wait(Math.max(1, nextWait().toMillis()));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -120,7 +121,7 @@ final class Reconciler implements Runnable {
                 wait = until.compareTo(wait) < 0 ? until : wait;
             }
         }
-        return wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait;
+        return wait;
     }
 
     /** One pass. Slow steps (pulls, starts, stops) run without the monitor held, so reports stay answerable. */

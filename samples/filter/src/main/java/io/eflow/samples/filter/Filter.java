@@ -18,21 +18,7 @@ public final class Filter {
     }
 
     public static void main(String[] args) {
-        Env env = Env.system();
-        Log log = new Log(env.string("IOTEDGE_MODULEID", DEFAULT_MODULE_ID));
-        ModuleLifecycle lifecycle = ModuleLifecycle.install(log);
-        try {
-            run(env, log, lifecycle);
-        } catch (IllegalArgumentException e) {
-            log.info("configuration error: " + e.getMessage());
-            lifecycle.exit(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.error("failed", e);
-            e.printStackTrace();
-            lifecycle.exit(1);
-        }
+        ModuleLifecycle.main(DEFAULT_MODULE_ID, Filter::run);
     }
 
     private static void run(Env env, Log log, ModuleLifecycle lifecycle) throws InterruptedException {

@@ -25,6 +25,34 @@ public final class ModuleLifecycle {
         this.log = log;
     }
 
+    /** A module's body: runs until the lifecycle says stop. */
+    @FunctionalInterface
+    public interface Body {
+        void run(Env env, Log log, ModuleLifecycle lifecycle) throws InterruptedException;
+    }
+
+    /**
+     * A sample module's main: its log named by IOTEDGE_MODULEID, the lifecycle installed, and the exit status IoT
+     * Edge reads — 2 for a configuration error, 1 for a crash, 0 for a requested stop.
+     */
+    public static void main(String defaultModuleId, Body body) {
+        Env env = Env.system();
+        Log log = new Log(env.string("IOTEDGE_MODULEID", defaultModuleId));
+        ModuleLifecycle lifecycle = install(log);
+        try {
+            body.run(env, log, lifecycle);
+        } catch (IllegalArgumentException e) {
+            log.info("configuration error: " + e.getMessage());
+            lifecycle.exit(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("failed", e);
+            e.printStackTrace();
+            lifecycle.exit(1);
+        }
+    }
+
     /** The lifecycle of this process, its shutdown hook installed. */
     public static ModuleLifecycle install(Log log) {
         ModuleLifecycle lifecycle = new ModuleLifecycle(log);

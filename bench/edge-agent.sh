@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Issue 5's figures on the namespace backend, each next to a reference measured in the same run:
+#   applied manifest -> 10 modules running (image cached)  vs  10 bare `crun run --detach` of the same image on the host
+#   guest runtime RSS with 10 modules                      vs  the same runtime with no deployment
+# Run as root after `./mvnw package`: sudo bench/edge-agent.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+. bench/lib.sh
+bench_cleanup_extra() {
+  for i in $(seq 1 10); do crun --root "$WORK/crun" delete -f "ref$i" >/dev/null 2>&1 || true; done
+}
+command -v busybox >/dev/null || { echo "bench: needs busybox-static (scripts/install-host-deps)" >&2; exit 1; }
+
+# a one-layer busybox image as a docker-archive
+mkdir -p "$WORK/img/l/bin" "$WORK/img/blobs/sha256" && cp "$(command -v busybox)" "$WORK/img/l/bin/busybox"
+tar -C "$WORK/img/l" -cf "$WORK/img/layer.tar" bin
+L=$(sha256sum "$WORK/img/layer.tar" | cut -d' ' -f1)
+printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/busybox","sleep","100000"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$L" > "$WORK/img/config.json"
+C=$(sha256sum "$WORK/img/config.json" | cut -d' ' -f1)
+cp "$WORK/img/layer.tar" "$WORK/img/blobs/sha256/$L"; cp "$WORK/img/config.json" "$WORK/img/blobs/sha256/$C"
+printf '[{"Config":"blobs/sha256/%s","RepoTags":["eflow-bench/busybox:1"],"Layers":["blobs/sha256/%s"]}]' "$C" "$L" > "$WORK/img/manifest.json"
+tar -C "$WORK/img" -cf "$WORK/busybox.tar" manifest.json blobs
+
+manifest() {  # manifest COUNT
+  local modules="" i
+  for i in $(seq 1 "$1"); do
+    [ -n "$modules" ] && modules="$modules,"
+    modules="$modules\"m$i\": {\"type\": \"docker\", \"status\": \"running\", \"restartPolicy\": \"always\", \"imagePullPolicy\": \"never\",
+      \"settings\": {\"image\": \"eflow-bench/busybox:1\", \"createOptions\": \"{}\"}}"
+  done
+  printf '{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1", "runtime": {"type": "docker", "settings": {}},
+    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
+      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+    "modules": {%s}}}, "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {}}}}}' "$modules"
+}
+manifest 10 > "$WORK/ten.json"; manifest 0 > "$WORK/none.json"
+running() { curl -sf --unix-socket "$SOCK" http://eflow/v1/instances/bench/modules | grep -o '"runtimeStatus":"running"' | wc -l; }
+apply() { curl -sf --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' --data-binary @"$1" http://eflow/v1/instances/bench/deployment >/dev/null; }
+rss() { $EFLOW invoke --name bench -- sh -c 'grep VmRSS /proc/$(pgrep -f "[e]flow-guest.jar run" | head -1)/status' | awk '{print $2}'; }
+
+$EFLOW image build >/dev/null 2>&1
+$EFLOW deploy --name bench --data-size 2 >/dev/null
+$EFLOW image load --name bench "$WORK/busybox.tar" >/dev/null
+sleep 5
+idle_rss=$(rss)
+
+times=()
+for r in $(seq 1 "$RUNS"); do
+  apply "$WORK/none.json"
+  while [ "$(running)" -ne 0 ]; do sleep 0.05; done
+  t0=$(now); apply "$WORK/ten.json"
+  while [ "$(running)" -lt 10 ]; do sleep 0.02; done
+  t1=$(now); times+=("$(ms $t0 $t1)")
+done
+sleep 3
+busy_rss=$(rss)
+
+# reference: 10 detached crun containers of the same busybox root, started one after another on the host
+mkdir -p "$WORK/bundle/rootfs" && cp -a "$WORK/img/l/." "$WORK/bundle/rootfs/"
+(cd "$WORK/bundle" && crun spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/busybox", "sleep", "100000"/' config.json)
+crunrun() {
+  if [ -e /sys/fs/cgroup/unified/cgroup.controllers ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; then
+    unshare --mount --propagation private -- sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' crun crun --root "$WORK/crun" run --detach --bundle "$WORK/bundle" "$1"
+  else
+    crun --root "$WORK/crun" run --detach --bundle "$WORK/bundle" "$1"
+  fi
+}
+t0=$(now); for i in $(seq 1 10); do crunrun "ref$i" >/dev/null; done; t1=$(now)
+
+row "manifest -> 10 modules running" "$(printf '%s\n' "${times[@]}" | stats)" "10 x crun run --detach on the host: $(ms $t0 $t1) ms (target <= 2000 ms)"
+row "guest runtime RSS, 10 modules" "$((busy_rss / 1024)) MiB" "same runtime, no deployment: $((idle_rss / 1024)) MiB (target <= 150 MiB)"
