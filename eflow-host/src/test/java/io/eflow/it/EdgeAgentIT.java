@@ -140,20 +140,36 @@ class EdgeAgentIT extends SharedGuestTest {
         fresh.put("crasher", fresh.get("crasher").replace("\"value\": \"z\"", "\"value\": \"fresh\""));
         edge().apply(guest, manifest(fresh).getBytes(StandardCharsets.UTF_8));
         await().atMost(SLOW).until(() -> modules().at("/crasher/restartCount").asInt() == 0);
-        List<Instant> restarts = new ArrayList<>();
+        // each exit announces its back-off ("next start in N s"); the next start comes no sooner, and N doubles
+        List<Double> announced = new ArrayList<>();
+        List<Duration> waited = new ArrayList<>();
         int[] seen = {0};
+        Instant[] exited = {null};
+        Double[] delay = {null};
+        java.util.regex.Pattern next = java.util.regex.Pattern.compile("next start in ([0-9.]+) s");
         await().atMost(SLOW).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonNode crasher = modules().get("crasher");
             int count = crasher.path("restartCount").asInt();
+            // a restart is paired with the exit seen at the previous poll, when it waited at the same count
             if (count > seen[0]) {
+                if (count == seen[0] + 1 && exited[0] != null) {
+                    waited.add(Duration.between(exited[0], Instant.parse(crasher.path("lastRestartTimeUtc").asText())));
+                    announced.add(delay[0]);
+                }
                 seen[0] = count;
-                restarts.add(Instant.parse(crasher.path("lastRestartTimeUtc").asText()));
             }
-            return restarts.size() >= 3;
+            java.util.regex.Matcher waiting = next.matcher(crasher.path("statusDescription").asText());
+            boolean backoff = crasher.path("runtimeStatus").asText().equals("backoff") && waiting.find();
+            exited[0] = backoff ? Instant.parse(crasher.path("lastExitTimeUtc").asText()) : null;
+            delay[0] = backoff ? Double.valueOf(waiting.group(1)) : null;
+            return waited.size() >= 3;
         });
-        Duration first = Duration.between(restarts.get(0), restarts.get(1));
-        Duration second = Duration.between(restarts.get(1), restarts.get(2));
-        assertThat(second).as("back-off grows: %s then %s", first, second).isGreaterThan(first.plusMillis(first.toMillis() / 2));
+        for (int i = 0; i < 3; i++) {
+            assertThat(waited.get(i).toMillis()).as("waited %s for a back-off of %s s", waited, announced)
+                    .isGreaterThanOrEqualTo((long) (announced.get(i) * 1000) - 50);
+        }
+        assertThat(announced.get(1)).as("back-off doubles: %s", announced).isEqualTo(announced.get(0) * 2);
+        assertThat(announced.get(2)).as("back-off doubles: %s", announced).isEqualTo(announced.get(1) * 2);
     }
 
     @Test

@@ -29,7 +29,11 @@ final class ModuleRecord {
         this.spec = spec;
     }
 
+    /**
+     * A container is assigned until its exit has been recorded: a process that is already dead but whose exit the
+     * agent has not handled yet still counts, or the loop would start it again before reading its restart policy.
+     */
     boolean running() {
-        return container != null && container.process().isAlive();
+        return container != null;
     }
 }

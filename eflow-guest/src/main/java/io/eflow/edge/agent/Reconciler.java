@@ -269,8 +269,13 @@ final class Reconciler implements Runnable {
 
     private void exited(ModuleRecord module, ContainerProcess container) {
         int code = container.process().exitValue();
-        container.cleanUp();
-        containers.exited(module.spec.name(), code);
+        try {
+            container.cleanUp();
+            containers.exited(module.spec.name(), code);
+        } catch (RuntimeException e) {
+            // the exit must still be recorded below, or the module would count as running for ever
+            LOG.log(System.Logger.Level.WARNING, "module " + module.spec.name() + ": cleaning up after its exit: " + e.getMessage());
+        }
         synchronized (this) {
             if (module.container != container) {
                 return;
