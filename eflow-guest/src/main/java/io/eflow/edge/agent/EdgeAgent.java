@@ -19,9 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Collectors;
 
 /**
  * The edge agent in the guest runtime: keeps the applied deployment on the data disk (so modules come back after a
@@ -48,6 +51,12 @@ public final class EdgeAgent implements AutoCloseable {
     private final Thread loop;
     /** Pulls and loads write partial blobs that garbage collection would delete: they share it, GC holds it alone. */
     private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private final ImageCollector collector;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "image-gc");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public EdgeAgent(Layout layout, String hostname) {
         this.layout = layout;
@@ -57,6 +66,8 @@ public final class EdgeAgent implements AutoCloseable {
         Containers containers = new Containers(layout.state().resolve("modules"), layout.state().resolve("volumes"),
                 DeviceIdentity.local(hostname), logs);
         this.reconciler = new Reconciler(new ModuleImages(blobs, roots, storeLock), containers, Clock.systemUTC(), Backoff.DEFAULT);
+        this.collector = new ImageCollector(layout.state().resolve("agent").resolve("retired-images.json"), blobs, roots,
+                storeLock, ImageCollector.THRESHOLD);
         this.loop = new Thread(reconciler, "edge-agent");
         loop.setDaemon(true);
     }
@@ -73,6 +84,7 @@ public final class EdgeAgent implements AutoCloseable {
             }
         }
         loop.start();
+        housekeeping.scheduleWithFixedDelay(this::collectGarbage, 1, 60, TimeUnit.MINUTES);
     }
 
     /**
@@ -81,8 +93,6 @@ public final class EdgeAgent implements AutoCloseable {
      */
     public ParsedManifest apply(String json) throws IOException {
         ParsedManifest parsed = DeploymentManifest.parse(json);
-        Set<String> retired = references(reconciler.desired());
-        retired.removeAll(references(Optional.of(parsed.manifest())));
         Path stored = layout.deployment();
         Files.createDirectories(stored.getParent());
         Path partial = stored.resolveSibling("deployment.json.partial");
@@ -91,10 +101,9 @@ public final class EdgeAgent implements AutoCloseable {
             channel.force(true);
         }
         Files.move(partial, stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Set<String> previous = references(reconciler.desired());
         reconciler.desire(parsed.manifest(), generation(stored));
-        if (!retired.isEmpty()) {
-            collectGarbage(retired);
-        }
+        collector.deployed(previous, references(Optional.of(parsed.manifest())), Instant.now());
         return parsed;
     }
 
@@ -129,40 +138,19 @@ public final class EdgeAgent implements AutoCloseable {
         return blobs;
     }
 
-    /**
-     * Forgets the images the previous deployment used and this one does not (images loaded but never deployed
-     * stay), once no container runs from them any more; then deletes the blobs and unpacked trees nobody needs.
-     */
-    private void collectGarbage(Set<String> retired) {
-        Thread gc = new Thread(() -> {
-            try {
-                Set<String> running = new HashSet<>();
-                for (int i = 0; i < 600; i++) {
-                    running = reconciler.report().values().stream().map(ModuleReport::image).collect(Collectors.toSet());
-                    running.retainAll(retired);
-                    if (running.isEmpty()) {
-                        break;
-                    }
-                    Thread.sleep(1000);
-                }
-                storeLock.writeLock().lock();
-                try {
-                    Set<String> keep = new HashSet<>(blobs.images().keySet());
-                    keep.removeAll(retired);
-                    keep.addAll(running);
-                    blobs.gc(keep);
-                    roots.retainOnly(new HashSet<>(blobs.images().values()));
-                } finally {
-                    storeLock.writeLock().unlock();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "image garbage collection failed: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /** Hourly: deletes the images that have been out of every deployment for {@link ImageCollector#THRESHOLD}. */
+    private void collectGarbage() {
+        try {
+            Set<String> inUse = references(reconciler.desired());
+            reconciler.report().values().forEach(report -> inUse.add(report.image()));
+            Set<String> deleted = collector.collect(Instant.now(), inUse);
+            if (!deleted.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "deleted images unused for " + ImageCollector.THRESHOLD.toDays() + " days: "
+                        + String.join(", ", deleted));
             }
-        }, "image-gc");
-        gc.setDaemon(true);
-        gc.start();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "image garbage collection failed: " + e.getMessage());
+        }
     }
 
     private static Set<String> references(Optional<DeploymentManifest> manifest) {
@@ -178,6 +166,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        housekeeping.shutdownNow();
         reconciler.shutdown();
     }
 }
