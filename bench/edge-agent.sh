@@ -16,7 +16,7 @@ command -v busybox >/dev/null || { echo "bench: needs busybox-static (scripts/in
 mkdir -p "$WORK/img/l/bin" "$WORK/img/blobs/sha256" && cp "$(command -v busybox)" "$WORK/img/l/bin/busybox"
 tar -C "$WORK/img/l" -cf "$WORK/img/layer.tar" bin
 L=$(sha256sum "$WORK/img/layer.tar" | cut -d' ' -f1)
-printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/busybox","sleep","100000"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$L" > "$WORK/img/config.json"
+printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/busybox","sh","-c","trap \x27exit 0\x27 TERM; /bin/busybox sleep 100000 \x26 wait"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$L" > "$WORK/img/config.json"
 C=$(sha256sum "$WORK/img/config.json" | cut -d' ' -f1)
 cp "$WORK/img/layer.tar" "$WORK/img/blobs/sha256/$L"; cp "$WORK/img/config.json" "$WORK/img/blobs/sha256/$C"
 printf '[{"Config":"blobs/sha256/%s","RepoTags":["eflow-bench/busybox:1"],"Layers":["blobs/sha256/%s"]}]' "$C" "$L" > "$WORK/img/manifest.json"
