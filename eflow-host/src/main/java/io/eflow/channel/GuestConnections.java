@@ -37,6 +37,7 @@ public final class GuestConnections implements AutoCloseable {
     private final GuestSshClient client;
     private final CertifiedIdentities identities;
     private final ConcurrentMap<String, GuestLink> links = new ConcurrentHashMap<>();
+    private final ReverseForwards reverseForwards = new ReverseForwards();
     private volatile boolean closed;
 
     public GuestConnections(UserCertificateAuthority ca) {
@@ -77,6 +78,58 @@ public final class GuestConnections implements AutoCloseable {
     public void download(GuestEndpoint guest, String remote, Path local) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
         link(guest).call(guest, deadline, session -> SftpTransfer.download(session, guest, remote, local, deadline));
+    }
+
+    /** A connection to {@code port} on the guest's loopback, made by the guest's sshd. */
+    public GuestTunnel tunnel(GuestEndpoint guest, int port, Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        GuestLink link = link(guest);
+        ClientSession session = link.session(guest, deadline);
+        try {
+            return GuestTunnel.open(session, guest, port, deadline);
+        } catch (GuestLink.StaleSessionException e) {
+            link.discard(session);
+            try {
+                return GuestTunnel.open(link.session(guest, deadline), guest, port, deadline);
+            } catch (GuestLink.StaleSessionException again) {
+                throw GuestErrors.lost(guest, "opening a tunnel", again.getCause());
+            }
+        }
+    }
+
+    /**
+     * Makes {@code guestPort} on the guest's loopback lead to {@code hostPort} on the host's, for as long as this pool
+     * lives: requested now, and again on every later session to the guest. A guest that is not running gets it when
+     * it next starts; a guest that refuses it now (the port is taken) is an error and nothing is kept.
+     */
+    public void forwardToHost(GuestEndpoint guest, int guestPort, int hostPort, Duration timeout) {
+        ReverseForwards.Forward forward = new ReverseForwards.Forward(guestPort, hostPort);
+        reverseForwards.hold(guest.name(), forward);
+        ClientSession session;
+        try {
+            session = link(guest).session(guest, Deadline.after(timeout));
+        } catch (EflowException e) {
+            LOG.info("guest {} unreachable now ({}); its forward of port {} starts with its next session",
+                    guest.name(), e.getMessage(), guestPort);
+            return;
+        }
+        try {
+            reverseForwards.establish(guest.name(), session, forward);
+        } catch (EflowException e) {
+            reverseForwards.release(guest.name(), forward);
+            throw e;
+        }
+    }
+
+    /** Ends a {@link #forwardToHost} forward: no new session gets it, and the current one gives it up. */
+    public void stopForwardToHost(String guest, int guestPort, int hostPort) {
+        ReverseForwards.Forward forward = new ReverseForwards.Forward(guestPort, hostPort);
+        reverseForwards.release(guest, forward);
+        GuestLink link = links.get(guest);
+        ClientSession session = link == null ? null : link.current();
+        if (session != null) {
+            reverseForwards.cancel(session, forward);
+        }
     }
 
     /**
@@ -125,7 +178,8 @@ public final class GuestConnections implements AutoCloseable {
         if (closed) {
             throw GuestErrors.closedPool();
         }
-        GuestLink link = links.computeIfAbsent(guest.name(), name -> new GuestLink(client));
+        GuestLink link = links.computeIfAbsent(guest.name(),
+                name -> new GuestLink(client, session -> reverseForwards.establishAll(name, session)));
         if (closed) {
             invalidate(guest.name());
             throw GuestErrors.closedPool();

@@ -3,6 +3,7 @@ package io.eflow.channel;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.session.ClientSession;
@@ -19,14 +20,17 @@ final class GuestLink {
     static final int MAX_CHANNELS = 8;
 
     private final GuestSshClient client;
+    private final Consumer<ClientSession> onOpen;
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
     private final ReentrantLock connecting = new ReentrantLock();
     private volatile GuestEndpoint endpoint;
     private volatile ClientSession session;
     private volatile boolean closed;
 
-    GuestLink(GuestSshClient client) {
+    /** @param onOpen runs on each new session once logged in, before any caller uses it (standing forwards) */
+    GuestLink(GuestSshClient client, Consumer<ClientSession> onOpen) {
         this.client = client;
+        this.onOpen = onOpen;
     }
 
     /** Runs {@code call} on a live session, holding one channel slot; retries once on a fresh session if it was stale. */
@@ -76,12 +80,19 @@ final class GuestLink {
             }
             session = null;
             ClientSession fresh = GuestLogin.open(client, guest, deadline);
+            onOpen.accept(fresh);
             endpoint = guest;
             session = fresh;
             return fresh;
         } finally {
             connecting.unlock();
         }
+    }
+
+    /** The pooled session if one is open, without connecting. */
+    ClientSession current() {
+        ClientSession current = session;
+        return current != null && current.isOpen() ? current : null;
     }
 
     /** Drops {@code stale} if it is still the pooled session, so the next call reconnects. */

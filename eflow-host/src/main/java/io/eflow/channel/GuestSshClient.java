@@ -14,6 +14,12 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.AgentForwardingFilter;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.apache.sshd.server.forward.X11ForwardingFilter;
 
 /**
  * A MINA {@link SshClient} that reaches guests over their UNIX-socket management channel, verifies the pinned host
@@ -29,6 +35,8 @@ final class GuestSshClient extends SshClient {
                 .factory(GuestSshClient::new)
                 .serverKeyVerifier(new PinnedHostKeyVerifier())
                 .hostConfigEntryResolver(HostConfigEntryResolver.EMPTY)
+                .forwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false), X11ForwardingFilter.of(false),
+                        FORWARDS))
                 .build();
         client.setIoServiceFactoryFactory(new UnixSocketServiceFactoryFactory());
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -36,6 +44,23 @@ final class GuestSshClient extends SshClient {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         return client;
     }
+
+    /**
+     * The guest's sshd may hand back connections only for the forwards eflow asked for ({@code Forwarded}: the target
+     * is looked up from our own table, never taken from the guest), and only to the host's loopback. The client never
+     * listens through MINA (tunnels into the guest are opened explicitly) and takes no direct-tcpip from the guest.
+     */
+    private static final TcpForwardingFilter FORWARDS = new TcpForwardingFilter() {
+        @Override
+        public boolean canListen(SshdSocketAddress address, Session session) {
+            return false;
+        }
+
+        @Override
+        public boolean canConnect(Type type, SshdSocketAddress target, Session session) {
+            return type == Type.Forwarded && SshdSocketAddress.isLoopback(target.getHostName());
+        }
+    };
 
     /**
      * Opens the transport to the guest's sshd. Goes below {@code connect(user, host, port)} on purpose: that path

@@ -7,6 +7,7 @@ import io.eflow.instance.FirewallView;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.forward.Forward;
 import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
@@ -183,6 +184,18 @@ final class DaemonClient {
         return call("POST", instancePath(instance, "/images/load"), new io.eflow.daemon.api.ImageLoad(file, reference), JsonNode.class);
     }
 
+    List<Forward> forwards(String instance) {
+        return call("GET", instancePath(instance, "/forwards"), null, FORWARDS);
+    }
+
+    List<Forward> addForward(String instance, Forward forward) {
+        return call("POST", instancePath(instance, "/forwards"), forward, FORWARDS);
+    }
+
+    List<Forward> removeForward(String instance, Forward forward) {
+        return call("POST", instancePath(instance, "/forwards/remove"), forward, FORWARDS);
+    }
+
     /** Passes each log line ({time, stream, text}) to {@code lines}; the daemon's last line says how it ended. */
     void moduleLogs(String instance, String module, Integer tail, String since, boolean follow, Consumer<JsonNode> lines) {
         StringBuilder query = new StringBuilder("?follow=").append(follow);
@@ -212,6 +225,8 @@ final class DaemonClient {
             throw lost(e);
         }
     }
+
+    private static final JavaType FORWARDS = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Forward.class);
 
     private static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

@@ -3,6 +3,8 @@ package io.eflow.daemon;
 import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
 import io.eflow.firewall.FirewallRule;
+import io.eflow.forward.Forward;
+import io.eflow.forward.Forwards;
 
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
@@ -61,6 +63,9 @@ import java.time.Instant;
  *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
  * POST   /v1/instances/{name}/images/load   {file, reference}  {images}               (image load)
  * GET    /v1/instances/{name}/check         [{id, description, status, detail}]      (check)
+ * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
+ * POST   /v1/instances/{name}/forwards      Forward   [Forward]                       (forward add)
+ * POST   /v1/instances/{name}/forwards/remove  Forward  [Forward]                     (forward remove)
  * </pre>
  * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}.
  */
@@ -71,11 +76,13 @@ final class DaemonApi {
     private final InstanceManager manager;
     private final DeployStream deploy;
     private final EdgeRuntime edge;
+    private final Forwards forwards;
 
-    DaemonApi(InstanceManager manager) {
+    DaemonApi(InstanceManager manager, Forwards forwards) {
         this.manager = manager;
         this.deploy = new DeployStream(manager);
         this.edge = new EdgeRuntime(manager);
+        this.forwards = forwards;
     }
 
     void register(RoutesConfig routes) {
@@ -116,6 +123,11 @@ final class DaemonApi {
             ctx.json(java.util.Map.of("images", edge.load(name(ctx), Path.of(request.file()), request.reference())));
         });
         routes.get("/v1/instances/{name}/check", ctx -> ctx.json(edge.check(name(ctx))));
+        routes.get("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.list(name(ctx))));
+        routes.post("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.add(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), Forward.class))));
+        routes.post("/v1/instances/{name}/forwards/remove", ctx -> ctx.json(forwards.remove(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), Forward.class))));
         ErrorMapping.register(routes);
     }
 
@@ -189,6 +201,7 @@ final class DaemonApi {
             manager.stop(name);
         }
         manager.remove(name);
+        forwards.forget(name);
         ctx.json(new Removed(name));
     }
 

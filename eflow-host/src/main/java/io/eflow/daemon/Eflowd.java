@@ -3,6 +3,7 @@ package io.eflow.daemon;
 import io.eflow.daemon.api.EflowVersion;
 import io.eflow.platform.Json;
 import io.eflow.daemon.api.SocketProbe;
+import io.eflow.forward.Forwards;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
@@ -43,14 +44,16 @@ public final class Eflowd implements AutoCloseable {
     private final InstanceManager manager;
     private final DaemonLock lock;
     private final Javalin app;
+    private final Forwards forwards;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
-    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app) {
+    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app, Forwards forwards) {
         this.socket = socket;
         this.manager = manager;
         this.lock = lock;
         this.app = app;
+        this.forwards = forwards;
     }
 
     /** Starts serving; refuses without root and when another eflowd runs. Takes ownership of {@code manager}. */
@@ -66,11 +69,13 @@ public final class Eflowd implements AutoCloseable {
             lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"));
             // we hold the lock, so whatever socket file is left belongs to a daemon that died
             Files.deleteIfExists(socket);
-            Javalin app = createApp(socket, new DaemonApi(manager));
+            Forwards forwards = new Forwards(manager);
+            Javalin app = createApp(socket, new DaemonApi(manager, forwards));
             app.start();
+            forwards.restore();
             RuntimeDirectory.restrictSocket(socket);
             log.info("eflowd {} (pid {}) serving on {}", EflowVersion.get(), ProcessHandle.current().pid(), socket);
-            return new Eflowd(socket, manager, lock, app);
+            return new Eflowd(socket, manager, lock, app, forwards);
         } catch (IOException e) {
             closeAfterFailedStart(manager, lock);
             throw EflowException.failure("cannot start eflowd: " + e.getMessage(), e);
@@ -137,6 +142,7 @@ public final class Eflowd implements AutoCloseable {
         log.info("eflowd stopping");
         try {
             app.stop();
+            forwards.close();
             manager.close();
             Files.deleteIfExists(socket);
             log.info("eflowd stopped");

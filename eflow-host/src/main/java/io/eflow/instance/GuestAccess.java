@@ -6,6 +6,7 @@ import io.eflow.channel.CommandResult;
 import io.eflow.channel.GuestConnections;
 import io.eflow.channel.GuestEndpoint;
 import io.eflow.channel.GuestHostKey;
+import io.eflow.channel.GuestTunnel;
 import io.eflow.channel.UserCertificateAuthority;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
@@ -97,6 +98,18 @@ final class GuestAccess implements AutoCloseable {
 
     void download(InstanceLayout layout, String remote, Path local) {
         connections.download(endpoint(layout), remote, local);
+    }
+
+    GuestTunnel tunnel(InstanceLayout layout, int guestPort, Duration timeout) {
+        return connections.tunnel(endpoint(layout), guestPort, timeout);
+    }
+
+    void forwardToHost(InstanceLayout layout, int guestPort, int hostPort, Duration timeout) {
+        connections.forwardToHost(endpoint(layout), guestPort, hostPort, timeout);
+    }
+
+    void stopForwardToHost(String name, int guestPort, int hostPort) {
+        connections.stopForwardToHost(name, guestPort, hostPort);
     }
 
     ClientIdentity issueShortLived(Duration validity) {

@@ -8,6 +8,7 @@ import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.tpm.TpmPassthrough;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
+import io.eflow.channel.GuestTunnel;
 import io.eflow.firewall.FirewallRule;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.firewall.GuestSecurity;
@@ -47,6 +48,7 @@ public final class InstanceManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceManager.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final Duration SSH_READY = Duration.ofSeconds(120);
+    private static final Duration TUNNEL_OPEN = Duration.ofSeconds(15);
 
     private final EflowPaths paths;
     private final InstanceStore store;
@@ -286,6 +288,32 @@ public final class InstanceManager implements AutoCloseable {
             throw EflowException.failure("in guest " + config.name() + ": " + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip(), null);
         }
         return exit;
+    }
+
+    /** A connection to {@code guestPort} on the running guest's loopback, made by its sshd (forwards into the guest). */
+    public GuestTunnel tunnel(String name, int guestPort) {
+        InstanceConfig config = requireRunning(name);
+        return access.tunnel(store.layout(config.name()), guestPort, TUNNEL_OPEN);
+    }
+
+    /**
+     * Makes {@code guestPort} on the guest's loopback lead to {@code hostPort} on the host's, now if the guest runs
+     * (a refusal, such as the port being taken, is an error) and from every later start on.
+     */
+    public void forwardToHost(String name, int guestPort, int hostPort) {
+        InstanceConfig config = store.load(name);
+        InstanceLayout layout = store.layout(config.name());
+        Duration wait = powerState(config) == PowerState.RUNNING ? TUNNEL_OPEN : Duration.ZERO;
+        access.forwardToHost(layout, guestPort, hostPort, wait);
+    }
+
+    public void stopForwardToHost(String name, int guestPort, int hostPort) {
+        access.stopForwardToHost(name, guestPort, hostPort);
+    }
+
+    /** The folder of the instance's host-side state (configuration, keys, forwards). */
+    public Path stateFolder(String name) {
+        return store.layout(store.load(name).name()).state();
     }
 
     /** Copies a file between host and guest over SFTP; {@code push} = host to guest. */

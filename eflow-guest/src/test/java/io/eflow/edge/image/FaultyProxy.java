@@ -18,8 +18,8 @@ import java.util.List;
  * byte of every gzip layer, cuts layers off half way (the connection drops), or demands a Bearer token from
  * its own token realm.
  */
-final class FaultyProxy implements AutoCloseable {
-    enum Fault { CORRUPT, TRUNCATE, BEARER }
+public final class FaultyProxy implements AutoCloseable {
+    public enum Fault { CORRUPT, TRUNCATE, BEARER }
 
     static final String TOKEN = "test-token";
     static final String TOKEN_LOGIN = "Basic " + java.util.Base64.getEncoder()
@@ -29,7 +29,7 @@ final class FaultyProxy implements AutoCloseable {
     private final String upstream;
     private final Fault fault;
 
-    FaultyProxy(TestRegistry registry, Fault fault) throws IOException {
+    public FaultyProxy(TestRegistry registry, Fault fault) throws IOException {
         this.upstream = registry.address();
         this.fault = fault;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -38,7 +38,7 @@ final class FaultyProxy implements AutoCloseable {
         server.start();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Debian's docker-registry (distribution 2.8) on a free loopback port, with images pushed into it through the plain
  * HTTP API: monolithic blob uploads and manifest PUTs.
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
     static final String BINARY = "/usr/bin/docker-registry";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final Process process;
@@ -38,12 +38,12 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** An open registry. */
-    static TestRegistry start(Path dir) throws Exception {
+    public static TestRegistry start(Path dir) throws Exception {
         return start(dir, null, null);
     }
 
     /** A registry that wants Basic logins; user null for an open one. */
-    static TestRegistry start(Path dir, String user, String password) throws Exception {
+    public static TestRegistry start(Path dir, String user, String password) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
@@ -97,7 +97,7 @@ final class TestRegistry implements AutoCloseable {
         throw new IllegalStateException("docker-registry did not answer on " + address + ": " + Files.readString(log));
     }
 
-    String address() {
+    public String address() {
         return address;
     }
 
