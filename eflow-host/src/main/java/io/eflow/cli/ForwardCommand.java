@@ -33,20 +33,30 @@ final class ForwardCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "add", description = "Add a forward, active now and after restarts: eflow forward add 8080 80,"
-            + " eflow forward add /run/app.sock 1883, eflow forward add --reverse 5000 5000")
-    static final class Add extends EflowCommand implements Runnable {
+    /** Add and remove: the same two ends, one request, one line saying what happened. */
+    abstract static class Change extends EflowCommand implements Runnable {
         @Mixin
         Ends ends;
 
         @Mixin
         NameOption name;
 
+        abstract String send(Forward forward);
+
         @Override
         public void run() {
             Forward forward = ends.forward();
+            context().out().println(send(forward) + " " + forward);
+        }
+    }
+
+    @Command(name = "add", description = "Add a forward, active now and after restarts: eflow forward add 8080 80,"
+            + " eflow forward add /run/app.sock 1883, eflow forward add --reverse 5000 5000")
+    static final class Add extends Change {
+        @Override
+        String send(Forward forward) {
             client().addForward(name.instance(), forward);
-            context().out().println("Forwarding " + forward);
+            return "Forwarding";
         }
     }
 
@@ -69,18 +79,11 @@ final class ForwardCommand extends CommandGroup {
     }
 
     @Command(name = "remove", description = "Remove a forward: the same ends as it was added with.")
-    static final class Remove extends EflowCommand implements Runnable {
-        @Mixin
-        Ends ends;
-
-        @Mixin
-        NameOption name;
-
+    static final class Remove extends Change {
         @Override
-        public void run() {
-            Forward forward = ends.forward();
+        String send(Forward forward) {
             client().removeForward(name.instance(), forward);
-            context().out().println("Removed " + forward);
+            return "Removed";
         }
     }
 }
