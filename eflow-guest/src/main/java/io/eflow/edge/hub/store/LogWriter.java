@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit: one thread takes every append waiting when it gets round to it, writes them with one write and
@@ -67,9 +68,12 @@ final class LogWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         List<ByteBuffer> records = new ArrayList<>();
         boolean stopping = false;
+        int lastBatch = 0;
+        long lastCommitNanos = 0; // write, sync and acknowledge: mostly the sync
         while (!stopping) {
             Pending next = take();
             long bytes = 0;
+            long gatherUntil = System.nanoTime() + lastCommitNanos / 4;
             while (next != null) {
                 if (next == STOP) {
                     stopping = true;
@@ -78,14 +82,39 @@ final class LogWriter implements AutoCloseable {
                 batch.add(next);
                 records.add(next.record());
                 bytes += next.record().remaining();
-                next = bytes < MAX_BATCH_BYTES ? queue.poll() : null;
+                next = bytes >= MAX_BATCH_BYTES ? null
+                        : batch.size() < lastBatch ? pollUntil(gatherUntil) : queue.poll();
             }
             if (!batch.isEmpty()) {
+                long t0 = System.nanoTime();
                 commit(batch, records);
+                lastCommitNanos = System.nanoTime() - t0;
             }
+            lastBatch = batch.size();
             batch.clear();
             records.clear();
         }
+    }
+
+    /**
+     * The producers the last batch released come back within microseconds with their next message; waiting for them
+     * (at most a quarter of a sync) lets one sync carry them all instead of splitting them over two. One that does
+     * not come back only shrinks the next wait.
+     */
+    private Pending pollUntil(long deadline) {
+        Pending next = queue.poll();
+        while (next == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            try {
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                // not ours to honour, as in take()
+            }
+        }
+        return next;
     }
 
     /** The writer is never interrupted: an interrupt during a write would close the segment's channel. */
