@@ -23,7 +23,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * A zeroed header (what a crash can leave after a file's last write) has length 0, below the smallest body, so it
- * reads as the end of the log, as does any length that runs past the file or any body whose checksum fails.
+ * reads as the end of the log, as does any length that runs past the file or a body whose checksum fails with
+ * nothing readable after it.
  */
 final class RecordCodec {
     static final int HEADER_BYTES = 8;

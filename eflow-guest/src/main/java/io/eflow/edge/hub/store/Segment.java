@@ -119,20 +119,27 @@ final class Segment implements Closeable {
         return RecordCodec.decode(body, withPayload);
     }
 
+    /** What a scan found: where the readable records end, and how many damaged ones it stepped over. */
+    record Scan(long validEnd, int damaged) {
+    }
+
     /**
-     * Reads the records from the start of the file, handing each whole one with a matching checksum to the visitor,
-     * and returns the offset of the first byte that does not start one: the file's size when every byte is a record.
+     * Reads the records from the start of the file, handing each whole one with a matching checksum to the visitor.
+     * A record that fails its checksum but is followed by a good record was damaged on the disk, not torn by a crash
+     * (a torn write has nothing good after it): it is stepped over and counted. Otherwise the scan ends there; its
+     * {@code validEnd} is the file's size when every byte is a record.
      */
-    long scan(RecordVisitor visitor) throws IOException {
+    Scan scan(RecordVisitor visitor) throws IOException {
         long fileSize = channel.size();
         ByteBuffer window = ByteBuffer.allocate((int) Math.min(SCAN_CHUNK, Math.max(fileSize, 1)));
         long windowStart = 0;
         window.limit(0);
+        int damaged = 0;
         while (true) {
             long offset = windowStart + window.position();
             long available = fileSize - offset - RecordCodec.HEADER_BYTES;
             if (available < 0) {
-                return offset;
+                return new Scan(offset, damaged);
             }
             if (window.remaining() < RecordCodec.HEADER_BYTES) {
                 window = fill(window, offset, RecordCodec.HEADER_BYTES, fileSize);
@@ -140,7 +147,7 @@ final class Segment implements Closeable {
             }
             int length = RecordCodec.bodyLength(window.getInt(window.position()), available);
             if (length < 0) {
-                return offset;
+                return new Scan(offset, damaged);
             }
             if (window.remaining() < RecordCodec.HEADER_BYTES + length) {
                 window = fill(window, offset, RecordCodec.HEADER_BYTES + length, fileSize);
@@ -154,10 +161,25 @@ final class Segment implements Closeable {
                 RecordCodec.verify(body, crc);
                 entry = RecordCodec.decode(body, false);
             } catch (CorruptRecordException e) {
-                return offset;
+                long next = offset + RecordCodec.HEADER_BYTES + length;
+                if (next >= fileSize || !readable(next)) {
+                    return new Scan(offset, damaged);
+                }
+                damaged++;
+                window.position(bodyStart + length);
+                continue;
             }
             visitor.visit(base + offset, entry);
             window.position(bodyStart + length);
+        }
+    }
+
+    private boolean readable(long offset) throws IOException {
+        try {
+            read(offset, false);
+            return true;
+        } catch (CorruptRecordException e) {
+            return false;
         }
     }
 

@@ -40,8 +40,8 @@ final class SegmentLog implements Closeable {
 
     /**
      * Opens the segments in {@code directory}, handing every readable record to {@code visitor} in log order. A
-     * partial or damaged record at the end of the last segment is what a crash leaves of a write that was never
-     * synced, so never acknowledged: it is cut off. Segments wholly below {@code start} (spent, their deletion lost
+     * partial or damaged record with nothing readable after it at the end of the last segment is what a crash leaves
+     * of a write that was never synced, so never acknowledged: it is cut off. Segments wholly below {@code start} (spent, their deletion lost
      * in a crash) are deleted. New records start at {@code floor} or later, so they come after every saved cursor.
      */
     static SegmentLog open(Path directory, long segmentBytes, long start, long floor, Segment.RecordVisitor visitor)
@@ -58,7 +58,12 @@ final class SegmentLog implements Closeable {
                 segment.delete();
                 continue;
             }
-            long valid = segment.scan(visitor);
+            Segment.Scan scan = segment.scan(visitor);
+            long valid = scan.validEnd();
+            if (scan.damaged() > 0) {
+                LOG.log(ERROR, "{0}: {1} damaged records skipped, their messages cannot be delivered (the disk lost "
+                        + "data that was synced)", segment.file(), scan.damaged());
+            }
             if (valid < segment.size()) {
                 if (last) {
                     LOG.log(WARNING, "{0}: cutting off {1} bytes at offset {2}: a write that a crash interrupted "

@@ -27,10 +27,11 @@
  *   <li>An append completes only after the batch holding it was written and {@code fdatasync}ed (with the folder
  *       synced first when the batch started a segment), so an acknowledged record and every byte before it in the
  *       log survive a crash of the process or the guest.</li>
- *   <li>At open, a record that is cut short, fails its CRC32C or announces an impossible length ends the last
- *       segment, which is truncated there. Such a record was not synced (a later sync would have covered it), so it
- *       was never acknowledged. Older segments were synced before the next one was created, so only the last can
- *       end torn.</li>
+ *   <li>At open, a record that is cut short, fails its CRC32C or announces an impossible length, with nothing
+ *       readable after it, ends the last segment, which is truncated there. Such a record was not synced (a later
+ *       sync would have covered it), so it was never acknowledged. Older segments were synced before the next one
+ *       was created, so only the last can end torn. A bad record followed by a good one was damaged on the disk
+ *       after its sync, which no crash does: it is skipped and logged, and only it is lost.</li>
  *   <li>An endpoint's cursor is the lowest position it has not finished (handed out but unacknowledged counts as
  *       unfinished), or the end of what had been indexed when nothing is outstanding; messages are indexed only
  *       after they are synced, and new ones land above every saved cursor. So everything below a saved cursor was

@@ -93,7 +93,7 @@ class RecoveryTest {
     }
 
     @Test
-    void damageInAnOlderSegmentCostsOnlyTheRestOfThatSegment() throws Exception {
+    void aDamagedRecordInAnOlderSegmentCostsOnlyThatRecord() throws Exception {
         List<Long> positions = new ArrayList<>();
         try (LogMessageStore store = open()) {
             for (int id = 0; id < 150; id++) {
@@ -102,14 +102,37 @@ class RecoveryTest {
         }
         List<Path> segments = segments();
         assertThat(segments.size()).isGreaterThanOrEqualTo(3);
-        long secondBase = Segment.baseOf(segments.get(1));
+        long size = Files.size(segments.get(0));
         flipByte(segments.get(0), positions.get(20) + 50);
-        int firstOfSecond = positions.indexOf(secondBase);
 
         try (LogMessageStore store = open()) {
-            List<Integer> expected = range(0, 20);
-            expected.addAll(range(firstOfSecond, 150));
+            assertThat(Files.size(segments.get(0))).isEqualTo(size);
+            List<Integer> expected = range(0, 150);
+            expected.remove(Integer.valueOf(20));
             assertThat(drain(store.queue("$upstream"))).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aDamagedRecordWithGoodOnesAfterItIsNotMistakenForATornEnd() throws Exception {
+        List<Long> positions = tenMessages();
+        long size = Files.size(last());
+        flipByte(last(), positions.get(4) + 100);
+        try (LogMessageStore store = open()) {
+            assertThat(Files.size(last())).isEqualTo(size);
+            List<Integer> expected = range(0, 10);
+            expected.remove(Integer.valueOf(4));
+            assertThat(drain(store.queue("$upstream"))).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aDamagedLengthEndsTheSegmentThere() throws Exception {
+        List<Long> positions = tenMessages();
+        flipByte(last(), positions.get(6) + 1);
+        try (LogMessageStore store = open()) {
+            assertThat(Files.size(last())).isEqualTo(positions.get(6));
+            assertThat(drain(store.queue("$upstream"))).isEqualTo(range(0, 6));
         }
     }
 
