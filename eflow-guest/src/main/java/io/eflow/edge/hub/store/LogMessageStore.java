@@ -69,6 +69,7 @@ public final class LogMessageStore implements MessageStore {
                 }
             }
         });
+        long waiting = pending.values().stream().mapToLong(LongQueue::size).sum();
         pending.forEach((endpoint, positions) -> {
             LogEndpointQueue queue = queueFor(endpoint);
             while (!positions.isEmpty()) {
@@ -81,8 +82,7 @@ public final class LogMessageStore implements MessageStore {
         indexedEnd = log.end();
         space = new SpaceBudget(config.maxBytes(), log.bytes());
         LOG.log(INFO, "message store {0}: {1} bytes in {2} segments, {3} messages waiting for {4} endpoints",
-                directory, log.bytes(), log.segmentCount(),
-                queues.values().stream().mapToLong(q -> q.metrics().queueLength()).sum(), queues.size());
+                directory, log.bytes(), log.segmentCount(), waiting, queues.size());
         maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "message-store-maintenance");
             thread.setDaemon(true);
@@ -129,6 +129,9 @@ public final class LogMessageStore implements MessageStore {
         for (Destination destination : destinations) {
             long ttl = destination.timeToLive().orElse(config.timeToLive()).toMillis();
             expiries.merge(destination.endpoint(), saturatedAdd(now, ttl), Math::max);
+        }
+        if (expiries.size() > RecordCodec.MAX_ROUTES) {
+            throw new IllegalArgumentException("a message can go to at most " + RecordCodec.MAX_ROUTES + " endpoints");
         }
         List<LogEntry.Route> routes = new ArrayList<>(expiries.size());
         expiries.forEach((endpoint, expiresAt) -> routes.add(new LogEntry.Route(endpoint, expiresAt)));

@@ -29,6 +29,8 @@ import java.util.zip.CRC32C;
 final class RecordCodec {
     static final int HEADER_BYTES = 8;
     static final int MAX_NAME_BYTES = 1024;
+    /** The route count is an unsigned short. */
+    static final int MAX_ROUTES = 0xFFFF;
     private static final byte VERSION = 1;
     private static final int MIN_BODY_BYTES = 1 + 8 + 2 + 2 + 4;
 
