@@ -1,0 +1,195 @@
+package io.eflow.edge.hub.store;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
+import static java.nio.file.StandardOpenOption.READ;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * The shared log every message is appended to once, whatever its destinations: segment files in one folder. The
+ * log writer appends and syncs; consumers read at any durable position; spent segments are deleted from the front.
+ */
+final class SegmentLog implements Closeable {
+    private static final System.Logger LOG = System.getLogger(SegmentLog.class.getName());
+    /** Records of a batch are copied into one buffer so a batch costs one write, not one per message. */
+    private static final int STAGING_BYTES = 1 << 20;
+
+    private final Path directory;
+    private final long segmentBytes;
+    private final ConcurrentSkipListMap<Long, Segment> segments;
+    private volatile Segment active;
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+    private volatile long syncs;
+
+    private SegmentLog(Path directory, long segmentBytes, ConcurrentSkipListMap<Long, Segment> segments) {
+        this.directory = directory;
+        this.segmentBytes = segmentBytes;
+        this.segments = segments;
+        this.active = segments.lastEntry().getValue();
+    }
+
+    /**
+     * Opens the segments in {@code directory}, handing every readable record to {@code visitor} in log order. A
+     * partial or damaged record with nothing readable after it at the end of the last segment is what a crash leaves
+     * of a write that was never synced, so never acknowledged: it is cut off. Segments wholly below {@code start} (spent, their deletion lost
+     * in a crash) are deleted. New records start at {@code floor} or later, so they come after every saved cursor.
+     */
+    static SegmentLog open(Path directory, long segmentBytes, long start, long floor, Segment.RecordVisitor visitor)
+            throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(directory)) {
+            files = list.filter(Segment::isSegment).sorted().toList();
+        }
+        ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            boolean last = i == files.size() - 1;
+            Segment segment = Segment.open(files.get(i));
+            if (!last && segment.end() <= start) {
+                segment.delete();
+                continue;
+            }
+            Segment.Scan scan = segment.scan(visitor);
+            long valid = scan.validEnd();
+            if (scan.damaged() > 0) {
+                LOG.log(ERROR, "{0}: {1} damaged records skipped, their messages cannot be delivered (the disk lost "
+                        + "data that was synced)", segment.file(), scan.damaged());
+            }
+            if (valid < segment.size()) {
+                if (last) {
+                    LOG.log(WARNING, "{0}: cutting off {1} bytes at offset {2}: a write that a crash interrupted "
+                            + "before it was synced, so never acknowledged", segment.file(), segment.size() - valid, valid);
+                    segment.truncate(valid);
+                } else {
+                    LOG.log(ERROR, "{0}: {1} bytes from offset {2} are damaged and cannot be delivered "
+                            + "(the disk lost data that was synced)", segment.file(), segment.size() - valid, valid);
+                }
+            }
+            segments.put(segment.base(), segment);
+        }
+        long end = segments.isEmpty() ? 0 : segments.lastEntry().getValue().end();
+        if (segments.isEmpty() || end < floor) {
+            Segment fresh = Segment.create(directory, Math.max(end, floor));
+            syncDirectory(directory);
+            segments.put(fresh.base(), fresh);
+        }
+        return new SegmentLog(directory, segmentBytes, segments);
+    }
+
+    /**
+     * Writes the records after the end of the log, starting a new segment whenever one would pass the segment size,
+     * and syncs them; returns each record's position. Only the log writer calls this.
+     */
+    long[] append(List<ByteBuffer> records) throws IOException {
+        long[] positions = new long[records.size()];
+        Segment segment = active;
+        long next = segment.end();
+        staging.clear();
+        for (int i = 0; i < positions.length; i++) {
+            ByteBuffer record = records.get(i).duplicate();
+            if (next > segment.base() && next - segment.base() + record.remaining() > segmentBytes) {
+                flush(segment);
+                sync(segment);
+                segment = roll(segment);
+                next = segment.base();
+            }
+            positions[i] = next;
+            next += record.remaining();
+            if (record.remaining() > staging.remaining()) {
+                flush(segment);
+            }
+            if (record.remaining() > staging.capacity()) {
+                segment.write(record);
+            } else {
+                staging.put(record);
+            }
+        }
+        flush(segment);
+        sync(segment);
+        return positions;
+    }
+
+    private void flush(Segment segment) throws IOException {
+        staging.flip();
+        segment.write(staging);
+        staging.clear();
+    }
+
+    private void sync(Segment segment) throws IOException {
+        segment.force();
+        syncs++;
+    }
+
+    /** The old segment is synced before the new one exists, so only the last segment can ever end in a torn write. */
+    private Segment roll(Segment full) throws IOException {
+        Segment next = Segment.create(directory, full.end());
+        syncDirectory(directory);
+        segments.put(next.base(), next);
+        active = next;
+        return next;
+    }
+
+    /** A new file's name is durable only once its folder is synced. */
+    private static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, READ)) {
+            dir.force(true);
+        }
+    }
+
+    /** The record at {@code position}; the caller knows one was appended and synced there. */
+    LogEntry read(long position, boolean withPayload) throws IOException {
+        Map.Entry<Long, Segment> entry = segments.floorEntry(position);
+        if (entry == null) {
+            throw new CorruptRecordException("no segment holds position " + position);
+        }
+        return entry.getValue().read(position - entry.getKey(), withPayload);
+    }
+
+    /** Deletes the segments that end at or before {@code position} (never the one being written); returns their bytes. */
+    long deleteBelow(long position) throws IOException {
+        long freed = 0;
+        for (Segment segment : segments.values()) {
+            if (segment == active || segment.end() > position) {
+                break;
+            }
+            segments.remove(segment.base());
+            freed += segment.size();
+            segment.delete();
+        }
+        return freed;
+    }
+
+    /** The position after the last byte written. */
+    long end() {
+        return active.end();
+    }
+
+    long bytes() {
+        return segments.values().stream().mapToLong(Segment::size).sum();
+    }
+
+    int segmentCount() {
+        return segments.size();
+    }
+
+    /** Syncs so far (only the writer counts, so a volatile suffices). */
+    long syncs() {
+        return syncs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Segment segment : segments.values()) {
+            segment.close();
+        }
+    }
+}
