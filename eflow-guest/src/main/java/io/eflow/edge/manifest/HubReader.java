@@ -1,5 +1,7 @@
 package io.eflow.edge.manifest;
 
+import io.eflow.edge.hub.route.RouteException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ final class HubReader {
             if (name.isBlank()) {
                 throw route.fail("route names must not be empty");
             }
-            routes.put(name, route(route, routeObjects, timeToLive));
+            routes.put(name, route(name, route, routeObjects, timeToLive));
         }));
         fields.finish();
         return new EdgeHubProperties(schemaVersion, routes, timeToLive);
@@ -34,9 +36,9 @@ final class HubReader {
         return timeToLive;
     }
 
-    private static Route route(Node node, boolean objects, long defaultTimeToLive) {
+    private static Route route(String name, Node node, boolean objects, long defaultTimeToLive) {
         if (node.json().isTextual()) {
-            return new Route(node.nonBlankText(), Route.DEFAULT_PRIORITY, defaultTimeToLive);
+            return checked(name, node, node.nonBlankText(), Route.DEFAULT_PRIORITY, defaultTimeToLive);
         }
         if (!objects) {
             throw node.fail("must be a route string such as \"FROM /messages/* INTO $upstream\"; routes with priority and"
@@ -50,6 +52,17 @@ final class HubReader {
         int priority = (int) fields.integer("priority", 0, 9, Route.DEFAULT_PRIORITY);
         long timeToLive = fields.integer("timeToLiveSecs", 0, MAX_ROUTE_TIME_TO_LIVE, 0);
         fields.finish();
-        return new Route(route, priority, timeToLive == 0 ? defaultTimeToLive : timeToLive);
+        return checked(name, node.child("route", node.json().get("route")), route, priority,
+                timeToLive == 0 ? defaultTimeToLive : timeToLive);
+    }
+
+    /** The hub's own parser judges the text, so a route the hub could not run is refused with the manifest. */
+    private static Route checked(String name, Node at, String text, int priority, long timeToLive) {
+        try {
+            io.eflow.edge.hub.route.Route.parse(name, text, priority, timeToLive);
+        } catch (RouteException e) {
+            throw at.fail((e.column() > 0 ? "at column " + e.column() + ": " : "") + e.problem());
+        }
+        return new Route(text, priority, timeToLive);
     }
 }

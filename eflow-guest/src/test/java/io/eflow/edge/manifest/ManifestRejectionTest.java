@@ -249,7 +249,10 @@ class ManifestRejectionTest {
             "{\"route\": \"FROM /messages/* INTO $upstream\", \"timeToLiveSecs\": -1} | .timeToLiveSecs | must be an integer from 0 to 4294967295, not -1",
             "{\"priority\": 1} | .route | is required",
             "{\"route\": \" \"} | .route | must not be empty",
-            "7 | '' | must be a route string or an object"})
+            "7 | '' | must be a route string or an object",
+            "{\"route\": \"FROM /messages/* INT $upstream\"} | .route | at column 18: expected WHERE or INTO, found 'INT'",
+            "\"FROM /messages/* WHERE temperature > INTO $upstream\" | '' | at column 38: ",
+            "\"FROM /messages/* INTO BrokeredEndpoint(\\\"/modules/filter\\\")\" | '' | at column 40: a BrokeredEndpoint is"})
     void aBadSchema11RouteIsRefused(String route, String field, String problem) {
         assertThat(rejected(with(HUB + "/routes/r1", json(route)), HUB_PATH + ".routes.r1" + field)).startsWith(problem);
     }
