@@ -110,14 +110,14 @@ final class ContainerProcess {
     }
 
     /**
-     * The command that runs the health check's test in this container: {@code crun exec} with the bundle's
-     * {@value #PROBE}. crun joins the container's namespaces, which belong to the user namespace module-launch made;
-     * a namespace guest lacks CAP_SYS_ADMIN to join them from outside, so nsenter enters that user namespace first,
-     * where crun run itself runs.
+     * The command that runs the health check's test in this container, in its cgroup: {@code crun exec} with the
+     * bundle's {@value #PROBE}. crun joins the container's namespaces, which belong to the user namespace
+     * module-launch made; a namespace guest lacks CAP_SYS_ADMIN to join them from outside, so nsenter enters that
+     * user namespace first, where crun run itself runs.
      */
     List<String> probeCommand() {
-        return List.of("nsenter", "--user=/proc/" + process.pid() + "/ns/user", "crun", "--root", CRUN_ROOT.toString(),
-                "exec", "--process", bundle.resolve(PROBE).toString(), id);
+        return cgroup.wrap(List.of("nsenter", "--user=/proc/" + process.pid() + "/ns/user", "crun", "--root",
+                CRUN_ROOT.toString(), "--cgroup-manager=disabled", "exec", "--process", bundle.resolve(PROBE).toString(), id));
     }
 
     /** crun's state for this container exists: the container has been created and its process started. */
