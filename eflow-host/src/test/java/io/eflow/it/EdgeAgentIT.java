@@ -1,6 +1,8 @@
 package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.Jib;
@@ -31,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The edge agent end to end in the shared guest: an image loaded from a tarball, deployments applied through the
- * host, modules run by crun, their restart policies, back-off, logs, recreation, removal, and bad manifests refused
- * with the running modules untouched. One deployment evolves through the ordered steps.
+ * host, modules run by crun, their restart policies, back-off, logs, recreation, removal, health checks, and bad
+ * manifests refused with the running modules untouched. One deployment evolves through the ordered steps.
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,12 +42,17 @@ class EdgeAgentIT extends SharedGuestTest {
     static final String IMAGE = "eflow-test/busybox:1";
     private static final Duration SLOW = Duration.ofSeconds(120);
 
-    /** A one-layer image of the host's static busybox, written by Jib as an OCI image layout tarball. */
+    /**
+     * A one-layer image of the host's static busybox, written by Jib as an OCI image layout tarball. It is /bin/sh too,
+     * which CMD-SHELL health checks run.
+     */
     static Path busyboxImage() throws Exception {
         Path work = Files.createTempDirectory("eflow-busybox");
         Path tar = work.resolve("busybox.tar");
-        FileEntriesLayer layer = FileEntriesLayer.builder().addEntry(Path.of("/bin/busybox"), AbsoluteUnixPath.get("/bin/busybox"),
-                FilePermissions.fromOctalString("755")).build();
+        FilePermissions executable = FilePermissions.fromOctalString("755");
+        FileEntriesLayer layer = FileEntriesLayer.builder()
+                .addEntry(Path.of("/bin/busybox"), AbsoluteUnixPath.get("/bin/busybox"), executable)
+                .addEntry(Path.of("/bin/busybox"), AbsoluteUnixPath.get("/bin/sh"), executable).build();
         Jib.fromScratch().addFileEntriesLayer(layer).setFormat(ImageFormat.OCI)
                 .containerize(Containerizer.to(TarImage.at(tar).named(IMAGE))
                         .setBaseImageLayersCache(work.resolve("cache/base")).setApplicationLayersCache(work.resolve("cache/app")));
@@ -74,6 +81,31 @@ class EdgeAgentIT extends SharedGuestTest {
                   "modules": {%s}}},
                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {},
                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}}}""".formatted(String.join(",", entries));
+    }
+
+    /**
+     * A module with a health check every second that fails once (Retries 1): healthy while /tmp/healthy exists. The
+     * createOptions are a JSON string, as IoT Edge writes them.
+     */
+    static String healthChecked(String script, String restartPolicy) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode options = json.createObjectNode();
+        options.putArray("Cmd").add("/bin/busybox").add("sh").add("-c").add(script);
+        options.putObject("Healthcheck").put("Interval", 1_000_000_000L).put("Retries", 1)
+                .putArray("Test").add("CMD-SHELL").add("test -e /tmp/healthy");
+        ObjectNode module = json.createObjectNode().put("version", "1.0").put("type", "docker")
+                .put("status", "running").put("restartPolicy", restartPolicy).put("imagePullPolicy", "never");
+        module.putObject("settings").put("image", IMAGE).put("createOptions", options.toString());
+        return module.toString();
+    }
+
+    /** Shell steps for the health-checked modules: sleeps in the background, so a stop's TERM ends them at once. */
+    static String healthy(boolean healthy) {
+        return healthy ? ": > /tmp/healthy; " : "/bin/busybox rm -f /tmp/healthy; ";
+    }
+
+    static String nap(int seconds) {
+        return "/bin/busybox sleep " + seconds + " & wait; ";
     }
 
     static final String TICKER = "trap 'exit 0' TERM; while true; do echo tick $MESSAGE; echo pid $$ host $(/bin/busybox hostname); /bin/busybox sleep 1 & wait; done";
@@ -230,6 +262,51 @@ class EdgeAgentIT extends SharedGuestTest {
 
     @Test
     @Order(6)
+    void aFailingHealthCheckMakesAModuleUnhealthyAndOnUnhealthyRestartsIt() {
+        String start = "trap 'exit 0' TERM; /bin/busybox mkdir -p /tmp; " + healthy(true) + nap(3) + healthy(false);
+        Map<String, String> next = deployment("b");
+        next.remove("crasher");
+        // on-failure only reports unhealthy, and healthy again once the test passes
+        next.put("limping", healthChecked(start + nap(4) + healthy(true) + nap(1000), "on-failure"));
+        // on-unhealthy stops it and starts it again after the back-off
+        next.put("sickly", healthChecked(start + nap(1000), "on-unhealthy"));
+        edge().apply(guest, manifest(next).getBytes(StandardCharsets.UTF_8));
+
+        boolean[] seen = {false, false};
+        String[] unhealthy = {""};
+        await().atMost(SLOW).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            JsonNode modules = modules();
+            // path(): the agent lists a module once its loop reaches it, which the apply does not wait for
+            JsonNode limping = modules.path("limping");
+            JsonNode sickly = modules.path("sickly");
+            if (limping.path("runtimeStatus").asText().equals("unhealthy")) {
+                seen[0] = true;
+                unhealthy[0] = limping.path("statusDescription").asText();
+            }
+            // the unhealthy state lasts as long as its stop; the back-off after it still says why
+            seen[1] |= sickly.path("runtimeStatus").asText().equals("unhealthy")
+                    || sickly.path("statusDescription").asText().startsWith("unhealthy: ");
+            assertThat(seen[0]).as("limping reported unhealthy: %s", limping).isTrue();
+            assertThat(limping.path("statusDescription").asText()).as("healthy again: %s", limping).isEqualTo("running; healthy again");
+            assertThat(seen[1]).as("sickly seen unhealthy: %s", sickly).isTrue();
+            assertThat(sickly.path("restartCount").asInt()).as("sickly restarted: %s", sickly).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(unhealthy[0]).isEqualTo("unhealthy: 1 failed health check; the last exited with 1;"
+                + " restartPolicy on-failure keeps it running");
+        JsonNode limping = modules().get("limping");
+        assertThat(limping.path("runtimeStatus").asText()).isEqualTo("running");
+        assertThat(limping.path("restartCount").asInt()).as("on-failure does not restart an unhealthy module").isZero();
+        assertThat(limping.has("lastExitTimeUtc")).isFalse();
+
+        // removed again: the shared guest goes on without a module that restarts every few seconds
+        next.remove("limping");
+        next.remove("sickly");
+        edge().apply(guest, manifest(next).getBytes(StandardCharsets.UTF_8));
+        await().atMost(SLOW).untilAsserted(() -> assertThat(modules().has("sickly") || modules().has("limping")).isFalse());
+    }
+
+    @Test
+    @Order(7)
     void checkReportsTheRuntime() {
         JsonNode checks = edge().check(guest);
         assertThat(checks.toString()).contains("\"id\":\"runtime\"").contains("\"id\":\"images\"");

@@ -1,5 +1,7 @@
 package io.eflow.edge.agent;
 
+import io.eflow.edge.manifest.HealthCheck;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,22 +30,30 @@ final class ContainerProcess {
     static final Path CRUN_ROOT = Path.of("/run/eflow/crun");
     static final String ID_MAP = "0 0 65536\n";
     static final String LAUNCHER = "/usr/lib/eflow/bin/module-launch";
+    /** In the bundle: the process that {@code crun exec} runs as the module's health check. */
+    static final String PROBE = "probe.json";
 
     private final String id;
     private final Process process;
     private final ModuleCgroup cgroup;
+    private final Path bundle;
+    private final HealthCheck health;
 
-    private ContainerProcess(String id, Process process, ModuleCgroup cgroup) {
+    private ContainerProcess(String id, Process process, ModuleCgroup cgroup, Path bundle, HealthCheck health) {
         this.id = id;
         this.process = process;
         this.cgroup = cgroup;
+        this.bundle = bundle;
+        this.health = health;
     }
 
     /**
-     * @param bundle a folder with config.json, rootfs/ (the mount point), upper/ and work/
+     * @param bundle a folder with config.json, rootfs/ (the mount point), upper/ and work/, and {@value #PROBE} when
+     *               the module has a health check
      * @param lower  the image's unpacked tree
+     * @param health the module's health check, or null for none
      */
-    static ContainerProcess start(String id, Path bundle, Path lower, ModuleCgroup cgroup) throws IOException {
+    static ContainerProcess start(String id, Path bundle, Path lower, ModuleCgroup cgroup, HealthCheck health) throws IOException {
         deleteStale(id);
         List<String> command = new ArrayList<>(List.of(LAUNCHER));
         command.addAll(List.of(lower.toString(), bundle.resolve("upper").toString(), bundle.resolve("work").toString(),
@@ -63,7 +74,7 @@ final class ContainerProcess {
             cgroup.remove();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        return new ContainerProcess(id, process, cgroup);
+        return new ContainerProcess(id, process, cgroup, bundle, health);
     }
 
     private static void awaitOwnUserNamespace(Process process) throws IOException {
@@ -92,6 +103,21 @@ final class ContainerProcess {
 
     Process process() {
         return process;
+    }
+
+    Optional<HealthCheck> healthCheck() {
+        return Optional.ofNullable(health);
+    }
+
+    /**
+     * The command that runs the health check's test in this container, in its cgroup: {@code crun exec} with the
+     * bundle's {@value #PROBE}. crun joins the container's namespaces, which belong to the user namespace
+     * module-launch made; a namespace guest lacks CAP_SYS_ADMIN to join them from outside, so nsenter enters that
+     * user namespace first, where crun run itself runs.
+     */
+    List<String> probeCommand() {
+        return cgroup.wrap(List.of("nsenter", "--user=/proc/" + process.pid() + "/ns/user", "crun", "--root",
+                CRUN_ROOT.toString(), "--cgroup-manager=disabled", "exec", "--process", bundle.resolve(PROBE).toString(), id));
     }
 
     /** crun's state for this container exists: the container has been created and its process started. */

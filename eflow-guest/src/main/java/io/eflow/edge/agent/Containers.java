@@ -72,9 +72,16 @@ final class Containers {
             Files.createDirectories(volume);
         }
         Files.writeString(bundle.resolve("config.json"), spec.json());
+        Path probe = bundle.resolve(ContainerProcess.PROBE);
+        if (spec.probe().isPresent()) {
+            Files.writeString(probe, spec.probe().get());
+        } else {
+            Files.deleteIfExists(probe);
+        }
         HostConfig host = module.createOptions().hostConfig();
         ModuleCgroup cgroup = ModuleCgroup.create(module.name(), host.memory(), host.nanoCpus(), ModuleSpec.PIDS_LIMIT);
-        ContainerProcess container = ContainerProcess.start(module.name(), bundle, image.rootfs(), cgroup);
+        ContainerProcess container = ContainerProcess.start(module.name(), bundle, image.rootfs(), cgroup,
+                spec.probe().isPresent() ? spec.health() : null);
         var log = logs.open(module.name());
         log.attach(container.process().getInputStream(), container.process().getErrorStream());
         log.event("started " + module.image() + " (" + image.manifestDigest() + ")");

@@ -3,10 +3,11 @@ package io.eflow.edge.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.edge.manifest.ContainerPort;
+import io.eflow.edge.manifest.HealthCheck;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,13 +19,15 @@ import java.util.Set;
  * The {@code config} object of an OCI image configuration, as pulled from the registry: the image's defaults, which
  * a module's createOptions override.
  *
- * @param env        "NAME=value" entries, in order
- * @param workingDir an absolute path; empty for "/"
- * @param user       user[:group], by name or id; empty for root
+ * @param env         "NAME=value" entries, in order
+ * @param workingDir  an absolute path; empty for "/"
+ * @param user        user[:group], by name or id; empty for root
+ * @param healthcheck the image's health check; {@link HealthCheck#UNSET} when it has none
  */
 public record ImageConfig(List<String> env, List<String> cmd, List<String> entrypoint, String workingDir, String user,
-                          Set<ContainerPort> exposedPorts, Map<String, String> labels) {
-    public static final ImageConfig EMPTY = new ImageConfig(List.of(), List.of(), List.of(), "", "", Set.of(), Map.of());
+                          Set<ContainerPort> exposedPorts, Map<String, String> labels, HealthCheck healthcheck) {
+    public static final ImageConfig EMPTY =
+            new ImageConfig(List.of(), List.of(), List.of(), "", "", Set.of(), Map.of(), HealthCheck.UNSET);
 
     public ImageConfig {
         env = List.copyOf(env);
@@ -48,7 +51,18 @@ public record ImageConfig(List<String> env, List<String> cmd, List<String> entry
         Map<String, String> labels = new LinkedHashMap<>();
         config.path("Labels").fields().forEachRemaining(label -> labels.put(label.getKey(), label.getValue().asText()));
         return new ImageConfig(strings(config.path("Env")), strings(config.path("Cmd")), strings(config.path("Entrypoint")),
-                config.path("WorkingDir").asText(""), config.path("User").asText(""), ports, labels);
+                config.path("WorkingDir").asText(""), config.path("User").asText(""), ports, labels,
+                healthcheck(config.path("Healthcheck")));
+    }
+
+    /** Read as Docker reads an image's: what is missing or not a number is "not set", left to Docker's defaults. */
+    private static HealthCheck healthcheck(JsonNode check) {
+        return new HealthCheck(strings(check.path("Test")), nanos(check.path("Interval")), nanos(check.path("Timeout")),
+                nanos(check.path("StartPeriod")), Math.max(0, check.path("Retries").asInt(0)));
+    }
+
+    private static Duration nanos(JsonNode value) {
+        return Duration.ofNanos(Math.max(0, value.asLong(0)));
     }
 
     private static List<String> strings(JsonNode array) {

@@ -3,6 +3,8 @@ package io.eflow.edge.agent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A module's cgroup v2 group under {@code /sys/fs/cgroup/eflow-modules}, which carries its HostConfig.Memory,
@@ -52,6 +54,20 @@ final class ModuleCgroup {
         if (group != null) {
             Files.writeString(group.resolve("cgroup.procs"), Long.toString(pid));
         }
+    }
+
+    /**
+     * The command, run in this group from its first instruction: a shell moves itself in (writing 0 to cgroup.procs
+     * moves the writer) and execs it, so the module's limits hold for it as for the module, with no moment outside.
+     */
+    List<String> wrap(List<String> command) {
+        if (group == null) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", "echo 0 > \"$0\" && exec \"$@\"",
+                group.resolve("cgroup.procs").toString()));
+        wrapped.addAll(command);
+        return List.copyOf(wrapped);
     }
 
     /** Fails quietly while processes remain; the next create of the same module retries. */

@@ -24,6 +24,10 @@ final class ModuleRecord {
     boolean restartRequested;
     /** The agent stopped it (desired status, restart, removal): its exit says nothing about the restart policy. */
     boolean stoppedByAgent;
+    /** The agent stopped it for failing its health check: a restart policy that restarts unhealthy modules applies. */
+    boolean stoppedUnhealthy;
+    /** The health checks of the running container; null when it has none or nothing runs. */
+    HealthMonitor.Watch health;
 
     ModuleRecord(EdgeModule spec) {
         this.spec = spec;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.edge.manifest.ContainerPort;
 import io.eflow.edge.manifest.CreateOptions;
 import io.eflow.edge.manifest.EdgeModule;
+import io.eflow.edge.manifest.HealthCheck;
 import io.eflow.edge.manifest.HostConfig;
 
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -70,8 +72,13 @@ public final class ModuleSpec {
      * @param published the ports to forward from the guest (HostConfig.PortBindings), in manifest order
      * @param exposed   the container ports the image and createOptions declare, bound or not
      * @param volumes   the volume folders the spec binds, which must exist before crun runs it
+     * @param health    the module's health check: createOptions' over the image's, Docker's defaults filled in
+     * @param probe     the process (JSON) that {@code crun exec} runs as the health check's test: the module's own
+     *                  process (user, environment, working folder, capabilities) with the test's arguments; empty when
+     *                  the module has no health check
      */
-    public record Result(String json, List<PublishedPort> published, Set<ContainerPort> exposed, List<Path> volumes) {
+    public record Result(String json, List<PublishedPort> published, Set<ContainerPort> exposed, List<Path> volumes,
+                         HealthCheck health, Optional<String> probe) {
         public Result {
             published = List.copyOf(published);
             exposed = Collections.unmodifiableSet(new LinkedHashSet<>(exposed));
@@ -89,7 +96,14 @@ public final class ModuleSpec {
         ObjectNode spec = JSON.createObjectNode();
         spec.put("ociVersion", "1.0.2");
         List<String> capabilities = Capabilities.of(module.name(), host.privileged(), host.capAdd(), host.capDrop());
-        process(spec.putObject("process"), in, capabilities);
+        ObjectNode process = spec.putObject("process");
+        process(process, in, capabilities);
+        HealthCheck health = options.healthcheck().over(in.image().healthcheck()).withDefaults();
+        Optional<String> probe = health.command().map(test -> {
+            ObjectNode probeProcess = process.deepCopy();
+            strings(probeProcess.putArray("args"), test);
+            return write(probeProcess);
+        });
 
         spec.putObject("root").put("path", in.rootfs().toString()).put("readonly", false);
         spec.put("hostname", module.name());
@@ -116,7 +130,7 @@ public final class ModuleSpec {
             strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
             linux.set("seccomp", JSON.valueToTree(Seccomp.profile(capabilities)));
         }
-        return new Result(write(spec), published(host), exposed(in.image(), options), mounts.volumes());
+        return new Result(write(spec), published(host), exposed(in.image(), options), mounts.volumes(), health, probe);
     }
 
     private static void process(ObjectNode process, Inputs in, List<String> capabilities) {

@@ -19,10 +19,10 @@ import java.util.Optional;
 /**
  * The edge agent's loop: compares the desired deployment with what runs and closes the gap — creates, recreates
  * (image or configuration changed), starts in startupOrder, stops and removes modules, and restarts those that
- * stopped as their restart policy says, after an exponential back-off.
+ * stopped or turned unhealthy as their restart policy says, after an exponential back-off.
  *
- * <p>One thread runs the loop; container exits only record what happened and wake it. Every state change happens
- * under this object's monitor, which reports read too.
+ * <p>One thread runs the loop; container exits and health checks only record what happened and wake it. Every state
+ * change happens under this object's monitor, which reports read too.
  */
 final class Reconciler implements Runnable {
     private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
@@ -33,6 +33,7 @@ final class Reconciler implements Runnable {
     private final Containers containers;
     private final Clock clock;
     private final Backoff backoff;
+    private final HealthMonitor health;
     private final Map<String, ModuleRecord> modules = new LinkedHashMap<>();
     private DeploymentManifest desired;
     private String generation = "0";
@@ -44,6 +45,7 @@ final class Reconciler implements Runnable {
         this.containers = containers;
         this.clock = clock;
         this.backoff = backoff;
+        this.health = new HealthMonitor(clock);
     }
 
     synchronized void desire(DeploymentManifest manifest, String generationId) {
@@ -104,6 +106,7 @@ final class Reconciler implements Runnable {
     /** Stops every module (the guest is shutting down); their records stay for the next start's report. */
     void shutdown() {
         running = false;
+        health.close();
         List<ModuleRecord> all;
         synchronized (this) {
             all = new ArrayList<>(modules.values());
@@ -212,6 +215,9 @@ final class Reconciler implements Runnable {
         if (restart && module.running()) {
             stop(module, "restarted by request");
         }
+        if (module.running() && unhealthyRestartDue(module)) {
+            stopUnhealthy(module);
+        }
         if (module.running()) {
             return;
         }
@@ -231,8 +237,7 @@ final class Reconciler implements Runnable {
         if (module.lastStart != null && module.exitCode != null && module.failedStarts == 0) {
             boolean failed = module.exitCode != 0;
             RestartPolicy policy = module.spec.restartPolicy();
-            boolean again = policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && failed);
-            if (!again) {
+            if (!policy.restarts(failed, module.stoppedUnhealthy)) {
                 module.state = failed ? RuntimeState.FAILED : RuntimeState.STOPPED;
                 module.description = "exited with " + module.exitCode + "; restartPolicy " + policyName(policy);
                 module.notBefore = null;
@@ -267,10 +272,13 @@ final class Reconciler implements Runnable {
                 module.lastStart = now;
                 module.failedStarts = 0;
                 module.stoppedByAgent = false;
+                module.stoppedUnhealthy = false;
                 module.notBefore = null;
                 module.exitCode = null;
                 module.state = RuntimeState.RUNNING;
                 module.description = image.note().isEmpty() ? "running" : "running; " + image.note();
+                module.health = container.healthCheck().map(check -> health.watch(check, container.probeCommand(), now,
+                        (status, description) -> healthChanged(module, container, status, description))).orElse(null);
             }
             container.process().onExit().thenRun(() -> exited(module, container));
         } catch (ImageException | ModuleSpecException | IOException e) {
@@ -300,27 +308,82 @@ final class Reconciler implements Runnable {
             }
             Instant now = clock.instant();
             module.container = null;
+            stopProbing(module);
             module.exitCode = code;
             module.lastExit = now;
-            if (module.lastStart != null && Duration.between(module.lastStart, now).compareTo(backoff.forgiveAfter()) >= 0) {
-                module.restartCount = 0;
-            }
-            Duration delay = backoff.delay(module.restartCount);
-            module.notBefore = now.plus(delay);
-            module.state = RuntimeState.BACKOFF;
-            module.description = "exited with " + code + "; next start in " + delay.toMillis() / 1000.0 + " s";
+            backOff(module, now, "exited with " + code);
             wakeUp();
         }
     }
 
-    private void stop(ModuleRecord module, String why) {
+    /** The next start waits for the back-off, which a run of {@code forgiveAfter} or longer resets to its first step. */
+    private void backOff(ModuleRecord module, Instant exited, String what) {
+        if (module.lastStart != null && Duration.between(module.lastStart, exited).compareTo(backoff.forgiveAfter()) >= 0) {
+            module.restartCount = 0;
+        }
+        Duration delay = backoff.delay(module.restartCount);
+        module.notBefore = exited.plus(delay);
+        module.state = RuntimeState.BACKOFF;
+        module.description = what + "; next start in " + delay.toMillis() / 1000.0 + " s";
+    }
+
+    /** A health check of the running container changed its status (on the health monitor's thread). */
+    private synchronized void healthChanged(ModuleRecord module, ContainerProcess container, HealthState.Status status,
+                                            String description) {
+        if (module.container != container || !container.process().isAlive()) {
+            return;
+        }
+        RestartPolicy policy = module.spec.restartPolicy();
+        if (status == HealthState.Status.UNHEALTHY) {
+            module.state = RuntimeState.UNHEALTHY;
+            module.description = policy.restartsUnhealthy() ? description
+                    : description + "; restartPolicy " + policyName(policy) + " keeps it running";
+            if (policy.restartsUnhealthy()) {
+                wakeUp();
+            }
+        } else if (module.state == RuntimeState.UNHEALTHY) {
+            module.state = RuntimeState.RUNNING;
+            module.description = "running; " + description + " again";
+        }
+    }
+
+    private synchronized boolean unhealthyRestartDue(ModuleRecord module) {
+        return module.state == RuntimeState.UNHEALTHY && module.spec.restartPolicy().restartsUnhealthy();
+    }
+
+    /** Stops a module that failed its health check; its policy starts it again after the back-off, as after a crash. */
+    private void stopUnhealthy(ModuleRecord module) {
+        String why;
+        synchronized (this) {
+            why = module.description;
+        }
+        if (!stop(module, why)) {
+            return;
+        }
+        synchronized (this) {
+            module.stoppedByAgent = false;
+            module.stoppedUnhealthy = true;
+            backOff(module, module.lastExit, why + "; stopped");
+        }
+    }
+
+    private void stopProbing(ModuleRecord module) {
+        if (module.health != null) {
+            module.health.cancel();
+            module.health = null;
+        }
+    }
+
+    /** @return whether it stopped a container (false: none ran, or its exit had already been recorded) */
+    private boolean stop(ModuleRecord module, String why) {
         ContainerProcess container;
         synchronized (this) {
             container = module.container;
             module.container = null;
+            stopProbing(module);
         }
         if (container == null) {
-            return;
+            return false;
         }
         try {
             int code = container.stop(STOP_GRACE);
@@ -332,8 +395,10 @@ final class Reconciler implements Runnable {
                 module.stoppedByAgent = true;
                 module.description = why;
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -70,8 +70,9 @@ final class CreateOptionsReader {
         Map<String, String> labels = fields.optional("Labels").map(labelMap -> labelMap.map(Node::text)).orElse(Map.of());
         Set<ContainerPort> exposedPorts = fields.optional("ExposedPorts").map(CreateOptionsReader::exposedPorts).orElse(Set.of());
         HostConfig hostConfig = fields.optional("HostConfig").map(HostConfigReader::read).orElse(HostConfig.NONE);
+        HealthCheck healthcheck = fields.optional("Healthcheck").map(HealthCheckReader::read).orElse(HealthCheck.UNSET);
         fields.finish();
-        return new CreateOptions(env, cmd, entrypoint, workingDir, user, labels, exposedPorts, hostConfig);
+        return new CreateOptions(env, cmd, entrypoint, workingDir, user, labels, exposedPorts, hostConfig, healthcheck);
     }
 
     private static List<String> env(Node node) {

@@ -1,11 +1,14 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.edge.manifest.HealthCheck;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +71,7 @@ class ProcessSpecTest extends SpecTest {
 
     @Test
     void noWorkloadUriWithoutASocketAndADefaultPathWhenTheImageHasNone() {
-        fixture.image = new ImageConfig(List.of("LANG=C"), List.of("run"), List.of(), "", "", Set.of(), Map.of());
+        fixture.image = new ImageConfig(List.of("LANG=C"), List.of("run"), List.of(), "", "", Set.of(), Map.of(), HealthCheck.UNSET);
         fixture.createOptions = "{'Env': ['LANG']}";
 
         List<String> env = texts(fixture.spec().at("/process/env"));
@@ -84,7 +87,7 @@ class ProcessSpecTest extends SpecTest {
         fixture.createOptions = "{'WorkingDir': '/data'}";
         assertThat(fixture.spec().at("/process/cwd").asText()).isEqualTo("/data");
         fixture.createOptions = "{}";
-        fixture.image = new ImageConfig(List.of(), List.of("run"), List.of(), "", "", Set.of(), Map.of());
+        fixture.image = new ImageConfig(List.of(), List.of("run"), List.of(), "", "", Set.of(), Map.of(), HealthCheck.UNSET);
         assertThat(fixture.spec().at("/process/cwd").asText()).isEqualTo("/");
     }
 
@@ -102,7 +105,7 @@ class ProcessSpecTest extends SpecTest {
     @Test
     void userNamesAreResolvedFromTheImagesPasswdAndGroup() throws IOException {
         writeUsers();
-        fixture.image = new ImageConfig(List.of(), List.of("run"), List.of(), "", "app", Set.of(), Map.of());
+        fixture.image = new ImageConfig(List.of(), List.of("run"), List.of(), "", "app", Set.of(), Map.of(), HealthCheck.UNSET);
 
         JsonNode user = fixture.spec().at("/process/user");
 
@@ -152,6 +155,38 @@ class ProcessSpecTest extends SpecTest {
         assertThat(spec.at("/linux/namespaces").findValue("path").asText()).isEqualTo("/run/netns/eflow-modules");
         assertThat(spec.at("/root/path").asText()).isEqualTo(fixture.rootfs().toString());
         assertThat(spec.at("/root/readonly").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theHealthCheckRunsAsTheModulesOwnProcessWithOnlyTheArgumentsChanged() {
+        fixture.createOptions = "{'User': '1000:1001', 'Healthcheck': {'Test': ['CMD-SHELL', 'test -e /tmp/healthy'],"
+                + " 'Interval': 1000000000, 'Retries': 1}}";
+        ModuleSpec.Result result = fixture.render();
+
+        ObjectNode probe = (ObjectNode) SpecFixture.tree(result.probe().orElseThrow());
+        ObjectNode process = (ObjectNode) SpecFixture.tree(result.json()).get("process");
+        assertThat(texts(probe.get("args"))).containsExactly("/bin/sh", "-c", "test -e /tmp/healthy");
+        probe.remove("args");
+        process.remove("args");
+        assertThat(probe).as("user, environment, working folder, capabilities").isEqualTo(process);
+        assertThat(result.health()).isEqualTo(new HealthCheck(List.of("CMD-SHELL", "test -e /tmp/healthy"), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ZERO, 1));
+    }
+
+    @Test
+    void theImagesHealthCheckAppliesUnlessCreateOptionsSayNone() {
+        fixture.image = new ImageConfig(List.of(), List.of("run"), List.of(), "", "", Set.of(), Map.of(),
+                new HealthCheck(List.of("CMD", "/app/healthz", "--ready"), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+        assertThat(texts(SpecFixture.tree(fixture.render().probe().orElseThrow()).get("args")))
+                .containsExactly("/app/healthz", "--ready");
+
+        fixture.createOptions = "{'Healthcheck': {'Test': ['NONE']}}";
+        assertThat(fixture.render().probe()).isEmpty();
+    }
+
+    @Test
+    void noHealthCheckAnywhereMeansNoProbe() {
+        assertThat(fixture.render().probe()).isEmpty();
     }
 
     private void writeUsers() throws IOException {

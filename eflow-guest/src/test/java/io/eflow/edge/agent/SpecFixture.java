@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.edge.manifest.ContainerPort;
 import io.eflow.edge.manifest.DeploymentManifest;
 import io.eflow.edge.manifest.EdgeModule;
+import io.eflow.edge.manifest.HealthCheck;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,7 @@ final class SpecFixture {
     final Path dir;
     ImageConfig image = new ImageConfig(List.of("PATH=/usr/bin:/bin", "LANG=C.UTF-8"), List.of("--serve"),
             List.of("/app/run"), "/app", "", Set.of(ContainerPort.parse("9000/tcp")),
-            Map.of("org.opencontainers.image.title", "filter"));
+            Map.of("org.opencontainers.image.title", "filter"), HealthCheck.UNSET);
     /** createOptions as JSON, single quotes for double ones so tests stay readable. */
     String createOptions = "{}";
     Map<String, String> env = new LinkedHashMap<>();

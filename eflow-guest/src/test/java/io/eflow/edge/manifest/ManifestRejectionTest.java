@@ -184,6 +184,16 @@ class ManifestRejectionTest {
             "{\"WorkingDir\": \"app\"} | WorkingDir | must be an absolute path, not 'app'",
             "{\"Labels\": {\"a\": 1}} | Labels.a | must be a string, not the number 1",
             "{\"HostConfig\": []} | HostConfig | must be an object, not an array",
+            "{\"Healthcheck\": {\"Test\": \"curl -f http://localhost/\"}} | Healthcheck.Test | must be an array, not a string",
+            "{\"Healthcheck\": {\"Test\": [\"CMD\", 1]}} | Healthcheck.Test[1] | must be a string, not the number 1",
+            "{\"Healthcheck\": {\"Test\": [\"RUN\", \"x\"]}} | Healthcheck.Test | must start with NONE, CMD or CMD-SHELL, not 'RUN'",
+            "{\"Healthcheck\": {\"Test\": [\"CMD-SHELL\"]}} | Healthcheck.Test | must give a command after CMD-SHELL",
+            "{\"Healthcheck\": {\"Interval\": \"30s\"}} | Healthcheck.Interval | must be an integer >= 0, not a string",
+            "{\"Healthcheck\": {\"Timeout\": 1.5}} | Healthcheck.Timeout | must be an integer >= 0, not the number 1.5",
+            "{\"Healthcheck\": {\"StartPeriod\": 500}} | Healthcheck.StartPeriod | must be 0 (the image's or Docker's default) or at least 1000000 nanoseconds (1 ms), not 500",
+            "{\"Healthcheck\": {\"Retries\": -1}} | Healthcheck.Retries | must be an integer from 0 to 2147483647, not -1",
+            "{\"Healthcheck\": {\"Retries\": \"3\"}} | Healthcheck.Retries | must be an integer from 0 to 2147483647, not a string",
+            "{\"Healthcheck\": [\"CMD\", \"true\"]} | Healthcheck | must be an object, not an array",
             "[] | $createOptions | must be an object, not an array"})
     void aWrongValueInsideStringifiedCreateOptionsIsRefusedWithThePathIntoThem(String options, String field, String problem) {
         String path = field.equals("$createOptions") ? CREATE_OPTIONS : CREATE_OPTIONS + "." + field;
