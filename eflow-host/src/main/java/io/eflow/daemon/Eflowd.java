@@ -72,8 +72,8 @@ public final class Eflowd implements AutoCloseable {
             Forwards forwards = new Forwards(manager);
             Javalin app = createApp(socket, new DaemonApi(manager, forwards));
             app.start();
-            forwards.restore();
             RuntimeDirectory.restrictSocket(socket);
+            forwards.restore(); // after the socket is root-only: restoring may take a while
             log.info("eflowd {} (pid {}) serving on {}", EflowVersion.get(), ProcessHandle.current().pid(), socket);
             return new Eflowd(socket, manager, lock, app, forwards);
         } catch (IOException e) {
