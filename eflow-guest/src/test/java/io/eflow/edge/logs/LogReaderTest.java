@@ -1,5 +1,6 @@
 package io.eflow.edge.logs;
 
+import io.eflow.edge.testing.TestClock;
 import static io.eflow.edge.logs.Logs.files;
 import static io.eflow.edge.logs.Logs.read;
 import static io.eflow.edge.logs.Logs.texts;

@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.store;
 
+import io.eflow.edge.testing.TestClock;
 import static io.eflow.edge.hub.store.Messages.append;
 import static org.assertj.core.api.Assertions.assertThat;
 
