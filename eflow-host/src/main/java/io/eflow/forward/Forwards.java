@@ -60,9 +60,13 @@ public final class Forwards implements AutoCloseable {
 
     public synchronized List<Forward> add(String nameOrNull, Forward forward) {
         String name = instances.resolveName(nameOrNull);
+        List<Forward> all = new ArrayList<>(saved(name));
+        if (all.contains(forward)) {
+            // saved but perhaps inactive (its port was taken when the daemon started): still one forward, not two
+            throw EflowException.conflict("instance '" + name + "' already has the forward " + forward);
+        }
         refuseClash(name, forward);
         AutoCloseable handle = activate(name, forward);
-        List<Forward> all = new ArrayList<>(saved(name));
         all.add(forward);
         try {
             save(name, all);
@@ -118,7 +122,7 @@ public final class Forwards implements AutoCloseable {
                     && existing.direction() == Forward.Direction.INTO_GUEST && existing.host().equals(forward.host());
             boolean sameGuestPort = instance.equals(name) && forward.direction() == Forward.Direction.TO_HOST
                     && existing.direction() == Forward.Direction.TO_HOST && existing.guestPort() == forward.guestPort();
-            if (sameHostSide || sameGuestPort || (instance.equals(name) && existing.equals(forward))) {
+            if (sameHostSide || sameGuestPort) {
                 throw EflowException.conflict("instance '" + instance + "' already has the forward " + existing);
             }
         }));
