@@ -1,0 +1,26 @@
+package io.eflow.edge.hub.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.edge.hub.HubMessage;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One connected client, as the hub sees it: what it subscribed to, and how to push to it. Thread-safe. */
+public interface ClientLink {
+    boolean isSubscribed(Subscription subscription);
+
+    /**
+     * Sends a message to one of the module's inputs, QoS 1, on {@code devices/{d}/modules/{m}/inputs/{input}/{bag}}.
+     * Completes when the client acknowledges it (PUBACK); fails when the connection ends first.
+     */
+    CompletableFuture<Void> deliverInput(String input, HubMessage message);
+
+    /** {@code $iothub/twin/PATCH/properties/desired/?$version={version}} with the patch as body. */
+    void desiredPatch(JsonNode patch, long version);
+
+    /** {@code $iothub/methods/POST/{method}/?$rid={requestId}}; the answer comes to {@link HubConnector#methodResponse}. */
+    void methodRequest(String method, String requestId, byte[] payload);
+
+    /** Ends the connection (the identity was removed, its key changed); the reason goes to the hub's log. */
+    void close(String reason);
+}
