@@ -26,10 +26,12 @@ final class Containers {
     private final Path hostsFile;
     private final Path volumes;
     private final DeviceIdentity identity;
+    private final HubLink hub;
     private final ModuleLogs logs;
     private Set<String> named = Set.of();
 
-    Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs) {
+    Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs, HubLink hub) {
+        this.hub = hub;
         this.root = root;
         this.hostsFile = root.resolve(".hosts");
         this.volumes = volumes;
@@ -67,7 +69,8 @@ final class Containers {
         }
         ModuleSpec.Result spec = ModuleSpec.render(new ModuleSpec.Inputs(module, image.config(), bundle.resolve("rootfs"),
                 identity.deviceId(), identity.iotHubHostName(), identity.gatewayHostName(), generationId, null, hostsFile,
-                null, volumes, ModuleCgroup.enforced() ? CgroupMode.UNIFIED : CgroupMode.HYBRID, DeviceNode::stat));
+                null, volumes, ModuleCgroup.enforced() ? CgroupMode.UNIFIED : CgroupMode.HYBRID, DeviceNode::stat,
+                hub.credentials(module.name())));
         for (Path volume : spec.volumes()) {
             Files.createDirectories(volume);
         }

@@ -44,6 +44,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     private final Layout layout;
+    private final HubLink hub;
     private final BlobStore blobs;
     private final ImageRoots roots;
     private final ModuleLogs logs;
@@ -59,12 +60,17 @@ public final class EdgeAgent implements AutoCloseable {
     });
 
     public EdgeAgent(Layout layout, String hostname) {
+        this(layout, DeviceIdentity.local(hostname), HubLink.NONE);
+    }
+
+    public EdgeAgent(Layout layout, DeviceIdentity identity, HubLink hub) {
         this.layout = layout;
+        this.hub = hub;
         this.blobs = new BlobStore(layout.state().resolve("images"));
         this.roots = new ImageRoots(layout.state().resolve("rootfs"), blobs);
         this.logs = new ModuleLogs(layout.logs(), 1 << 20, 4);
         Containers containers = new Containers(layout.state().resolve("modules"), layout.state().resolve("volumes"),
-                DeviceIdentity.local(hostname), logs);
+                identity, logs, hub);
         this.reconciler = new Reconciler(new ModuleImages(blobs, roots, storeLock), containers, Clock.systemUTC(), Backoff.DEFAULT);
         this.collector = new ImageCollector(layout.state().resolve("agent").resolve("retired-images.json"), blobs, roots,
                 storeLock, ImageCollector.THRESHOLD);
@@ -78,6 +84,7 @@ public final class EdgeAgent implements AutoCloseable {
         if (Files.exists(stored)) {
             try {
                 ParsedManifest parsed = DeploymentManifest.parse(Files.readString(stored));
+                hub.deploy(parsed.manifest());
                 reconciler.desire(parsed.manifest(), generation(stored));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "the stored deployment " + stored + " is unusable: " + e.getMessage());
@@ -102,6 +109,7 @@ public final class EdgeAgent implements AutoCloseable {
         }
         Files.move(partial, stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Set<String> previous = references(reconciler.desired());
+        hub.deploy(parsed.manifest());
         reconciler.desire(parsed.manifest(), generation(stored));
         collector.deployed(previous, references(Optional.of(parsed.manifest())), Instant.now());
         return parsed;

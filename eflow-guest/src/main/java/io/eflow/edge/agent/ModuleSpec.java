@@ -55,13 +55,15 @@ public final class ModuleSpec {
      *                             or null: the guest's own network
      * @param volumesRoot          where named volumes live, one folder per name
      * @param devices              reads a device node's numbers; {@link DeviceNode#stat} in the guest
+     * @param hub                  the module's hub credentials, when a hub runs
      */
     public record Inputs(EdgeModule module, ImageConfig image, Path rootfs, String deviceId, String iotHubHostName,
                          String gatewayHostName, String generationId, Path workloadSocketFolder, Path hostsFile, Path netns,
-                         Path volumesRoot, CgroupMode cgroups, Function<Path, DeviceNode> devices) {
+                         Path volumesRoot, CgroupMode cgroups, Function<Path, DeviceNode> devices,
+                         Optional<HubLink.ModuleCredentials> hub) {
         public Inputs {
             if (Arrays.asList(module, image, rootfs, deviceId, iotHubHostName, gatewayHostName, generationId, hostsFile,
-                    volumesRoot, cgroups, devices).contains(null)) {
+                    volumesRoot, cgroups, devices, hub).contains(null)) {
                 throw new NullPointerException("every input but workloadSocketFolder and netns is required");
             }
         }
@@ -178,6 +180,10 @@ public final class ModuleSpec {
         edge.put("IOTEDGE_APIVERSION", API_VERSION);
         edge.put("IOTEDGE_AUTHSCHEME", AUTH_SCHEME);
         edge.put("RuntimeLogLevel", "info");
+        in.hub().ifPresent(hub -> {
+            edge.put("EdgeHubConnectionString", hub.connectionString());
+            edge.put("EdgeModuleCACertificateFile", ModuleMounts.EDGE_CA_FILE);
+        });
         return new Environment().entries(in.image().env()).variables(edge).entries(module.createOptions().env())
                 .variables(module.env()).toList();
     }

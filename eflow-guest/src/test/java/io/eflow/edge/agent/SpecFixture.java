@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -37,6 +38,7 @@ final class SpecFixture {
     String createOptions = "{}";
     Map<String, String> env = new LinkedHashMap<>();
     Path workloadSocketFolder;
+    Optional<HubLink.ModuleCredentials> hub = Optional.empty();
     Function<Path, DeviceNode> devices = path -> {
         throw new IllegalArgumentException(path + " is not a device node");
     };
@@ -78,7 +80,7 @@ final class SpecFixture {
     ModuleSpec.Inputs inputs() {
         return new ModuleSpec.Inputs(module(), image, rootfs(), "device-1", "hub-1.azure-devices.net", "gateway.local",
                 "637123456789", workloadSocketFolder, dir.resolve("hosts"), Path.of("/run/netns/eflow-modules"),
-                dir.resolve("volumes"), CgroupMode.UNIFIED, devices);
+                dir.resolve("volumes"), CgroupMode.UNIFIED, devices, hub);
     }
 
     ModuleSpec.Result render() {

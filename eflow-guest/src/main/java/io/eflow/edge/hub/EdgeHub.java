@@ -1,0 +1,265 @@
+package io.eflow.edge.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.edge.hub.auth.Authenticator;
+import io.eflow.edge.hub.mqtt.AuthenticationException;
+import io.eflow.edge.hub.mqtt.ClientLink;
+import io.eflow.edge.hub.mqtt.Credentials;
+import io.eflow.edge.hub.mqtt.HubConnector;
+import io.eflow.edge.hub.mqtt.Subscription;
+import io.eflow.edge.hub.route.Route;
+import io.eflow.edge.hub.route.Router;
+import io.eflow.edge.hub.store.Destination;
+import io.eflow.edge.hub.store.Message;
+import io.eflow.edge.hub.store.MessageStore;
+import io.eflow.edge.manifest.EdgeHubProperties;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The edge hub: takes messages from its clients, routes them by the deployment's routes into the durable store, and
+ * has each endpoint's queue delivered — module inputs to the connected modules, {@code $upstream} to the upstream
+ * link. It also keeps the clients' twins and carries direct-method calls to them.
+ */
+public final class EdgeHub implements HubConnector, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EdgeHub.class.getName());
+
+    private final MessageStore store;
+    private final Authenticator authenticator;
+    private final Twins twins;
+    private final Clock clock;
+    private final HubMetrics metrics = new HubMetrics();
+    private final MethodCalls methods = new MethodCalls();
+    private final Map<ClientIdentity, ClientLink> links = new ConcurrentHashMap<>();
+    private final Map<String, InputDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private final List<Tap> taps = new CopyOnWriteArrayList<>();
+    private final String deviceId;
+    private volatile Router router = new Router(List.of());
+    private volatile boolean upstreamConnected;
+
+    /**
+     * @param deviceId the device the modules belong to: inputs are delivered to {@code deviceId/module}
+     * @param twins    the folder of the twins' files
+     */
+    public EdgeHub(String deviceId, MessageStore store, Authenticator authenticator, java.nio.file.Path twins, Clock clock) {
+        this.deviceId = deviceId;
+        this.store = store;
+        this.authenticator = authenticator;
+        this.twins = new Twins(twins);
+        this.clock = clock;
+        for (String endpoint : store.endpoints()) {
+            Endpoints.moduleInput(endpoint).ifPresent(this::dispatcher);
+        }
+    }
+
+    /**
+     * Takes a deployment's hub settings: its routes, the modules it runs and their desired properties. Queues of
+     * modules no longer deployed are dropped; connected modules get their desired-properties changes.
+     */
+    public void configure(EdgeHubProperties hub, Set<String> modules, Map<String, JsonNode> moduleTwins) {
+        List<Route> routes = new ArrayList<>();
+        hub.routes().forEach((name, route) -> routes.add(Route.parse(name, route.route(), route.priority(), route.timeToLiveSecs())));
+        router = new Router(routes);
+        for (Route route : routes) {
+            Endpoints.moduleInput(Endpoints.of(route.sink())).ifPresent(this::dispatcher);
+        }
+        for (String module : modules) {
+            ClientIdentity who = ClientIdentity.module(deviceId, module);
+            twins.desire(who, moduleTwins.get(module)).ifPresent(change -> {
+                ClientLink link = links.get(who);
+                if (link != null && link.isSubscribed(Subscription.DESIRED_PROPERTIES)) {
+                    link.desiredPatch(change.patch(), change.version());
+                }
+            });
+        }
+    }
+
+    /**
+     * Forgets a module that left the deployment or a host identity that was removed: its queues and twin go, and a
+     * connection it still has is closed.
+     */
+    public void forget(String module) {
+        ClientIdentity who = ClientIdentity.module(deviceId, module);
+        ClientLink link = links.remove(who);
+        if (link != null) {
+            link.close("its identity was removed");
+        }
+        dispatchers.forEach((endpoint, dispatcher) -> {
+            if (Endpoints.moduleInput(endpoint).map(input -> input.module().equals(module)).orElse(false)) {
+                dispatcher.stop();
+                dispatchers.remove(endpoint);
+                store.removeEndpoint(endpoint);
+            }
+        });
+        twins.remove(who);
+    }
+
+    @Override
+    public ClientIdentity authenticate(Credentials credentials) throws AuthenticationException {
+        return authenticator.authenticate(credentials, clock.instant());
+    }
+
+    @Override
+    public void connected(ClientIdentity who, ClientLink link) {
+        ClientLink previous = links.put(who, link);
+        if (previous != null && previous != link) {
+            previous.close("the same identity connected again");
+        }
+    }
+
+    @Override
+    public void subscribed(ClientIdentity who, ClientLink link, Subscription subscription) {
+        if (subscription == Subscription.INPUTS) {
+            who.moduleId().ifPresent(module -> dispatchers.forEach((endpoint, dispatcher) -> {
+                if (Endpoints.moduleInput(endpoint).map(input -> input.module().equals(module)).orElse(false)) {
+                    dispatcher.wake();
+                }
+            }));
+        }
+    }
+
+    @Override
+    public void disconnected(ClientIdentity who, ClientLink link) {
+        links.remove(who, link);
+    }
+
+    @Override
+    public CompletableFuture<Void> send(ClientIdentity from, HubMessage message) {
+        String source = sourceKey(message.source());
+        metrics.received(source);
+        taps.forEach(tap -> tap.offer(message));
+        List<Route> matched = router.match(message);
+        if (matched.isEmpty()) {
+            metrics.unrouted();
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Destination> destinations = new ArrayList<>(matched.size());
+        for (Route route : matched) {
+            metrics.routed(route.name());
+            destinations.add(Destination.of(Endpoints.of(route.sink()), Duration.ofSeconds(Math.max(1, route.timeToLiveSecs()))));
+        }
+        return append(source, message, destinations);
+    }
+
+    /**
+     * Puts a message straight into a module input's queue, past the routes: what {@code eflow hub publish} does for
+     * a host script. Completes when the message is durable.
+     */
+    public CompletableFuture<Void> publishToInput(String module, String input, HubMessage message) {
+        Endpoints.ModuleInput target = new Endpoints.ModuleInput(module, input);
+        dispatcher(target);
+        return append(sourceKey(message.source()), message, List.of(Destination.of(target.endpoint())));
+    }
+
+    private CompletableFuture<Void> append(String source, HubMessage message, List<Destination> destinations) {
+        return store.append(new Message(source, HubMessageCodec.encode(message)), destinations)
+                .handle((sequence, error) -> {
+                    if (error != null) {
+                        metrics.refused();
+                        throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> twin(ClientIdentity who) {
+        return CompletableFuture.completedFuture(twins.document(who));
+    }
+
+    @Override
+    public CompletableFuture<Long> reportTwin(ClientIdentity who, JsonNode patch) {
+        try {
+            return CompletableFuture.completedFuture(twins.report(who, patch));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void methodResponse(ClientIdentity who, String requestId, int status, byte[] payload) {
+        if (!methods.answer(who, requestId, status, payload)) {
+            LOG.log(System.Logger.Level.DEBUG, who + " answered method request " + requestId + ", which nobody waits for");
+        }
+    }
+
+    /** Calls a module's direct method; see {@link MethodCalls#call}. */
+    public CompletableFuture<MethodResult> invoke(String module, String method, byte[] payload, Duration timeout) {
+        ClientIdentity target = ClientIdentity.module(deviceId, module);
+        return methods.call(target, links.get(target), method, payload, timeout);
+    }
+
+    /**
+     * Watches the messages modules send, as they arrive (before routing): what {@code eflow hub subscribe} shows.
+     * Not durable — a watcher sees what arrives while it watches. Close the returned handle to stop.
+     */
+    public AutoCloseable watch(Predicate<MessageSource> sources, Consumer<HubMessage> watcher) {
+        Tap tap = new Tap(sources, watcher);
+        taps.add(tap);
+        return () -> taps.remove(tap);
+    }
+
+    /** The upstream link's state, for the metrics. */
+    public void upstreamConnected(boolean connected) {
+        upstreamConnected = connected;
+    }
+
+    public MessageStore store() {
+        return store;
+    }
+
+    public HubMetrics.Snapshot metrics() {
+        return metrics.snapshot(links.size(), upstreamConnected, store.metrics());
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public void close() {
+        dispatchers.values().forEach(InputDispatcher::stop);
+        links.values().forEach(link -> link.close("the hub is stopping"));
+    }
+
+    private void dispatcher(Endpoints.ModuleInput target) {
+        dispatchers.computeIfAbsent(target.endpoint(), endpoint -> {
+            InputDispatcher dispatcher = new InputDispatcher(target, store.queue(endpoint),
+                    module -> links.get(ClientIdentity.module(deviceId, module)));
+            Thread thread = new Thread(dispatcher, "hub-to-" + endpoint);
+            thread.setDaemon(true);
+            thread.start();
+            return dispatcher;
+        });
+    }
+
+    /** The store's per-source ordering key, and the metrics' source label. */
+    private static String sourceKey(MessageSource source) {
+        if (source instanceof MessageSource.Module module) {
+            return module.moduleId() + module.output().map(o -> "/" + o).orElse("");
+        }
+        return source instanceof MessageSource.TwinChange ? "$twinChange" : "$device";
+    }
+
+    private record Tap(Predicate<MessageSource> sources, Consumer<HubMessage> watcher) {
+        void offer(HubMessage message) {
+            if (sources.test(message.source())) {
+                try {
+                    watcher.accept(message);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a message watcher failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+}
