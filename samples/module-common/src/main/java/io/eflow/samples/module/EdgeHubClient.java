@@ -166,7 +166,8 @@ public final class EdgeHubClient implements AutoCloseable {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setUserName(settings.username());
-        settings.sasToken().ifPresent(token -> options.setPassword(token.toCharArray()));
+        settings.password(Instant.now()).ifPresent(token -> options.setPassword(token.toCharArray()));
+        settings.caFile().ifPresent(file -> options.setSocketFactory(TrustedCa.socketFactory(java.nio.file.Path.of(file))));
         options.setCleanSession(true);
         options.setAutomaticReconnect(false); // ours: with back-off and quiet logging
         options.setConnectionTimeout((int) CONNECT_TIMEOUT.toSeconds());

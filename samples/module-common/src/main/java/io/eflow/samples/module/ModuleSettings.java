@@ -1,28 +1,36 @@
 package io.eflow.samples.module;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * How a module reaches its edge hub over MQTT, from the variables IoT Edge's agent gives every module. Outside IoT
- * Edge (no IOTEDGE_* variables) the defaults let a sample run and show its output; {@link #defaultsUsed()} says
- * which were taken.
+ * How a module reaches its edge hub over MQTT, from what IoT Edge's agent gives every module: the IOTEDGE_*
+ * variables, and {@code EdgeHubConnectionString} (the module's identity and key) with
+ * {@code EdgeModuleCACertificateFile} (the edge CA to trust on the hub's TLS port), as IoT Hub's module SDKs read
+ * them. Outside IoT Edge the defaults let a sample run and show its output; {@link #defaultsUsed()} says which
+ * were taken.
  *
- * @param gatewayHost IOTEDGE_GATEWAYHOSTNAME, else "edgeHub" (the hub's name on the modules' network)
- * @param port EDGEHUB_PORT, else 1883 (MQTT without TLS)
- * @param iotHubHost IOTEDGE_IOTHUBHOSTNAME
- * @param deviceId IOTEDGE_DEVICEID
- * @param moduleId IOTEDGE_MODULEID
- * @param sasToken EDGEHUB_SAS_TOKEN, the MQTT password; none when unset
+ * @param gatewayHost the connection string's GatewayHostName, else IOTEDGE_GATEWAYHOSTNAME, else "edgeHub"
+ * @param port        EDGEHUB_PORT, else 8883 with TLS (a CA file given), else 1883
+ * @param iotHubHost  the connection string's HostName, else IOTEDGE_IOTHUBHOSTNAME
+ * @param key         the module's shared access key (base64), from the connection string
+ * @param caFile      EdgeModuleCACertificateFile: connect with TLS, trusting that CA
  */
 public record ModuleSettings(String gatewayHost, int port, String iotHubHost, String deviceId, String moduleId,
-                             Optional<String> sasToken, List<String> defaultsUsed) {
+                             Optional<String> key, Optional<String> caFile, List<String> defaultsUsed) {
     public static final String API_VERSION = "2018-06-30";
     public static final String DEFAULT_GATEWAY = "edgeHub";
     public static final int DEFAULT_PORT = 1883;
+    public static final int TLS_PORT = 8883;
     public static final String DEFAULT_IOTHUB = "localhost";
     public static final String DEFAULT_DEVICE = "local-device";
+    /** How long each connection's SAS token is valid; a reconnect signs a new one. */
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
     public ModuleSettings {
         defaultsUsed = List.copyOf(defaultsUsed);
@@ -30,16 +38,36 @@ public record ModuleSettings(String gatewayHost, int port, String iotHubHost, St
 
     /** @param defaultModuleId the module's name in the samples' deployment manifest */
     public static ModuleSettings from(Env env, String defaultModuleId) {
+        Map<String, String> connection = env.optional("EdgeHubConnectionString").map(ModuleSettings::fields).orElse(Map.of());
         List<String> defaults = new ArrayList<>();
-        String gateway = value(env, "IOTEDGE_GATEWAYHOSTNAME", DEFAULT_GATEWAY, defaults);
-        int port = (int) env.whole("EDGEHUB_PORT", DEFAULT_PORT, 1);
+        String gateway = Optional.ofNullable(connection.get("GatewayHostName"))
+                .orElseGet(() -> value(env, "IOTEDGE_GATEWAYHOSTNAME", DEFAULT_GATEWAY, defaults));
+        Optional<String> caFile = env.optional("EdgeModuleCACertificateFile");
+        int port = (int) env.whole("EDGEHUB_PORT", caFile.isPresent() ? TLS_PORT : DEFAULT_PORT, 1);
         if (port > 65535) {
             throw new IllegalArgumentException("EDGEHUB_PORT must be a TCP port (1-65535), not " + port);
         }
-        String iotHub = value(env, "IOTEDGE_IOTHUBHOSTNAME", DEFAULT_IOTHUB, defaults);
-        String device = value(env, "IOTEDGE_DEVICEID", DEFAULT_DEVICE, defaults);
-        String module = value(env, "IOTEDGE_MODULEID", defaultModuleId, defaults);
-        return new ModuleSettings(gateway, port, iotHub, device, module, env.optional("EDGEHUB_SAS_TOKEN"), defaults);
+        String iotHub = Optional.ofNullable(connection.get("HostName"))
+                .orElseGet(() -> value(env, "IOTEDGE_IOTHUBHOSTNAME", DEFAULT_IOTHUB, defaults));
+        String device = Optional.ofNullable(connection.get("DeviceId"))
+                .orElseGet(() -> value(env, "IOTEDGE_DEVICEID", DEFAULT_DEVICE, defaults));
+        String module = Optional.ofNullable(connection.get("ModuleId"))
+                .orElseGet(() -> value(env, "IOTEDGE_MODULEID", defaultModuleId, defaults));
+        return new ModuleSettings(gateway, port, iotHub, device, module,
+                Optional.ofNullable(connection.get("SharedAccessKey")), caFile, defaults);
+    }
+
+    /** {@code Key=value;Key=value}; a key's base64 may end in '=', so only the first '=' of a part separates. */
+    private static Map<String, String> fields(String connectionString) {
+        Map<String, String> fields = new HashMap<>();
+        for (String part : connectionString.split(";")) {
+            int equals = part.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("EdgeHubConnectionString has a part without a value: '" + part.strip() + "'");
+            }
+            fields.put(part.substring(0, equals).strip(), part.substring(equals + 1).strip());
+        }
+        return fields;
     }
 
     private static String value(Env env, String name, String fallback, List<String> defaults) {
@@ -60,16 +88,23 @@ public record ModuleSettings(String gatewayHost, int port, String iotHubHost, St
         return iotHubHost + "/" + deviceId + "/" + moduleId + "/?api-version=" + API_VERSION;
     }
 
-    /** Paho's server URI: tcp://host:port, an IPv6 literal in brackets. */
-    public String serverUri() {
-        String host = gatewayHost.contains(":") && !gatewayHost.startsWith("[") ? "[" + gatewayHost + "]" : gatewayHost;
-        return "tcp://" + host + ":" + port;
+    /** The MQTT password: a SAS token for this module, signed with its key now; none without a key. */
+    public Optional<String> password(Instant now) {
+        return key.map(k -> SharedAccessSignature.sign(iotHubHost + "/devices/" + deviceId + "/modules/" + moduleId,
+                k, now.plus(TOKEN_LIFETIME)));
     }
 
-    /** For the start-up log line: everything but the token itself. */
+    /** Paho's server URI: ssl:// with a CA file, tcp:// without; an IPv6 literal in brackets. */
+    public String serverUri() {
+        String host = gatewayHost.contains(":") && !gatewayHost.startsWith("[") ? "[" + gatewayHost + "]" : gatewayHost;
+        return (caFile.isPresent() ? "ssl://" : "tcp://") + host + ":" + port;
+    }
+
+    /** For the start-up log line: everything but the key itself. */
     public String describe() {
         return "device " + deviceId + ", module " + moduleId + ", edgeHub " + serverUri() + ", client id "
                 + clientId() + ", user " + username() + ", password "
-                + (sasToken.isPresent() ? "from EDGEHUB_SAS_TOKEN" : "none");
+                + (key.isPresent() ? "a SAS token signed with the key of EdgeHubConnectionString" : "none")
+                + caFile.map(f -> ", trusting the CA in " + f).orElse("");
     }
 }

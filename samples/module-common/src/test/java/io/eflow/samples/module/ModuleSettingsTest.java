@@ -21,7 +21,7 @@ class ModuleSettingsTest {
         assertThat(settings.username())
                 .isEqualTo("contoso.azure-devices.net/edge1/tempSensor/?api-version=2018-06-30");
         assertThat(settings.serverUri()).isEqualTo("tcp://edge1.local:1883");
-        assertThat(settings.sasToken()).isEmpty();
+        assertThat(settings.password(java.time.Instant.now())).isEmpty();
         assertThat(settings.defaultsUsed()).isEmpty();
     }
 
@@ -37,16 +37,34 @@ class ModuleSettingsTest {
     }
 
     @Test
-    void thePortAndTheSasTokenComeFromTheirVariables() {
+    void thePortComesFromItsVariable() {
         Map<String, String> env = new java.util.HashMap<>(IOT_EDGE);
         env.put("EDGEHUB_PORT", "18830");
-        env.put("EDGEHUB_SAS_TOKEN", "SharedAccessSignature sr=x&sig=secret");
+
+        assertThat(ModuleSettings.from(new Env(env), "ignored").serverUri()).isEqualTo("tcp://edge1.local:18830");
+    }
+
+    @Test
+    void theConnectionStringGivesIdentityAndKeyAndTheCaFileTurnsOnTls() throws Exception {
+        String key = java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+        Map<String, String> env = new java.util.HashMap<>(IOT_EDGE);
+        env.put("EdgeHubConnectionString", "HostName=contoso.azure-devices.net;GatewayHostName=edge1;DeviceId=edge1;"
+                + "ModuleId=tempSensor;SharedAccessKey=" + key);
+        env.put("EdgeModuleCACertificateFile", "/etc/eflow/edge-ca.pem");
 
         ModuleSettings settings = ModuleSettings.from(new Env(env), "ignored");
 
-        assertThat(settings.serverUri()).isEqualTo("tcp://edge1.local:18830");
-        assertThat(settings.sasToken()).contains("SharedAccessSignature sr=x&sig=secret");
-        assertThat(settings.describe()).contains("password from EDGEHUB_SAS_TOKEN").doesNotContain("secret");
+        assertThat(settings.serverUri()).isEqualTo("ssl://edge1:8883");
+        java.time.Instant now = java.time.Instant.ofEpochSecond(1_800_000_000L);
+        String token = settings.password(now).orElseThrow();
+        assertThat(token).startsWith("SharedAccessSignature sr=contoso.azure-devices.net%2Fdevices%2Fedge1%2Fmodules%2FtempSensor&sig=")
+                .endsWith("&se=" + (1_800_000_000L + 3600));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(key), "HmacSHA256"));
+        String signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(
+                ("contoso.azure-devices.net%2Fdevices%2Fedge1%2Fmodules%2FtempSensor\n" + (1_800_000_000L + 3600)).getBytes()));
+        assertThat(java.net.URLDecoder.decode(token.split("&sig=")[1].split("&se=")[0], "UTF-8")).isEqualTo(signature);
+        assertThat(settings.describe()).contains("SAS token").contains("/etc/eflow/edge-ca.pem").doesNotContain(key);
     }
 
     @Test
