@@ -29,7 +29,7 @@ class MessageFilterTest {
 
         assertThat(decision).isInstanceOfSatisfying(MessageFilter.Alert.class, alert -> {
             assertThat(alert.topic())
-                    .isEqualTo("devices/edge1/modules/filter/messages/events/$.out=output1&MessageType=Alert");
+                    .isEqualTo("devices/edge1/modules/filter/messages/events/$.on=output1&MessageType=Alert");
             assertThat(alert.payload()).isSameAs(payload);
             assertThat(alert.temperature()).isEqualTo(25.01);
         });
@@ -57,7 +57,7 @@ class MessageFilterTest {
                 + "&$.ct=application%2Fjson&$.ce=utf-8&site=hall%201&MessageType=Reading", reading("30"));
 
         assertThat(decision).isInstanceOfSatisfying(MessageFilter.Alert.class, alert -> assertThat(alert.topic())
-                .isEqualTo("devices/edge1/modules/filter/messages/events/$.out=output1"
+                .isEqualTo("devices/edge1/modules/filter/messages/events/$.on=output1"
                         + "&$.ct=application%2Fjson&$.ce=utf-8&site=hall%201&MessageType=Alert"));
     }
 

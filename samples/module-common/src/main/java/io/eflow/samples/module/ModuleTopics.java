@@ -12,20 +12,20 @@ import java.util.StringJoiner;
 /**
  * The MQTT topics of an IoT Edge module on its edge hub. A module sends to one of its outputs with
  * {@code devices/{deviceId}/modules/{moduleId}/messages/events/{property bag}}, the output's name being the
- * system property {@code $.out}; it receives on {@code devices/{deviceId}/modules/{moduleId}/inputs/{input}/...},
+ * system property {@code $.on}; it receives on {@code devices/{deviceId}/modules/{moduleId}/inputs/{input}/...},
  * the property bag after the input's name.
  *
  * <p>A property bag is "key=value" pairs joined by "&amp;", URL-encoded as IoT Hub does. System properties
- * ({@code $.out}, {@code $.ct}, ...) keep their key as it is; every other key and every value is encoded.
+ * ({@code $.on}, {@code $.ct}, ...) keep their key as it is; every other key and every value is encoded.
  */
 public final class ModuleTopics {
     /** The system property that names a module's output. */
-    public static final String OUTPUT_PROPERTY = "$.out";
+    public static final String OUTPUT_PROPERTY = "$.on";
 
     private ModuleTopics() {
     }
 
-    /** The topic a module publishes to for one output, {@code $.out} first and then {@code properties}. */
+    /** The topic a module publishes to for one output, {@code $.on} first and then {@code properties}. */
     public static String output(String deviceId, String moduleId, String output, Map<String, String> properties) {
         Map<String, String> bag = new LinkedHashMap<>();
         bag.put(OUTPUT_PROPERTY, output);

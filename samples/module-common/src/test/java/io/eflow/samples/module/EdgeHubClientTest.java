@@ -40,7 +40,7 @@ class EdgeHubClientTest {
                 Thread.sleep(20);
             }
             assertThat(client.isConnected()).isFalse();
-            assertThat(client.publish("devices/local-device/modules/m/messages/events/$.out=o", new byte[] {1}))
+            assertThat(client.publish("devices/local-device/modules/m/messages/events/$.on=o", new byte[] {1}))
                     .isFalse();
             Thread.sleep(1500); // a second attempt after the 1 s back-off: not told within ten seconds
             assertThat(logged().lines().filter(line -> line.contains("cannot reach"))).singleElement().asString()

@@ -10,7 +10,7 @@ class ModuleTopicsTest {
     @Test
     void anOutputIsTheSystemPropertyOutInTheEventsTopic() {
         assertThat(ModuleTopics.output("edge1", "tempSensor", "temperatureOutput", Map.of()))
-                .isEqualTo("devices/edge1/modules/tempSensor/messages/events/$.out=temperatureOutput");
+                .isEqualTo("devices/edge1/modules/tempSensor/messages/events/$.on=temperatureOutput");
     }
 
     @Test
@@ -21,14 +21,14 @@ class ModuleTopicsTest {
         properties.put("site name", "hall 1 & 2=ok+");
 
         assertThat(ModuleTopics.output("d", "m", "output1", properties)).isEqualTo(
-                "devices/d/modules/m/messages/events/$.out=output1&$.ct=application%2Fjson&MessageType=Alert"
+                "devices/d/modules/m/messages/events/$.on=output1&$.ct=application%2Fjson&MessageType=Alert"
                         + "&site%20name=hall%201%20%26%202%3Dok%2B");
     }
 
     @Test
     void aPropertyCannotChangeTheOutput() {
-        assertThat(ModuleTopics.output("d", "m", "output1", Map.of("$.out", "elsewhere")))
-                .isEqualTo("devices/d/modules/m/messages/events/$.out=output1");
+        assertThat(ModuleTopics.output("d", "m", "output1", Map.of("$.on", "elsewhere")))
+                .isEqualTo("devices/d/modules/m/messages/events/$.on=output1");
     }
 
     @Test
@@ -63,7 +63,7 @@ class ModuleTopicsTest {
     @Test
     void topicsOfOtherModulesOrNotInputsAreNotInputs() {
         assertThat(ModuleTopics.parseInput("devices/d/modules/other/inputs/input1/", "d", "m")).isEmpty();
-        assertThat(ModuleTopics.parseInput("devices/d/modules/m/messages/events/$.out=x", "d", "m")).isEmpty();
+        assertThat(ModuleTopics.parseInput("devices/d/modules/m/messages/events/$.on=x", "d", "m")).isEmpty();
         assertThat(ModuleTopics.parseInput("devices/d/modules/m/inputs/", "d", "m")).isEmpty();
     }
 
