@@ -15,7 +15,8 @@ import java.util.Optional;
  * them. Outside IoT Edge the defaults let a sample run and show its output; {@link #defaultsUsed()} says which
  * were taken.
  *
- * @param gatewayHost the connection string's GatewayHostName, else IOTEDGE_GATEWAYHOSTNAME, else "edgeHub"
+ * @param gatewayHost EDGEHUB_HOST (a host application reaching the hub through a forward: 127.0.0.1), else the
+ *                    connection string's GatewayHostName, else IOTEDGE_GATEWAYHOSTNAME, else "edgeHub"
  * @param port        EDGEHUB_PORT, else 8883 with TLS (a CA file given), else 1883
  * @param iotHubHost  the connection string's HostName, else IOTEDGE_IOTHUBHOSTNAME
  * @param key         the module's shared access key (base64), from the connection string
@@ -40,7 +41,7 @@ public record ModuleSettings(String gatewayHost, int port, String iotHubHost, St
     public static ModuleSettings from(Env env, String defaultModuleId) {
         Map<String, String> connection = env.optional("EdgeHubConnectionString").map(ModuleSettings::fields).orElse(Map.of());
         List<String> defaults = new ArrayList<>();
-        String gateway = Optional.ofNullable(connection.get("GatewayHostName"))
+        String gateway = env.optional("EDGEHUB_HOST").or(() -> Optional.ofNullable(connection.get("GatewayHostName")))
                 .orElseGet(() -> value(env, "IOTEDGE_GATEWAYHOSTNAME", DEFAULT_GATEWAY, defaults));
         Optional<String> caFile = env.optional("EdgeModuleCACertificateFile");
         int port = (int) env.whole("EDGEHUB_PORT", caFile.isPresent() ? TLS_PORT : DEFAULT_PORT, 1);

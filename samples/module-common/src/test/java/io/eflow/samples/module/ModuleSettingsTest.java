@@ -64,6 +64,10 @@ class ModuleSettingsTest {
         String signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(
                 ("contoso.azure-devices.net%2Fdevices%2Fedge1%2Fmodules%2FtempSensor\n" + (1_800_000_000L + 3600)).getBytes()));
         assertThat(java.net.URLDecoder.decode(token.split("&sig=")[1].split("&se=")[0], "UTF-8")).isEqualTo(signature);
+        env.put("EDGEHUB_HOST", "127.0.0.1");
+        env.put("EDGEHUB_PORT", "18883");
+        assertThat(ModuleSettings.from(new Env(env), "ignored").serverUri()).as("a host application through a forward")
+                .isEqualTo("ssl://127.0.0.1:18883");
         assertThat(settings.describe()).contains("SAS token").contains("/etc/eflow/edge-ca.pem").doesNotContain(key);
     }
 
