@@ -58,6 +58,8 @@ record IdentityFile(int version, String deviceId, List<Entry> identities) {
      */
     static Optional<IdentityFile> read(Path folder) throws IOException {
         Path file = folder.resolve(FILE);
+        // what a crash left half written; the file itself is whole
+        Files.deleteIfExists(PrivateFiles.temporaryOf(file));
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

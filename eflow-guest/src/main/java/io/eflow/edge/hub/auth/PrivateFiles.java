@@ -35,12 +35,17 @@ final class PrivateFiles {
         Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
     }
 
+    /** Where {@link #write} puts {@code file}'s next content before renaming it over the file. */
+    static Path temporaryOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
     /**
      * Replaces {@code file} with {@code bytes}: a temporary file made with {@code mode} from the start (a key is never
      * readable by others, not even for a moment), synced, renamed over the file, and the folder synced.
      */
     static void write(Path file, byte[] bytes, Set<PosixFilePermission> mode) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Path temporary = temporaryOf(file);
         // a leftover from a crash may have any mode: made afresh, the new one has ours
         Files.deleteIfExists(temporary);
         try (FileChannel out = FileChannel.open(temporary, Set.of(CREATE_NEW, WRITE), PosixFilePermissions.asFileAttribute(mode))) {
