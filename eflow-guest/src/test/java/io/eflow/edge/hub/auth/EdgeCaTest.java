@@ -1,0 +1,276 @@
+package io.eflow.edge.hub.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.testing.TestClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EdgeCaTest {
+    private static final ClientIdentity FILTER = ClientIdentity.module("d1", "filter");
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+    @TempDir
+    Path temp;
+    private final TestClock clock = new TestClock(Instant.parse("2025-03-01T10:00:00Z"));
+
+    private EdgeCa open() throws IOException {
+        return EdgeCa.open(temp.resolve("ca"), "d1", clock);
+    }
+
+    @Test
+    void theCaIsMadeOnceAndReloadedAsItWas() throws IOException {
+        EdgeCa made = open();
+        byte[] keyFile = Files.readAllBytes(temp.resolve("ca/ca.key.pem"));
+
+        clock.advance(Duration.ofDays(1));
+        EdgeCa reloaded = open();
+
+        assertThat(reloaded.certificate()).isEqualTo(made.certificate());
+        assertThat(reloaded.caCertificatePem()).isEqualTo(made.caCertificatePem())
+                .isEqualTo(Files.readString(temp.resolve("ca/ca.pem")));
+        assertThat(Files.readAllBytes(temp.resolve("ca/ca.key.pem"))).isEqualTo(keyFile);
+        assertThat(mode(temp.resolve("ca"))).isEqualTo("rwx------");
+        assertThat(mode(temp.resolve("ca/ca.key.pem"))).isEqualTo("rw-------");
+        assertThat(new String(keyFile)).startsWith("-----BEGIN PRIVATE KEY-----");
+    }
+
+    @Test
+    void theCaCertificateIsASelfSignedP256CaForTenYears() throws Exception {
+        X509Certificate ca = open().certificate();
+
+        ca.verify(ca.getPublicKey());
+        assertThat(ca.getSubjectX500Principal().getName()).isEqualTo("CN=eflow edge CA d1");
+        assertThat(ca.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
+        assertThat(ca.getBasicConstraints()).as("a CA").isGreaterThanOrEqualTo(0);
+        assertThat(ca.getCriticalExtensionOIDs()).contains("2.5.29.19", "2.5.29.15");
+        boolean[] usage = ca.getKeyUsage();
+        assertThat(usage[5]).as("keyCertSign").isTrue();
+        assertThat(usage[6]).as("cRLSign").isTrue();
+        assertThat(ca.getSigAlgName()).isEqualTo("SHA256withECDSA");
+        assertThat(ca.getPublicKey().getAlgorithm()).isEqualTo("EC");
+        assertThat(ca.getNotBefore().toInstant()).isBeforeOrEqualTo(clock.instant());
+        assertThat(ca.getNotAfter().toInstant())
+                .isEqualTo(clock.instant().minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC).plusYears(10).toInstant());
+    }
+
+    @Test
+    void aLongDeviceIdIsCutToTheLengthOfACommonName() throws IOException {
+        X509Certificate ca = EdgeCa.open(temp.resolve("ca"), "d".repeat(128), clock).certificate();
+
+        assertThat(ca.getSubjectX500Principal().getName()).hasSize("CN=".length() + 64);
+    }
+
+    @Test
+    void aCertificateWithoutItsKeyIsNotReplacedSilently() throws IOException {
+        open();
+        Files.delete(temp.resolve("ca/ca.key.pem"));
+
+        assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("ca.key.pem");
+    }
+
+    @Test
+    void aKeyAndCertificateThatDoNotBelongTogetherAreRefused() throws IOException {
+        open();
+        EdgeCa.open(temp.resolve("other"), "d1", clock);
+        Files.copy(temp.resolve("other/ca.pem"), temp.resolve("ca/ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("is not the certificate of");
+    }
+
+    @Test
+    void aKeyLeftWithoutCertificateByACrashIsMadeAfresh() throws IOException {
+        open();
+        Files.delete(temp.resolve("ca/ca.pem"));
+
+        X509Certificate ca = open().certificate();
+
+        assertThat(Pem.readCertificate(temp.resolve("ca/ca.pem"))).isEqualTo(ca);
+    }
+
+    @Test
+    void theServerCertificateChainsToTheCaAndNamesTheHub() throws Exception {
+        EdgeCa ca = open();
+
+        ServerCertificate server = ca.serverCertificate(List.of("gateway.local", "edgeHub", "localhost"),
+                List.of("127.0.0.1", "::1"));
+
+        assertThat(server.chain()).hasSize(2).element(1).isEqualTo(ca.certificate());
+        X509Certificate leaf = server.leaf();
+        validate(leaf, ca.certificate(), clock.instant());
+        assertThat(leaf.getSubjectAlternativeNames()).containsExactlyInAnyOrder(
+                List.of(2, "gateway.local"), List.of(2, "edgeHub"), List.of(2, "localhost"),
+                List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
+        assertThat(leaf.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
+        assertThat(leaf.getBasicConstraints()).as("not a CA").isEqualTo(-1);
+        assertThat(Duration.between(clock.instant(), leaf.getNotAfter().toInstant())).isEqualTo(Duration.ofDays(90));
+        assertThat(leaf.getNotBefore().toInstant()).isBefore(clock.instant());
+        assertThat(belongTogether(server.privateKey(), leaf.getPublicKey())).isTrue();
+        assertThat(server.toString()).doesNotContain(server.privateKey().toString());
+    }
+
+    @Test
+    void eachServerCertificateIsNew() throws IOException {
+        EdgeCa ca = open();
+
+        ServerCertificate first = ca.serverCertificate(List.of("edgeHub"), List.of());
+        ServerCertificate second = ca.serverCertificate(List.of("edgeHub"), List.of());
+
+        assertThat(second.leaf().getSerialNumber()).isNotEqualTo(first.leaf().getSerialNumber());
+        assertThat(second.leaf().getPublicKey()).isNotEqualTo(first.leaf().getPublicKey());
+        try (var files = Files.list(temp.resolve("ca"))) {
+            assertThat(files).as("kept in memory only").hasSize(2);
+        }
+    }
+
+    @Test
+    void aServerCertificateNeedsANameAndRealAddresses() throws IOException {
+        EdgeCa ca = open();
+
+        assertThatThrownBy(() -> ca.serverCertificate(List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ca.serverCertificate(List.of(), List.of("edgeHub"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aClientCertificateIsWrittenForTheIdentityAndVerifies() throws Exception {
+        EdgeCa ca = open();
+        Path folder = temp.resolve("modules/filter");
+
+        ClientCertificate client = ca.issueClient(FILTER, folder);
+
+        assertThat(client.keyFile()).isEqualTo(folder.resolve("client.key.pem"));
+        assertThat(client.certificateFile()).isEqualTo(folder.resolve("client.pem"));
+        assertThat(mode(folder)).isEqualTo("rwx------");
+        assertThat(mode(client.keyFile())).isEqualTo("rw-------");
+        assertThat(mode(client.certificateFile())).isEqualTo("rw-r--r--");
+        X509Certificate leaf = Pem.readCertificate(client.certificateFile());
+        assertThat(leaf).isEqualTo(client.certificate());
+        PrivateKey key = Pem.readEcPrivateKey(client.keyFile());
+        assertThat(key).isInstanceOf(ECPrivateKey.class);
+        assertThat(belongTogether(key, leaf.getPublicKey())).isTrue();
+
+        validate(leaf, ca.certificate(), clock.instant());
+        assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=d1/filter");
+        assertThat(leaf.getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
+        assertThat(leaf.getNotBefore().toInstant()).isEqualTo(clock.instant());
+        assertThat(leaf.getNotAfter().toInstant()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
+        assertThat(ca.verifyClient(List.of(leaf), clock.instant())).isEqualTo(FILTER);
+        assertThat(ca.verifyClient(List.of(leaf, ca.certificate()), clock.instant().plus(Duration.ofDays(364))))
+                .isEqualTo(FILTER);
+    }
+
+    @Test
+    void aDeviceCertificateNamesTheDevice() throws Exception {
+        EdgeCa ca = open();
+        ClientIdentity device = ClientIdentity.device("d1");
+
+        X509Certificate leaf = ca.issueClient(device, temp.resolve("device")).certificate();
+
+        assertThat(ca.verifyClient(List.of(leaf), clock.instant())).isEqualTo(device);
+    }
+
+    @Test
+    void idsWithCharactersSpecialInNamesComeBackAsTheyWere() throws Exception {
+        EdgeCa ca = open();
+        ClientIdentity odd = ClientIdentity.module("d1", "a,b=c+d'e");
+
+        X509Certificate leaf = ca.issueClient(odd, temp.resolve("odd")).certificate();
+
+        assertThat(ca.verifyClient(List.of(leaf), clock.instant())).isEqualTo(odd);
+    }
+
+    @Test
+    void aCertificateFromAnotherCaIsRefused() throws IOException {
+        EdgeCa ca = open();
+        EdgeCa other = EdgeCa.open(temp.resolve("other"), "d1", clock);
+        X509Certificate foreign = other.issueClient(FILTER, temp.resolve("foreign")).certificate();
+
+        assertThatThrownBy(() -> ca.verifyClient(List.of(foreign, other.certificate()), clock.instant()))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("not issued by this device's edge CA");
+    }
+
+    @Test
+    void anExpiredOrNotYetValidCertificateIsRefused() throws IOException {
+        EdgeCa ca = open();
+        X509Certificate leaf = ca.issueClient(FILTER, temp.resolve("filter")).certificate();
+
+        assertThatThrownBy(() -> ca.verifyClient(List.of(leaf), clock.instant().plus(Duration.ofDays(366))))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("expired at 2026-03-01T10:00:00Z");
+        assertThatThrownBy(() -> ca.verifyClient(List.of(leaf), clock.instant().minusSeconds(1)))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("not valid before");
+    }
+
+    @Test
+    void aCertificateNotForClientsIsRefused() throws IOException {
+        EdgeCa ca = open();
+        // a server certificate whose name reads as a device id
+        X509Certificate server = ca.serverCertificate(List.of("d1"), List.of()).leaf();
+
+        assertThatThrownBy(() -> ca.verifyClient(List.of(server), clock.instant()))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("not for client authentication");
+        assertThatThrownBy(() -> ca.verifyClient(List.of(ca.certificate()), clock.instant()))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("not for client authentication");
+        assertThatThrownBy(() -> ca.verifyClient(List.of(), clock.instant()))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("no client certificate");
+    }
+
+    @Test
+    void certificatesDoNotOutliveTheCa() throws IOException {
+        EdgeCa ca = open();
+        clock.advance(Duration.ofDays(3650 - 30));
+
+        X509Certificate server = ca.serverCertificate(List.of("edgeHub"), List.of()).leaf();
+        X509Certificate client = ca.issueClient(FILTER, temp.resolve("filter")).certificate();
+
+        assertThat(server.getNotAfter()).isEqualTo(ca.certificate().getNotAfter());
+        assertThat(client.getNotAfter()).isEqualTo(ca.certificate().getNotAfter());
+    }
+
+    /** PKIX path validation, as a TLS client does, at {@code now}. */
+    private static void validate(X509Certificate leaf, X509Certificate ca, Instant now) throws GeneralSecurityException {
+        PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
+        parameters.setRevocationEnabled(false);
+        parameters.setDate(Date.from(now));
+        CertPathValidator.getInstance("PKIX").validate(
+                CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
+    }
+
+    private static boolean belongTogether(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(publicKey);
+        verifier.update(new byte[] {1, 2, 3});
+        return verifier.verify(signature);
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+}
