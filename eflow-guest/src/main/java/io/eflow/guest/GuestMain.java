@@ -1,14 +1,17 @@
 package io.eflow.guest;
 
 import io.eflow.edge.agent.AgentServer;
+import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.agent.EdgeAgent;
+import io.eflow.edge.hub.HubRequests;
+import io.eflow.edge.hub.HubService;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The guest runtime: the edge agent (modules from deployment manifests) and its control socket, and a status file
- * with the runtime's version and health.
+ * The guest runtime: the edge hub (MQTT, routes, store-and-forward, upstream), the edge agent (modules from
+ * deployment manifests), their control socket, and a status file with the runtime's version and health.
  * {@code run} keeps a status file fresh for the host to read; {@code status} prints it.
  */
 public final class GuestMain {
@@ -32,9 +35,12 @@ public final class GuestMain {
 
     private static void run() throws Exception {
         String hostname = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        EdgeAgent agent = new EdgeAgent(EdgeAgent.Layout.GUEST, hostname);
+        DeviceIdentity device = DeviceIdentity.local(hostname);
+        // the hub starts first: modules resumed by the agent connect to it at once
+        HubService hub = HubService.start(HubService.Settings.guest(EdgeAgent.Layout.GUEST.state().resolve("hub")), device);
+        EdgeAgent agent = new EdgeAgent(EdgeAgent.Layout.GUEST, device, hub);
         agent.start();
-        AgentServer server = new AgentServer(agent, EdgeAgent.Layout.GUEST.socket());
+        AgentServer server = new AgentServer(agent, EdgeAgent.Layout.GUEST.socket(), new HubRequests(hub));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -42,7 +48,8 @@ public final class GuestMain {
                 // exiting anyway
             }
             agent.close();
-        }, "agent-shutdown"));
+            hub.close();
+        }, "runtime-shutdown"));
         new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc"))).run();
     }
 }

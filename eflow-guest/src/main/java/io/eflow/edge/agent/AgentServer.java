@@ -40,10 +40,27 @@ public final class AgentServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final EdgeAgent agent;
+    private final Extension extension;
     private final ServerSocketChannel server;
 
+    /**
+     * More requests the socket answers, beside the agent's own: the edge hub's. Answers as the agent's do: data lines
+     * written to {@code out}, then the returned object, to which the server adds {@code "ok":true}.
+     */
+    public interface Extension {
+        Extension NONE = (op, request, client, out) -> null;
+
+        /** The answer, or null when {@code op} is not one of this extension's. */
+        ObjectNode handle(String op, JsonNode request, SocketChannel client, OutputStream out) throws IOException;
+    }
+
     public AgentServer(EdgeAgent agent, Path socket) throws IOException {
+        this(agent, socket, Extension.NONE);
+    }
+
+    public AgentServer(EdgeAgent agent, Path socket, Extension extension) throws IOException {
         this.agent = agent;
+        this.extension = extension;
         Files.createDirectories(socket.getParent());
         // bound under another name and renamed into place: the socket's name appears only once it listens, so a
         // host waiting for it never connects between bind and listen (ECONNREFUSED, wide in an emulated VM)
@@ -119,7 +136,13 @@ public final class AgentServer implements AutoCloseable {
                 result.set("images", JSON.valueToTree(agent.load(Path.of(request.path("file").asText()), name)));
             }
             case "check" -> result.set("checks", JSON.valueToTree(new AgentChecks(agent).run()));
-            default -> throw new IllegalArgumentException("unknown request '" + op + "'");
+            default -> {
+                ObjectNode answer = extension.handle(op, request, client, out);
+                if (answer == null) {
+                    throw new IllegalArgumentException("unknown request '" + op + "'");
+                }
+                result = answer;
+            }
         }
         return result;
     }
@@ -134,21 +157,7 @@ public final class AgentServer implements AutoCloseable {
         if (request.hasNonNull("since")) {
             query = query.withSince(Since.parse(request.get("since").asText(), Clock.systemUTC()));
         }
-        AtomicBoolean connected = new AtomicBoolean(true);
-        if (query.follow()) {
-            Thread watch = new Thread(() -> {
-                try {
-                    while (client.read(java.nio.ByteBuffer.allocate(64)) >= 0) {
-                        // the host sends nothing more; only its end matters
-                    }
-                } catch (IOException ignored) {
-                    // closed: gone as well
-                }
-                connected.set(false);
-            }, "agent-logs-watch");
-            watch.setDaemon(true);
-            watch.start();
-        }
+        java.util.function.BooleanSupplier connected = query.follow() ? whileConnected(client) : () -> true;
         try {
             agent.logs().read(module, query, line -> {
                 try {
@@ -157,7 +166,7 @@ public final class AgentServer implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, connected::get);
+            }, connected);
         } catch (NoSuchElementException e) {
             // deployed but never started: no lines yet
             if (query.follow()) {
@@ -166,7 +175,28 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
-    private static void write(OutputStream out, JsonNode node) throws IOException {
+    /**
+     * True until the host hangs up. A following answer has no other way to learn it before its next write: the host
+     * sends nothing after its request, so a thread reads until the end of the stream.
+     */
+    public static java.util.function.BooleanSupplier whileConnected(SocketChannel client) {
+        AtomicBoolean connected = new AtomicBoolean(true);
+        Thread watch = new Thread(() -> {
+            try {
+                while (client.read(java.nio.ByteBuffer.allocate(64)) >= 0) {
+                    // the host sends nothing more; only its end matters
+                }
+            } catch (IOException ignored) {
+                // closed: gone as well
+            }
+            connected.set(false);
+        }, "agent-hangup-watch");
+        watch.setDaemon(true);
+        watch.start();
+        return connected::get;
+    }
+
+    public static void write(OutputStream out, JsonNode node) throws IOException {
         out.write(JSON.writeValueAsBytes(node));
         out.write('\n');
         out.flush();

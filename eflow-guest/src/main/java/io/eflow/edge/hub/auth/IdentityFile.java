@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.auth;
 
+import io.eflow.edge.io.AtomicFile;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -59,7 +61,7 @@ record IdentityFile(int version, String deviceId, List<Entry> identities) {
     static Optional<IdentityFile> read(Path folder) throws IOException {
         Path file = folder.resolve(FILE);
         // what a crash left half written; the file itself is whole
-        Files.deleteIfExists(PrivateFiles.temporaryOf(file));
+        Files.deleteIfExists(AtomicFile.temporaryOf(file));
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -1,0 +1,255 @@
+package io.eflow.edge.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.edge.agent.DeviceIdentity;
+import io.eflow.edge.agent.HubLink;
+import io.eflow.edge.hub.auth.Authenticator;
+import io.eflow.edge.hub.auth.EdgeCa;
+import io.eflow.edge.hub.auth.Identities;
+import io.eflow.edge.hub.auth.Identity;
+import io.eflow.edge.hub.auth.ServerCertificate;
+import io.eflow.edge.hub.mqtt.MqttServer;
+import io.eflow.edge.hub.mqtt.ServerSettings;
+import io.eflow.edge.hub.mqtt.TlsSettings;
+import io.eflow.edge.hub.store.LogMessageStore;
+import io.eflow.edge.hub.store.StoreConfig;
+import io.eflow.edge.hub.upstream.UpstreamConnector;
+import io.eflow.edge.hub.upstream.UpstreamSettings;
+import io.eflow.edge.hub.upstream.UpstreamStatus;
+import io.eflow.edge.io.AtomicFile;
+import io.eflow.edge.manifest.DeploymentManifest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The edge hub as the guest runtime runs it: identities and the edge CA, the durable store, the hub, its MQTT
+ * listeners (plain on the guest's loopback for modules, TLS on every address for leaf devices and host
+ * applications), its metrics endpoint and the upstream link. The agent reaches it as its {@link HubLink}.
+ */
+public final class HubService implements HubLink, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HubService.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Where the hub keeps its state and which ports it listens on.
+     *
+     * @param folder  the hub's folder on the data partition: identities, the CA, the store, twins, the upstream
+     * @param plain   MQTT without TLS, bound to loopback only: modules share the guest's network
+     * @param tls     MQTT over TLS, bound to every address
+     * @param metrics the Prometheus endpoint, bound to loopback only
+     */
+    public record Settings(Path folder, InetSocketAddress plain, InetSocketAddress tls, InetSocketAddress metrics,
+                           StoreConfig store) {
+        public static Settings guest(Path folder) {
+            return new Settings(folder, new InetSocketAddress("127.0.0.1", 1883), new InetSocketAddress("0.0.0.0", 8883),
+                    new InetSocketAddress("127.0.0.1", MetricsServer.PORT), StoreConfig.in(folder.resolve("store")));
+        }
+    }
+
+    private final Settings settings;
+    private final DeviceIdentity device;
+    private final Identities identities;
+    private final EdgeCa ca;
+    private final Path caFile;
+    private final LogMessageStore store;
+    private final EdgeHub hub;
+    private final MqttServer server;
+    private final MqttServer tlsServer;
+    private final MetricsServer metrics;
+    private volatile UpstreamConnector upstream;
+
+    private HubService(Settings settings, DeviceIdentity device) throws IOException {
+        this.settings = settings;
+        this.device = device;
+        Files.createDirectories(settings.folder());
+        this.identities = Identities.open(settings.folder().resolve("identities"), device.deviceId());
+        this.ca = EdgeCa.open(settings.folder().resolve("ca"), device.deviceId());
+        this.caFile = settings.folder().resolve("ca").resolve("ca.pem");
+        this.store = LogMessageStore.open(settings.store());
+        Authenticator authenticator = new Authenticator(identities, ca, device.iotHubHostName(), device.gatewayHostName());
+        this.hub = new EdgeHub(device.deviceId(), store, authenticator, settings.folder().resolve("twins"), Clock.systemUTC());
+        ServerCertificate certificate = ca.serverCertificate(
+                List.of("edgeHub", device.gatewayHostName(), "localhost"), List.of("127.0.0.1", "::1"));
+        TlsSettings tls = new TlsSettings(certificate.privateKey(), certificate.chain(), Optional.of(ca.certificate()));
+        this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort()));
+        this.tlsServer = new MqttServer(hub, ServerSettings.plain(settings.tls().getHostString(), 0)
+                .withTls(tls, settings.tls().getPort()));
+        this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
+        readUpstream().ifPresent(this::connectUpstream);
+    }
+
+    /** Opens the hub's state and starts listening. */
+    public static HubService start(Settings settings, DeviceIdentity device) throws IOException {
+        return new HubService(settings, device);
+    }
+
+    @Override
+    public void deploy(DeploymentManifest manifest) {
+        Set<String> modules = manifest.agent().modules().keySet();
+        try {
+            Identities.Changes changes = identities.ensureModules(device.deviceId(), modules);
+            changes.removed().forEach(gone -> gone.moduleId().ifPresent(hub::forget));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the hub's identities: " + e.getMessage(), e);
+        }
+        hub.configure(manifest.hub(), modules, manifest.moduleTwins());
+    }
+
+    @Override
+    public Optional<ModuleCredentials> credentials(String module) {
+        io.eflow.edge.hub.ClientIdentity who = io.eflow.edge.hub.ClientIdentity.module(device.deviceId(), module);
+        return identities.find(who).map(identity -> new ModuleCredentials(
+                identities.connectionString(who, device.iotHubHostName(), device.gatewayHostName()).toString(), caFile));
+    }
+
+    public EdgeHub hub() {
+        return hub;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int tlsPort() {
+        return tlsServer.tlsPort().orElseThrow();
+    }
+
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    /** A host application's identity: what {@code eflow hub identity add} makes. */
+    public ObjectNode addHostIdentity(String name) throws IOException {
+        return describe(identities.addHost(name), true);
+    }
+
+    public void removeHostIdentity(String name) throws IOException {
+        if (identities.removeHost(name).isEmpty()) {
+            throw new IllegalArgumentException("there is no identity named '" + name + "'");
+        }
+        hub.forget(name);
+    }
+
+    public ObjectNode identity(String name) {
+        return identities.find(io.eflow.edge.hub.ClientIdentity.module(device.deviceId(), name))
+                .map(identity -> describe(identity, true))
+                .orElseThrow(() -> new IllegalArgumentException("there is no identity named '" + name + "'"));
+    }
+
+    public ArrayNode identities() {
+        ArrayNode list = JSON.createArrayNode();
+        identities.list().forEach(identity -> list.add(describe(identity, false)));
+        return list;
+    }
+
+    private ObjectNode describe(Identity identity, boolean withConnectionString) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("name", identity.clientIdentity().moduleId().orElse(identity.clientIdentity().deviceId()))
+                .put("kind", identity.kind().name().toLowerCase())
+                .put("created", identity.created().toString());
+        if (withConnectionString) {
+            // a host application reaches the hub through a forward on the host's loopback
+            node.put("connectionString", identities.connectionString(identity.clientIdentity(), device.iotHubHostName(),
+                    device.gatewayHostName()).toString());
+        }
+        return node;
+    }
+
+    public String caCertificatePem() {
+        return ca.caCertificatePem();
+    }
+
+    /**
+     * Points the hub's {@code $upstream} at IoT Hub or a broker, saved (0600: it holds a key) so it survives restarts;
+     * a bad value is refused and the current link stays.
+     */
+    public synchronized void setUpstream(String value, Optional<String> deviceId) throws IOException {
+        UpstreamSettings parsed = UpstreamSettings.parse(value, deviceId.or(() -> Optional.of(device.deviceId())));
+        ObjectNode saved = JSON.createObjectNode().put("upstream", value);
+        deviceId.ifPresent(id -> saved.put("deviceId", id));
+        AtomicFile.write(upstreamFile(), JSON.writeValueAsBytes(saved), AtomicFile.OWNER_ONLY);
+        connectUpstream(parsed);
+    }
+
+    public synchronized void clearUpstream() throws IOException {
+        Files.deleteIfExists(upstreamFile());
+        UpstreamConnector current = upstream;
+        upstream = null;
+        hub.upstreamConnected(false);
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** The upstream link's state, without secrets. */
+    public ObjectNode upstreamStatus() {
+        UpstreamConnector current = upstream;
+        ObjectNode node = JSON.createObjectNode().put("configured", current != null);
+        if (current != null) {
+            UpstreamStatus status = current.status();
+            hub.upstreamConnected(status.connected());
+            node.put("connected", status.connected()).put("endpoint", status.endpoint().toString())
+                    .put("lastError", status.lastError().orElse(null))
+                    .put("disconnectedSince", status.disconnectedSince().map(Object::toString).orElse(null))
+                    .put("sent", status.sent()).put("reconnects", status.reconnects()).put("backlog", status.backlog())
+                    .put("expired", status.expired());
+        } else {
+            node.put("connected", false);
+        }
+        return node;
+    }
+
+    private synchronized void connectUpstream(UpstreamSettings parsed) {
+        UpstreamConnector previous = upstream;
+        if (previous != null) {
+            previous.close();
+        }
+        upstream = UpstreamConnector.start(store, parsed, desired ->
+                LOG.log(System.Logger.Level.INFO, "the device twin's desired properties changed (version "
+                        + desired.path("$version").asText("?") + ")"));
+    }
+
+    private Optional<UpstreamSettings> readUpstream() {
+        Path file = upstreamFile();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode saved = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            return Optional.of(UpstreamSettings.parse(saved.path("upstream").asText(),
+                    Optional.ofNullable(saved.get("deviceId")).map(JsonNode::asText).or(() -> Optional.of(device.deviceId()))));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "the saved upstream in " + file + " is unusable, so nothing goes upstream: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Path upstreamFile() {
+        return settings.folder().resolve("upstream.json");
+    }
+
+    @Override
+    public void close() {
+        UpstreamConnector current = upstream;
+        if (current != null) {
+            current.close();
+        }
+        metrics.close();
+        tlsServer.close();
+        server.close();
+        hub.close();
+        store.close();
+    }
+}
