@@ -61,8 +61,11 @@ public final class GuestConnections implements AutoCloseable {
         return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
     }
 
-    /** Like {@link #exec}, with the command's output passed on as it arrives (a followed log, say). */
-    public int stream(GuestEndpoint guest, String command, byte[] stdin, java.io.OutputStream out, java.io.OutputStream err,
+    /**
+     * Like {@link #exec}, with the command's output passed on as it arrives (a followed log, say). {@code stdin} is read
+     * until its end, which the command sees as EOF: a caller can hold it open for as long as the command should go on.
+     */
+    public int stream(GuestEndpoint guest, String command, java.io.InputStream stdin, java.io.OutputStream out, java.io.OutputStream err,
             Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
         return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));

@@ -3,6 +3,7 @@ package io.eflow.channel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.EnumSet;
 import java.util.Map;
@@ -34,12 +35,15 @@ final class RemoteExec {
             Deadline deadline) throws StaleSessionException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = run(session, guest, command, stdin, out, err, deadline);
+        int exit = run(session, guest, command, new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin), out, err, deadline);
         return new CommandResult(exit, out.toByteArray(), err.toByteArray());
     }
 
-    /** Runs {@code command} with its output written to {@code out} and {@code err} as it arrives; returns its exit code. */
-    static int run(ClientSession session, GuestEndpoint guest, String command, byte[] stdin, java.io.OutputStream out,
+    /**
+     * Runs {@code command} with its output written to {@code out} and {@code err} as it arrives; returns its exit code.
+     * {@code stdin} is read until its end, which the command sees as EOF.
+     */
+    static int run(ClientSession session, GuestEndpoint guest, String command, InputStream stdin, java.io.OutputStream out,
             java.io.OutputStream err, Deadline deadline) throws StaleSessionException {
         ChannelExec channel = ChannelOpening.open(session, guest, deadline,
                 () -> openExec(session, guest, command, stdin, out, err, deadline));
@@ -86,11 +90,11 @@ final class RemoteExec {
         }
     }
 
-    private static ChannelExec openExec(ClientSession session, GuestEndpoint guest, String command, byte[] stdin,
+    private static ChannelExec openExec(ClientSession session, GuestEndpoint guest, String command, InputStream stdin,
             java.io.OutputStream out, java.io.OutputStream err, Deadline deadline) throws IOException {
         ChannelExec channel = session.createExecChannel(command);
         // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
-        channel.setIn(new ByteArrayInputStream(stdin == null ? NO_INPUT : stdin));
+        channel.setIn(stdin);
         channel.setOut(out);
         channel.setErr(err);
         boolean opened = false;

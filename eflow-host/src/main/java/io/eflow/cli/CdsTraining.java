@@ -37,13 +37,16 @@ public final class CdsTraining {
 
     public static void main(String[] args) throws IOException {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), sink, sink, false);
+        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), java.io.InputStream.nullInputStream(), sink, sink,
+                false);
         String[][] lines = {{"deploy", "--name", "a", "--cpus", "1", "--memory", "1024", "--data-size", "2", "--ip", "10.0.0.2",
                 "--prefix", "24", "--gateway", "10.0.0.1", "--image", "x", "--json"}, {"list", "--json"}, {"invoke", "--", "sh", "-c", "x"},
                 {"copy", "--from", "a", "--to", "b", "--push"}, {"logs", "--output", "x.zip"}, {"remove", "--force"}, {"verify"},
                 {"get", "--name", "a"}, {"host-config"}, {"addr"}, {"start"}, {"stop"}, {"set", "--cpus", "2", "--memory", "2048"}, {"connect"}, {"version"}, {"--help"}, {"deploy", "--bad"},
                 {"firewall", "list"}, {"firewall", "allow", "--protocol", "tcp", "--port", "80"},
-                {"feature", "get", "dm-verity"}, {"feature", "set", "dm-verity", "on"}};
+                {"feature", "get", "dm-verity"}, {"feature", "set", "dm-verity", "on"},
+                {"hub", "status"}, {"hub", "publish", "filter/input1", "x", "-p", "a=b"}, {"hub", "subscribe", "m/o", "--count", "1"},
+                {"hub", "identity", "list"}, {"hub", "upstream", "show"}, {"module", "invoke", "m", "reset", "--payload", "{}"}};
         for (String[] line : lines) {
             EflowCli.execute(context, line);
         }

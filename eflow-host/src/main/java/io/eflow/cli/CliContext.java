@@ -3,18 +3,19 @@ package io.eflow.cli;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Privileges;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What a CLI run sees of the world: environment, working directory, output streams and whether it runs as root.
+ * What a CLI run sees of the world: environment, working directory, standard streams and whether it runs as root.
  * Tests build one with their own streams and {@code EFLOW_HOME}; {@link #system()} is the real process.
  */
-record CliContext(Map<String, String> env, Path cwd, PrintStream out, PrintStream err, boolean root) {
+record CliContext(Map<String, String> env, Path cwd, InputStream in, PrintStream out, PrintStream err, boolean root) {
 
     static CliContext system() {
-        return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err, Privileges.isRoot());
+        return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err, Privileges.isRoot());
     }
 
     EflowPaths paths() {

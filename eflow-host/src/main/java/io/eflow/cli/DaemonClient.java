@@ -13,6 +13,9 @@ import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
+import io.eflow.daemon.api.IdentityAdd;
+import io.eflow.daemon.api.UpstreamChange;
+import io.eflow.modules.HubPublish;
 import io.eflow.daemon.api.InvokeRequest;
 import io.eflow.platform.Json;
 import io.eflow.daemon.api.LogsRequest;
@@ -38,6 +41,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The daemon's REST API as Java calls. {@code instance} is a name, or null for "the only instance".
@@ -205,12 +209,92 @@ final class DaemonClient {
         if (since != null) {
             query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
         }
-        try (UnixHttpClient.Response response = send("GET", instancePath(instance, "/modules/" + segment(module) + "/logs") + query, null)) {
+        follow(instancePath(instance, "/modules/" + segment(module) + "/logs") + query, line -> {
+            lines.accept(line);
+            return true;
+        });
+    }
+
+    /** Calls a module's direct method; answers {status, payload}. {@code payload} null sends none. */
+    JsonNode invokeMethod(String instance, String module, String method, JsonNode payload, Integer timeoutSeconds) {
+        String target = instancePath(instance, "/modules/" + segment(module) + "/methods/" + segment(method))
+                + (timeoutSeconds == null ? "" : "?timeout=" + timeoutSeconds);
+        return raw("POST", target, payload == null ? null : Json.write(payload));
+    }
+
+    JsonNode hubStatus(String instance) {
+        return raw("GET", instancePath(instance, "/hub"), null);
+    }
+
+    String hubMetrics(String instance) {
+        return text(instancePath(instance, "/hub/metrics"));
+    }
+
+    JsonNode hubPublish(String instance, HubPublish message) {
+        return raw("POST", instancePath(instance, "/hub/publish"), Json.write(message));
+    }
+
+    /**
+     * Passes each message ({time, module, output, properties, systemProperties, body}) to {@code messages} as it
+     * arrives, until it answers false (then the connection closes, which ends the subscription) or the daemon ends.
+     */
+    void hubSubscribe(String instance, String module, String output, Predicate<JsonNode> messages) {
+        StringBuilder query = new StringBuilder();
+        if (module != null) {
+            query.append("?module=").append(URLEncoder.encode(module, StandardCharsets.UTF_8));
+            if (output != null) {
+                query.append("&output=").append(URLEncoder.encode(output, StandardCharsets.UTF_8));
+            }
+        }
+        follow(instancePath(instance, "/hub/subscribe") + query, messages);
+    }
+
+    JsonNode hubIdentities(String instance) {
+        return raw("GET", instancePath(instance, "/hub/identities"), null);
+    }
+
+    JsonNode addHubIdentity(String instance, String identity) {
+        return raw("POST", instancePath(instance, "/hub/identities"), Json.write(new IdentityAdd(identity)));
+    }
+
+    JsonNode hubIdentity(String instance, String identity) {
+        return raw("GET", instancePath(instance, "/hub/identities/" + segment(identity)), null);
+    }
+
+    JsonNode removeHubIdentity(String instance, String identity) {
+        return raw("POST", instancePath(instance, "/hub/identities/" + segment(identity) + "/remove"), null);
+    }
+
+    String hubCa(String instance) {
+        return text(instancePath(instance, "/hub/ca"));
+    }
+
+    JsonNode hubUpstream(String instance) {
+        return raw("GET", instancePath(instance, "/hub/upstream"), null);
+    }
+
+    JsonNode setHubUpstream(String instance, UpstreamChange change) {
+        return raw("PUT", instancePath(instance, "/hub/upstream"), Json.write(change));
+    }
+
+    JsonNode clearHubUpstream(String instance) {
+        return raw("POST", instancePath(instance, "/hub/upstream/clear"), null);
+    }
+
+    /**
+     * Reads a followed NDJSON answer, handing each line to {@code lines} until it answers false; blank lines (the
+     * daemon's keepalives) are skipped, and the daemon's last line says how it ended.
+     */
+    private void follow(String target, Predicate<JsonNode> lines) {
+        try (UnixHttpClient.Response response = send("GET", target, null)) {
             if (response.status() >= 400) {
                 throw error(response);
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
                 JsonNode node = Json.MAPPER.readTree(line);
                 if (node.has("ok")) {
                     if (!node.path("ok").asBoolean()) {
@@ -218,9 +302,11 @@ final class DaemonClient {
                     }
                     return;
                 }
-                lines.accept(node);
+                if (!lines.test(node)) {
+                    return;
+                }
             }
-            throw new EflowException(500, "eflowd ended the log without saying how; see its log");
+            throw new EflowException(500, "eflowd ended the answer without saying how; see its log");
         } catch (IOException e) {
             throw lost(e);
         }
@@ -238,6 +324,18 @@ final class DaemonClient {
                 throw error(response);
             }
             return Json.MAPPER.readTree(response.bodyBytes());
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    /** A text answer (Prometheus metrics, a PEM certificate), as UTF-8. */
+    private String text(String target) {
+        try (UnixHttpClient.Response response = send("GET", target, null)) {
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            return new String(response.bodyBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw lost(e);
         }

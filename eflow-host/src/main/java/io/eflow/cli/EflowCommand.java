@@ -2,6 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.platform.Json;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.function.Function;
@@ -17,6 +18,11 @@ abstract class EflowCommand {
 
     DaemonClient client() {
         return context().client();
+    }
+
+    /** A usage error of this command: one line and exit 2, like picocli's own. */
+    ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     <T> void print(JsonOption json, T value, Function<T, String> text) {

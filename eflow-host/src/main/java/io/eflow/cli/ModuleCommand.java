@@ -1,17 +1,24 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.modules.EdgeHub;
+import io.eflow.platform.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
-/** The deployed modules, like {@code iotedge list}, {@code iotedge restart} and {@code iotedge logs}. */
-@Command(name = "module", description = "List deployed modules, restart one, or show its logs.",
-        subcommands = {ModuleCommand.ListModules.class, ModuleCommand.Restart.class, ModuleCommand.Logs.class})
+/**
+ * The deployed modules, like {@code iotedge list}, {@code iotedge restart} and {@code iotedge logs}, and their direct
+ * methods, like {@code az iot hub invoke-module-method}.
+ */
+@Command(name = "module", description = "List deployed modules, restart one, show its logs, or call one of its direct methods.",
+        subcommands = {ModuleCommand.ListModules.class, ModuleCommand.Restart.class, ModuleCommand.Logs.class, ModuleCommand.Invoke.class})
 final class ModuleCommand extends CommandGroup {
     @Command(name = "list", description = "The deployed modules with status, description and image (iotedge list).")
     static final class ListModules extends EflowCommand implements Runnable {
@@ -100,6 +107,50 @@ final class ModuleCommand extends CommandGroup {
                 }
                 context().out().flush();
             });
+        }
+    }
+
+    @Command(name = "invoke", description = "Call a module's direct method and print the payload it answers:"
+            + " eflow module invoke filter reset --payload '{\"hard\":true}'. Exits 1 when its status is 400 or more.")
+    static final class Invoke extends EflowCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODULE", description = "The module.")
+        String module;
+
+        @Parameters(index = "1", paramLabel = "METHOD", description = "The direct method's name.")
+        String method;
+
+        @Option(names = "--payload", paramLabel = "JSON", description = "The method's payload, any JSON value (default: null).")
+        String payload;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the module has to answer (default: "
+                + EdgeHub.DEFAULT_METHOD_TIMEOUT_SECONDS + ", at most 300).")
+        Integer timeout;
+
+        @Mixin
+        NameOption name;
+
+        @Override
+        public Integer call() {
+            JsonNode payload = payload();
+            JsonNode result = client().invokeMethod(name.instance(), module, method, payload, timeout);
+            context().out().println(Json.pretty(result.path("payload")));
+            int status = result.path("status").asInt();
+            if (status >= 400) {
+                context().err().println("eflow: " + module + " answered " + method + " with status " + status);
+                return EflowCli.FAILURE;
+            }
+            return 0;
+        }
+
+        JsonNode payload() {
+            if (payload == null) {
+                return null;
+            }
+            try {
+                return Json.readValue(payload.getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw usage("--payload is not JSON: " + e.getMessage());
+            }
         }
     }
 }

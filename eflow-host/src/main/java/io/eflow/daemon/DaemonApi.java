@@ -21,15 +21,27 @@ import io.eflow.daemon.api.Verification;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
+import io.eflow.modules.AgentLink;
+import io.eflow.modules.EdgeHub;
 import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.HubPublish;
+import io.eflow.daemon.api.IdentityAdd;
+import io.eflow.daemon.api.UpstreamChange;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.api.ImageLoad;
 import io.eflow.instance.PowerState;
 import io.eflow.platform.EflowException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * eflowd's REST API, version 1: one endpoint per eflow command, each a thin translation to
@@ -61,13 +73,30 @@ import java.time.Instant;
  * POST   /v1/instances/{name}/modules/{module}/restart
  * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON {time, stream, text},
  *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
+ * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  {status, payload}
+ *                                                                                    (module invoke; direct method)
+ * GET    /v1/instances/{name}/hub           {clients, upstream, received, routed, unrouted, refused, store}  (hub status)
+ * GET    /v1/instances/{name}/hub/metrics   text/plain, the Prometheus text format                   (hub metrics)
+ * POST   /v1/instances/{name}/hub/publish   HubPublish  {module, input, published}               (hub publish)
+ * GET    /v1/instances/{name}/hub/subscribe[?module=M[&output=O]]  NDJSON {time, module, output, properties,
+ *                                                     systemProperties, body (base64)}, ending like a followed log (hub subscribe)
+ * GET    /v1/instances/{name}/hub/identities              [{name, kind, created}]           (hub identity list)
+ * POST   /v1/instances/{name}/hub/identities   IdentityAdd  {name, kind, connectionString}  (hub identity add)
+ * GET    /v1/instances/{name}/hub/identities/{id}         {name, kind, connectionString}    (hub identity show)
+ * POST   /v1/instances/{name}/hub/identities/{id}/remove  {name, removed}                   (hub identity remove)
+ * GET    /v1/instances/{name}/hub/ca        application/x-pem-file, the edge CA certificate          (hub ca)
+ * GET    /v1/instances/{name}/hub/upstream  {configured, kind, endpoint, deviceId}               (hub upstream show)
+ * PUT    /v1/instances/{name}/hub/upstream  UpstreamChange  as GET, after the change           (hub upstream set)
+ * POST   /v1/instances/{name}/hub/upstream/clear            as GET, after the change           (hub upstream clear)
  * POST   /v1/instances/{name}/images/load   {file, reference}  {images}               (image load)
  * GET    /v1/instances/{name}/check         [{id, description, status, detail}]      (check)
  * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
  * POST   /v1/instances/{name}/forwards      Forward   [Forward]                       (forward add)
  * POST   /v1/instances/{name}/forwards/remove  Forward  [Forward]                     (forward remove)
  * </pre>
- * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}.
+ * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}. A followed NDJSON answer
+ * (logs with follow, hub subscribe) also carries blank lines while it has nothing to say, which readers skip: writing
+ * is how the daemon notices a reader that left.
  */
 final class DaemonApi {
     /** Path segment the CLI sends when no --name was given. */
@@ -76,12 +105,19 @@ final class DaemonApi {
     private final InstanceManager manager;
     private final DeployStream deploy;
     private final EdgeRuntime edge;
+    private final EdgeHub hub;
     private final Forwards forwards;
 
     DaemonApi(InstanceManager manager, Forwards forwards) {
+        this(manager, forwards, new AgentLink(manager));
+    }
+
+    /** @param agent how requests reach the guests' edge agents */
+    DaemonApi(InstanceManager manager, Forwards forwards, AgentLink agent) {
         this.manager = manager;
         this.deploy = new DeployStream(manager);
-        this.edge = new EdgeRuntime(manager);
+        this.edge = new EdgeRuntime(manager, agent);
+        this.hub = new EdgeHub(agent);
         this.forwards = forwards;
     }
 
@@ -115,12 +151,14 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/modules", ctx -> ctx.json(edge.modules(name(ctx))));
         routes.post("/v1/instances/{name}/modules/{module}/restart", ctx -> {
             edge.restart(name(ctx), ctx.pathParam("module"));
-            ctx.json(java.util.Map.of("module", ctx.pathParam("module"), "restarted", true));
+            ctx.json(Map.of("module", ctx.pathParam("module"), "restarted", true));
         });
         routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);
+        routes.post("/v1/instances/{name}/modules/{module}/methods/{method}", this::invokeMethod);
+        registerHub(routes);
         routes.post("/v1/instances/{name}/images/load", ctx -> {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
-            ctx.json(java.util.Map.of("images", edge.load(name(ctx), Path.of(request.file()), request.reference())));
+            ctx.json(Map.of("images", edge.load(name(ctx), Path.of(request.file()), request.reference())));
         });
         routes.get("/v1/instances/{name}/check", ctx -> ctx.json(edge.check(name(ctx))));
         routes.get("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.list(name(ctx))));
@@ -146,24 +184,100 @@ final class DaemonApi {
         ctx.json(manager.changeFirewall(name, FirewallRule.of(change.protocol(), change.port(), change.source()), allow));
     }
 
-    /** Streams a module's log; errors after the answer began travel as its last line. */
-    private void moduleLogs(Context ctx) throws java.io.IOException {
+    /** Streams a module's log. */
+    private void moduleLogs(Context ctx) throws IOException {
         String name = name(ctx);
         String module = ctx.pathParam("module");
         Integer tail = ctx.queryParam("tail") == null ? null : Integer.valueOf(ctx.queryParam("tail"));
         boolean follow = Boolean.parseBoolean(ctx.queryParam("follow"));
+        ndjson(ctx, out -> edge.logs(name, module, tail, ctx.queryParam("since"), follow, out));
+    }
+
+    private void registerHub(RoutesConfig routes) {
+        routes.get("/v1/instances/{name}/hub", ctx -> ctx.json(hub.status(name(ctx))));
+        routes.get("/v1/instances/{name}/hub/metrics", ctx -> {
+            String metrics = hub.metrics(name(ctx));
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics);
+        });
+        routes.post("/v1/instances/{name}/hub/publish", ctx -> {
+            String name = name(ctx);
+            HubPublish message = Json.readRequest(ctx.bodyAsBytes(), HubPublish.class).checked();
+            hub.publish(name, message);
+            ctx.json(Map.of("module", message.module(), "input", message.input(), "published", true));
+        });
+        routes.get("/v1/instances/{name}/hub/subscribe", ctx -> {
+            String name = name(ctx);
+            ndjson(ctx, out -> hub.subscribe(name, ctx.queryParam("module"), ctx.queryParam("output"), out));
+        });
+        routes.get("/v1/instances/{name}/hub/identities", ctx -> ctx.json(hub.identities(name(ctx))));
+        routes.post("/v1/instances/{name}/hub/identities", ctx -> {
+            String name = name(ctx);
+            ctx.json(hub.addIdentity(name, Json.readRequest(ctx.bodyAsBytes(), IdentityAdd.class).name()));
+        });
+        routes.get("/v1/instances/{name}/hub/identities/{id}", ctx -> ctx.json(hub.identity(name(ctx), ctx.pathParam("id"))));
+        routes.post("/v1/instances/{name}/hub/identities/{id}/remove", ctx -> {
+            hub.removeIdentity(name(ctx), ctx.pathParam("id"));
+            ctx.json(Map.of("name", ctx.pathParam("id"), "removed", true));
+        });
+        routes.get("/v1/instances/{name}/hub/ca", ctx -> {
+            String pem = hub.ca(name(ctx));
+            ctx.contentType("application/x-pem-file").result(pem);
+        });
+        routes.get("/v1/instances/{name}/hub/upstream", ctx -> ctx.json(hub.upstream(name(ctx))));
+        routes.put("/v1/instances/{name}/hub/upstream", ctx -> {
+            String name = name(ctx);
+            UpstreamChange change = Json.readRequest(ctx.bodyAsBytes(), UpstreamChange.class);
+            hub.setUpstream(name, change.upstream(), change.deviceId());
+            ctx.json(hub.upstream(name));
+        });
+        routes.post("/v1/instances/{name}/hub/upstream/clear", ctx -> {
+            String name = name(ctx);
+            hub.clearUpstream(name);
+            ctx.json(hub.upstream(name));
+        });
+    }
+
+    /** A direct method: the body is its payload (any JSON; none is null), the answer the module's status and payload. */
+    private void invokeMethod(Context ctx) {
+        String name = name(ctx);
+        byte[] body = ctx.bodyAsBytes();
+        JsonNode payload;
+        try {
+            payload = body.length == 0 ? null : Json.readValue(body);
+        } catch (IllegalArgumentException e) {
+            throw new EflowException("the method's payload is not JSON: " + e.getMessage());
+        }
+        String timeout = ctx.queryParam("timeout");
+        Integer seconds;
+        try {
+            seconds = timeout == null ? null : Integer.valueOf(timeout);
+        } catch (NumberFormatException e) {
+            throw new EflowException("timeout must be a number of seconds, not '" + timeout + "'");
+        }
+        ctx.json(hub.invoke(name, ctx.pathParam("module"), ctx.pathParam("method"), payload, seconds));
+    }
+
+    /**
+     * Answers with NDJSON lines that {@code work} writes as they come. An error before anything was written is an
+     * ordinary error answer (a guest that is not running is a 409); after that it travels as the last line,
+     * {@code {"ok": false, "error": ...}}, and success as {@code {"ok": true}}.
+     */
+    private static void ndjson(Context ctx, Consumer<OutputStream> work) throws IOException {
         ctx.status(200).contentType(NdjsonSink.CONTENT_TYPE);
-        java.io.OutputStream out = ctx.res().getOutputStream();
+        OutputStream out = ctx.res().getOutputStream();
         String end;
         try {
-            edge.logs(name, module, tail, ctx.queryParam("since"), follow, out);
+            work.accept(out);
             end = "{\"ok\":true}";
         } catch (EflowException e) {
+            if (!ctx.res().isCommitted()) {
+                throw e;
+            }
             end = Json.MAPPER.createObjectNode().put("ok", false).put("error", e.getMessage()).toString();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             return; // the client went away
         }
-        out.write((end + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write((end + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 

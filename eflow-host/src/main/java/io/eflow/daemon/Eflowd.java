@@ -85,7 +85,7 @@ public final class Eflowd implements AutoCloseable {
         }
     }
 
-    private static Javalin createApp(Path socket, DaemonApi api) {
+    static Javalin createApp(Path socket, DaemonApi api) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

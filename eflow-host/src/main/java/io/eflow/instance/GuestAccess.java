@@ -48,7 +48,7 @@ final class GuestAccess implements AutoCloseable {
         return connections.exec(endpoint(layout), ShellQuoting.join(argv), new byte[0], timeout);
     }
 
-    int stream(InstanceLayout layout, List<String> argv, byte[] stdin, java.io.OutputStream out, java.io.OutputStream err,
+    int stream(InstanceLayout layout, List<String> argv, java.io.InputStream stdin, java.io.OutputStream out, java.io.OutputStream err,
             Duration timeout) {
         return connections.stream(endpoint(layout), ShellQuoting.join(argv), stdin, out, err, timeout);
     }

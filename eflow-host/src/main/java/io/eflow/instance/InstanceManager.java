@@ -275,10 +275,10 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     /**
-     * Runs {@code argv} as root in the guest (the edge agent's socket is root's), feeding it {@code stdin} and passing
-     * its output to {@code out} as it arrives; returns the exit code.
+     * Runs {@code argv} as root in the guest (the edge agent's socket is root's), feeding it {@code stdin} until its end
+     * and passing its output to {@code out} as it arrives; returns the exit code.
      */
-    public int stream(String name, List<String> argv, byte[] stdin, java.io.OutputStream out, Duration timeout) {
+    public int stream(String name, List<String> argv, java.io.InputStream stdin, java.io.OutputStream out, Duration timeout) {
         InstanceConfig config = requireRunning(name);
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         List<String> command = new java.util.ArrayList<>(List.of("sudo", "-n", "--"));

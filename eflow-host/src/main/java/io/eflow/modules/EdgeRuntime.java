@@ -9,8 +9,8 @@ import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,28 +19,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The host's side of the edge runtime: deployments, modules, their logs, image loads and checks, each one request
  * to the guest's edge agent over the instance's SSH channel (the agent's socket is root-only in the guest).
  */
 public final class EdgeRuntime {
-    static final String AGENT_SOCKET = "/run/eflow/agent.sock";
-    static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
-    static final Duration FOLLOW_TIMEOUT = Duration.ofDays(7);
     static final String LOAD_FOLDER = "/var/tmp";
-    /**
-     * Waits (up to a minute) for the agent's socket, then connects stdin and stdout to it: right after a start the
-     * runtime's JVM is still coming up, which takes seconds in an emulated VM.
-     */
-    static final String CONNECT = "i=0; while [ ! -S " + AGENT_SOCKET + " ] && [ $i -lt 240 ]; do sleep 0.25; i=$((i+1)); done;"
-            + " [ -S " + AGENT_SOCKET + " ] || { echo 'the edge runtime is not running (no " + AGENT_SOCKET + " after 60 s)' >&2;"
-            + " exit 1; }; exec socat -t 86400 - UNIX-CONNECT:" + AGENT_SOCKET;
+    private static final Duration REMOVE_TIMEOUT = Duration.ofMinutes(2);
     private final InstanceManager instances;
+    private final AgentLink agent;
 
     public EdgeRuntime(InstanceManager instances) {
+        this(instances, new AgentLink(instances));
+    }
+
+    public EdgeRuntime(InstanceManager instances, AgentLink agent) {
         this.instances = instances;
+        this.agent = agent;
     }
 
     /**
@@ -51,7 +47,7 @@ public final class EdgeRuntime {
         ParsedManifest parsed = validate(manifest);
         ObjectNode request = Json.MAPPER.createObjectNode().put("op", "apply");
         request.set("manifest", parsed.manifest().json());
-        ObjectNode result = (ObjectNode) call(name, request);
+        ObjectNode result = (ObjectNode) agent.call(name, request);
         result.put("name", instances.resolveName(name));
         return result;
     }
@@ -65,7 +61,7 @@ public final class EdgeRuntime {
     }
 
     public JsonNode deployment(String name) {
-        JsonNode deployment = call(name, Json.MAPPER.createObjectNode().put("op", "show")).get("deployment");
+        JsonNode deployment = agent.call(name, Json.MAPPER.createObjectNode().put("op", "show")).get("deployment");
         if (deployment == null || deployment.isNull()) {
             throw EflowException.notFound("instance '" + instances.resolveName(name) + "' has no deployment: apply one with"
                     + " 'eflow deployment apply FILE'");
@@ -74,14 +70,17 @@ public final class EdgeRuntime {
     }
 
     public JsonNode modules(String name) {
-        return call(name, Json.MAPPER.createObjectNode().put("op", "list")).get("modules");
+        return agent.call(name, Json.MAPPER.createObjectNode().put("op", "list")).get("modules");
     }
 
     public void restart(String name, String module) {
-        call(name, Json.MAPPER.createObjectNode().put("op", "restart").put("module", module));
+        agent.call(name, Json.MAPPER.createObjectNode().put("op", "restart").put("module", module));
     }
 
-    /** Passes the module's log lines (JSON lines: time, stream, text) to {@code out}, following if asked. */
+    /**
+     * Passes the module's log lines (JSON lines: time, stream, text) to {@code out}; following, until the reader of
+     * {@code out} goes away (see {@link AgentLink#follow}).
+     */
     public void logs(String name, String module, Integer tail, String since, boolean follow, OutputStream out) {
         ObjectNode request = Json.MAPPER.createObjectNode().put("op", "logs").put("module", module).put("follow", follow);
         if (tail != null) {
@@ -90,15 +89,19 @@ public final class EdgeRuntime {
         if (since != null) {
             request.put("since", since);
         }
-        stream(name, request, follow ? FOLLOW_TIMEOUT : REQUEST_TIMEOUT, line -> {
-            try {
-                out.write(line);
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        if (follow) {
+            agent.follow(name, request, out);
+        } else {
+            agent.stream(name, request, line -> {
+                try {
+                    out.write(line);
+                    out.write('\n');
+                    out.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
     }
 
     /**
@@ -116,16 +119,16 @@ public final class EdgeRuntime {
             if (reference != null) {
                 request.put("reference", reference);
             }
-            return call(name, request).get("images");
+            return agent.call(name, request).get("images");
         } finally {
-            instances.stream(name, List.of("rm", "-f", remote), new byte[0], OutputStream.nullOutputStream(), REQUEST_TIMEOUT);
+            instances.stream(name, List.of("rm", "-f", remote), InputStream.nullInputStream(), OutputStream.nullOutputStream(), REMOVE_TIMEOUT);
         }
     }
 
     /** The guest's checks, plus what the host sees: the guest's clock against the host's. */
     public JsonNode check(String name) {
         Instant before = Instant.now();
-        JsonNode checks = call(name, Json.MAPPER.createObjectNode().put("op", "check")).get("checks");
+        JsonNode checks = agent.call(name, Json.MAPPER.createObjectNode().put("op", "check")).get("checks");
         Instant after = Instant.now();
         for (JsonNode check : checks) {
             if (check.path("id").asText().equals("clock")) {
@@ -138,84 +141,5 @@ public final class EdgeRuntime {
             }
         }
         return checks;
-    }
-
-    private JsonNode call(String name, ObjectNode request) {
-        JsonNode[] last = new JsonNode[1];
-        stream(name, request, REQUEST_TIMEOUT, line -> last[0] = read(line));
-        return last[0];
-    }
-
-    /** Sends the request; hands each data line to {@code lines}; throws the agent's error as the host's. */
-    private void stream(String name, ObjectNode request, Duration timeout, Consumer<byte[]> lines) {
-        byte[] body = (request.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-        JsonNode[] end = new JsonNode[1];
-        LineSplitter splitter = new LineSplitter(line -> {
-            JsonNode node = read(line);
-            if (node.has("ok")) {
-                end[0] = node;
-            } else {
-                lines.accept(line);
-            }
-        });
-        int exit = instances.stream(name, List.of("sh", "-c", CONNECT), body, splitter, timeout);
-        splitter.finish();
-        if (end[0] == null) {
-            throw EflowException.failure("the edge agent in guest '" + instances.resolveName(name) + "' did not answer"
-                    + " (exit " + exit + "); is the runtime up? See 'eflow check'", null);
-        }
-        if (!end[0].path("ok").asBoolean()) {
-            throw new EflowException(end[0].path("error").asText("the edge agent refused the request"));
-        }
-        lines.accept(end[0].toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static JsonNode read(byte[] line) {
-        try {
-            return Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-            throw EflowException.failure("the edge agent answered something that is not JSON: "
-                    + new String(line, StandardCharsets.UTF_8), e);
-        }
-    }
-
-    /** Cuts a byte stream into lines as it arrives. */
-    private static final class LineSplitter extends OutputStream {
-        private final Consumer<byte[]> lines;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        LineSplitter(Consumer<byte[]> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public void write(int b) {
-            if (b == '\n') {
-                emit();
-            } else {
-                line.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                write(b[i]);
-            }
-        }
-
-        void finish() {
-            if (line.size() > 0) {
-                emit();
-            }
-        }
-
-        private void emit() {
-            byte[] bytes = line.toByteArray();
-            line.reset();
-            if (bytes.length > 0) {
-                lines.accept(bytes);
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.eflow.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -69,6 +70,25 @@ public final class Json {
 
     public static <T> T readAnswer(byte[] json, Class<T> type) {
         return readAnswer(json, MAPPER.constructType(type));
+    }
+
+    /**
+     * One whole JSON value of any kind (a direct method's payload, say), nothing before or after it.
+     *
+     * @throws IllegalArgumentException with Jackson's first line when it is not exactly one JSON value
+     */
+    public static JsonNode readValue(byte[] json) {
+        try {
+            JsonNode value = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+            if (value == null || value.isMissingNode()) {
+                throw new IllegalArgumentException("no JSON value");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(firstLine(e.getOriginalMessage()), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     static String firstLine(String text) {

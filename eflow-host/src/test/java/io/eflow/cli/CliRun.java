@@ -1,6 +1,8 @@
 package io.eflow.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,19 +14,24 @@ import java.util.Map;
 record CliRun(int exitCode, String out, String err, byte[] outBytes) {
 
     static CliRun run(Path home, Path cwd, boolean root, String... args) {
+        return run(home, cwd, root, new byte[0], args);
+    }
+
+    /** With {@code stdin} as the command's standard input. */
+    static CliRun run(Path home, Path cwd, boolean root, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("EFLOW_HOME", home.toString());
         env.remove("EFLOW_DEBUG");
-        CliContext context = new CliContext(Map.copyOf(env), cwd, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), root);
+        CliContext context = new CliContext(Map.copyOf(env), cwd, new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), root);
         int code = EflowCli.execute(context, args);
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
     }
 
     static CliContext context(Path home, Path cwd) {
-        return new CliContext(Map.of("EFLOW_HOME", home.toString()), cwd, System.out, System.err, false);
+        return new CliContext(Map.of("EFLOW_HOME", home.toString()), cwd, InputStream.nullInputStream(), System.out, System.err, false);
     }
 
     List<String> errLines() {
