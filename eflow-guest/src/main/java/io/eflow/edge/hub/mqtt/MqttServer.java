@@ -25,6 +25,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The edge hub's MQTT head: MQTT 3.1.1 with IoT Hub's topic conventions, on a plain listener and optionally a TLS
@@ -39,6 +40,7 @@ public final class MqttServer implements AutoCloseable {
     private final ConcurrentMap<String, MqttConnection> sessions = new ConcurrentHashMap<>();
     private final Channel plain;
     private final Optional<Channel> tls;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Starts listening.
@@ -73,6 +75,9 @@ public final class MqttServer implements AutoCloseable {
     /** Stops listening and ends every connection; the hub hears of each as disconnected. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         plain.close().awaitUninterruptibly();
         tls.ifPresent(channel -> channel.close().awaitUninterruptibly());
         connections.close().awaitUninterruptibly();

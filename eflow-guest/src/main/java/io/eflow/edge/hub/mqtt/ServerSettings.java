@@ -48,8 +48,8 @@ public record ServerSettings(String bindAddress, int port, Optional<TlsSettings>
                 DEFAULT_MAX_INBOUND_IN_FLIGHT, DEFAULT_MAX_OUTBOUND_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT);
     }
 
-    public ServerSettings withTls(TlsSettings settings, int port) {
-        return new ServerSettings(bindAddress, this.port, Optional.of(settings), port, maxPacketSize,
+    public ServerSettings withTls(TlsSettings certificate, int port) {
+        return new ServerSettings(bindAddress, this.port, Optional.of(certificate), port, maxPacketSize,
                 maxInboundInFlight, maxOutboundInFlight, connectTimeout);
     }
 

@@ -75,6 +75,15 @@ class ConnectTest extends HeadTestBase {
     }
 
     @Test
+    void mqtt5IsRefusedAsAnUnsupportedProtocolVersion() throws Exception {
+        try (RawClient raw = new RawClient(server.port())) {
+            assertThat(raw.connect(MqttVersion.MQTT_5, FILTER.toString(), FILTER_KEY, 60)).isEqualTo(0x84);
+            assertThat(raw.closedByServer()).isTrue();
+        }
+        assertThat(hub.credentials).isEmpty();
+    }
+
+    @Test
     void aPersistentSessionIsAcceptedButNeverPresent() throws Exception {
         MqttConnectOptions options = PahoClient.options(FILTER.toString(), FILTER_KEY);
         options.setCleanSession(false);
@@ -148,5 +157,19 @@ class ConnectTest extends HeadTestBase {
                 .isInstanceOfSatisfying(MqttException.class, e ->
                         assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED));
         assertThat(hub.sent).isEmpty();
+    }
+
+    @Test
+    void stoppingTheServerEndsEveryConnection() throws Exception {
+        PahoClient filter = filter();
+        PahoClient leaf = connect(LEAF, LEAF_KEY);
+        hub.linkOf(FILTER);
+        hub.linkOf(LEAF);
+
+        server.close();
+
+        await().atMost(TestHub.WAIT).until(() -> filter.lost.isDone() && leaf.lost.isDone());
+        assertThat(hub.links).isEmpty();
+        assertThat(hub.events).contains("disconnected edge1/filter", "disconnected leaf1");
     }
 }

@@ -25,16 +25,21 @@ final class RawClient implements AutoCloseable {
         socket.setSoTimeout((int) TestHub.WAIT.toMillis());
     }
 
-    /** Sends CONNECT and returns the CONNACK's return code. */
+    /** Sends an MQTT 3.1.1 CONNECT and returns the CONNACK's return code. */
     int connect(String clientId, String password, int keepAliveSeconds) throws IOException {
-        send(MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1).clientId(clientId)
+        return connect(MqttVersion.MQTT_3_1_1, clientId, password, keepAliveSeconds);
+    }
+
+    /** Sends CONNECT in a version of MQTT and returns the CONNACK's return code (reason code for MQTT 5). */
+    int connect(MqttVersion version, String clientId, String password, int keepAliveSeconds) throws IOException {
+        send(MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId)
                 .cleanSession(true).keepAlive(keepAliveSeconds).hasUser(true).username("edge-hub.local/" + clientId)
                 .hasPassword(true).password(password.getBytes(StandardCharsets.UTF_8)).build());
         byte[] connack = socket.getInputStream().readNBytes(4);
         if (connack.length != 4 || connack[0] != 0x20) {
             throw new IOException("no CONNACK");
         }
-        return connack[3];
+        return connack[3] & 0xFF;
     }
 
     void send(MqttMessage message) throws IOException {
