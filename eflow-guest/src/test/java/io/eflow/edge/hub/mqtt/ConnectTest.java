@@ -104,9 +104,9 @@ class ConnectTest extends HeadTestBase {
 
         await().atMost(TestHub.WAIT).until(first.lost::isDone);
         await().atMost(TestHub.WAIT).until(() -> hub.events.contains("disconnected edge1/filter"));
+        await().atMost(TestHub.WAIT).until(() -> hub.links.get(FILTER) != null && hub.links.get(FILTER) != firstLink);
         assertThat(second.client.isConnected()).isTrue();
-        assertThat(hub.links.get(FILTER)).isNotSameAs(firstLink);
-        assertThat(firstLink.isSubscribed(Subscription.INPUTS)).isFalse();
+        assertThat(firstLink.deliverInput("input1", InputsTest.fromSensor("late"))).failsWithin(TestHub.WAIT);
     }
 
     @Test

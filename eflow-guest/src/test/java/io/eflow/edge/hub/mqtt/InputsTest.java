@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +36,7 @@ class InputsTest extends HeadTestBase {
 
         ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
         assertThat(link.isSubscribed(Subscription.METHODS)).isFalse();
+        await().atMost(TestHub.WAIT).until(() -> hub.events.size() == 2);
         assertThat(hub.events).containsExactly("connected edge1/filter", "subscribed edge1/filter INPUTS");
     }
 
@@ -115,11 +117,10 @@ class InputsTest extends HeadTestBase {
 
         filter.client.disconnectForcibly(0, 1000, false);
 
-        assertThat(acknowledged).failsWithin(TestHub.WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        assertThat(acknowledged).failsWithin(TestHub.WAIT).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(ConnectionClosedException.class);
         assertThat(link.deliverInput("input1", fromSensor("2"))).failsWithin(TestHub.WAIT)
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .withCauseInstanceOf(ConnectionClosedException.class);
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(ConnectionClosedException.class);
     }
 
     @Test
@@ -128,8 +129,7 @@ class InputsTest extends HeadTestBase {
         ClientLink link = hub.linkOf(FILTER);
 
         assertThat(link.deliverInput("input1", fromSensor("1"))).failsWithin(TestHub.WAIT)
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .withCauseInstanceOf(IllegalStateException.class);
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.eflow.edge.hub.HubMessage;
 import io.eflow.edge.hub.MessageSource;
 import io.eflow.edge.hub.SystemProperties;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ class TelemetryTest extends HeadTestBase {
     @Test
     void aRetainedMessageIsMarkedAsIotHubDoes() throws Exception {
         PahoClient filter = filter();
-        org.eclipse.paho.client.mqttv3.MqttMessage retained = new org.eclipse.paho.client.mqttv3.MqttMessage(new byte[] {1});
+        MqttMessage retained = new MqttMessage(new byte[] {1});
         retained.setQos(1);
         retained.setRetained(true);
 

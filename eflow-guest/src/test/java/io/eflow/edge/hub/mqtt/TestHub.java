@@ -131,8 +131,9 @@ final class TestHub implements HubConnector {
 
     @Override
     public void connected(ClientIdentity who, ClientLink link) {
-        links.put(who, link);
+        // the event first: a test that waits for the link then finds the event
         events.add("connected " + who);
+        links.put(who, link);
     }
 
     @Override
@@ -142,8 +143,8 @@ final class TestHub implements HubConnector {
 
     @Override
     public void disconnected(ClientIdentity who, ClientLink link) {
-        links.remove(who, link);
         events.add("disconnected " + who);
+        links.remove(who, link);
     }
 
     @Override

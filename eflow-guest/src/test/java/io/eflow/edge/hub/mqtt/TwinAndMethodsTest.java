@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,7 +99,7 @@ class TwinAndMethodsTest extends HeadTestBase {
 
         filter.publish("$iothub/methods/res/200/?$rid=r7", "{\"done\":true}", 1).waitForCompletion(TestHub.WAIT.toMillis());
 
-        TestHub.MethodResponse response = hub.methodResponses.poll(TestHub.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        TestHub.MethodResponse response = hub.methodResponses.poll(TestHub.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(response).isNotNull();
         assertThat(response.from()).isEqualTo(FILTER);
         assertThat(response.requestId()).isEqualTo("r7");
