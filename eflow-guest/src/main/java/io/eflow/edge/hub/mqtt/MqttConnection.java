@@ -195,7 +195,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
             if (state == State.AWAITING_CONNECT) {
-                end("sent no CONNECT within " + settings.connectTimeout().toSeconds() + " s", true);
+                end("sent no CONNECT within " + settings.connectTimeout().toMillis() + " ms", true);
             } else if (channel.config().isAutoRead()) {
                 end("was silent for longer than 1.5 times its keep-alive", true);
             }
