@@ -5,6 +5,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The property bag IoT Hub's MQTT topics carry after the last '/': {@code key=value&key2=value2}, each key and value
@@ -27,12 +29,19 @@ public final class PropertyBag {
             Map.entry("$.sub", SystemProperties.SUBJECT),
             Map.entry("$.schema", SystemProperties.DATA_SCHEMA));
     private static final Map<String, String> SHORT = invert(SYSTEM);
+    /** The output a module sends through: IoT Edge's module SDKs name it in the bag, it is no message property. */
+    private static final String OUTPUT_NAME = "$.on";
 
-    /** A decoded bag: system properties by {@link SystemProperties} name, the rest as application properties. */
-    public record Properties(Map<String, String> system, Map<String, String> application) {
+    /**
+     * A decoded bag: system properties by {@link SystemProperties} name, the rest as application properties.
+     *
+     * @param output the output name ({@code $.on}) a module's SDK put in the bag, when it put a non-empty one
+     */
+    public record Properties(Map<String, String> system, Map<String, String> application, Optional<String> output) {
         public Properties {
             system = Map.copyOf(system);
             application = Map.copyOf(application);
+            Objects.requireNonNull(output, "output");
         }
     }
 
@@ -40,16 +49,18 @@ public final class PropertyBag {
     }
 
     /**
-     * Reads a bag. Unknown {@code $.}-keys (the output name {@code $.on}, an interface id) are dropped: the topic or
-     * the connection says what they would. A key without '=' has the empty value.
+     * Reads a bag. The output name {@code $.on} goes to {@link Properties#output()}; other unknown {@code $.}-keys (an
+     * interface id) are dropped: the topic or the connection says what they would. A key without '=' has the empty
+     * value.
      *
      * @throws IllegalArgumentException for a malformed %-escape
      */
     public static Properties decode(String bag) {
         Map<String, String> system = new LinkedHashMap<>();
         Map<String, String> application = new LinkedHashMap<>();
+        String output = null;
         if (bag == null || bag.isEmpty()) {
-            return new Properties(system, application);
+            return new Properties(system, application, Optional.empty());
         }
         for (String pair : bag.split("&")) {
             if (pair.isEmpty()) {
@@ -58,7 +69,9 @@ public final class PropertyBag {
             int equals = pair.indexOf('=');
             String key = decodePart(equals < 0 ? pair : pair.substring(0, equals));
             String value = equals < 0 ? "" : decodePart(pair.substring(equals + 1));
-            if (key.startsWith("$.")) {
+            if (key.equals(OUTPUT_NAME)) {
+                output = value.isEmpty() ? null : value;
+            } else if (key.startsWith("$.")) {
                 String name = SYSTEM.get(key);
                 if (name != null) {
                     system.put(name, value);
@@ -67,7 +80,7 @@ public final class PropertyBag {
                 application.put(key, value);
             }
         }
-        return new Properties(system, application);
+        return new Properties(system, application, Optional.ofNullable(output));
     }
 
     /** Writes the bag of a message's properties: system properties first (those IoT Hub has short names for). */

@@ -20,7 +20,10 @@ public interface HubConnector {
      */
     ClientIdentity authenticate(Credentials credentials) throws AuthenticationException;
 
-    /** A client's session is up (CONNACK sent). The link is how the hub reaches it until {@link #disconnected}. */
+    /**
+     * A client's session is up (CONNACK sent). The link is how the hub reaches it until {@link #disconnected}. When a
+     * client connects again, its new link may be connected before its old one is reported disconnected.
+     */
     void connected(ClientIdentity who, ClientLink link);
 
     /** The client subscribed to one of the kinds of topics the hub pushes to; the hub may now push to it. */

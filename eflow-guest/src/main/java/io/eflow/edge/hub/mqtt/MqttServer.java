@@ -1,0 +1,122 @@
+package io.eflow.edge.hub.mqtt;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The edge hub's MQTT head: MQTT 3.1.1 with IoT Hub's topic conventions, on a plain listener and optionally a TLS
+ * one, in front of a {@link HubConnector}. Netty's event loops run it; nothing on them blocks.
+ */
+public final class MqttServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MqttServer.class.getName());
+
+    private final EventLoopGroup acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory("mqtt-accept", true));
+    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("mqtt", true));
+    private final ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
+    private final ConcurrentMap<String, MqttConnection> sessions = new ConcurrentHashMap<>();
+    private final Channel plain;
+    private final Optional<Channel> tls;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Starts listening.
+     *
+     * @throws IOException when a port cannot be bound or the TLS certificate does not make a TLS context
+     */
+    public MqttServer(HubConnector hub, ServerSettings settings) throws IOException {
+        try {
+            Optional<SslContext> tlsContext = settings.tls().isEmpty() ? Optional.empty()
+                    : Optional.of(settings.tls().get().serverContext());
+            plain = bind(hub, settings, settings.port(), Optional.empty());
+            tls = tlsContext.isEmpty() ? Optional.empty()
+                    : Optional.of(bind(hub, settings, settings.tlsPort(), tlsContext));
+        } catch (IOException | RuntimeException e) {
+            shutDown();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "MQTT listening on " + settings.bindAddress() + " port " + port()
+                + (tls.isPresent() ? " and TLS port " + tlsPort().getAsInt() : ""));
+    }
+
+    /** The plain listener's port, the one bound when the settings asked for 0. */
+    public int port() {
+        return ((InetSocketAddress) plain.localAddress()).getPort();
+    }
+
+    public OptionalInt tlsPort() {
+        return tls.map(channel -> OptionalInt.of(((InetSocketAddress) channel.localAddress()).getPort()))
+                .orElse(OptionalInt.empty());
+    }
+
+    /** Stops listening and ends every connection; the hub hears of each as disconnected. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        plain.close().awaitUninterruptibly();
+        tls.ifPresent(channel -> channel.close().awaitUninterruptibly());
+        connections.close().awaitUninterruptibly();
+        shutDown();
+    }
+
+    private Channel bind(HubConnector hub, ServerSettings settings, int port, Optional<SslContext> tlsContext) throws IOException {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // a guest's clients may vanish with their container: let TCP notice when keep-alive is 0
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        tlsContext.ifPresent(context -> channel.pipeline().addLast("tls", context.newHandler(channel.alloc())));
+                        channel.pipeline()
+                                .addLast(MqttConnection.IDLE_HANDLER, new IdleStateHandler(
+                                        settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("decoder", new MqttDecoder(settings.maxPacketSize()))
+                                .addLast("encoder", MqttEncoder.INSTANCE)
+                                .addLast("mqtt", new MqttConnection(channel, hub, settings, sessions));
+                    }
+                })
+                .bind(settings.bindAddress(), port)
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + settings.bindAddress() + " port " + port + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        return bound.channel();
+    }
+
+    private void shutDown() {
+        // no quiet period: the connections are closed, and pending tasks (the hub's last callbacks) still run
+        acceptors.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,152 @@
+package io.eflow.edge.hub.mqtt;
+
+import io.eflow.edge.hub.ClientIdentity;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * IoT Hub's MQTT topics as one client may use them: its own telemetry (or module output) topic, its twin and its
+ * direct methods. Anything else, another identity's topics above all, it may not use.
+ */
+final class Topics {
+    private static final String TWIN_GET = "$iothub/twin/GET/?";
+    private static final String TWIN_REPORTED = "$iothub/twin/PATCH/properties/reported/?";
+    private static final String METHOD_RESPONSE = "$iothub/methods/res/";
+
+    /** What a client's PUBLISH asks for, by its topic. */
+    sealed interface Request {
+    }
+
+    /** Telemetry, or a module's output; {@code bag} is the topic's property bag, maybe empty. */
+    record Events(String bag) implements Request {
+    }
+
+    record TwinGet(String requestId) implements Request {
+    }
+
+    record TwinReported(String requestId) implements Request {
+    }
+
+    record MethodResponse(int status, String requestId) implements Request {
+    }
+
+    /** The topic filters a client may subscribe to, and the {@link Subscription} each stands for, if any. */
+    enum Filter {
+        INPUTS(Subscription.INPUTS),
+        DESIRED_PROPERTIES(Subscription.DESIRED_PROPERTIES),
+        METHODS(Subscription.METHODS),
+        /** Twin answers: the hub is not told, the head just answers a client that listens. */
+        TWIN_RESPONSES(null);
+
+        private final Subscription subscription;
+
+        Filter(Subscription subscription) {
+            this.subscription = subscription;
+        }
+
+        Optional<Subscription> subscription() {
+            return Optional.ofNullable(subscription);
+        }
+    }
+
+    private final ClientIdentity who;
+    /** {@code devices/{d}/modules/{m}/} or {@code devices/{d}/}: where the client's own topics start. */
+    private final String own;
+
+    Topics(ClientIdentity who) {
+        this.who = who;
+        this.own = "devices/" + who.deviceId() + who.moduleId().map(m -> "/modules/" + m).orElse("") + "/";
+    }
+
+    /** What a PUBLISH to {@code topic} asks for; empty when this client may not publish there. */
+    Optional<Request> publish(String topic) {
+        if (topic.startsWith(own)) {
+            return events(topic.substring(own.length()));
+        }
+        if (topic.startsWith(TWIN_GET)) {
+            return requestId(topic.substring(TWIN_GET.length())).map(TwinGet::new);
+        }
+        if (topic.startsWith(TWIN_REPORTED)) {
+            return requestId(topic.substring(TWIN_REPORTED.length())).map(TwinReported::new);
+        }
+        if (topic.startsWith(METHOD_RESPONSE)) {
+            return methodResponse(topic.substring(METHOD_RESPONSE.length()));
+        }
+        return Optional.empty();
+    }
+
+    /** What a SUBSCRIBE to {@code filter} is for; empty when this client may not subscribe to it. */
+    Optional<Filter> filter(String filter) {
+        if (who.moduleId().isPresent() && filter.equals(own + "inputs/#")) {
+            return Optional.of(Filter.INPUTS);
+        }
+        return switch (filter) {
+            case "$iothub/twin/res/#" -> Optional.of(Filter.TWIN_RESPONSES);
+            case "$iothub/twin/PATCH/properties/desired/#" -> Optional.of(Filter.DESIRED_PROPERTIES);
+            case "$iothub/methods/POST/#" -> Optional.of(Filter.METHODS);
+            default -> Optional.empty();
+        };
+    }
+
+    /** {@code devices/{d}/modules/{m}/inputs/{input}/{bag}}. */
+    String input(String input, String bag) {
+        return own + "inputs/" + input + "/" + bag;
+    }
+
+    static String twinResponse(int status, String requestId, OptionalLong version) {
+        String topic = "$iothub/twin/res/" + status + "/?$rid=" + requestId;
+        return version.isPresent() ? topic + "&$version=" + version.getAsLong() : topic;
+    }
+
+    static String desiredPatch(long version) {
+        return "$iothub/twin/PATCH/properties/desired/?$version=" + version;
+    }
+
+    static String methodRequest(String method, String requestId) {
+        return "$iothub/methods/POST/" + method + "/?$rid=" + requestId;
+    }
+
+    /** A name that fits in one topic level: not empty, no level separator, no wildcard. */
+    static boolean isTopicLevel(String name) {
+        return !name.isEmpty() && name.chars().noneMatch(c -> c == '/' || c == '+' || c == '#');
+    }
+
+    private static Optional<Request> events(String rest) {
+        // IoT Hub's SDKs end the topic with a '/' before the bag, even an empty one; the bare form is accepted too
+        if (rest.equals("messages/events")) {
+            return Optional.of(new Events(""));
+        }
+        if (rest.startsWith("messages/events/")) {
+            return Optional.of(new Events(rest.substring("messages/events/".length())));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Request> methodResponse(String rest) {
+        int slash = rest.indexOf("/?");
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        int status;
+        try {
+            status = Integer.parseInt(rest.substring(0, slash));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return requestId(rest.substring(slash + 2)).map(rid -> new MethodResponse(status, rid));
+    }
+
+    /**
+     * The {@code $rid} of a query ({@code $rid=7&…}), as sent: it is echoed in the answer's topic, so it is never
+     * decoded and encoded again.
+     */
+    private static Optional<String> requestId(String query) {
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("$rid=") && pair.length() > "$rid=".length()) {
+                return Optional.of(pair.substring("$rid=".length()));
+            }
+        }
+        return Optional.empty();
+    }
+}
