@@ -124,8 +124,6 @@ public final class HubRequests implements AgentServer.Extension {
                         && module.map(m.moduleId()::equals).orElse(true)
                         && output.map(o -> m.output().map(o::equals).orElse(false)).orElse(true),
                 message -> lines.offer(line(message)))) {
-            // an empty line first: the host knows the watch is in place before anything is published
-            AgentServer.write(out, JSON.createObjectNode().put("watching", true));
             while (connected.getAsBoolean()) {
                 ObjectNode line = lines.poll(500, TimeUnit.MILLISECONDS);
                 if (line != null) {

@@ -66,7 +66,6 @@ public final class HubService implements HubLink, AutoCloseable {
     private final LogMessageStore store;
     private final EdgeHub hub;
     private final MqttServer server;
-    private final MqttServer tlsServer;
     private final MetricsServer metrics;
     private volatile UpstreamConnector upstream;
 
@@ -83,9 +82,8 @@ public final class HubService implements HubLink, AutoCloseable {
         ServerCertificate certificate = ca.serverCertificate(
                 List.of("edgeHub", device.gatewayHostName(), "localhost"), List.of("127.0.0.1", "::1"));
         TlsSettings tls = new TlsSettings(certificate.privateKey(), certificate.chain(), Optional.of(ca.certificate()));
-        this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort()));
-        this.tlsServer = new MqttServer(hub, ServerSettings.plain(settings.tls().getHostString(), 0)
-                .withTls(tls, settings.tls().getPort()));
+        this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort())
+                .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()));
         this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
         readUpstream().ifPresent(this::connectUpstream);
     }
@@ -123,7 +121,7 @@ public final class HubService implements HubLink, AutoCloseable {
     }
 
     public int tlsPort() {
-        return tlsServer.tlsPort().orElseThrow();
+        return server.tlsPort().orElseThrow();
     }
 
     public int metricsPort() {
@@ -247,7 +245,6 @@ public final class HubService implements HubLink, AutoCloseable {
             current.close();
         }
         metrics.close();
-        tlsServer.close();
         server.close();
         hub.close();
         store.close();

@@ -51,15 +51,15 @@ public final class MqttServer implements AutoCloseable {
         try {
             Optional<SslContext> tlsContext = settings.tls().isEmpty() ? Optional.empty()
                     : Optional.of(settings.tls().get().serverContext());
-            plain = bind(hub, settings, settings.port(), Optional.empty());
+            plain = bind(hub, settings, settings.bindAddress(), settings.port(), Optional.empty());
             tls = tlsContext.isEmpty() ? Optional.empty()
-                    : Optional.of(bind(hub, settings, settings.tlsPort(), tlsContext));
+                    : Optional.of(bind(hub, settings, settings.tlsBindAddress(), settings.tlsPort(), tlsContext));
         } catch (IOException | RuntimeException e) {
             shutDown();
             throw e;
         }
         LOG.log(System.Logger.Level.INFO, "MQTT listening on " + settings.bindAddress() + " port " + port()
-                + (tls.isPresent() ? " and TLS port " + tlsPort().getAsInt() : ""));
+                + (tls.isPresent() ? " and TLS on " + settings.tlsBindAddress() + " port " + tlsPort().getAsInt() : ""));
     }
 
     /** The plain listener's port, the one bound when the settings asked for 0. */
@@ -84,7 +84,8 @@ public final class MqttServer implements AutoCloseable {
         shutDown();
     }
 
-    private Channel bind(HubConnector hub, ServerSettings settings, int port, Optional<SslContext> tlsContext) throws IOException {
+    private Channel bind(HubConnector hub, ServerSettings settings, String address, int port, Optional<SslContext> tlsContext)
+            throws IOException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -105,10 +106,10 @@ public final class MqttServer implements AutoCloseable {
                                 .addLast("mqtt", new MqttConnection(channel, hub, settings, sessions));
                     }
                 })
-                .bind(settings.bindAddress(), port)
+                .bind(address, port)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("cannot listen on " + settings.bindAddress() + " port " + port + ": "
+            throw new IOException("cannot listen on " + address + " port " + port + ": "
                     + bound.cause().getMessage(), bound.cause());
         }
         return bound.channel();

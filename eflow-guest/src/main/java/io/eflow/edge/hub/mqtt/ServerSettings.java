@@ -17,9 +17,12 @@ import java.util.Optional;
  *                           from that client
  * @param maxOutboundInFlight how many messages a client may have unacknowledged before the next ones wait
  * @param connectTimeout     how long a new connection has to send CONNECT
+ * @param tlsBindAddress     the address the TLS listener binds: the guest's plain port stays on loopback for its
+ *                           modules while TLS is open to leaf devices and host applications
  */
 public record ServerSettings(String bindAddress, int port, Optional<TlsSettings> tls, int tlsPort, int maxPacketSize,
-                             int maxInboundInFlight, int maxOutboundInFlight, Duration connectTimeout) {
+                             int maxInboundInFlight, int maxOutboundInFlight, Duration connectTimeout,
+                             String tlsBindAddress) {
     /** IoT Hub's largest device-to-cloud message. */
     public static final int DEFAULT_MAX_PACKET_SIZE = 256 * 1024;
     public static final int DEFAULT_MAX_INBOUND_IN_FLIGHT = 100;
@@ -28,6 +31,7 @@ public record ServerSettings(String bindAddress, int port, Optional<TlsSettings>
 
     public ServerSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(tlsBindAddress, "tlsBindAddress");
         Objects.requireNonNull(tls, "tls");
         checkPort(port);
         checkPort(tlsPort);
@@ -45,26 +49,32 @@ public record ServerSettings(String bindAddress, int port, Optional<TlsSettings>
     /** A plain listener only, with the default limits. */
     public static ServerSettings plain(String bindAddress, int port) {
         return new ServerSettings(bindAddress, port, Optional.empty(), 0, DEFAULT_MAX_PACKET_SIZE,
-                DEFAULT_MAX_INBOUND_IN_FLIGHT, DEFAULT_MAX_OUTBOUND_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT);
+                DEFAULT_MAX_INBOUND_IN_FLIGHT, DEFAULT_MAX_OUTBOUND_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT, bindAddress);
+    }
+
+    /** A TLS listener on another address than the plain one. */
+    public ServerSettings withTls(TlsSettings certificate, String bindAddress, int port) {
+        return new ServerSettings(this.bindAddress, this.port, Optional.of(certificate), port, maxPacketSize,
+                maxInboundInFlight, maxOutboundInFlight, connectTimeout, bindAddress);
     }
 
     public ServerSettings withTls(TlsSettings certificate, int port) {
         return new ServerSettings(bindAddress, this.port, Optional.of(certificate), port, maxPacketSize,
-                maxInboundInFlight, maxOutboundInFlight, connectTimeout);
+                maxInboundInFlight, maxOutboundInFlight, connectTimeout, tlsBindAddress);
     }
 
     public ServerSettings withMaxPacketSize(int bytes) {
         return new ServerSettings(bindAddress, port, tls, tlsPort, bytes, maxInboundInFlight, maxOutboundInFlight,
-                connectTimeout);
+                connectTimeout, tlsBindAddress);
     }
 
     public ServerSettings withInFlight(int inbound, int outbound) {
-        return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, inbound, outbound, connectTimeout);
+        return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, inbound, outbound, connectTimeout, tlsBindAddress);
     }
 
     public ServerSettings withConnectTimeout(Duration timeout) {
         return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, maxInboundInFlight,
-                maxOutboundInFlight, timeout);
+                maxOutboundInFlight, timeout, tlsBindAddress);
     }
 
     private static void checkPort(int port) {

@@ -18,16 +18,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real MQTT client (Paho) that records what arrives and whether it lost its connection. */
-final class PahoClient implements AutoCloseable {
-    record Received(String topic, MqttMessage message) {
+public final class PahoClient implements AutoCloseable {
+    public record Received(String topic, MqttMessage message) {
         String body() {
             return new String(message.getPayload(), StandardCharsets.UTF_8);
         }
     }
 
     final MqttAsyncClient client;
-    final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Throwable> lost = new CompletableFuture<>();
+    public final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Throwable> lost = new CompletableFuture<>();
     /** Packet ids of this client's QoS 1 publishes, in the order their PUBACKs came. */
     final List<Integer> acknowledged = new CopyOnWriteArrayList<>();
 
@@ -36,7 +36,7 @@ final class PahoClient implements AutoCloseable {
     }
 
     /** IoT Hub's MQTT 3.1.1 options: a user name naming the identity, a SAS token (here any password) as password. */
-    static MqttConnectOptions options(String clientId, String password) {
+    public static MqttConnectOptions options(String clientId, String password) {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setUserName("edge-hub.local/" + clientId + "/?api-version=2018-06-30");
@@ -47,7 +47,7 @@ final class PahoClient implements AutoCloseable {
     }
 
     /** Connects, waiting for the CONNACK; a refusal throws Paho's MqttException with the CONNACK's code. */
-    static PahoClient connect(String uri, String clientId, MqttConnectOptions options) throws MqttException {
+    public static PahoClient connect(String uri, String clientId, MqttConnectOptions options) throws MqttException {
         PahoClient paho = create(uri, clientId);
         try {
             paho.client.connect(options).waitForCompletion(TestHub.WAIT.toMillis());
@@ -58,11 +58,11 @@ final class PahoClient implements AutoCloseable {
         return paho;
     }
 
-    static PahoClient connect(int port, String clientId, String password) throws MqttException {
+    public static PahoClient connect(int port, String clientId, String password) throws MqttException {
         return connect("tcp://127.0.0.1:" + port, clientId, options(clientId, password));
     }
 
-    static PahoClient create(String uri, String clientId) throws MqttException {
+    public static PahoClient create(String uri, String clientId) throws MqttException {
         PahoClient paho = new PahoClient(new MqttAsyncClient(uri, clientId, new MemoryPersistence()));
         paho.client.setCallback(new MqttCallback() {
             @Override
@@ -83,24 +83,24 @@ final class PahoClient implements AutoCloseable {
         return paho;
     }
 
-    IMqttDeliveryToken publish(String topic, String body, int qos) throws MqttException {
+    public IMqttDeliveryToken publish(String topic, String body, int qos) throws MqttException {
         return publish(topic, body.getBytes(StandardCharsets.UTF_8), qos);
     }
 
-    IMqttDeliveryToken publish(String topic, byte[] body, int qos) throws MqttException {
+    public IMqttDeliveryToken publish(String topic, byte[] body, int qos) throws MqttException {
         MqttMessage message = new MqttMessage(body);
         message.setQos(qos);
         return client.publish(topic, message);
     }
 
     /** Subscribes and returns the granted QoS (128 for a refused filter). */
-    int subscribe(String filter, int qos) throws MqttException {
+    public int subscribe(String filter, int qos) throws MqttException {
         IMqttToken token = client.subscribe(filter, qos);
         token.waitForCompletion(TestHub.WAIT.toMillis());
         return token.getGrantedQos()[0];
     }
 
-    Received next() throws InterruptedException {
+    public Received next() throws InterruptedException {
         Received next = received.poll(TestHub.WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (next == null) {
             throw new AssertionError("nothing arrived within " + TestHub.WAIT);
