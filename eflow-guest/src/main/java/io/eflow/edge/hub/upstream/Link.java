@@ -66,7 +66,7 @@ final class Link implements MqttCallback, IMqttActionListener {
         connect.setAutomaticReconnect(false);
         connect.setKeepAliveInterval((int) options.keepAlive().toSeconds());
         connect.setConnectionTimeout((int) options.connectTimeout().toSeconds());
-        // room above the window for the twin's QoS 1 subscriptions, so Paho never refuses a publish the window allows
+        // a little room above the window: Paho's own count of a publish may trail the PUBACK that freed its place in ours
         connect.setMaxInflight(options.window() + 8);
         login.username().ifPresent(connect::setUserName);
         login.password().map(String::toCharArray).ifPresent(connect::setPassword);
@@ -101,6 +101,8 @@ final class Link implements MqttCallback, IMqttActionListener {
     /**
      * Publishes a message at least once; its PUBACK reaches {@code onAck}. False when the connection is gone: the
      * message was not taken and the link is broken.
+     *
+     * @throws IllegalArgumentException when MQTT cannot carry the message (Paho refuses the topic); the link is fine
      */
     boolean publish(long sequence, String topic, byte[] body) {
         synchronized (this) {
@@ -112,6 +114,11 @@ final class Link implements MqttCallback, IMqttActionListener {
         try {
             client.publish(topic, body, 1, false, sequence, this);
             return true;
+        } catch (IllegalArgumentException e) {
+            synchronized (this) {
+                pending.remove(sequence);
+            }
+            throw e;
         } catch (MqttException | RuntimeException e) {
             synchronized (this) {
                 pending.remove(sequence);
@@ -254,9 +261,31 @@ final class Link implements MqttCallback, IMqttActionListener {
         if (e instanceof MqttException mqtt && mqtt.getReasonCode() != MqttException.REASON_CODE_CLIENT_EXCEPTION) {
             text.append(" (reason ").append(mqtt.getReasonCode()).append(")");
         }
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(": ").append(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+        String hint = null;
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+            // Paho and the JDK often repeat a cause's message in its wrapper's
+            if (cause != e && !text.toString().contains(message)) {
+                text.append(": ").append(message);
+            }
+            hint = hint != null ? hint : hint(cause);
         }
-        return text.toString();
+        return hint == null ? text.toString() : text + " (" + hint + ")";
+    }
+
+    /** What an operator can do about the usual failures. */
+    private static String hint(Throwable cause) {
+        if (cause instanceof MqttException mqtt && (mqtt.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                || mqtt.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED)) {
+            return "the endpoint refused the login: check the device id and key, or the user and password";
+        }
+        if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+            return "TLS failed: the server's certificate must name the host and be signed by a CA this device "
+                    + "trusts; a broker with a CA of its own is given as mqtts://…?ca=/path/ca.pem";
+        }
+        if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException) {
+            return "nothing answers there: check the host name and port, and that the network reaches it";
+        }
+        return null;
     }
 }

@@ -14,6 +14,7 @@ import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.EndpointQueue;
 import io.eflow.edge.hub.store.MessageStore;
 import io.eflow.edge.hub.store.StoreException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UpstreamConnector.class.getName());
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final int MAX_TOPIC_BYTES = 65_535;
 
     private final EndpointQueue queue;
     private final UpstreamSettings settings;
@@ -66,7 +68,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private final Thread sender;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong undecodable = new AtomicLong();
+    private final AtomicLong unsendable = new AtomicLong();
 
     // status, guarded by this
     private boolean connected;
@@ -106,7 +108,7 @@ public final class UpstreamConnector implements AutoCloseable {
         EndpointMetrics metrics = queue.metrics();
         synchronized (this) {
             return new UpstreamStatus(connected, settings.endpoint(), Optional.ofNullable(lastError),
-                    Optional.ofNullable(disconnectedSince), sent.get(), reconnects, undecodable.get(),
+                    Optional.ofNullable(disconnectedSince), sent.get(), reconnects, unsendable.get(),
                     metrics.queueLength(), metrics.expired());
         }
     }
@@ -221,14 +223,29 @@ public final class UpstreamConnector implements AutoCloseable {
             try {
                 message = HubMessageCodec.decode(delivery.payload());
             } catch (MalformedMessageException e) {
-                // it can never be sent; kept, it would block every message behind it
-                LOG.log(ERROR, "upstream: stored message {0} from {1} dropped, it is not a hub message: {2}",
-                        delivery.sequence(), delivery.source(), e.getMessage());
-                undecodable.incrementAndGet();
-                queue.ack(delivery.sequence());
+                drop(delivery, "it is not a hub message: " + e.getMessage());
                 continue;
             }
-            if (!link.publish(delivery.sequence(), Topics.events(settings.deviceId(), message), message.body())) {
+            String topic = Topics.events(settings.deviceId(), message);
+            int topicBytes = topic.getBytes(StandardCharsets.UTF_8).length;
+            if (topicBytes > MAX_TOPIC_BYTES) {
+                drop(delivery, "its properties take " + topicBytes + " bytes, more than an MQTT topic holds");
+                continue;
+            }
+            if (settings.maxMessageBytes().isPresent()
+                    && message.bodyLength() + topicBytes > settings.maxMessageBytes().getAsInt()) {
+                drop(delivery, "its " + (message.bodyLength() + topicBytes) + " bytes are more than the "
+                        + settings.maxMessageBytes().getAsInt() + " the endpoint takes");
+                continue;
+            }
+            boolean taken;
+            try {
+                taken = link.publish(delivery.sequence(), topic, message.body());
+            } catch (IllegalArgumentException e) {
+                drop(delivery, "MQTT cannot carry it: " + e.getMessage());
+                continue;
+            }
+            if (!taken) {
                 // the link broke: these go back to the store with the link's unacknowledged ones, in order
                 for (Delivery unsent : batch.subList(i, batch.size())) {
                     queue.nack(unsent.sequence());
@@ -236,6 +253,13 @@ public final class UpstreamConnector implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** A message no endpoint will ever take: kept, it would hold up every message behind it. */
+    private void drop(Delivery delivery, String why) {
+        LOG.log(ERROR, "upstream: stored message {0} from {1} dropped, {2}", delivery.sequence(), delivery.source(), why);
+        unsendable.incrementAndGet();
+        queue.ack(delivery.sequence());
     }
 
     private void awaitAcks(Link link, Duration grace) {

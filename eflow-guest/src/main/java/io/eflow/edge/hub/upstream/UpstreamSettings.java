@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -56,6 +57,12 @@ public sealed interface UpstreamSettings {
 
     /** Whether the endpoint keeps a device twin whose desired properties the link follows. */
     boolean twin();
+
+    /**
+     * The largest message the endpoint takes (body and topic), when it says: IoT Hub drops the connection of a device
+     * that sends more, so such a message would be sent again and again.
+     */
+    OptionalInt maxMessageBytes();
 
     /**
      * A CONNECT's identity.
@@ -134,7 +141,7 @@ public sealed interface UpstreamSettings {
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            username = Optional.of(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
+            username = Optional.of(decode(colon < 0 ? userInfo : userInfo.substring(0, colon))).filter(u -> !u.isEmpty());
             password = colon < 0 ? Optional.empty() : Optional.of(decode(userInfo.substring(colon + 1)));
         }
         return new Broker(Endpoints.check(uri, tls), deviceId, username, password, tls);
@@ -182,6 +189,12 @@ public sealed interface UpstreamSettings {
             return true;
         }
 
+        /** IoT Hub's device-to-cloud limit. */
+        @Override
+        public OptionalInt maxMessageBytes() {
+            return OptionalInt.of(256 * 1024);
+        }
+
         @Override
         public String toString() {
             return "IotHub[" + hostName + ", device " + deviceId + ", at " + endpoint + "]";
@@ -211,6 +224,12 @@ public sealed interface UpstreamSettings {
         @Override
         public boolean twin() {
             return false;
+        }
+
+        /** A broker's limit is its own configuration's; one that refuses a message drops the connection. */
+        @Override
+        public OptionalInt maxMessageBytes() {
+            return OptionalInt.empty();
         }
 
         @Override

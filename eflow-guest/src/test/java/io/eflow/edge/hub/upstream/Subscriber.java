@@ -127,7 +127,7 @@ final class Subscriber implements AutoCloseable, MqttCallback {
     @Override
     public void close() throws MqttException {
         if (client.isConnected()) {
-            client.disconnectForcibly(0, 1000);
+            client.disconnect(0);
         }
         client.close(true);
     }

@@ -212,21 +212,24 @@ class UpstreamConnectorTest {
     }
 
     @Test
-    void aPayloadThatIsNotAHubMessageIsDroppedCountedAndDoesNotHoldUpTheRest() throws Exception {
+    void messagesNoEndpointCouldTakeAreDroppedCountedAndDoNotHoldUpTheRest() throws Exception {
         Mosquitto broker = open.add(Mosquitto.start(dir.resolve("broker")));
         Subscriber far = open.add(Subscriber.on(broker, FILTER));
         LogMessageStore store = open.add(LogMessageStore.open(StoreConfig.in(dir.resolve("store"))));
         append(store, 0, 1);
         store.append(new Message("sensor/out", new byte[] {9, 9, 9}), List.of(Destination.of(UpstreamConnector.ENDPOINT))).join();
         append(store, 1, 2);
+        append(store, new HubMessage(new byte[1], Map.of(), Map.of("long", "x".repeat(70_000)), MessageSource.device())).join();
+        append(store, 2, 3);
         UpstreamConnector connector = open.add(UpstreamConnector.start(store,
                 UpstreamSettings.parse("mqtt://127.0.0.1:" + broker.port(), Optional.of(DEVICE)), QUICK, json -> { }));
 
-        assertThat(far.await(2, WAIT)).isTrue();
-        assertThat(Events.numbers(topics(far))).isEqualTo(range(0, 2));
+        assertThat(far.await(3, WAIT)).isTrue();
+        assertThat(Events.numbers(topics(far))).isEqualTo(range(0, 3));
         await().atMost(WAIT).until(() -> connector.status().backlog() == 0);
-        assertThat(connector.status().undecodable()).isEqualTo(1);
-        assertThat(connector.status().sent()).isEqualTo(2);
+        assertThat(connector.status().unsendable()).isEqualTo(2);
+        assertThat(connector.status().sent()).isEqualTo(3);
+        assertThat(connector.status().reconnects()).isZero();
     }
 
     @Test
