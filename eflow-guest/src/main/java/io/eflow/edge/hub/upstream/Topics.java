@@ -1,0 +1,50 @@
+package io.eflow.edge.hub.upstream;
+
+import io.eflow.edge.hub.HubMessage;
+import io.eflow.edge.hub.MessageSource;
+import io.eflow.edge.hub.PropertyBag;
+import io.eflow.edge.hub.SystemProperties;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** IoT Hub's device topics, as the upstream link publishes and subscribes to them. */
+final class Topics {
+    static final String TWIN_RESPONSES = "$iothub/twin/res/";
+    static final String TWIN_DESIRED_PATCHES = "$iothub/twin/PATCH/properties/desired/";
+
+    private Topics() {
+    }
+
+    /**
+     * {@code devices/{deviceId}/messages/events/{bag}}: the message's properties in the bag, and, for a module's
+     * message, the module's identity ({@code $.cdid}, {@code $.cmid}, unless the hub recorded them already) and its
+     * output ({@code $.on}), as IoT Edge's hub forwards a module's telemetry.
+     */
+    static String events(String deviceId, HubMessage message) {
+        Map<String, String> system = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        system.putAll(message.systemProperties());
+        String output = null;
+        if (message.source() instanceof MessageSource.Module module) {
+            system.putIfAbsent(SystemProperties.CONNECTION_DEVICE_ID, deviceId);
+            system.putIfAbsent(SystemProperties.CONNECTION_MODULE_ID, module.moduleId());
+            output = module.output().orElse(null);
+        }
+        StringBuilder bag = new StringBuilder(PropertyBag.encode(system, message.applicationProperties()));
+        if (output != null) {
+            // PropertyBag leaves $.on out: on the hub's own topics the topic names the output
+            bag.append(bag.isEmpty() ? "" : "&").append("$.on=").append(encode(output));
+        }
+        return "devices/" + deviceId + "/messages/events/" + bag;
+    }
+
+    /** The request for the whole twin; its answer comes on {@code $iothub/twin/res/{status}/?$rid={rid}}. */
+    static String twinRequest(String rid) {
+        return "$iothub/twin/GET/?$rid=" + rid;
+    }
+
+    private static String encode(String part) {
+        return URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,345 @@
+package io.eflow.edge.hub.upstream;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.edge.hub.HubMessage;
+import io.eflow.edge.hub.HubMessageCodec;
+import io.eflow.edge.hub.HubMessageCodec.MalformedMessageException;
+import io.eflow.edge.hub.store.Delivery;
+import io.eflow.edge.hub.store.EndpointMetrics;
+import io.eflow.edge.hub.store.EndpointQueue;
+import io.eflow.edge.hub.store.MessageStore;
+import io.eflow.edge.hub.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The edge hub's link to the cloud: sends what the routes stored for {@code $upstream}, in store order, and keeps
+ * at it through outages.
+ *
+ * <h2>Order and acknowledgement</h2>
+ * One thread polls the store for as many messages as the window has room for and publishes each at QoS 1. A message
+ * is acknowledged in the store only when the endpoint's PUBACK for it arrives (an MQTT 3.1.1 server sends them in
+ * publish order). When the connection breaks, the connection is abandoned with everything it still holds and every
+ * message without its PUBACK is refused back to the store, which hands refused messages out again before newer
+ * ones, in store order; only then is a new connection opened. So the endpoint sees the messages in store order,
+ * a message at least once, and a resent run only after an outage (a PUBACK lost with the connection).
+ *
+ * <h2>Outages</h2>
+ * Reconnects wait 1 s after a loss, doubling after each refused attempt up to 30 s, back to 1 s after a success
+ * ({@link UpstreamOptions}). Meanwhile messages stay in the store, whose time-to-live drops (and counts) those that
+ * wait too long; {@link #status()} says since when the link is down and why. A publish left without its PUBACK
+ * for {@link UpstreamOptions#ackTimeout()} counts as a loss, which catches connections that die silently.
+ *
+ * <h2>IoT Hub</h2>
+ * The SAS token's renewal is an orderly reconnect: publishing pauses, the PUBACKs due are awaited, and the link
+ * reconnects with a fresh token at once. The device twin's desired properties go to {@code onDesired}, on a thread
+ * of its own (a slow consumer does not hold up PUBACKs), as the whole desired document each time it changes.
+ */
+public final class UpstreamConnector implements AutoCloseable {
+    /** The store endpoint routes name with {@code INTO $upstream}. */
+    public static final String ENDPOINT = "$upstream";
+
+    private static final System.Logger LOG = System.getLogger(UpstreamConnector.class.getName());
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final int MAX_TOPIC_BYTES = 65_535;
+
+    private final EndpointQueue queue;
+    private final UpstreamSettings settings;
+    private final UpstreamOptions options;
+    private final Consumer<JsonNode> onDesired;
+    private final Optional<DesiredTwin> twin;
+    private final ExecutorService desiredCallbacks;
+    private final Thread sender;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong unsendable = new AtomicLong();
+
+    // status, guarded by this
+    private boolean connected;
+    private String lastError;
+    private Instant disconnectedSince = Instant.now();
+    private long reconnects;
+
+    private UpstreamConnector(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
+                              Consumer<JsonNode> onDesired) {
+        this.queue = store.queue(ENDPOINT);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.options = Objects.requireNonNull(options, "options");
+        this.onDesired = Objects.requireNonNull(onDesired, "onDesired");
+        this.twin = settings.twin() ? Optional.of(new DesiredTwin()) : Optional.empty();
+        this.desiredCallbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "upstream-desired"));
+        this.sender = daemon(this::run, "upstream-sender");
+    }
+
+    /** Starts sending {@code $upstream}'s messages with the default pacing. */
+    public static UpstreamConnector start(MessageStore store, UpstreamSettings settings, Consumer<JsonNode> onDesired) {
+        return start(store, settings, UpstreamOptions.defaults(), onDesired);
+    }
+
+    /**
+     * Starts sending {@code $upstream}'s messages.
+     *
+     * @param onDesired the twin's whole desired properties after each connect and each change (IoT Hub only)
+     */
+    public static UpstreamConnector start(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
+                                          Consumer<JsonNode> onDesired) {
+        UpstreamConnector connector = new UpstreamConnector(store, settings, options, onDesired);
+        connector.sender.start();
+        return connector;
+    }
+
+    public UpstreamStatus status() {
+        EndpointMetrics metrics = queue.metrics();
+        synchronized (this) {
+            return new UpstreamStatus(connected, settings.endpoint(), Optional.ofNullable(lastError),
+                    Optional.ofNullable(disconnectedSince), sent.get(), reconnects, unsendable.get(),
+                    metrics.queueLength(), metrics.expired());
+        }
+    }
+
+    /**
+     * Stops: awaits briefly the PUBACKs already due, disconnects, and refuses the rest back to the store, which
+     * keeps them for the next start.
+     */
+    @Override
+    public void close() {
+        closing.countDown();
+        try {
+            sender.join(options.connectTimeout().plus(options.ackTimeout()).plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (sender.isAlive()) {
+            LOG.log(WARNING, "the upstream sender did not stop in time; it ends with the process");
+        }
+        desiredCallbacks.shutdown();
+    }
+
+    private enum End { LOST, RENEW, CLOSE }
+
+    private void run() {
+        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+        boolean lostBefore = false;
+        int attempts = 0;
+        while (!closed()) {
+            UpstreamSettings.Login login = settings.login(Instant.now());
+            twin.ifPresent(DesiredTwin::connected);
+            Link link;
+            try {
+                link = Link.open(settings, login, options, subscriptions(), this::acknowledged, this::arrived);
+            } catch (LinkException e) {
+                attempts++;
+                Duration wait = backoff.next();
+                refused(e, attempts, wait);
+                lostBefore = true;
+                pause(wait);
+                continue;
+            }
+            backoff.reset();
+            up(lostBefore);
+            attempts = 0;
+            End end;
+            try {
+                end = pump(link, login.renewAt());
+            } catch (InterruptedException e) {
+                closing.countDown();
+                end = End.CLOSE;
+            }
+            if (end != End.LOST) {
+                awaitAcks(link, end == End.RENEW ? options.ackTimeout() : CLOSE_GRACE);
+            }
+            Throwable cause = link.broken();
+            for (long sequence : link.close()) {
+                queue.nack(sequence);
+            }
+            lostBefore = end == End.LOST;
+            if (end == End.LOST) {
+                down(cause);
+                pause(backoff.next());
+            } else {
+                synchronized (this) {
+                    connected = false;
+                }
+            }
+        }
+    }
+
+    /** Sends until the link breaks, its login is due for renewal, or the connector closes. */
+    private End pump(Link link, Optional<Instant> renewAt) throws InterruptedException {
+        while (true) {
+            if (closed()) {
+                return End.CLOSE;
+            }
+            if (link.broken() != null) {
+                return End.LOST;
+            }
+            if (renewAt.isPresent() && !Instant.now().isBefore(renewAt.get())) {
+                LOG.log(DEBUG, "upstream: renewing the login to {0}", settings.endpoint());
+                return End.RENEW;
+            }
+            long now = System.nanoTime();
+            if (link.oldestWaitNanos(now) > options.ackTimeout().toNanos()) {
+                link.broke(new LinkException("no PUBACK from " + settings.endpoint() + " in "
+                        + options.ackTimeout().toSeconds() + " s", null));
+                return End.LOST;
+            }
+            twin.flatMap(t -> t.request(now)).ifPresent(link::publishOnce);
+            int room = link.awaitRoom(options.window(), TICK_NANOS);
+            if (room == 0) {
+                continue;
+            }
+            List<Delivery> batch;
+            try {
+                batch = queue.poll(room, Duration.ofNanos(TICK_NANOS));
+            } catch (StoreException e) {
+                storeFailed(e);
+                pause(options.initialBackoff());
+                continue;
+            }
+            send(link, batch);
+        }
+    }
+
+    private void send(Link link, List<Delivery> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Delivery delivery = batch.get(i);
+            HubMessage message;
+            try {
+                message = HubMessageCodec.decode(delivery.payload());
+            } catch (MalformedMessageException e) {
+                drop(delivery, "it is not a hub message: " + e.getMessage());
+                continue;
+            }
+            String topic = Topics.events(settings.deviceId(), message);
+            int topicBytes = topic.getBytes(StandardCharsets.UTF_8).length;
+            if (topicBytes > MAX_TOPIC_BYTES) {
+                drop(delivery, "its properties take " + topicBytes + " bytes, more than an MQTT topic holds");
+                continue;
+            }
+            if (settings.maxMessageBytes().isPresent()
+                    && message.bodyLength() + topicBytes > settings.maxMessageBytes().getAsInt()) {
+                drop(delivery, "its " + (message.bodyLength() + topicBytes) + " bytes are more than the "
+                        + settings.maxMessageBytes().getAsInt() + " the endpoint takes");
+                continue;
+            }
+            boolean taken;
+            try {
+                taken = link.publish(delivery.sequence(), topic, message.body());
+            } catch (IllegalArgumentException e) {
+                drop(delivery, "MQTT cannot carry it: " + e.getMessage());
+                continue;
+            }
+            if (!taken) {
+                // the link broke: these go back to the store with the link's unacknowledged ones, in order
+                for (Delivery unsent : batch.subList(i, batch.size())) {
+                    queue.nack(unsent.sequence());
+                }
+                return;
+            }
+        }
+    }
+
+    /** A message no endpoint will ever take: kept, it would hold up every message behind it. */
+    private void drop(Delivery delivery, String why) {
+        LOG.log(ERROR, "upstream: stored message {0} from {1} dropped, {2}", delivery.sequence(), delivery.source(), why);
+        unsendable.incrementAndGet();
+        queue.ack(delivery.sequence());
+    }
+
+    private void awaitAcks(Link link, Duration grace) {
+        try {
+            link.awaitAcks(grace.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<String> subscriptions() {
+        return twin.isPresent() ? List.of(Topics.TWIN_RESPONSES + "#", Topics.TWIN_DESIRED_PATCHES + "#") : List.of();
+    }
+
+    private void acknowledged(long sequence) {
+        if (queue.ack(sequence)) {
+            sent.incrementAndGet();
+        }
+    }
+
+    private void arrived(String topic, byte[] payload) {
+        twin.flatMap(t -> t.arrived(topic, payload)).ifPresent(desired -> desiredCallbacks.execute(() -> {
+            try {
+                onDesired.accept(desired);
+            } catch (RuntimeException e) {
+                LOG.log(ERROR, "the desired properties from upstream were not taken", e);
+            }
+        }));
+    }
+
+    private synchronized void up(boolean again) {
+        if (again) {
+            reconnects++;
+            LOG.log(INFO, "upstream: connected to {0} again after {1}", settings.endpoint(),
+                    Duration.between(disconnectedSince, Instant.now()));
+        } else {
+            LOG.log(DEBUG, "upstream: connected to {0}", settings.endpoint());
+        }
+        connected = true;
+        disconnectedSince = null;
+    }
+
+    private synchronized void down(Throwable cause) {
+        connected = false;
+        disconnectedSince = Instant.now();
+        lastError = "connection to " + settings.endpoint() + " lost: " + (cause == null ? "unknown" : Link.describe(cause));
+        LOG.log(WARNING, "upstream: {0}; messages wait in the store", lastError);
+    }
+
+    private synchronized void refused(LinkException e, int attempt, Duration wait) {
+        connected = false;
+        if (disconnectedSince == null) {
+            disconnectedSince = Instant.now();
+        }
+        lastError = e.getMessage();
+        // the first refusal says what is wrong; the rest of an outage is the same story
+        LOG.log(attempt == 1 ? WARNING : DEBUG, "upstream: {0}; trying again in {1} ms", lastError, wait.toMillis());
+    }
+
+    private synchronized void storeFailed(StoreException e) {
+        lastError = "the message store cannot hand out upstream's messages: " + e.getMessage();
+        LOG.log(ERROR, "upstream: {0}", lastError);
+    }
+
+    private boolean closed() {
+        return closing.getCount() == 0;
+    }
+
+    private void pause(Duration wait) {
+        try {
+            closing.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing.countDown();
+        }
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

@@ -1,0 +1,18 @@
+package io.eflow.edge.hub.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class BackoffTest {
+    @Test
+    void doublesFromOneSecondToTheCapAndStartsOverAfterASuccess() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        assertThat(Stream.generate(backoff::next).limit(8).map(Duration::toSeconds))
+                .containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L, 30L);
+        backoff.reset();
+        assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(1));
+    }
+}
