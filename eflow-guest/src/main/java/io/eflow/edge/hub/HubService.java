@@ -107,7 +107,7 @@ public final class HubService implements HubLink, AutoCloseable {
 
     @Override
     public Optional<ModuleCredentials> credentials(String module) {
-        io.eflow.edge.hub.ClientIdentity who = io.eflow.edge.hub.ClientIdentity.module(device.deviceId(), module);
+        ClientIdentity who = ClientIdentity.module(device.deviceId(), module);
         return identities.find(who).map(identity -> new ModuleCredentials(
                 identities.connectionString(who, device.iotHubHostName(), device.gatewayHostName()).toString(), caFile));
     }
@@ -140,8 +140,10 @@ public final class HubService implements HubLink, AutoCloseable {
         hub.forget(name);
     }
 
+    /** A module's or host application's identity by name, or the device's own by the device id. */
     public ObjectNode identity(String name) {
-        return identities.find(io.eflow.edge.hub.ClientIdentity.module(device.deviceId(), name))
+        ClientIdentity who = name.equals(device.deviceId()) ? ClientIdentity.device(name) : ClientIdentity.module(device.deviceId(), name);
+        return identities.find(who)
                 .map(identity -> describe(identity, true))
                 .orElseThrow(() -> new IllegalArgumentException("there is no identity named '" + name + "'"));
     }

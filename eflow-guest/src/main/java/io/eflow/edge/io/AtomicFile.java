@@ -34,6 +34,7 @@ public final class AtomicFile {
      * survives a power cut.
      */
     public static void write(Path file, byte[] bytes, Set<PosixFilePermission> mode) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
         Path temporary = temporaryOf(file);
         // a leftover from a crash may have any mode: made afresh, the new one has ours
         Files.deleteIfExists(temporary);

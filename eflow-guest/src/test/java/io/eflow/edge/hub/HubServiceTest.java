@@ -261,6 +261,7 @@ class HubServiceTest {
     private static MqttConnectOptions options(String clientId, String password) {
         MqttConnectOptions options = PahoClient.options(clientId, password);
         options.setUserName("dev1.local/" + clientId + "/?api-version=2018-06-30");
+        options.setMaxInflight(1000);
         return options;
     }
 
