@@ -135,48 +135,54 @@ public final class UpstreamConnector implements AutoCloseable {
 
     private void run() {
         Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
-        boolean lostBefore = false;
-        int attempts = 0;
+        boolean recovering = false;
+        int refusals = 0;
         while (!closed()) {
             UpstreamSettings.Login login = settings.login(Instant.now());
             twin.ifPresent(DesiredTwin::connected);
             Link link;
             try {
                 link = Link.open(settings, login, options, subscriptions(), this::acknowledged, this::arrived);
-            } catch (LinkException e) {
-                attempts++;
+            } catch (LinkException | RuntimeException e) {
                 Duration wait = backoff.next();
-                refused(e, attempts, wait);
-                lostBefore = true;
+                refused(e instanceof LinkException ? e.getMessage()
+                        : "cannot connect to " + settings.endpoint() + ": " + Link.describe(e), ++refusals, wait);
+                recovering = true;
                 pause(wait);
                 continue;
             }
             backoff.reset();
-            up(lostBefore);
-            attempts = 0;
+            up(recovering);
+            refusals = 0;
             End end;
             try {
                 end = pump(link, login.renewAt());
+                if (end != End.LOST) {
+                    link.awaitAcks((end == End.RENEW ? options.ackTimeout() : CLOSE_GRACE).toNanos());
+                }
             } catch (InterruptedException e) {
                 closing.countDown();
                 end = End.CLOSE;
-            }
-            if (end != End.LOST) {
-                awaitAcks(link, end == End.RENEW ? options.ackTimeout() : CLOSE_GRACE);
+            } catch (RuntimeException e) {
+                // a fault of this runtime rather than of the link: start over on a new connection, do not stop sending
+                LOG.log(ERROR, "upstream: unexpected failure while sending; reconnecting", e);
+                link.broke(e);
+                end = End.LOST;
             }
             Throwable cause = link.broken();
             for (long sequence : link.close()) {
                 queue.nack(sequence);
             }
-            lostBefore = end == End.LOST;
+            recovering = end == End.LOST;
             if (end == End.LOST) {
                 down(cause);
                 pause(backoff.next());
-            } else {
+            } else if (end == End.CLOSE) {
                 synchronized (this) {
                     connected = false;
                 }
             }
+            // a renewal reconnects at once and stays "connected" unless the new connection is refused
         }
     }
 
@@ -262,14 +268,6 @@ public final class UpstreamConnector implements AutoCloseable {
         queue.ack(delivery.sequence());
     }
 
-    private void awaitAcks(Link link, Duration grace) {
-        try {
-            link.awaitAcks(grace.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private List<String> subscriptions() {
         return twin.isPresent() ? List.of(Topics.TWIN_RESPONSES + "#", Topics.TWIN_DESIRED_PATCHES + "#") : List.of();
     }
@@ -309,12 +307,12 @@ public final class UpstreamConnector implements AutoCloseable {
         LOG.log(WARNING, "upstream: {0}; messages wait in the store", lastError);
     }
 
-    private synchronized void refused(LinkException e, int attempt, Duration wait) {
+    private synchronized void refused(String why, int attempt, Duration wait) {
         connected = false;
         if (disconnectedSince == null) {
             disconnectedSince = Instant.now();
         }
-        lastError = e.getMessage();
+        lastError = why;
         // the first refusal says what is wrong; the rest of an outage is the same story
         LOG.log(attempt == 1 ? WARNING : DEBUG, "upstream: {0}; trying again in {1} ms", lastError, wait.toMillis());
     }

@@ -131,21 +131,23 @@ class UpstreamConnectorTest {
         Mosquitto broker = open.add(Mosquitto.keepingSessions(dir.resolve("broker")));
         Subscriber far = open.add(Subscriber.on(broker, FILTER));
         LogMessageStore store = open.add(LogMessageStore.open(StoreConfig.in(dir.resolve("store"))));
-        append(store, 0, 5000);
+        append(store, 0, 10000);
         UpstreamConnector connector = open.add(UpstreamConnector.start(store,
                 UpstreamSettings.parse("mqtt://127.0.0.1:" + broker.port(), Optional.of(DEVICE)),
                 QUICK.withWindow(50), json -> { }));
 
-        await().atMost(WAIT).until(() -> far.count() >= 300);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> far.count() >= 300);
         broker.stop();
         broker.start();
         far.reconnect();
 
         await().atMost(WAIT).until(() -> upstream(store).queueLength() == 0);
-        await().atMost(WAIT).until(() -> firstOccurrences(Events.numbers(topics(far))).size() == 5000);
-        assertThat(firstOccurrences(Events.numbers(topics(far)))).isEqualTo(range(0, 5000));
-        assertThat(upstream(store).delivered()).isEqualTo(5000);
-        assertThat(connector.status().sent()).isEqualTo(5000);
+        await().atMost(WAIT).until(() -> firstOccurrences(Events.numbers(topics(far))).size() == 10000);
+        assertThat(firstOccurrences(Events.numbers(topics(far)))).isEqualTo(range(0, 10000));
+        assertThat(upstream(store).delivered()).isEqualTo(10000);
+        assertThat(connector.status().sent()).isEqualTo(10000);
+        assertThat(upstream(store).redelivered()).as("the outage caught publishes in flight, handed back and resent")
+                .isPositive();
     }
 
     @Test
