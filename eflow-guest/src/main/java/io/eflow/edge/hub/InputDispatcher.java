@@ -1,7 +1,6 @@
 package io.eflow.edge.hub;
 
 import io.eflow.edge.hub.mqtt.ClientLink;
-import io.eflow.edge.hub.mqtt.Subscription;
 import io.eflow.edge.hub.store.Delivery;
 import io.eflow.edge.hub.store.EndpointQueue;
 import io.eflow.edge.hub.store.StoreException;
@@ -57,7 +56,7 @@ final class InputDispatcher implements Runnable {
         try {
             while (!stopped) {
                 ClientLink link = links.apply(target.module());
-                if (link == null || link == failed || !link.isSubscribed(Subscription.INPUTS)) {
+                if (link == null || link == failed || !link.acceptsInput(target.input())) {
                     pause();
                     continue;
                 }

@@ -9,6 +9,9 @@ import java.util.concurrent.CompletableFuture;
 public interface ClientLink {
     boolean isSubscribed(Subscription subscription);
 
+    /** Whether the client subscribed to this input: to all its inputs, or to this one by name. */
+    boolean acceptsInput(String input);
+
     /**
      * Sends a message to one of the module's inputs, QoS 1, on {@code devices/{d}/modules/{m}/inputs/{input}/{bag}}.
      * Completes when the client acknowledges it (PUBACK); fails when the connection ends first.

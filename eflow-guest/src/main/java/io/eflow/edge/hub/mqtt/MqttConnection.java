@@ -91,6 +91,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     private final ArrayDeque<MqttMessage> backlog = new ArrayDeque<>();
     /** Read by the hub from any thread. */
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** The inputs subscribed to by name, or {@link Topics#ALL_INPUTS}. */
+    private final Set<String> inputs = ConcurrentHashMap.newKeySet();
     private State state = State.AWAITING_CONNECT;
     private ClientIdentity who;
     private Topics topics;
@@ -116,6 +118,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     }
 
     @Override
+    public boolean acceptsInput(String input) {
+        return inputs.contains(Topics.ALL_INPUTS) || inputs.contains(input);
+    }
+
+    @Override
     public CompletableFuture<Void> deliverInput(String input, HubMessage message) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         if (!Topics.isTopicLevel(input)) {
@@ -127,8 +134,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         onLoop(() -> {
             if (state != State.CONNECTED) {
                 acknowledged.completeExceptionally(closed());
-            } else if (!subscriptions.contains(Subscription.INPUTS)) {
-                acknowledged.completeExceptionally(new IllegalStateException(who + " has not subscribed to its inputs"));
+            } else if (!acceptsInput(input)) {
+                acknowledged.completeExceptionally(new IllegalStateException(who + " has not subscribed to input " + input));
             } else {
                 outbound.offer(new OutboundWindow.Delivery(topics.input(input, bag), body, acknowledged));
             }
@@ -222,6 +229,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         State was = state;
         state = State.CLOSED;
         subscriptions.clear();
+        inputs.clear();
         backlog.forEach(ReferenceCountUtil::release);
         backlog.clear();
         String reason = closeReason == null ? "the connection dropped" : closeReason;
@@ -521,6 +529,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             if (filter.get() == Topics.Filter.TWIN_RESPONSES) {
                 twinResponses = true;
             }
+            topics.inputOf(subscription.topicFilter()).ifPresent(inputs::add);
             filter.get().subscription().ifPresent(kind -> {
                 subscriptions.add(kind);
                 added.add(kind);
@@ -543,7 +552,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
                 if (kind == Topics.Filter.TWIN_RESPONSES) {
                     twinResponses = false;
                 }
-                kind.subscription().ifPresent(subscriptions::remove);
+                topics.inputOf(filter).ifPresent(inputs::remove);
+                if (kind != Topics.Filter.INPUTS || inputs.isEmpty()) {
+                    kind.subscription().ifPresent(subscriptions::remove);
+                }
             });
         }
         channel.writeAndFlush(new MqttUnsubAckMessage(header(MqttMessageType.UNSUBACK),

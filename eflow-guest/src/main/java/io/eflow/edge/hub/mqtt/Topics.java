@@ -78,7 +78,7 @@ final class Topics {
 
     /** What a SUBSCRIBE to {@code filter} is for; empty when this client may not subscribe to it. */
     Optional<Filter> filter(String filter) {
-        if (who.moduleId().isPresent() && filter.equals(own + "inputs/#")) {
+        if (inputOf(filter).isPresent()) {
             return Optional.of(Filter.INPUTS);
         }
         return switch (filter) {
@@ -87,6 +87,26 @@ final class Topics {
             case "$iothub/methods/POST/#" -> Optional.of(Filter.METHODS);
             default -> Optional.empty();
         };
+    }
+
+    /** Every input, for the SDKs' filter of all inputs. */
+    static final String ALL_INPUTS = "#";
+
+    /**
+     * The input a module's inputs filter takes: {@link #ALL_INPUTS} for {@code devices/{d}/modules/{m}/inputs/#}
+     * (what IoT Hub's SDKs subscribe), the input's name for {@code devices/{d}/modules/{m}/inputs/{input}/#}.
+     */
+    Optional<String> inputOf(String filter) {
+        String inputs = own + "inputs/";
+        if (who.moduleId().isEmpty() || !filter.startsWith(inputs) || !filter.endsWith("#")) {
+            return Optional.empty();
+        }
+        String rest = filter.substring(inputs.length());
+        if (rest.equals("#")) {
+            return Optional.of(ALL_INPUTS);
+        }
+        String input = rest.endsWith("/#") ? rest.substring(0, rest.length() - 2) : "";
+        return isTopicLevel(input) ? Optional.of(input) : Optional.empty();
     }
 
     /** {@code devices/{d}/modules/{m}/inputs/{input}/{bag}}. */

@@ -124,6 +124,21 @@ class InputsTest extends HeadTestBase {
     }
 
     @Test
+    void aModuleMaySubscribeToOneInputByNameAndGetsOnlyThat() throws Exception {
+        PahoClient filter = filter();
+        assertThat(filter.subscribe("devices/edge1/modules/filter/inputs/input2/#", 1)).isEqualTo(1);
+        assertThat(filter.subscribe("devices/edge1/modules/filter/inputs/+/#", 1)).as("a wildcard input").isEqualTo(0x80);
+        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+
+        assertThat(link.acceptsInput("input2")).isTrue();
+        assertThat(link.acceptsInput("input1")).isFalse();
+        assertThat(link.deliverInput("input1", fromSensor("1"))).failsWithin(TestHub.WAIT)
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(IllegalStateException.class);
+        assertThat(link.deliverInput("input2", fromSensor("2"))).succeedsWithin(TestHub.WAIT);
+        assertThat(filter.next().topic()).startsWith("devices/edge1/modules/filter/inputs/input2/");
+    }
+
+    @Test
     void aModuleThatHasNotSubscribedGetsNothing() throws Exception {
         filter();
         ClientLink link = hub.linkOf(FILTER);
