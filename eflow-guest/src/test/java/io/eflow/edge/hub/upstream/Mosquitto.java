@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * still reconnecting after a restart: without that, whether the subscriber or the link under test reconnects first
  * would decide what the test sees.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
     static final String BINARY = "/usr/sbin/mosquitto";
 
     private final Path dir;
@@ -61,12 +61,12 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** A broker on a free loopback port that forgets everything when stopped. */
-    static Mosquitto start(Path dir) throws Exception {
+    public static Mosquitto start(Path dir) throws Exception {
         return started(new Mosquitto(dir, freePort(), OptionalInt.empty(), false, null));
     }
 
     /** A broker that keeps its clients' sessions and queued messages across a stop, or a kill a second after a change. */
-    static Mosquitto keepingSessions(Path dir) throws Exception {
+    public static Mosquitto keepingSessions(Path dir) throws Exception {
         return started(new Mosquitto(dir, freePort(), OptionalInt.empty(), true, null));
     }
 
@@ -87,7 +87,7 @@ final class Mosquitto implements AutoCloseable {
         return mosquitto;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -96,7 +96,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Starts the broker (again) on its ports and waits until it listens. */
-    synchronized void start() throws Exception {
+    public synchronized void start() throws Exception {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("mosquitto runs already");
         }
@@ -118,7 +118,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Stops the broker (SIGTERM to its PID, as a service manager would); it saves its sessions if it keeps them. */
-    synchronized void stop() throws Exception {
+    public synchronized void stop() throws Exception {
         if (process == null) {
             return;
         }

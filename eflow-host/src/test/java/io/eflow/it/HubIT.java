@@ -1,0 +1,540 @@
+package io.eflow.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.edge.hub.auth.ConnectionString;
+import io.eflow.edge.hub.auth.SasToken;
+import io.eflow.edge.hub.upstream.Mosquitto;
+import io.eflow.forward.Forward;
+import io.eflow.forward.Forwards;
+import io.eflow.modules.AgentLink;
+import io.eflow.modules.EdgeHub;
+import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.HubPublish;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The edge hub in a real guest, with the sample filter module: a host application's round trip through the
+ * module, the {@code $upstream} flow to a real mosquitto on the host (reached by a reverse forward) through an outage
+ * and past a time-to-live, access control on the hub's TLS port, and no accepted message lost when the runtime is
+ * killed and the guest restarted in the middle of a stream of QoS 1 messages.
+ */
+@BothBackends
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HubIT extends SharedGuestTest {
+    /** Where the guest reaches the host's mosquitto: a reverse forward of guest localhost:18830. */
+    static final int UPSTREAM_PORT = 18830;
+    static final Path SAMPLES = Path.of("..", "samples");
+    static final Duration SLOW = Duration.ofSeconds(240);
+    static final Pattern SEQUENCE = Pattern.compile("[/&]seq=(\\d+)");
+    /** The filter passes a reading's body on unchanged: readings carry their number in it. */
+    static final Pattern IN_BODY = Pattern.compile("\"sequence\":(\\d+)");
+
+    static Path work;
+    static Mosquitto mosquitto;
+    static MqttAsyncClient upstreamWatcher;
+    /** What mosquitto got from the hub, in arrival order: the {@code seq} property of each message. */
+    static final List<Long> arrived = new CopyOnWriteArrayList<>();
+    /** The backends whose shared guest has the filter's image. */
+    static final Set<String> LOADED = ConcurrentHashMap.newKeySet();
+
+    String device;
+    int tlsPort;
+
+    @BeforeAll
+    static void upstreamBroker() throws Exception {
+        work = Files.createTempDirectory("eflow-hub-it");
+        mosquitto = Mosquitto.keepingSessions(Files.createDirectories(work.resolve("mosquitto")));
+        upstreamWatcher = watch(mosquitto.port());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (upstreamWatcher != null) {
+            upstreamWatcher.disconnectForcibly(0, 1000);
+            upstreamWatcher.close(true);
+        }
+        mosquitto.close();
+    }
+
+    /** The filter's image, a host identity, the TLS port forwarded to the host, and the upstream via a reverse forward. */
+    @BeforeEach
+    void hubSetUp() throws Exception {
+        device = run("hostname");
+        if (LOADED.add(backend)) {
+            new EdgeRuntime(host.manager()).load(guest, SAMPLES.resolve("filter/target/filter.tar"),
+                    "localhost:5000/eflow-samples/filter:0.1.0");
+        }
+        Forwards forwards = new Forwards(host.manager());
+        List<Forward> present = forwards.list(guest);
+        Optional<Forward> tls = present.stream().filter(f -> f.direction() == Forward.Direction.INTO_GUEST && f.guestPort() == 8883).findFirst();
+        if (tls.isEmpty()) {
+            Forward forward = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 8883);
+            forwards.add(guest, forward);
+            tls = Optional.of(forward);
+        }
+        tlsPort = Integer.parseInt(tls.get().host().substring("127.0.0.1:".length()));
+        Forward upstream = new Forward(Forward.Direction.TO_HOST, "127.0.0.1:" + mosquitto.port(), UPSTREAM_PORT);
+        if (!present.contains(upstream)) {
+            forwards.add(guest, upstream);
+        }
+        if (hub().identities(guest).findValues("name").stream().noneMatch(n -> n.asText().equals("hostApp"))) {
+            hub().addIdentity(guest, "hostApp");
+        }
+    }
+
+    EdgeHub hub() {
+        return new EdgeHub(new AgentLink(host.manager()));
+    }
+
+    void deploy(long upstreamTimeToLive) {
+        String filter = """
+                {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always", "imagePullPolicy": "never",
+                 "env": {"TEMPERATURE_THRESHOLD": {"value": "25"}},
+                 "settings": {"image": "localhost:5000/eflow-samples/filter:0.1.0", "createOptions": "{}"}}""";
+        String routes = """
+                {"hostToFilter": "FROM /messages/modules/hostApp/outputs/readings INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")",
+                 "filterToHost": "FROM /messages/modules/filter/outputs/output1 INTO BrokeredEndpoint(\\"/modules/hostApp/inputs/alerts\\")",
+                 "filterToUpstream": {"route": "FROM /messages/modules/filter/outputs/output1 INTO $upstream", "timeToLiveSecs": %d},
+                 "bulkToUpstream": "FROM /messages/modules/hostApp/outputs/bulk INTO $upstream"}""".formatted(upstreamTimeToLive);
+        String manifest = EdgeAgentIT.manifest(Map.of("filter", filter))
+                .replace("\"routes\": {}", "\"routes\": " + routes);
+        new EdgeRuntime(host.manager()).apply(guest, manifest.getBytes(StandardCharsets.UTF_8));
+        await().atMost(SLOW).untilAsserted(() -> assertThat(new EdgeRuntime(host.manager()).modules(guest)
+                .at("/filter/runtimeStatus").asText()).isEqualTo("running"));
+    }
+
+    @Test
+    @Order(1)
+    void theSampleHostApplicationGetsTheModulesAnswersBack() throws Exception {
+        deploy(7200);
+        Path ca = work.resolve("edge-ca-" + backend + ".pem");
+        Files.writeString(ca, hub().ca(guest));
+        ProcessBuilder app = new ProcessBuilder("java", "-cp",
+                SAMPLES.resolve("host-app/target/lib") + "/*:" + SAMPLES.resolve("host-app/target/eflow-samples-host-app-0.1.0.jar"),
+                "io.eflow.samples.host.HostApplication").redirectErrorStream(true);
+        app.environment().putAll(Map.of("EdgeHubConnectionString", connectionString().toString(),
+                "EdgeModuleCACertificateFile", ca.toString(), "EDGEHUB_HOST", "127.0.0.1",
+                "EDGEHUB_PORT", Integer.toString(tlsPort), "COUNT", "3", "WAIT_SECONDS", "180"));
+        Process process = app.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(200, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("all 3 alerts came back").contains("\"sequence\":2");
+    }
+
+    @Test
+    @Order(2)
+    void hostScriptsPublishToAnInputAndWatchAModulesOutput() throws Exception {
+        deploy(7200);
+        ByteArrayOutputStream watched = new ByteArrayOutputStream();
+        OutputStream untilFound = new OutputStream() {
+            @Override
+            public void write(int b) {
+                watched.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                watched.write(b, off, len);
+                if (watched.toString(StandardCharsets.UTF_8).contains("\"output\":\"output1\"")) {
+                    throw new java.io.IOException("seen: the watcher leaves"); // as a reader that has what it wanted
+                }
+            }
+        };
+        Thread subscriber = new Thread(() -> {
+            try {
+                hub().subscribe(guest, "filter", "output1", untilFound);
+            } catch (RuntimeException e) {
+                // ends when the watcher leaves
+            }
+        });
+        subscriber.start();
+        String hot = "{\"machine\":{\"temperature\":77.5}}";
+        await().atMost(SLOW).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            hub().publish(guest, new HubPublish("filter", "input1", null, hot, Map.of("origin", "script"), "application/json", null));
+            return watched.toString(StandardCharsets.UTF_8).contains("\"output\":\"output1\"");
+        });
+        subscriber.join(Duration.ofSeconds(60).toMillis());
+        String line = watched.toString(StandardCharsets.UTF_8);
+        assertThat(line).contains("\"module\":\"filter\"");
+        JsonNode status = hub().status(guest);
+        assertThat(status.at("/store/endpoints/filter~1inputs~1input1/delivered").asLong()).isPositive();
+        assertThat(hub().metrics(guest)).contains("edgehub_messages_received_total{source=\"filter/output1\"}");
+    }
+
+    @Test
+    @Order(3)
+    void upstreamMessagesQueueThroughAnOutageAndArriveInOrder() throws Exception {
+        deploy(7200);
+        hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        arrived.clear();
+        try (Sender sender = new Sender()) {
+            sender.send("readings", 0, 100);
+            sender.awaitAllAcknowledged(SLOW);
+            await().atMost(SLOW).until(() -> arrived.size() >= 100);
+            mosquitto.stop();
+            sender.send("readings", 100, 300);
+            sender.awaitAllAcknowledged(SLOW);
+            await().atMost(SLOW).untilAsserted(() -> {
+                JsonNode status = hub().status(guest);
+                assertThat(status.at("/upstream/connected").asBoolean()).isFalse();
+                assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).isEqualTo(200);
+            });
+            mosquitto.start();
+            await().atMost(SLOW).until(() -> Set.copyOf(arrived).size() >= 300);
+        }
+        assertThat(firstArrivals()).containsExactlyElementsOf(range(0, 300));
+    }
+
+    @Test
+    @Order(4)
+    void messagesPastTheirTimeToLiveAreDroppedAndCounted() throws Exception {
+        deploy(3);
+        hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        long expiredBefore = hub().status(guest).at("/store/endpoints/$upstream/expired").asLong();
+        arrived.clear();
+        mosquitto.stop();
+        try (Sender sender = new Sender()) {
+            sender.send("readings", 1000, 1050);
+            sender.awaitAllAcknowledged(SLOW);
+            await().atMost(SLOW).until(() -> hub().status(guest).at("/store/endpoints/$upstream/queueLength").asLong() == 50);
+            Thread.sleep(5_000);
+            mosquitto.start();
+            await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/expired").asLong())
+                    .isEqualTo(expiredBefore + 50));
+            assertThat(hub().metrics(guest)).containsPattern("edgehub_messages_dropped_total\\{endpoint=\"\\$upstream\",reason=\"ttl_expired\"} \\d+");
+            // and what comes after the outage still goes
+            sender.send("readings", 1050, 1051);
+            sender.awaitAllAcknowledged(SLOW);
+            await().atMost(SLOW).until(() -> arrived.contains(1050L));
+        }
+        assertThat(arrived).doesNotContainAnyElementsOf(range(1000, 1050));
+    }
+
+    @Test
+    @Order(5)
+    void aWrongKeyCannotConnectAndAClientCannotSubscribeToAModulesInputs() throws Exception {
+        deploy(7200);
+        ConnectionString right = connectionString();
+        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        ConnectionString wrong = new ConnectionString(right.hostName(), right.deviceId(), right.moduleId(), otherKey, right.gatewayHostName());
+        assertThatThrownBy(() -> connect(wrong).close(true)).isInstanceOfSatisfying(MqttException.class,
+                e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
+        MqttAsyncClient client = connect(right);
+        try {
+            IMqttToken refused = client.subscribe("devices/" + device + "/modules/filter/inputs/#", 1);
+            refused.waitForCompletion(30_000);
+            assertThat(refused.getGrantedQos()).containsExactly(0x80);
+            IMqttToken own = client.subscribe("devices/" + device + "/modules/hostApp/inputs/#", 1);
+            own.waitForCompletion(30_000);
+            assertThat(own.getGrantedQos()).containsExactly(1);
+        } finally {
+            client.disconnectForcibly(0, 1000);
+            client.close(true);
+        }
+    }
+
+    /**
+     * QoS 1 messages from a host application to {@code $upstream}; in the middle the runtime is killed (-9) and, later,
+     * the guest is stopped and started. Every message the hub acknowledged reaches mosquitto; a message sent again
+     * after a lost connection may arrive twice, and duplicates are counted, not failed.
+     */
+    @Test
+    @Order(6)
+    void noAcceptedMessageIsLostWhenTheRuntimeIsKilledOrTheGuestRestarted() throws Exception {
+        deploy(7200);
+        hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        int total = backend.equals(TestHost.QEMU) ? 20_000 : 100_000;
+        arrived.clear();
+        try (Sender sender = new Sender()) {
+            sender.send("bulk", 0, total / 3);
+            invoke("sudo", "pkill", "-9", "-f", "eflow-guest.jar");
+            sender.send("bulk", total / 3, 2 * total / 3);
+            host.manager().stop(guest);
+            host.manager().start(guest);
+            sender.send("bulk", 2 * total / 3, total);
+            sender.awaitAllAcknowledged(SLOW);
+            assertThat(sender.reconnects).as("the sender saw both outages").isGreaterThanOrEqualTo(2);
+        }
+        await().atMost(SLOW.multipliedBy(2)).until(() -> Set.copyOf(arrived).size() >= total);
+        Set<Long> distinct = Set.copyOf(arrived);
+        assertThat(distinct).containsAll(range(0, total));
+        System.out.printf("HubIT[%s]: %d messages accepted, %d arrived upstream, %d duplicates%n",
+                backend, total, arrived.size(), arrived.size() - distinct.size());
+    }
+
+    // ---- helpers
+
+    private ConnectionString connectionString() {
+        return ConnectionString.parse(hub().identity(guest, "hostApp").path("connectionString").asText());
+    }
+
+    private MqttAsyncClient connect(ConnectionString identity) throws Exception {
+        String clientId = identity.deviceId() + "/" + identity.moduleId().orElseThrow();
+        MqttAsyncClient client = new MqttAsyncClient("ssl://127.0.0.1:" + tlsPort, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setUserName(identity.hostName() + "/" + clientId + "/?api-version=2018-06-30");
+        options.setPassword(SasToken.sign(identity.resource(), identity.sharedAccessKey(), Instant.now().plusSeconds(3600),
+                Optional.empty()).toString().toCharArray());
+        options.setSocketFactory(trusting(hub().ca(guest)));
+        options.setMaxInflight(1000);
+        options.setConnectionTimeout(60);
+        options.setKeepAliveInterval(30);
+        try {
+            client.connect(options).waitForCompletion(90_000);
+        } catch (MqttException e) {
+            client.close(true);
+            throw e;
+        }
+        return client;
+    }
+
+    /**
+     * Publishes numbered QoS 1 messages as hostApp: hot readings for the filter on output "readings", 256 bytes of
+     * filler on any other. What was not acknowledged when a connection broke is sent again on the next one, as an SDK
+     * client with a store of its own does.
+     */
+    private final class Sender implements AutoCloseable {
+        private static final int WINDOW = 500;
+        private final Map<Long, String> unacknowledged = new ConcurrentHashMap<>();
+        private final Semaphore window = new Semaphore(WINDOW);
+        private MqttAsyncClient client;
+        /** Which connection a publish went out on: acknowledgements of an earlier one do not refill the window. */
+        private int connection;
+        int reconnects;
+
+        void send(String output, long from, long to) throws Exception {
+            for (long seq = from; seq < to; seq++) {
+                unacknowledged.put(seq, output);
+                publish(seq);
+            }
+        }
+
+        private void publish(long seq) throws Exception {
+            while (true) {
+                ensureConnected();
+                if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
+                    drop();
+                    continue;
+                }
+                try {
+                    send(seq);
+                    return;
+                } catch (MqttException e) {
+                    window.release();
+                    drop();
+                }
+            }
+        }
+
+        private void send(long seq) throws MqttException {
+            String output = unacknowledged.get(seq);
+            byte[] body;
+            if (output.equals("readings")) {
+                body = ("{\"machine\":{\"temperature\":99.5},\"sequence\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+            } else {
+                body = new byte[256];
+                Arrays.fill(body, (byte) 'x');
+            }
+            MqttMessage message = new MqttMessage(body);
+            message.setQos(1);
+            String topic = "devices/" + device + "/modules/hostApp/messages/events/%24.on=" + output
+                    + "&%24.ct=application%2Fjson&%24.ce=utf-8" + (output.equals("readings") ? "" : "&seq=" + seq);
+            int on = connection;
+            client.publish(topic, message).setActionCallback(new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken done) {
+                    unacknowledged.remove(seq);
+                    refill(on);
+                }
+
+                @Override
+                public void onFailure(IMqttToken failed, Throwable cause) {
+                    refill(on);
+                }
+            });
+        }
+
+        private synchronized void refill(int on) {
+            if (on == connection) {
+                window.release();
+            }
+        }
+
+        void awaitAllAcknowledged(Duration timeout) throws Exception {
+            Instant deadline = Instant.now().plus(timeout);
+            while (!unacknowledged.isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError(unacknowledged.size() + " messages never acknowledged");
+                }
+                ensureConnected();
+                Thread.sleep(100);
+            }
+        }
+
+        /** (Re)connects; after a lost connection, sends again everything not acknowledged, oldest first. */
+        private void ensureConnected() throws Exception {
+            if (client != null && client.isConnected()) {
+                return;
+            }
+            boolean again = client != null;
+            drop();
+            Instant deadline = Instant.now().plus(SLOW);
+            while (true) {
+                try {
+                    client = connect(connectionString());
+                    break;
+                } catch (Exception e) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw e;
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+            synchronized (this) {
+                connection++;
+                window.drainPermits();
+                window.release(WINDOW);
+            }
+            if (again) {
+                reconnects++;
+                List<Long> pending = new ArrayList<>(unacknowledged.keySet());
+                pending.sort(null);
+                for (long seq : pending) {
+                    if (!window.tryAcquire(30, TimeUnit.SECONDS) || !client.isConnected()) {
+                        return; // lost again: the caller's next check reconnects
+                    }
+                    send(seq);
+                }
+            }
+        }
+
+        private void drop() {
+            if (client != null) {
+                try {
+                    client.disconnectForcibly(0, 500);
+                } catch (MqttException ignored) {
+                    // gone already
+                }
+                try {
+                    client.close(true);
+                } catch (MqttException ignored) {
+                    // gone already
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            drop();
+        }
+    }
+
+    /** A subscriber on the host's mosquitto, recording the sequence numbers the hub delivers upstream. */
+    private static MqttAsyncClient watch(int port) throws Exception {
+        MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + port, "hub-it-watcher", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(false); // mosquitto keeps the subscription and what comes while we reconnect
+        options.setAutomaticReconnect(true);
+        options.setMaxInflight(1000);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                Matcher seq = SEQUENCE.matcher(topic);
+                Matcher inBody = IN_BODY.matcher(new String(message.getPayload(), StandardCharsets.UTF_8));
+                if (seq.find()) {
+                    arrived.add(Long.parseLong(seq.group(1)));
+                } else if (inBody.find()) {
+                    arrived.add(Long.parseLong(inBody.group(1)));
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        client.connect(options).waitForCompletion(30_000);
+        client.subscribe("devices/+/messages/events/#", 1).waitForCompletion(30_000);
+        return client;
+    }
+
+    private static List<Long> firstArrivals() {
+        return new ArrayList<>(new java.util.LinkedHashSet<>(arrived));
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> range = new ArrayList<>();
+        for (long i = from; i < to; i++) {
+            range.add(i);
+        }
+        return range;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static SSLSocketFactory trusting(String pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("edge-ca", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        return tls.getSocketFactory();
+    }
+}
