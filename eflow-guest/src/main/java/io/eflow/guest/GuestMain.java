@@ -33,6 +33,23 @@ public final class GuestMain {
         }
     }
 
+    /**
+     * A deployment from IoT Hub (the device twin's desired properties) is applied like one from the host; the same
+     * one again (each reconnect reads the whole twin) changes nothing, and an invalid one leaves the running one.
+     */
+    static void applyFromUpstream(EdgeAgent agent, com.fasterxml.jackson.databind.JsonNode manifest) {
+        if (agent.deployment().map(manifest::equals).orElse(false)) {
+            return;
+        }
+        try {
+            agent.apply(manifest.toString());
+            System.getLogger(GuestMain.class.getName()).log(System.Logger.Level.INFO, "applied the deployment IoT Hub sent");
+        } catch (java.io.IOException | RuntimeException e) {
+            System.getLogger(GuestMain.class.getName()).log(System.Logger.Level.ERROR,
+                    "the deployment IoT Hub sent was not applied, the running one stays: " + e.getMessage());
+        }
+    }
+
     private static void run() throws Exception {
         String hostname = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         DeviceIdentity device = DeviceIdentity.local(hostname);
@@ -40,6 +57,7 @@ public final class GuestMain {
         HubService hub = HubService.start(HubService.Settings.guest(EdgeAgent.Layout.GUEST.state().resolve("hub")), device);
         EdgeAgent agent = new EdgeAgent(EdgeAgent.Layout.GUEST, device, hub);
         agent.start();
+        hub.onDeployment(manifest -> applyFromUpstream(agent, manifest));
         AgentServer server = new AgentServer(agent, EdgeAgent.Layout.GUEST.socket(), new HubRequests(hub));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

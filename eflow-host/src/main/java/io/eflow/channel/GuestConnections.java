@@ -108,6 +108,9 @@ public final class GuestConnections implements AutoCloseable {
     public void forwardToHost(GuestEndpoint guest, int guestPort, int hostPort, Duration timeout) {
         ReverseForwards.Forward forward = new ReverseForwards.Forward(guestPort, hostPort);
         reverseForwards.hold(guest.name(), forward);
+        if (timeout.isNegative() || timeout.isZero()) {
+            return; // the guest is not running: its next session asks for the forward
+        }
         ClientSession session;
         try {
             session = link(guest).session(guest, Deadline.after(timeout));

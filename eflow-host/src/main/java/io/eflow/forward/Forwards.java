@@ -51,7 +51,8 @@ public final class Forwards implements AutoCloseable {
             for (Forward forward : saved(instance.name())) {
                 try {
                     active.computeIfAbsent(instance.name(), name -> new LinkedHashMap<>()).put(forward, activate(instance.name(), forward));
-                } catch (EflowException e) {
+                } catch (RuntimeException e) {
+                    // one forward that cannot be restored must not keep the daemon, or the other forwards, from starting
                     LOG.warn("{}: forward {} is saved but inactive: {}", instance.name(), forward, e.getMessage());
                 }
             }

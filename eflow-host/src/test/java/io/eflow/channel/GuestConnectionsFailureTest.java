@@ -37,6 +37,13 @@ class GuestConnectionsFailureTest {
     }
 
     @Test
+    void aReverseForwardForAStoppedGuestIsKeptForItsNextSession() {
+        // what the daemon does at start for each saved forward of a stopped instance: no time to wait, no error
+        pool.forwardToHost(guest, 5000, 5000, Duration.ZERO);
+        pool.stopForwardToHost(guest.name(), 5000, 5000);
+    }
+
+    @Test
     void aMissingSocketMeansTheGuestIsNotRunning() {
         assertThatThrownBy(() -> pool.exec(guest, "true", null, Duration.ofSeconds(5)))
                 .isInstanceOf(EflowException.class)

@@ -72,7 +72,7 @@ class HubIT extends SharedGuestTest {
     static final Duration SLOW = Duration.ofSeconds(240);
     static final Pattern SEQUENCE = Pattern.compile("[/&]seq=(\\d+)");
     /** The filter passes a reading's body on unchanged: readings carry their number in it. */
-    static final Pattern IN_BODY = Pattern.compile("\"sequence\":(\\d+)");
+    static final Pattern IN_BODY = Pattern.compile("\"itSequence\":(\\d+)");
 
     static Path work;
     static Mosquitto mosquitto;
@@ -212,21 +212,22 @@ class HubIT extends SharedGuestTest {
     void upstreamMessagesQueueThroughAnOutageAndArriveInOrder() throws Exception {
         deploy(7200);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        awaitUpstreamDrained();
         arrived.clear();
         try (Sender sender = new Sender()) {
             sender.send("readings", 0, 100);
             sender.awaitAllAcknowledged(SLOW);
-            await().atMost(SLOW).until(() -> arrived.size() >= 100);
+            await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + hub().status(guest)).hasSize(100));
             mosquitto.stop();
             sender.send("readings", 100, 300);
             sender.awaitAllAcknowledged(SLOW);
             await().atMost(SLOW).untilAsserted(() -> {
                 JsonNode status = hub().status(guest);
-                assertThat(status.at("/upstream/connected").asBoolean()).isFalse();
-                assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).isEqualTo(200);
+                assertThat(status.at("/upstream/connected").asBoolean()).as(status.toString()).isFalse();
+                assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).as(status.toString()).isEqualTo(200);
             });
             mosquitto.start();
-            await().atMost(SLOW).until(() -> Set.copyOf(arrived).size() >= 300);
+            await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + hub().status(guest)).hasSize(300));
         }
         assertThat(firstArrivals()).containsExactlyElementsOf(range(0, 300));
     }
@@ -236,13 +237,15 @@ class HubIT extends SharedGuestTest {
     void messagesPastTheirTimeToLiveAreDroppedAndCounted() throws Exception {
         deploy(3);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        awaitUpstreamDrained();
         long expiredBefore = hub().status(guest).at("/store/endpoints/$upstream/expired").asLong();
         arrived.clear();
         mosquitto.stop();
         try (Sender sender = new Sender()) {
             sender.send("readings", 1000, 1050);
             sender.awaitAllAcknowledged(SLOW);
-            await().atMost(SLOW).until(() -> hub().status(guest).at("/store/endpoints/$upstream/queueLength").asLong() == 50);
+            await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/queueLength").asLong())
+                    .as(() -> "the hub: " + hub().status(guest)).isEqualTo(50));
             Thread.sleep(5_000);
             mosquitto.start();
             await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/expired").asLong())
@@ -289,6 +292,7 @@ class HubIT extends SharedGuestTest {
     void noAcceptedMessageIsLostWhenTheRuntimeIsKilledOrTheGuestRestarted() throws Exception {
         deploy(7200);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        awaitUpstreamDrained();
         int total = backend.equals(TestHost.QEMU) ? 20_000 : 100_000;
         arrived.clear();
         try (Sender sender = new Sender()) {
@@ -301,7 +305,8 @@ class HubIT extends SharedGuestTest {
             sender.awaitAllAcknowledged(SLOW);
             assertThat(sender.reconnects).as("the sender saw both outages").isGreaterThanOrEqualTo(2);
         }
-        await().atMost(SLOW.multipliedBy(2)).until(() -> Set.copyOf(arrived).size() >= total);
+        await().atMost(SLOW.multipliedBy(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(Set.copyOf(arrived).size()).as(() -> "arrived upstream; the hub: " + hub().status(guest)).isEqualTo(total));
         Set<Long> distinct = Set.copyOf(arrived);
         assertThat(distinct).containsAll(range(0, total));
         System.out.printf("HubIT[%s]: %d messages accepted, %d arrived upstream, %d duplicates%n",
@@ -309,6 +314,15 @@ class HubIT extends SharedGuestTest {
     }
 
     // ---- helpers
+
+    /** The upstream link is up and has sent what earlier steps left for it. */
+    private void awaitUpstreamDrained() {
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode status = hub().status(guest);
+            assertThat(status.at("/upstream/connected").asBoolean()).as(status.toString()).isTrue();
+            assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).as(status.toString()).isZero();
+        });
+    }
 
     private ConnectionString connectionString() {
         return ConnectionString.parse(hub().identity(guest, "hostApp").path("connectionString").asText());
@@ -377,7 +391,7 @@ class HubIT extends SharedGuestTest {
             String output = unacknowledged.get(seq);
             byte[] body;
             if (output.equals("readings")) {
-                body = ("{\"machine\":{\"temperature\":99.5},\"sequence\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+                body = ("{\"machine\":{\"temperature\":99.5},\"itSequence\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
             } else {
                 body = new byte[256];
                 Arrays.fill(body, (byte) 'x');

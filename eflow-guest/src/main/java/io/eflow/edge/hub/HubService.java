@@ -68,6 +68,7 @@ public final class HubService implements HubLink, AutoCloseable {
     private final MqttServer server;
     private final MetricsServer metrics;
     private volatile UpstreamConnector upstream;
+    private volatile java.util.function.Consumer<JsonNode> deployments = manifest -> { };
 
     private HubService(Settings settings, DeviceIdentity device) throws IOException {
         this.settings = settings;
@@ -211,14 +212,32 @@ public final class HubService implements HubLink, AutoCloseable {
         return node;
     }
 
-    private synchronized void connectUpstream(UpstreamSettings parsed) {
+    /**
+     * Where deployments that arrive upstream go: IoT Hub delivers one as the device twin's desired property
+     * {@code modulesContent}, the deployment manifest's content. Each is handed over whole, on the link's thread.
+     */
+    public void onDeployment(java.util.function.Consumer<JsonNode> apply) {
+        deployments = apply;
+    }
+
+    synchronized void connectUpstream(UpstreamSettings parsed) {
         UpstreamConnector previous = upstream;
         if (previous != null) {
             previous.close();
         }
-        upstream = UpstreamConnector.start(store, parsed, desired ->
-                LOG.log(System.Logger.Level.INFO, "the device twin's desired properties changed (version "
-                        + desired.path("$version").asText("?") + ")"));
+        upstream = UpstreamConnector.start(store, parsed, this::desired);
+    }
+
+    private void desired(JsonNode desired) {
+        JsonNode content = desired.get("modulesContent");
+        if (content == null || !content.isObject()) {
+            LOG.log(System.Logger.Level.INFO, "the device twin's desired properties changed (version "
+                    + desired.path("$version").asText("?") + "), without a deployment in modulesContent");
+            return;
+        }
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.set("modulesContent", content.deepCopy());
+        deployments.accept(manifest);
     }
 
     private Optional<UpstreamSettings> readUpstream() {

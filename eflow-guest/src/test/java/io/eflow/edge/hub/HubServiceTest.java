@@ -234,6 +234,31 @@ class HubServiceTest {
         assertThat(service.credentials("stranger")).isEmpty();
     }
 
+    @Test
+    void aDeploymentInTheDeviceTwinsDesiredPropertiesIsHandedToTheAgent() throws Exception {
+        try (io.eflow.edge.hub.upstream.Mosquitto broker = io.eflow.edge.hub.upstream.Mosquitto.start(dir.resolve("mosquitto"))) {
+            List<JsonNode> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+            service.onDeployment(delivered::add);
+            // the test plays IoT Hub's twin service: it answers the link's twin GET with a twin holding a deployment
+            PahoClient cloud = PahoClient.connect("tcp://127.0.0.1:" + broker.port(), "cloud", new MqttConnectOptions());
+            clients.add(cloud);
+            cloud.subscribe("$iothub/twin/GET/#", 1);
+            String key = Base64.getEncoder().encodeToString(new byte[32]);
+            service.connectUpstream(io.eflow.edge.hub.upstream.UpstreamSettings.iotHub(
+                    ConnectionString.parse("HostName=hub.example;DeviceId=dev1;SharedAccessKey=" + key),
+                    URI.create("mqtt://127.0.0.1:" + broker.port()), Optional.empty()));
+            String get = cloud.next().topic();
+            String deployment = manifest(ROUTES, "{}").json().path("modulesContent").toString();
+            cloud.publish("$iothub/twin/res/200/?$rid=" + get.substring(get.indexOf("$rid=") + 5),
+                    "{\"desired\": {\"$version\": 1, \"colour\": \"blue\"}, \"reported\": {\"$version\": 1}}", 1).waitForCompletion(10_000);
+            cloud.publish("$iothub/twin/PATCH/properties/desired/?$version=2", "{\"$version\": 2, \"modulesContent\": " + deployment + "}", 1)
+                    .waitForCompletion(10_000);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !delivered.isEmpty());
+            assertThat(delivered).as("a twin without modulesContent delivers no deployment").hasSize(1);
+            assertThat(DeploymentManifest.parse(delivered.get(0).toString()).manifest().agent().modules()).containsKey("filter");
+        }
+    }
+
     // ---- helpers
 
     private enum ClientIdentityCase { DEVICE }

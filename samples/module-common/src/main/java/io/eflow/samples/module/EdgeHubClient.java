@@ -172,7 +172,9 @@ public final class EdgeHubClient implements AutoCloseable {
         options.setAutomaticReconnect(false); // ours: with back-off and quiet logging
         options.setConnectionTimeout((int) CONNECT_TIMEOUT.toSeconds());
         options.setKeepAliveInterval(60);
-        options.setMaxInflight(100);
+        // the hub hands a module up to 100 input messages at once; a module answering each with an output must
+        // not find Paho's window full and drop its answers
+        options.setMaxInflight(1000);
         client.connect(options).waitForCompletion(CONNECT_TIMEOUT.plusSeconds(5).toMillis());
 
         Map<String, MessageHandler> wanted;
