@@ -26,18 +26,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -336,7 +330,7 @@ class HubIT extends SharedGuestTest {
         options.setUserName(identity.hostName() + "/" + clientId + "/?api-version=2018-06-30");
         options.setPassword(SasToken.sign(identity.resource(), identity.sharedAccessKey(), Instant.now().plusSeconds(3600),
                 Optional.empty()).toString().toCharArray());
-        options.setSocketFactory(trusting(hub().ca(guest)));
+        options.setSocketFactory(io.eflow.edge.hub.mqtt.PahoClient.trusting(hub().ca(guest)));
         options.setMaxInflight(1000);
         options.setConnectionTimeout(60);
         options.setKeepAliveInterval(30);
@@ -540,15 +534,4 @@ class HubIT extends SharedGuestTest {
         }
     }
 
-    private static SSLSocketFactory trusting(String pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("edge-ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, factory.getTrustManagers(), null);
-        return tls.getSocketFactory();
-    }
 }

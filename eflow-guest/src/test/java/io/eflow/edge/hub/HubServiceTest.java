@@ -18,16 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -213,7 +209,7 @@ class HubServiceTest {
         String connectionString = service.addHostIdentity("hostApp").path("connectionString").asText();
         ConnectionString parsed = ConnectionString.parse(connectionString);
         MqttConnectOptions options = options("dev1/hostApp", token(parsed));
-        options.setSocketFactory(trusting(service.caCertificatePem()));
+        options.setSocketFactory(io.eflow.edge.hub.mqtt.PahoClient.trusting(service.caCertificatePem()));
         PahoClient host = PahoClient.connect("ssl://127.0.0.1:" + service.tlsPort(), "dev1/hostApp", options);
         clients.add(host);
         service.removeHostIdentity("hostApp");
@@ -290,17 +286,6 @@ class HubServiceTest {
         return options;
     }
 
-    private static javax.net.ssl.SSLSocketFactory trusting(String pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("edge-ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, factory.getTrustManagers(), null);
-        return tls.getSocketFactory();
-    }
 
     private Map<String, Long> queues() {
         Map<String, Long> lengths = new TreeMap<>();

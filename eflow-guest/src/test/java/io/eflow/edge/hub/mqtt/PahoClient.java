@@ -62,6 +62,17 @@ public final class PahoClient implements AutoCloseable {
         return connect("tcp://127.0.0.1:" + port, clientId, options(clientId, password));
     }
 
+    /** TLS trusting only the edge CA, as a host application configures it from {@code eflow hub ca}. */
+    public static javax.net.ssl.SSLSocketFactory trusting(String pem) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("edge-ca", ".pem");
+        java.nio.file.Files.writeString(file, pem);
+        try {
+            return io.eflow.edge.hub.upstream.TrustedCertificates.socketFactory(file);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
     public static PahoClient create(String uri, String clientId) throws MqttException {
         PahoClient paho = new PahoClient(new MqttAsyncClient(uri, clientId, new MemoryPersistence()));
         paho.client.setCallback(new MqttCallback() {
