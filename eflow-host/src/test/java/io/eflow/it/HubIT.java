@@ -73,6 +73,9 @@ class HubIT extends SharedGuestTest {
     static MqttAsyncClient upstreamWatcher;
     /** What mosquitto got from the hub, in arrival order: the {@code seq} property of each message. */
     static final List<Long> arrived = new CopyOnWriteArrayList<>();
+    /** Every topic and body mosquitto got from the hub, whoever sent it. */
+    static final List<String> upstreamTopics = new CopyOnWriteArrayList<>();
+    static final List<String> upstreamBodies = new CopyOnWriteArrayList<>();
     /** The backends whose shared guest has the filter's image. */
     static final Set<String> LOADED = ConcurrentHashMap.newKeySet();
 
@@ -100,8 +103,10 @@ class HubIT extends SharedGuestTest {
     void hubSetUp() throws Exception {
         device = run("hostname");
         if (LOADED.add(backend)) {
-            new EdgeRuntime(host.manager()).load(guest, SAMPLES.resolve("filter/target/filter.tar"),
-                    "localhost:5000/eflow-samples/filter:0.1.0");
+            for (String sample : List.of("filter", "temperature-sensor")) {
+                new EdgeRuntime(host.manager()).load(guest, SAMPLES.resolve(sample + "/target/" + sample + ".tar"),
+                        "localhost:5000/eflow-samples/" + sample + ":0.1.0");
+            }
         }
         Forwards forwards = new Forwards(host.manager());
         List<Forward> present = forwards.list(guest);
@@ -126,6 +131,11 @@ class HubIT extends SharedGuestTest {
     }
 
     void deploy(long upstreamTimeToLive) {
+        deploy(upstreamTimeToLive, false);
+    }
+
+    /** The filter, routes to and from hostApp and upstream; with the sample sensor feeding the filter when asked. */
+    void deploy(long upstreamTimeToLive, boolean withSensor) {
         String filter = """
                 {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always", "imagePullPolicy": "never",
                  "env": {"TEMPERATURE_THRESHOLD": {"value": "25"}},
@@ -135,11 +145,24 @@ class HubIT extends SharedGuestTest {
                  "filterToHost": "FROM /messages/modules/filter/outputs/output1 INTO BrokeredEndpoint(\\"/modules/hostApp/inputs/alerts\\")",
                  "filterToUpstream": {"route": "FROM /messages/modules/filter/outputs/output1 INTO $upstream", "timeToLiveSecs": %d},
                  "bulkToUpstream": "FROM /messages/modules/hostApp/outputs/bulk INTO $upstream"}""".formatted(upstreamTimeToLive);
-        String manifest = EdgeAgentIT.manifest(Map.of("filter", filter))
-                .replace("\"routes\": {}", "\"routes\": " + routes);
+        Map<String, String> modules = new java.util.TreeMap<>(Map.of("filter", filter));
+        if (withSensor) {
+            modules.put("tempSensor", """
+                    {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always", "imagePullPolicy": "never",
+                     "env": {"SEND_INTERVAL_MS": {"value": "500"}},
+                     "settings": {"image": "localhost:5000/eflow-samples/temperature-sensor:0.1.0", "createOptions": "{}"}}""");
+            routes = routes.replace("{\"hostToFilter\"", "{\"sensorToFilter\": \"FROM /messages/modules/tempSensor/outputs/temperatureOutput"
+                    + " INTO BrokeredEndpoint(\\\"/modules/filter/inputs/input1\\\")\", \"hostToFilter\"");
+            filter = filter.replace("\"25\"", "\"-100\"");
+            modules.put("filter", filter);
+        }
+        String manifest = EdgeAgentIT.manifest(modules).replace("\"routes\": {}", "\"routes\": " + routes);
         new EdgeRuntime(host.manager()).apply(guest, manifest.getBytes(StandardCharsets.UTF_8));
-        await().atMost(SLOW).untilAsserted(() -> assertThat(new EdgeRuntime(host.manager()).modules(guest)
-                .at("/filter/runtimeStatus").asText()).isEqualTo("running"));
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode running = new EdgeRuntime(host.manager()).modules(guest);
+            assertThat(running.at("/filter/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(running.has("tempSensor")).isEqualTo(withSensor);
+        });
     }
 
     @Test
@@ -201,8 +224,38 @@ class HubIT extends SharedGuestTest {
         assertThat(hub().metrics(guest)).contains("edgehub_messages_received_total{source=\"filter/output1\"}");
     }
 
+    /** The samples' own flow: the sensor's readings, through the filter (every one passes), reach mosquitto. */
     @Test
     @Order(3)
+    void theSampleSensorsReadingsReachUpstreamThroughTheFilter() throws Exception {
+        deploy(7200, true);
+        hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
+        await().atMost(SLOW).untilAsserted(() -> assertThat(upstreamBodies).as(() -> "the hub: " + hub().status(guest))
+                // the sensor's readings, not the host application's (which carry a sequence) from the first steps
+                .anySatisfy(body -> assertThat(body).contains("\"machine\":{\"temperature\"").contains("\"ambient\"")
+                        .doesNotContain("sequence")));
+        assertThat(upstreamTopics).anySatisfy(topic -> assertThat(topic)
+                .startsWith("devices/" + device + "/messages/events/").contains("%24.cmid=filter"));
+        // the hub's metrics through a forward, as a Prometheus on the host scrapes them
+        Forwards forwards = new Forwards(host.manager());
+        Forward metrics = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 9600);
+        forwards.add(guest, metrics);
+        try {
+            java.net.http.HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + metrics.host() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("edgehub_route_messages_total{route=\"sensorToFilter\"}")
+                    .contains("edgehub_messages_sent_total{endpoint=\"$upstream\"}")
+                    .contains("edgehub_upstream_connected 1");
+        } finally {
+            forwards.remove(guest, metrics);
+        }
+        deploy(7200); // the sensor goes: the next steps count exactly what they send
+    }
+
+    @Test
+    @Order(4)
     void upstreamMessagesQueueThroughAnOutageAndArriveInOrder() throws Exception {
         deploy(7200);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
@@ -213,21 +266,24 @@ class HubIT extends SharedGuestTest {
             sender.awaitAllAcknowledged(SLOW);
             await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + hub().status(guest)).hasSize(100));
             mosquitto.stop();
-            sender.send("readings", 100, 300);
-            sender.awaitAllAcknowledged(SLOW);
-            await().atMost(SLOW).untilAsserted(() -> {
-                JsonNode status = hub().status(guest);
-                assertThat(status.at("/upstream/connected").asBoolean()).as(status.toString()).isFalse();
-                assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).as(status.toString()).isEqualTo(200);
-            });
-            mosquitto.start();
+            try {
+                sender.send("readings", 100, 300);
+                sender.awaitAllAcknowledged(SLOW);
+                await().atMost(SLOW).untilAsserted(() -> {
+                    JsonNode status = hub().status(guest);
+                    assertThat(status.at("/upstream/connected").asBoolean()).as(status.toString()).isFalse();
+                    assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).as(status.toString()).isEqualTo(200);
+                });
+            } finally {
+                mosquitto.start();
+            }
             await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + hub().status(guest)).hasSize(300));
         }
         assertThat(firstArrivals()).containsExactlyElementsOf(range(0, 300));
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void messagesPastTheirTimeToLiveAreDroppedAndCounted() throws Exception {
         deploy(3);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
@@ -236,12 +292,19 @@ class HubIT extends SharedGuestTest {
         arrived.clear();
         mosquitto.stop();
         try (Sender sender = new Sender()) {
-            sender.send("readings", 1000, 1050);
-            sender.awaitAllAcknowledged(SLOW);
-            await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/queueLength").asLong())
-                    .as(() -> "the hub: " + hub().status(guest)).isEqualTo(50));
-            Thread.sleep(5_000);
-            mosquitto.start();
+            try {
+                sender.send("readings", 1000, 1050);
+                sender.awaitAllAcknowledged(SLOW);
+                // every one routed upstream: waiting, or already expired where the filter is slow (an emulated VM)
+                await().atMost(SLOW).untilAsserted(() -> {
+                    JsonNode status = hub().status(guest);
+                    assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()
+                            + status.at("/store/endpoints/$upstream/expired").asLong() - expiredBefore).as(status.toString()).isEqualTo(50);
+                });
+                Thread.sleep(5_000);
+            } finally {
+                mosquitto.start();
+            }
             await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/expired").asLong())
                     .isEqualTo(expiredBefore + 50));
             assertThat(hub().metrics(guest)).containsPattern("edgehub_messages_dropped_total\\{endpoint=\"\\$upstream\",reason=\"ttl_expired\"} \\d+");
@@ -254,7 +317,7 @@ class HubIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aWrongKeyCannotConnectAndAClientCannotSubscribeToAModulesInputs() throws Exception {
         deploy(7200);
         ConnectionString right = connectionString();
@@ -282,7 +345,7 @@ class HubIT extends SharedGuestTest {
      * after a lost connection may arrive twice, and duplicates are counted, not failed.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void noAcceptedMessageIsLostWhenTheRuntimeIsKilledOrTheGuestRestarted() throws Exception {
         deploy(7200);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
@@ -498,6 +561,8 @@ class HubIT extends SharedGuestTest {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
+                upstreamTopics.add(topic);
+                upstreamBodies.add(new String(message.getPayload(), StandardCharsets.UTF_8));
                 Matcher seq = SEQUENCE.matcher(topic);
                 Matcher inBody = IN_BODY.matcher(new String(message.getPayload(), StandardCharsets.UTF_8));
                 if (seq.find()) {
