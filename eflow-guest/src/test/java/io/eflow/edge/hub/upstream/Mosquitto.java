@@ -15,15 +15,16 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's mosquitto on free loopback ports, for the upstream link's tests: written a config in a folder of its
- * own, started, stopped and started again on the same ports (an outage), always stopped by its own PID.
+ * Debian's mosquitto on free loopback ports, for the upstream link's tests and the hub's benchmark (public for
+ * it): written a config in a folder of its own, started, stopped and started again on the same ports (an outage),
+ * always stopped by its own PID.
  *
  * <p>By default it keeps nothing across a restart. {@link #keepingSessions} makes it save its sessions (every
  * second, and when stopped), so a test's subscriber with a persistent session gets what was published while it was
  * still reconnecting after a restart: without that, whether the subscriber or the link under test reconnects first
  * would decide what the test sees.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
     static final String BINARY = "/usr/sbin/mosquitto";
 
     private final Path dir;
@@ -61,7 +62,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** A broker on a free loopback port that forgets everything when stopped. */
-    static Mosquitto start(Path dir) throws Exception {
+    public static Mosquitto start(Path dir) throws Exception {
         return started(new Mosquitto(dir, freePort(), OptionalInt.empty(), false, null));
     }
 
@@ -87,7 +88,7 @@ final class Mosquitto implements AutoCloseable {
         return mosquitto;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -96,7 +97,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Starts the broker (again) on its ports and waits until it listens. */
-    synchronized void start() throws Exception {
+    public synchronized void start() throws Exception {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("mosquitto runs already");
         }
@@ -118,7 +119,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Stops the broker (SIGTERM to its PID, as a service manager would); it saves its sessions if it keeps them. */
-    synchronized void stop() throws Exception {
+    public synchronized void stop() throws Exception {
         if (process == null) {
             return;
         }
@@ -157,7 +158,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** What the broker logged (errors, warnings, notices), for failure messages. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
