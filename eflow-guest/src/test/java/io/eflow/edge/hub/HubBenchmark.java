@@ -78,7 +78,7 @@ public final class HubBenchmark {
     private void run(int messages) throws Exception {
         warmUp(Math.min(messages, 10_000));
         System.out.printf("%d-byte bodies, QoS 1, %,d messages a measurement; hub and mosquitto alternating, median of"
-                        + " %d runs (latency: of %d runs of %d s, the one with the median p99)%n", BenchBody.BYTES,
+                        + " %d runs [their range] (latency: of %d runs of %d s, the one with the median p99)%n", BenchBody.BYTES,
                 messages, THROUGHPUT_RUNS, LATENCY_RUNS, LATENCY_SECONDS);
         System.out.printf("%d CPUs, JVM flags: %s, store on %s%n", Runtime.getRuntime().availableProcessors(),
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()), work);
@@ -98,8 +98,9 @@ public final class HubBenchmark {
         double hubRate = median(hubRates);
         double mosquittoRate = median(mosquittoRates);
         double ratio = hubRate / mosquittoRate;
-        row("routed module -> module", rate(hubRate), String.format(
-                "mosquitto pub/sub: %s; hub %.2f x (target >= 0.5 x: %s)", rate(mosquittoRate), ratio, met(ratio >= 0.5)));
+        row("routed module -> module", rate(hubRate) + spread(hubRates), String.format(
+                "mosquitto pub/sub: %s%s; hub %.2f x (target >= 0.5 x: %s)", rate(mosquittoRate), spread(mosquittoRates),
+                ratio, met(ratio >= 0.5)));
         return mosquittoRate;
     }
 
@@ -130,11 +131,11 @@ public final class HubBenchmark {
             referenceIngests.add(referenceIngest(messages));
         }
         double ingest = median(ingests);
-        row("durable ingest, upstream offline", rate(ingest), String.format(
-                "mosquitto, persistence off: %s (target >= 10,000 msg/s: %s)", rate(median(referenceIngests)),
-                met(ingest >= 10_000)));
+        row("durable ingest, upstream offline", rate(ingest) + spread(ingests), String.format(
+                "mosquitto, persistence off: %s%s (target >= 10,000 msg/s: %s)", rate(median(referenceIngests)),
+                spread(referenceIngests), met(ingest >= 10_000)));
         double drain = median(drains);
-        row("drain once the upstream is back", rate(drain), String.format(
+        row("drain once the upstream is back", rate(drain) + spread(drains), String.format(
                 "mosquitto pub/sub (above): %s; hub %.2f x (no target)", rate(mosquittoRate), drain / mosquittoRate));
     }
 
@@ -322,6 +323,12 @@ public final class HubBenchmark {
         return String.format("%,.0f msg/s", perSecond);
     }
 
+    /** The runs' range: on a shared machine one run can be far off, and the median alone would not say so. */
+    private static String spread(List<Double> runs) {
+        return String.format(" [%.1fk-%.1fk]", runs.stream().min(Double::compare).orElseThrow() / 1000,
+                runs.stream().max(Double::compare).orElseThrow() / 1000);
+    }
+
     private static String latencies(Arrivals arrivals) {
         return String.format("%.2f / %.2f / %.2f ms", arrivals.percentileMillis(0.5), arrivals.percentileMillis(0.99),
                 arrivals.percentileMillis(1));
@@ -332,6 +339,6 @@ public final class HubBenchmark {
     }
 
     private static void row(String what, String figure, String reference) {
-        System.out.printf("%-36s %-26s | %s%n", what, figure, reference);
+        System.out.printf("%-36s %-34s | %s%n", what, figure, reference);
     }
 }
