@@ -78,8 +78,8 @@ public final class HubBenchmark {
     private void run(int messages) throws Exception {
         warmUp(Math.min(messages, 10_000));
         System.out.printf("%d-byte bodies, QoS 1, %,d messages a measurement; hub and mosquitto alternating, median of"
-                        + " %d runs [their range] (latency: of %d runs of %d s, the one with the median p99)%n", BenchBody.BYTES,
-                messages, THROUGHPUT_RUNS, LATENCY_RUNS, LATENCY_SECONDS);
+                        + " %d runs [their range] (latency: of %d runs of %d s, the one with the median p99)%n",
+                BenchBody.BYTES, messages, THROUGHPUT_RUNS, LATENCY_RUNS, LATENCY_SECONDS);
         System.out.printf("%d CPUs, JVM flags: %s, store on %s%n", Runtime.getRuntime().availableProcessors(),
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()), work);
         double mosquittoRate = throughput(messages);
