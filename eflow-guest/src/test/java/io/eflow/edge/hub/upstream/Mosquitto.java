@@ -15,8 +15,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's mosquitto on free loopback ports, for the upstream link's tests: written a config in a folder of its
- * own, started, stopped and started again on the same ports (an outage), always stopped by its own PID.
+ * Debian's mosquitto on free loopback ports, for the upstream link's tests and the hub's benchmark (public for
+ * it): written a config in a folder of its own, started, stopped and started again on the same ports (an outage),
+ * always stopped by its own PID.
  *
  * <p>By default it keeps nothing across a restart. {@link #keepingSessions} makes it save its sessions (every
  * second, and when stopped), so a test's subscriber with a persistent session gets what was published while it was
@@ -157,7 +158,7 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     /** What the broker logged (errors, warnings, notices), for failure messages. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
