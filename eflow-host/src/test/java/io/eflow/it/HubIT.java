@@ -73,9 +73,11 @@ class HubIT extends SharedGuestTest {
     static MqttAsyncClient upstreamWatcher;
     /** What mosquitto got from the hub, in arrival order: the {@code seq} property of each message. */
     static final List<Long> arrived = new CopyOnWriteArrayList<>();
-    /** Every topic and body mosquitto got from the hub, whoever sent it. */
-    static final List<String> upstreamTopics = new CopyOnWriteArrayList<>();
-    static final List<String> upstreamBodies = new CopyOnWriteArrayList<>();
+    /** Every message mosquitto got from the hub, whoever sent it. */
+    static final List<Upstream> upstream = new CopyOnWriteArrayList<>();
+
+    record Upstream(String topic, String body) {
+    }
     /** The backends whose shared guest has the filter's image. */
     static final Set<String> LOADED = ConcurrentHashMap.newKeySet();
 
@@ -229,13 +231,14 @@ class HubIT extends SharedGuestTest {
     @Order(3)
     void theSampleSensorsReadingsReachUpstreamThroughTheFilter() throws Exception {
         deploy(7200, true);
+        upstream.clear();
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
-        await().atMost(SLOW).untilAsserted(() -> assertThat(upstreamBodies).as(() -> "the hub: " + hub().status(guest))
-                // the sensor's readings, not the host application's (which carry a sequence) from the first steps
-                .anySatisfy(body -> assertThat(body).contains("\"machine\":{\"temperature\"").contains("\"ambient\"")
-                        .doesNotContain("sequence")));
-        assertThat(upstreamTopics).anySatisfy(topic -> assertThat(topic)
-                .startsWith("devices/" + device + "/messages/events/").contains("%24.cmid=filter"));
+        // the sensor's readings, not the host application's (which carry a sequence) from the first steps
+        await().atMost(SLOW).untilAsserted(() -> assertThat(upstream.stream().anyMatch(message ->
+                message.topic().startsWith("devices/" + device + "/messages/events/") && message.topic().contains("%24.cmid=filter")
+                        && message.body().contains("\"machine\":{\"temperature\"") && message.body().contains("\"ambient\"")
+                        && !message.body().contains("sequence")))
+                .as(() -> upstream.size() + " messages upstream; the hub: " + hub().status(guest)).isTrue());
         // the hub's metrics through a forward, as a Prometheus on the host scrapes them
         Forwards forwards = new Forwards(host.manager());
         Forward metrics = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 9600);
@@ -308,7 +311,9 @@ class HubIT extends SharedGuestTest {
             await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/expired").asLong())
                     .isEqualTo(expiredBefore + 50));
             assertThat(hub().metrics(guest)).containsPattern("edgehub_messages_dropped_total\\{endpoint=\"\\$upstream\",reason=\"ttl_expired\"} \\d+");
-            // and what comes after the outage still goes
+            // and what comes after the outage still goes (with a time-to-live an emulated VM's path fits in)
+            deploy(7200);
+            await().atMost(SLOW).until(() -> hub().status(guest).at("/upstream/connected").asBoolean());
             sender.send("readings", 1050, 1051);
             sender.awaitAllAcknowledged(SLOW);
             await().atMost(SLOW).until(() -> arrived.contains(1050L));
@@ -365,7 +370,8 @@ class HubIT extends SharedGuestTest {
         await().atMost(SLOW.multipliedBy(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(Set.copyOf(arrived).size()).as(() -> "arrived upstream; the hub: " + hub().status(guest)).isEqualTo(total));
         Set<Long> distinct = Set.copyOf(arrived);
-        assertThat(distinct).containsAll(range(0, total));
+        List<Long> missing = range(0, total).stream().filter(seq -> !distinct.contains(seq)).toList();
+        assertThat(missing).as("lost: " + missing.size() + ", the first of them").isEmpty();
         System.out.printf("HubIT[%s]: %d messages accepted, %d arrived upstream, %d duplicates%n",
                 backend, total, arrived.size(), arrived.size() - distinct.size());
     }
@@ -561,8 +567,7 @@ class HubIT extends SharedGuestTest {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                upstreamTopics.add(topic);
-                upstreamBodies.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                upstream.add(new Upstream(topic, new String(message.getPayload(), StandardCharsets.UTF_8)));
                 Matcher seq = SEQUENCE.matcher(topic);
                 Matcher inBody = IN_BODY.matcher(new String(message.getPayload(), StandardCharsets.UTF_8));
                 if (seq.find()) {
