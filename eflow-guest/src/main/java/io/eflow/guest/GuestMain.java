@@ -51,6 +51,19 @@ public final class GuestMain {
     }
 
     private static void run() throws Exception {
+        // the heartbeat first: the host sees a runtime that is starting, not a silent one
+        StatusReporter status = new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc")));
+        Thread reporter = new Thread(() -> {
+            try {
+                status.run();
+            } catch (java.io.IOException e) {
+                System.getLogger(GuestMain.class.getName()).log(System.Logger.Level.ERROR, "cannot write " + STATUS_FILE + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "status-reporter");
+        reporter.setDaemon(true); // a start that fails ends the process, and runsv starts it again
+        reporter.start();
         String hostname = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         DeviceIdentity device = DeviceIdentity.local(hostname);
         // the hub starts first: modules resumed by the agent connect to it at once
@@ -68,6 +81,7 @@ public final class GuestMain {
             agent.close();
             hub.close();
         }, "runtime-shutdown"));
-        new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc"))).run();
+        status.ready();
+        reporter.join();
     }
 }

@@ -16,6 +16,8 @@ final class StatusReporter {
     private final Path file;
     private final Duration interval;
     private final SystemSampler sampler;
+    /** "starting" until the hub and the agent are up: a start takes a while in an emulated VM, and says so. */
+    private volatile String status = "starting";
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -25,11 +27,16 @@ final class StatusReporter {
         this.sampler = sampler;
     }
 
+    /** The hub and the agent are up. */
+    void ready() {
+        status = "running";
+    }
+
     void run() throws IOException, InterruptedException {
         Instant started = Instant.now();
         Files.createDirectories(file.getParent());
         while (true) {
-            write(new RuntimeStatus(RuntimeStatus.currentVersion(), "running", ProcessHandle.current().pid(), started, Instant.now(),
+            write(new RuntimeStatus(RuntimeStatus.currentVersion(), status, ProcessHandle.current().pid(), started, Instant.now(),
                     sampler.sample()));
             Thread.sleep(interval.toMillis());
         }

@@ -29,7 +29,8 @@ class SupervisionIT {
         // The channel still answers while the runtime is down.
         assertThat(manager.invoke(guest, List.of("echo", "still-here"), Duration.ofSeconds(10)).stdoutText()).contains("still-here");
 
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+        // a restart brings up the hub (its TLS, its store) and the agent: minutes in an emulated (TCG) VM
+        await().atMost(Duration.ofSeconds(240)).untilAsserted(() -> {
             String after = manager.invoke(guest, List.of("pgrep", "-f", RUNTIME), Duration.ofSeconds(10)).stdoutText().trim();
             assertThat(after).isNotEmpty().isNotEqualTo(before);
             assertThat(manager.get(guest).runtime().status()).isEqualTo("running");
