@@ -51,6 +51,8 @@ public final class GuestMain {
     }
 
     private static void run() throws Exception {
+        // a runtime that died left its socket: gone now, the host waits for this one's instead of being refused
+        java.nio.file.Files.deleteIfExists(EdgeAgent.Layout.GUEST.socket());
         // the heartbeat first: the host sees a runtime that is starting, not a silent one
         StatusReporter status = new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc")));
         Thread reporter = new Thread(() -> {
