@@ -67,10 +67,8 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      * modules no longer deployed are dropped; connected modules get their desired-properties changes.
      */
     public void configure(EdgeHubProperties hub, Set<String> modules, Map<String, JsonNode> moduleTwins) {
-        List<Route> routes = new ArrayList<>();
-        hub.routes().forEach((name, route) -> routes.add(Route.parse(name, route.route(), route.priority(), route.timeToLiveSecs())));
-        router = new Router(routes);
-        for (Route route : routes) {
+        router = Router.of(hub);
+        for (Route route : router.routes()) {
             Endpoints.moduleInput(Endpoints.of(route.sink())).ifPresent(this::dispatcher);
         }
         for (String module : modules) {

@@ -16,6 +16,16 @@ public final class Router {
         this.routes = List.copyOf(routes);
     }
 
+    /**
+     * The router of a deployment's hub settings. The manifest reader has checked every route already, so none fails
+     * here; a route's time-to-live is its own, else the store-and-forward one.
+     */
+    public static Router of(io.eflow.edge.manifest.EdgeHubProperties hub) {
+        List<Route> routes = new java.util.ArrayList<>();
+        hub.routes().forEach((name, route) -> routes.add(Route.parse(name, route.route(), route.priority(), route.timeToLiveSecs())));
+        return new Router(routes);
+    }
+
     public List<Route> routes() {
         return routes;
     }

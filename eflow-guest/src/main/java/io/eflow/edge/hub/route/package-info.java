@@ -2,9 +2,10 @@
  * The routes of {@code $edgeHub}: {@code FROM <source> [WHERE <condition>] INTO <sink>}, with conditions in IoT Hub's
  * message routing query language.
  *
- * <p>{@link io.eflow.edge.hub.route.Routes#parse} reads the routes of the hub's desired properties and refuses a bad one
- * with a {@link io.eflow.edge.hub.route.RouteException} naming its JSON path and the column of the mistake;
- * {@link io.eflow.edge.hub.route.Router#match} says which routes take a message.
+ * <p>{@link io.eflow.edge.hub.route.Route#parse} reads one route and refuses a bad one with a
+ * {@link io.eflow.edge.hub.route.RouteException} naming the column of the mistake (the manifest reader adds its JSON
+ * path, so a bad route is refused when the deployment is applied); {@link io.eflow.edge.hub.route.Router#match} says
+ * which routes take a message.
  *
  * <p>Where IoT Hub's documentation leaves the meaning open, eflow holds to this:
  * <ul>

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static io.eflow.edge.hub.route.Messages.message;
-import static io.eflow.edge.hub.route.RoutesTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Routes copied from the IoT Edge documentation and its tutorials, as written there. */
@@ -29,8 +28,7 @@ class DocumentationRoutesTest {
 
     @Test
     void theDeploymentManifestExampleRoutesSensorToFilterToIoTHub() {
-        var desired = json(MODULE_COMPOSITION_EXAMPLE);
-        Router router = new Router(Routes.parse(desired.get("routes"), desired.at("/storeAndForwardConfiguration/timeToLiveSecs").asLong()));
+        Router router = Router.of(hub(MODULE_COMPOSITION_EXAMPLE));
 
         List<Route> fromSensor = router.match(message().from(MessageSource.module("tempSensor", "temperatureOutput")).build());
         assertThat(fromSensor).singleElement().satisfies(route -> {
@@ -72,8 +70,8 @@ class DocumentationRoutesTest {
 
     @Test
     void routesWithPriorityFromASchema11Manifest() {
-        List<Route> routes = Routes.parse(json("""
-                {
+        List<Route> routes = Router.of(hub("""
+                {"schemaVersion": "1.1", "routes": {
                     "route1": {
                         "priority": 1,
                         "route": "FROM /messages/modules/module01/outputs/output1 INTO BrokeredEndpoint(\\"/modules/module02/inputs/input1\\")"
@@ -83,11 +81,23 @@ class DocumentationRoutesTest {
                         "route": "FROM /messages/modules/module01/outputs/output1 INTO $upstream",
                         "timeToLiveSecs": 86400
                     }
-                }"""));
+                }}""")).routes();
         assertThat(routes).extracting(Route::priority).containsExactly(1, 1);
         assertThat(routes).extracting(Route::timeToLiveSecs).containsExactly(7200L, 86400L);
         assertThat(new Router(routes).match(message().from(MessageSource.module("module01", "output1")).build()))
                 .extracting(Route::name).containsExactly("route1", "route2");
+    }
+
+    /** $edgeHub's desired properties as the hub gets them: read by the manifest reader in a deployment of no modules. */
+    private static io.eflow.edge.manifest.EdgeHubProperties hub(String desired) {
+        return io.eflow.edge.manifest.DeploymentManifest.parse("""
+                {"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
+                  "runtime": {"type": "docker", "settings": {}},
+                  "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
+                    "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always",
+                                "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+                  "modules": {}}},
+                 "$edgeHub": {"properties.desired": %s}}}""".formatted(desired)).manifest().hub();
     }
 
     private static Route route(String text) {
