@@ -1,34 +1,107 @@
 package io.eflow.instance;
 
 import io.eflow.image.GuestImage;
+import io.eflow.image.ImageManifest;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Keeps, per root slot, the signed manifest of the image written into it, so the slot can be checked against
- * its signature and root hash later (verify, dm-verity on the namespace backend, updates).
+ * Keeps, per root slot, the signed manifest of the image written into it (and, for a slot written from an update
+ * bundle, the bundle's signed manifest), so the slot can be checked against its signature and root hash later
+ * (verify, dm-verity on the namespace backend, updates) and its version is known. A slot without a record holds
+ * nothing bootable: an update removes the record before it writes the slot and records it only once it is whole.
  */
-final class SlotRecords {
+public final class SlotRecords {
+    /** The signed bundle manifest of a slot written by an update; its {@code version} is the slot's version. */
+    public static final String BUNDLE = "bundle.json";
+    public static final String BUNDLE_SIGNATURE = "bundle.sig";
+    private static final Pattern BUNDLE_VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([0-9]+\\.[0-9]+\\.[0-9]+)\"");
+
     private SlotRecords() {
     }
 
-    static Path dir(InstanceLayout layout, String slot) {
+    public static Path dir(InstanceLayout layout, String slot) {
         return layout.slotManifest(slot).getParent();
     }
 
     static void record(InstanceLayout layout, String slot, GuestImage image) {
+        record(layout, slot, Map.of(GuestImage.MANIFEST, read(image.manifestFile()), GuestImage.SIGNATURE, read(image.signatureFile())));
+    }
+
+    /**
+     * Replaces the slot's record with {@code files} (name to bytes) at once: written into a new folder, which is then
+     * renamed over the old one, so a crash leaves the old record, the new one, or none, never a mix.
+     */
+    public static void record(InstanceLayout layout, String slot, Map<String, byte[]> files) {
         Path dir = dir(layout, slot);
+        Path temp = dir.resolveSibling("." + dir.getFileName() + ".new");
+        Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
         try {
-            Files.createDirectories(dir);
-            for (String file : new String[] {"manifest.json", "manifest.sig"}) {
-                Files.copy(image.dir().resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            FileTrees.deleteRecursively(temp);
+            FileTrees.deleteRecursively(old);
+            Files.createDirectories(temp);
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                FileTrees.write(temp.resolve(file.getKey()), file.getValue(), "rw-r--r--");
             }
+            if (Files.exists(dir)) {
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.deleteRecursively(old);
         } catch (IOException e) {
-            throw EflowException.failure("cannot record the manifest of slot " + slot + ": " + e.getMessage(), e);
+            throw EflowException.failure("cannot record the image of slot " + slot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets what a slot holds: first step of writing it. */
+    public static void clear(InstanceLayout layout, String slot) {
+        FileTrees.deleteRecursively(dir(layout, slot));
+        FileTrees.deleteRecursively(dir(layout, slot).resolveSibling("." + dir(layout, slot).getFileName() + ".new"));
+    }
+
+    public static boolean holdsImage(InstanceLayout layout, String slot) {
+        return Files.isRegularFile(layout.slotManifest(slot)) && Files.isRegularFile(dir(layout, slot).resolve(GuestImage.SIGNATURE));
+    }
+
+    public static Optional<byte[]> file(InstanceLayout layout, String slot, String name) {
+        Path file = dir(layout, slot).resolve(name);
+        return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
+    }
+
+    /** The slot's image manifest as recorded (not re-verified here). */
+    public static Optional<ImageManifest> manifest(InstanceLayout layout, String slot) {
+        return file(layout, slot, GuestImage.MANIFEST).map(ImageManifest::parse);
+    }
+
+    /**
+     * The slot's release version: the bundle's version for a slot an update wrote, else the image's version without
+     * its build metadata ({@code 0.1.0+1a2b3c4d} is {@code 0.1.0}); empty when the slot holds nothing.
+     */
+    public static Optional<String> version(InstanceLayout layout, String slot) {
+        Optional<byte[]> bundle = file(layout, slot, BUNDLE);
+        if (bundle.isPresent()) {
+            Matcher m = BUNDLE_VERSION.matcher(new String(bundle.get(), java.nio.charset.StandardCharsets.UTF_8));
+            if (m.find()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return manifest(layout, slot).map(m -> m.version().replaceFirst("[+-].*$", ""));
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }
