@@ -43,6 +43,12 @@ public interface Backend {
     PowerState state(InstanceConfig config, InstanceLayout layout);
 
     /**
+     * Cuts the guest's power: no shutdown, as a crash or a pulled plug would. Its host-side leftovers are cleared by the
+     * next start, as after a host crash.
+     */
+    void powerOff(InstanceLayout layout);
+
+    /**
      * Replaces the running guest's inbound firewall with the one in {@code config}, atomically, on a rule change.
      * {@code guest} reaches into the guest, for a backend whose guest loads its own.
      */

@@ -11,7 +11,8 @@ import io.eflow.forward.Forward;
 import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
-import io.eflow.daemon.api.DeployEvent;
+import io.eflow.daemon.api.UpdateRequest;
+import io.eflow.update.UpdateView;
 import io.eflow.daemon.api.ErrorBody;
 import io.eflow.daemon.api.IdentityAdd;
 import io.eflow.daemon.api.UpstreamChange;
@@ -138,7 +139,25 @@ final class DaemonClient {
 
     /** Deploys, handing each progress line to {@code progress} as the daemon streams it. */
     InstanceSummary deploy(DeployRequest request, Consumer<String> progress) {
-        try (UnixHttpClient.Response response = send("POST", "/v1/instances", Json.write(request))) {
+        return streamed("POST", "/v1/instances", Json.write(request), InstanceSummary.class, progress);
+    }
+
+    /** Applies an update bundle (a host path or an https URL), handing progress lines on as they come. */
+    UpdateView applyUpdate(String instance, UpdateRequest request, Consumer<String> progress) {
+        return streamed("POST", instancePath(instance, "/update"), Json.write(request), UpdateView.class, progress);
+    }
+
+    UpdateView updateStatus(String instance) {
+        return call("GET", instancePath(instance, "/update"), null, UpdateView.class);
+    }
+
+    UpdateView rollback(String instance, UpdateRequest request, Consumer<String> progress) {
+        return streamed("POST", instancePath(instance, "/update/rollback"), Json.write(request), UpdateView.class, progress);
+    }
+
+    /** A long-running command's NDJSON answer ({@link DeployEvent}s): progress lines, then its result or its error. */
+    private <T> T streamed(String method, String target, byte[] body, Class<T> type, Consumer<String> progress) {
+        try (UnixHttpClient.Response response = send(method, target, body)) {
             if (response.status() >= 400) {
                 throw error(response);
             }
@@ -147,18 +166,18 @@ final class DaemonClient {
                 if (line.isBlank()) {
                     continue;
                 }
-                DeployEvent event = Json.readAnswer(line.getBytes(StandardCharsets.UTF_8), DeployEvent.class);
-                if (event.error() != null) {
-                    throw new EflowException(event.status() == null ? 500 : event.status(), event.error());
+                JsonNode event = Json.MAPPER.readTree(line);
+                if (event.hasNonNull("error")) {
+                    throw new EflowException(event.path("status").asInt(500), event.path("error").asText());
                 }
-                if (event.result() != null) {
-                    return event.result();
+                if (event.hasNonNull("result")) {
+                    return Json.MAPPER.treeToValue(event.get("result"), type);
                 }
-                if (event.progress() != null) {
-                    progress.accept(event.progress());
+                if (event.hasNonNull("progress")) {
+                    progress.accept(event.path("progress").asText());
                 }
             }
-            throw new EflowException(500, "eflowd ended the deploy answer without a result; see its log");
+            throw new EflowException(500, "eflowd ended its answer without a result; see its log");
         } catch (IOException e) {
             throw lost(e);
         }

@@ -20,6 +20,9 @@ import io.eflow.instance.SetRequest;
 import io.eflow.daemon.api.Verification;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.instance.DeployRequest;
+import io.eflow.daemon.api.UpdateRequest;
+import io.eflow.update.UpdateOptions;
+import io.eflow.update.Updater;
 import io.eflow.instance.InstanceManager;
 import io.eflow.modules.AgentLink;
 import io.eflow.modules.EdgeHub;
@@ -93,6 +96,9 @@ import java.util.function.Consumer;
  * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
  * POST   /v1/instances/{name}/forwards      Forward   [Forward]                       (forward add)
  * POST   /v1/instances/{name}/forwards/remove  Forward  [Forward]                     (forward remove)
+ * POST   /v1/instances/{name}/update        UpdateRequest  NDJSON of DeployEvent, result UpdateView   (update apply)
+ * GET    /v1/instances/{name}/update        UpdateView                                  (update status)
+ * POST   /v1/instances/{name}/update/rollback  UpdateRequest  NDJSON, result UpdateView   (update rollback)
  * </pre>
  * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}. A followed NDJSON answer
  * (logs with follow, hub subscribe) also carries blank lines while it has nothing to say, which readers skip: writing
@@ -107,6 +113,7 @@ final class DaemonApi {
     private final EdgeRuntime edge;
     private final EdgeHub hub;
     private final Forwards forwards;
+    private final Updater updater;
 
     DaemonApi(InstanceManager manager, Forwards forwards) {
         this(manager, forwards, new AgentLink(manager));
@@ -115,6 +122,8 @@ final class DaemonApi {
     /** @param agent how requests reach the guests' edge agents */
     DaemonApi(InstanceManager manager, Forwards forwards, AgentLink agent) {
         this.manager = manager;
+        this.updater = new Updater(manager);
+        updater.reconcileAll();
         this.deploy = new DeployStream(manager);
         this.edge = new EdgeRuntime(manager, agent);
         this.hub = new EdgeHub(agent);
@@ -126,6 +135,21 @@ final class DaemonApi {
         routes.get("/v1/host", ctx -> ctx.json(manager.hostConfig()));
         routes.get("/v1/instances", ctx -> ctx.json(manager.list()));
         routes.post("/v1/instances", deploy::handle);
+        routes.post("/v1/instances/{name}/update", ctx -> {
+            String name = name(ctx);
+            UpdateRequest request = Json.readRequest(ctx.bodyAsBytes(), UpdateRequest.class);
+            if (request.source() == null || request.source().isBlank()) {
+                throw new EflowException("update apply needs a bundle file or an https URL");
+            }
+            UpdateOptions options = request.options();
+            DeployStream.stream(ctx, "update " + name, progress -> updater.apply(name, request.source(), options, progress));
+        });
+        routes.get("/v1/instances/{name}/update", ctx -> ctx.json(updater.status(name(ctx))));
+        routes.post("/v1/instances/{name}/update/rollback", ctx -> {
+            String name = name(ctx);
+            UpdateRequest request = Json.readRequest(ctx.bodyAsBytes(), UpdateRequest.class);
+            DeployStream.stream(ctx, "rollback " + name, progress -> updater.rollback(name, request.noRestart(), progress));
+        });
         routes.get("/v1/instances/{name}", ctx -> ctx.json(manager.get(name(ctx))));
         routes.delete("/v1/instances/{name}", this::remove);
         routes.post("/v1/instances/{name}/start", this::start);

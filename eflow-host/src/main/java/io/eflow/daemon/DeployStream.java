@@ -4,7 +4,6 @@ import io.eflow.daemon.api.DeployEvent;
 import io.eflow.platform.Json;
 import io.eflow.instance.DeployRequest;
 import io.eflow.instance.InstanceManager;
-import io.eflow.instance.InstanceSummary;
 import io.eflow.platform.EflowException;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
@@ -30,19 +29,28 @@ final class DeployStream {
         DeployRequest request = Json.readRequest(ctx.bodyAsBytes(), DeployRequest.class);
         // Bad arguments and a name in use answer with a plain error status, before any progress is streamed.
         DeployRequest.Validated valid = manager.precheck(request);
+        stream(ctx, "deploy " + valid.name(), progress -> manager.deploy(request, progress));
+    }
+
+    /**
+     * Streams {@code work}'s progress lines, then its result or its error, as {@link DeployEvent}s: the shape of every
+     * long-running command's answer (deploy, update apply).
+     */
+    static void stream(Context ctx, String what, java.util.function.Function<java.util.function.Consumer<String>, Object> work)
+            throws IOException {
         NdjsonSink sink = NdjsonSink.open(ctx);
         try {
-            InstanceSummary summary = manager.deploy(request, line -> {
-                log.info("deploy {}: {}", valid.name(), line);
+            Object result = work.apply(line -> {
+                log.info("{}: {}", what, line);
                 sink.send(DeployEvent.progress(line));
             });
-            log.info("deployed {}", valid.name());
-            sink.send(DeployEvent.result(summary));
+            log.info("{}: done", what);
+            sink.send(DeployEvent.result(result));
         } catch (EflowException e) {
-            log.error("deploy {} failed: {}", valid.name(), e.getMessage(), e);
+            log.error("{} failed: {}", what, e.getMessage(), e);
             sink.send(DeployEvent.error(e.status(), ErrorMapping.oneLine(e.getMessage())));
         } catch (RuntimeException e) {
-            log.error("deploy {} failed unexpectedly", valid.name(), e);
+            log.error("{} failed unexpectedly", what, e);
             sink.send(DeployEvent.error(500, ErrorMapping.internalMessage(e)));
         }
     }

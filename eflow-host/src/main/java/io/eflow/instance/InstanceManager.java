@@ -179,6 +179,44 @@ public final class InstanceManager implements AutoCloseable {
         return backend;
     }
 
+    /** Where an instance's files are (it must exist). */
+    public InstanceLayout layout(String name) {
+        return store.layout(store.load(name).name());
+    }
+
+    public InstanceConfig config(String name) {
+        return store.load(name);
+    }
+
+    public PowerState powerState(String name) {
+        return powerState(store.load(name));
+    }
+
+    /** Cuts the guest's power, as a crash would (fault injection, a guest that hangs in a trial boot). */
+    public void powerOff(String name) {
+        Privileges.requireRoot();
+        InstanceConfig config = store.load(name);
+        backend(config.backend()).powerOff(store.layout(name));
+        access.forget(name);
+    }
+
+    /** What runs after an update's commit or a rollback: the slot and its release version, as {@code get} shows them. */
+    public InstanceConfig recordActiveSlot(String name, String slot, String version) {
+        return withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            if (slot.equals(config.activeSlot()) && version.equals(config.imageVersion())) {
+                return config;
+            }
+            InstanceConfig changed = config.withActiveSlot(slot, version);
+            store.save(changed);
+            return changed;
+        });
+    }
+
+    public EflowPaths paths() {
+        return paths;
+    }
+
     public List<InstanceSummary> list() {
         return store.all().stream().map(this::summary).toList();
     }

@@ -50,12 +50,13 @@ public final class SlotRecords {
             FileTrees.deleteRecursively(old);
             Files.createDirectories(temp);
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                FileTrees.write(temp.resolve(file.getKey()), file.getValue(), "rw-r--r--");
+                FileTrees.writeDurably(temp.resolve(file.getKey()), file.getValue(), "rw-r--r--");
             }
             if (Files.exists(dir)) {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.syncFolder(dir.getParent());
             FileTrees.deleteRecursively(old);
         } catch (IOException e) {
             throw EflowException.failure("cannot record the image of slot " + slot + ": " + e.getMessage(), e);

@@ -46,6 +46,15 @@ public final class FileTrees {
 
     /** Writes a file with the given mode, created with that mode so it is never readable by others in between. */
     public static void write(Path file, byte[] content, String mode) {
+        write(file, content, mode, false);
+    }
+
+    /** As {@link #write(Path, byte[], String)}, and on disk (file and folder synced) before it returns. */
+    public static void writeDurably(Path file, byte[] content, String mode) {
+        write(file, content, mode, true);
+    }
+
+    private static void write(Path file, byte[] content, String mode, boolean sync) {
         try {
             Files.createDirectories(file.getParent());
             Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(mode);
@@ -53,9 +62,26 @@ public final class FileTrees {
                     PosixFilePermissions.asFileAttribute(permissions));
             Files.write(temp, content);
             Files.setPosixFilePermissions(temp, permissions);
+            if (sync) {
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+            }
             Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (sync) {
+                syncFolder(file.getParent());
+            }
         } catch (IOException e) {
             throw EflowException.failure("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes a rename or a new file in {@code dir} durable; a filesystem that cannot sync a folder is left as it is. */
+    public static void syncFolder(Path dir) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort: the files themselves are synced
         }
     }
 }

@@ -161,6 +161,16 @@ public final class NamespaceBackend implements Backend {
     }
 
     @Override
+    public void powerOff(InstanceLayout layout) {
+        String id = containerId(layout.hostId());
+        crun.kill(id, "KILL");
+        long deadline = System.nanoTime() + CHANNEL_TIMEOUT.toNanos();
+        while (GuestProcess.running(layout.run()) && System.nanoTime() < deadline) {
+            Pause.millis(10);
+        }
+    }
+
+    @Override
     public void cleanup(InstanceLayout layout) {
         String id = containerId(layout.hostId());
         if (crun.status(id) != null) {

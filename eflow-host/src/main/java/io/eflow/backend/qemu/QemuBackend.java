@@ -314,6 +314,14 @@ public final class QemuBackend implements Backend {
         cleanup(layout);
     }
 
+    @Override
+    public void powerOff(InstanceLayout layout) {
+        QemuProcess.find(layout.run()).ifPresent(qemu -> {
+            qemu.kill();
+            awaitExit(qemu, QUIT_GRACE);
+        });
+    }
+
     private static void quit(InstanceLayout layout) {
         try (Qmp qmp = Qmp.connect(qmpSocket(layout))) {
             qmp.execute("quit");
