@@ -29,19 +29,26 @@ public final class BundleReader {
     }
 
     public static VerifiedBundle open(Path file, TrustStore trust) {
-        long size;
-        byte[] json;
-        byte[] sig;
+        Header header = readHeader(file);
+        return verify(header.manifestJson(), header.signature(), trust, file, header.fileSize());
+    }
+
+    /** A bundle's first two entries as they are, not yet believed: for {@link #verify} and for a catalog. */
+    public record Header(byte[] manifestJson, byte[] signature, long fileSize) {
+    }
+
+    /** Reads the header only; nothing is checked but that it is where a bundle has it. */
+    public static Header readHeader(Path file) {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(file))) {
-            size = Files.size(file);
-            json = readEntry(tar, BundleManifest.FILE, MAX_MANIFEST, file);
-            sig = readEntry(tar, BundleManifest.SIGNATURE_FILE, MAX_SIGNATURE, file);
+            long size = Files.size(file);
+            byte[] json = readEntry(tar, BundleManifest.FILE, MAX_MANIFEST, file);
+            byte[] sig = readEntry(tar, BundleManifest.SIGNATURE_FILE, MAX_SIGNATURE, file);
+            return new Header(json, sig, size);
         } catch (NoSuchFileException e) {
             throw EflowException.notFound("bundle " + file + " does not exist");
         } catch (IOException e) {
             throw EflowException.failure("cannot read bundle " + file + ": " + e.getMessage(), e);
         }
-        return verify(json, sig, trust, file, size);
     }
 
     /**

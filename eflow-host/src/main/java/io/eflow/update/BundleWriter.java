@@ -38,7 +38,7 @@ public final class BundleWriter {
     }
 
     /** What was written, for the CLI. */
-    public record Written(String version, Path file, long size, String sha256, String keyId, String imageVersion) {
+    public record Written(String version, String file, long size, String sha256, String keyId, String imageVersion) {
     }
 
     public static Written write(GuestImage image, Semver version, ReleaseKeys keys, Path out, Consumer<String> progress) {
@@ -64,6 +64,11 @@ public final class BundleWriter {
         Instant mtime = mtime(imageManifest.created());
 
         Path target = out.toAbsolutePath();
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw EflowException.failure("cannot create " + target.getParent() + ": " + e.getMessage(), e);
+        }
         try (AtomicFile file = AtomicFile.create(target)) {
             OutputStream stream = Channels.newOutputStream(file.channel());
             // Not closed: closing would close the file's channel before commit forces it; finish() writes the end blocks.
@@ -87,7 +92,7 @@ public final class BundleWriter {
         long size = size(target);
         String digest = FileDigests.sha256(target);
         progress.accept("bundle " + version + " signed with release key " + keys.keyId());
-        return new Written(version.toString(), target, size, digest, keys.keyId(), imageManifest.version());
+        return new Written(version.toString(), target.toString(), size, digest, keys.keyId(), imageManifest.version());
     }
 
     private static void putBytes(TarArchiveOutputStream tar, String name, byte[] content, Instant mtime) throws IOException {
