@@ -1,6 +1,7 @@
 package io.eflow.image;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ public final class ImageVerifier {
         if (!Files.isRegularFile(signatureFile)) {
             throw new EflowException(403, "image has no manifest.sig: unsigned images are refused");
         }
-        ImageManifest manifest = verifyManifest(read(manifestFile), read(signatureFile), trust);
+        ImageManifest manifest = verifyManifest(FileTrees.read(manifestFile), FileTrees.read(signatureFile), trust);
         for (ImageManifest.Part part : manifest.parts()) {
             checkPart(imageDir, part, digests);
         }
@@ -143,14 +144,6 @@ public final class ImageVerifier {
             return HexFormat.of().parseHex(text);
         } catch (IllegalArgumentException e) {
             throw new EflowException("image manifest has an invalid verity " + what);
-        }
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.eflow.image.ReleaseKeys;
 import io.eflow.image.TrustStore;
 import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -44,8 +45,8 @@ public final class BundleWriter {
     public static Written write(GuestImage image, Semver version, ReleaseKeys keys, Path out, Consumer<String> progress) {
         GuestImage verified = ImageVerifier.verify(image.dir(), TrustStore.ofKeys(keys.publicKey()));
         ImageManifest imageManifest = verified.manifest();
-        byte[] manifestJson = read(verified.manifestFile());
-        byte[] manifestSig = read(verified.signatureFile());
+        byte[] manifestJson = FileTrees.read(verified.manifestFile());
+        byte[] manifestSig = FileTrees.read(verified.signatureFile());
 
         List<ImageManifest.Part> parts = new ArrayList<>();
         parts.add(new ImageManifest.Part(GuestImage.MANIFEST, manifestJson.length, FileDigests.sha256(manifestJson)));
@@ -64,6 +65,7 @@ public final class BundleWriter {
         Instant mtime = mtime(imageManifest.created());
 
         Path target = out.toAbsolutePath();
+        long size;
         try {
             Files.createDirectories(target.getParent());
         } catch (IOException e) {
@@ -86,10 +88,10 @@ public final class BundleWriter {
             tar.finish();
             tar.flush();
             file.commit();
+            size = Files.size(target);
         } catch (IOException e) {
             throw EflowException.failure("cannot write bundle " + target + ": " + e.getMessage(), e);
         }
-        long size = size(target);
         String digest = FileDigests.sha256(target);
         progress.accept("bundle " + version + " signed with release key " + keys.keyId());
         return new Written(version.toString(), target.toString(), size, digest, keys.keyId(), imageManifest.version());
@@ -133,22 +135,6 @@ public final class BundleWriter {
             return created == null ? Instant.EPOCH : Instant.parse(created);
         } catch (DateTimeParseException e) {
             return Instant.EPOCH;
-        }
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -53,6 +53,11 @@ public final class TestImages {
                 TestFiles.salt(7), keys, bootPartNames, line -> { });
     }
 
+    /** Flips one bit of the byte at {@code offset}: the smallest tampering. */
+    public static void flipByte(Path file, long offset) throws IOException {
+        TestFiles.flipByte(file, offset);
+    }
+
     /** The public half of {@link #sealed}'s key, for a trust folder. */
     public static Path publicKeyFile(Path keyDir) {
         return keyDir.resolve(ReleaseKeys.PUBLIC_FILE);

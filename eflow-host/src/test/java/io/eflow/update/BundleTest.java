@@ -95,7 +95,7 @@ class BundleTest {
 
     @Test
     void refusesToBundleAnImageThatDoesNotVerify() throws IOException {
-        flipByte(image.rootfs(), 5000);
+        TestImages.flipByte(image.rootfs(), 5000);
         assertThatThrownBy(() -> BundleWriter.write(image, Semver.parse("1.2.4"), keys, tmp.resolve("x.bundle"), line -> { }))
                 .hasMessage("rootfs.erofs: sha256 mismatch (image corrupt or tampered)");
         assertThat(tmp.resolve("x.bundle")).doesNotExist();
@@ -130,7 +130,8 @@ class BundleTest {
         for (String part : List.of("manifest.json", "manifest.sig", "rootfs.erofs", "rootfs.verity")) {
             Path copy = tmp.resolve("flipped-" + part + ".bundle");
             Files.copy(bundle, copy);
-            flipByte(copy, dataOffset(copy, part) + partSize(copy, part) / 2);
+            TarArchiveEntry entry = entry(copy, part);
+            TestImages.flipByte(copy, entry.getDataOffset() + entry.getSize() / 2);
             VerifiedBundle verified = BundleReader.open(copy, trust);
             assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, line -> { }))
                     .as(part)
@@ -159,7 +160,7 @@ class BundleTest {
 
     @Test
     void aTruncatedBundleIsRefusedAndLeavesTheSlot() throws IOException {
-        long verityEnd = dataOffset(bundle, "rootfs.verity") + 100;
+        long verityEnd = entry(bundle, "rootfs.verity").getDataOffset() + 100;
         try (RandomAccessFile raf = new RandomAccessFile(bundle.toFile(), "rw")) {
             raf.setLength(verityEnd);
         }
@@ -342,24 +343,10 @@ class BundleTest {
         }
     }
 
-    private static long dataOffset(Path file, String name) throws IOException {
+    /** Where an entry's data starts in the file, and its size, as the tar says. */
+    private static TarArchiveEntry entry(Path file, String name) throws IOException {
         try (TarFile tar = new TarFile(file)) {
-            return tar.getEntries().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow().getDataOffset();
-        }
-    }
-
-    private static long partSize(Path file, String name) throws IOException {
-        try (TarFile tar = new TarFile(file)) {
-            return tar.getEntries().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow().getSize();
-        }
-    }
-
-    private static void flipByte(Path file, long offset) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(offset);
-            int b = raf.read();
-            raf.seek(offset);
-            raf.write(b ^ 0x01);
+            return tar.getEntries().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
         }
     }
 }
