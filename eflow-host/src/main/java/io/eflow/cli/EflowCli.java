@@ -38,7 +38,7 @@ public final class EflowCli implements Runnable {
             StopCommand.class, SetCommand.class, GetCommand.class, VerifyCommand.class, AddrCommand.class, HostConfigCommand.class,
             InvokeCommand.class, ConnectCommand.class, CopyCommand.class, LogsCommand.class, RemoveCommand.class,
             ImageCommand.class, FirewallCommand.class, FeatureCommand.class, DeploymentCommand.class, ModuleCommand.class, HubCommand.class, ForwardCommand.class,
-            CheckCommand.class, DaemonCommand.class, VersionCommand.class);
+            UpdateCommand.class, CheckCommand.class, DaemonCommand.class, VersionCommand.class);
 
     private final CliContext context;
 

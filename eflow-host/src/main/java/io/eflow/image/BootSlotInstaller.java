@@ -18,7 +18,7 @@ import java.util.List;
  * and the signed manifest, so a slot can be matched to the root slot written from the same image.
  */
 public final class BootSlotInstaller {
-    static final List<String> FILES = List.of(GuestImage.VMLINUX, GuestImage.INITRD, GuestImage.MANIFEST, GuestImage.SIGNATURE);
+    public static final List<String> FILES = List.of(GuestImage.VMLINUX, GuestImage.INITRD, GuestImage.MANIFEST, GuestImage.SIGNATURE);
 
     private BootSlotInstaller() {
     }
@@ -28,16 +28,22 @@ public final class BootSlotInstaller {
         if (!image.hasBootParts()) {
             throw new EflowException("image " + image.version() + " has no kernel and initramfs (built without boot parts)");
         }
-        List<Path> sources = List.of(image.vmlinux(), image.initrd(), image.manifestFile(), image.signatureFile());
+        installFrom(image.dir(), bootSlotFile);
+    }
+
+    /**
+     * As {@link #install(GuestImage, Path)}, from a folder holding {@link #FILES} ({@code vmlinux}, {@code initrd.img},
+     * {@code manifest.json}, {@code manifest.sig}) that the caller has already checked (an update bundle's staging).
+     */
+    public static void installFrom(Path dir, Path bootSlotFile) {
         withMount(bootSlotFile, false, mnt -> {
-            for (Path source : sources) {
-                Path temp = mnt.resolve("." + source.getFileName() + ".tmp");
-                Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+            for (String name : FILES) {
+                Path temp = mnt.resolve("." + name + ".tmp");
+                Files.copy(dir.resolve(name), temp, StandardCopyOption.REPLACE_EXISTING);
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
-                Files.move(temp, mnt.resolve(source.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, mnt.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         });
     }

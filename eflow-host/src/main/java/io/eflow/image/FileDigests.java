@@ -9,11 +9,21 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /** sha256 of files and byte arrays as lowercase hex, the form manifests and cache keys use. */
-final class FileDigests {
+public final class FileDigests {
     private FileDigests() {
     }
 
-    static String sha256(Path file) {
+    /** A fresh SHA-256 digest, for callers that hash while they stream. */
+    public static MessageDigest newSha256() {
+        return VerityHashTree.sha256();
+    }
+
+    /** A finished digest as lowercase hex. */
+    public static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public static String sha256(Path file) {
         MessageDigest sha = VerityHashTree.sha256();
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
@@ -27,7 +37,7 @@ final class FileDigests {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(VerityHashTree.sha256().digest(bytes));
     }
 

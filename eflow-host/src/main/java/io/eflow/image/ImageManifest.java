@@ -1,13 +1,7 @@
 package io.eflow.image;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.eflow.platform.EflowException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,8 +21,6 @@ import java.util.Optional;
 public record ImageManifest(String name, String version, String arch, String created, String recipeHash,
                             List<Part> parts, Verity verity) {
     public static final String NAME = "eflow-guest";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ImageManifest {
         parts = parts == null ? List.of() : List.copyOf(parts);
@@ -53,20 +45,10 @@ public record ImageManifest(String name, String version, String arch, String cre
 
     /** The bytes that get signed; stable for a given record (fixed property order, LF, trailing newline). */
     public byte[] toJson() {
-        try {
-            return (JSON.writeValueAsString(this).replace("\r\n", "\n") + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write image manifest", e);
-        }
+        return SignedJson.write(this);
     }
 
     public static ImageManifest parse(byte[] json) {
-        try {
-            return JSON.readValue(json, ImageManifest.class);
-        } catch (JsonProcessingException e) {
-            throw new EflowException("image manifest is not valid: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new EflowException("image manifest is not readable: " + e.getMessage());
-        }
+        return SignedJson.read(json, ImageManifest.class, "image manifest");
     }
 }

@@ -1,6 +1,7 @@
 package io.eflow.image;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,11 +47,7 @@ public final class ImageVerifier {
         if (!Files.isRegularFile(signatureFile)) {
             throw new EflowException(403, "image has no manifest.sig: unsigned images are refused");
         }
-        byte[] manifestBytes = read(manifestFile);
-        checkSignature(manifestBytes, ManifestSignature.parse(read(signatureFile)), trust);
-
-        ImageManifest manifest = ImageManifest.parse(manifestBytes);
-        checkShape(manifest);
+        ImageManifest manifest = verifyManifest(FileTrees.read(manifestFile), FileTrees.read(signatureFile), trust);
         for (ImageManifest.Part part : manifest.parts()) {
             checkPart(imageDir, part, digests);
         }
@@ -58,18 +55,15 @@ public final class ImageVerifier {
         return new GuestImage(imageDir, manifest);
     }
 
-    private static void checkSignature(byte[] manifest, ManifestSignature signature, TrustStore trust) {
-        if (!ReleaseKeys.ALGORITHM.equals(signature.algorithm())) {
-            throw new EflowException(403, "image manifest is signed with " + signature.algorithm() + ": only Ed25519 is accepted");
-        }
-        if (trust.isEmpty()) {
-            throw new EflowException(403, "image manifest is not signed by a trusted key: no keys are trusted yet"
-                    + " (build an image on this host, or add the publisher's .pub key to the trusted keys folder)");
-        }
-        if (trust.signer(manifest, signature.signatureBytes()).isEmpty()) {
-            String named = signature.keyId() == null ? "" : " (it names key " + signature.keyId() + ")";
-            throw new EflowException(403, "image manifest is not signed by a trusted key" + named);
-        }
+    /**
+     * A manifest that arrived without its folder (inside an update bundle): its signature by a trusted key and its
+     * shape (part names, digests, verity parameters). The parts themselves are the caller's to check.
+     */
+    public static ImageManifest verifyManifest(byte[] json, byte[] signature, TrustStore trust) {
+        trust.requireSigner("image manifest", json, ManifestSignature.parse(signature));
+        ImageManifest manifest = ImageManifest.parse(json);
+        checkShape(manifest);
+        return manifest;
     }
 
     private static void checkShape(ImageManifest manifest) {
@@ -150,14 +144,6 @@ public final class ImageVerifier {
             return HexFormat.of().parseHex(text);
         } catch (IllegalArgumentException e) {
             throw new EflowException("image manifest has an invalid verity " + what);
-        }
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,13 +1,8 @@
 package io.eflow.image;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eflow.platform.EflowException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -17,35 +12,28 @@ import java.util.Base64;
  */
 @JsonPropertyOrder({"algorithm", "keyId", "signature"})
 public record ManifestSignature(String algorithm, String keyId, String signature) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     public byte[] signatureBytes() {
         try {
             return Base64.getDecoder().decode(signature);
         } catch (IllegalArgumentException e) {
-            throw new EflowException("manifest.sig is not valid: the signature is not base64");
+            throw new EflowException("signature is not valid: it is not base64");
         }
     }
 
     public byte[] toJson() {
-        try {
-            return (JSON.writeValueAsString(this) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write manifest signature", e);
-        }
+        return SignedJson.write(this);
     }
 
     public static ManifestSignature parse(byte[] json) {
-        try {
-            ManifestSignature sig = JSON.readValue(json, ManifestSignature.class);
-            if (sig.signature() == null || sig.algorithm() == null) {
-                throw new EflowException("manifest.sig is not valid: algorithm and signature are required");
-            }
-            return sig;
-        } catch (JsonProcessingException e) {
-            throw new EflowException("manifest.sig is not valid: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new EflowException("manifest.sig is not readable: " + e.getMessage());
+        return parse(json, GuestImage.SIGNATURE);
+    }
+
+    /** As {@link #parse(byte[])}, for a signature file of another name (a bundle's {@code bundle.sig}). */
+    public static ManifestSignature parse(byte[] json, String file) {
+        ManifestSignature sig = SignedJson.read(json, ManifestSignature.class, file);
+        if (sig.signature() == null || sig.algorithm() == null) {
+            throw new EflowException(file + " is not valid: algorithm and signature are required");
         }
+        return sig;
     }
 }

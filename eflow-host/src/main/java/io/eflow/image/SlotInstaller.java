@@ -1,14 +1,12 @@
 package io.eflow.image;
 
+import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 
@@ -45,34 +43,71 @@ public final class SlotInstaller {
      * disk, so an interrupted install never leaves a slot that is half old, half new.
      */
     public static SlotLayout install(GuestImage image, Path slotFile) {
-        ImageManifest.Verity verity = image.verity();
+        try (StagedSlot staged = stage(slotFile, image.verity(), image.version())) {
+            copyExactly(image.rootfs(), staged, 0, staged.layout().hashOffset());
+            copyExactly(image.verityTree(), staged, staged.layout().hashOffset(), staged.treeBytes());
+            return staged.commit();
+        } catch (IOException e) {
+            throw EflowException.failure("cannot write root slot " + slotFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A slot being written: its temporary file, where the filesystem goes (offset 0) and where its hash tree goes
+     * ({@link SlotLayout#hashOffset()}). Nothing replaces the slot until {@link #commit()}; closing without it
+     * deletes the temporary file. For writers that stream the parts (an update bundle) rather than copy files.
+     */
+    public static StagedSlot stage(Path slotFile, ImageManifest.Verity verity, String version) {
         SlotLayout layout = layout(slotFile, verity);
         long treeBytes = VerityHashTree.layout(verity.dataBlocks()).hashBytes();
         long needed = layout.hashOffset() + treeBytes;
         if (needed > SLOT_SIZE) {
-            throw new EflowException("image " + image.version() + " needs " + (needed >> 20)
+            throw new EflowException("image " + version + " needs " + (needed >> 20)
                     + " MiB with its hash tree: it does not fit a " + (SLOT_SIZE >> 30) + " GiB root slot");
         }
-        Path temp = slotFile.resolveSibling("." + slotFile.getFileName() + ".tmp");
         try {
-            Files.deleteIfExists(temp);
-            try (RandomAccessFile raf = new RandomAccessFile(temp.toFile(), "rw")) {
-                FileChannel out = raf.getChannel();
-                copyExactly(image.rootfs(), out, 0, layout.hashOffset());
-                copyExactly(image.verityTree(), out, layout.hashOffset(), treeBytes);
-                // Extending with setLength (ftruncate) leaves a hole: the slot costs only what the image occupies.
-                raf.setLength(SLOT_SIZE);
-                out.force(true);
-            }
-            Files.move(temp, slotFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(slotFile.toAbsolutePath().getParent());
-            return layout;
+            return new StagedSlot(layout, treeBytes, AtomicFile.create(slotFile));
         } catch (IOException e) {
-            deleteQuietly(temp);
             throw EflowException.failure("cannot write root slot " + slotFile + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(temp);
-            throw e;
+        }
+    }
+
+    /** See {@link #stage}. */
+    public static final class StagedSlot implements AutoCloseable {
+        private final SlotLayout layout;
+        private final long treeBytes;
+        private final AtomicFile file;
+
+        private StagedSlot(SlotLayout layout, long treeBytes, AtomicFile file) {
+            this.layout = layout;
+            this.treeBytes = treeBytes;
+            this.file = file;
+        }
+
+        public SlotLayout layout() {
+            return layout;
+        }
+
+        /** The size of the hash tree the manifest's verity parameters call for. */
+        public long treeBytes() {
+            return treeBytes;
+        }
+
+        /** Copies exactly {@code count} bytes from {@code in} into the temporary slot at {@code position}. */
+        public void write(ReadableByteChannel in, long position, long count) throws IOException {
+            file.transferFrom(in, position, count);
+        }
+
+        /** Sizes the slot (a hole after the tree), forces it to disk and renames it over the slot file. */
+        public SlotLayout commit() throws IOException {
+            file.setLength(SLOT_SIZE);
+            file.commit();
+            return layout;
+        }
+
+        @Override
+        public void close() {
+            file.close();
         }
     }
 
@@ -113,36 +148,13 @@ public final class SlotInstaller {
         }
     }
 
-    private static void copyExactly(Path source, FileChannel out, long position, long expected) throws IOException {
+    private static void copyExactly(Path source, StagedSlot out, long position, long expected) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             if (in.size() != expected) {
                 throw EflowException.failure(source.getFileName() + ": size " + in.size() + ", expected " + expected
                         + " (image changed since it was verified)", null);
             }
-            long done = 0;
-            while (done < expected) {
-                long n = out.transferFrom(in.position(done), position + done, expected - done);
-                if (n <= 0) {
-                    throw new IOException("short copy of " + source);
-                }
-                done += n;
-            }
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: not every filesystem lets a directory be synced; the file itself is on disk.
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // leftover temp file: the next install deletes it first
+            out.write(in, position, expected);
         }
     }
 }

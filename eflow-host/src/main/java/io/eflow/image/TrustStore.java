@@ -84,6 +84,24 @@ public final class TrustStore {
         return Optional.empty();
     }
 
+    /**
+     * The trusted key that made {@code signature} over {@code data}, or a 403 naming {@code subject} ("image manifest",
+     * "bundle"): the one place that decides whether signed bytes may be believed.
+     */
+    public TrustedKey requireSigner(String subject, byte[] data, ManifestSignature signature) {
+        if (!ReleaseKeys.ALGORITHM.equals(signature.algorithm())) {
+            throw new EflowException(403, subject + " is signed with " + signature.algorithm() + ": only Ed25519 is accepted");
+        }
+        if (keys.isEmpty()) {
+            throw new EflowException(403, subject + " is not signed by a trusted key: no keys are trusted yet"
+                    + " (build an image on this host, or add the publisher's .pub key to the trusted keys folder)");
+        }
+        return signer(data, signature.signatureBytes()).orElseThrow(() -> {
+            String named = signature.keyId() == null ? "" : " (it names key " + signature.keyId() + ")";
+            return new EflowException(403, subject + " is not signed by a trusted key" + named);
+        });
+    }
+
     private static boolean verifies(PublicKey key, byte[] data, byte[] signature) {
         try {
             Signature verifier = Signature.getInstance(ReleaseKeys.ALGORITHM);

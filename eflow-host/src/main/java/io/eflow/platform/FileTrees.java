@@ -44,6 +44,15 @@ public final class FileTrees {
         }
     }
 
+    /** A whole (small) file, or a one-line failure naming it. */
+    public static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Writes a file with the given mode, created with that mode so it is never readable by others in between. */
     public static void write(Path file, byte[] content, String mode) {
         write(file, content, mode, false);

@@ -25,5 +25,14 @@
  *   restart, watch the trial to its end, keep a journal ({@code state/update/journal.json}) that {@code update status}
  *   reads. Every step leaves the instance startable on a verified slot; applying again resumes.</li>
  * </ul>
+ *
+ * <h2>The classes</h2>
+ * {@link io.eflow.update.BundleWriter} writes a bundle from a verified image; {@link io.eflow.update.BundleReader#open}
+ * checks its header (signature, format, architecture, parts) and gives a {@link io.eflow.update.VerifiedBundle}, whose
+ * {@code readParts} streams the parts to a {@link io.eflow.update.PartSink} and checks each one's digest;
+ * {@link io.eflow.update.BundleInstaller} is the sink that fills the inactive slots and commits them only when every
+ * part matched. {@link io.eflow.update.UpdateCatalog} ({@code catalog.json}) lists a folder's bundles with their signed
+ * headers; {@link io.eflow.update.BundleSource} fetches catalogs and bundles over HTTPS; {@link io.eflow.update.UpdateCheck}
+ * says what a source offers relative to the installed {@link io.eflow.update.Semver}.
  */
 package io.eflow.update;

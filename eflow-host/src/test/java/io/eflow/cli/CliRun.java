@@ -19,9 +19,15 @@ record CliRun(int exitCode, String out, String err, byte[] outBytes) {
 
     /** With {@code stdin} as the command's standard input. */
     static CliRun run(Path home, Path cwd, boolean root, byte[] stdin, String... args) {
+        return run(Map.of(), home, cwd, root, stdin, args);
+    }
+
+    /** With further environment variables (where the release key and the trusted keys are). */
+    static CliRun run(Map<String, String> extraEnv, Path home, Path cwd, boolean root, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(extraEnv);
         env.put("EFLOW_HOME", home.toString());
         env.remove("EFLOW_DEBUG");
         CliContext context = new CliContext(Map.copyOf(env), cwd, new ByteArrayInputStream(stdin),

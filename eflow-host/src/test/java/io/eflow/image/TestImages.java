@@ -36,6 +36,28 @@ public final class TestImages {
                 "0".repeat(64)), salt, keys, bootParts, line -> { });
     }
 
+    /**
+     * A small image of seeded random bytes (not a filesystem; nothing mounts it), sealed exactly like a build, with
+     * random stand-ins for the kernel and initramfs when {@code bootParts}: enough for slots and update bundles.
+     */
+    public static GuestImage random(Path imageDir, ReleaseKeys keys, String version, String arch, boolean bootParts) throws IOException {
+        Files.createDirectories(imageDir);
+        TestFiles.randomFile(imageDir.resolve(GuestImage.ROOTFS), 300, 42);
+        List<String> bootPartNames = List.of();
+        if (bootParts) {
+            TestFiles.randomFile(imageDir.resolve(GuestImage.VMLINUX), 3, 43);
+            TestFiles.randomFile(imageDir.resolve(GuestImage.INITRD), 2, 44);
+            bootPartNames = List.of(GuestImage.VMLINUX, GuestImage.INITRD);
+        }
+        return ImageSealer.seal(imageDir, new ImageIdentity(version, arch, "2025-01-01T00:00:00Z", "ab".repeat(32)),
+                TestFiles.salt(7), keys, bootPartNames, line -> { });
+    }
+
+    /** Flips one bit of the byte at {@code offset}: the smallest tampering. */
+    public static void flipByte(Path file, long offset) throws IOException {
+        TestFiles.flipByte(file, offset);
+    }
+
     /** The public half of {@link #sealed}'s key, for a trust folder. */
     public static Path publicKeyFile(Path keyDir) {
         return keyDir.resolve(ReleaseKeys.PUBLIC_FILE);

@@ -1,0 +1,154 @@
+package io.eflow.update;
+
+import io.eflow.image.BootSlotInstaller;
+import io.eflow.image.GuestImage;
+import io.eflow.image.ImageManifest;
+import io.eflow.image.ImageVerifier;
+import io.eflow.image.SlotInstaller;
+import io.eflow.image.TrustStore;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Writes a verified bundle into an instance's inactive slots in one pass over the file: the image manifest is checked
+ * like an image's, the filesystem and its hash tree stream straight into the root slot's temporary file, the kernel
+ * and initramfs into a staging folder. Only when every part has matched its signed digest is the boot slot written
+ * and the root slot renamed into place; on any failure the root slot is untouched and nothing temporary is left.
+ */
+public final class BundleInstaller {
+    /** A signed manifest is a few KiB; more is not an image manifest. */
+    private static final long MAX_MANIFEST = 1 << 20;
+
+    private BundleInstaller() {
+    }
+
+    /**
+     * @param bootSlotFile the inactive boot slot, required when the bundle has boot parts, null when it has none
+     * @param halfway      run once when half of rootfs.erofs is in the temporary slot (where fault injection strikes)
+     */
+    public static InstalledBundle install(VerifiedBundle bundle, TrustStore trust, Path rootSlotFile, Path bootSlotFile,
+                                          Runnable halfway, Consumer<String> progress) {
+        BundleManifest manifest = bundle.manifest();
+        if (manifest.hasBootParts() && bootSlotFile == null) {
+            throw new EflowException("bundle " + manifest.version() + " carries a kernel and initramfs, but no boot slot was given for them");
+        }
+        if (!manifest.hasBootParts() && bootSlotFile != null) {
+            throw new EflowException("bundle " + manifest.version() + " has no kernel and initramfs: it cannot update a boot slot"
+                    + " (make the bundle from an image built with boot parts)");
+        }
+        Path slotDir = rootSlotFile.toAbsolutePath().getParent();
+        Receiver receiver = new Receiver(bundle, trust, rootSlotFile, halfway, progress);
+        try {
+            receiver.staging = manifest.hasBootParts() ? Files.createTempDirectory(slotDir, ".bundle-boot-") : null;
+            bundle.readParts(receiver);
+            if (receiver.slot == null) {
+                throw new EflowException("bundle " + manifest.version() + " has no root filesystem");
+            }
+            // Boot slot first: if it fails, the root slot is still the old one and the pair is retried whole.
+            if (receiver.staging != null) {
+                Files.write(receiver.staging.resolve(GuestImage.MANIFEST), receiver.manifestJson);
+                Files.write(receiver.staging.resolve(GuestImage.SIGNATURE), receiver.manifestSig);
+                progress.accept("writing kernel and initramfs into " + bootSlotFile.getFileName());
+                BootSlotInstaller.installFrom(receiver.staging, bootSlotFile);
+            }
+            receiver.slot.commit();
+            progress.accept("installed " + manifest.version() + " (image " + receiver.imageManifest.version() + ") into "
+                    + rootSlotFile.getFileName());
+            return new InstalledBundle(bundle.version(), receiver.imageManifest, receiver.manifestJson, receiver.manifestSig,
+                    bundle.manifestJson(), bundle.signature());
+        } catch (IOException e) {
+            throw EflowException.failure("cannot write root slot " + rootSlotFile + ": " + e.getMessage(), e);
+        } finally {
+            if (receiver.slot != null) {
+                receiver.slot.close();
+            }
+            if (receiver.staging != null) {
+                FileTrees.deleteRecursively(receiver.staging);
+            }
+        }
+    }
+
+    /** The sink: everything it writes is temporary (the staged slot, the staging folder) until install commits. */
+    private static final class Receiver implements PartSink {
+        private final VerifiedBundle bundle;
+        private final TrustStore trust;
+        private final Path rootSlotFile;
+        private final Runnable halfway;
+        private final Consumer<String> progress;
+        private Path staging;
+        private byte[] manifestJson;
+        private byte[] manifestSig;
+        private ImageManifest imageManifest;
+        private SlotInstaller.StagedSlot slot;
+
+        Receiver(VerifiedBundle bundle, TrustStore trust, Path rootSlotFile, Runnable halfway, Consumer<String> progress) {
+            this.bundle = bundle;
+            this.trust = trust;
+            this.rootSlotFile = rootSlotFile;
+            this.halfway = halfway;
+            this.progress = progress;
+        }
+
+        @Override
+        public void accept(ImageManifest.Part part, InputStream content) throws IOException {
+            switch (part.name()) {
+                case GuestImage.MANIFEST -> manifestJson = small(part, content);
+                case GuestImage.SIGNATURE -> manifestSig = small(part, content);
+                case GuestImage.ROOTFS -> {
+                    // Both manifest parts have matched their signed digests by now: only now are they parsed.
+                    imageManifest = checkImageManifest();
+                    slot = SlotInstaller.stage(rootSlotFile, imageManifest.verity(), imageManifest.version());
+                    checkSlotSizes();
+                    progress.accept("writing " + part.name() + " into " + rootSlotFile.getFileName());
+                    ReadableByteChannel in = Channels.newChannel(content);
+                    long half = part.size() / 2;
+                    slot.write(in, 0, half);
+                    halfway.run();
+                    slot.write(in, half, part.size() - half);
+                }
+                case GuestImage.VERITY -> slot.write(Channels.newChannel(content), slot.layout().hashOffset(), part.size());
+                case GuestImage.VMLINUX, GuestImage.INITRD -> Files.copy(content, staging.resolve(part.name()));
+                default -> throw new EflowException("bundle part " + part.name() + " is not one eflow installs");
+            }
+        }
+
+        private static byte[] small(ImageManifest.Part part, InputStream content) throws IOException {
+            if (part.size() > MAX_MANIFEST) {
+                throw new EflowException("bundle part " + part.name() + " is larger than 1 MiB: not an image manifest");
+            }
+            return content.readNBytes((int) part.size());
+        }
+
+        /** The image manifest as an image's, and the bundle's signed list saying the same of every part. */
+        private ImageManifest checkImageManifest() {
+            ImageManifest image = ImageVerifier.verifyManifest(manifestJson, manifestSig, trust);
+            BundleManifest manifest = bundle.manifest();
+            if (!image.version().equals(manifest.imageVersion()) || !image.arch().equals(manifest.arch())) {
+                throw new EflowException("bundle " + manifest.version() + " names image " + manifest.imageVersion() + " (" + manifest.arch()
+                        + ") but carries image " + image.version() + " (" + image.arch() + "): the bundle is corrupt or tampered");
+            }
+            var imageParts = manifest.parts().subList(2, manifest.parts().size());
+            if (!imageParts.equals(image.parts())) {
+                throw new EflowException("bundle " + manifest.version() + " lists parts that its image manifest does not"
+                        + " (names, sizes or sha256 differ): the bundle is corrupt or tampered");
+            }
+            return image;
+        }
+
+        /** The filesystem must end where the tree starts and the tree be the size its parameters call for. */
+        private void checkSlotSizes() {
+            if (imageManifest.part(GuestImage.ROOTFS).orElseThrow().size() != slot.layout().hashOffset()
+                    || imageManifest.part(GuestImage.VERITY).orElseThrow().size() != slot.treeBytes()) {
+                throw new EflowException("image manifest's part sizes do not match its verity parameters: the bundle cannot be installed");
+            }
+        }
+    }
+}

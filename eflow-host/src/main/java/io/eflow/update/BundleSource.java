@@ -1,0 +1,133 @@
+package io.eflow.update;
+
+import io.eflow.platform.AtomicFile;
+import io.eflow.platform.EflowException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Collection;
+
+/**
+ * Update sources on the network: HTTPS only, trusting the JDK's certificate authorities or, when given, one PEM
+ * certificate (a private update server's CA or its own certificate). What arrives is still checked against the
+ * release signatures; HTTPS keeps the listing private and whole, it does not replace them.
+ */
+public final class BundleSource {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** A catalog of headers is kilobytes per bundle; more is not a catalog. */
+    private static final long MAX_CATALOG = 16L << 20;
+
+    private BundleSource() {
+    }
+
+    /** Fetches {@code catalog.json} from the folder URL {@code base} ({@code https://host/updates/}). */
+    public static UpdateCatalog catalog(URI base, Path caPemOrNull) {
+        URI url = folder(base).resolve(UpdateCatalog.FILE);
+        try (InputStream body = get(url, caPemOrNull)) {
+            byte[] json = body.readNBytes((int) MAX_CATALOG + 1);
+            if (json.length > MAX_CATALOG) {
+                throw new EflowException(url + " is larger than " + (MAX_CATALOG >> 20) + " MiB: not an update catalog");
+            }
+            return UpdateCatalog.parse(json);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Downloads one bundle to {@code target}, which appears only once the download is complete. */
+    public static Path fetch(URI url, Path target, Path caPemOrNull) {
+        try (InputStream body = get(url, caPemOrNull); AtomicFile file = AtomicFile.create(target.toAbsolutePath())) {
+            body.transferTo(Channels.newOutputStream(file.channel()));
+            file.commit();
+            return target;
+        } catch (IOException e) {
+            throw EflowException.failure("cannot download " + url + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A source URL as a folder, so relative names resolve inside it ({@code …/updates} means {@code …/updates/}). */
+    public static URI folder(URI base) {
+        requireHttps(base);
+        String text = base.toString();
+        return text.endsWith("/") ? base : URI.create(text + "/");
+    }
+
+    public static void requireHttps(URI url) {
+        if (url.getScheme() == null || !url.getScheme().equalsIgnoreCase("https") || url.getHost() == null) {
+            throw new EflowException("update source " + url + " is not an https:// URL: eflow fetches updates over HTTPS only");
+        }
+    }
+
+    private static InputStream get(URI url, Path caPemOrNull) {
+        requireHttps(url);
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(sslContext(caPemOrNull))
+                .connectTimeout(CONNECT_TIMEOUT)
+                // NORMAL never follows a redirect from https to http.
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        try {
+            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(url).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new EflowException(response.statusCode() == 404 ? 404 : 502,
+                        "GET " + url + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw EflowException.failure("cannot reach " + url + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EflowException.failure("interrupted while fetching " + url, e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static SSLContext sslContext(Path caPem) {
+        try {
+            if (caPem == null) {
+                return SSLContext.getDefault();
+            }
+            Collection<? extends Certificate> certificates;
+            try (InputStream in = Files.newInputStream(caPem)) {
+                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            }
+            if (certificates.isEmpty()) {
+                throw new EflowException(caPem + " holds no PEM certificate");
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read " + caPem + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new EflowException(caPem + " is not a PEM certificate: " + e.getMessage());
+        }
+    }
+}
