@@ -33,9 +33,12 @@ public final class BundleInstaller {
     /**
      * @param bootSlotFile the inactive boot slot, required when the bundle has boot parts, null when it has none
      * @param halfway      run once when half of rootfs.erofs is in the temporary slot (where fault injection strikes)
+     * @param replacing    run once everything is received and verified, just before the slots' old contents are
+     *                     replaced: the caller forgets what the slots held here, never earlier (a refused bundle
+     *                     leaves the instance as it was)
      */
     public static InstalledBundle install(VerifiedBundle bundle, TrustStore trust, Path rootSlotFile, Path bootSlotFile,
-                                          Runnable halfway, Consumer<String> progress) {
+                                          Runnable halfway, Runnable replacing, Consumer<String> progress) {
         BundleManifest manifest = bundle.manifest();
         if (manifest.hasBootParts() && bootSlotFile == null) {
             throw new EflowException("bundle " + manifest.version() + " carries a kernel and initramfs, but no boot slot was given for them");
@@ -52,6 +55,7 @@ public final class BundleInstaller {
             if (receiver.slot == null) {
                 throw new EflowException("bundle " + manifest.version() + " has no root filesystem");
             }
+            replacing.run();
             // Boot slot first: if it fails, the root slot is still the old one and the pair is retried whole.
             if (receiver.staging != null) {
                 Files.write(receiver.staging.resolve(GuestImage.MANIFEST), receiver.manifestJson);

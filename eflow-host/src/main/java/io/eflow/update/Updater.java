@@ -141,10 +141,17 @@ public final class Updater {
             // A trial of the slot about to be rewritten must not start from it half-way.
             new BootControl(record.active(), null, 0).write(layout.bootControl());
         }
-        SlotRecords.clear(layout, target);
         progress.accept("writing slot " + target);
-        InstalledBundle installed = BundleInstaller.install(bundle, trust, layout.rootSlot(target), layout.bootSlot(target),
-                () -> FaultPoint.WRITING.reach(instances.paths(), () -> instances.powerOff(name)), progress);
+        InstalledBundle installed;
+        try {
+            installed = BundleInstaller.install(bundle, trust, layout.rootSlot(target),
+                    bundle.manifest().hasBootParts() ? layout.bootSlot(target) : null,
+                    () -> FaultPoint.WRITING.reach(instances.paths(), () -> instances.powerOff(name)),
+                    () -> SlotRecords.clear(layout, target), progress);
+        } catch (RuntimeException e) {
+            journal.ended(UpdateJournal.Phase.FAILED, e.getMessage() + "; slot " + record.active() + " runs as before").save(layout);
+            throw e;
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("manifest.json", installed.manifestJson());
         files.put("manifest.sig", installed.manifestSig());
@@ -349,7 +356,7 @@ public final class Updater {
 
     private static boolean holdsBundle(InstanceLayout layout, String slot, VerifiedBundle bundle) {
         Optional<byte[]> recorded = SlotRecords.file(layout, slot, SlotRecords.BUNDLE);
-        if (recorded.isEmpty() || !java.util.Arrays.equals(recorded.get(), bundle.manifestBytes())) {
+        if (recorded.isEmpty() || !java.util.Arrays.equals(recorded.get(), bundle.manifestJson())) {
             return false;
         }
         try {

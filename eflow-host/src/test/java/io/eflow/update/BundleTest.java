@@ -110,9 +110,12 @@ class BundleTest {
 
         AtomicInteger halfway = new AtomicInteger();
         List<String> progress = new ArrayList<>();
-        InstalledBundle installed = BundleInstaller.install(verified, trust, slot, null, halfway::incrementAndGet, progress::add);
+        AtomicInteger replacing = new AtomicInteger();
+        InstalledBundle installed = BundleInstaller.install(verified, trust, slot, null, halfway::incrementAndGet,
+                replacing::incrementAndGet, progress::add);
 
         assertThat(halfway).hasValue(1);
+        assertThat(replacing).hasValue(1);
         assertThat(installed.version()).isEqualTo(Semver.parse("1.2.4"));
         assertThat(installed.imageManifest()).isEqualTo(image.manifest());
         assertThat(installed.manifestJson()).isEqualTo(Files.readAllBytes(image.manifestFile()));
@@ -133,7 +136,8 @@ class BundleTest {
             TarArchiveEntry entry = entry(copy, part);
             TestImages.flipByte(copy, entry.getDataOffset() + entry.getSize() / 2);
             VerifiedBundle verified = BundleReader.open(copy, trust);
-            assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, line -> { }))
+            assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { },
+                    () -> { throw new AssertionError("a refused bundle must not reach the replacement of the slots"); }, line -> { }))
                     .as(part)
                     .isInstanceOf(EflowException.class)
                     .hasMessage("bundle part " + part + " does not match its signed sha256: the bundle is corrupt or tampered");
@@ -165,7 +169,7 @@ class BundleTest {
             raf.setLength(verityEnd);
         }
         VerifiedBundle verified = BundleReader.open(bundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, () -> { }, line -> { }))
                 .isInstanceOf(EflowException.class)
                 .hasMessageStartingWith("bundle is truncated: part rootfs.verity ends after");
         assertSlotUntouched();
@@ -183,7 +187,7 @@ class BundleTest {
         entries.remove("rootfs.verity");
         writeTar(bundle, entries);
         VerifiedBundle missing = BundleReader.open(bundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(missing, trust, slot, null, () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(missing, trust, slot, null, () -> { }, () -> { }, line -> { }))
                 .hasMessage("bundle is truncated: part rootfs.verity is missing");
         assertSlotUntouched();
 
@@ -191,7 +195,7 @@ class BundleTest {
         entries.put("extra", new byte[10]);
         writeTar(bundle, entries);
         VerifiedBundle extra = BundleReader.open(bundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(extra, trust, slot, null, () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(extra, trust, slot, null, () -> { }, () -> { }, line -> { }))
                 .hasMessage("bundle has an entry after its last part (extra): the bundle is corrupt or tampered");
         assertSlotUntouched();
     }
@@ -212,7 +216,7 @@ class BundleTest {
         }
         writeTar(bundle, swapped);
         VerifiedBundle verified = BundleReader.open(bundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, () -> { }, line -> { }))
                 .hasMessage("bundle entry rootfs.verity is not the part its manifest lists next (rootfs.erofs):"
                         + " the bundle is corrupt or tampered");
         assertSlotUntouched();
@@ -240,7 +244,7 @@ class BundleTest {
         BundleManifest good = BundleReader.open(bundle, trust).manifest();
         resign(new BundleManifest(good.format(), good.version(), good.arch(), "1.2.4+ffffffff", good.created(), good.parts()));
         VerifiedBundle verified = BundleReader.open(bundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, () -> { }, line -> { }))
                 .hasMessageStartingWith("bundle 1.2.4 names image 1.2.4+ffffffff");
         assertSlotUntouched();
     }
@@ -251,7 +255,7 @@ class BundleTest {
         assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> {
             assertThat(Files.exists(slot.resolveSibling(".rootfs-b.img.tmp"))).as("written to a temporary file").isTrue();
             throw new IllegalStateException("killed halfway");
-        }, line -> { })).hasMessage("killed halfway");
+        }, () -> { }, line -> { })).hasMessage("killed halfway");
         assertSlotUntouched();
     }
 
@@ -262,10 +266,10 @@ class BundleTest {
         BundleWriter.write(withBoot, Semver.parse("1.2.4"), keys, bootBundle, line -> { });
         assertThat(entries(bootBundle).keySet()).endsWith("vmlinux", "initrd.img");
         VerifiedBundle verified = BundleReader.open(bootBundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, null, () -> { }, () -> { }, line -> { }))
                 .hasMessage("bundle 1.2.4 carries a kernel and initramfs, but no boot slot was given for them");
         VerifiedBundle rootOnly = BundleReader.open(bundle, trust);
-        assertThatThrownBy(() -> BundleInstaller.install(rootOnly, trust, slot, tmp.resolve("boot-b.img"), () -> { }, line -> { }))
+        assertThatThrownBy(() -> BundleInstaller.install(rootOnly, trust, slot, tmp.resolve("boot-b.img"), () -> { }, () -> { }, line -> { }))
                 .hasMessageStartingWith("bundle 1.2.4 has no kernel and initramfs: it cannot update a boot slot");
         assertSlotUntouched();
     }
@@ -282,7 +286,7 @@ class BundleTest {
         }
         Exec.of("mkfs.ext4", "-q", "-F", bootSlot.toString()).check();
 
-        BundleInstaller.install(BundleReader.open(bootBundle, trust), trust, slot, bootSlot, () -> { }, line -> { });
+        BundleInstaller.install(BundleReader.open(bootBundle, trust), trust, slot, bootSlot, () -> { }, () -> { }, line -> { });
 
         Path extracted = tmp.resolve("extracted");
         BootSlotInstaller.extract(bootSlot, extracted);
