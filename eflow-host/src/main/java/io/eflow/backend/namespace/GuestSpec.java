@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The OCI runtime spec of a namespace guest: read-only root from the active slot, data at /var, logs at /logs,
- * /etc /home /root as overlays whose upper layers live on the data disk, own pid/mount/uts/ipc/cgroup/net
+ * The OCI runtime spec of a namespace guest: read-only root from the slot boot control chose, data at /var, logs at
+ * /logs, /etc /home /root as overlays whose upper layers live on the data disk, own pid/mount/uts/ipc/cgroup/net
  * namespaces, a reduced capability set, a seccomp deny list, and cgroup limits where the host allows them.
  */
 final class GuestSpec {
@@ -42,10 +42,15 @@ final class GuestSpec {
     /**
      * @param hostId    the host-wide name of the guest's kernel objects (its cgroup here)
      * @param tpmFolder the host folder with the read-only TPM proxy's socket, or null without TPM passthrough
+     * @param bootControl the instance's boot-control file, which the guest's health check writes (a VM's /dev/vda)
+     * @param bootInfo  the host-written {@code slot=… fallback=… verity=…} lines of this boot (the initramfs's in a VM)
      */
     record Inputs(String hostname, String hostId, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
-                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder) {
+                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder, Path bootControl, Path bootInfo) {
     }
+
+    static final String GUEST_BOOT_CONTROL = "/run/eflow-bootctl";
+    static final String GUEST_BOOT_INFO = "/run/eflow-boot";
 
     static String render(Inputs in) {
         ObjectNode spec = JSON.createObjectNode();
@@ -90,6 +95,10 @@ final class GuestSpec {
         }
         mount(mounts, MODULE_PROC, "proc", "proc", "subset=pid", "nosuid", "noexec", "nodev");
         mount(mounts, "/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
+        // the file itself, read-write: guest root writes it with CAP_DAC_OVERRIDE, no CAP_SYS_ADMIN needed
+        mount(mounts, GUEST_BOOT_CONTROL, "bind", in.bootControl().toString(), "bind", "rw", "nosuid", "nodev",
+                "noexec");
+        mount(mounts, GUEST_BOOT_INFO, "bind", in.bootInfo().toString(), "bind", "ro", "nosuid", "nodev", "noexec");
         if (in.tpmFolder() != null) {
             // read-only: the guest can connect to the proxy's socket but not replace it
             mount(mounts, TpmPassthrough.GUEST_FOLDER, "bind", in.tpmFolder().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");

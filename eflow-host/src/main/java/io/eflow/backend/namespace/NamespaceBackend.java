@@ -6,6 +6,7 @@ import io.eflow.backend.GuestStart;
 import io.eflow.backend.HostLink;
 import io.eflow.tpm.TpmPassthrough;
 import io.eflow.backend.RootCheck;
+import io.eflow.backend.TrialRule;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.GuestDisks;
@@ -75,13 +76,17 @@ public final class NamespaceBackend implements Backend {
             if (!crun.cgroups().enforcesLimits()) {
                 progress.accept("warning: this host's cgroups cannot be used; the guest runs without CPU and memory limits");
             }
-            if (config.security().dmVerity()) {
-                // No device-mapper on every host: the host checks the whole hash tree against the signed root hash instead.
-                progress.accept("dm-verity: checking root slot " + config.activeSlot());
-                RootCheck.verify(layout, config.activeSlot());
+            // No initramfs here: the host applies the trial rule (a trial slot is checked whole before it boots).
+            TrialRule.Boot boot = TrialRule.apply(layout, progress);
+            if (config.security().dmVerity() && !boot.trial()) {
+                // No device-mapper on every host: the host checks the whole hash tree against the signed root hash
+                // instead (a trial slot was checked whole already).
+                progress.accept("dm-verity: checking root slot " + boot.slot());
+                RootCheck.verify(layout, boot.slot());
             }
+            Path bootInfo = writeBootInfo(layout, boot, config.security().dmVerity());
             GuestMounts.mountAll(List.of(
-                    new GuestMounts.Disk(layout.rootSlot(config.activeSlot()), rootfs(layout), "erofs", "ro"),
+                    new GuestMounts.Disk(layout.rootSlot(boot.slot()), rootfs(layout), "erofs", "ro"),
                     new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
                     new GuestMounts.Disk(layout.logDisk(), logs(layout), "ext4", "rw,nodev,nosuid,noexec")));
             GuestDisks.ensureOverlayLayers(var(layout));
@@ -97,7 +102,8 @@ public final class NamespaceBackend implements Backend {
             Path bundle = layout.run().resolve("bundle");
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
-                    var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(), crun.cgroups(), tpmFolder)));
+                    var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(),
+                    crun.cgroups(), tpmFolder, layout.bootControl(), bootInfo)));
             Exec.Result started = crun.run(containerId(layout.hostId()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {
@@ -106,6 +112,14 @@ public final class NamespaceBackend implements Backend {
             GuestProcess.record(layout.run());
             awaitChannel(layout);
         });
+    }
+
+    /** What the initramfs writes in a VM: the guest's health check reads the booted slot here. */
+    private static Path writeBootInfo(InstanceLayout layout, TrialRule.Boot boot, boolean verity) throws IOException {
+        Path file = layout.run().resolve("eflow-boot");
+        Files.writeString(file, "slot=" + boot.slot() + "\nfallback=" + (boot.fellBack() ? "yes" : "no") + "\nverity="
+                + (verity ? 1 : 0) + "\n");
+        return file;
     }
 
     /** The guest's sshd listener creates the socket once init has reached stage 2. */

@@ -11,6 +11,7 @@ import io.eflow.tpm.TpmPassthrough;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.firewall.SshTransport;
 import io.eflow.backend.RootCheck;
+import io.eflow.backend.TrialRule;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.BackendKind;
 import io.eflow.instance.InstanceConfig;
@@ -130,10 +131,9 @@ public final class QemuBackend implements Backend {
         return new BootFiles(target.resolve(BootFiles.KERNEL), target.resolve(BootFiles.INITRD));
     }
 
-    /** The host's side of the trial rule: a trial slot that cannot boot is cleared, and the active slot boots. */
+    /** The host's side of the trial rule: a trial slot that cannot boot is dropped, and the active slot boots. */
     private static void dropTrial(InstanceLayout layout, BootControl record, String why, Consumer<String> progress) {
-        progress.accept("trial slot " + record.trial() + " cannot boot (" + why + "): booting slot " + record.active());
-        new BootControl(record.active(), null, 0).write(layout.bootControl());
+        TrialRule.drop(layout, record, why, progress);
     }
 
     /**

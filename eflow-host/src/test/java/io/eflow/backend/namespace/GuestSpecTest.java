@@ -14,7 +14,28 @@ class GuestSpecTest {
     private static JsonNode render(CgroupMode cgroups) throws Exception {
         Path run = Path.of("/run/eflow/instances/edge1");
         return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"), run.resolve("var"),
-                run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups, null)));
+                run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups, null,
+                run.resolve("bootctl.img"), run.resolve("eflow-boot"))));
+    }
+
+    private static JsonNode mountAt(JsonNode spec, String destination) {
+        for (JsonNode mount : spec.path("mounts")) {
+            if (mount.path("destination").asText().equals(destination)) {
+                return mount;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void theGuestWritesTheBootControlFileAndReadsWhichSlotItBooted() throws Exception {
+        JsonNode spec = render(CgroupMode.UNIFIED);
+        JsonNode control = mountAt(spec, "/run/eflow-bootctl");
+        JsonNode boot = mountAt(spec, "/run/eflow-boot");
+        assertThat(control.path("source").asText()).isEqualTo("/run/eflow/instances/edge1/bootctl.img");
+        assertThat(control.path("options").toString()).contains("\"rw\"");
+        assertThat(boot.path("source").asText()).isEqualTo("/run/eflow/instances/edge1/eflow-boot");
+        assertThat(boot.path("options").toString()).contains("\"ro\"");
     }
 
     @Test
@@ -22,7 +43,7 @@ class GuestSpecTest {
         Path run = Path.of("/run/eflow/instances/edge1");
         JsonNode spec = new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"),
                 run.resolve("var"), run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048,
-                CgroupMode.UNIFIED, run.resolve("tpm"))));
+                CgroupMode.UNIFIED, run.resolve("tpm"), run.resolve("bootctl.img"), run.resolve("eflow-boot"))));
         JsonNode tpm = null;
         for (JsonNode mount : spec.path("mounts")) {
             if (mount.path("destination").asText().equals("/run/eflow-tpm")) {

@@ -1,0 +1,219 @@
+package io.eflow.it;
+
+import io.eflow.channel.CommandResult;
+import io.eflow.image.BootSlotInstaller;
+import io.eflow.image.DerivedImage;
+import io.eflow.image.GuestImage;
+import io.eflow.image.ReleaseKeys;
+import io.eflow.image.SlotInstaller;
+import io.eflow.instance.BootControl;
+import io.eflow.instance.BootSectors;
+import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.InstanceManager;
+import io.eflow.instance.PowerState;
+import io.eflow.instance.SlotRecords;
+import io.eflow.instance.TrialRecord;
+import io.eflow.instance.TrialResult;
+import io.eflow.platform.EflowException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The trial boot end to end, on an instance of its own per backend: a healthy trial slot commits itself (the guest
+ * writes {@code active=B}), a trial whose runtime keeps dying rolls itself back and halts the guest so the next start
+ * is on the previous slot, and a trial slot that cannot be trusted is dropped at start ({@code dropped}: by the host on
+ * the namespace backend, by the host or the initramfs on qemu). The steps build on each other, in order.
+ */
+@BothBackends
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrialBootIT {
+    private static final String GUEST = "it-trial";
+    private static final String MARKER = "/usr/share/eflow/trial-marker";
+    private static GuestImage goodV2;
+    private static GuestImage deadRuntimeV3;
+    @Parameter
+    String backend;
+    private TestHost host;
+    private InstanceManager manager;
+    private InstanceLayout layout;
+
+    @BeforeEach
+    void deployOnce(TestHost testHost) {
+        String only = System.getProperty("eflow.it.backend");
+        assumeTrue(only == null || only.equals(backend), "only " + only + " asked for");
+        host = testHost;
+        manager = host.manager();
+        if (manager.list().stream().noneMatch(i -> i.name().equals(GUEST))) {
+            manager.deploy(TestHost.request(GUEST, backend), line -> System.out.println("[deploy " + backend + "] " + line));
+        }
+        layout = InstanceLayout.of(host.paths(), GUEST);
+    }
+
+    @AfterParameterizedClassInvocation(injectArguments = false)
+    static void remove(TestHost testHost) {
+        if (testHost.manager().list().stream().anyMatch(i -> i.name().equals(GUEST))) {
+            testHost.manager().remove(GUEST);
+        }
+    }
+
+    /** A guest on TCG needs a minute or two to a healthy runtime; a namespace guest seconds. */
+    private int trialTimeout() {
+        return backend.equals(TestHost.QEMU) ? 300 : 90;
+    }
+
+    private Duration patience() {
+        return Duration.ofSeconds(trialTimeout() + 90);
+    }
+
+    /** Images derived from the run's image once, signed with the same release key. */
+    private synchronized void deriveImages() throws Exception {
+        if (goodV2 != null) {
+            return;
+        }
+        ReleaseKeys keys = ReleaseKeys.load(host.paths().releaseKey());
+        Path work = Files.createDirectories(host.paths().home().resolve("derived-images"));
+        goodV2 = DerivedImage.derive(host.image(), Map.of(MARKER, "0.2.0\n".getBytes(StandardCharsets.US_ASCII)), "0.2.0", keys,
+                work.resolve("v2"));
+        deadRuntimeV3 = DerivedImage.derive(host.image(), Map.of("/etc/eflow/services/eflow-guest/run",
+                "#!/bin/sh\necho 'trial test: this runtime exits at once'\nexit 1\n".getBytes(StandardCharsets.US_ASCII)),
+                "0.3.0", keys, work.resolve("v3"));
+    }
+
+    /** What an update does before it switches: the image into the slot, then its record, then the trial. */
+    private void putOnTrial(GuestImage image, String slot, String version) throws Exception {
+        SlotRecords.clear(layout, slot);
+        SlotInstaller.install(image, layout.rootSlot(slot));
+        BootSlotInstaller.install(image, layout.bootSlot(slot));
+        SlotRecords.record(layout, slot, Map.of(GuestImage.MANIFEST, Files.readAllBytes(image.manifestFile()),
+                GuestImage.SIGNATURE, Files.readAllBytes(image.signatureFile())));
+        switchTo(slot, version);
+    }
+
+    private void switchTo(String slot, String version) {
+        BootControl now = BootControl.read(layout.bootControl());
+        BootSectors.writeTrial(layout.bootControl(), new TrialRecord(slot, version, trialTimeout(), false));
+        BootSectors.writeResult(layout.bootControl(), null);
+        now.withTrial(slot, 2).write(layout.bootControl());
+    }
+
+    private Optional<TrialResult> result() {
+        return BootSectors.result(layout.bootControl());
+    }
+
+    private String run(String... command) {
+        CommandResult result = manager.invoke(GUEST, List.of(command), Duration.ofSeconds(60));
+        assertThat(result.exitCode()).as(String.join(" ", command) + ": " + new String(result.stderr(), StandardCharsets.UTF_8)).isZero();
+        return result.stdoutText().strip();
+    }
+
+    private PowerState power() {
+        return manager.list().stream().filter(i -> i.name().equals(GUEST)).findFirst().orElseThrow().powerState();
+    }
+
+    @Test
+    @Order(1)
+    void aHealthyTrialSlotCommitsItselfAndTheDataDiskCarriesOver() throws Exception {
+        deriveImages();
+        run("sh", "-c", "echo before-the-update > /var/tmp/trial-data");
+        manager.stop(GUEST);
+        putOnTrial(goodV2, "B", "0.2.0");
+
+        manager.start(GUEST);
+
+        await().atMost(patience()).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.COMMITTED)));
+        assertThat(result().orElseThrow().slot()).isEqualTo("B");
+        assertThat(result().orElseThrow().reason()).contains("runtime healthy");
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=B", "fallback=no");
+        assertThat(run("cat", MARKER)).isEqualTo("0.2.0");
+        assertThat(run("cat", "/var/tmp/trial-data")).isEqualTo("before-the-update");
+    }
+
+    @Test
+    @Order(2)
+    void aTrialWhoseRuntimeKeepsDyingRollsBackAndHalts() throws Exception {
+        deriveImages();
+        manager.stop(GUEST);
+        putOnTrial(deadRuntimeV3, "A", "0.3.0"); // slot A is the inactive one now
+
+        try {
+            manager.start(GUEST);
+        } catch (EflowException e) {
+            // a slow (TCG) guest may already be halting by itself when the host finishes its start
+            System.out.println("[trial " + backend + "] start ended: " + e.getMessage());
+        }
+
+        await().atMost(patience()).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.FAILED)));
+        TrialResult failed = result().orElseThrow();
+        assertThat(failed.slot()).isEqualTo("A");
+        assertThat(failed.reason()).contains("runtime");
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(power()).isEqualTo(PowerState.STOPPED));
+
+        manager.start(GUEST);
+
+        System.out.println("[trial " + backend + "] " + failed.format() + "\n" + run("sudo", "cat", "/logs/eflow-health/current"));
+        assertThat(failed.reason()).as("failed fast, not at the timeout").contains("the runtime kept dying");
+        assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=B");
+        assertThat(run("cat", MARKER)).isEqualTo("0.2.0");
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.FAILED));
+    }
+
+    @Test
+    @Order(3)
+    void aTrialSlotThatCannotBeTrustedIsDroppedAtStart() throws Exception {
+        manager.stop(GUEST);
+        if (backend.equals(TestHost.NAMESPACE)) {
+            // the host boots nothing it has no signed record of (on qemu only a missing kernel or root hash tells)
+            SlotRecords.clear(layout, "A");
+            switchTo("A", "0.3.0");
+            manager.start(GUEST);
+            assertDropped("A", "holds no recorded image");
+            manager.stop(GUEST);
+        }
+        putOnTrial(deadRuntimeV3, "A", "0.3.0");
+        try (RandomAccessFile slot = new RandomAccessFile(layout.rootSlot("A").toFile(), "rw")) {
+            slot.seek(1024); // the erofs superblock: no hash matches, no kernel mounts it
+            slot.write(new byte[1024]);
+        }
+
+        manager.start(GUEST);
+
+        assertDropped("A", backend.equals(TestHost.NAMESPACE) ? "does not match its signed root hash" : "cannot mount slot A");
+        if (backend.equals(TestHost.QEMU)) {
+            assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("fallback=yes");
+        }
+    }
+
+    private void assertDropped(String slot, String why) {
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        TrialResult dropped = result().orElseThrow();
+        assertThat(dropped.result()).isEqualTo(TrialResult.Outcome.DROPPED);
+        assertThat(dropped.slot()).isEqualTo(slot);
+        assertThat(dropped.reason()).contains(why);
+        assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=B");
+        assertThat(run("cat", MARKER)).isEqualTo("0.2.0");
+    }
+}
