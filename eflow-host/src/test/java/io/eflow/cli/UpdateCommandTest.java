@@ -61,7 +61,7 @@ class UpdateCommandTest {
 
         CliRun group = run("update");
         assertThat(group.exitCode()).isEqualTo(2);
-        assertThat(group.err()).startsWith("eflow: update needs a command: check");
+        assertThat(group.err()).startsWith("eflow: update needs a command: apply, status, rollback or check");
     }
 
     private CliRun run(String... args) {
