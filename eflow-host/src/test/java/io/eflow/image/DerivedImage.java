@@ -64,8 +64,8 @@ public final class DerivedImage {
             }
             byte[] salt = new byte[32];
             new SecureRandom().nextBytes(salt);
-            return ImageSealer.seal(outDir, new ImageIdentity(version, manifest.arch(), manifest.created(), manifest.recipeHash()),
-                    salt, keys, bootParts, line -> { });
+            ImageIdentity identity = new ImageIdentity(version, manifest.arch(), manifest.created(), manifest.recipeHash());
+            return ImageSealer.seal(outDir, identity, salt, keys, bootParts, line -> { });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot derive an image in " + outDir, e);
         } catch (EflowException e) {

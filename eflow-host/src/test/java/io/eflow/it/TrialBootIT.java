@@ -38,9 +38,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The trial boot end to end, on an instance of its own per backend: a healthy trial slot commits itself (the guest
- * writes {@code active=B}), a trial whose runtime keeps dying rolls itself back and halts the guest so the next start
- * is on the previous slot, and a trial slot that cannot be trusted is dropped at start ({@code dropped}: by the host on
- * the namespace backend, by the host or the initramfs on qemu). The steps build on each other, in order.
+ * writes {@code active=B}; held first, as fault injection does, it reports {@code healthy} and waits), a trial whose
+ * runtime keeps dying rolls itself back and halts the guest so the next start is on the previous slot, and a trial
+ * slot that cannot be trusted is dropped at start ({@code dropped}: by the host on the namespace backend, by the
+ * initramfs on qemu). The steps build on each other, in order.
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -99,17 +100,21 @@ class TrialBootIT {
 
     /** What an update does before it switches: the image into the slot, then its record, then the trial. */
     private void putOnTrial(GuestImage image, String slot, String version) throws Exception {
+        putOnTrial(image, slot, version, false);
+    }
+
+    private void putOnTrial(GuestImage image, String slot, String version, boolean hold) throws Exception {
         SlotRecords.clear(layout, slot);
         SlotInstaller.install(image, layout.rootSlot(slot));
         BootSlotInstaller.install(image, layout.bootSlot(slot));
         SlotRecords.record(layout, slot, Map.of(GuestImage.MANIFEST, Files.readAllBytes(image.manifestFile()),
                 GuestImage.SIGNATURE, Files.readAllBytes(image.signatureFile())));
-        switchTo(slot, version);
+        switchTo(slot, version, hold);
     }
 
-    private void switchTo(String slot, String version) {
+    private void switchTo(String slot, String version, boolean hold) {
         BootControl now = BootControl.read(layout.bootControl());
-        BootSectors.writeTrial(layout.bootControl(), new TrialRecord(slot, version, trialTimeout(), false));
+        BootSectors.writeTrial(layout.bootControl(), new TrialRecord(slot, version, trialTimeout(), hold));
         BootSectors.writeResult(layout.bootControl(), null);
         now.withTrial(slot, 2).write(layout.bootControl());
     }
@@ -120,7 +125,8 @@ class TrialBootIT {
 
     private String run(String... command) {
         CommandResult result = manager.invoke(GUEST, List.of(command), Duration.ofSeconds(60));
-        assertThat(result.exitCode()).as(String.join(" ", command) + ": " + new String(result.stderr(), StandardCharsets.UTF_8)).isZero();
+        assertThat(result.exitCode()).as(String.join(" ", command) + ": " + new String(result.stderr(), StandardCharsets.UTF_8))
+                .isZero();
         return result.stdoutText().strip();
     }
 
@@ -134,11 +140,16 @@ class TrialBootIT {
         deriveImages();
         run("sh", "-c", "echo before-the-update > /var/tmp/trial-data");
         manager.stop(GUEST);
-        putOnTrial(goodV2, "B", "0.2.0");
+        putOnTrial(goodV2, "B", "0.2.0", true);
 
         manager.start(GUEST);
 
+        // held (fault injection): healthy, reported, not committed until the host lets go
         await().atMost(patience()).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.HEALTHY)));
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("A", "B", 1));
+        BootSectors.writeTrial(layout.bootControl(), BootSectors.trial(layout.bootControl()).orElseThrow().withoutHold());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.COMMITTED)));
         assertThat(result().orElseThrow().slot()).isEqualTo("B");
         assertThat(result().orElseThrow().reason()).contains("runtime healthy");
@@ -173,7 +184,9 @@ class TrialBootIT {
 
         manager.start(GUEST);
 
-        System.out.println("[trial " + backend + "] " + failed.format() + "\n" + run("sudo", "cat", "/logs/eflow-health/current"));
+        // the guest's own account of both trials, for whoever reads the run's output
+        System.out.println("[trial " + backend + "] " + failed.format() + "\n"
+                + run("sudo", "cat", "/logs/eflow-health/current"));
         assertThat(failed.reason()).as("failed fast, not at the timeout").contains("the runtime kept dying");
         assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=B");
         assertThat(run("cat", MARKER)).isEqualTo("0.2.0");
@@ -188,7 +201,7 @@ class TrialBootIT {
         if (backend.equals(TestHost.NAMESPACE)) {
             // the host boots nothing it has no signed record of (on qemu only a missing kernel or root hash tells)
             SlotRecords.clear(layout, "A");
-            switchTo("A", "0.3.0");
+            switchTo("A", "0.3.0", false);
             manager.start(GUEST);
             assertDropped("A", "holds no recorded image");
             manager.stop(GUEST);
