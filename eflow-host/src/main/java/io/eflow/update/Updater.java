@@ -97,12 +97,11 @@ public final class Updater {
         String active = record.active();
         String target = other(active);
         Semver installed = installedVersion(layout, active);
-        progress.accept("bundle " + version + " (signed by a trusted key); slot " + active + " runs " + installed);
-
         if (version.equals(installed) && record.trial() == null) {
             return view(name, layout, "already running " + version + " on slot " + active + ": nothing to do");
         }
         checkSequence(version, installed, options);
+        progress.accept("bundle " + version + " (signed by a trusted key); slot " + active + " runs " + installed);
         UpdateJournal journal = UpdateJournal.begin(active, installed.toString(), target, version.toString(), source).save(layout);
         FaultPoint.VERIFIED.reach(instances.paths(), () -> instances.powerOff(name));
 
@@ -227,8 +226,11 @@ public final class Updater {
             progress.accept("slot " + record.active() + " committed: running " + version);
             return view(name, layout, "updated to " + version + " (slot " + record.active() + ")");
         }
-        String why = BootSectors.result(layout.bootControl()).map(TrialResult::reason).filter(r -> !r.isBlank())
-                .orElse("the trial slot was dropped");
+        Optional<TrialResult> result = BootSectors.result(layout.bootControl());
+        String why = result.map(TrialResult::reason).filter(r -> !r.isBlank()).orElse("the trial slot was dropped");
+        if (result.filter(r -> r.result() == TrialResult.Outcome.FAILED).isPresent()) {
+            awaitHalt(name, progress);
+        }
         FaultPoint.FAILED_TRIAL.reach(instances.paths(), () -> instances.powerOff(name));
         if (instances.powerState(name) != PowerState.RUNNING) {
             progress.accept("trial failed (" + why + "): starting slot " + record.active() + " again");
@@ -238,6 +240,19 @@ public final class Updater {
         journal.ended(UpdateJournal.Phase.ROLLED_BACK, why).save(layout);
         throw new EflowException(409, "update to " + journal.toVersion() + " rolled back: " + why + "; running "
                 + version + " on slot " + record.active());
+    }
+
+    /** A guest that failed its trial halts itself after writing its verdict; one that takes too long is stopped. */
+    private void awaitHalt(String name, Consumer<String> progress) {
+        Instant deadline = Instant.now().plus(HANG_MARGIN);
+        while (instances.powerState(name) == PowerState.RUNNING) {
+            if (Instant.now().isAfter(deadline)) {
+                progress.accept("the guest did not halt after its failed trial: stopping it");
+                instances.stop(name);
+                return;
+            }
+            Pause.millis(500);
+        }
     }
 
     /** A guest that will not come up at all goes back to the previous slot by the host's hand. */
