@@ -90,12 +90,13 @@ class UpdateIT {
 
     private void deploy() throws Exception {
         ok(eflow("deploy", "--name", fx.name, "--backend", backend, "--data-size", "2"));
-        // data, a changed /etc, a running deployment and queued messages: what an update must not touch
+        // data, a changed /etc, a running deployment and queued messages: what an update must not touch (the module
+        // ends on SIGTERM, as a module PID 1 without a handler would not: every restart here waits for no timeout)
         guestRoot("mkdir -p /var/lib/it-update && echo keep-me > /var/lib/it-update/data && echo changed > /etc/it-update.conf");
         ok(eflow("image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage().toString()));
         Path manifest = fx.work.resolve("deployment.json");
         Files.writeString(manifest, EdgeAgentIT.manifest(Map.of("sleeper",
-                EdgeAgentIT.module("sleep 100000", "always", "running", 0, "update-it"))));
+                EdgeAgentIT.module("trap 'exit 0' TERM; sleep 100000 & wait", "always", "running", 0, "update-it"))));
         ok(eflow("deployment", "apply", "--name", fx.name, manifest.toString()));
         await().atMost(Duration.ofMinutes(3)).until(() -> moduleRunning("sleeper"));
         for (int i = 0; i < 3; i++) {
