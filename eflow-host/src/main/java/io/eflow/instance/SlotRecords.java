@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Keeps, per root slot, the signed manifest of the image written into it (and, for a slot written from an update
@@ -24,7 +22,6 @@ public final class SlotRecords {
     /** The signed bundle manifest of a slot written by an update; its {@code version} is the slot's version. */
     public static final String BUNDLE = "bundle.json";
     public static final String BUNDLE_SIGNATURE = "bundle.sig";
-    private static final Pattern BUNDLE_VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([0-9]+\\.[0-9]+\\.[0-9]+)\"");
 
     private SlotRecords() {
     }
@@ -56,7 +53,7 @@ public final class SlotRecords {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-            FileTrees.syncFolder(dir.getParent());
+            io.eflow.platform.AtomicFile.syncDirectory(dir.getParent());
             FileTrees.deleteRecursively(old);
         } catch (IOException e) {
             throw EflowException.failure("cannot record the image of slot " + slot + ": " + e.getMessage(), e);
@@ -88,14 +85,20 @@ public final class SlotRecords {
      * its build metadata ({@code 0.1.0+1a2b3c4d} is {@code 0.1.0}); empty when the slot holds nothing.
      */
     public static Optional<String> version(InstanceLayout layout, String slot) {
-        Optional<byte[]> bundle = file(layout, slot, BUNDLE);
-        if (bundle.isPresent()) {
-            Matcher m = BUNDLE_VERSION.matcher(new String(bundle.get(), java.nio.charset.StandardCharsets.UTF_8));
-            if (m.find()) {
-                return Optional.of(m.group(1));
-            }
+        Optional<String> bundleVersion = file(layout, slot, BUNDLE).map(SlotRecords::bundleVersion).filter(v -> !v.isEmpty());
+        if (bundleVersion.isPresent()) {
+            return bundleVersion;
         }
         return manifest(layout, slot).map(m -> m.version().replaceFirst("[+-].*$", ""));
+    }
+
+    /** The {@code version} of a recorded bundle manifest (signed when it was written; read here, not re-checked). */
+    private static String bundleVersion(byte[] json) {
+        try {
+            return io.eflow.platform.Json.mapper().readTree(json).path("version").asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static byte[] read(Path file) {

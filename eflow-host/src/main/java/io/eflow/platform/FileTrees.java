@@ -78,19 +78,10 @@ public final class FileTrees {
             }
             Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             if (sync) {
-                syncFolder(file.getParent());
+                AtomicFile.syncDirectory(file.getParent());
             }
         } catch (IOException e) {
             throw EflowException.failure("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Makes a rename or a new file in {@code dir} durable; a filesystem that cannot sync a folder is left as it is. */
-    public static void syncFolder(Path dir) {
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // best effort: the files themselves are synced
         }
     }
 }
