@@ -3,16 +3,12 @@ package io.eflow.cli;
 import io.eflow.image.TrustStore;
 import io.eflow.instance.InstanceSummary;
 import io.eflow.platform.EflowException;
-import io.eflow.update.BundleSource;
 import io.eflow.update.Semver;
-import io.eflow.update.UpdateCatalog;
 import io.eflow.update.UpdateCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,19 +36,9 @@ final class UpdateCheckCommand extends EflowCommand implements Runnable {
         CliContext context = context();
         TrustStore trust = TrustStore.load(context.paths());
         Semver installed = installedVersion();
-        List<UpdateCheck.Row> rows;
-        if (source.contains("://")) {
-            URI base = URI.create(source);
-            BundleSource.requireHttps(base);
-            Path caPem = ca == null ? null : Path.of(context.absolute(ca));
-            rows = UpdateCheck.catalog(BundleSource.catalog(base, caPem), base, trust, installed);
-        } else {
-            Path dir = Path.of(context.absolute(source));
-            if (!Files.isDirectory(dir)) {
-                throw EflowException.notFound("update source " + dir + " is not a folder (give a folder of *.bundle files or an https:// URL)");
-            }
-            rows = UpdateCheck.directory(dir, trust, installed);
-        }
+        String where = source.contains("://") ? source : context.absolute(source);
+        Path caPem = ca == null ? null : Path.of(context.absolute(ca));
+        List<UpdateCheck.Row> rows = UpdateCheck.source(where, caPem, trust, installed);
         print(json, rows, TextRenderer::table);
     }
 

@@ -99,6 +99,7 @@ import java.util.function.Consumer;
  * POST   /v1/instances/{name}/update        UpdateRequest  NDJSON of DeployEvent, result UpdateView   (update apply)
  * GET    /v1/instances/{name}/update        UpdateView                                  (update status)
  * POST   /v1/instances/{name}/update/rollback  UpdateRequest  NDJSON, result UpdateView   (update rollback)
+ * GET    /v1/instances/{name}/update/check?source=DIR|URL[&ca=PEM]  [UpdateCheck.Row]   (update check)
  * </pre>
  * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}. A followed NDJSON answer
  * (logs with follow, hub subscribe) also carries blank lines while it has nothing to say, which readers skip: writing
@@ -145,6 +146,10 @@ final class DaemonApi {
             DeployStream.stream(ctx, "update " + name, progress -> updater.apply(name, request.source(), options, progress));
         });
         routes.get("/v1/instances/{name}/update", ctx -> ctx.json(updater.status(name(ctx))));
+        routes.get("/v1/instances/{name}/update/check", ctx -> {
+            String ca = ctx.queryParam("ca");
+            ctx.json(updater.check(name(ctx), ctx.queryParam("source"), ca == null ? null : Path.of(ca)));
+        });
         routes.post("/v1/instances/{name}/update/rollback", ctx -> {
             String name = name(ctx);
             UpdateRequest request = Json.readRequest(ctx.bodyAsBytes(), UpdateRequest.class);

@@ -32,6 +32,26 @@ public final class UpdateCheck {
         }
     }
 
+    /**
+     * What {@code source} offers: an {@code https://} folder URL (its {@code catalog.json}, trusting {@code caPemOrNull}
+     * if given) or a folder on this host.
+     */
+    public static List<Row> source(String source, Path caPemOrNull, TrustStore trust, Semver installed) {
+        if (source == null || source.isBlank()) {
+            throw new EflowException("update check needs a source: a folder of *.bundle files or an https:// URL");
+        }
+        if (source.contains("://")) {
+            URI base = URI.create(source);
+            BundleSource.requireHttps(base);
+            return catalog(BundleSource.catalog(base, caPemOrNull), base, trust, installed);
+        }
+        Path dir = Path.of(source);
+        if (!Files.isDirectory(dir)) {
+            throw EflowException.notFound("update source " + dir + " is not a folder (give a folder of *.bundle files or an https:// URL)");
+        }
+        return directory(dir, trust, installed);
+    }
+
     /** The bundles in a folder, headers read from the files themselves. */
     public static List<Row> directory(Path dir, TrustStore trust, Semver installed) {
         List<Row> rows = new ArrayList<>();

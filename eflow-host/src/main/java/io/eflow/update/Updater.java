@@ -40,6 +40,7 @@ public final class Updater {
     private static final Logger LOG = LoggerFactory.getLogger(Updater.class);
     /** Beyond the health timeout, what the host allows the guest to boot and shut down before it cuts the power. */
     private static final Duration HANG_MARGIN = Duration.ofSeconds(90);
+    private static final Duration VERDICT_GRACE = Duration.ofSeconds(10);
 
     private final InstanceManager instances;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -219,6 +220,7 @@ public final class Updater {
     private UpdateView finish(String name, InstanceLayout layout, UpdateJournal journal, BootControl record,
                               Consumer<String> progress) {
         String version = installedVersion(layout, record.active()).toString();
+        Optional<TrialResult> result = verdict(name, layout, journal.toSlot());
         if (record.active().equals(journal.toSlot())) {
             FaultPoint.COMMITTED.reach(instances.paths(), () -> instances.powerOff(name));
             instances.recordActiveSlot(name, record.active(), version);
@@ -226,7 +228,6 @@ public final class Updater {
             progress.accept("slot " + record.active() + " committed: running " + version);
             return view(name, layout, "updated to " + version + " (slot " + record.active() + ")");
         }
-        Optional<TrialResult> result = BootSectors.result(layout.bootControl());
         String why = result.map(TrialResult::reason).filter(r -> !r.isBlank()).orElse("the trial slot was dropped");
         if (result.filter(r -> r.result() == TrialResult.Outcome.FAILED).isPresent()) {
             awaitHalt(name, progress);
@@ -240,6 +241,23 @@ public final class Updater {
         journal.ended(UpdateJournal.Phase.ROLLED_BACK, why).save(layout);
         throw new EflowException(409, "update to " + journal.toVersion() + " rolled back: " + why + "; running "
                 + version + " on slot " + record.active());
+    }
+
+    /**
+     * The trial slot's result (the host cleared the sector when the trial began, so one for that slot is this trial's).
+     * The guest writes it before the record it acts on, but a guest of an older image wrote them the other way round:
+     * a running guest gets a few seconds to catch up.
+     */
+    private Optional<TrialResult> verdict(String name, InstanceLayout layout, String trialSlot) {
+        Instant deadline = Instant.now().plus(VERDICT_GRACE);
+        while (true) {
+            Optional<TrialResult> result = BootSectors.result(layout.bootControl());
+            if (result.filter(r -> r.slot().equals(trialSlot)).isPresent() || Instant.now().isAfter(deadline)
+                    || instances.powerState(name) != PowerState.RUNNING) {
+                return result;
+            }
+            Pause.millis(200);
+        }
     }
 
     /** A guest that failed its trial halts itself after writing its verdict; one that takes too long is stopped. */
@@ -302,6 +320,16 @@ public final class Updater {
             }
             return view(name, layout, "rolled back to " + to + " (slot " + previous + ")" + (noRestart ? " from the next start" : ""));
         });
+    }
+
+    /** {@code update check} for an instance: what {@code source} offers, set against the release its active slot runs. */
+    public List<UpdateCheck.Row> check(String name, String source, Path caPemOrNull) {
+        if (source != null && !source.contains("://") && !Path.of(source).isAbsolute()) {
+            throw new EflowException("update source " + source + " is not an absolute folder path or an https:// URL");
+        }
+        InstanceLayout layout = instances.layout(name);
+        Semver installed = installedVersion(layout, BootControl.read(layout.bootControl()).active());
+        return UpdateCheck.source(source, caPemOrNull, TrustStore.load(instances.paths()), installed);
     }
 
     /** What happened: the journal brought in line with the boot-control record, which a guest or a crash may have changed. */

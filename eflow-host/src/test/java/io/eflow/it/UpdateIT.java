@@ -139,6 +139,16 @@ class UpdateIT {
         JsonNode status = json(eflow("update", "status", "--name", fx.name, "--json"));
         assertThat(status.path("lastUpdate").path("phase").asText()).isEqualTo("COMMITTED");
         assertThat(status.path("lastTrial").path("result").asText()).isEqualTo("COMMITTED");
+
+        // update check through the REST API: the folder's bundle is the release now installed
+        Exec.Result check = Exec.of("curl", "-sS", "--fail-with-body", "--unix-socket", host.paths().daemonSocket().toString(),
+                "-G", "--data-urlencode", "source=" + fx.work, "http://eflow/v1/instances/" + fx.name + "/update/check").run();
+        ok(check);
+        JsonNode rows = json(check);
+        assertThat(rows).anySatisfy(row -> {
+            assertThat(row.path("version").asText()).isEqualTo(installed());
+            assertThat(row.path("relation").asText()).isEqualTo("installed");
+        });
         assertVerifiedAndIntact();
     }
 

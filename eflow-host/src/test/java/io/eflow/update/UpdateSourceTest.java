@@ -73,7 +73,7 @@ class UpdateSourceTest {
 
     @Test
     void aFolderListsTrustedBundlesWithTheirRelationAndRefusesTheRest() {
-        List<UpdateCheck.Row> rows = UpdateCheck.directory(updates, trust, Semver.parse("1.2.3"));
+        List<UpdateCheck.Row> rows = UpdateCheck.source(updates.toString(), null, trust, Semver.parse("1.2.3"));
         assertThat(rows).filteredOn(UpdateCheck.Row::available)
                 .extracting(UpdateCheck.Row::version, UpdateCheck.Row::relation, UpdateCheck.Row::keyId)
                 .containsExactly(
@@ -87,6 +87,8 @@ class UpdateSourceTest {
         assertThat(UpdateCheck.directory(updates, trust, null)).filteredOn(UpdateCheck.Row::available)
                 .allSatisfy(r -> assertThat(r.relation()).isNull());
         assertThat(UpdateCheck.relation(Semver.parse("1.2.2"), Semver.parse("1.2.3"))).isEqualTo(UpdateCheck.Relation.older);
+        assertThatThrownBy(() -> UpdateCheck.source(tmp.resolve("nowhere").toString(), null, trust, null))
+                .hasMessageStartingWith("update source " + tmp.resolve("nowhere") + " is not a folder");
     }
 
     @Test
@@ -94,8 +96,7 @@ class UpdateSourceTest {
         UpdateCatalog.write(updates, line -> { });
         Path ca = server.writeCertificate(tmp.resolve("ca.pem"));
 
-        UpdateCatalog catalog = BundleSource.catalog(server.base(), ca);
-        List<UpdateCheck.Row> rows = UpdateCheck.catalog(catalog, server.base(), trust, Semver.parse("1.2.4"));
+        List<UpdateCheck.Row> rows = UpdateCheck.source(server.base().toString(), ca, trust, Semver.parse("1.2.4"));
 
         assertThat(rows).filteredOn(UpdateCheck.Row::available).extracting(UpdateCheck.Row::version, UpdateCheck.Row::relation)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.3", UpdateCheck.Relation.older),
@@ -138,7 +139,7 @@ class UpdateSourceTest {
     @Test
     void plainHttpIsRefusedInOneLine() {
         URI http = URI.create("http://localhost:" + server.base().getPort() + "/");
-        assertThatThrownBy(() -> BundleSource.catalog(http, null))
+        assertThatThrownBy(() -> UpdateCheck.source(http.toString(), null, trust, null))
                 .hasMessage("update source " + http + " is not an https:// URL: eflow fetches updates over HTTPS only");
         assertThatThrownBy(() -> BundleSource.fetch(http.resolve("x.bundle"), tmp.resolve("x.bundle"), null))
                 .hasMessage("update source " + http.resolve("x.bundle") + " is not an https:// URL: eflow fetches updates over HTTPS only");
