@@ -36,7 +36,7 @@ final class UpdateCheckCommand extends EflowCommand implements Runnable {
         CliContext context = context();
         TrustStore trust = TrustStore.load(context.paths());
         Semver installed = installedVersion();
-        String where = source.contains("://") ? source : context.absolute(source);
+        String where = UpdateCheck.isUrl(source) ? source : context.absolute(source);
         Path caPem = ca == null ? null : Path.of(context.absolute(ca));
         List<UpdateCheck.Row> rows = UpdateCheck.source(where, caPem, trust, installed);
         print(json, rows, TextRenderer::table);

@@ -2,8 +2,10 @@ package io.eflow.instance;
 
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
+import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +55,7 @@ public final class SlotRecords {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-            io.eflow.platform.AtomicFile.syncDirectory(dir.getParent());
+            AtomicFile.syncDirectory(dir.getParent());
             FileTrees.deleteRecursively(old);
         } catch (IOException e) {
             throw EflowException.failure("cannot record the image of slot " + slot + ": " + e.getMessage(), e);
@@ -95,7 +97,7 @@ public final class SlotRecords {
     /** The {@code version} of a recorded bundle manifest (signed when it was written; read here, not re-checked). */
     private static String bundleVersion(byte[] json) {
         try {
-            return io.eflow.platform.Json.mapper().readTree(json).path("version").asText("");
+            return Json.mapper().readTree(json).path("version").asText("");
         } catch (IOException e) {
             return "";
         }

@@ -34,22 +34,33 @@ public final class UpdateCheck {
 
     /**
      * What {@code source} offers: an {@code https://} folder URL (its {@code catalog.json}, trusting {@code caPemOrNull}
-     * if given) or a folder on this host.
+     * if given) or a folder on this host. Paths are absolute: the CLI resolves them, the daemon has no caller's folder.
      */
     public static List<Row> source(String source, Path caPemOrNull, TrustStore trust, Semver installed) {
         if (source == null || source.isBlank()) {
             throw new EflowException("update check needs a source: a folder of *.bundle files or an https:// URL");
         }
-        if (source.contains("://")) {
+        if (caPemOrNull != null && !caPemOrNull.isAbsolute()) {
+            throw new EflowException("the CA certificate " + caPemOrNull + " is not an absolute path");
+        }
+        if (isUrl(source)) {
             URI base = URI.create(source);
             BundleSource.requireHttps(base);
             return catalog(BundleSource.catalog(base, caPemOrNull), base, trust, installed);
         }
         Path dir = Path.of(source);
+        if (!dir.isAbsolute()) {
+            throw new EflowException("update source " + source + " is not an absolute folder path or an https:// URL");
+        }
         if (!Files.isDirectory(dir)) {
             throw EflowException.notFound("update source " + dir + " is not a folder (give a folder of *.bundle files or an https:// URL)");
         }
         return directory(dir, trust, installed);
+    }
+
+    /** A source naming a scheme ({@code https://…}) rather than a folder on this host. */
+    public static boolean isUrl(String source) {
+        return source.contains("://");
     }
 
     /** The bundles in a folder, headers read from the files themselves. */

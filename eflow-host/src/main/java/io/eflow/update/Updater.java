@@ -324,9 +324,6 @@ public final class Updater {
 
     /** {@code update check} for an instance: what {@code source} offers, set against the release its active slot runs. */
     public List<UpdateCheck.Row> check(String name, String source, Path caPemOrNull) {
-        if (source != null && !source.contains("://") && !Path.of(source).isAbsolute()) {
-            throw new EflowException("update source " + source + " is not an absolute folder path or an https:// URL");
-        }
         InstanceLayout layout = instances.layout(name);
         Semver installed = installedVersion(layout, BootControl.read(layout.bootControl()).active());
         return UpdateCheck.source(source, caPemOrNull, TrustStore.load(instances.paths()), installed);

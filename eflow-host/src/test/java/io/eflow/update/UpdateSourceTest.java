@@ -89,6 +89,12 @@ class UpdateSourceTest {
         assertThat(UpdateCheck.relation(Semver.parse("1.2.2"), Semver.parse("1.2.3"))).isEqualTo(UpdateCheck.Relation.older);
         assertThatThrownBy(() -> UpdateCheck.source(tmp.resolve("nowhere").toString(), null, trust, null))
                 .hasMessageStartingWith("update source " + tmp.resolve("nowhere") + " is not a folder");
+        assertThatThrownBy(() -> UpdateCheck.source("updates", null, trust, null))
+                .hasMessage("update source updates is not an absolute folder path or an https:// URL");
+        assertThatThrownBy(() -> UpdateCheck.source(server.base().toString(), Path.of("ca.pem"), trust, null))
+                .hasMessage("the CA certificate ca.pem is not an absolute path");
+        assertThatThrownBy(() -> UpdateCheck.source(" ", null, trust, null))
+                .hasMessage("update check needs a source: a folder of *.bundle files or an https:// URL");
     }
 
     @Test
