@@ -1,9 +1,9 @@
 package io.eflow.backend;
 
-import io.eflow.instance.BackendKind;
-import io.eflow.instance.InstanceConfig;
-import io.eflow.instance.InstanceLayout;
-import io.eflow.instance.PowerState;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.PowerState;
 
 import java.time.Duration;
 import java.util.function.Consumer;

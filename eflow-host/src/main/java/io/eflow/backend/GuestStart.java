@@ -1,6 +1,6 @@
 package io.eflow.backend;
 
-import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.eflow.backend;
 
-import io.eflow.instance.NetworkConfig;
+import io.eflow.instance.model.NetworkConfig;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 

@@ -2,7 +2,7 @@ package io.eflow.backend;
 
 import io.eflow.image.ImageManifest;
 import io.eflow.image.SlotInstaller;
-import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;

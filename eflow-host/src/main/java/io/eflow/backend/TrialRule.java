@@ -1,10 +1,10 @@
 package io.eflow.backend;
 
-import io.eflow.instance.BootControl;
-import io.eflow.instance.BootSectors;
-import io.eflow.instance.InstanceLayout;
-import io.eflow.instance.SlotRecords;
-import io.eflow.instance.TrialResult;
+import io.eflow.boot.BootControl;
+import io.eflow.boot.BootSectors;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.boot.SlotRecords;
+import io.eflow.boot.TrialResult;
 import io.eflow.platform.EflowException;
 
 import java.time.Instant;

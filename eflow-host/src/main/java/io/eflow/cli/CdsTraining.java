@@ -7,14 +7,14 @@ import io.eflow.daemon.api.SizingChange;
 import io.eflow.platform.Json;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.host.HostInfo;
-import io.eflow.instance.BackendKind;
-import io.eflow.instance.ConnectInfo;
-import io.eflow.instance.GuestAddress;
-import io.eflow.instance.InstanceConfig;
-import io.eflow.instance.InstanceDetails;
-import io.eflow.instance.InstanceSummary;
-import io.eflow.instance.LogSize;
-import io.eflow.instance.PowerState;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.daemon.api.ConnectInfo;
+import io.eflow.daemon.api.GuestAddress;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.daemon.api.InstanceDetails;
+import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.PowerState;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,7 +57,7 @@ public final class CdsTraining {
                 new HostInfo(1, 1, List.of(new HostInfo.Disk("/", "ext4", 1, 1))), new GuestAddress("10.0.0.2", "02:00:00:00:00:01"),
                 new CommandResult(0, new byte[1], new byte[1]), new ConnectInfo("/s", "u", "/i", "/c", "/k", "a"),
                 new VersionInfo("1", "17", 1), new ErrorBody("x"), new SizingChange("a", 2, 2048, true),
-                new io.eflow.instance.Feature("dm-verity", true), new io.eflow.instance.FirewallView(io.eflow.firewall.SshTransport.TCP, List.of("x"),
+                new io.eflow.instance.model.Feature("dm-verity", true), new io.eflow.daemon.api.FirewallView(io.eflow.firewall.SshTransport.TCP, List.of("x"),
                         List.of(io.eflow.firewall.FirewallRule.of("tcp", "80", "10.0.0.0/8"))), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
         for (Object answer : answers) {
             byte[] json = Json.write(answer);

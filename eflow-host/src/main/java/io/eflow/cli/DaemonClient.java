@@ -2,8 +2,8 @@ package io.eflow.cli;
 
 import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
-import io.eflow.instance.Feature;
-import io.eflow.instance.FirewallView;
+import io.eflow.instance.model.Feature;
+import io.eflow.daemon.api.FirewallView;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,15 +24,15 @@ import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.SizingChange;
-import io.eflow.instance.SetRequest;
+import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.Verification;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.host.HostInfo;
-import io.eflow.instance.ConnectInfo;
-import io.eflow.instance.DeployRequest;
-import io.eflow.instance.GuestAddress;
-import io.eflow.instance.InstanceDetails;
-import io.eflow.instance.InstanceSummary;
+import io.eflow.daemon.api.ConnectInfo;
+import io.eflow.daemon.api.DeployRequest;
+import io.eflow.daemon.api.GuestAddress;
+import io.eflow.daemon.api.InstanceDetails;
+import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.platform.EflowException;
 
 import java.io.BufferedReader;

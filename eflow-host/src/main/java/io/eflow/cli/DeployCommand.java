@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import io.eflow.instance.DeployRequest;
+import io.eflow.daemon.api.DeployRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

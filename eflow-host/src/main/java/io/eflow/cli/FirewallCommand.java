@@ -1,7 +1,7 @@
 package io.eflow.cli;
 
 import io.eflow.daemon.api.FirewallChange;
-import io.eflow.instance.FirewallView;
+import io.eflow.daemon.api.FirewallView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import io.eflow.instance.InstanceSummary;
+import io.eflow.daemon.api.InstanceSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

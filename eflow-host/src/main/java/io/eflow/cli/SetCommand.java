@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import io.eflow.instance.SetRequest;
+import io.eflow.daemon.api.SetRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package io.eflow.daemon;
 
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.platform.Json;
-import io.eflow.instance.DeployRequest;
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.javalin.http.Context;

@@ -2,7 +2,7 @@ package io.eflow.forward;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.eflow.instance.InstanceManager;
-import io.eflow.instance.InstanceSummary;
+import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;

@@ -1,11 +1,18 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
+import io.eflow.boot.GuestDisks;
+import io.eflow.boot.SlotRecords;
 import io.eflow.channel.GuestHostKey;
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.firewall.GuestSecurity;
 import io.eflow.image.BootSlotInstaller;
 import io.eflow.image.GuestImage;
 import io.eflow.image.SlotInstaller;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.NetworkConfig;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 

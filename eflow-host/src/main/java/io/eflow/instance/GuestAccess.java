@@ -8,6 +8,7 @@ import io.eflow.channel.GuestEndpoint;
 import io.eflow.channel.GuestHostKey;
 import io.eflow.channel.GuestTunnel;
 import io.eflow.channel.UserCertificateAuthority;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Pause;

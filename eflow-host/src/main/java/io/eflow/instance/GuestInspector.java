@@ -1,6 +1,9 @@
 package io.eflow.instance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.daemon.api.InstanceDetails;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.Json;
 
 import java.io.IOException;

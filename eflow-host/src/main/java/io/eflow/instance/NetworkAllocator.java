@@ -1,5 +1,8 @@
 package io.eflow.instance;
 
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;
 
 import java.security.SecureRandom;

@@ -1,6 +1,6 @@
 package io.eflow.tpm;
 
-import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.ProcessLock;

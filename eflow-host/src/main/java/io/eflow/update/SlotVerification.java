@@ -4,8 +4,8 @@ import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
 import io.eflow.image.ImageVerifier;
 import io.eflow.image.TrustStore;
-import io.eflow.instance.InstanceLayout;
-import io.eflow.instance.SlotRecords;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.boot.SlotRecords;
 import io.eflow.platform.EflowException;
 
 /** A slot's recorded image manifest must still carry a trusted signature before the slot is booted by hand. */

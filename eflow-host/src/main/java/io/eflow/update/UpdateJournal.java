@@ -1,7 +1,7 @@
 package io.eflow.update;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;

@@ -1,7 +1,7 @@
 package io.eflow.update;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.eflow.instance.TrialResult;
+import io.eflow.boot.TrialResult;
 
 import java.util.Map;
 

@@ -1,15 +1,16 @@
 package io.eflow.update;
 
 import io.eflow.backend.RootCheck;
+import io.eflow.boot.BootControl;
+import io.eflow.boot.BootSectors;
+import io.eflow.boot.SlotRecords;
+import io.eflow.boot.TrialRecord;
+import io.eflow.boot.TrialResult;
+import io.eflow.daemon.api.UpdateOptions;
 import io.eflow.image.TrustStore;
-import io.eflow.instance.BootControl;
-import io.eflow.instance.BootSectors;
-import io.eflow.instance.InstanceLayout;
 import io.eflow.instance.InstanceManager;
-import io.eflow.instance.PowerState;
-import io.eflow.instance.SlotRecords;
-import io.eflow.instance.TrialRecord;
-import io.eflow.instance.TrialResult;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Pause;

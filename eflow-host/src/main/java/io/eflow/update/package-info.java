@@ -9,9 +9,9 @@
  *   own signed parts ({@code manifest.json}, {@code manifest.sig}, {@code rootfs.erofs}, {@code rootfs.verity},
  *   {@code vmlinux}, {@code initrd.img}). A reader checks the signature before it reads any part, and every part's
  *   digest while streaming it into the inactive slot.</li>
- *   <li><b>Boot control</b> ({@code disks/bootctl.img}): sector 0 the {@link io.eflow.instance.BootControl} record
- *   (active slot, trial slot, tries), sector 1 the {@link io.eflow.instance.TrialRecord} (what the trial must prove,
- *   written by the host at the switch), sector 2 the {@link io.eflow.instance.TrialResult} (how it ended, written by
+ *   <li><b>Boot control</b> ({@code disks/bootctl.img}): sector 0 the {@link io.eflow.boot.BootControl} record
+ *   (active slot, trial slot, tries), sector 1 the {@link io.eflow.boot.TrialRecord} (what the trial must prove,
+ *   written by the host at the switch), sector 2 the {@link io.eflow.boot.TrialResult} (how it ended, written by
  *   whoever decided). The guest sees the same file as {@code /dev/vda} in a VM and as {@code /run/eflow-bootctl}
  *   (a read-write bind mount) in a namespace guest; the slot it booted is in {@code /run/eflow-boot}
  *   ({@code slot=B}, written by the initramfs in a VM, bind-mounted read-only from the host in a namespace guest).</li>

@@ -1,15 +1,15 @@
 package io.eflow.cli;
 
-import io.eflow.instance.BackendKind;
-import io.eflow.instance.InstanceConfig;
-import io.eflow.instance.LogSize;
-import io.eflow.instance.NetworkConfig;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.NetworkConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.Eflowd;
 import io.eflow.platform.Json;
 import io.eflow.host.HostInfo;
-import io.eflow.instance.DeployRequest;
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
@@ -98,11 +98,11 @@ class DaemonEndToEndTest {
     @Test
     void setChangesTheStoredSizesAndAnInvalidSetChangesNothing() throws Exception {
         EflowPaths paths = EflowPaths.from(Map.of("EFLOW_HOME", home.toString()));
-        io.eflow.instance.InstanceLayout layout = io.eflow.instance.InstanceLayout.of(paths, "edge1");
+        io.eflow.instance.model.InstanceLayout layout = io.eflow.instance.model.InstanceLayout.of(paths, "edge1");
         java.nio.file.Files.createDirectories(layout.state());
-        io.eflow.instance.InstanceConfig config = new io.eflow.instance.InstanceConfig("edge1", 1, 1024, 2,
-                io.eflow.instance.LogSize.SMALL, io.eflow.instance.BackendKind.QEMU,
-                new io.eflow.instance.NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", "A",
+        io.eflow.instance.model.InstanceConfig config = new io.eflow.instance.model.InstanceConfig("edge1", 1, 1024, 2,
+                io.eflow.instance.model.LogSize.SMALL, io.eflow.instance.model.BackendKind.QEMU,
+                new io.eflow.instance.model.NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", "A",
                 java.time.Instant.EPOCH);
         java.nio.file.Files.write(layout.configFile(), Json.write(config));
         byte[] before = java.nio.file.Files.readAllBytes(layout.configFile());
@@ -116,7 +116,7 @@ class DaemonEndToEndTest {
         if (io.eflow.platform.Privileges.isRoot()) {
             assertThat(valid.exitCode()).as(valid.err()).isZero();
             assertThat(valid.out()).contains("\"memoryMb\" : 1536");
-            io.eflow.instance.InstanceConfig stored = Json.MAPPER.readValue(layout.configFile().toFile(), io.eflow.instance.InstanceConfig.class);
+            io.eflow.instance.model.InstanceConfig stored = Json.MAPPER.readValue(layout.configFile().toFile(), io.eflow.instance.model.InstanceConfig.class);
             assertThat(stored.memoryMb()).isEqualTo(1536);
             assertThat(stored.cpus()).isEqualTo(1);
         } else {

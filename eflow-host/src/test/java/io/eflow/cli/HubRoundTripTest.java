@@ -2,12 +2,12 @@ package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.ApiOverAgent;
-import io.eflow.instance.BackendKind;
-import io.eflow.instance.InstanceConfig;
-import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.InstanceManager;
-import io.eflow.instance.LogSize;
-import io.eflow.instance.NetworkConfig;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.NetworkConfig;
 import io.eflow.modules.AgentLink;
 import io.eflow.modules.ScriptedAgent;
 import io.eflow.platform.EflowException;

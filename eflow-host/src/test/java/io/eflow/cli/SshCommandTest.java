@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import io.eflow.instance.ConnectInfo;
+import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
 

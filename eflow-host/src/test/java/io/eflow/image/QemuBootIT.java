@@ -1,6 +1,6 @@
 package io.eflow.image;
 
-import io.eflow.instance.BootControl;
+import io.eflow.boot.BootControl;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Privileges;

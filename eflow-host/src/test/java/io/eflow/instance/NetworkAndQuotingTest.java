@@ -1,5 +1,10 @@
 package io.eflow.instance;
 
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
 

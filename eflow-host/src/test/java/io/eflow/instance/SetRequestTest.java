@@ -1,6 +1,11 @@
 package io.eflow.instance;
 
+import io.eflow.daemon.api.SetRequest;
 import io.eflow.host.HostInfo;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.NetworkConfig;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;

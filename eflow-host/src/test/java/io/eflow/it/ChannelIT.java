@@ -1,6 +1,6 @@
 package io.eflow.it;
 
-import io.eflow.instance.ConnectInfo;
+import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
-import io.eflow.instance.InstanceDetails;
+import io.eflow.daemon.api.InstanceDetails;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

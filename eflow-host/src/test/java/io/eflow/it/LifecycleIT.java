@@ -1,7 +1,7 @@
 package io.eflow.it;
 
-import io.eflow.instance.InstanceLayout;
-import io.eflow.instance.PowerState;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;

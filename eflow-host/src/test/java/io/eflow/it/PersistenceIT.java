@@ -1,6 +1,6 @@
 package io.eflow.it;
 
-import io.eflow.instance.PowerState;
+import io.eflow.instance.model.PowerState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 

@@ -2,8 +2,8 @@ package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
 import io.eflow.image.BootSlotInstaller;
-import io.eflow.instance.BootControl;
-import io.eflow.instance.InstanceLayout;
+import io.eflow.boot.BootControl;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,8 @@
 package io.eflow.it;
 
-import io.eflow.instance.InstanceLayout;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.InstanceManager;
-import io.eflow.instance.SetRequest;
+import io.eflow.daemon.api.SetRequest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.eflow.it;
 
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageBuilder;
-import io.eflow.instance.DeployRequest;
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;

@@ -1,7 +1,7 @@
 package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
-import io.eflow.instance.Feature;
+import io.eflow.instance.model.Feature;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;
 

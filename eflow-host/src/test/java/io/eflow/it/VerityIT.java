@@ -2,9 +2,9 @@ package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
 import io.eflow.image.ImageManifest;
-import io.eflow.instance.Feature;
-import io.eflow.instance.InstanceLayout;
-import io.eflow.instance.PowerState;
+import io.eflow.instance.model.Feature;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

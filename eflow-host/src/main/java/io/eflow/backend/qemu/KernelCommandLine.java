@@ -1,7 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.image.ImageManifest;
-import io.eflow.instance.NetworkConfig;
+import io.eflow.instance.model.NetworkConfig;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.image.BootSlotInstaller;
-import io.eflow.instance.BootControl;
+import io.eflow.boot.BootControl;
 
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestShell;
@@ -13,10 +13,10 @@ import io.eflow.firewall.SshTransport;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
 import io.eflow.image.ImageManifest;
-import io.eflow.instance.BackendKind;
-import io.eflow.instance.InstanceConfig;
-import io.eflow.instance.InstanceLayout;
-import io.eflow.instance.PowerState;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Pause;

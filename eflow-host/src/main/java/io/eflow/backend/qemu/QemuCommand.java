@@ -2,8 +2,8 @@ package io.eflow.backend.qemu;
 
 import io.eflow.tpm.TpmPassthrough;
 
-import io.eflow.instance.NetworkConfig;
-import io.eflow.instance.StaticIp;
+import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.StaticIp;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

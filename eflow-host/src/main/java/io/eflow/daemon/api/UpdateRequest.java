@@ -1,6 +1,5 @@
 package io.eflow.daemon.api;
 
-import io.eflow.update.UpdateOptions;
 
 /**
  * {@code eflow update apply} and {@code update rollback} as the daemon receives them.

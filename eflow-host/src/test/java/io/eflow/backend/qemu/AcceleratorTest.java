@@ -1,7 +1,7 @@
 package io.eflow.backend.qemu;
 
-import io.eflow.backend.BackendChoice;
-import io.eflow.instance.BackendKind;
+import io.eflow.instance.BackendChoice;
+import io.eflow.instance.model.BackendKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
 
 /**
  * What an interactive OpenSSH client needs to reach a guest, as the original's Connect-EflowVm runs ssh:

@@ -1,7 +1,7 @@
-package io.eflow.backend;
+package io.eflow.instance;
 
 import io.eflow.backend.qemu.Accelerator;
-import io.eflow.instance.BackendKind;
+import io.eflow.instance.model.BackendKind;
 
 /**
  * Which backend a deploy gets, and whether the user must be warned: {@code auto} takes a hardware-accelerated VM

@@ -1,7 +1,8 @@
-package io.eflow.instance;
+package io.eflow.boot;
 
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
@@ -32,7 +33,7 @@ public final class SlotRecords {
         return layout.slotManifest(slot).getParent();
     }
 
-    static void record(InstanceLayout layout, String slot, GuestImage image) {
+    public static void record(InstanceLayout layout, String slot, GuestImage image) {
         record(layout, slot, Map.of(GuestImage.MANIFEST, read(image.manifestFile()), GuestImage.SIGNATURE, read(image.signatureFile())));
     }
 

@@ -1,4 +1,7 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
+
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.PowerState;
 
 /**
  * Get-EflowVm's answer: configuration, power state, the guest runtime's version and status, and system statistics.

@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.instance.model;
 
 /** Get-EflowVm's VmPowerState. */
 public enum PowerState { RUNNING, STOPPED }

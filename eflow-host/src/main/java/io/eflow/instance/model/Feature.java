@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.instance.model;
 
 import io.eflow.firewall.GuestSecurity;
 import io.eflow.platform.EflowException;
@@ -11,18 +11,18 @@ public record Feature(String name, boolean enabled) {
     public static final String DM_VERITY = "dm-verity";
     public static final String DPS_TPM = "dps-tpm";
 
-    static String check(String feature) {
+    public static String check(String feature) {
         if (!DM_VERITY.equals(feature) && !DPS_TPM.equals(feature)) {
             throw new EflowException("unknown feature '" + feature + "'; the features are: " + DM_VERITY + ", " + DPS_TPM);
         }
         return feature;
     }
 
-    static boolean enabledIn(GuestSecurity security, String feature) {
+    public static boolean enabledIn(GuestSecurity security, String feature) {
         return DM_VERITY.equals(check(feature)) ? security.dmVerity() : security.tpmPassthrough();
     }
 
-    static GuestSecurity set(GuestSecurity security, String feature, boolean on) {
+    public static GuestSecurity set(GuestSecurity security, String feature, boolean on) {
         return DM_VERITY.equals(check(feature)) ? security.withDmVerity(on) : security.withTpmPassthrough(on);
     }
 }

@@ -1,5 +1,6 @@
-package io.eflow.instance;
+package io.eflow.boot;
 
+import io.eflow.instance.model.InstanceLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

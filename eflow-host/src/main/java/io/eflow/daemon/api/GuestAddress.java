@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
 
 /** Get-EflowVmAddr's answer. */
 public record GuestAddress(String ip, String mac) {

@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
 
 import io.eflow.firewall.FirewallRule;
 import io.eflow.firewall.SshTransport;

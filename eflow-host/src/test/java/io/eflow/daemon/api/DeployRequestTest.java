@@ -1,6 +1,9 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
 
 import io.eflow.host.HostInfo;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
 

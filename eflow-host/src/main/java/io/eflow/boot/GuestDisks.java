@@ -1,5 +1,7 @@
-package io.eflow.instance;
+package io.eflow.boot;
 
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.LogSize;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;

@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.boot;
 
 import io.eflow.platform.EflowException;
 

@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.instance.model;
 
 import io.eflow.platform.EflowException;
 

@@ -1,7 +1,10 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
 
 import io.eflow.firewall.SshTransport;
 import io.eflow.host.HostInfo;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;
 
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
-package io.eflow.instance;
+package io.eflow.daemon.api;
 
 import io.eflow.host.HostInfo;
+import io.eflow.instance.model.InstanceConfig;
 import io.eflow.platform.EflowException;
 
 /**

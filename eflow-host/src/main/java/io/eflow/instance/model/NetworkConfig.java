@@ -1,4 +1,4 @@
-package io.eflow.instance;
+package io.eflow.instance.model;
 
 /**
  * The guest's network: its address, the host-side gateway, and a MAC generated at deploy and kept for life
