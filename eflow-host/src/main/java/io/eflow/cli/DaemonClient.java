@@ -2,6 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.Feature;
 import io.eflow.daemon.api.FirewallView;
 
@@ -34,6 +35,7 @@ import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,8 +52,6 @@ import java.util.function.Predicate;
  * the daemon's status and one-line message.
  */
 final class DaemonClient {
-    private static final String ONLY_INSTANCE = "_";
-
     private final UnixHttpClient http;
     private final DaemonLauncher launcher;
 
@@ -361,8 +361,7 @@ final class DaemonClient {
     }
 
     static String instancePath(String instance, String action) {
-        String segment = instance == null ? ONLY_INSTANCE : URLEncoder.encode(instance, StandardCharsets.UTF_8).replace("+", "%20");
-        return "/v1/instances/" + segment + action;
+        return "/v1/instances/" + InstanceName.pathSegment(instance) + action;
     }
 
     private <T> T call(String method, String target, Object body, Class<T> type) {
@@ -397,7 +396,11 @@ final class DaemonClient {
         String message = null;
         if (response.contentType().startsWith("application/json")) {
             try {
-                message = Json.MAPPER.readValue(body, ErrorBody.class).error();
+                ErrorBody error = Json.MAPPER.readValue(body, ErrorBody.class);
+                if (error.fields() != null && !error.fields().isEmpty() && error.problem() != null) {
+                    return new InvalidValue(error.fields(), error.problem());
+                }
+                message = error.error();
             } catch (IOException ignored) {
                 // fall back to the status below
             }

@@ -2,6 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.daemon.api.EflowVersion;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,7 +127,9 @@ public final class EflowCli implements Runnable {
         if (context.debug()) {
             e.printStackTrace(context.err());
         }
-        if (e instanceof EflowException) {
+        if (e instanceof InvalidValue invalid) {
+            context.err().println("eflow: " + oneLine(Flags.message(invalid)));
+        } else if (e instanceof EflowException) {
             context.err().println("eflow: " + oneLine(e.getMessage()));
         } else {
             context.err().println("eflow: " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage())

@@ -15,6 +15,7 @@ import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.SizingChange;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.Verification;
@@ -32,6 +33,7 @@ import io.eflow.daemon.api.IdentityAdd;
 import io.eflow.daemon.api.UpstreamChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.api.ImageLoad;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.javalin.config.RoutesConfig;
@@ -106,9 +108,6 @@ import java.util.function.Consumer;
  * is how the daemon notices a reader that left.
  */
 final class DaemonApi {
-    /** Path segment the CLI sends when no --name was given. */
-    static final String ONLY_INSTANCE = "_";
-
     private final InstanceManager manager;
     private final DeployStream deploy;
     private final EdgeRuntime edge;
@@ -204,7 +203,7 @@ final class DaemonApi {
      */
     String name(Context ctx) {
         String raw = ctx.pathParam("name");
-        return manager.resolveName(ONLY_INSTANCE.equals(raw) ? null : raw);
+        return manager.resolveName(InstanceName.fromPathSegment(raw).map(InstanceName::value).orElse(null));
     }
 
     private void changeFirewall(Context ctx, boolean allow) {

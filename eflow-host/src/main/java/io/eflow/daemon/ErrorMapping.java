@@ -2,6 +2,7 @@ package io.eflow.daemon;
 
 import io.eflow.daemon.api.ErrorBody;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -28,7 +29,11 @@ final class ErrorMapping {
         } else {
             log.info("{} {} refused ({}): {}", ctx.method(), ctx.path(), e.status(), e.getMessage());
         }
-        respond(ctx, e.status(), e.getMessage());
+        if (e instanceof InvalidValue invalid) {
+            ctx.status(e.status()).json(new ErrorBody(oneLine(e.getMessage()), invalid.fields(), oneLine(invalid.problem())));
+        } else {
+            respond(ctx, e.status(), e.getMessage());
+        }
     }
 
     private static void unexpected(Exception e, Context ctx) {

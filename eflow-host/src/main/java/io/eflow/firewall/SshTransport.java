@@ -1,6 +1,6 @@
 package io.eflow.firewall;
 
-import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.util.Locale;
 
@@ -15,7 +15,7 @@ public enum SshTransport {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "host-only", "hostonly", "host_only" -> HOST_ONLY;
             case "tcp" -> TCP;
-            default -> throw new EflowException("--ssh-transport must be host-only or tcp, not '" + text + "'");
+            default -> throw new InvalidValue("sshTransport", "must be host-only or tcp, not '" + text + "'");
         };
     }
 

@@ -22,13 +22,20 @@ import io.eflow.host.HostName;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageVerifier;
 import io.eflow.image.TrustStore;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.Feature;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Privileges;
@@ -93,8 +100,8 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Returns the name given, or the only instance's name when none is given. */
     public String resolveName(String nameOrNull) {
-        if (nameOrNull != null && !nameOrNull.isBlank() && !nameOrNull.equals("_")) {
-            String name = DeployRequest.checkName(nameOrNull);
+        if (nameOrNull != null && !nameOrNull.isBlank()) {
+            String name = new InstanceName(nameOrNull).value();
             store.load(name);
             return name;
         }
@@ -372,13 +379,13 @@ public final class InstanceManager implements AutoCloseable {
         InstanceLayout layout = store.layout(config.name());
         if (push) {
             if (!Files.isRegularFile(from)) {
-                throw new EflowException("--from " + from + " is not a file on the host");
+                throw new InvalidValue("from", from + " is not a file on the host");
             }
             access.upload(layout, from, to);
         } else {
             Path target = Path.of(to).toAbsolutePath();
             if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
-                throw new EflowException("--to " + target + ": its folder does not exist on the host");
+                throw new InvalidValue("to", target + ": its folder does not exist on the host");
             }
             access.download(layout, from.toString(), target);
         }

@@ -1,5 +1,6 @@
 package io.eflow.cli;
 
+import io.eflow.platform.InvalidValue;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
@@ -128,7 +129,8 @@ class DaemonEndToEndTest {
     void invalidNamesAreA400() {
         assertThatThrownBy(() -> client.get("-bad-")).isInstanceOfSatisfying(EflowException.class, e -> {
             assertThat(e.status()).isEqualTo(400);
-            assertThat(e.getMessage()).startsWith("--name must be 1-63 letters");
+            assertThat(e.getMessage()).startsWith("name must be 1-63 letters");
+            assertThat(Flags.message((InvalidValue) e)).startsWith("--name must be 1-63 letters");
         });
     }
 
@@ -146,7 +148,9 @@ class DaemonEndToEndTest {
         DeployRequest halfStatic = new DeployRequest("edge1", null, null, null, null, null, "10.0.0.2", null, null, null);
         assertThatThrownBy(() -> client.deploy(halfStatic, line -> { })).isInstanceOfSatisfying(EflowException.class, e -> {
             assertThat(e.status()).isEqualTo(400);
-            assertThat(e.getMessage()).isEqualTo("a static address needs all three of --ip, --prefix and --gateway");
+            assertThat(e).isInstanceOf(InvalidValue.class);
+            assertThat(Flags.message((InvalidValue) e))
+                    .isEqualTo("--ip, --prefix and --gateway make a static address together: give all three or none");
         });
         CliRun badBackend = eflow("deploy", "--backend", "vmware");
         assertThat(badBackend.errLines()).containsExactly("eflow: --backend must be auto, namespace or qemu, not 'vmware'");

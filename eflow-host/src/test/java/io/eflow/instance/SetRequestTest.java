@@ -43,10 +43,10 @@ class SetRequestTest {
     @Test
     void valuesAreCheckedAsDeployChecksThem() {
         assertThatThrownBy(() -> new SetRequest(5, null).applyTo(CONFIG, HOST)).isInstanceOf(EflowException.class)
-                .hasMessage("--cpus must be between 1 and 4 (the host's logical processors), not 5");
+                .hasMessage("cpus must be between 1 and 4 (the host's logical processors), not 5");
         assertThatThrownBy(() -> new SetRequest(0, null).applyTo(CONFIG, HOST)).hasMessageContaining("not 0");
-        assertThatThrownBy(() -> new SetRequest(null, 1025).applyTo(CONFIG, HOST)).hasMessage("--memory must be an even number of MB, not 1025");
-        assertThatThrownBy(() -> new SetRequest(null, 512).applyTo(CONFIG, HOST)).hasMessage("--memory must be at least 1024 MB, not 512");
+        assertThatThrownBy(() -> new SetRequest(null, 1025).applyTo(CONFIG, HOST)).hasMessage("memoryMb must be an even number of MB, not 1025");
+        assertThatThrownBy(() -> new SetRequest(null, 512).applyTo(CONFIG, HOST)).hasMessage("memoryMb must be at least 1024 MB, not 512");
         assertThatThrownBy(() -> new SetRequest(2, 9000).applyTo(CONFIG, HOST)).hasMessageContaining("more than the host's free memory");
     }
 

@@ -3,9 +3,10 @@ package io.eflow.daemon.api;
 import io.eflow.firewall.SshTransport;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.StaticIp;
-import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.nio.file.Path;
 
@@ -36,30 +37,16 @@ public record DeployRequest(
     public static final int MIN_DATA_GB = 2;
     public static final int MAX_DATA_GB = 2048;
 
-    /** Instance names become hostnames and folder names: DNS label rules, like the original's VM name. */
-    public static String checkName(String name) {
-        if (name == null || !name.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")) {
-            throw new EflowException("--name must be 1-63 letters, digits or '-', not starting or ending with '-', not '" + name + "'");
-        }
-        return name;
-    }
-
-    public static String defaultName(String hostname) {
-        String base = hostname.split("\\.")[0].replaceAll("[^A-Za-z0-9-]", "-");
-        String name = base + "-EFLOW";
-        return name.length() > 63 ? name.substring(name.length() - 63) : name;
-    }
-
     /** Checks every argument against the host and returns the resolved values; throws on the first problem. */
     public Validated validate(HostInfo host, String hostname) {
-        String resolvedName = checkName(name == null ? defaultName(hostname) : name);
+        String resolvedName = (name == null ? InstanceName.defaultFor(hostname) : new InstanceName(name)).value();
         int resolvedCpus = cpus == null ? 1 : cpus;
         checkCpus(resolvedCpus, host);
         int resolvedMemory = memoryMb == null ? MIN_MEMORY_MB : memoryMb;
         checkMemory(resolvedMemory, host);
         int resolvedData = dataSizeGb == null ? 10 : dataSizeGb;
         if (resolvedData < MIN_DATA_GB || resolvedData > MAX_DATA_GB) {
-            throw new EflowException("--data-size must be between " + MIN_DATA_GB + " and " + MAX_DATA_GB + " GB, not " + resolvedData);
+            throw new InvalidValue("dataSizeGb", "must be between " + MIN_DATA_GB + " and " + MAX_DATA_GB + " GB, not " + resolvedData);
         }
         LogSize resolvedLog = logSize == null ? LogSize.SMALL : LogSize.parse(logSize);
         BackendKind resolvedBackend = backend == null ? BackendKind.AUTO : BackendKind.parse(backend);
@@ -71,19 +58,19 @@ public record DeployRequest(
 
     public static void checkCpus(int cpus, HostInfo host) {
         if (cpus < 1 || cpus > host.logicalProcessors()) {
-            throw new EflowException("--cpus must be between 1 and " + host.logicalProcessors() + " (the host's logical processors), not " + cpus);
+            throw new InvalidValue("cpus", "must be between 1 and " + host.logicalProcessors() + " (the host's logical processors), not " + cpus);
         }
     }
 
     public static void checkMemory(int memoryMb, HostInfo host) {
         if (memoryMb % 2 != 0) {
-            throw new EflowException("--memory must be an even number of MB, not " + memoryMb);
+            throw new InvalidValue("memoryMb", "must be an even number of MB, not " + memoryMb);
         }
         if (memoryMb < MIN_MEMORY_MB) {
-            throw new EflowException("--memory must be at least " + MIN_MEMORY_MB + " MB, not " + memoryMb);
+            throw new InvalidValue("memoryMb", "must be at least " + MIN_MEMORY_MB + " MB, not " + memoryMb);
         }
         if (memoryMb > host.freeMemoryMb()) {
-            throw new EflowException("--memory " + memoryMb + " MB is more than the host's free memory (" + host.freeMemoryMb() + " MB)");
+            throw new InvalidValue("memoryMb", memoryMb + " MB is more than the host's free memory (" + host.freeMemoryMb() + " MB)");
         }
     }
 

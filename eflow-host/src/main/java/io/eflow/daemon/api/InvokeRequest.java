@@ -1,6 +1,7 @@
 package io.eflow.daemon.api;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ public record InvokeRequest(List<String> command, Long timeoutSeconds) {
     public Duration timeout() {
         long seconds = timeoutSeconds == null ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
         if (seconds < 1) {
-            throw new EflowException("--timeout must be at least 1 second, not " + seconds);
+            throw new InvalidValue("timeoutSeconds", "must be at least 1 second, not " + seconds);
         }
         return Duration.ofSeconds(seconds);
     }

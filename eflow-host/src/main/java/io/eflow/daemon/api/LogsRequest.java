@@ -1,6 +1,7 @@
 package io.eflow.daemon.api;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,22 +17,22 @@ public record LogsRequest(String output, String directory) {
 
     public Path outputFor(String name, Instant now) {
         if (output != null && !output.isBlank()) {
-            return absolute(output, "--output");
+            return absolute(output, "output");
         }
         if (directory == null || directory.isBlank()) {
             throw new EflowException("logs needs an output file or a directory");
         }
-        return absolute(directory, "the output directory").resolve(defaultFileName(name, now));
+        return absolute(directory, "directory").resolve(defaultFileName(name, now));
     }
 
     public static String defaultFileName(String name, Instant now) {
         return "eflow-logs-" + name + "-" + STAMP.format(now) + ".zip";
     }
 
-    private static Path absolute(String text, String what) {
+    private static Path absolute(String text, String field) {
         Path path = Path.of(text);
         if (!path.isAbsolute()) {
-            throw new EflowException(what + " must be an absolute path, not '" + text + "'");
+            throw new InvalidValue(field, "must be an absolute path, not '" + text + "'");
         }
         return path.normalize();
     }

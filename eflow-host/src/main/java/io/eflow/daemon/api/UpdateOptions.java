@@ -1,6 +1,6 @@
 package io.eflow.daemon.api;
 
-import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 /**
  * How {@code eflow update apply} may proceed.
@@ -21,10 +21,10 @@ public record UpdateOptions(boolean allowSkip, boolean allowDowngrade, boolean n
         healthTimeoutSeconds = healthTimeoutSeconds == null ? DEFAULT_HEALTH_TIMEOUT : healthTimeoutSeconds;
         tries = tries == null ? DEFAULT_TRIES : tries;
         if (healthTimeoutSeconds < 10 || healthTimeoutSeconds > 3600) {
-            throw new EflowException("--health-timeout must be 10..3600 seconds, not " + healthTimeoutSeconds);
+            throw new InvalidValue("healthTimeoutSeconds", "must be 10..3600 seconds, not " + healthTimeoutSeconds);
         }
         if (tries < 1 || tries > 9) {
-            throw new EflowException("--tries must be 1..9, not " + tries);
+            throw new InvalidValue("tries", "must be 1..9, not " + tries);
         }
     }
 

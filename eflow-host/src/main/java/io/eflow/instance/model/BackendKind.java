@@ -1,6 +1,6 @@
 package io.eflow.instance.model;
 
-import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.util.Locale;
 
@@ -12,7 +12,7 @@ public enum BackendKind {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new EflowException("--backend must be auto, namespace or qemu, not '" + text + "'");
+            throw new InvalidValue("backend", "must be auto, namespace or qemu, not '" + text + "'");
         }
     }
 

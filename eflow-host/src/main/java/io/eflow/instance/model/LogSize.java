@@ -1,6 +1,6 @@
 package io.eflow.instance.model;
 
-import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.util.Locale;
 
@@ -22,7 +22,7 @@ public enum LogSize {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new EflowException("--log-size must be small (1 GB) or large (6 GB), not '" + text + "'");
+            throw new InvalidValue("logSize", "must be small (1 GB) or large (6 GB), not '" + text + "'");
         }
     }
 }

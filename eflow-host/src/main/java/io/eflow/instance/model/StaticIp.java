@@ -1,25 +1,27 @@
 package io.eflow.instance.model;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /** A static IPv4 configuration; like Deploy-Eflow's ip4Address/ip4PrefixLength/ip4GatewayAddress, all or none. */
 public record StaticIp(String address, int prefix, String gateway) {
 
     public StaticIp {
-        requireIpv4("--ip", address);
-        requireIpv4("--gateway", gateway);
+        requireIpv4("ip", address);
+        requireIpv4("gateway", gateway);
         if (prefix < 1 || prefix > 30) {
-            throw new EflowException("--prefix must be between 1 and 30, not " + prefix);
+            throw new InvalidValue("prefix", "must be between 1 and 30, not " + prefix);
         }
         if (!sameNetwork(address, gateway, prefix)) {
-            throw new EflowException("--gateway " + gateway + " is not in " + address + "/" + prefix);
+            throw new InvalidValue("gateway", gateway + " is not in " + address + "/" + prefix);
         }
         if (address.equals(gateway)) {
-            throw new EflowException("--ip and --gateway must differ");
+            throw new InvalidValue(List.of("ip", "gateway"), "must differ");
         }
     }
 
@@ -30,7 +32,7 @@ public record StaticIp(String address, int prefix, String gateway) {
             return null;
         }
         if (given != 3) {
-            throw new EflowException("a static address needs all three of --ip, --prefix and --gateway");
+            throw new InvalidValue(List.of("ip", "prefix", "gateway"), "make a static address together: give all three or none");
         }
         return new StaticIp(address, prefix, gateway);
     }
@@ -45,9 +47,9 @@ public record StaticIp(String address, int prefix, String gateway) {
         return (toInt(a) & mask) == (toInt(b) & mask);
     }
 
-    private static void requireIpv4(String flag, String text) {
+    private static void requireIpv4(String field, String text) {
         if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw new EflowException(flag + " must be an IPv4 address like 192.168.1.10, not '" + text + "'");
+            throw new InvalidValue(field, "must be an IPv4 address like 192.168.1.10, not '" + text + "'");
         }
         parse(text);
     }

@@ -1,5 +1,6 @@
 package io.eflow.daemon.api;
 
+import io.eflow.instance.model.InstanceName;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.LogSize;
@@ -35,17 +36,17 @@ class DeployRequestTest {
     @Test
     void cpusMustFitTheHost() {
         assertThatThrownBy(() -> request(5, null, null, null, null, null, null).validate(HOST, "h"))
-                .isInstanceOf(EflowException.class).hasMessage("--cpus must be between 1 and 4 (the host's logical processors), not 5");
+                .isInstanceOf(EflowException.class).hasMessage("cpus must be between 1 and 4 (the host's logical processors), not 5");
         assertThatThrownBy(() -> request(0, null, null, null, null, null, null).validate(HOST, "h"))
-                .hasMessageContaining("--cpus must be between 1 and 4");
+                .hasMessageContaining("cpus must be between 1 and 4");
     }
 
     @Test
     void memoryMustBeEvenAtLeast1024AndFree() {
         assertThatThrownBy(() -> request(null, 1025, null, null, null, null, null).validate(HOST, "h"))
-                .hasMessage("--memory must be an even number of MB, not 1025");
+                .hasMessage("memoryMb must be an even number of MB, not 1025");
         assertThatThrownBy(() -> request(null, 512, null, null, null, null, null).validate(HOST, "h"))
-                .hasMessage("--memory must be at least 1024 MB, not 512");
+                .hasMessage("memoryMb must be at least 1024 MB, not 512");
         assertThatThrownBy(() -> request(null, 9000, null, null, null, null, null).validate(HOST, "h"))
                 .hasMessageContaining("more than the host's free memory (8000 MB)");
         assertThat(request(null, 2048, null, null, null, null, null).validate(HOST, "h").memoryMb()).isEqualTo(2048);
@@ -54,7 +55,7 @@ class DeployRequestTest {
     @Test
     void dataSizeIsBetween2And2048() {
         assertThatThrownBy(() -> request(null, null, 1, null, null, null, null).validate(HOST, "h"))
-                .hasMessage("--data-size must be between 2 and 2048 GB, not 1");
+                .hasMessage("dataSizeGb must be between 2 and 2048 GB, not 1");
         assertThatThrownBy(() -> request(null, null, 2049, null, null, null, null).validate(HOST, "h"))
                 .hasMessageContaining("not 2049");
         assertThat(request(null, null, 2048, null, null, null, null).validate(HOST, "h").dataSizeGb()).isEqualTo(2048);
@@ -64,13 +65,13 @@ class DeployRequestTest {
     void logSizeIsSmallOrLarge() {
         assertThat(request(null, null, null, "large", null, null, null).validate(HOST, "h").logSize().gigabytes()).isEqualTo(6);
         assertThatThrownBy(() -> request(null, null, null, "huge", null, null, null).validate(HOST, "h"))
-                .hasMessageContaining("--log-size must be small (1 GB) or large (6 GB)");
+                .hasMessageContaining("logSize must be small (1 GB) or large (6 GB)");
     }
 
     @Test
     void aStaticAddressNeedsAllThreeParts() {
         assertThatThrownBy(() -> request(null, null, null, null, "192.168.5.10", null, null).validate(HOST, "h"))
-                .hasMessage("a static address needs all three of --ip, --prefix and --gateway");
+                .hasMessage("ip, prefix and gateway make a static address together: give all three or none");
         assertThatThrownBy(() -> request(null, null, null, null, "192.168.5.10", 24, "192.168.6.1").validate(HOST, "h"))
                 .hasMessageContaining("is not in 192.168.5.10/24");
         assertThatThrownBy(() -> request(null, null, null, null, "300.1.1.1", 24, "300.1.1.2").validate(HOST, "h"))
@@ -81,15 +82,15 @@ class DeployRequestTest {
 
     @Test
     void namesAreHostnames() {
-        assertThatThrownBy(() -> DeployRequest.checkName("bad_name")).hasMessageContaining("letters, digits or '-'");
-        assertThatThrownBy(() -> DeployRequest.checkName("-x")).isInstanceOf(EflowException.class);
-        assertThatThrownBy(() -> DeployRequest.checkName("../etc")).isInstanceOf(EflowException.class);
-        assertThat(DeployRequest.checkName("edge-01")).isEqualTo("edge-01");
+        assertThatThrownBy(() -> new InstanceName("bad_name")).hasMessageContaining("letters, digits or '-'");
+        assertThatThrownBy(() -> new InstanceName("-x")).isInstanceOf(EflowException.class);
+        assertThatThrownBy(() -> new InstanceName("../etc")).isInstanceOf(EflowException.class);
+        assertThat(new InstanceName("edge-01").value()).isEqualTo("edge-01");
     }
 
     @Test
     void unknownBackendIsRefused() {
         assertThatThrownBy(() -> new DeployRequest("a", null, null, null, null, "docker", null, null, null, null).validate(HOST, "h"))
-                .hasMessage("--backend must be auto, namespace or qemu, not 'docker'");
+                .hasMessage("backend must be auto, namespace or qemu, not 'docker'");
     }
 }

@@ -25,7 +25,7 @@ class WireRecordsTest {
                 .isEqualTo(Path.of("/home/op/eflow-logs-edge1-20250607T080910Z.zip"));
         assertThat(new LogsRequest("/tmp/x/../b.zip", null).outputFor("edge1", NOW)).isEqualTo(Path.of("/tmp/b.zip"));
         assertThatThrownBy(() -> new LogsRequest("b.zip", null).outputFor("edge1", NOW))
-                .isInstanceOf(EflowException.class).hasMessage("--output must be an absolute path, not 'b.zip'");
+                .isInstanceOf(EflowException.class).hasMessage("output must be an absolute path, not 'b.zip'");
         assertThatThrownBy(() -> new LogsRequest(null, null).outputFor("edge1", NOW)).isInstanceOf(EflowException.class);
     }
 
@@ -45,7 +45,7 @@ class WireRecordsTest {
         assertThat(new InvokeRequest(List.of("true"), null).timeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(new InvokeRequest(List.of("true"), 5L).timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThatThrownBy(() -> new InvokeRequest(List.of("true"), 0L).timeout())
-                .hasMessage("--timeout must be at least 1 second, not 0");
+                .hasMessage("timeoutSeconds must be at least 1 second, not 0");
         assertThatThrownBy(() -> new InvokeRequest(List.of(), null).checkedCommand()).hasMessageStartingWith("invoke needs a command");
         assertThatThrownBy(() -> new InvokeRequest(Arrays.asList("ls", null), null).checkedCommand()).isInstanceOf(EflowException.class);
     }
