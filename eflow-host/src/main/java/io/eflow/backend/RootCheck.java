@@ -3,6 +3,7 @@ package io.eflow.backend;
 import io.eflow.image.ImageManifest;
 import io.eflow.image.SlotInstaller;
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ public final class RootCheck {
     }
 
     /** @throws EflowException 409 naming the slot when it does not match its signed root hash */
-    public static void verify(InstanceLayout layout, String slot) {
+    public static void verify(InstanceLayout layout, Slot slot) {
         Path manifest = layout.slotManifest(slot);
         ImageManifest recorded;
         try {

@@ -2,9 +2,10 @@ package io.eflow.backend;
 
 import io.eflow.boot.BootControl;
 import io.eflow.boot.BootSectors;
-import io.eflow.instance.model.InstanceLayout;
 import io.eflow.boot.SlotRecords;
 import io.eflow.boot.TrialResult;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 
 import java.time.Instant;
@@ -25,7 +26,7 @@ public final class TrialRule {
      * @param trial    the slot boots on trial (it was checked whole just now)
      * @param fellBack a trial slot could not boot and the active slot boots instead
      */
-    public record Boot(String slot, boolean trial, boolean fellBack) {
+    public record Boot(Slot slot, boolean trial, boolean fellBack) {
     }
 
     /**
@@ -43,7 +44,7 @@ public final class TrialRule {
         if (choice.slot().equals(record.active())) {
             return new Boot(record.active(), false, false);
         }
-        String slot = choice.slot();
+        Slot slot = choice.slot();
         try {
             if (!SlotRecords.holdsImage(layout, slot)) {
                 throw new EflowException("slot " + slot + " holds no recorded image");
@@ -65,7 +66,7 @@ public final class TrialRule {
         result(layout, record.trial(), "trial slot " + record.trial() + " cannot boot: " + why);
     }
 
-    private static void result(InstanceLayout layout, String slot, String reason) {
+    private static void result(InstanceLayout layout, Slot slot, String reason) {
         BootSectors.writeResult(layout.bootControl(),
                 new TrialResult(slot, TrialResult.Outcome.DROPPED, Instant.now(), reason.replace('\n', ' ')));
     }

@@ -1,5 +1,6 @@
 package io.eflow.boot;
 
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * @param trial  the slot on trial, {@code A} or {@code B}, or {@code null} for none ({@code -} on disk)
  * @param tries  boots the trial slot still gets; 0 when there is no trial
  */
-public record BootControl(String active, String trial, int tries) {
+public record BootControl(Slot active, Slot trial, int tries) {
     public static final int SECTOR = 512;
     /** The record file's size; the rest past sector 0 is room for later fields. */
     public static final long FILE_BYTES = 1L << 20;
@@ -28,11 +29,8 @@ public record BootControl(String active, String trial, int tries) {
     private static final Pattern LINE = Pattern.compile(MAGIC + " active=([AB]) trial=([AB-]) tries=([0-9]{1,3})");
 
     public BootControl {
-        if (!isSlot(active)) {
-            throw new IllegalArgumentException("active slot must be A or B, not " + active);
-        }
-        if (trial != null && !isSlot(trial)) {
-            throw new IllegalArgumentException("trial slot must be A, B or none, not " + trial);
+        if (active == null) {
+            throw new IllegalArgumentException("an active slot is needed");
         }
         if (tries < 0 || tries > 999) {
             throw new IllegalArgumentException("tries must be 0..999, not " + tries);
@@ -44,11 +42,11 @@ public record BootControl(String active, String trial, int tries) {
 
     /** What a fresh instance starts with: slot A, nothing on trial. */
     public static BootControl initial() {
-        return new BootControl("A", null, 0);
+        return new BootControl(Slot.A, null, 0);
     }
 
     /** The slot to boot now and the record to write back (and sync) before that slot is mounted. */
-    public record Choice(String slot, BootControl next) {
+    public record Choice(Slot slot, BootControl next) {
     }
 
     /**
@@ -63,7 +61,7 @@ public record BootControl(String active, String trial, int tries) {
     }
 
     /** A trial of the other slot: the next boots try {@code slot} up to {@code tries} times. */
-    public BootControl withTrial(String slot, int tries) {
+    public BootControl withTrial(Slot slot, int tries) {
         return new BootControl(active, slot, tries);
     }
 
@@ -84,12 +82,12 @@ public record BootControl(String active, String trial, int tries) {
         if (!m.matches()) {
             throw new EflowException("boot-control record is not valid: '" + printable(line) + "'");
         }
-        String trial = m.group(2).equals("-") ? null : m.group(2);
+        Slot trial = m.group(2).equals("-") ? null : Slot.valueOf(m.group(2));
         int tries = Integer.parseInt(m.group(3));
         if (trial == null && tries != 0) {
             throw new EflowException("boot-control record has tries=" + tries + " but no trial slot");
         }
-        return new BootControl(m.group(1), trial, tries);
+        return new BootControl(Slot.valueOf(m.group(1)), trial, tries);
     }
 
     /** Parses a sector: the text up to the first zero byte. */
@@ -128,10 +126,6 @@ public record BootControl(String active, String trial, int tries) {
         } catch (IOException e) {
             throw EflowException.failure("cannot write the boot-control record " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean isSlot(String slot) {
-        return "A".equals(slot) || "B".equals(slot);
     }
 
     private static String printable(String text) {

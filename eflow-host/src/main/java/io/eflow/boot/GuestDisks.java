@@ -2,6 +2,7 @@ package io.eflow.boot;
 
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
@@ -36,8 +37,8 @@ public final class GuestDisks {
         } catch (IOException e) {
             throw EflowException.failure("cannot create " + layout.disks() + ": " + e.getMessage(), e);
         }
-        for (String slot : List.of("A", "B")) {
-            ext4(layout.bootSlot(slot), BOOT_SLOT_BYTES, "boot-" + slot.toLowerCase());
+        for (Slot slot : Slot.values()) {
+            ext4(layout.bootSlot(slot), BOOT_SLOT_BYTES, "boot-" + slot.fileName());
             sparse(layout.rootSlot(slot), ROOT_SLOT_BYTES);
         }
         BootControl.initial().write(layout.bootControl());

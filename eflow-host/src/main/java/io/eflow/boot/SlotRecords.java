@@ -3,6 +3,7 @@ package io.eflow.boot;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
@@ -29,11 +30,11 @@ public final class SlotRecords {
     private SlotRecords() {
     }
 
-    public static Path dir(InstanceLayout layout, String slot) {
+    public static Path dir(InstanceLayout layout, Slot slot) {
         return layout.slotManifest(slot).getParent();
     }
 
-    public static void record(InstanceLayout layout, String slot, GuestImage image) {
+    public static void record(InstanceLayout layout, Slot slot, GuestImage image) {
         record(layout, slot, Map.of(GuestImage.MANIFEST, read(image.manifestFile()), GuestImage.SIGNATURE, read(image.signatureFile())));
     }
 
@@ -41,7 +42,7 @@ public final class SlotRecords {
      * Replaces the slot's record with {@code files} (name to bytes) at once: written into a new folder, which is then
      * renamed over the old one, so a crash leaves the old record, the new one, or none, never a mix.
      */
-    public static void record(InstanceLayout layout, String slot, Map<String, byte[]> files) {
+    public static void record(InstanceLayout layout, Slot slot, Map<String, byte[]> files) {
         Path dir = dir(layout, slot);
         Path temp = dir.resolveSibling("." + dir.getFileName() + ".new");
         Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
@@ -64,22 +65,22 @@ public final class SlotRecords {
     }
 
     /** Forgets what a slot holds: first step of writing it. */
-    public static void clear(InstanceLayout layout, String slot) {
+    public static void clear(InstanceLayout layout, Slot slot) {
         FileTrees.deleteRecursively(dir(layout, slot));
         FileTrees.deleteRecursively(dir(layout, slot).resolveSibling("." + dir(layout, slot).getFileName() + ".new"));
     }
 
-    public static boolean holdsImage(InstanceLayout layout, String slot) {
+    public static boolean holdsImage(InstanceLayout layout, Slot slot) {
         return Files.isRegularFile(layout.slotManifest(slot)) && Files.isRegularFile(dir(layout, slot).resolve(GuestImage.SIGNATURE));
     }
 
-    public static Optional<byte[]> file(InstanceLayout layout, String slot, String name) {
+    public static Optional<byte[]> file(InstanceLayout layout, Slot slot, String name) {
         Path file = dir(layout, slot).resolve(name);
         return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
     }
 
     /** The slot's image manifest as recorded (not re-verified here). */
-    public static Optional<ImageManifest> manifest(InstanceLayout layout, String slot) {
+    public static Optional<ImageManifest> manifest(InstanceLayout layout, Slot slot) {
         return file(layout, slot, GuestImage.MANIFEST).map(ImageManifest::parse);
     }
 
@@ -87,7 +88,7 @@ public final class SlotRecords {
      * The slot's release version: the bundle's version for a slot an update wrote, else the image's version without
      * its build metadata ({@code 0.1.0+1a2b3c4d} is {@code 0.1.0}); empty when the slot holds nothing.
      */
-    public static Optional<String> version(InstanceLayout layout, String slot) {
+    public static Optional<String> version(InstanceLayout layout, Slot slot) {
         Optional<String> bundleVersion = file(layout, slot, BUNDLE).map(SlotRecords::bundleVersion).filter(v -> !v.isEmpty());
         if (bundleVersion.isPresent()) {
             return bundleVersion;

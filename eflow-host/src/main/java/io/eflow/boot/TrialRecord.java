@@ -1,5 +1,6 @@
 package io.eflow.boot;
 
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 
 import java.util.regex.Matcher;
@@ -19,15 +20,15 @@ import java.util.regex.Pattern;
  * @param hold           fault injection only: once healthy, the guest reports {@code healthy} and waits before
  *                       committing while this is set (the host clears it)
  */
-public record TrialRecord(String slot, String version, int timeoutSeconds, boolean hold) {
+public record TrialRecord(Slot slot, String version, int timeoutSeconds, boolean hold) {
     public static final long OFFSET = BootControl.SECTOR;
     static final String MAGIC = "EFLOWTRIAL1";
     private static final Pattern LINE = Pattern.compile(MAGIC
             + " slot=([AB]) version=([0-9A-Za-z.+-]{1,64}) timeout=([0-9]{1,5}) hold=([01])");
 
     public TrialRecord {
-        if (!"A".equals(slot) && !"B".equals(slot)) {
-            throw new IllegalArgumentException("slot must be A or B, not " + slot);
+        if (slot == null) {
+            throw new IllegalArgumentException("a trial record names its slot");
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 99_999) {
             throw new IllegalArgumentException("timeout must be 1..99999 s, not " + timeoutSeconds);
@@ -43,7 +44,7 @@ public record TrialRecord(String slot, String version, int timeoutSeconds, boole
         if (!m.matches()) {
             throw new EflowException("trial record is not valid: '" + BootSectors.printable(line) + "'");
         }
-        return new TrialRecord(m.group(1), m.group(2), Integer.parseInt(m.group(3)), m.group(4).equals("1"));
+        return new TrialRecord(Slot.valueOf(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), m.group(4).equals("1"));
     }
 
     public TrialRecord withoutHold() {

@@ -1,5 +1,6 @@
 package io.eflow.boot;
 
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * @param reason free text to the end of the line, printable ASCII
  */
-public record TrialResult(String slot, Outcome result, Instant at, String reason) {
+public record TrialResult(Slot slot, Outcome result, Instant at, String reason) {
     public static final long OFFSET = 2L * BootControl.SECTOR;
     static final String MAGIC = "EFLOWRESULT1";
     private static final Pattern LINE = Pattern.compile(MAGIC
@@ -31,8 +32,8 @@ public record TrialResult(String slot, Outcome result, Instant at, String reason
     }
 
     public TrialResult {
-        if (!"A".equals(slot) && !"B".equals(slot)) {
-            throw new IllegalArgumentException("slot must be A or B, not " + slot);
+        if (slot == null) {
+            throw new IllegalArgumentException("a trial result names its slot");
         }
         reason = reason == null ? "" : BootSectors.printable(reason);
     }
@@ -46,7 +47,7 @@ public record TrialResult(String slot, Outcome result, Instant at, String reason
         if (!m.matches()) {
             throw new EflowException("trial result is not valid: '" + BootSectors.printable(line) + "'");
         }
-        return new TrialResult(m.group(1), Outcome.valueOf(m.group(2).toUpperCase()),
+        return new TrialResult(Slot.valueOf(m.group(1)), Outcome.valueOf(m.group(2).toUpperCase()),
                 Instant.ofEpochSecond(Long.parseLong(m.group(3))), m.group(4).strip());
     }
 }

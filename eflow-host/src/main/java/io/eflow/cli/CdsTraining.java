@@ -1,20 +1,21 @@
 package io.eflow.cli;
 
 import io.eflow.channel.CommandResult;
+import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
+import io.eflow.daemon.api.GuestAddress;
+import io.eflow.daemon.api.InstanceDetails;
+import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.SizingChange;
-import io.eflow.platform.Json;
 import io.eflow.daemon.api.VersionInfo;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
-import io.eflow.daemon.api.ConnectInfo;
-import io.eflow.daemon.api.GuestAddress;
 import io.eflow.instance.model.InstanceConfig;
-import io.eflow.daemon.api.InstanceDetails;
-import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.Slot;
+import io.eflow.platform.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ public final class CdsTraining {
         for (String[] line : lines) {
             EflowCli.execute(context, line);
         }
-        InstanceConfig config = new InstanceConfig("a", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE, null, "1", "A", Instant.EPOCH);
+        InstanceConfig config = new InstanceConfig("a", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE, null, "1", Slot.A, Instant.EPOCH);
         List<Object> answers = List.of(
                 new InstanceDetails(config, PowerState.RUNNING, new InstanceDetails.RuntimeInfo("1", "running", ""),
                         new InstanceDetails.SystemStatistics(1.0, 1, 1, new InstanceDetails.DiskUse("/var", 1, 1), null, 1)),

@@ -13,6 +13,7 @@ import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 
@@ -44,7 +45,7 @@ final class Deployer {
                           NetworkConfig network, Consumer<String> progress) {
         InstanceLayout layout = store.layout(request.name());
         InstanceConfig config = new InstanceConfig(request.name(), request.cpus(), request.memoryMb(), request.dataSizeGb(),
-                request.logSize(), backendKind, network, image.manifest().version(), "A", Instant.now(),
+                request.logSize(), backendKind, network, image.manifest().version(), Slot.A, Instant.now(),
                 new GuestSecurity(request.sshTransport(), java.util.List.of()));
         try {
             Files.createDirectories(layout.state());
@@ -52,12 +53,12 @@ final class Deployer {
             progress.accept("creating disks (data " + request.dataSizeGb() + " GB, log " + request.logSize().gigabytes() + " GB)");
             GuestDisks.create(layout, request.dataSizeGb(), request.logSize());
             progress.accept("installing image " + image.manifest().version() + " into root slot A");
-            SlotInstaller.install(image, layout.rootSlot("A"));
-            SlotRecords.record(layout, "A", image);
+            SlotInstaller.install(image, layout.rootSlot(Slot.A));
+            SlotRecords.record(layout, Slot.A, image);
             if (image.hasBootParts()) {
                 // The qemu backend boots from here; namespace instances get it too, so updates find both slots alike.
                 progress.accept("installing the kernel and initramfs into boot slot A");
-                BootSlotInstaller.install(image, layout.bootSlot("A"));
+                BootSlotInstaller.install(image, layout.bootSlot(Slot.A));
             }
             progress.accept("generating the guest's host key and seeding /etc");
             GuestHostKey hostKey = GuestHostKey.generate();

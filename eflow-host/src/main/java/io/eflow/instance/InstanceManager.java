@@ -22,22 +22,18 @@ import io.eflow.host.HostName;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageVerifier;
 import io.eflow.image.TrustStore;
-import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.BackendKind;
-import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.Feature;
-import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.InstanceConfig;
-import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.NetworkConfig;
-import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
-import io.eflow.platform.InvalidValue;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Privileges;
 import io.eflow.tpm.TpmPassthrough;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -220,7 +216,7 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     /** What runs after an update's commit or a rollback: the slot and its release version, as {@code get} shows them. */
-    public InstanceConfig recordActiveSlot(String name, String slot, String version) {
+    public InstanceConfig recordActiveSlot(String name, Slot slot, String version) {
         return withLock(name, () -> {
             InstanceConfig config = store.load(name);
             if (slot.equals(config.activeSlot()) && version.equals(config.imageVersion())) {
@@ -309,7 +305,7 @@ public final class InstanceManager implements AutoCloseable {
         }
         InstanceLayout layout = store.layout(name);
         List<Path> required = List.of(layout.pinnedHostKey(), layout.dataDisk(), layout.logDisk(),
-                layout.rootSlot("A"), layout.rootSlot("B"), layout.bootSlot("A"), layout.bootSlot("B"));
+                layout.rootSlot(Slot.A), layout.rootSlot(Slot.B), layout.bootSlot(Slot.A), layout.bootSlot(Slot.B));
         return required.stream().allMatch(Files::isRegularFile);
     }
 

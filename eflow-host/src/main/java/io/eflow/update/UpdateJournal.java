@@ -2,6 +2,7 @@ package io.eflow.update;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * @param history  timestamped steps, oldest first (bounded)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record UpdateJournal(Phase phase, String fromSlot, String fromVersion, String toSlot, String toVersion, String bundle,
+public record UpdateJournal(Phase phase, Slot fromSlot, String fromVersion, Slot toSlot, String toVersion, String bundle,
                             Instant started, Instant updated, String reason, List<String> history) {
     private static final int HISTORY = 60;
 
@@ -57,7 +58,7 @@ public record UpdateJournal(Phase phase, String fromSlot, String fromVersion, St
         history = history == null ? List.of() : List.copyOf(history);
     }
 
-    static UpdateJournal begin(String fromSlot, String fromVersion, String toSlot, String toVersion, String bundle) {
+    static UpdateJournal begin(Slot fromSlot, String fromVersion, Slot toSlot, String toVersion, String bundle) {
         Instant now = Instant.now();
         return new UpdateJournal(Phase.WRITING, fromSlot, fromVersion, toSlot, toVersion, bundle, now, now, null,
                 List.of(now + " update " + fromVersion + " (slot " + fromSlot + ") -> " + toVersion + " (slot " + toSlot + ") from " + bundle));

@@ -2,6 +2,7 @@ package io.eflow.update;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.eflow.boot.TrialResult;
+import io.eflow.instance.model.Slot;
 
 import java.util.Map;
 
@@ -19,6 +20,6 @@ import java.util.Map;
  * @param message       one line: what happened and why
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record UpdateView(String instance, String activeSlot, String version, String trialSlot, Integer triesLeft,
+public record UpdateView(String instance, Slot activeSlot, String version, Slot trialSlot, Integer triesLeft,
                          Map<String, String> slots, TrialResult lastTrial, UpdateJournal lastUpdate, String message) {
 }

@@ -11,6 +11,7 @@ import io.eflow.image.TrustStore;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Pause;
@@ -96,8 +97,8 @@ public final class Updater {
         VerifiedBundle bundle = BundleReader.open(bundleFile, trust);
         Semver version = bundle.manifest().semver();
         BootControl record = BootControl.read(layout.bootControl());
-        String active = record.active();
-        String target = other(active);
+        Slot active = record.active();
+        Slot target = active.other();
         Semver installed = installedVersion(layout, active);
         if (version.equals(installed) && record.trial() == null) {
             return view(name, layout, "already running " + version + " on slot " + active + ": nothing to do");
@@ -136,7 +137,7 @@ public final class Updater {
         return watchTrial(name, layout, journal, options, progress);
     }
 
-    private UpdateJournal writeSlot(String name, InstanceLayout layout, VerifiedBundle bundle, TrustStore trust, String target,
+    private UpdateJournal writeSlot(String name, InstanceLayout layout, VerifiedBundle bundle, TrustStore trust, Slot target,
                                     BootControl record, UpdateJournal journal, Consumer<String> progress) {
         if (target.equals(record.trial())) {
             // A trial of the slot about to be rewritten must not start from it half-way.
@@ -172,7 +173,7 @@ public final class Updater {
      */
     private UpdateView watchTrial(String name, InstanceLayout layout, UpdateJournal journal, UpdateOptions options,
                                   Consumer<String> progress) {
-        String target = journal.toSlot();
+        Slot target = journal.toSlot();
         Duration allowed = Duration.ofSeconds(options.healthTimeoutSeconds()).plus(HANG_MARGIN);
         Instant deadline = Instant.now().plus(allowed);
         int starts = 0;
@@ -249,7 +250,7 @@ public final class Updater {
      * The guest writes it before the record it acts on, but a guest of an older image wrote them the other way round:
      * a running guest gets a few seconds to catch up.
      */
-    private Optional<TrialResult> verdict(String name, InstanceLayout layout, String trialSlot) {
+    private Optional<TrialResult> verdict(String name, InstanceLayout layout, Slot trialSlot) {
         Instant deadline = Instant.now().plus(VERDICT_GRACE);
         while (true) {
             Optional<TrialResult> result = BootSectors.result(layout.bootControl());
@@ -301,7 +302,7 @@ public final class Updater {
                         .ifPresent(j -> j.ended(UpdateJournal.Phase.ROLLED_BACK_BY_HAND, "trial cancelled before it ran").save(layout));
                 return view(name, layout, "the trial of slot " + record.trial() + " is cancelled; slot " + record.active() + " stays");
             }
-            String previous = other(record.active());
+            Slot previous = record.active().other();
             if (!SlotRecords.holdsImage(layout, previous)) {
                 throw EflowException.conflict("slot " + previous + " holds no image: there is nothing to roll back to");
             }
@@ -357,8 +358,8 @@ public final class Updater {
     private UpdateView view(String name, InstanceLayout layout, String message) {
         BootControl record = BootControl.read(layout.bootControl());
         Map<String, String> slots = new LinkedHashMap<>();
-        for (String slot : List.of("A", "B")) {
-            slots.put(slot, SlotRecords.holdsImage(layout, slot) ? SlotRecords.version(layout, slot).orElse("unknown") : "empty");
+        for (Slot slot : Slot.values()) {
+            slots.put(slot.name(), SlotRecords.holdsImage(layout, slot) ? SlotRecords.version(layout, slot).orElse("unknown") : "empty");
         }
         Optional<UpdateJournal> journal = UpdateJournal.read(layout);
         String line = message != null ? message : describe(record, journal.orElse(null));
@@ -395,7 +396,7 @@ public final class Updater {
         }
     }
 
-    private static boolean holdsBundle(InstanceLayout layout, String slot, VerifiedBundle bundle) {
+    private static boolean holdsBundle(InstanceLayout layout, Slot slot, VerifiedBundle bundle) {
         Optional<byte[]> recorded = SlotRecords.file(layout, slot, SlotRecords.BUNDLE);
         if (recorded.isEmpty() || !java.util.Arrays.equals(recorded.get(), bundle.manifestJson())) {
             return false;
@@ -408,13 +409,9 @@ public final class Updater {
         }
     }
 
-    private static Semver installedVersion(InstanceLayout layout, String slot) {
+    private static Semver installedVersion(InstanceLayout layout, Slot slot) {
         return Semver.ofImageVersion(SlotRecords.version(layout, slot)
                 .orElseThrow(() -> EflowException.failure("slot " + slot + " has no recorded image", null)));
-    }
-
-    static String other(String slot) {
-        return slot.equals("A") ? "B" : "A";
     }
 
     private <T> T locked(String name, java.util.function.Supplier<T> work) {

@@ -1,6 +1,7 @@
 package io.eflow.boot;
 
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.Slot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,22 +22,22 @@ class SlotRecordsTest {
     @Test
     void aSlotsVersionIsItsBundlesElseItsImagesWithoutBuildMetadata() {
         InstanceLayout layout = new InstanceLayout("x", tmp.resolve("state"), tmp.resolve("run"), tmp.resolve("log"));
-        assertThat(SlotRecords.version(layout, "B")).isEmpty();
-        assertThat(SlotRecords.holdsImage(layout, "B")).isFalse();
+        assertThat(SlotRecords.version(layout, Slot.B)).isEmpty();
+        assertThat(SlotRecords.holdsImage(layout, Slot.B)).isFalse();
 
         String manifest = "{\"name\":\"eflow-guest\",\"version\":\"0.1.0+1a2b3c4d\",\"parts\":[]}";
-        SlotRecords.record(layout, "A", Map.of("manifest.json", utf8(manifest), "manifest.sig", utf8("{}")));
-        assertThat(SlotRecords.version(layout, "A")).contains("0.1.0");
-        assertThat(SlotRecords.holdsImage(layout, "A")).isTrue();
+        SlotRecords.record(layout, Slot.A, Map.of("manifest.json", utf8(manifest), "manifest.sig", utf8("{}")));
+        assertThat(SlotRecords.version(layout, Slot.A)).contains("0.1.0");
+        assertThat(SlotRecords.holdsImage(layout, Slot.A)).isTrue();
 
-        SlotRecords.record(layout, "B", Map.of("manifest.json", utf8(manifest), "manifest.sig", utf8("{}"),
+        SlotRecords.record(layout, Slot.B, Map.of("manifest.json", utf8(manifest), "manifest.sig", utf8("{}"),
                 SlotRecords.BUNDLE, utf8("{\"format\":\"eflow-bundle/1\",\"version\":\"0.2.0\"}")));
-        assertThat(SlotRecords.version(layout, "B")).contains("0.2.0");
+        assertThat(SlotRecords.version(layout, Slot.B)).contains("0.2.0");
 
         // replaced whole: the old bundle record does not outlive a new image record
-        SlotRecords.record(layout, "B", Map.of("manifest.json", utf8(manifest), "manifest.sig", utf8("{}")));
-        assertThat(SlotRecords.version(layout, "B")).contains("0.1.0");
-        SlotRecords.clear(layout, "B");
-        assertThat(SlotRecords.holdsImage(layout, "B")).isFalse();
+        SlotRecords.record(layout, Slot.B, Map.of("manifest.json", utf8(manifest), "manifest.sig", utf8("{}")));
+        assertThat(SlotRecords.version(layout, Slot.B)).contains("0.1.0");
+        SlotRecords.clear(layout, Slot.B);
+        assertThat(SlotRecords.holdsImage(layout, Slot.B)).isFalse();
     }
 }

@@ -1,19 +1,20 @@
 package io.eflow.cli;
 
-import io.eflow.platform.InvalidValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.daemon.Eflowd;
+import io.eflow.daemon.api.DeployRequest;
+import io.eflow.host.HostInfo;
+import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.NetworkConfig;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.daemon.Eflowd;
-import io.eflow.platform.Json;
-import io.eflow.host.HostInfo;
-import io.eflow.daemon.api.DeployRequest;
-import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.InvalidValue;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class DaemonEndToEndTest {
         java.nio.file.Files.createDirectories(layout.state());
         io.eflow.instance.model.InstanceConfig config = new io.eflow.instance.model.InstanceConfig("edge1", 1, 1024, 2,
                 io.eflow.instance.model.LogSize.SMALL, io.eflow.instance.model.BackendKind.QEMU,
-                new io.eflow.instance.model.NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", "A",
+                new io.eflow.instance.model.NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A,
                 java.time.Instant.EPOCH);
         java.nio.file.Files.write(layout.configFile(), Json.write(config));
         byte[] before = java.nio.file.Files.readAllBytes(layout.configFile());
@@ -160,7 +161,7 @@ class DaemonEndToEndTest {
     void deployRefusesAnExistingName() throws Exception {
         Files.createDirectories(home.resolve("instances/edge1"));
         InstanceConfig existing = new InstanceConfig("edge1", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE,
-                new NetworkConfig("172.30.9.2", 24, "172.30.9.1", "02:00:00:00:00:01", false), "0.1.0", "A", java.time.Instant.now());
+                new NetworkConfig("172.30.9.2", 24, "172.30.9.1", "02:00:00:00:00:01", false), "0.1.0", Slot.A, java.time.Instant.now());
         io.eflow.platform.Json.mapper().writeValue(home.resolve("instances/edge1/config.json").toFile(), existing);
 
         assertThatThrownBy(() -> client.deploy(new DeployRequest("edge1", null, null, null, null, null, null, null, null, null), line -> { }))

@@ -2,12 +2,13 @@ package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.ApiOverAgent;
+import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
-import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 import io.eflow.modules.AgentLink;
 import io.eflow.modules.ScriptedAgent;
 import io.eflow.platform.EflowException;
@@ -59,7 +60,7 @@ class HubRoundTripTest {
         InstanceLayout layout = InstanceLayout.of(paths, "edge1");
         Files.createDirectories(layout.state());
         Files.write(layout.configFile(), Json.write(new InstanceConfig("edge1", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE,
-                new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", "A", Instant.EPOCH)));
+                new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A, Instant.EPOCH)));
         Files.createDirectories(paths.daemonSocket().getParent());
         daemon = ApiOverAgent.start(paths.daemonSocket(), manager, new AgentLink(agent, Duration.ofMillis(200)));
         client = new DaemonClient(new UnixHttpClient(paths.daemonSocket()), null);

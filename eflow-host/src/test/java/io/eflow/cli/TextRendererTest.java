@@ -1,16 +1,17 @@
 package io.eflow.cli;
 
 import io.eflow.channel.CommandResult;
-import io.eflow.platform.Json;
+import io.eflow.daemon.api.GuestAddress;
+import io.eflow.daemon.api.InstanceDetails;
+import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.Verification;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
-import io.eflow.daemon.api.GuestAddress;
 import io.eflow.instance.model.InstanceConfig;
-import io.eflow.daemon.api.InstanceDetails;
-import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.Slot;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class TextRendererTest {
 
     @Test
     void detailsNestAndShowMissingPartsAsDash() {
-        InstanceConfig config = new InstanceConfig("edge1", 2, 2048, 10, LogSize.SMALL, BackendKind.NAMESPACE, null, "1.0.3", "A",
+        InstanceConfig config = new InstanceConfig("edge1", 2, 2048, 10, LogSize.SMALL, BackendKind.NAMESPACE, null, "1.0.3", Slot.A,
                 Instant.parse("2025-03-04T05:06:07Z"));
         String text = TextRenderer.keyValues(new InstanceDetails(config, PowerState.STOPPED, null, null));
 
@@ -82,7 +83,7 @@ class TextRendererTest {
 
     @Test
     void jsonWritesInstantsAsTextAndBytesAsBase64AndReadsThemBack() throws Exception {
-        InstanceConfig config = new InstanceConfig("edge1", 1, 1024, 10, LogSize.LARGE, BackendKind.QEMU, null, "1.0.3", "B",
+        InstanceConfig config = new InstanceConfig("edge1", 1, 1024, 10, LogSize.LARGE, BackendKind.QEMU, null, "1.0.3", Slot.B,
                 Instant.parse("2025-03-04T05:06:07Z"));
         CommandResult result = new CommandResult(3, "out\n".getBytes(StandardCharsets.UTF_8), new byte[]{(byte) 0xff, 0});
 

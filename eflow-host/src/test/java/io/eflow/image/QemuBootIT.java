@@ -1,6 +1,7 @@
 package io.eflow.image;
 
 import io.eflow.boot.BootControl;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Privileges;
@@ -93,7 +94,7 @@ class QemuBootIT {
     void verityStopsABootFromATamperedRoot() throws IOException {
         Disks disks = disks(BootControl.initial(), true, null);
         // One flipped byte in runit's data block: the initramfs reads the hand-over's files through dm-verity first.
-        String log = boot(disks, verityArgs("A"));
+        String log = boot(disks, verityArgs(Slot.A));
         assertThat(log).contains("eflow-init: slot A cannot boot: slot A failed dm-verity verification reading /usr/sbin/runit");
         assertThat(log).contains("eflow-init: FATAL: active slot A cannot boot");
         assertThat(log).contains("the guest cannot boot: powering off");
@@ -102,8 +103,8 @@ class QemuBootIT {
 
     @Test
     void aCorruptTrialSlotFallsBackToTheActiveSlotInTheSameBoot() throws IOException {
-        Disks disks = disks(new BootControl("A", "B", 1), false, "corrupt");
-        String log = boot(disks, verityArgs("A") + " " + slotArgs("B"));
+        Disks disks = disks(new BootControl(Slot.A, Slot.B, 1), false, "corrupt");
+        String log = boot(disks, verityArgs(Slot.A) + " " + slotArgs(Slot.B));
         assertThat(log).contains("eflow-init: record: active=A trial=B tries=1");
         assertThat(log).contains("eflow-init: slot B cannot boot: slot B failed dm-verity verification reading /usr/sbin/runit");
         assertThat(log).contains("eflow-init: trial slot B failed: clearing the trial and falling back to slot A");
@@ -111,38 +112,38 @@ class QemuBootIT {
         assertThat(log).containsPattern("(?m)^/dev/mapper/root-A /newroot erofs ro");
         assertThat(log).contains("eflow-init: test: eflow-boot: slot=A fallback=yes verity=1");
         assertThat(log).contains("eflow-init: test: record now: EFLOWBOOT1 active=A trial=- tries=0");
-        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl("A", null, 0));
+        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl(Slot.A, null, 0));
         timings("verity + fallback", log);
     }
 
     @Test
     void aGoodTrialSlotBootsAndSpendsATry() throws IOException {
-        Disks disks = disks(new BootControl("A", "B", 2), false, "good");
-        String log = boot(disks, verityArgs("A") + " " + slotArgs("B"));
+        Disks disks = disks(new BootControl(Slot.A, Slot.B, 2), false, "good");
+        String log = boot(disks, verityArgs(Slot.A) + " " + slotArgs(Slot.B));
         assertThat(log).contains("eflow-init: root: slot B from /dev/mapper/root-B (erofs, read-only, verity=1)");
         assertThat(log).contains("eflow-init: test: eflow-boot: slot=B fallback=no verity=1");
-        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl("A", "B", 1));
+        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl(Slot.A, Slot.B, 1));
         timings("verity, trial B", log);
     }
 
     @Test
     void anUnmountableTrialSlotFallsBackWithoutVerityToo() throws IOException {
-        Disks disks = disks(new BootControl("A", "B", 1), false, null);
+        Disks disks = disks(new BootControl(Slot.A, Slot.B, 1), false, null);
         String log = boot(disks, "eflow.verity=0");
         assertThat(log).contains("eflow-init: slot B cannot boot: cannot mount slot B (/dev/vdc)");
         assertThat(log).contains("eflow-init: trial slot B failed: clearing the trial and falling back to slot A");
         assertThat(log).contains("eflow-init: test: eflow-boot: slot=A fallback=yes verity=0");
-        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl("A", null, 0));
+        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl(Slot.A, null, 0));
     }
 
     @Test
     void aTrialWithoutTriesLeftIsDroppedBeforeItIsTouched() throws IOException {
-        Disks disks = disks(new BootControl("A", "B", 0), false, null);
+        Disks disks = disks(new BootControl(Slot.A, Slot.B, 0), false, null);
         String log = boot(disks, "eflow.verity=0");
         assertThat(log).contains("eflow-init: trial slot B has no tries left: it failed, dropping it");
         assertThat(log).doesNotContain("slot B cannot boot");
         assertThat(log).contains("eflow-init: test: eflow-boot: slot=A fallback=no verity=0");
-        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl("A", null, 0));
+        assertThat(BootControl.read(disks.bootctl)).isEqualTo(new BootControl(Slot.A, null, 0));
     }
 
     private record Disks(Path bootctl, Path rootA, Path rootB, Path data, Path log) {
@@ -194,11 +195,11 @@ class QemuBootIT {
         }
     }
 
-    private String verityArgs(String slot) {
+    private String verityArgs(Slot slot) {
         return "eflow.verity=1 " + slotArgs(slot);
     }
 
-    private String slotArgs(String slot) {
+    private String slotArgs(Slot slot) {
         ImageManifest.Verity v = image.verity();
         return "eflow.roothash." + slot + "=" + v.rootHash() + " eflow.salt." + slot + "=" + v.salt()
                 + " eflow.blocks." + slot + "=" + v.dataBlocks();

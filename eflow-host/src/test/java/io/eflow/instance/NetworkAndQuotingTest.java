@@ -4,6 +4,7 @@ import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class NetworkAndQuotingTest {
     private final NetworkAllocator allocator = new NetworkAllocator();
 
     private static InstanceConfig withNetwork(NetworkConfig network) {
-        return new InstanceConfig("x", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE, network, "1", "A", Instant.EPOCH);
+        return new InstanceConfig("x", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE, network, "1", Slot.A, Instant.EPOCH);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SetRequestTest {
     private static final HostInfo HOST = new HostInfo(8000, 4, List.of());
     private static final InstanceConfig CONFIG = new InstanceConfig("edge1", 1, 1024, 10, LogSize.SMALL, BackendKind.QEMU,
-            new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", "A", Instant.EPOCH);
+            new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A, Instant.EPOCH);
 
     @Test
     void newSizesReplaceTheOldOnesAndNothingElseChanges() {

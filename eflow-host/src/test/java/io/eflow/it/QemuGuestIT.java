@@ -1,10 +1,11 @@
 package io.eflow.it;
 
+import io.eflow.boot.BootControl;
 import io.eflow.channel.CommandResult;
 import io.eflow.image.BootSlotInstaller;
-import io.eflow.boot.BootControl;
-import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,14 +65,14 @@ class QemuGuestIT {
         InstanceLayout layout = InstanceLayout.of(host.paths(), guest);
         manager.stop(guest);
         // slot B as an update would leave it half done: its kernel in place, its root never written
-        BootSlotInstaller.install(host.image(), layout.bootSlot("B"));
-        assertThat(Files.size(layout.rootSlot("B")) == 0 || isAllZeroAtStart(layout.rootSlot("B"))).isTrue();
-        new BootControl("A", "B", 1).write(layout.bootControl());
+        BootSlotInstaller.install(host.image(), layout.bootSlot(Slot.B));
+        assertThat(Files.size(layout.rootSlot(Slot.B)) == 0 || isAllZeroAtStart(layout.rootSlot(Slot.B))).isTrue();
+        new BootControl(Slot.A, Slot.B, 1).write(layout.bootControl());
 
         manager.start(guest);
 
         assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=A", "fallback=yes");
-        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("A", null, 0));
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl(Slot.A, null, 0));
         assertThat(Files.readString(layout.consoleLog(), StandardCharsets.ISO_8859_1))
                 .contains("trial slot B failed: clearing the trial and falling back to slot A");
     }

@@ -1,19 +1,20 @@
 package io.eflow.it;
 
+import io.eflow.boot.BootControl;
+import io.eflow.boot.BootSectors;
+import io.eflow.boot.SlotRecords;
+import io.eflow.boot.TrialRecord;
+import io.eflow.boot.TrialResult;
 import io.eflow.channel.CommandResult;
 import io.eflow.image.BootSlotInstaller;
 import io.eflow.image.DerivedImage;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ReleaseKeys;
 import io.eflow.image.SlotInstaller;
-import io.eflow.boot.BootControl;
-import io.eflow.boot.BootSectors;
-import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
-import io.eflow.boot.SlotRecords;
-import io.eflow.boot.TrialRecord;
-import io.eflow.boot.TrialResult;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -103,11 +104,11 @@ class TrialBootIT {
     }
 
     /** What an update does before it switches: the image into the slot, then its record, then the trial. */
-    private void putOnTrial(GuestImage image, String slot, String version) throws Exception {
+    private void putOnTrial(GuestImage image, Slot slot, String version) throws Exception {
         putOnTrial(image, slot, version, false);
     }
 
-    private void putOnTrial(GuestImage image, String slot, String version, boolean hold) throws Exception {
+    private void putOnTrial(GuestImage image, Slot slot, String version, boolean hold) throws Exception {
         SlotRecords.clear(layout, slot);
         SlotInstaller.install(image, layout.rootSlot(slot));
         BootSlotInstaller.install(image, layout.bootSlot(slot));
@@ -116,7 +117,7 @@ class TrialBootIT {
         switchTo(slot, version, hold);
     }
 
-    private void switchTo(String slot, String version, boolean hold) {
+    private void switchTo(Slot slot, String version, boolean hold) {
         BootControl now = BootControl.read(layout.bootControl());
         BootSectors.writeTrial(layout.bootControl(), new TrialRecord(slot, version, trialTimeout(), hold));
         BootSectors.writeResult(layout.bootControl(), null);
@@ -144,20 +145,20 @@ class TrialBootIT {
         deriveImages();
         run("sh", "-c", "echo before-the-update > /var/tmp/trial-data");
         manager.stop(GUEST);
-        putOnTrial(goodV2, "B", "0.2.0", true);
+        putOnTrial(goodV2, Slot.B, "0.2.0", true);
 
         manager.start(GUEST);
 
         // held (fault injection): healthy, reported, not committed until the host lets go
         await().atMost(patience()).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.HEALTHY)));
-        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("A", "B", 1));
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl(Slot.A, Slot.B, 1));
         BootSectors.writeTrial(layout.bootControl(), BootSectors.trial(layout.bootControl()).orElseThrow().withoutHold());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.COMMITTED)));
-        assertThat(result().orElseThrow().slot()).isEqualTo("B");
+        assertThat(result().orElseThrow().slot()).isEqualTo(Slot.B);
         assertThat(result().orElseThrow().reason()).contains("runtime healthy");
-        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl(Slot.B, null, 0));
         assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=B", "fallback=no");
         assertThat(run("cat", MARKER)).isEqualTo("0.2.0");
         assertThat(run("cat", "/var/tmp/trial-data")).isEqualTo("before-the-update");
@@ -168,7 +169,7 @@ class TrialBootIT {
     void aTrialWhoseRuntimeKeepsDyingRollsBackAndHalts() throws Exception {
         deriveImages();
         manager.stop(GUEST);
-        putOnTrial(deadRuntimeV3, "A", "0.3.0"); // slot A is the inactive one now
+        putOnTrial(deadRuntimeV3, Slot.A, "0.3.0"); // slot A is the inactive one now
 
         try {
             manager.start(GUEST);
@@ -180,9 +181,9 @@ class TrialBootIT {
         await().atMost(patience()).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.FAILED)));
         TrialResult failed = result().orElseThrow();
-        assertThat(failed.slot()).isEqualTo("A");
+        assertThat(failed.slot()).isEqualTo(Slot.A);
         assertThat(failed.reason()).contains("runtime");
-        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl(Slot.B, null, 0));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(power()).isEqualTo(PowerState.STOPPED));
 
@@ -194,7 +195,7 @@ class TrialBootIT {
         assertThat(failed.reason()).as("failed fast, not at the timeout").contains("the runtime kept dying");
         assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("slot=B");
         assertThat(run("cat", MARKER)).isEqualTo("0.2.0");
-        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl(Slot.B, null, 0));
         assertThat(result()).hasValueSatisfying(r -> assertThat(r.result()).isEqualTo(TrialResult.Outcome.FAILED));
     }
 
@@ -204,28 +205,28 @@ class TrialBootIT {
         manager.stop(GUEST);
         if (backend.equals(TestHost.NAMESPACE)) {
             // the host boots nothing it has no signed record of (on qemu only a missing kernel or root hash tells)
-            SlotRecords.clear(layout, "A");
-            switchTo("A", "0.3.0", false);
+            SlotRecords.clear(layout, Slot.A);
+            switchTo(Slot.A, "0.3.0", false);
             manager.start(GUEST);
-            assertDropped("A", "holds no recorded image");
+            assertDropped(Slot.A, "holds no recorded image");
             manager.stop(GUEST);
         }
-        putOnTrial(deadRuntimeV3, "A", "0.3.0");
-        try (RandomAccessFile slot = new RandomAccessFile(layout.rootSlot("A").toFile(), "rw")) {
+        putOnTrial(deadRuntimeV3, Slot.A, "0.3.0");
+        try (RandomAccessFile slot = new RandomAccessFile(layout.rootSlot(Slot.A).toFile(), "rw")) {
             slot.seek(1024); // the erofs superblock: no hash matches, no kernel mounts it
             slot.write(new byte[1024]);
         }
 
         manager.start(GUEST);
 
-        assertDropped("A", backend.equals(TestHost.NAMESPACE) ? "does not match its signed root hash" : "cannot mount slot A");
+        assertDropped(Slot.A, backend.equals(TestHost.NAMESPACE) ? "does not match its signed root hash" : "cannot mount slot A");
         if (backend.equals(TestHost.QEMU)) {
             assertThat(run("cat", "/run/eflow-boot").lines().toList()).contains("fallback=yes");
         }
     }
 
-    private void assertDropped(String slot, String why) {
-        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl("B", null, 0));
+    private void assertDropped(Slot slot, String why) {
+        assertThat(BootControl.read(layout.bootControl())).isEqualTo(new BootControl(Slot.B, null, 0));
         TrialResult dropped = result().orElseThrow();
         assertThat(dropped.result()).isEqualTo(TrialResult.Outcome.DROPPED);
         assertThat(dropped.slot()).isEqualTo(slot);

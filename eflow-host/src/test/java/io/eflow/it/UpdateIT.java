@@ -2,14 +2,15 @@ package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.backend.RootCheck;
+import io.eflow.boot.BootControl;
+import io.eflow.boot.SlotRecords;
 import io.eflow.image.DerivedImage;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageVerifier;
 import io.eflow.image.ReleaseKeys;
 import io.eflow.image.TrustStore;
-import io.eflow.boot.BootControl;
 import io.eflow.instance.model.InstanceLayout;
-import io.eflow.boot.SlotRecords;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;
@@ -128,7 +129,7 @@ class UpdateIT {
 
         JsonNode get = json(eflow("get", "--name", fx.name, "--json"));
         assertThat(get.path("configuration").path("imageVersion").asText()).isEqualTo(installed());
-        assertThat(get.path("configuration").path("activeSlot").asText()).isEqualTo("B");
+        assertThat(get.path("configuration").path("activeSlot").asText()).isEqualTo(Slot.B);
         assertThat(guestRoot("cat /run/eflow-boot")).contains("slot=B");
         assertThat(guestRoot("cat /var/lib/it-update/data")).isEqualTo("keep-me");
         assertThat(guestRoot("cat /etc/it-update.conf")).isEqualTo("changed");
@@ -276,7 +277,7 @@ class UpdateIT {
         InstanceLayout layout = host.manager().layout(fx.name);
         StringBuilder out = new StringBuilder(BootControl.read(layout.bootControl()).format()).append('\n');
         out.append(Files.readString(layout.configFile()));
-        for (String slot : List.of("A", "B")) {
+        for (Slot slot : Slot.values()) {
             for (String file : List.of(GuestImage.MANIFEST, SlotRecords.BUNDLE)) {
                 out.append(SlotRecords.file(layout, slot, file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("-"));
             }

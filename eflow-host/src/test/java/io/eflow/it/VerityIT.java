@@ -5,6 +5,7 @@ import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.Feature;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +46,7 @@ class VerityIT {
             host.manager().stop(GUEST); // each test starts it the way it needs
         }
         layout = InstanceLayout.of(host.paths(), GUEST);
-        verity = ImageManifest.parse(Files.readAllBytes(layout.slotManifest("A"))).verity();
+        verity = ImageManifest.parse(Files.readAllBytes(layout.slotManifest(Slot.A))).verity();
     }
 
     @AfterEach
@@ -59,7 +60,7 @@ class VerityIT {
     }
 
     private void flip(long offset) throws Exception {
-        try (RandomAccessFile slot = new RandomAccessFile(layout.rootSlot("A").toFile(), "rw")) {
+        try (RandomAccessFile slot = new RandomAccessFile(layout.rootSlot(Slot.A).toFile(), "rw")) {
             slot.seek(offset);
             int value = slot.read();
             slot.seek(offset);

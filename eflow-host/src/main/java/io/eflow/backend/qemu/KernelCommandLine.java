@@ -2,6 +2,7 @@ package io.eflow.backend.qemu;
 
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,16 +19,16 @@ public final class KernelCommandLine {
     }
 
     /**
-     * @param slots    manifest per slot letter ("A", "B") that holds an image, in slot order
+     * @param slots    manifest per slot that holds an image, in slot order
      * @param dns      the resolver the guest uses, or null to keep its own configuration
      * @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature)
      */
-    public static String build(Map<String, ImageManifest> slots, NetworkConfig network, String dns, boolean verityOn) {
-        if (!slots.containsKey("A")) {
+    public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, String dns, boolean verityOn) {
+        if (!slots.containsKey(Slot.A)) {
             throw new IllegalArgumentException("slot A holds no image");
         }
         List<String> words = new ArrayList<>(List.of("console=ttyS0", "quiet", "panic=-1", "eflow.verity=" + (verityOn ? 1 : 0)));
-        for (Map.Entry<String, ImageManifest> slot : new LinkedHashMap<>(slots).entrySet()) {
+        for (Map.Entry<Slot, ImageManifest> slot : new LinkedHashMap<>(slots).entrySet()) {
             ImageManifest.Verity verity = slot.getValue().verity();
             requireHex(verity.rootHash(), "root hash");
             requireHex(verity.salt(), "salt");

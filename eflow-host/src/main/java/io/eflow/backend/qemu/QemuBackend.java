@@ -1,26 +1,27 @@
 package io.eflow.backend.qemu;
 
-import io.eflow.image.BootSlotInstaller;
-import io.eflow.boot.BootControl;
 
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
 import io.eflow.backend.HostLink;
-import io.eflow.tpm.TpmPassthrough;
-import io.eflow.firewall.GuestFirewall;
-import io.eflow.firewall.SshTransport;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
+import io.eflow.boot.BootControl;
+import io.eflow.firewall.GuestFirewall;
+import io.eflow.firewall.SshTransport;
+import io.eflow.image.BootSlotInstaller;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
-import io.eflow.platform.Pause;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.Pause;
+import io.eflow.tpm.TpmPassthrough;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +118,7 @@ public final class QemuBackend implements Backend {
      */
     BootFiles bootFiles(InstanceLayout layout, Consumer<String> progress) {
         BootControl record = BootControl.read(layout.bootControl());
-        String slot = record.choose().slot();
+        Slot slot = record.choose().slot();
         Path target = layout.run().resolve("boot");
         try {
             BootSlotInstaller.extract(layout.bootSlot(slot), target);
@@ -151,9 +152,9 @@ public final class QemuBackend implements Backend {
         applyFirewall(config, layout, guest);
     }
 
-    static Map<String, ImageManifest> slotManifests(InstanceLayout layout) {
-        Map<String, ImageManifest> slots = new LinkedHashMap<>();
-        for (String slot : List.of("A", "B")) {
+    static Map<Slot, ImageManifest> slotManifests(InstanceLayout layout) {
+        Map<Slot, ImageManifest> slots = new LinkedHashMap<>();
+        for (Slot slot : List.of(Slot.values())) {
             Path manifest = layout.slotManifest(slot);
             if (Files.isRegularFile(manifest)) {
                 try {
@@ -163,8 +164,8 @@ public final class QemuBackend implements Backend {
                 }
             }
         }
-        if (!slots.containsKey("A")) {
-            throw EflowException.failure("root slot A has no recorded manifest (" + layout.slotManifest("A") + ")", null);
+        if (!slots.containsKey(Slot.A)) {
+            throw EflowException.failure("root slot A has no recorded manifest (" + layout.slotManifest(Slot.A) + ")", null);
         }
         return slots;
     }
@@ -182,7 +183,7 @@ public final class QemuBackend implements Backend {
         String append = KernelCommandLine.build(slotManifests(layout), config.network(),
                 routed ? null : QemuCommand.dnsAddress(config.network()), config.security().dmVerity());
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
-                boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"),
+                boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot(Slot.A), layout.rootSlot(Slot.B),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
                 QemuProcess.pidFile(layout.run()), portSockets(layout),
                 routed ? new HostLink(layout.hostId(), config.network()).hostInterface() : null,
@@ -196,7 +197,7 @@ public final class QemuBackend implements Backend {
             throw new EflowException("the qemu backend needs " + HostAcceleration.QEMU + ": apt-get install qemu-system-x86");
         }
         GuestStart.run(layout, () -> cleanup(layout), () -> {
-            for (Path disk : List.of(layout.bootControl(), layout.rootSlot("A"), layout.rootSlot("B"), layout.dataDisk(), layout.logDisk())) {
+            for (Path disk : List.of(layout.bootControl(), layout.rootSlot(Slot.A), layout.rootSlot(Slot.B), layout.dataDisk(), layout.logDisk())) {
                 if (!Files.isRegularFile(disk)) {
                     throw EflowException.failure("the guest's disk " + disk + " is missing; 'eflow verify' checks an instance", null);
                 }
@@ -236,7 +237,7 @@ public final class QemuBackend implements Backend {
      */
     private static void verifyBootSlot(InstanceLayout layout, Consumer<String> progress) {
         BootControl record = BootControl.read(layout.bootControl());
-        String slot = record.choose().slot();
+        Slot slot = record.choose().slot();
         progress.accept("dm-verity: checking root slot " + slot);
         try {
             RootCheck.verify(layout, slot);

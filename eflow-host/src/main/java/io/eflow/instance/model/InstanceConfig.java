@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param backend      namespace or qemu (never auto)
  * @param network      the guest's address, gateway and MAC
  * @param imageVersion version of the image installed in the active slot
- * @param activeSlot   A or B
+ * @param activeSlot   the slot that boots
  * @param created      when deploy finished
  * @param security     SSH transport and firewall rules, applied at every start
  */
@@ -28,7 +28,7 @@ public record InstanceConfig(
         BackendKind backend,
         NetworkConfig network,
         String imageVersion,
-        String activeSlot,
+        Slot activeSlot,
         Instant created,
         GuestSecurity security) {
 
@@ -38,7 +38,7 @@ public record InstanceConfig(
 
     /** With the default security settings (host-only SSH, no user firewall rules). */
     public InstanceConfig(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, BackendKind backend,
-                          NetworkConfig network, String imageVersion, String activeSlot, Instant created) {
+                          NetworkConfig network, String imageVersion, Slot activeSlot, Instant created) {
         this(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created, null);
     }
 
@@ -46,7 +46,7 @@ public record InstanceConfig(
         return new InstanceConfig(name, newCpus, newMemoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created);
     }
 
-    public InstanceConfig withActiveSlot(String slot, String version) {
+    public InstanceConfig withActiveSlot(Slot slot, String version) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security);
     }
 

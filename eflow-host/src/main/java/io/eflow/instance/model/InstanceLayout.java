@@ -44,12 +44,12 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return disks().resolve(file);
     }
 
-    public Path rootSlot(String slot) {
-        return disk("root-" + slot.toLowerCase() + ".img");
+    public Path rootSlot(Slot slot) {
+        return disk("root-" + slot.fileName() + ".img");
     }
 
-    public Path bootSlot(String slot) {
-        return disk("boot-" + slot.toLowerCase() + ".img");
+    public Path bootSlot(Slot slot) {
+        return disk("boot-" + slot.fileName() + ".img");
     }
 
     /** The boot-control record (active slot, trial slot and its tries) in sector 0 of a 1 MiB raw file. */
@@ -66,8 +66,8 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
     }
 
     /** The signed manifest of the image installed in a root slot, recorded at install. */
-    public Path slotManifest(String slot) {
-        return state.resolve("slots").resolve(slot.toLowerCase()).resolve("manifest.json");
+    public Path slotManifest(Slot slot) {
+        return state.resolve("slots").resolve(slot.fileName()).resolve("manifest.json");
     }
 
     /** The guest's host public key, pinned at deploy: the host refuses any other. */

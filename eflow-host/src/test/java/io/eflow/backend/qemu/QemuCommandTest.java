@@ -2,6 +2,7 @@ package io.eflow.backend.qemu;
 
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -130,22 +131,22 @@ class QemuCommandTest {
 
     @Test
     void kernelCommandLineCarriesEachSlotsVerityParametersAndTheNetwork() {
-        Map<String, ImageManifest> slots = new LinkedHashMap<>();
-        slots.put("A", manifest("aa11", "bb22", 1000));
-        slots.put("B", manifest("cc33", "dd44", 2000));
+        Map<Slot, ImageManifest> slots = new LinkedHashMap<>();
+        slots.put(Slot.A, manifest("aa11", "bb22", 1000));
+        slots.put(Slot.B, manifest("cc33", "dd44", 2000));
         assertThat(KernelCommandLine.build(slots, NET, "172.30.4.3", false)).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
                 + "eflow.roothash.A=aa11 eflow.salt.A=bb22 eflow.blocks.A=1000 "
                 + "eflow.roothash.B=cc33 eflow.salt.B=dd44 eflow.blocks.B=2000 "
                 + "eflow.ip=172.30.4.2/24 eflow.gw=172.30.4.1 eflow.dns=172.30.4.3");
-        assertThat(KernelCommandLine.build(Map.of("A", manifest("aa11", "bb22", 1000)), NET, "172.30.4.3", false))
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, "172.30.4.3", false))
                 .doesNotContain(".B=");
     }
 
     @Test
     void kernelCommandLineRefusesValuesThatAreNotHex() {
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("A", manifest("aa init=/bin/sh", "bb", 1)), NET, "172.30.4.3", false))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, "172.30.4.3", false))
                 .hasMessageContaining("not hexadecimal");
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of("B", manifest("aa", "bb", 1)), NET, "172.30.4.3", false))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, "172.30.4.3", false))
                 .hasMessageContaining("slot A");
     }
 
