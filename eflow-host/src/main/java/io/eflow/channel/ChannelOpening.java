@@ -2,7 +2,7 @@ package io.eflow.channel;
 
 import java.io.IOException;
 
-import io.eflow.channel.GuestLink.StaleSessionException;
+import io.eflow.channel.GuestSession.StaleSessionException;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;

@@ -36,7 +36,7 @@ public final class GuestConnections implements AutoCloseable {
 
     private final GuestSshClient client;
     private final CertifiedIdentities identities;
-    private final ConcurrentMap<String, GuestLink> links = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, GuestSession> sessions = new ConcurrentHashMap<>();
     private final ReverseForwards reverseForwards = new ReverseForwards();
     private volatile boolean closed;
 
@@ -58,7 +58,7 @@ public final class GuestConnections implements AutoCloseable {
     /** Runs {@code command} through the guest user's shell, feeding it {@code stdin} (null for none). */
     public CommandResult exec(GuestEndpoint guest, String command, byte[] stdin, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
+        return shared(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
     }
 
     /**
@@ -68,33 +68,33 @@ public final class GuestConnections implements AutoCloseable {
     public int stream(GuestEndpoint guest, String command, java.io.InputStream stdin, java.io.OutputStream out, java.io.OutputStream err,
             Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        return link(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));
+        return shared(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));
     }
 
     /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */
     public void upload(GuestEndpoint guest, Path local, String remote) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
-        link(guest).call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline));
+        shared(guest).call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline));
     }
 
     /** Copies a guest file to the host over SFTP; the local file appears complete or not at all. */
     public void download(GuestEndpoint guest, String remote, Path local) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
-        link(guest).call(guest, deadline, session -> SftpTransfer.download(session, guest, remote, local, deadline));
+        shared(guest).call(guest, deadline, session -> SftpTransfer.download(session, guest, remote, local, deadline));
     }
 
     /** A connection to {@code port} on the guest's loopback, made by the guest's sshd. */
     public GuestTunnel tunnel(GuestEndpoint guest, int port, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        GuestLink link = link(guest);
-        ClientSession session = link.session(guest, deadline);
+        GuestSession shared = shared(guest);
+        ClientSession session = shared.session(guest, deadline);
         try {
             return GuestTunnel.open(session, guest, port, deadline);
-        } catch (GuestLink.StaleSessionException e) {
-            link.discard(session);
+        } catch (GuestSession.StaleSessionException e) {
+            shared.discard(session);
             try {
-                return GuestTunnel.open(link.session(guest, deadline), guest, port, deadline);
-            } catch (GuestLink.StaleSessionException again) {
+                return GuestTunnel.open(shared.session(guest, deadline), guest, port, deadline);
+            } catch (GuestSession.StaleSessionException again) {
                 throw GuestErrors.lost(guest, "opening a tunnel", again.getCause());
             }
         }
@@ -113,7 +113,7 @@ public final class GuestConnections implements AutoCloseable {
         }
         ClientSession session;
         try {
-            session = link(guest).session(guest, Deadline.after(timeout));
+            session = shared(guest).session(guest, Deadline.after(timeout));
         } catch (EflowException e) {
             LOG.info("guest {} unreachable now ({}); its forward of port {} starts with its next session",
                     guest.name(), e.getMessage(), guestPort);
@@ -131,8 +131,8 @@ public final class GuestConnections implements AutoCloseable {
     public void stopForwardToHost(String guest, int guestPort, int hostPort) {
         ReverseForwards.Forward forward = new ReverseForwards.Forward(guestPort, hostPort);
         reverseForwards.release(guest, forward);
-        GuestLink link = links.get(guest);
-        ClientSession session = link == null ? null : link.current();
+        GuestSession shared = sessions.get(guest);
+        ClientSession session = shared == null ? null : shared.current();
         if (session != null) {
             reverseForwards.cancel(session, forward);
         }
@@ -144,14 +144,14 @@ public final class GuestConnections implements AutoCloseable {
      */
     public boolean ping(GuestEndpoint guest, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        GuestLink link = link(guest);
+        GuestSession shared = shared(guest);
         try {
-            ClientSession session = link.session(guest, deadline);
+            ClientSession session = shared.session(guest, deadline);
             if (answersKeepalive(session, deadline)) {
                 return true;
             }
-            link.discard(session);
-            return answersKeepalive(link.session(guest, deadline), deadline);
+            shared.discard(session);
+            return answersKeepalive(shared.session(guest, deadline), deadline);
         } catch (EflowException e) {
             LOG.warn("ping of guest {} failed: {}", guest.name(), e.getMessage());
             return false;
@@ -160,9 +160,9 @@ public final class GuestConnections implements AutoCloseable {
 
     /** Forgets the guest's session (the daemon stopped or redeployed it); the next call connects afresh. */
     public void invalidate(String guest) {
-        GuestLink link = links.remove(guest);
-        if (link != null) {
-            link.close();
+        GuestSession shared = sessions.remove(guest);
+        if (shared != null) {
+            shared.close();
         }
     }
 
@@ -174,23 +174,23 @@ public final class GuestConnections implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (String guest : List.copyOf(links.keySet())) {
+        for (String guest : List.copyOf(sessions.keySet())) {
             invalidate(guest);
         }
         client.stop();
     }
 
-    private GuestLink link(GuestEndpoint guest) {
+    private GuestSession shared(GuestEndpoint guest) {
         if (closed) {
             throw GuestErrors.closedPool();
         }
-        GuestLink link = links.computeIfAbsent(guest.name(),
-                name -> new GuestLink(client, session -> reverseForwards.establishAll(name, session)));
+        GuestSession shared = sessions.computeIfAbsent(guest.name(),
+                name -> new GuestSession(client, session -> reverseForwards.establishAll(name, session)));
         if (closed) {
             invalidate(guest.name());
             throw GuestErrors.closedPool();
         }
-        return link;
+        return shared;
     }
 
     /**

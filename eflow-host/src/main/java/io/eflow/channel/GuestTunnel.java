@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-import io.eflow.channel.GuestLink.StaleSessionException;
+import io.eflow.channel.GuestSession.StaleSessionException;
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;

@@ -9,7 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import io.eflow.channel.GuestLink.StaleSessionException;
+import io.eflow.channel.GuestSession.StaleSessionException;
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;

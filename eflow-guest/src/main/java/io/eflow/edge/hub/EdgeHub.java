@@ -3,7 +3,7 @@ package io.eflow.edge.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.hub.auth.Authenticator;
 import io.eflow.edge.hub.mqtt.AuthenticationException;
-import io.eflow.edge.hub.mqtt.ClientLink;
+import io.eflow.edge.hub.mqtt.ConnectedClient;
 import io.eflow.edge.hub.mqtt.Credentials;
 import io.eflow.edge.hub.mqtt.HubConnector;
 import io.eflow.edge.hub.mqtt.Subscription;
@@ -40,7 +40,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private final Clock clock;
     private final HubMetrics metrics = new HubMetrics();
     private final MethodCalls methods = new MethodCalls();
-    private final Map<ClientIdentity, ClientLink> links = new ConcurrentHashMap<>();
+    private final Map<ClientIdentity, ConnectedClient> links = new ConcurrentHashMap<>();
     private final Map<String, InputDispatcher> dispatchers = new ConcurrentHashMap<>();
     private final List<Tap> taps = new CopyOnWriteArrayList<>();
     private final String deviceId;
@@ -74,7 +74,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         for (String module : modules) {
             ClientIdentity who = ClientIdentity.module(deviceId, module);
             twins.desire(who, moduleTwins.get(module)).ifPresent(change -> {
-                ClientLink link = links.get(who);
+                ConnectedClient link = links.get(who);
                 if (link != null && link.isSubscribed(Subscription.DESIRED_PROPERTIES)) {
                     link.desiredPatch(change.patch(), change.version());
                 }
@@ -88,7 +88,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      */
     public void forget(String module) {
         ClientIdentity who = ClientIdentity.module(deviceId, module);
-        ClientLink link = links.remove(who);
+        ConnectedClient link = links.remove(who);
         if (link != null) {
             link.close("its identity was removed");
         }
@@ -108,15 +108,15 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void connected(ClientIdentity who, ClientLink link) {
-        ClientLink previous = links.put(who, link);
+    public void connected(ClientIdentity who, ConnectedClient link) {
+        ConnectedClient previous = links.put(who, link);
         if (previous != null && previous != link) {
             previous.close("the same identity connected again");
         }
     }
 
     @Override
-    public void subscribed(ClientIdentity who, ClientLink link, Subscription subscription) {
+    public void subscribed(ClientIdentity who, ConnectedClient link, Subscription subscription) {
         if (subscription == Subscription.INPUTS) {
             who.moduleId().ifPresent(module -> dispatchers.forEach((endpoint, dispatcher) -> {
                 if (Endpoints.moduleInput(endpoint).map(input -> input.module().equals(module)).orElse(false)) {
@@ -127,7 +127,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void disconnected(ClientIdentity who, ClientLink link) {
+    public void disconnected(ClientIdentity who, ConnectedClient link) {
         links.remove(who, link);
     }
 

@@ -3,7 +3,7 @@ package io.eflow.backend.namespace;
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
-import io.eflow.backend.HostLink;
+import io.eflow.backend.GuestNic;
 import io.eflow.tpm.TpmPassthrough;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
@@ -90,7 +90,7 @@ public final class NamespaceBackend implements Backend {
                     new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
                     new GuestMounts.Disk(layout.logDisk(), logs(layout), "ext4", "rw,nodev,nosuid,noexec")));
             GuestDisks.ensureOverlayLayers(var(layout));
-            HostLink network = new HostLink(layout.hostId(), config.network());
+            GuestNic network = new GuestNic(layout.hostId(), config.network());
             network.createInNamespace();
             loadFirewall(config, layout); // before the guest's first process exists
             Path tpmFolder = null;
@@ -164,7 +164,7 @@ public final class NamespaceBackend implements Backend {
     }
 
     private static void loadFirewall(InstanceConfig config, InstanceLayout layout) {
-        Exec.of("ip", "netns", "exec", new HostLink(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
+        Exec.of("ip", "netns", "exec", new GuestNic(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
                 .input(GuestFirewall.render(config.security())).check();
     }
 
@@ -199,7 +199,7 @@ public final class NamespaceBackend implements Backend {
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
         }
-        HostLink.remove(layout.hostId());
+        GuestNic.remove(layout.hostId());
         removeEmptyCgroupParents();
         FileTrees.deleteRecursively(layout.run());
     }

@@ -4,7 +4,7 @@ package io.eflow.backend.qemu;
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
-import io.eflow.backend.HostLink;
+import io.eflow.backend.GuestNic;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
 import io.eflow.boot.BootControl;
@@ -186,7 +186,7 @@ public final class QemuBackend implements Backend {
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot(Slot.A), layout.rootSlot(Slot.B),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
                 QemuProcess.pidFile(layout.run()), portSockets(layout),
-                routed ? new HostLink(layout.hostId(), config.network()).hostInterface() : null,
+                routed ? new GuestNic(layout.hostId(), config.network()).hostInterface() : null,
                 config.security().tpmPassthrough() ? TpmPassthrough.portSocket(layout) : null);
     }
 
@@ -206,7 +206,7 @@ public final class QemuBackend implements Backend {
                 verifyBootSlot(layout, progress);
             }
             if (routed(config)) {
-                new HostLink(layout.hostId(), config.network()).createTap();
+                new GuestNic(layout.hostId(), config.network()).createTap();
             }
             if (config.security().tpmPassthrough()) {
                 tpm.requireHostTpm();
@@ -358,7 +358,7 @@ public final class QemuBackend implements Backend {
         }
         closeGate(layout);
         tpm.stop(layout);
-        HostLink.remove(layout.hostId());
+        GuestNic.remove(layout.hostId());
         // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
         for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {
             FileTrees.deleteRecursively(file);

@@ -43,7 +43,7 @@ final class TestHub implements HubConnector {
     private final Map<String, String> removed = new ConcurrentHashMap<>();
     final List<Credentials> credentials = new CopyOnWriteArrayList<>();
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-    final Map<ClientIdentity, ClientLink> links = new ConcurrentHashMap<>();
+    final Map<ClientIdentity, ConnectedClient> links = new ConcurrentHashMap<>();
     /** "connected edge1/filter", "subscribed edge1/filter INPUTS", "disconnected edge1/filter", in order. */
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<JsonNode> reported = new CopyOnWriteArrayList<>();
@@ -96,13 +96,13 @@ final class TestHub implements HubConnector {
         return next;
     }
 
-    ClientLink linkOf(ClientIdentity who) {
+    ConnectedClient linkOf(ClientIdentity who) {
         await().atMost(WAIT).until(() -> links.containsKey(who));
         return links.get(who);
     }
 
     /** Waits until the client's link is subscribed, as the hub would see it before pushing. */
-    ClientLink subscribedLink(ClientIdentity who, Subscription subscription) {
+    ConnectedClient subscribedLink(ClientIdentity who, Subscription subscription) {
         await().atMost(WAIT).until(() -> links.containsKey(who) && links.get(who).isSubscribed(subscription));
         return links.get(who);
     }
@@ -130,19 +130,19 @@ final class TestHub implements HubConnector {
     }
 
     @Override
-    public void connected(ClientIdentity who, ClientLink link) {
+    public void connected(ClientIdentity who, ConnectedClient link) {
         // the event first: a test that waits for the link then finds the event
         events.add("connected " + who);
         links.put(who, link);
     }
 
     @Override
-    public void subscribed(ClientIdentity who, ClientLink link, Subscription subscription) {
+    public void subscribed(ClientIdentity who, ConnectedClient link, Subscription subscription) {
         events.add("subscribed " + who + " " + subscription);
     }
 
     @Override
-    public void disconnected(ClientIdentity who, ClientLink link) {
+    public void disconnected(ClientIdentity who, ConnectedClient link) {
         events.add("disconnected " + who);
         links.remove(who, link);
     }

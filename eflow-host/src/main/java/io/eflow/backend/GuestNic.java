@@ -12,16 +12,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The guest's routed link to the host: a host interface holding the gateway address, with NAT for the guest's
- * outbound traffic, and reachable from the host (and whatever the host routes to it) like any other address.
+ * The guest's network interface as the host builds it: a host interface holding the gateway address, with NAT for
+ * the guest's outbound traffic, and reachable from the host (and whatever the host routes to it) like any other address.
  * The namespace backend puts the other end, eth0, in the guest's own network namespace (a veth pair); a VM gets a
  * tap device instead. Nothing on the host listens for the guest: management uses the host-only SSH socket.
  */
-public final class HostLink {
+public final class GuestNic {
     private final String instance;
     private final NetworkConfig network;
 
-    public HostLink(String instance, NetworkConfig network) {
+    public GuestNic(String instance, NetworkConfig network) {
         this.instance = instance;
         this.network = network;
     }

@@ -12,7 +12,7 @@ import org.apache.sshd.client.session.ClientSession;
  * The pooled connection to one guest: one SSH session, shared by all callers and reopened when it died. On a
  * virtio-serial port only one connection fits at a time, so the session is never duplicated, only replaced.
  */
-final class GuestLink {
+final class GuestSession {
     /**
      * Below OpenSSH's default MaxSessions (10). sshd still frees slots a little late, which {@link ChannelOpening}
      * rides out; the margin keeps that rare.
@@ -28,7 +28,7 @@ final class GuestLink {
     private volatile boolean closed;
 
     /** @param onOpen runs on each new session once logged in, before any caller uses it (standing forwards) */
-    GuestLink(GuestSshClient client, Consumer<ClientSession> onOpen) {
+    GuestSession(GuestSshClient client, Consumer<ClientSession> onOpen) {
         this.client = client;
         this.onOpen = onOpen;
     }
