@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code eflow}: the host's one command line, the counterpart of EFLOW's PowerShell functions. Every command
- * but {@code image} and {@code daemon} is a request to eflowd over its root-only UNIX socket.
+ * {@code eflow}: the host's one command line, the counterpart of EFLOW's PowerShell functions. Instance commands are
+ * requests to eflowd over its root-only UNIX socket; {@code image build/verify/bundle}, {@code update check},
+ * {@code connect} and {@code daemon} also work in the CLI's own process (see README, "Using it").
  *
  * <p>Exit codes: 0 success; 1 failure (one line {@code eflow: ...} on stderr), also {@code verify}'s False;
  * 2 usage error; {@code invoke} and {@code connect} pass the remote command's code through.
@@ -32,7 +33,8 @@ public final class EflowCli implements Runnable {
     static final int USAGE = 2;
     static final int FAILURE = 1;
     /** Commands that change nothing and reveal nothing, so they run without root. */
-    private static final Set<Class<?>> WITHOUT_ROOT = Set.of(EflowCli.class, VersionCommand.class, ImageCommand.class);
+    private static final Set<Class<?>> WITHOUT_ROOT = Set.of(EflowCli.class, VersionCommand.class, ImageCommand.class,
+            CommandLine.HelpCommand.class);
 
     /** In help order. Registered lazily: see {@link #commandLine}. */
     static final Map<String, Class<?>> COMMANDS = commands(ListCommand.class, DeployCommand.class, StartCommand.class,
@@ -86,6 +88,8 @@ public final class EflowCli implements Runnable {
         } else {
             COMMANDS.forEach(commandLine::addSubcommand);
         }
+        // `eflow help CMD` is `eflow CMD --help`; "help" is no entry of COMMANDS, so it gets every command registered.
+        commandLine.addSubcommand("help", new CommandLine.HelpCommand());
         commandLine.setOut(new PrintWriter(context.out(), true));
         commandLine.setErr(new PrintWriter(context.err(), true));
         CommandLine invoke = commandLine.getSubcommands().get("invoke");

@@ -66,6 +66,11 @@ final class ImageCommand extends CommandGroup {
         @Option(names = "--version", required = true, paramLabel = "X.Y.Z", description = "The release this bundle is.")
         String version;
 
+        // This command's --version is the bundle's release, which keeps picocli from adding the standard help
+        // options here: -h/--help are declared again, so help answers before the required options are checked.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Option(names = "--key", paramLabel = "DIR", description = "The folder of release.key (default: this host's release key).")
         String key;
 

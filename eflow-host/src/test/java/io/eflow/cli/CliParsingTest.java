@@ -206,4 +206,26 @@ class CliParsingTest {
         assertThat(version.out()).startsWith("eflow 0.1.0").contains("only root can reach it");
         assertThat(Files.list(home)).isEmpty();
     }
+
+    @Test
+    void helpNamesACommandAsItsHelpOptionDoes() throws Exception {
+        CliRun viaHelp = CliRun.run(home, cwd, false, "help", "deploy");
+        CliRun viaOption = CliRun.run(home, cwd, false, "deploy", "--help");
+        CliRun unknown = CliRun.run(home, cwd, false, "help", "lsit");
+
+        assertThat(viaHelp.exitCode()).isZero();
+        assertThat(viaHelp.out()).isEqualTo(viaOption.out()).contains("--data-size=GB");
+        assertThat(unknown.exitCode()).isEqualTo(EflowCli.USAGE);
+        assertThat(Files.list(home)).isEmpty();
+    }
+
+    @Test
+    void bundleHelpAnswersThoughItsVersionOptionIsRequired() throws Exception {
+        // bundle's --version is the bundle's release, not the standard option: help must still come before it is checked
+        CliRun help = CliRun.run(home, cwd, false, "image", "bundle", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.err()).isEmpty();
+        assertThat(help.out()).startsWith("Usage: eflow image bundle").contains("--version=X.Y.Z", "--out=FILE");
+    }
 }
