@@ -398,7 +398,7 @@ final class DaemonClient {
             try {
                 ErrorBody error = Json.MAPPER.readValue(body, ErrorBody.class);
                 if (error.fields() != null && !error.fields().isEmpty() && error.problem() != null) {
-                    return new InvalidValue(error.fields(), error.problem());
+                    return new InvalidValue(response.status(), error.fields(), error.problem());
                 }
                 message = error.error();
             } catch (IOException ignored) {

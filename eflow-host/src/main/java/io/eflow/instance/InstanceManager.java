@@ -106,7 +106,7 @@ public final class InstanceManager implements AutoCloseable {
             throw EflowException.notFound("there is no instance yet; create one with 'eflow deploy'");
         }
         if (names.size() > 1) {
-            throw new EflowException("there are " + names.size() + " instances (" + String.join(", ", names) + "); say which with --name");
+            throw new InvalidValue("name", "is needed: there are " + names.size() + " instances (" + String.join(", ", names) + ")");
         }
         return names.get(0);
     }
@@ -115,7 +115,7 @@ public final class InstanceManager implements AutoCloseable {
     public DeployRequest.Validated precheck(DeployRequest request) {
         DeployRequest.Validated valid = request.validate(hostConfig(), HostName.get());
         if (store.exists(valid.name())) {
-            throw EflowException.conflict("an instance named '" + valid.name() + "' already exists; remove it first or choose another --name");
+            throw EflowException.conflict("an instance named '" + valid.name() + "' already exists; remove it first or choose another name");
         }
         return valid;
     }
@@ -156,7 +156,7 @@ public final class InstanceManager implements AutoCloseable {
             throw new EflowException("the qemu backend needs " + HostAcceleration.QEMU + " on the host: apt-get install qemu-system-x86");
         }
         if (choice.kind() == BackendKind.NAMESPACE && !linux) {
-            throw new EflowException("the namespace backend needs a Linux host; use --backend qemu");
+            throw new InvalidValue("backend", "namespace needs a Linux host; use qemu");
         }
         progress.accept("backend: " + choice.kind().cliName() + (requested == BackendKind.AUTO ? " (auto)" : "")
                 + (choice.accelerator() == null ? "" : ", accelerator " + choice.accelerator().qemuName()));

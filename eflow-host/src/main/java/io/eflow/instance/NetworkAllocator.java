@@ -28,10 +28,10 @@ final class NetworkAllocator {
         if (requested != null) {
             NetworkConfig chosen = new NetworkConfig(requested.address(), requested.prefix(), requested.gateway(), mac(), true);
             if (subnetsInUse.contains(chosen.subnet())) {
-                throw EflowException.conflict("subnet " + chosen.subnet() + " is already used by another instance; choose another --ip");
+                throw EflowException.conflict("subnet " + chosen.subnet() + " is already used by another instance; choose another address");
             }
             if (hostSubnets.contains(chosen.subnet())) {
-                throw EflowException.conflict("subnet " + chosen.subnet() + " is already routed on this host; choose another --ip");
+                throw EflowException.conflict("subnet " + chosen.subnet() + " is already routed on this host; choose another address");
             }
             return chosen;
         }
@@ -41,7 +41,7 @@ final class NetworkAllocator {
                 return candidate;
             }
         }
-        throw EflowException.conflict("no free guest subnet left in " + POOL_PREFIX + "0.0/16; remove an instance or give --ip");
+        throw EflowException.conflict("no free guest subnet left in " + POOL_PREFIX + "0.0/16; remove an instance or give a static address");
     }
 
     /** A unicast, locally administered MAC (second bit of the first byte set). */

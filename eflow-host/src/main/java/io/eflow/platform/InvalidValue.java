@@ -22,7 +22,12 @@ public final class InvalidValue extends EflowException {
 
     /** Values that are wrong together ("ip and gateway must differ"). */
     public InvalidValue(List<String> fields, String problem) {
-        super(400, names(fields, UnaryOperator.identity()) + " " + problem);
+        this(400, fields, problem);
+    }
+
+    /** As a client rebuilds it from an answer, with the answer's status. */
+    public InvalidValue(int status, List<String> fields, String problem) {
+        super(status, names(fields, UnaryOperator.identity()) + " " + problem);
         this.fields = List.copyOf(fields);
         this.problem = problem;
     }

@@ -8,6 +8,7 @@ import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -124,6 +125,19 @@ class DaemonClientTest {
         assertThatThrownBy(() -> client.deploy(REQUEST, line -> { }))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(409))
                 .hasMessage("an instance named 'edge1' already exists");
+    }
+
+    @Test
+    void anErrorAboutRequestValuesComesBackNamingThemSoTheCliCanUseItsFlags() {
+        deploy.set(ctx -> ctx.status(400).json(new io.eflow.daemon.api.ErrorBody("memoryMb must be at least 1024 MB, not 512",
+                List.of("memoryMb"), "must be at least 1024 MB, not 512")));
+
+        assertThatThrownBy(() -> client.deploy(REQUEST, line -> { })).isInstanceOfSatisfying(InvalidValue.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.fields()).containsExactly("memoryMb");
+            assertThat(e.getMessage()).isEqualTo("memoryMb must be at least 1024 MB, not 512");
+            assertThat(Flags.message(e)).isEqualTo("--memory must be at least 1024 MB, not 512");
+        });
     }
 
     @Test

@@ -38,7 +38,7 @@ class SetRequestTest {
     void aValueNotGivenIsKept() {
         assertThat(new SetRequest(3, null).applyTo(CONFIG, HOST).memoryMb()).isEqualTo(1024);
         assertThat(new SetRequest(null, 2048).applyTo(CONFIG, HOST).cpus()).isEqualTo(1);
-        assertThatThrownBy(() -> new SetRequest(null, null).applyTo(CONFIG, HOST)).hasMessage("set needs --cpus, --memory or both");
+        assertThatThrownBy(() -> new SetRequest(null, null).applyTo(CONFIG, HOST)).hasMessage("cpus and memoryMb are both missing: set needs one or both");
     }
 
     @Test

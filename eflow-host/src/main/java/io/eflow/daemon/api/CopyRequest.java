@@ -1,6 +1,7 @@
 package io.eflow.daemon.api;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 
 import java.nio.file.Path;
 
@@ -12,10 +13,10 @@ public record CopyRequest(String from, String to, boolean push) {
 
     public CopyRequest checked() {
         if (from == null || from.isBlank()) {
-            throw new EflowException("copy needs --from");
+            throw new InvalidValue("from", "is needed for a copy");
         }
         if (to == null || to.isBlank()) {
-            throw new EflowException("copy needs --to");
+            throw new InvalidValue("to", "is needed for a copy");
         }
         String hostSide = push ? from : to;
         if (!Path.of(hostSide).isAbsolute()) {

@@ -37,7 +37,7 @@ class WireRecordsTest {
                 .hasMessage("the host path must be absolute, not 'a'");
         assertThatThrownBy(() -> new CopyRequest("/guest/a", "b", false).checked())
                 .hasMessage("the host path must be absolute, not 'b'");
-        assertThatThrownBy(() -> new CopyRequest(null, "/b", true).checked()).hasMessage("copy needs --from");
+        assertThatThrownBy(() -> new CopyRequest(null, "/b", true).checked()).hasMessage("from is needed for a copy");
     }
 
     @Test
