@@ -42,6 +42,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -168,7 +169,13 @@ final class DaemonClient {
                 }
                 JsonNode event = Json.MAPPER.readTree(line);
                 if (event.hasNonNull("error")) {
-                    throw new EflowException(event.path("status").asInt(500), event.path("error").asText());
+                    int status = event.path("status").asInt(500);
+                    if (event.path("fields").isArray() && !event.path("fields").isEmpty() && event.hasNonNull("problem")) {
+                        List<String> fields = new ArrayList<>();
+                        event.path("fields").forEach(field -> fields.add(field.asText()));
+                        throw new InvalidValue(status, fields, event.path("problem").asText());
+                    }
+                    throw new EflowException(status, event.path("error").asText());
                 }
                 if (event.hasNonNull("result")) {
                     return Json.MAPPER.treeToValue(event.get("result"), type);

@@ -16,7 +16,8 @@ final class Flags {
             entry("dataSizeGb", "--data-size"), entry("logSize", "--log-size"), entry("backend", "--backend"),
             entry("ip", "--ip"), entry("prefix", "--prefix"), entry("gateway", "--gateway"),
             entry("sshTransport", "--ssh-transport"), entry("healthTimeoutSeconds", "--health-timeout"),
-            entry("tries", "--tries"), entry("timeoutSeconds", "--timeout"), entry("output", "--output"),
+            entry("tries", "--tries"), entry("allowDowngrade", "--allow-downgrade"), entry("allowSkip", "--allow-skip"),
+            entry("timeoutSeconds", "--timeout"), entry("output", "--output"),
             // logs without --output: the CLI sends its working folder
             entry("directory", "the output directory"),
             entry("from", "--from"), entry("to", "--to"));

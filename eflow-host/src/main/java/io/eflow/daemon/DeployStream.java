@@ -5,6 +5,7 @@ import io.eflow.platform.Json;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,10 @@ final class DeployStream {
             sink.send(DeployEvent.result(result));
         } catch (EflowException e) {
             log.error("{} failed: {}", what, e.getMessage(), e);
-            sink.send(DeployEvent.error(e.status(), ErrorMapping.oneLine(e.getMessage())));
+            String message = ErrorMapping.oneLine(e.getMessage());
+            sink.send(e instanceof InvalidValue invalid
+                    ? DeployEvent.invalid(e.status(), message, invalid.fields(), ErrorMapping.oneLine(invalid.problem()))
+                    : DeployEvent.error(e.status(), message));
         } catch (RuntimeException e) {
             log.error("{} failed unexpectedly", what, e);
             sink.send(DeployEvent.error(500, ErrorMapping.internalMessage(e)));

@@ -13,6 +13,7 @@ import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Pause;
 import io.eflow.platform.Privileges;
@@ -387,12 +388,12 @@ public final class Updater {
     private static void checkSequence(Semver version, Semver installed, UpdateOptions options) {
         int order = version.compareTo(installed);
         if (order < 0 && !options.allowDowngrade()) {
-            throw EflowException.conflict("bundle " + version + " is older than the installed " + installed
-                    + ": refused (--allow-downgrade to install it anyway)");
+            throw new InvalidValue(409, List.of("allowDowngrade"), "is needed: bundle " + version
+                    + " is older than the installed " + installed);
         }
         if (order > 0 && !version.isNextAfter(installed) && !options.allowSkip()) {
-            throw EflowException.conflict("bundle " + version + " skips versions after the installed " + installed
-                    + ": updates go in sequence (--allow-skip to install it anyway)");
+            throw new InvalidValue(409, List.of("allowSkip"), "is needed: bundle " + version
+                    + " skips versions after the installed " + installed + " (updates go in sequence)");
         }
     }
 

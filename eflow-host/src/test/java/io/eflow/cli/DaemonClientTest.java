@@ -111,6 +111,21 @@ class DaemonClientTest {
     }
 
     @Test
+    void aLateRefusalOfARequestValueStillNamesIt() {
+        deploy.set(ctx -> {
+            NdjsonSink out = NdjsonSink.open(ctx);
+            out.send(DeployEvent.progress("verifying the bundle"));
+            out.send(DeployEvent.invalid(409, "allowDowngrade is needed: bundle 0.1.0 is older than the installed 0.2.0",
+                    List.of("allowDowngrade"), "is needed: bundle 0.1.0 is older than the installed 0.2.0"));
+        });
+
+        assertThatThrownBy(() -> client.deploy(REQUEST, line -> { })).isInstanceOfSatisfying(InvalidValue.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(Flags.message(e)).isEqualTo("--allow-downgrade is needed: bundle 0.1.0 is older than the installed 0.2.0");
+        });
+    }
+
+    @Test
     void aDeployAnswerWithoutResultIsAnError() {
         deploy.set(ctx -> NdjsonSink.open(ctx).send(DeployEvent.progress("creating disks")));
 
