@@ -62,7 +62,7 @@ class ArchitectureTest {
     /**
      * The CLI speaks to eflowd through the REST records. The true exceptions: {@code image build/bundle/verify} and
      * {@code update check} work in the CLI's own process (images, bundles and update sources are files or URLs the CLI
-     * reads itself), {@code eflow daemon} runs eflowd in the CLI's process, and a few REST records carry values of their
+     * reads itself), {@code eflow daemon} runs eflowd in the CLI's process, and a few REST records carry values owned by
      * feature packages (a command's result, a firewall rule, a forward, a trial result, the update view, a hub publish).
      */
     @ArchTest
