@@ -36,6 +36,7 @@ import io.eflow.daemon.api.ImageLoad;
 import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -45,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -338,7 +340,7 @@ final class DaemonApi {
                 .anyMatch(summary -> summary.name().equals(name) && summary.powerState() == PowerState.RUNNING);
         if (running) {
             if (!force) {
-                throw EflowException.conflict("instance '" + name + "' is running: stop it first, or remove it with --force");
+                throw new InvalidValue(409, List.of("force"), "is needed: instance '" + name + "' is running (or stop it first)");
             }
             manager.stop(name);
         }
