@@ -1,8 +1,8 @@
 package io.eflow.instance;
 
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
-import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.json.Mappers;
 import io.eflow.edge.manifest.ContainerPort;
 import io.eflow.edge.manifest.CreateOptions;
 import io.eflow.edge.manifest.EdgeModule;
@@ -40,7 +41,7 @@ public final class ModuleSpec {
             "/sys/firmware", "/sys/devices/virtual/powercap");
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
 
     private ModuleSpec() {
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.json.Mappers;
 import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.agent.HubLink;
 import io.eflow.edge.hub.auth.Authenticator;
@@ -19,7 +21,6 @@ import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.edge.hub.upstream.UpstreamStatus;
-import io.eflow.edge.io.AtomicFile;
 import io.eflow.edge.manifest.DeploymentManifest;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.Set;
  */
 public final class HubService implements HubLink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HubService.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
 
     /**
      * Where the hub keeps its state and which ports it listens on.

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.io.AtomicFile;
+import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.json.Mappers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept on disk with the properties so a restart does not hand a module an older version than it has seen.
  */
 final class Twins {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private static final String VERSION = "$version";
 
     private final Path folder;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.eflow.contract.json.Mappers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /** Reads a whole deployment manifest and $edgeAgent's runtime; modules, createOptions and $edgeHub have their own readers. */
 final class ManifestReader {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = Mappers.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a field given twice is a mistake, not "last one wins"
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // so the document is shown back as written

@@ -3,6 +3,7 @@ package io.eflow.edge.hub.mqtt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.json.Mappers;
 import io.eflow.edge.hub.ClientIdentity;
 import io.eflow.edge.hub.HubMessage;
 import io.eflow.edge.hub.PropertyBag;
@@ -75,7 +76,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     static final String IDLE_HANDLER = "idle";
 
     private static final System.Logger LOG = System.getLogger(MqttConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private static final int MQTT_3_1_1 = MqttVersion.MQTT_3_1_1.protocolLevel();
 
     private enum State { AWAITING_CONNECT, CONNECTED, REFUSED, CLOSED }

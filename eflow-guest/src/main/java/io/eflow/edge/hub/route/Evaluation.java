@@ -3,7 +3,7 @@ package io.eflow.edge.hub.route;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.eflow.contract.json.Mappers;
 import io.eflow.edge.hub.HubMessage;
 import io.eflow.edge.hub.SystemProperties;
 
@@ -16,7 +16,7 @@ import java.util.Set;
  * ask. Not thread-safe; one per message.
  */
 final class Evaluation {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = Mappers.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final Set<String> BODY_ENCODINGS = Set.of("utf-8", "utf-16", "utf-32");

@@ -1,15 +1,19 @@
-package io.eflow.platform;
+package io.eflow.contract.files;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * A file that is replaced whole or not at all: written under {@code .<name>.tmp} beside the target, forced to disk,
@@ -17,6 +21,9 @@ import java.nio.file.StandardOpenOption;
  * failure leaves the target as it was. A killed process may leave the temporary file; the next writer deletes it.
  */
 public final class AtomicFile implements Closeable {
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+
     private final Path target;
     private final Path temp;
     private final RandomAccessFile file;
@@ -32,6 +39,30 @@ public final class AtomicFile implements Closeable {
         Path temp = tempOf(target);
         Files.deleteIfExists(temp);
         return new AtomicFile(target, temp, new RandomAccessFile(temp.toFile(), "rw"));
+    }
+
+    /**
+     * Replaces {@code file} with {@code bytes}: a temporary file made with {@code mode} from the start (a key is never
+     * readable by others, not even for a moment), synced, renamed over the file, and the folder synced so the rename
+     * survives a power cut.
+     */
+    public static void write(Path file, byte[] bytes, Set<PosixFilePermission> mode) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path temporary = tempOf(file);
+        // a leftover from a crash may have any mode: made afresh, the new one has ours
+        Files.deleteIfExists(temporary);
+        try (FileChannel out = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(mode))) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        }
+        // the umask may have taken bits off a readable file's mode
+        Files.setPosixFilePermissions(temporary, mode);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.toAbsolutePath().getParent());
     }
 
     /** Where the content is written until {@link #commit()}. */
