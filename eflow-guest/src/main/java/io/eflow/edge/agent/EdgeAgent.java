@@ -3,11 +3,11 @@ package io.eflow.edge.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
-import io.eflow.edge.manifest.ImageReference;
+import io.eflow.contract.manifest.ImageReference;
 import io.eflow.edge.logs.ModuleLogs;
-import io.eflow.edge.manifest.DeploymentManifest;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.ParsedManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     /**
-     * Validates and applies a deployment: an invalid one throws {@link io.eflow.edge.manifest.ManifestException}
+     * Validates and applies a deployment: an invalid one throws {@link io.eflow.contract.manifest.ManifestException}
      * with the JSON path and nothing changes; a valid one is stored (atomically) before the loop sees it.
      */
     public ParsedManifest apply(String json) throws IOException {

@@ -1,6 +1,6 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.manifest.ContainerPort;
-import io.eflow.edge.manifest.HealthCheck;
+import io.eflow.contract.manifest.ContainerPort;
+import io.eflow.contract.manifest.HealthCheck;
 
 import java.io.IOException;
 import java.time.Duration;

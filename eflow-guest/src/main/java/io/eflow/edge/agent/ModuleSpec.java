@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.manifest.ContainerPort;
-import io.eflow.edge.manifest.CreateOptions;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.HealthCheck;
-import io.eflow.edge.manifest.HostConfig;
+import io.eflow.contract.manifest.ContainerPort;
+import io.eflow.contract.manifest.CreateOptions;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.HealthCheck;
+import io.eflow.contract.manifest.HostConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,18 +1,18 @@
 package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.manifest.EdgeHubProperties;
+import io.eflow.contract.route.Route;
 import io.eflow.edge.hub.auth.Authenticator;
 import io.eflow.edge.hub.mqtt.AuthenticationException;
 import io.eflow.edge.hub.mqtt.ClientLink;
 import io.eflow.edge.hub.mqtt.Credentials;
 import io.eflow.edge.hub.mqtt.HubConnector;
 import io.eflow.edge.hub.mqtt.Subscription;
-import io.eflow.edge.hub.route.Route;
 import io.eflow.edge.hub.route.Router;
 import io.eflow.edge.hub.store.Destination;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.MessageStore;
-import io.eflow.edge.manifest.EdgeHubProperties;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -21,7 +21,7 @@ import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.edge.hub.upstream.UpstreamStatus;
-import io.eflow.edge.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

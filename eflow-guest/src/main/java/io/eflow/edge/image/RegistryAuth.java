@@ -3,7 +3,7 @@ package io.eflow.edge.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.manifest.RegistryCredential;
+import io.eflow.contract.manifest.RegistryCredential;
 
 import java.io.IOException;
 import java.net.URI;

@@ -6,7 +6,7 @@ import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.store.StoreConfig;
-import io.eflow.edge.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

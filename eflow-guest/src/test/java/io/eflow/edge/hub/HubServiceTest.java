@@ -8,7 +8,7 @@ import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.edge.hub.store.StoreConfig;
-import io.eflow.edge.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.route;
 
+import io.eflow.contract.route.Condition;
 import io.eflow.edge.hub.HubMessage;
 import io.eflow.edge.hub.MessageSource;
 
