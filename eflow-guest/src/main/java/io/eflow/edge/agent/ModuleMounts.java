@@ -2,6 +2,7 @@ package io.eflow.edge.agent;
 
 import io.eflow.contract.manifest.HostConfig;
 import io.eflow.contract.manifest.Mount;
+import io.eflow.contract.oci.OciMount;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,6 +10,9 @@ import io.eflow.contract.manifest.CreateOptions;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.HealthCheck;
 import io.eflow.contract.manifest.HostConfig;
+import io.eflow.contract.oci.Capabilities;
+import io.eflow.contract.oci.Namespace;
+import io.eflow.contract.oci.User;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +101,7 @@ public final class ModuleSpec {
 
         ObjectNode spec = JSON.createObjectNode();
         spec.put("ociVersion", "1.0.2");
-        List<String> capabilities = Capabilities.of(module.name(), host.privileged(), host.capAdd(), host.capDrop());
+        List<String> capabilities = ModuleCapabilities.of(module.name(), host.privileged(), host.capAdd(), host.capDrop());
         ObjectNode process = spec.putObject("process");
         process(process, in, capabilities);
         HealthCheck health = options.healthcheck().over(in.image().healthcheck()).withDefaults();
@@ -116,7 +119,7 @@ public final class ModuleSpec {
         spec.set("annotations", JSON.valueToTree(labels));
 
         ObjectNode linux = spec.putObject("linux");
-        linux.set("namespaces", JSON.valueToTree(Namespace.all(in.netns())));
+        linux.set("namespaces", JSON.valueToTree(namespaces(in.netns())));
         ObjectNode resources = linux.putObject("resources");
         ModuleDevices.write(module.name(), host, in.devices(), linux.putArray("devices"), resources.putArray("devices"));
         if (host.memory() > 0) {
@@ -131,7 +134,7 @@ public final class ModuleSpec {
         if (!host.privileged()) {
             strings(linux.putArray("maskedPaths"), MASKED_PATHS);
             strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
-            linux.set("seccomp", JSON.valueToTree(Seccomp.profile(capabilities)));
+            linux.set("seccomp", JSON.valueToTree(ModuleSeccomp.profile(capabilities)));
         }
         return new Result(write(spec), published(host), exposed(in.image(), options), mounts.volumes(), health, probe);
     }
@@ -140,17 +143,11 @@ public final class ModuleSpec {
         CreateOptions options = in.module().createOptions();
         process.put("terminal", false);
         ProcessUser user = ProcessUser.resolve(in.module().name(), or(options.user(), in.image().user()), in.rootfs());
-        ObjectNode userNode = process.putObject("user").put("uid", user.uid()).put("gid", user.gid());
-        if (!user.additionalGids().isEmpty()) {
-            user.additionalGids().forEach(userNode.putArray("additionalGids")::add);
-        }
+        process.set("user", JSON.valueToTree(new User(user.uid(), user.gid(), user.additionalGids())));
         strings(process.putArray("args"), args(in.module().name(), options, in.image()));
         strings(process.putArray("env"), env(in));
         process.put("cwd", or(or(options.workingDir(), in.image().workingDir()), "/"));
-        ObjectNode caps = process.putObject("capabilities");
-        for (String set : List.of("bounding", "effective", "permitted")) {
-            strings(caps.putArray(set), capabilities);
-        }
+        process.set("capabilities", JSON.valueToTree(Capabilities.of(capabilities)));
         process.put("noNewPrivileges", !options.hostConfig().privileged());
     }
 
@@ -201,6 +198,21 @@ public final class ModuleSpec {
         ports.addAll(options.exposedPorts());
         ports.addAll(options.hostConfig().portBindings().keySet());
         return ports;
+    }
+
+    /**
+     * A module's own pid, ipc, uts, mount and cgroup namespaces, in the deployment's shared network, or in the
+     * guest's own network when {@code network} is null.
+     */
+    static List<Namespace> namespaces(Path network) {
+        List<Namespace> all = new ArrayList<>();
+        for (String type : List.of("pid", "ipc", "uts", "mount", "cgroup")) {
+            all.add(Namespace.fresh(type));
+        }
+        if (network != null) {
+            all.add(Namespace.join("network", network.toString()));
+        }
+        return all;
     }
 
     private static String or(String given, String fallback) {

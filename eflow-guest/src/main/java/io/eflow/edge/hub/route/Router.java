@@ -58,10 +58,11 @@ public final class Router {
     }
 
     private static boolean takes(Route route, Evaluation message) {
-        return from(route.source(), message.message().source()) && route.condition().map(c -> c.holds(message)).orElse(true);
+        return from(route.source(), message.message().source())
+                && route.condition().map(c -> c.holds(message)).orElse(true);
     }
 
-    /** Whether a message from {@code origin} is one the source considers; ids and outputs ignore case, as in IoT Edge. */
+    /** Whether a message from {@code origin} is one the source takes; ids and outputs ignore case, as in IoT Edge. */
     static boolean from(Source source, MessageSource origin) {
         if (source instanceof Source.All) {
             return true;

@@ -1,5 +1,7 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.oci.Seccomp;
+
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.Set;
  * refused with EPERM, except those a capability the module was given is meant to unlock (CapAdd SYS_TIME sets the
  * clock, as under Docker's default profile).
  */
-final class Seccomp {
+final class ModuleSeccomp {
     /** The syscalls each capability unlocks; the union of all of them is refused to modules holding none. */
     private static final Map<String, List<String>> UNLOCKED_BY = new LinkedHashMap<>();
 
@@ -34,24 +36,15 @@ final class Seccomp {
     private static final List<String> ALWAYS = List.of("keyctl", "add_key", "request_key", "userfaultfd", "uselib",
             "nfsservctl");
 
-    record Rule(List<String> names, String action, int errnoRet) {
+    private ModuleSeccomp() {
     }
 
-    record Profile(String defaultAction, List<String> architectures, List<Rule> syscalls) {
-    }
-
-    private Seccomp() {
-    }
-
-    static Profile profile(List<String> capabilities) {
+    static Seccomp profile(List<String> capabilities) {
         Set<String> unlocked = new LinkedHashSet<>();
         capabilities.forEach(cap -> unlocked.addAll(UNLOCKED_BY.getOrDefault(cap, List.of())));
         Set<String> denied = new LinkedHashSet<>(ALWAYS);
         UNLOCKED_BY.values().forEach(denied::addAll);
         denied.removeAll(unlocked);
-        List<String> architectures = System.getProperty("os.arch").equals("aarch64")
-                ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM")
-                : List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32");
-        return new Profile("SCMP_ACT_ALLOW", architectures, List.of(new Rule(List.copyOf(denied), "SCMP_ACT_ERRNO", 1)));
+        return Seccomp.denying(denied);
     }
 }

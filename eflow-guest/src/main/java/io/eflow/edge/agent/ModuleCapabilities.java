@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The capability set of a module's process, with Docker's semantics for Privileged, CapAdd and CapDrop. */
-final class Capabilities {
+final class ModuleCapabilities {
     /** Every Linux capability up to CAP_CHECKPOINT_RESTORE (Linux 5.9), in kernel number order. */
     static final List<String> ALL = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
             "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
@@ -24,7 +24,7 @@ final class Capabilities {
 
     private static final String EVERY = "ALL";
 
-    private Capabilities() {
+    private ModuleCapabilities() {
     }
 
     /**
