@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.agent.HubLink;
 import io.eflow.edge.hub.auth.Authenticator;
+import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.EdgeCa;
 import io.eflow.edge.hub.auth.Identities;
 import io.eflow.edge.hub.auth.Identity;
@@ -21,7 +23,6 @@ import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.edge.hub.upstream.UpstreamStatus;
-import io.eflow.contract.manifest.DeploymentManifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,7 +110,7 @@ public final class HubService implements HubLink, AutoCloseable {
 
     @Override
     public Optional<ModuleCredentials> credentials(String module) {
-        ClientIdentity who = ClientIdentity.module(device.deviceId(), module);
+        ClientId who = ClientId.module(device.deviceId(), module);
         return identities.find(who).map(identity -> new ModuleCredentials(
                 identities.connectionString(who, device.iotHubHostName(), device.gatewayHostName()).toString(), caFile));
     }
@@ -144,7 +145,7 @@ public final class HubService implements HubLink, AutoCloseable {
 
     /** A module's or host application's identity by name, or the device's own by the device id. */
     public ObjectNode identity(String name) {
-        ClientIdentity who = name.equals(device.deviceId()) ? ClientIdentity.device(name) : ClientIdentity.module(device.deviceId(), name);
+        ClientId who = name.equals(device.deviceId()) ? ClientId.device(name) : ClientId.module(device.deviceId(), name);
         return identities.find(who)
                 .map(identity -> describe(identity, true))
                 .orElseThrow(() -> new IllegalArgumentException("there is no identity named '" + name + "'"));

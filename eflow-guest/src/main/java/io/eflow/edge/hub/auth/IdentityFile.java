@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,13 +31,13 @@ record IdentityFile(int version, String deviceId, List<Entry> identities) {
     /** One identity, flat, so the file reads plainly: {@code moduleId} is null for a device identity. */
     record Entry(String deviceId, String moduleId, Identity.Kind kind, String key, Instant created, Instant keyCreated) {
         static Entry of(Identity identity) {
-            ClientIdentity id = identity.clientIdentity();
+            ClientId id = identity.clientIdentity();
             return new Entry(id.deviceId(), id.moduleId().orElse(null), identity.kind(), identity.key(),
                     identity.created(), identity.keyCreated());
         }
 
         Identity identity() {
-            return new Identity(new ClientIdentity(deviceId, Optional.ofNullable(moduleId)), kind, key, created, keyCreated);
+            return new Identity(new ClientId(deviceId, Optional.ofNullable(moduleId)), kind, key, created, keyCreated);
         }
     }
 

@@ -2,7 +2,6 @@ package io.eflow.edge.hub.auth;
 
 import io.eflow.contract.files.AtomicFile;
 
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.PropertyBag;
+import io.eflow.edge.hub.auth.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.auth.Credentials;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.PropertyBag;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -95,7 +97,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
     /** The inputs subscribed to by name, or {@link Topics#ALL_INPUTS}. */
     private final Set<String> inputs = ConcurrentHashMap.newKeySet();
     private State state = State.AWAITING_CONNECT;
-    private ClientIdentity who;
+    private ClientId who;
     private Topics topics;
     private boolean twinResponses;
     private HubMessage will;
@@ -325,7 +327,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "?", "sent no client id");
             return;
         }
-        ClientIdentity identity;
+        ClientId identity;
         try {
             identity = Objects.requireNonNull(hub.authenticate(new Credentials(clientId,
                     Objects.requireNonNullElse(payload.userName(), ""),

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.route.ConditionInput;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.SystemProperties;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.SystemProperties;
 
 import java.io.IOException;
 import java.util.Locale;

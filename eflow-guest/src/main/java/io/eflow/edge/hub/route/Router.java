@@ -4,8 +4,8 @@ import io.eflow.contract.manifest.EdgeHubProperties;
 import io.eflow.contract.route.Route;
 import io.eflow.contract.route.Sink;
 import io.eflow.contract.route.Source;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

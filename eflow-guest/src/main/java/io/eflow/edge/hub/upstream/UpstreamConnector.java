@@ -1,19 +1,15 @@
 package io.eflow.edge.hub.upstream;
 
-import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.HubMessageCodec;
-import io.eflow.edge.hub.HubMessageCodec.MalformedMessageException;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.HubMessageCodec.MalformedMessageException;
+import io.eflow.edge.hub.message.HubMessageCodec;
 import io.eflow.edge.hub.store.Delivery;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.EndpointQueue;
 import io.eflow.edge.hub.store.MessageStore;
 import io.eflow.edge.hub.store.StoreException;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +22,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The edge hub's link to the cloud: sends what the routes stored for {@code $upstream}, in store order, and keeps

@@ -3,7 +3,7 @@ package io.eflow.edge.hub.route;
 import io.eflow.contract.route.Route;
 import io.eflow.contract.route.Sink;
 import io.eflow.contract.route.Source;
-import io.eflow.edge.hub.MessageSource;
+import io.eflow.edge.hub.message.MessageSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

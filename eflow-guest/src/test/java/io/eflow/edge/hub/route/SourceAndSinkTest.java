@@ -2,7 +2,7 @@ package io.eflow.edge.hub.route;
 
 import io.eflow.contract.route.Route;
 import io.eflow.contract.route.Sink;
-import io.eflow.edge.hub.MessageSource;
+import io.eflow.edge.hub.message.MessageSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub.mqtt;
+package io.eflow.edge.hub.auth;
 
 /** A CONNECT the hub refuses; the head answers CONNACK "bad user name or password" or "not authorized". */
 public final class AuthenticationException extends Exception {

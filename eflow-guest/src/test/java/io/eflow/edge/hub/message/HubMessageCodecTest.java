@@ -1,15 +1,16 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.message;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.eflow.edge.hub.message.HubMessageCodec.MalformedMessageException;
+import org.junit.jupiter.api.Test;
 
-import io.eflow.edge.hub.HubMessageCodec.MalformedMessageException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HubMessageCodecTest {
 

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.message;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub.mqtt;
+package io.eflow.edge.hub.auth;
 
 import java.security.cert.X509Certificate;
 import java.util.List;

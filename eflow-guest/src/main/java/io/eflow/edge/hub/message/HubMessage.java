@@ -1,4 +1,4 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.message;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.message;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.auth;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -7,8 +7,8 @@ import java.util.Optional;
  * Who a hub client is: a module of this device ({@code deviceId/moduleId}, the MQTT client id IoT Edge's module
  * SDKs use), or a device with no module (this device's own client, or a leaf device).
  */
-public record ClientIdentity(String deviceId, Optional<String> moduleId) {
-    public ClientIdentity {
+public record ClientId(String deviceId, Optional<String> moduleId) {
+    public ClientId {
         if (Objects.requireNonNull(deviceId, "deviceId").isEmpty()) {
             throw new IllegalArgumentException("an identity needs a device id");
         }
@@ -17,12 +17,12 @@ public record ClientIdentity(String deviceId, Optional<String> moduleId) {
         }
     }
 
-    public static ClientIdentity module(String deviceId, String moduleId) {
-        return new ClientIdentity(deviceId, Optional.of(moduleId));
+    public static ClientId module(String deviceId, String moduleId) {
+        return new ClientId(deviceId, Optional.of(moduleId));
     }
 
-    public static ClientIdentity device(String deviceId) {
-        return new ClientIdentity(deviceId, Optional.empty());
+    public static ClientId device(String deviceId) {
+        return new ClientId(deviceId, Optional.empty());
     }
 
     /** {@code deviceId/moduleId} or {@code deviceId}: the MQTT client id, and how logs name the client. */

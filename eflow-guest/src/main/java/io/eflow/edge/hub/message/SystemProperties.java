@@ -1,4 +1,4 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.message;
 
 /**
  * Names of a message's system properties, spelled as IoT Hub's routing queries spell them after the '$'
