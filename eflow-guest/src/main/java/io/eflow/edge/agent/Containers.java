@@ -26,11 +26,11 @@ final class Containers {
     private final Path hostsFile;
     private final Path volumes;
     private final DeviceIdentity identity;
-    private final HubLink hub;
+    private final ModuleHub hub;
     private final ModuleLogs logs;
     private Set<String> named = Set.of();
 
-    Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs, HubLink hub) {
+    Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs, ModuleHub hub) {
         this.hub = hub;
         this.root = root;
         this.hostsFile = root.resolve(".hosts");

@@ -44,7 +44,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     private final Layout layout;
-    private final HubLink hub;
+    private final ModuleHub hub;
     private final BlobStore blobs;
     private final ImageRoots roots;
     private final ModuleLogs logs;
@@ -60,10 +60,10 @@ public final class EdgeAgent implements AutoCloseable {
     });
 
     public EdgeAgent(Layout layout, String hostname) {
-        this(layout, DeviceIdentity.local(hostname), HubLink.NONE);
+        this(layout, DeviceIdentity.local(hostname), ModuleHub.NONE);
     }
 
-    public EdgeAgent(Layout layout, DeviceIdentity identity, HubLink hub) {
+    public EdgeAgent(Layout layout, DeviceIdentity identity, ModuleHub hub) {
         this.layout = layout;
         this.hub = hub;
         this.blobs = new BlobStore(layout.state().resolve("images"));

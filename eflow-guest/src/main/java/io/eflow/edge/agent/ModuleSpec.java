@@ -64,7 +64,7 @@ public final class ModuleSpec {
     public record Inputs(EdgeModule module, ImageConfig image, Path rootfs, String deviceId, String iotHubHostName,
                          String gatewayHostName, String generationId, Path workloadSocketFolder, Path hostsFile, Path netns,
                          Path volumesRoot, CgroupMode cgroups, Function<Path, DeviceNode> devices,
-                         Optional<HubLink.ModuleCredentials> hub) {
+                         Optional<ModuleHub.ModuleCredentials> hub) {
         public Inputs {
             if (Arrays.asList(module, image, rootfs, deviceId, iotHubHostName, gatewayHostName, generationId, hostsFile,
                     volumesRoot, cgroups, devices, hub).contains(null)) {

@@ -10,7 +10,7 @@ import io.eflow.edge.hub.auth.Credentials;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.HubMessageCodec;
 import io.eflow.edge.hub.message.MessageSource;
-import io.eflow.edge.hub.mqtt.ClientLink;
+import io.eflow.edge.hub.mqtt.ConnectedClient;
 import io.eflow.edge.hub.mqtt.HubConnector;
 import io.eflow.edge.hub.mqtt.Subscription;
 import io.eflow.edge.hub.route.Router;
@@ -44,7 +44,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private final Clock clock;
     private final HubMetrics metrics = new HubMetrics();
     private final MethodCalls methods = new MethodCalls();
-    private final Map<ClientId, ClientLink> links = new ConcurrentHashMap<>();
+    private final Map<ClientId, ConnectedClient> links = new ConcurrentHashMap<>();
     private final Map<String, InputDispatcher> dispatchers = new ConcurrentHashMap<>();
     private final List<Tap> taps = new CopyOnWriteArrayList<>();
     private final String deviceId;
@@ -78,7 +78,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         for (String module : modules) {
             ClientId who = ClientId.module(deviceId, module);
             twins.desire(who, moduleTwins.get(module)).ifPresent(change -> {
-                ClientLink link = links.get(who);
+                ConnectedClient link = links.get(who);
                 if (link != null && link.isSubscribed(Subscription.DESIRED_PROPERTIES)) {
                     link.desiredPatch(change.patch(), change.version());
                 }
@@ -92,7 +92,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      */
     public void forget(String module) {
         ClientId who = ClientId.module(deviceId, module);
-        ClientLink link = links.remove(who);
+        ConnectedClient link = links.remove(who);
         if (link != null) {
             link.close("its identity was removed");
         }
@@ -112,15 +112,15 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void connected(ClientId who, ClientLink link) {
-        ClientLink previous = links.put(who, link);
+    public void connected(ClientId who, ConnectedClient link) {
+        ConnectedClient previous = links.put(who, link);
         if (previous != null && previous != link) {
             previous.close("the same identity connected again");
         }
     }
 
     @Override
-    public void subscribed(ClientId who, ClientLink link, Subscription subscription) {
+    public void subscribed(ClientId who, ConnectedClient link, Subscription subscription) {
         if (subscription == Subscription.INPUTS) {
             who.moduleId().ifPresent(module -> dispatchers.forEach((endpoint, dispatcher) -> {
                 if (Endpoints.moduleInput(endpoint).map(input -> input.module().equals(module)).orElse(false)) {
@@ -131,7 +131,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void disconnected(ClientId who, ClientLink link) {
+    public void disconnected(ClientId who, ConnectedClient link) {
         links.remove(who, link);
     }
 

@@ -8,7 +8,7 @@ import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.agent.DeviceIdentity;
-import io.eflow.edge.agent.HubLink;
+import io.eflow.edge.agent.ModuleHub;
 import io.eflow.edge.hub.auth.Authenticator;
 import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.EdgeCa;
@@ -38,9 +38,9 @@ import java.util.Set;
 /**
  * The edge hub as the guest runtime runs it: identities and the edge CA, the durable store, the hub, its MQTT
  * listeners (plain on the guest's loopback for modules, TLS on every address for leaf devices and host
- * applications), its metrics endpoint and the upstream link. The agent reaches it as its {@link HubLink}.
+ * applications), its metrics endpoint and the upstream link. The agent reaches it as its {@link ModuleHub}.
  */
-public final class HubService implements HubLink, AutoCloseable {
+public final class HubService implements ModuleHub, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HubService.class.getName());
     private static final ObjectMapper JSON = Mappers.standard();
 

@@ -2,7 +2,7 @@ package io.eflow.edge.hub;
 
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.HubMessageCodec;
-import io.eflow.edge.hub.mqtt.ClientLink;
+import io.eflow.edge.hub.mqtt.ConnectedClient;
 import io.eflow.edge.hub.store.Delivery;
 import io.eflow.edge.hub.store.EndpointQueue;
 import io.eflow.edge.hub.store.StoreException;
@@ -27,15 +27,15 @@ final class InputDispatcher implements Runnable {
 
     private final Endpoints.ModuleInput target;
     private final EndpointQueue queue;
-    private final Function<String, ClientLink> links;
+    private final Function<String, ConnectedClient> links;
     private final Semaphore window = new Semaphore(WINDOW);
     private final Object wakeUp = new Object();
     private volatile boolean stopped;
     /** The link a delivery last failed on: not used again, its disconnect is on the way. */
-    private volatile ClientLink failed;
+    private volatile ConnectedClient failed;
 
     /** @param links the module's current link by module name, or null when it is not connected */
-    InputDispatcher(Endpoints.ModuleInput target, EndpointQueue queue, Function<String, ClientLink> links) {
+    InputDispatcher(Endpoints.ModuleInput target, EndpointQueue queue, Function<String, ConnectedClient> links) {
         this.target = target;
         this.queue = queue;
         this.links = links;
@@ -57,7 +57,7 @@ final class InputDispatcher implements Runnable {
     public void run() {
         try {
             while (!stopped) {
-                ClientLink link = links.apply(target.module());
+                ConnectedClient link = links.apply(target.module());
                 if (link == null || link == failed || !link.acceptsInput(target.input())) {
                     pause();
                     continue;
@@ -73,7 +73,7 @@ final class InputDispatcher implements Runnable {
         }
     }
 
-    private void deliver(ClientLink link) throws InterruptedException {
+    private void deliver(ConnectedClient link) throws InterruptedException {
         if (!window.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
             return;
         }

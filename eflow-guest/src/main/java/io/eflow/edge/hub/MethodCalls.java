@@ -1,7 +1,7 @@
 package io.eflow.edge.hub;
 
 import io.eflow.edge.hub.auth.ClientId;
-import io.eflow.edge.hub.mqtt.ClientLink;
+import io.eflow.edge.hub.mqtt.ConnectedClient;
 import io.eflow.edge.hub.mqtt.Subscription;
 
 import java.time.Duration;
@@ -26,7 +26,7 @@ final class MethodCalls {
      * Calls {@code method} on the client behind {@code link}. Fails with {@link MethodException} when it is not
      * subscribed to methods or does not answer within {@code timeout}, as IoT Hub answers 404 and 504.
      */
-    CompletableFuture<MethodResult> call(ClientId target, ClientLink link, String method, byte[] payload, Duration timeout) {
+    CompletableFuture<MethodResult> call(ClientId target, ConnectedClient link, String method, byte[] payload, Duration timeout) {
         if (link == null || !link.isSubscribed(Subscription.METHODS)) {
             return CompletableFuture.failedFuture(new MethodException(404, target + " is not connected or does not take direct methods"));
         }

@@ -38,7 +38,7 @@ final class SpecFixture {
     String createOptions = "{}";
     Map<String, String> env = new LinkedHashMap<>();
     Path workloadSocketFolder;
-    Optional<HubLink.ModuleCredentials> hub = Optional.empty();
+    Optional<ModuleHub.ModuleCredentials> hub = Optional.empty();
     Function<Path, DeviceNode> devices = path -> {
         throw new IllegalArgumentException(path + " is not a device node");
     };

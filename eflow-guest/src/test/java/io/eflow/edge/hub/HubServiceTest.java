@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.agent.DeviceIdentity;
-import io.eflow.edge.agent.HubLink;
+import io.eflow.edge.agent.ModuleHub;
 import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
@@ -220,7 +220,7 @@ class HubServiceTest {
 
     @Test
     void modulesGetTheirConnectionStringAndTheEdgeCa() {
-        HubLink.ModuleCredentials credentials = service.credentials("filter").orElseThrow();
+        ModuleHub.ModuleCredentials credentials = service.credentials("filter").orElseThrow();
         ConnectionString parsed = ConnectionString.parse(credentials.connectionString());
         assertThat(parsed.deviceId()).isEqualTo("dev1");
         assertThat(parsed.moduleId()).contains("filter");

@@ -26,13 +26,13 @@ public interface HubConnector {
      * A client's session is up (CONNACK sent). The link is how the hub reaches it until {@link #disconnected}. When a
      * client connects again, its new link may be connected before its old one is reported disconnected.
      */
-    void connected(ClientId who, ClientLink link);
+    void connected(ClientId who, ConnectedClient link);
 
     /** The client subscribed to one of the kinds of topics the hub pushes to; the hub may now push to it. */
-    void subscribed(ClientId who, ClientLink link, Subscription subscription);
+    void subscribed(ClientId who, ConnectedClient link, Subscription subscription);
 
     /** The session ended, for whatever reason; messages the link had not had acknowledged are the hub's again. */
-    void disconnected(ClientId who, ClientLink link);
+    void disconnected(ClientId who, ConnectedClient link);
 
     /**
      * A message the client sent (a module's output, a device's telemetry). The head acknowledges a QoS 1 publish
@@ -47,6 +47,6 @@ public interface HubConnector {
     /** Merges a reported-properties patch into the client's twin; completes with the new reported version. */
     CompletableFuture<Long> reportTwin(ClientId who, JsonNode patch);
 
-    /** The client's answer to a direct method the hub sent it through {@link ClientLink#methodRequest}. */
+    /** The client's answer to a direct method the hub sent it through {@link ConnectedClient#methodRequest}. */
     void methodResponse(ClientId who, String requestId, int status, byte[] payload);
 }

@@ -70,10 +70,10 @@ import java.util.function.Supplier;
  * One client's MQTT 3.1.1 connection: the protocol, IoT Hub's topics as that client's identity may use them, and the
  * link through which the hub reaches the client.
  *
- * <p>Everything but the {@link ClientLink} methods runs on the channel's event loop, which owns all mutable state;
+ * <p>Everything but the {@link ConnectedClient} methods runs on the channel's event loop, which owns all mutable state;
  * the link methods, and the hub's answers, hop onto that loop.
  */
-final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientLink {
+final class MqttConnection extends ChannelInboundHandlerAdapter implements ConnectedClient {
     /** The pipeline's idle handler: first the wait for CONNECT, then the client's keep-alive. */
     static final String IDLE_HANDLER = "idle";
 
@@ -113,7 +113,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Clien
         this.outbound = new OutboundWindow(settings.maxOutboundInFlight(), this::writeDelivery);
     }
 
-    // ---- ClientLink: any thread ----
+    // ---- ConnectedClient: any thread ----
 
     @Override
     public boolean isSubscribed(Subscription subscription) {

@@ -2,7 +2,7 @@
  * The edge hub's MQTT head: an MQTT 3.1.1 server ({@link io.eflow.edge.hub.mqtt.MqttServer}) that speaks IoT Hub's
  * and IoT Edge's topic conventions to modules and devices, each only on its own topics, and hands what they send to
  * the hub through {@link io.eflow.edge.hub.mqtt.HubConnector}; the hub reaches each client through its
- * {@link io.eflow.edge.hub.mqtt.ClientLink}.
+ * {@link io.eflow.edge.hub.mqtt.ConnectedClient}.
  *
  * <p>What it keeps from IoT Hub: no QoS 2 (a QoS 2 publish closes the connection, a QoS 2 subscription is granted
  * QoS 1), no retained messages (a RETAIN publish is marked {@code mqtt-retain}), no session across connections, and a

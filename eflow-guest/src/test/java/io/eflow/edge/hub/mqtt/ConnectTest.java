@@ -99,7 +99,7 @@ class ConnectTest extends HeadTestBase {
     @Test
     void aSecondConnectionOfTheSameClientTakesOver() throws Exception {
         PahoClient first = filter();
-        ClientLink firstLink = hub.linkOf(FILTER);
+        ConnectedClient firstLink = hub.linkOf(FILTER);
 
         PahoClient second = filter();
 

@@ -34,7 +34,7 @@ class InputsTest extends HeadTestBase {
 
         assertThat(filter.subscribe(FILTER_INPUTS, 1)).isEqualTo(1);
 
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
         assertThat(link.isSubscribed(Subscription.METHODS)).isFalse();
         await().atMost(TestHub.WAIT).until(() -> hub.events.size() == 2);
         assertThat(hub.events).containsExactly("connected edge1/filter", "subscribed edge1/filter INPUTS");
@@ -72,7 +72,7 @@ class InputsTest extends HeadTestBase {
     void aMessageForAnInputReachesTheModuleWithItsPropertiesInTheTopic() throws Exception {
         PahoClient filter = filter();
         filter.subscribe(FILTER_INPUTS, 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
 
         CompletableFuture<Void> acknowledged = link.deliverInput("input1", fromSensor("{\"t\":30}"));
 
@@ -96,7 +96,7 @@ class InputsTest extends HeadTestBase {
         PahoClient filter = filter();
         filter.client.setManualAcks(true);
         filter.subscribe(FILTER_INPUTS, 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
 
         CompletableFuture<Void> acknowledged = link.deliverInput("input1", fromSensor("1"));
         PahoClient.Received received = filter.next();
@@ -111,7 +111,7 @@ class InputsTest extends HeadTestBase {
         PahoClient filter = filter();
         filter.client.setManualAcks(true);
         filter.subscribe(FILTER_INPUTS, 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
         CompletableFuture<Void> acknowledged = link.deliverInput("input1", fromSensor("1"));
         filter.next();
 
@@ -128,7 +128,7 @@ class InputsTest extends HeadTestBase {
         PahoClient filter = filter();
         assertThat(filter.subscribe("devices/edge1/modules/filter/inputs/input2/#", 1)).isEqualTo(1);
         assertThat(filter.subscribe("devices/edge1/modules/filter/inputs/+/#", 1)).as("a wildcard input").isEqualTo(0x80);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
 
         assertThat(link.acceptsInput("input2")).isTrue();
         assertThat(link.acceptsInput("input1")).isFalse();
@@ -141,7 +141,7 @@ class InputsTest extends HeadTestBase {
     @Test
     void aModuleThatHasNotSubscribedGetsNothing() throws Exception {
         filter();
-        ClientLink link = hub.linkOf(FILTER);
+        ConnectedClient link = hub.linkOf(FILTER);
 
         assertThat(link.deliverInput("input1", fromSensor("1"))).failsWithin(TestHub.WAIT)
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(IllegalStateException.class);
@@ -151,7 +151,7 @@ class InputsTest extends HeadTestBase {
     void anInputNameMustBeOneTopicLevel() throws Exception {
         PahoClient filter = filter();
         filter.subscribe(FILTER_INPUTS, 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
 
         for (String name : new String[] {"", "a/b", "+", "#"}) {
             assertThat(link.deliverInput(name, fromSensor("1"))).isCompletedExceptionally();
@@ -163,7 +163,7 @@ class InputsTest extends HeadTestBase {
     void afterUnsubscribingTheModuleIsNoLongerSubscribed() throws Exception {
         PahoClient filter = filter();
         filter.subscribe(FILTER_INPUTS, 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
 
         filter.client.unsubscribe(FILTER_INPUTS).waitForCompletion(TestHub.WAIT.toMillis());
 

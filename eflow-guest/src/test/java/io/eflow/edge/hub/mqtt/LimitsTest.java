@@ -94,7 +94,7 @@ class LimitsTest extends HeadTestBase {
         PahoClient filter = filter();
         filter.client.setManualAcks(true);
         filter.subscribe("devices/edge1/modules/filter/inputs/#", 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
         List<CompletableFuture<Void>> deliveries = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             deliveries.add(link.deliverInput("input1", InputsTest.fromSensor("m" + i)));

@@ -45,7 +45,7 @@ final class TestHub implements HubConnector {
     private final Map<String, String> removed = new ConcurrentHashMap<>();
     final List<Credentials> credentials = new CopyOnWriteArrayList<>();
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-    final Map<ClientId, ClientLink> links = new ConcurrentHashMap<>();
+    final Map<ClientId, ConnectedClient> links = new ConcurrentHashMap<>();
     /** "connected edge1/filter", "subscribed edge1/filter INPUTS", "disconnected edge1/filter", in order. */
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<JsonNode> reported = new CopyOnWriteArrayList<>();
@@ -98,13 +98,13 @@ final class TestHub implements HubConnector {
         return next;
     }
 
-    ClientLink linkOf(ClientId who) {
+    ConnectedClient linkOf(ClientId who) {
         await().atMost(WAIT).until(() -> links.containsKey(who));
         return links.get(who);
     }
 
     /** Waits until the client's link is subscribed, as the hub would see it before pushing. */
-    ClientLink subscribedLink(ClientId who, Subscription subscription) {
+    ConnectedClient subscribedLink(ClientId who, Subscription subscription) {
         await().atMost(WAIT).until(() -> links.containsKey(who) && links.get(who).isSubscribed(subscription));
         return links.get(who);
     }
@@ -132,19 +132,19 @@ final class TestHub implements HubConnector {
     }
 
     @Override
-    public void connected(ClientId who, ClientLink link) {
+    public void connected(ClientId who, ConnectedClient link) {
         // the event first: a test that waits for the link then finds the event
         events.add("connected " + who);
         links.put(who, link);
     }
 
     @Override
-    public void subscribed(ClientId who, ClientLink link, Subscription subscription) {
+    public void subscribed(ClientId who, ConnectedClient link, Subscription subscription) {
         events.add("subscribed " + who + " " + subscription);
     }
 
     @Override
-    public void disconnected(ClientId who, ClientLink link) {
+    public void disconnected(ClientId who, ConnectedClient link) {
         events.add("disconnected " + who);
         links.remove(who, link);
     }

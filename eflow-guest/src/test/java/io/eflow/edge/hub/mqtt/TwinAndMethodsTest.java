@@ -74,7 +74,7 @@ class TwinAndMethodsTest extends HeadTestBase {
     void aDesiredPatchReachesASubscribedModule() throws Exception {
         PahoClient filter = filter();
         filter.subscribe("$iothub/twin/PATCH/properties/desired/#", 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.DESIRED_PROPERTIES);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.DESIRED_PROPERTIES);
         JsonNode patch = TestHub.JSON.readTree("{\"threshold\":30}");
 
         link.desiredPatch(patch, 7);
@@ -88,7 +88,7 @@ class TwinAndMethodsTest extends HeadTestBase {
     void aMethodRequestIsAnsweredThroughTheHub() throws Exception {
         PahoClient filter = filter();
         filter.subscribe("$iothub/methods/POST/#", 1);
-        ClientLink link = hub.subscribedLink(FILTER, Subscription.METHODS);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.METHODS);
 
         link.methodRequest("reset", "r7", "{\"delay\":1}".getBytes(StandardCharsets.UTF_8));
 

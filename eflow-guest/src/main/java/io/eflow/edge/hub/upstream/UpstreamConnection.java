@@ -26,8 +26,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * is never reused: the connector abandons it, hands its unacknowledged messages back to the store, and opens a new
  * one, so nothing Paho still holds from an old connection can be sent out of order on a new one.
  */
-final class Link implements MqttCallback, IMqttActionListener {
-    private static final System.Logger LOG = System.getLogger(Link.class.getName());
+final class UpstreamConnection implements MqttCallback, IMqttActionListener {
+    private static final System.Logger LOG = System.getLogger(UpstreamConnection.class.getName());
 
     private final MqttAsyncClient client;
     private final LongConsumer onAck;
@@ -36,7 +36,7 @@ final class Link implements MqttCallback, IMqttActionListener {
     private final TreeMap<Long, Long> pending = new TreeMap<>();
     private Throwable broken;
 
-    private Link(MqttAsyncClient client, LongConsumer onAck, BiConsumer<String, byte[]> onMessage) {
+    private UpstreamConnection(MqttAsyncClient client, LongConsumer onAck, BiConsumer<String, byte[]> onMessage) {
         this.client = client;
         this.onAck = onAck;
         this.onMessage = onMessage;
@@ -47,18 +47,18 @@ final class Link implements MqttCallback, IMqttActionListener {
      *
      * @param onAck     a message's PUBACK came: called on Paho's callback thread, also after the link broke
      * @param onMessage a message came on a subscription: called on Paho's callback thread
-     * @throws LinkException when the endpoint cannot be reached or refuses the login or a subscription
+     * @throws ConnectionException when the endpoint cannot be reached or refuses the login or a subscription
      */
-    static Link open(UpstreamSettings settings, UpstreamSettings.Login login, UpstreamOptions options,
+    static UpstreamConnection open(UpstreamSettings settings, UpstreamSettings.Login login, UpstreamOptions options,
                      List<String> subscriptions, LongConsumer onAck, BiConsumer<String, byte[]> onMessage)
-            throws LinkException {
+            throws ConnectionException {
         MqttAsyncClient client;
         try {
             client = new MqttAsyncClient(Endpoints.paho(settings.endpoint()), login.clientId(), new MemoryPersistence());
         } catch (MqttException e) {
-            throw new LinkException("cannot create an MQTT client for " + settings.endpoint() + ": " + describe(e), e);
+            throw new ConnectionException("cannot create an MQTT client for " + settings.endpoint() + ": " + describe(e), e);
         }
-        Link link = new Link(client, onAck, onMessage);
+        UpstreamConnection link = new UpstreamConnection(client, onAck, onMessage);
         client.setCallback(link);
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -85,14 +85,14 @@ final class Link implements MqttCallback, IMqttActionListener {
                 subscribed.waitForCompletion(waitMillis);
                 for (int granted : subscribed.getGrantedQos()) {
                     if (granted == 0x80) {
-                        throw new LinkException("the endpoint refused a subscription to " + subscriptions, null);
+                        throw new ConnectionException("the endpoint refused a subscription to " + subscriptions, null);
                     }
                 }
             }
         } catch (MqttException e) {
             link.abandon();
-            throw new LinkException("cannot connect to " + settings.endpoint() + ": " + describe(e), e);
-        } catch (LinkException e) {
+            throw new ConnectionException("cannot connect to " + settings.endpoint() + ": " + describe(e), e);
+        } catch (ConnectionException e) {
             link.abandon();
             throw e;
         }
@@ -188,7 +188,7 @@ final class Link implements MqttCallback, IMqttActionListener {
         boolean orderly;
         synchronized (this) {
             orderly = broken == null;
-            broke(new LinkException("closed", null));
+            broke(new ConnectionException("closed", null));
         }
         if (orderly) {
             try {

@@ -6,7 +6,7 @@ import io.eflow.edge.hub.message.HubMessage;
 import java.util.concurrent.CompletableFuture;
 
 /** One connected client, as the hub sees it: what it subscribed to, and how to push to it. Thread-safe. */
-public interface ClientLink {
+public interface ConnectedClient {
     boolean isSubscribed(Subscription subscription);
 
     /** Whether the client subscribed to this input: to all its inputs, or to this one by name. */

@@ -10,8 +10,8 @@ import java.util.Optional;
  * identities, twins), and each module starts with the credentials of its hub identity. An agent runs without a hub
  * ({@link #NONE}) in tests of the agent alone.
  */
-public interface HubLink {
-    HubLink NONE = new HubLink() {
+public interface ModuleHub {
+    ModuleHub NONE = new ModuleHub() {
         @Override
         public void deploy(DeploymentManifest manifest) {
         }
