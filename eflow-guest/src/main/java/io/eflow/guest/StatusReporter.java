@@ -1,8 +1,7 @@
 package io.eflow.guest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.eflow.contract.json.Mappers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +17,7 @@ final class StatusReporter {
     private final SystemSampler sampler;
     /** "starting" until the hub and the agent are up: a start takes a while in an emulated VM, and says so. */
     private volatile String status = "starting";
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final ObjectMapper json = Mappers.standard();
 
     StatusReporter(Path file, Duration interval, SystemSampler sampler) {
         this.file = file;

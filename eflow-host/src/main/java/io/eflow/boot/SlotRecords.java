@@ -1,10 +1,10 @@
 package io.eflow.boot;
 
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.Slot;
-import io.eflow.platform.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;

@@ -3,6 +3,7 @@ package io.eflow.image;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.eflow.contract.json.Mappers;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * (the record's property order, LF, a trailing newline), because a signature covers exact bytes.
  */
 public final class SignedJson {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Mappers.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private SignedJson() {
     }

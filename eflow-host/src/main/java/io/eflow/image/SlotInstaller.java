@@ -1,6 +1,6 @@
 package io.eflow.image;
 
-import io.eflow.platform.AtomicFile;
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.eflow.modules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.manifest.DeploymentManifest;
-import io.eflow.edge.manifest.ManifestException;
-import io.eflow.edge.manifest.ParsedManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.ManifestException;
+import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;

@@ -1,5 +1,7 @@
 package io.eflow.platform;
 
+import io.eflow.contract.files.AtomicFile;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

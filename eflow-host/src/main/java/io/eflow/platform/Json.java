@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.eflow.contract.json.Mappers;
 
 /**
  * The one JSON configuration eflow uses — files on disk, the daemon's API and the CLI's {@code --json} — so what
  * the daemon writes the CLI reads back exactly. byte[] travels as base64 (Jackson's default).
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+    public static final ObjectMapper MAPPER = Mappers.builder()
             // a newer daemon may add fields; an older CLI should still read what it knows
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();

@@ -1,6 +1,6 @@
 package io.eflow.update;
 
-import io.eflow.platform.AtomicFile;
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 
 import javax.net.ssl.SSLContext;

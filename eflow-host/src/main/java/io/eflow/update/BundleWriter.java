@@ -7,7 +7,7 @@ import io.eflow.image.ImageVerifier;
 import io.eflow.image.ManifestSignature;
 import io.eflow.image.ReleaseKeys;
 import io.eflow.image.TrustStore;
-import io.eflow.platform.AtomicFile;
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.eflow.edge.image.ImageException;
 import io.eflow.edge.logs.Query;
 import io.eflow.edge.logs.Since;
-import io.eflow.edge.manifest.ManifestException;
-import io.eflow.edge.manifest.ParsedManifest;
+import io.eflow.contract.manifest.ManifestException;
+import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.eflow.edge.agent;
 
 import io.eflow.edge.logs.ModuleLogs;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.HostConfig;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.HostConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,11 +26,11 @@ final class Containers {
     private final Path hostsFile;
     private final Path volumes;
     private final DeviceIdentity identity;
-    private final HubLink hub;
+    private final ModuleHub hub;
     private final ModuleLogs logs;
     private Set<String> named = Set.of();
 
-    Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs, HubLink hub) {
+    Containers(Path root, Path volumes, DeviceIdentity identity, ModuleLogs logs, ModuleHub hub) {
         this.hub = hub;
         this.root = root;
         this.hostsFile = root.resolve(".hosts");

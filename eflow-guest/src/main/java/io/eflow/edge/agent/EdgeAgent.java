@@ -3,11 +3,11 @@ package io.eflow.edge.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
-import io.eflow.edge.manifest.ImageReference;
+import io.eflow.contract.manifest.ImageReference;
 import io.eflow.edge.logs.ModuleLogs;
-import io.eflow.edge.manifest.DeploymentManifest;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.ParsedManifest;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     private final Layout layout;
-    private final HubLink hub;
+    private final ModuleHub hub;
     private final BlobStore blobs;
     private final ImageRoots roots;
     private final ModuleLogs logs;
@@ -60,10 +60,10 @@ public final class EdgeAgent implements AutoCloseable {
     });
 
     public EdgeAgent(Layout layout, String hostname) {
-        this(layout, DeviceIdentity.local(hostname), HubLink.NONE);
+        this(layout, DeviceIdentity.local(hostname), ModuleHub.NONE);
     }
 
-    public EdgeAgent(Layout layout, DeviceIdentity identity, HubLink hub) {
+    public EdgeAgent(Layout layout, DeviceIdentity identity, ModuleHub hub) {
         this.layout = layout;
         this.hub = hub;
         this.blobs = new BlobStore(layout.state().resolve("images"));
@@ -95,7 +95,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     /**
-     * Validates and applies a deployment: an invalid one throws {@link io.eflow.edge.manifest.ManifestException}
+     * Validates and applies a deployment: an invalid one throws {@link io.eflow.contract.manifest.ManifestException}
      * with the JSON path and nothing changes; a valid one is stored (atomically) before the loop sees it.
      */
     public ParsedManifest apply(String json) throws IOException {

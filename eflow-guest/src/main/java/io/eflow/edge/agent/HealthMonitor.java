@@ -1,6 +1,6 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.manifest.HealthCheck;
+import io.eflow.contract.manifest.HealthCheck;
 
 import java.time.Clock;
 import java.time.Instant;

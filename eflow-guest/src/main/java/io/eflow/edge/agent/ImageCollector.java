@@ -2,6 +2,7 @@ package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.json.Mappers;
 import io.eflow.edge.image.BlobStore;
 
 import java.io.IOException;
@@ -25,7 +26,7 @@ import java.util.concurrent.locks.ReadWriteLock;
  */
 final class ImageCollector {
     static final Duration THRESHOLD = Duration.ofDays(7);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private final Path file;
     private final BlobStore blobs;
     private final ImageRoots roots;

@@ -1,9 +1,9 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.edge.manifest.ContainerPort;
-import io.eflow.edge.manifest.HealthCheck;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.ContainerPort;
+import io.eflow.contract.manifest.HealthCheck;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public record ImageConfig(List<String> env, List<String> cmd, List<String> entry
     public static ImageConfig parse(byte[] blob) {
         JsonNode config;
         try {
-            config = new ObjectMapper().readTree(blob).path("config");
+            config = Mappers.standard().readTree(blob).path("config");
         } catch (IOException e) {
             throw new IllegalArgumentException("the image configuration is not JSON: " + e.getMessage(), e);
         }

@@ -1,8 +1,8 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.eflow.edge.manifest.Device;
-import io.eflow.edge.manifest.HostConfig;
+import io.eflow.contract.manifest.Device;
+import io.eflow.contract.manifest.HostConfig;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

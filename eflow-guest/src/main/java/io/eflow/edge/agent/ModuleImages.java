@@ -5,10 +5,10 @@ import io.eflow.edge.image.ImageException;
 import io.eflow.edge.image.ImageManifest;
 import io.eflow.edge.image.PulledImage;
 import io.eflow.edge.image.RegistryClient;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.ImagePullPolicy;
-import io.eflow.edge.manifest.ImageReference;
-import io.eflow.edge.manifest.RuntimeSettings;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.ImagePullPolicy;
+import io.eflow.contract.manifest.ImageReference;
+import io.eflow.contract.manifest.RuntimeSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;

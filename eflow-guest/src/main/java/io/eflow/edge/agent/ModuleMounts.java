@@ -1,7 +1,8 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.manifest.HostConfig;
-import io.eflow.edge.manifest.Mount;
+import io.eflow.contract.manifest.HostConfig;
+import io.eflow.contract.manifest.Mount;
+import io.eflow.contract.oci.OciMount;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

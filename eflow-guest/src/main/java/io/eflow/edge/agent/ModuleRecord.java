@@ -1,6 +1,6 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.manifest.EdgeModule;
+import io.eflow.contract.manifest.EdgeModule;
 
 import java.time.Instant;
 

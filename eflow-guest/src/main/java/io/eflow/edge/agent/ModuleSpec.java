@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.manifest.ContainerPort;
-import io.eflow.edge.manifest.CreateOptions;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.HealthCheck;
-import io.eflow.edge.manifest.HostConfig;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.ContainerPort;
+import io.eflow.contract.manifest.CreateOptions;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.HealthCheck;
+import io.eflow.contract.manifest.HostConfig;
+import io.eflow.contract.oci.Capabilities;
+import io.eflow.contract.oci.Namespace;
+import io.eflow.contract.oci.User;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +44,7 @@ public final class ModuleSpec {
             "/sys/firmware", "/sys/devices/virtual/powercap");
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
 
     private ModuleSpec() {
     }
@@ -60,7 +64,7 @@ public final class ModuleSpec {
     public record Inputs(EdgeModule module, ImageConfig image, Path rootfs, String deviceId, String iotHubHostName,
                          String gatewayHostName, String generationId, Path workloadSocketFolder, Path hostsFile, Path netns,
                          Path volumesRoot, CgroupMode cgroups, Function<Path, DeviceNode> devices,
-                         Optional<HubLink.ModuleCredentials> hub) {
+                         Optional<ModuleHub.ModuleCredentials> hub) {
         public Inputs {
             if (Arrays.asList(module, image, rootfs, deviceId, iotHubHostName, gatewayHostName, generationId, hostsFile,
                     volumesRoot, cgroups, devices, hub).contains(null)) {
@@ -97,7 +101,7 @@ public final class ModuleSpec {
 
         ObjectNode spec = JSON.createObjectNode();
         spec.put("ociVersion", "1.0.2");
-        List<String> capabilities = Capabilities.of(module.name(), host.privileged(), host.capAdd(), host.capDrop());
+        List<String> capabilities = ModuleCapabilities.of(module.name(), host.privileged(), host.capAdd(), host.capDrop());
         ObjectNode process = spec.putObject("process");
         process(process, in, capabilities);
         HealthCheck health = options.healthcheck().over(in.image().healthcheck()).withDefaults();
@@ -115,7 +119,7 @@ public final class ModuleSpec {
         spec.set("annotations", JSON.valueToTree(labels));
 
         ObjectNode linux = spec.putObject("linux");
-        linux.set("namespaces", JSON.valueToTree(Namespace.all(in.netns())));
+        linux.set("namespaces", JSON.valueToTree(namespaces(in.netns())));
         ObjectNode resources = linux.putObject("resources");
         ModuleDevices.write(module.name(), host, in.devices(), linux.putArray("devices"), resources.putArray("devices"));
         if (host.memory() > 0) {
@@ -130,7 +134,7 @@ public final class ModuleSpec {
         if (!host.privileged()) {
             strings(linux.putArray("maskedPaths"), MASKED_PATHS);
             strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
-            linux.set("seccomp", JSON.valueToTree(Seccomp.profile(capabilities)));
+            linux.set("seccomp", JSON.valueToTree(ModuleSeccomp.profile(capabilities)));
         }
         return new Result(write(spec), published(host), exposed(in.image(), options), mounts.volumes(), health, probe);
     }
@@ -139,17 +143,11 @@ public final class ModuleSpec {
         CreateOptions options = in.module().createOptions();
         process.put("terminal", false);
         ProcessUser user = ProcessUser.resolve(in.module().name(), or(options.user(), in.image().user()), in.rootfs());
-        ObjectNode userNode = process.putObject("user").put("uid", user.uid()).put("gid", user.gid());
-        if (!user.additionalGids().isEmpty()) {
-            user.additionalGids().forEach(userNode.putArray("additionalGids")::add);
-        }
+        process.set("user", JSON.valueToTree(new User(user.uid(), user.gid(), user.additionalGids())));
         strings(process.putArray("args"), args(in.module().name(), options, in.image()));
         strings(process.putArray("env"), env(in));
         process.put("cwd", or(or(options.workingDir(), in.image().workingDir()), "/"));
-        ObjectNode caps = process.putObject("capabilities");
-        for (String set : List.of("bounding", "effective", "permitted")) {
-            strings(caps.putArray(set), capabilities);
-        }
+        process.set("capabilities", JSON.valueToTree(Capabilities.of(capabilities)));
         process.put("noNewPrivileges", !options.hostConfig().privileged());
     }
 
@@ -200,6 +198,21 @@ public final class ModuleSpec {
         ports.addAll(options.exposedPorts());
         ports.addAll(options.hostConfig().portBindings().keySet());
         return ports;
+    }
+
+    /**
+     * A module's own pid, ipc, uts, mount and cgroup namespaces, in the deployment's shared network, or in the
+     * guest's own network when {@code network} is null.
+     */
+    static List<Namespace> namespaces(Path network) {
+        List<Namespace> all = new ArrayList<>();
+        for (String type : List.of("pid", "ipc", "uts", "mount", "cgroup")) {
+            all.add(Namespace.fresh(type));
+        }
+        if (network != null) {
+            all.add(Namespace.join("network", network.toString()));
+        }
+        return all;
     }
 
     private static String or(String given, String fallback) {

@@ -1,6 +1,6 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.manifest.ContainerPort;
+import io.eflow.contract.manifest.ContainerPort;
 
 /**
  * A container port that the agent forwards from the guest (HostConfig.PortBindings); not part of the OCI spec,

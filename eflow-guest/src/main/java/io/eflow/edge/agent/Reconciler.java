@@ -1,9 +1,9 @@
 package io.eflow.edge.agent;
 
 import io.eflow.edge.image.ImageException;
-import io.eflow.edge.manifest.DeploymentManifest;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.RestartPolicy;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.RestartPolicy;
 
 import java.io.IOException;
 import java.time.Clock;

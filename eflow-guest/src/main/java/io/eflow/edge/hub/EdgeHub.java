@@ -1,18 +1,22 @@
 package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.manifest.EdgeHubProperties;
+import io.eflow.contract.route.Route;
+import io.eflow.edge.hub.auth.AuthenticationException;
 import io.eflow.edge.hub.auth.Authenticator;
-import io.eflow.edge.hub.mqtt.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.auth.Credentials;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.HubMessageCodec;
+import io.eflow.edge.hub.message.MessageSource;
 import io.eflow.edge.hub.mqtt.ConnectedClient;
-import io.eflow.edge.hub.mqtt.Credentials;
 import io.eflow.edge.hub.mqtt.HubConnector;
 import io.eflow.edge.hub.mqtt.Subscription;
-import io.eflow.edge.hub.route.Route;
 import io.eflow.edge.hub.route.Router;
 import io.eflow.edge.hub.store.Destination;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.MessageStore;
-import io.eflow.edge.manifest.EdgeHubProperties;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +44,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private final Clock clock;
     private final HubMetrics metrics = new HubMetrics();
     private final MethodCalls methods = new MethodCalls();
-    private final Map<ClientIdentity, ConnectedClient> links = new ConcurrentHashMap<>();
+    private final Map<ClientId, ConnectedClient> links = new ConcurrentHashMap<>();
     private final Map<String, InputDispatcher> dispatchers = new ConcurrentHashMap<>();
     private final List<Tap> taps = new CopyOnWriteArrayList<>();
     private final String deviceId;
@@ -72,7 +76,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
             Endpoints.moduleInput(Endpoints.of(route.sink())).ifPresent(this::dispatcher);
         }
         for (String module : modules) {
-            ClientIdentity who = ClientIdentity.module(deviceId, module);
+            ClientId who = ClientId.module(deviceId, module);
             twins.desire(who, moduleTwins.get(module)).ifPresent(change -> {
                 ConnectedClient link = links.get(who);
                 if (link != null && link.isSubscribed(Subscription.DESIRED_PROPERTIES)) {
@@ -87,7 +91,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      * connection it still has is closed.
      */
     public void forget(String module) {
-        ClientIdentity who = ClientIdentity.module(deviceId, module);
+        ClientId who = ClientId.module(deviceId, module);
         ConnectedClient link = links.remove(who);
         if (link != null) {
             link.close("its identity was removed");
@@ -103,12 +107,12 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public ClientIdentity authenticate(Credentials credentials) throws AuthenticationException {
+    public ClientId authenticate(Credentials credentials) throws AuthenticationException {
         return authenticator.authenticate(credentials, clock.instant());
     }
 
     @Override
-    public void connected(ClientIdentity who, ConnectedClient link) {
+    public void connected(ClientId who, ConnectedClient link) {
         ConnectedClient previous = links.put(who, link);
         if (previous != null && previous != link) {
             previous.close("the same identity connected again");
@@ -116,7 +120,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void subscribed(ClientIdentity who, ConnectedClient link, Subscription subscription) {
+    public void subscribed(ClientId who, ConnectedClient link, Subscription subscription) {
         if (subscription == Subscription.INPUTS) {
             who.moduleId().ifPresent(module -> dispatchers.forEach((endpoint, dispatcher) -> {
                 if (Endpoints.moduleInput(endpoint).map(input -> input.module().equals(module)).orElse(false)) {
@@ -127,12 +131,12 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void disconnected(ClientIdentity who, ConnectedClient link) {
+    public void disconnected(ClientId who, ConnectedClient link) {
         links.remove(who, link);
     }
 
     @Override
-    public CompletableFuture<Void> send(ClientIdentity from, HubMessage message) {
+    public CompletableFuture<Void> send(ClientId from, HubMessage message) {
         String source = sourceKey(message.source());
         metrics.received(source);
         taps.forEach(tap -> tap.offer(message));
@@ -171,12 +175,12 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<JsonNode> twin(ClientIdentity who) {
+    public CompletableFuture<JsonNode> twin(ClientId who) {
         return CompletableFuture.completedFuture(twins.document(who));
     }
 
     @Override
-    public CompletableFuture<Long> reportTwin(ClientIdentity who, JsonNode patch) {
+    public CompletableFuture<Long> reportTwin(ClientId who, JsonNode patch) {
         try {
             return CompletableFuture.completedFuture(twins.report(who, patch));
         } catch (RuntimeException e) {
@@ -185,7 +189,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     }
 
     @Override
-    public void methodResponse(ClientIdentity who, String requestId, int status, byte[] payload) {
+    public void methodResponse(ClientId who, String requestId, int status, byte[] payload) {
         if (!methods.answer(who, requestId, status, payload)) {
             LOG.log(System.Logger.Level.DEBUG, who + " answered method request " + requestId + ", which nobody waits for");
         }
@@ -193,7 +197,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
 
     /** Calls a module's direct method; see {@link MethodCalls#call}. */
     public CompletableFuture<MethodResult> invoke(String module, String method, byte[] payload, Duration timeout) {
-        ClientIdentity target = ClientIdentity.module(deviceId, module);
+        ClientId target = ClientId.module(deviceId, module);
         return methods.call(target, links.get(target), method, payload, timeout);
     }
 
@@ -233,7 +237,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private void dispatcher(Endpoints.ModuleInput target) {
         dispatchers.computeIfAbsent(target.endpoint(), endpoint -> {
             InputDispatcher dispatcher = new InputDispatcher(target, store.queue(endpoint),
-                    module -> links.get(ClientIdentity.module(deviceId, module)));
+                    module -> links.get(ClientId.module(deviceId, module)));
             Thread thread = new Thread(dispatcher, "hub-to-" + endpoint);
             thread.setDaemon(true);
             thread.start();

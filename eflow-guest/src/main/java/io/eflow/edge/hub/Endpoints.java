@@ -1,6 +1,6 @@
 package io.eflow.edge.hub;
 
-import io.eflow.edge.hub.route.Sink;
+import io.eflow.contract.route.Sink;
 
 import java.util.Optional;
 

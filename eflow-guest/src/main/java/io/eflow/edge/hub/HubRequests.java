@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.edge.agent.AgentServer;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.SystemProperties;
 import io.eflow.edge.hub.store.EndpointMetrics;
 
 import java.io.IOException;

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.agent.DeviceIdentity;
-import io.eflow.edge.agent.HubLink;
+import io.eflow.edge.agent.ModuleHub;
 import io.eflow.edge.hub.auth.Authenticator;
+import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.EdgeCa;
 import io.eflow.edge.hub.auth.Identities;
 import io.eflow.edge.hub.auth.Identity;
@@ -19,8 +23,6 @@ import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.edge.hub.upstream.UpstreamStatus;
-import io.eflow.edge.io.AtomicFile;
-import io.eflow.edge.manifest.DeploymentManifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,11 +38,11 @@ import java.util.Set;
 /**
  * The edge hub as the guest runtime runs it: identities and the edge CA, the durable store, the hub, its MQTT
  * listeners (plain on the guest's loopback for modules, TLS on every address for leaf devices and host
- * applications), its metrics endpoint and the upstream link. The agent reaches it as its {@link HubLink}.
+ * applications), its metrics endpoint and the upstream link. The agent reaches it as its {@link ModuleHub}.
  */
-public final class HubService implements HubLink, AutoCloseable {
+public final class HubService implements ModuleHub, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HubService.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
 
     /**
      * Where the hub keeps its state and which ports it listens on.
@@ -108,7 +110,7 @@ public final class HubService implements HubLink, AutoCloseable {
 
     @Override
     public Optional<ModuleCredentials> credentials(String module) {
-        ClientIdentity who = ClientIdentity.module(device.deviceId(), module);
+        ClientId who = ClientId.module(device.deviceId(), module);
         return identities.find(who).map(identity -> new ModuleCredentials(
                 identities.connectionString(who, device.iotHubHostName(), device.gatewayHostName()).toString(), caFile));
     }
@@ -143,7 +145,7 @@ public final class HubService implements HubLink, AutoCloseable {
 
     /** A module's or host application's identity by name, or the device's own by the device id. */
     public ObjectNode identity(String name) {
-        ClientIdentity who = name.equals(device.deviceId()) ? ClientIdentity.device(name) : ClientIdentity.module(device.deviceId(), name);
+        ClientId who = name.equals(device.deviceId()) ? ClientId.device(name) : ClientId.module(device.deviceId(), name);
         return identities.find(who)
                 .map(identity -> describe(identity, true))
                 .orElseThrow(() -> new IllegalArgumentException("there is no identity named '" + name + "'"));

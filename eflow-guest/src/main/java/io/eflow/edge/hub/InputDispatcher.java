@@ -1,5 +1,7 @@
 package io.eflow.edge.hub;
 
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.HubMessageCodec;
 import io.eflow.edge.hub.mqtt.ConnectedClient;
 import io.eflow.edge.hub.store.Delivery;
 import io.eflow.edge.hub.store.EndpointQueue;

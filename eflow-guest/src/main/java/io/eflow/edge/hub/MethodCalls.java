@@ -1,5 +1,6 @@
 package io.eflow.edge.hub;
 
+import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.mqtt.ConnectedClient;
 import io.eflow.edge.hub.mqtt.Subscription;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * only from the identity the call went to, so one module cannot answer for another.
  */
 final class MethodCalls {
-    private record Pending(ClientIdentity target, CompletableFuture<MethodResult> answer) {
+    private record Pending(ClientId target, CompletableFuture<MethodResult> answer) {
     }
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -25,7 +26,7 @@ final class MethodCalls {
      * Calls {@code method} on the client behind {@code link}. Fails with {@link MethodException} when it is not
      * subscribed to methods or does not answer within {@code timeout}, as IoT Hub answers 404 and 504.
      */
-    CompletableFuture<MethodResult> call(ClientIdentity target, ConnectedClient link, String method, byte[] payload, Duration timeout) {
+    CompletableFuture<MethodResult> call(ClientId target, ConnectedClient link, String method, byte[] payload, Duration timeout) {
         if (link == null || !link.isSubscribed(Subscription.METHODS)) {
             return CompletableFuture.failedFuture(new MethodException(404, target + " is not connected or does not take direct methods"));
         }
@@ -41,7 +42,7 @@ final class MethodCalls {
     }
 
     /** An answer arrived; false when no call of that id is waiting for this identity. */
-    boolean answer(ClientIdentity from, String requestId, int status, byte[] payload) {
+    boolean answer(ClientId from, String requestId, int status, byte[] payload) {
         Pending call = pending.get(requestId);
         if (call == null || !call.target().equals(from)) {
             return false;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.io.AtomicFile;
+import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.json.Mappers;
+import io.eflow.edge.hub.auth.ClientId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,18 +25,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept on disk with the properties so a restart does not hand a module an older version than it has seen.
  */
 final class Twins {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private static final String VERSION = "$version";
 
     private final Path folder;
-    private final Map<ClientIdentity, ObjectNode> twins = new ConcurrentHashMap<>();
+    private final Map<ClientId, ObjectNode> twins = new ConcurrentHashMap<>();
 
     Twins(Path folder) {
         this.folder = folder;
     }
 
     /** The whole twin, as IoT Hub's twin GET answers: {@code {"desired":{…,"$version":n},"reported":{…}}}. */
-    synchronized JsonNode document(ClientIdentity who) {
+    synchronized JsonNode document(ClientId who) {
         return twin(who).deepCopy();
     }
 
@@ -43,7 +45,7 @@ final class Twins {
      *
      * @throws IllegalArgumentException when the patch is not a JSON object
      */
-    synchronized long report(ClientIdentity who, JsonNode patch) {
+    synchronized long report(ClientId who, JsonNode patch) {
         if (patch == null || !patch.isObject()) {
             throw new IllegalArgumentException("a reported-properties patch is a JSON object");
         }
@@ -60,7 +62,7 @@ final class Twins {
      * Sets the desired properties the deployment gives a module. When they changed, the version grows and the
      * merge patch from the old properties to the new is returned, for the module's desired-properties topic.
      */
-    synchronized Optional<Desired> desire(ClientIdentity who, JsonNode desired) {
+    synchronized Optional<Desired> desire(ClientId who, JsonNode desired) {
         ObjectNode twin = twin(who);
         ObjectNode current = ((ObjectNode) twin.get("desired")).deepCopy();
         long version = current.path(VERSION).asLong(0);
@@ -82,7 +84,7 @@ final class Twins {
     }
 
     /** Forgets a twin whose module left the deployment. */
-    synchronized void remove(ClientIdentity who) {
+    synchronized void remove(ClientId who) {
         twins.remove(who);
         try {
             Files.deleteIfExists(file(who));
@@ -131,11 +133,11 @@ final class Twins {
         });
     }
 
-    private ObjectNode twin(ClientIdentity who) {
+    private ObjectNode twin(ClientId who) {
         return twins.computeIfAbsent(who, this::load);
     }
 
-    private ObjectNode load(ClientIdentity who) {
+    private ObjectNode load(ClientId who) {
         Path file = file(who);
         try {
             if (Files.exists(file)) {
@@ -151,7 +153,7 @@ final class Twins {
         return twin;
     }
 
-    private void save(ClientIdentity who, ObjectNode twin) {
+    private void save(ClientId who, ObjectNode twin) {
         try {
             AtomicFile.write(file(who), JSON.writeValueAsBytes(twin), AtomicFile.OWNER_ONLY);
         } catch (IOException e) {
@@ -159,7 +161,7 @@ final class Twins {
         }
     }
 
-    private Path file(ClientIdentity who) {
+    private Path file(ClientId who) {
         return folder.resolve(URLEncoder.encode(who.toString(), StandardCharsets.UTF_8) + ".json");
     }
 }

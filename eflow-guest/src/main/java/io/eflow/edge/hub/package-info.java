@@ -1,7 +1,11 @@
 /**
- * The edge hub: how messages move between modules, leaf devices and IoT Hub.
+ * The edge hub's wiring: how messages move between modules, leaf devices and IoT Hub.
  *
- * <p>{@link io.eflow.edge.hub.HubMessage} is the message every part of the hub handles; the routes of
- * {@code $edgeHub} decide where each one goes ({@link io.eflow.edge.hub.route}).
+ * <p>{@link io.eflow.edge.hub.HubService} starts the parts and {@link io.eflow.edge.hub.EdgeHub} joins them: the
+ * MQTT head ({@link io.eflow.edge.hub.mqtt}) hands in what clients publish, the router ({@link io.eflow.edge.hub.route})
+ * decides where each message goes, the store ({@link io.eflow.edge.hub.store}) keeps it until its endpoint took it,
+ * and the upstream link ({@link io.eflow.edge.hub.upstream}) sends it to IoT Hub. Every part handles the same
+ * {@link io.eflow.edge.hub.message.HubMessage}, which lives in a package of its own below all of them, so the parts
+ * import the messages and this package imports the parts, never the reverse.
  */
 package io.eflow.edge.hub;

@@ -3,6 +3,8 @@ package io.eflow.edge.image;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.eflow.contract.json.Mappers;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +33,7 @@ import java.util.stream.Stream;
  * against its digest and then renamed, so a crash or a cut connection leaves nothing a later pull would trust.
  */
 public final class BlobStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Mappers.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private final Path root;
     private final Path blobs;
     private final Path tmp;

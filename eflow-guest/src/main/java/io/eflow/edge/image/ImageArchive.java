@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import io.eflow.edge.manifest.ImageReference;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.ImageReference;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -28,9 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Loads image tarballs into a {@link BlobStore} and records them under their references, so that a loaded image is
@@ -70,7 +71,7 @@ public final class ImageArchive {
     private static final int MAX_DOCUMENT = 16 << 20;
     private static final int MAX_LINKS = 32;
     private static final Pattern BLOB_PATH = Pattern.compile("blobs/sha256/[a-f0-9]{64}");
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module());
+    private static final ObjectMapper JSON = Mappers.standard();
     private final BlobStore store;
     private final Platform platform;
 

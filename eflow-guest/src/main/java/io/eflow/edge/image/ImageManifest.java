@@ -3,7 +3,8 @@ package io.eflow.edge.image;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.eflow.contract.json.Mappers;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +27,9 @@ public record ImageManifest(Optional<String> mediaType, Optional<Descriptor> con
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     static final List<String> ACCEPTED = List.of(OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
     private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_LIST);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = Mappers.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     public ImageManifest {
         mediaType = mediaType == null ? Optional.empty() : mediaType;

@@ -1,6 +1,6 @@
 package io.eflow.edge.image;
 
-import io.eflow.edge.manifest.ImageReference;
+import io.eflow.contract.manifest.ImageReference;
 import java.util.List;
 
 /**

@@ -2,7 +2,9 @@ package io.eflow.edge.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.edge.manifest.RegistryCredential;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.RegistryCredential;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,7 +27,7 @@ import java.util.stream.Collectors;
  * Authorization header is kept per registry and repository, since a token's scope is one repository.
  */
 final class RegistryAuth {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private final HttpClient http;
     private final Map<String, RegistryCredential> credentials;
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();

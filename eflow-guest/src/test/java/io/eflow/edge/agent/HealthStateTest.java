@@ -1,7 +1,7 @@
 package io.eflow.edge.agent;
 
 import io.eflow.edge.agent.HealthState.Status;
-import io.eflow.edge.manifest.HealthCheck;
+import io.eflow.contract.manifest.HealthCheck;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

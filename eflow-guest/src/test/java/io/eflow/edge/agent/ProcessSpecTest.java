@@ -2,7 +2,7 @@ package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.manifest.HealthCheck;
+import io.eflow.contract.manifest.HealthCheck;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.edge.manifest.ContainerPort;
+import io.eflow.contract.manifest.ContainerPort;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

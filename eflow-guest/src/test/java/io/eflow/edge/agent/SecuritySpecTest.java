@@ -52,7 +52,7 @@ class SecuritySpecTest extends SpecTest {
 
         fixture.createOptions = "{'HostConfig': {'CapAdd': ['ALL'], 'CapDrop': ['SYS_ADMIN']}}";
         assertThat(texts(fixture.spec().at("/process/capabilities/bounding")))
-                .hasSize(Capabilities.ALL.size() - 1).doesNotContain("CAP_SYS_ADMIN");
+                .hasSize(ModuleCapabilities.ALL.size() - 1).doesNotContain("CAP_SYS_ADMIN");
     }
 
     @Test

@@ -3,10 +3,10 @@ package io.eflow.edge.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.manifest.ContainerPort;
-import io.eflow.edge.manifest.DeploymentManifest;
-import io.eflow.edge.manifest.EdgeModule;
-import io.eflow.edge.manifest.HealthCheck;
+import io.eflow.contract.manifest.ContainerPort;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.HealthCheck;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +38,7 @@ final class SpecFixture {
     String createOptions = "{}";
     Map<String, String> env = new LinkedHashMap<>();
     Path workloadSocketFolder;
-    Optional<HubLink.ModuleCredentials> hub = Optional.empty();
+    Optional<ModuleHub.ModuleCredentials> hub = Optional.empty();
     Function<Path, DeviceNode> devices = path -> {
         throw new IllegalArgumentException(path + " is not a device node");
     };

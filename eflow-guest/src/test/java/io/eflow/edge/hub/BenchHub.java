@@ -2,11 +2,13 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.store.StoreConfig;
-import io.eflow.edge.manifest.DeploymentManifest;
+import org.eclipse.paho.client.mqttv3.MqttException;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -17,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * The hub in-process as the guest runs it ({@link HubService}: identities, edge CA, durable store, routes, MQTT

@@ -3,6 +3,8 @@ package io.eflow.edge.hub;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.upstream.Mosquitto;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
+import org.eclipse.paho.client.mqttv3.MqttException;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +17,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * bench/edge-hub.sh: the edge hub in-process, driven by Paho clients logged in as its modules, each figure next to

@@ -2,13 +2,14 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.agent.DeviceIdentity;
-import io.eflow.edge.agent.HubLink;
+import io.eflow.edge.agent.ModuleHub;
+import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.edge.hub.store.StoreConfig;
-import io.eflow.edge.manifest.DeploymentManifest;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,7 +171,7 @@ class HubServiceTest {
 
         filter.publish("$iothub/twin/PATCH/properties/reported/?$rid=2", "{\"state\":\"ready\"}", 0);
         assertThat(filter.next().topic()).startsWith("$iothub/twin/res/204/?$rid=2&$version=1");
-        assertThat(service.hub().twin(ClientIdentity.module("dev1", "filter")).get().at("/reported/state").asText()).isEqualTo("ready");
+        assertThat(service.hub().twin(ClientId.module("dev1", "filter")).get().at("/reported/state").asText()).isEqualTo("ready");
     }
 
     @Test
@@ -220,7 +220,7 @@ class HubServiceTest {
 
     @Test
     void modulesGetTheirConnectionStringAndTheEdgeCa() {
-        HubLink.ModuleCredentials credentials = service.credentials("filter").orElseThrow();
+        ModuleHub.ModuleCredentials credentials = service.credentials("filter").orElseThrow();
         ConnectionString parsed = ConnectionString.parse(credentials.connectionString());
         assertThat(parsed.deviceId()).isEqualTo("dev1");
         assertThat(parsed.moduleId()).contains("filter");

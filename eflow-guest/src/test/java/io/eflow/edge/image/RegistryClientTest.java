@@ -7,8 +7,8 @@ import static io.eflow.edge.image.ImageManifest.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.eflow.edge.manifest.ImageReference;
-import io.eflow.edge.manifest.RegistryCredential;
+import io.eflow.contract.manifest.ImageReference;
+import io.eflow.contract.manifest.RegistryCredential;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,11 +1,18 @@
 package io.eflow.backend.namespace;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.tpm.TpmPassthrough;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.oci.Capabilities;
+import io.eflow.contract.oci.Namespace;
+import io.eflow.contract.oci.OciMount;
+import io.eflow.contract.oci.Seccomp;
+import io.eflow.contract.oci.User;
+import io.eflow.tpm.TpmPassthrough;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,7 +44,7 @@ final class GuestSpec {
      */
     static final String MODULE_PROC = "/modules-proc";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
 
     /**
      * @param hostId    the host-wide name of the guest's kernel objects (its cgroup here)
@@ -57,59 +64,62 @@ final class GuestSpec {
         spec.put("ociVersion", "1.0.2");
         ObjectNode process = spec.putObject("process");
         process.put("terminal", false);
-        process.putObject("user").put("uid", 0).put("gid", 0);
+        process.set("user", JSON.valueToTree(User.ROOT));
         process.putArray("args").add("/usr/sbin/runit");
         process.putArray("env").add("PATH=/usr/sbin:/usr/bin:/sbin:/bin").add("container=eflow");
         process.put("cwd", "/");
-        ObjectNode caps = process.putObject("capabilities");
-        for (String set : List.of("bounding", "effective", "permitted")) {
-            ArrayNode list = caps.putArray(set);
-            CAPABILITIES.forEach(list::add);
-        }
+        process.set("capabilities", JSON.valueToTree(Capabilities.of(CAPABILITIES)));
         // sudo for iotedge-user (as in the original) needs setuid to work; every service is started with no_new_privs instead.
         process.put("noNewPrivileges", false);
 
         spec.putObject("root").put("path", in.rootfs().toString()).put("readonly", true);
         spec.put("hostname", in.hostname());
 
-        ArrayNode mounts = spec.putArray("mounts");
-        mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
-        mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
-        mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
-        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
-        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        List<OciMount> mounts = new ArrayList<>();
+        mounts.add(OciMount.of("/proc", "proc", "proc", "nosuid", "noexec", "nodev"));
+        mounts.add(OciMount.of("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"));
+        mounts.add(OciMount.of("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                "mode=0620", "gid=5"));
+        mounts.add(OciMount.of("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mounts.add(OciMount.of("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"));
+        mounts.add(OciMount.of("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"));
         // crun in the guest (the edge agent's modules) needs a cgroup file system here to start at all; an empty
         // tmpfs reads as a legacy layout, in which it runs modules without cgroups of their own (see CgroupMode)
-        mount(mounts, "/sys/fs/cgroup", "tmpfs", "tmpfs", "nosuid", "noexec", "nodev", "mode=755", "size=4k");
-        mount(mounts, "/run", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=755");
-        mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
-        mount(mounts, "/var", "bind", in.var().toString(), "rbind", "rw", "nodev");
-        mount(mounts, "/logs", "bind", in.logs().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
+        mounts.add(OciMount.of("/sys/fs/cgroup", "tmpfs", "tmpfs", "nosuid", "noexec", "nodev", "mode=755", "size=4k"));
+        mounts.add(OciMount.of("/run", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=755"));
+        mounts.add(OciMount.of("/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777"));
+        mounts.add(OciMount.of("/var", "bind", in.var().toString(), "rbind", "rw", "nodev"));
+        mounts.add(OciMount.of("/logs", "bind", in.logs().toString(), "rbind", "rw", "nosuid", "nodev", "noexec"));
         for (String dir : List.of("etc", "home", "root")) {
             Path layers = in.var().resolve(".eflow/overlays").resolve(dir);
-            mount(mounts, "/" + dir, "overlay", "overlay",
+            mounts.add(OciMount.of("/" + dir, "overlay", "overlay",
                     "lowerdir=" + in.rootfs().resolve(dir),
                     "upperdir=" + layers.resolve("upper"),
-                    "workdir=" + layers.resolve("work"));
+                    "workdir=" + layers.resolve("work")));
         }
-        mount(mounts, MODULE_PROC, "proc", "proc", "subset=pid", "nosuid", "noexec", "nodev");
-        mount(mounts, "/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev", "noexec");
+        mounts.add(OciMount.of(MODULE_PROC, "proc", "proc", "subset=pid", "nosuid", "noexec", "nodev"));
+        mounts.add(OciMount.of("/run/eflow-host", "bind", in.hostChannel().toString(), "rbind", "rw", "nosuid", "nodev",
+                "noexec"));
         // the file itself, read-write: guest root writes it with CAP_DAC_OVERRIDE, no CAP_SYS_ADMIN needed
-        mount(mounts, GUEST_BOOT_CONTROL, "bind", in.bootControl().toString(), "bind", "rw", "nosuid", "nodev",
-                "noexec");
-        mount(mounts, GUEST_BOOT_INFO, "bind", in.bootInfo().toString(), "bind", "ro", "nosuid", "nodev", "noexec");
+        mounts.add(OciMount.of(GUEST_BOOT_CONTROL, "bind", in.bootControl().toString(), "bind", "rw", "nosuid", "nodev",
+                "noexec"));
+        mounts.add(OciMount.of(GUEST_BOOT_INFO, "bind", in.bootInfo().toString(), "bind", "ro", "nosuid", "nodev",
+                "noexec"));
         if (in.tpmFolder() != null) {
             // read-only: the guest can connect to the proxy's socket but not replace it
-            mount(mounts, TpmPassthrough.GUEST_FOLDER, "bind", in.tpmFolder().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
+            mounts.add(OciMount.of(TpmPassthrough.GUEST_FOLDER, "bind", in.tpmFolder().toString(), "rbind", "ro", "nosuid",
+                    "nodev", "noexec"));
         }
 
+        spec.set("mounts", JSON.valueToTree(mounts));
+
         ObjectNode linux = spec.putObject("linux");
-        ArrayNode namespaces = linux.putArray("namespaces");
+        List<Namespace> namespaces = new ArrayList<>();
         for (String type : List.of("pid", "mount", "uts", "ipc", "cgroup")) {
-            namespaces.addObject().put("type", type);
+            namespaces.add(Namespace.fresh(type));
         }
-        namespaces.addObject().put("type", "network").put("path", in.netns().toString());
+        namespaces.add(Namespace.join("network", in.netns().toString()));
+        linux.set("namespaces", JSON.valueToTree(namespaces));
         ArrayNode masked = linux.putArray("maskedPaths");
         List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
                 "/proc/sched_debug", "/proc/scsi", "/sys/firmware").forEach(masked::add);
@@ -122,26 +132,11 @@ final class GuestSpec {
             resources.putObject("cpu").put("quota", in.cpus() * 100_000L).put("period", 100_000L);
             resources.putObject("pids").put("limit", 4096);
         }
-        ObjectNode seccomp = linux.putObject("seccomp");
-        seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
-        ArrayNode architectures = seccomp.putArray("architectures");
-        (System.getProperty("os.arch").equals("aarch64") ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM")
-                : List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")).forEach(architectures::add);
-        ObjectNode deny = seccomp.putArray("syscalls").addObject();
-        DENIED_SYSCALLS.forEach(deny.putArray("names")::add);
-        deny.put("action", "SCMP_ACT_ERRNO").put("errnoRet", 1);
+        linux.set("seccomp", JSON.valueToTree(Seccomp.denying(DENIED_SYSCALLS)));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void mount(ArrayNode mounts, String destination, String type, String source, String... options) {
-        ObjectNode mount = mounts.addObject().put("destination", destination).put("type", type).put("source", source);
-        ArrayNode list = mount.putArray("options");
-        for (String option : options) {
-            list.add(option);
         }
     }
 

@@ -1,8 +1,9 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.mqtt.AuthenticationException;
-import io.eflow.edge.hub.mqtt.Credentials;
+import io.eflow.edge.hub.auth.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.auth.Credentials;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
@@ -43,13 +44,13 @@ public final class Authenticator {
      * @throws AuthenticationException {@code notAuthorized} for an identity this hub does not have, else
      *                                 {@code badCredentials} saying what does not check out
      */
-    public ClientIdentity authenticate(Credentials credentials, Instant now) throws AuthenticationException {
+    public ClientId authenticate(Credentials credentials, Instant now) throws AuthenticationException {
         UserName user = UserName.parse(credentials.username());
         if (!isOurHub(user.hostName())) {
             throw AuthenticationException.badCredentials("the user name's hub '" + user.hostName() + "' is neither this"
                     + " device's IoT Hub '" + iotHubHostName + "' nor its gateway '" + gatewayHostName + "'");
         }
-        ClientIdentity claimed = user.identity();
+        ClientId claimed = user.identity();
         if (!claimed.toString().equals(credentials.clientId())) {
             throw AuthenticationException.badCredentials("client id '" + credentials.clientId()
                     + "' is not the identity of the user name, '" + claimed + "'");
@@ -68,8 +69,8 @@ public final class Authenticator {
                 + " client certificate");
     }
 
-    private ClientIdentity checkToken(Identity identity, String password, Instant now) throws AuthenticationException {
-        ClientIdentity id = identity.clientIdentity();
+    private ClientId checkToken(Identity identity, String password, Instant now) throws AuthenticationException {
+        ClientId id = identity.clientIdentity();
         SasToken token;
         try {
             token = SasToken.parse(password);
@@ -93,10 +94,10 @@ public final class Authenticator {
         return id;
     }
 
-    private ClientIdentity checkCertificate(Identity identity, List<X509Certificate> chain, Instant now)
+    private ClientId checkCertificate(Identity identity, List<X509Certificate> chain, Instant now)
             throws AuthenticationException {
-        ClientIdentity id = identity.clientIdentity();
-        ClientIdentity named;
+        ClientId id = identity.clientIdentity();
+        ClientId named;
         try {
             named = ca.verifyClient(chain, now);
         } catch (CertificateException e) {
@@ -118,7 +119,7 @@ public final class Authenticator {
      * Whether {@code resource} is {@code {hub}/devices/{d}[/modules/{m}]} for {@code id}: the host name in any case,
      * as IoT Hub compares host names, the ids exactly, as written or escaped (.NET's SDK escapes them).
      */
-    private boolean isFor(String resource, ClientIdentity id) {
+    private boolean isFor(String resource, ClientId id) {
         int slash = resource.indexOf('/');
         if (slash <= 0 || !isOurHub(resource.substring(0, slash))) {
             return false;
@@ -128,7 +129,7 @@ public final class Authenticator {
                 || path.equals(resourcePath(id, part -> URLEncoder.encode(part, StandardCharsets.UTF_8)));
     }
 
-    private static String resourcePath(ClientIdentity id, UnaryOperator<String> escape) {
+    private static String resourcePath(ClientId id, UnaryOperator<String> escape) {
         return "devices/" + escape.apply(id.deviceId()) + id.moduleId().map(m -> "/modules/" + escape.apply(m)).orElse("");
     }
 

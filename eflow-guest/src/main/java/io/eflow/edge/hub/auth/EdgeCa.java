@@ -1,6 +1,27 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -28,26 +49,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The install's edge CA: it signs the hub's TLS server certificate and the client certificates of modules and host
@@ -163,7 +164,7 @@ public final class EdgeCa {
      * <p>Not backdated: only this hub checks it, with the clock it was issued by, and the hub refuses certificates
      * older than the identity's key.
      */
-    public ClientCertificate issueClient(ClientIdentity identity, Path folder) throws IOException {
+    public ClientCertificate issueClient(ClientId identity, Path folder) throws IOException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         KeyPair pair = newKeyPair();
         // The subject may pass 64 characters (device and module ids go to 128 each): Java and OpenSSL read it.
@@ -187,7 +188,7 @@ public final class EdgeCa {
      * @param chain leaf first, as the TLS handshake gives it (the handshake proved the client holds the leaf's key)
      * @throws CertificateException saying which check failed
      */
-    public ClientIdentity verifyClient(List<X509Certificate> chain, Instant now) throws CertificateException {
+    public ClientId verifyClient(List<X509Certificate> chain, Instant now) throws CertificateException {
         if (chain.isEmpty()) {
             throw new CertificateException("no client certificate");
         }
@@ -220,7 +221,7 @@ public final class EdgeCa {
         return identityIn(leaf);
     }
 
-    private static ClientIdentity identityIn(X509Certificate leaf) throws CertificateException {
+    private static ClientId identityIn(X509Certificate leaf) throws CertificateException {
         RDN[] commonNames = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
         if (commonNames.length != 1 || commonNames[0].isMultiValued()) {
             throw new CertificateException("the certificate's subject '" + leaf.getSubjectX500Principal().getName()
@@ -231,8 +232,8 @@ public final class EdgeCa {
         String[] parts = name.split("/", -1);
         try {
             return switch (parts.length) {
-                case 1 -> ClientIdentity.device(parts[0]);
-                case 2 -> ClientIdentity.module(parts[0], parts[1]);
+                case 1 -> ClientId.device(parts[0]);
+                case 2 -> ClientId.module(parts[0], parts[1]);
                 default -> throw new IllegalArgumentException("more than one '/'");
             };
         } catch (IllegalArgumentException e) {

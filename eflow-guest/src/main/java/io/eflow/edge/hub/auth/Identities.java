@@ -1,8 +1,7 @@
 package io.eflow.edge.hub.auth;
 
-import static java.util.stream.Collectors.toUnmodifiableMap;
+import io.eflow.edge.hub.auth.ClientId;
 
-import io.eflow.edge.hub.ClientIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+
+import static java.util.stream.Collectors.toUnmodifiableMap;
 
 /**
  * The hub's identity registry: every client that may connect, with its key. The edge agent keeps the module identities
@@ -41,10 +42,10 @@ public final class Identities {
     private final SecureRandom random = new SecureRandom();
     private volatile String deviceId;
     /** Replaced whole on each change, so a lookup never sees half of one. */
-    private volatile Map<ClientIdentity, Identity> identities;
+    private volatile Map<ClientId, Identity> identities;
 
     /** What {@link #ensureModules} changed: the hub drops the connections of {@code removed}. */
-    public record Changes(Set<ClientIdentity> added, Set<ClientIdentity> removed) {
+    public record Changes(Set<ClientId> added, Set<ClientId> removed) {
         public Changes {
             added = Set.copyOf(added);
             removed = Set.copyOf(removed);
@@ -55,7 +56,7 @@ public final class Identities {
         }
     }
 
-    private Identities(Path folder, Clock clock, String deviceId, Map<ClientIdentity, Identity> identities) {
+    private Identities(Path folder, Clock clock, String deviceId, Map<ClientId, Identity> identities) {
         this.folder = folder;
         this.clock = clock;
         this.deviceId = deviceId;
@@ -76,7 +77,7 @@ public final class Identities {
         checkDeviceId(deviceId);
         PrivateFiles.ownFolder(folder);
         Optional<IdentityFile> saved = IdentityFile.read(folder);
-        Map<ClientIdentity, Identity> loaded = saved.map(file -> file.identities().stream()
+        Map<ClientId, Identity> loaded = saved.map(file -> file.identities().stream()
                         .map(IdentityFile.Entry::identity)
                         .collect(toUnmodifiableMap(Identity::clientIdentity, Function.identity())))
                 .orElse(Map.of());
@@ -100,12 +101,12 @@ public final class Identities {
     public synchronized Changes ensureModules(String deviceId, Set<String> moduleIds) throws IOException {
         checkDeviceId(deviceId);
         moduleIds.forEach(Identities::checkModuleId);
-        Map<ClientIdentity, Identity> current = movedTo(deviceId, identities);
-        Set<ClientIdentity> wanted = new HashSet<>();
-        wanted.add(ClientIdentity.device(deviceId));
-        moduleIds.forEach(m -> wanted.add(ClientIdentity.module(deviceId, m)));
+        Map<ClientId, Identity> current = movedTo(deviceId, identities);
+        Set<ClientId> wanted = new HashSet<>();
+        wanted.add(ClientId.device(deviceId));
+        moduleIds.forEach(m -> wanted.add(ClientId.module(deviceId, m)));
 
-        Map<ClientIdentity, Identity> next = new LinkedHashMap<>();
+        Map<ClientId, Identity> next = new LinkedHashMap<>();
         for (Identity identity : current.values()) {
             boolean host = identity.kind() == Identity.Kind.HOST;
             if (host && wanted.contains(identity.clientIdentity())) {
@@ -116,7 +117,7 @@ public final class Identities {
                 next.put(identity.clientIdentity(), identity);
             }
         }
-        for (ClientIdentity id : wanted) {
+        for (ClientId id : wanted) {
             next.computeIfAbsent(id, key -> newIdentity(key, Identity.Kind.MODULE));
         }
         Changes changes = difference(identities, next);
@@ -133,14 +134,14 @@ public final class Identities {
      */
     public synchronized Identity addHost(String name) throws IOException {
         checkHostName(name);
-        ClientIdentity id = ClientIdentity.module(deviceId, name);
+        ClientId id = ClientId.module(deviceId, name);
         Identity taken = identities.get(id);
         if (taken != null) {
             throw new IdentityException("'" + name + "' is taken by a " + taken.kind().name().toLowerCase()
                     + " identity; choose another name");
         }
         Identity identity = newIdentity(id, Identity.Kind.HOST);
-        Map<ClientIdentity, Identity> next = new LinkedHashMap<>(identities);
+        Map<ClientId, Identity> next = new LinkedHashMap<>(identities);
         next.put(id, identity);
         save(deviceId, next);
         return identity;
@@ -153,7 +154,7 @@ public final class Identities {
      * @throws IdentityException when {@code name} is a module's: the edge agent removes those
      */
     public synchronized Optional<Identity> removeHost(String name) throws IOException {
-        ClientIdentity id = ClientIdentity.module(deviceId, name);
+        ClientId id = ClientId.module(deviceId, name);
         Identity identity = identities.get(id);
         if (identity == null) {
             return Optional.empty();
@@ -162,7 +163,7 @@ public final class Identities {
             throw new IdentityException("'" + name + "' is a module identity, not a host one: it goes when the"
                     + " deployment no longer has the module");
         }
-        Map<ClientIdentity, Identity> next = new LinkedHashMap<>(identities);
+        Map<ClientId, Identity> next = new LinkedHashMap<>(identities);
         next.remove(id);
         save(deviceId, next);
         return Optional.of(identity);
@@ -174,16 +175,16 @@ public final class Identities {
      *
      * @throws IdentityException when there is no such identity
      */
-    public synchronized Identity rotate(ClientIdentity id) throws IOException {
+    public synchronized Identity rotate(ClientId id) throws IOException {
         Identity old = require(id);
         Identity rotated = new Identity(id, old.kind(), newKey(), old.created(), clock.instant());
-        Map<ClientIdentity, Identity> next = new LinkedHashMap<>(identities);
+        Map<ClientId, Identity> next = new LinkedHashMap<>(identities);
         next.put(id, rotated);
         save(deviceId, next);
         return rotated;
     }
 
-    public Optional<Identity> find(ClientIdentity id) {
+    public Optional<Identity> find(ClientId id) {
         return Optional.ofNullable(identities.get(id));
     }
 
@@ -205,13 +206,13 @@ public final class Identities {
      *
      * @throws IdentityException when there is no such identity
      */
-    public ConnectionString connectionString(ClientIdentity id, String iotHubHostName, String gatewayHostName) {
+    public ConnectionString connectionString(ClientId id, String iotHubHostName, String gatewayHostName) {
         Identity identity = require(id);
         return new ConnectionString(Objects.requireNonNull(iotHubHostName, "iotHubHostName"), id.deviceId(),
                 id.moduleId(), identity.key(), Optional.of(Objects.requireNonNull(gatewayHostName, "gatewayHostName")));
     }
 
-    private Identity require(ClientIdentity id) {
+    private Identity require(ClientId id) {
         Identity identity = identities.get(id);
         if (identity == null) {
             throw new IdentityException("no identity '" + id + "' on this edge hub");
@@ -219,7 +220,7 @@ public final class Identities {
         return identity;
     }
 
-    private Identity newIdentity(ClientIdentity id, Identity.Kind kind) {
+    private Identity newIdentity(ClientId id, Identity.Kind kind) {
         Instant now = clock.instant();
         return new Identity(id, kind, newKey(), now, now);
     }
@@ -231,25 +232,25 @@ public final class Identities {
     }
 
     /** Saves first, publishes after: what a client can use is always what a restart would find. */
-    private void save(String deviceId, Map<ClientIdentity, Identity> next) throws IOException {
+    private void save(String deviceId, Map<ClientId, Identity> next) throws IOException {
         IdentityFile.of(deviceId, next.values()).write(folder);
         this.identities = Map.copyOf(next);
         this.deviceId = deviceId;
     }
 
-    private static Map<ClientIdentity, Identity> movedTo(String deviceId, Map<ClientIdentity, Identity> identities) {
-        Map<ClientIdentity, Identity> moved = new LinkedHashMap<>();
+    private static Map<ClientId, Identity> movedTo(String deviceId, Map<ClientId, Identity> identities) {
+        Map<ClientId, Identity> moved = new LinkedHashMap<>();
         for (Identity identity : identities.values()) {
-            ClientIdentity id = new ClientIdentity(deviceId, identity.clientIdentity().moduleId());
+            ClientId id = new ClientId(deviceId, identity.clientIdentity().moduleId());
             moved.put(id, new Identity(id, identity.kind(), identity.key(), identity.created(), identity.keyCreated()));
         }
         return moved;
     }
 
-    private static Changes difference(Map<ClientIdentity, Identity> before, Map<ClientIdentity, Identity> after) {
-        Set<ClientIdentity> added = new HashSet<>(after.keySet());
+    private static Changes difference(Map<ClientId, Identity> before, Map<ClientId, Identity> after) {
+        Set<ClientId> added = new HashSet<>(after.keySet());
         added.removeAll(before.keySet());
-        Set<ClientIdentity> removed = new HashSet<>(before.keySet());
+        Set<ClientId> removed = new HashSet<>(before.keySet());
         removed.removeAll(after.keySet());
         return new Changes(added, removed);
     }

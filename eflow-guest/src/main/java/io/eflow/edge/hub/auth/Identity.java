@@ -1,6 +1,7 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param keyCreated when its current key was made; client certificates issued before it are refused as tokens signed
  *                   with an older key are, so a rotation (or removing and adding again) retires both
  */
-public record Identity(ClientIdentity clientIdentity, Kind kind, String key, Instant created, Instant keyCreated) {
+public record Identity(ClientId clientIdentity, Kind kind, String key, Instant created, Instant keyCreated) {
     /** Who made the identity, and so who removes it. */
     public enum Kind {
         /** The edge agent's, for a deployed module or the device itself; it goes when the deployment drops it. */

@@ -1,13 +1,12 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.io.AtomicFile;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.json.Mappers;
+import io.eflow.edge.hub.auth.ClientId;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,22 +24,20 @@ import java.util.Optional;
 record IdentityFile(int version, String deviceId, List<Entry> identities) {
     static final String FILE = "identities.json";
     private static final int VERSION = 1;
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+    private static final ObjectMapper JSON = Mappers.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
     /** One identity, flat, so the file reads plainly: {@code moduleId} is null for a device identity. */
     record Entry(String deviceId, String moduleId, Identity.Kind kind, String key, Instant created, Instant keyCreated) {
         static Entry of(Identity identity) {
-            ClientIdentity id = identity.clientIdentity();
+            ClientId id = identity.clientIdentity();
             return new Entry(id.deviceId(), id.moduleId().orElse(null), identity.kind(), identity.key(),
                     identity.created(), identity.keyCreated());
         }
 
         Identity identity() {
-            return new Identity(new ClientIdentity(deviceId, Optional.ofNullable(moduleId)), kind, key, created, keyCreated);
+            return new Identity(new ClientId(deviceId, Optional.ofNullable(moduleId)), kind, key, created, keyCreated);
         }
     }
 
@@ -61,7 +58,7 @@ record IdentityFile(int version, String deviceId, List<Entry> identities) {
     static Optional<IdentityFile> read(Path folder) throws IOException {
         Path file = folder.resolve(FILE);
         // what a crash left half written; the file itself is whole
-        Files.deleteIfExists(AtomicFile.temporaryOf(file));
+        Files.deleteIfExists(AtomicFile.tempOf(file));
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

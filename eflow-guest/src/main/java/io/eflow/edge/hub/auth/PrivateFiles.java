@@ -1,7 +1,6 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.io.AtomicFile;
-
+import io.eflow.contract.files.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Files;

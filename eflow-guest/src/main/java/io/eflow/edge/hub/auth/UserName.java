@@ -1,7 +1,8 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.mqtt.AuthenticationException;
+import io.eflow.edge.hub.auth.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -9,7 +10,7 @@ import java.util.Optional;
  * An IoT Hub MQTT user name: {@code {hub}/{deviceId}/{moduleId}/?api-version=…} for a module,
  * {@code {hub}/{deviceId}/?api-version=…} for a device. The query is optional and ignored.
  */
-record UserName(String hostName, ClientIdentity identity) {
+record UserName(String hostName, ClientId identity) {
     private static final String FORMS = "{hub}/{deviceId}/?api-version=… or {hub}/{deviceId}/{moduleId}/?api-version=…";
 
     static UserName parse(String userName) throws AuthenticationException {
@@ -30,7 +31,7 @@ record UserName(String hostName, ClientIdentity identity) {
         if (parts.length < 2 || parts.length > 3 || Arrays.stream(parts).anyMatch(String::isEmpty)) {
             throw AuthenticationException.badCredentials("user name '" + userName + "' is not " + FORMS);
         }
-        return new UserName(parts[0], new ClientIdentity(parts[1],
+        return new UserName(parts[0], new ClientId(parts[1],
                 parts.length == 3 ? Optional.of(parts[2]) : Optional.empty()));
     }
 }

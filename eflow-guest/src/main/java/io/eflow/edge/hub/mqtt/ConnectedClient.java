@@ -1,7 +1,7 @@
 package io.eflow.edge.hub.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.edge.hub.HubMessage;
+import io.eflow.edge.hub.message.HubMessage;
 
 import java.util.concurrent.CompletableFuture;
 

@@ -1,10 +1,10 @@
 package io.eflow.edge.hub.mqtt;
 
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
-import io.eflow.edge.hub.PropertyBag;
-import io.eflow.edge.hub.SystemProperties;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.PropertyBag;
+import io.eflow.edge.hub.message.SystemProperties;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +23,7 @@ final class EventMessages {
      *
      * @throws IllegalArgumentException for a malformed bag
      */
-    static HubMessage of(ClientIdentity who, String bag, byte[] body, boolean retained) {
+    static HubMessage of(ClientId who, String bag, byte[] body, boolean retained) {
         PropertyBag.Properties properties = PropertyBag.decode(bag);
         Map<String, String> system = new HashMap<>(properties.system());
         system.remove(SystemProperties.CONNECTION_MODULE_ID);

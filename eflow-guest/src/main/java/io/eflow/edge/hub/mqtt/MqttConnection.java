@@ -3,9 +3,12 @@ package io.eflow.edge.hub.mqtt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.PropertyBag;
+import io.eflow.contract.json.Mappers;
+import io.eflow.edge.hub.auth.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.auth.Credentials;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.PropertyBag;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -75,7 +78,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     static final String IDLE_HANDLER = "idle";
 
     private static final System.Logger LOG = System.getLogger(MqttConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private static final int MQTT_3_1_1 = MqttVersion.MQTT_3_1_1.protocolLevel();
 
     private enum State { AWAITING_CONNECT, CONNECTED, REFUSED, CLOSED }
@@ -94,7 +97,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     /** The inputs subscribed to by name, or {@link Topics#ALL_INPUTS}. */
     private final Set<String> inputs = ConcurrentHashMap.newKeySet();
     private State state = State.AWAITING_CONNECT;
-    private ClientIdentity who;
+    private ClientId who;
     private Topics topics;
     private boolean twinResponses;
     private HubMessage will;
@@ -324,7 +327,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
             refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "?", "sent no client id");
             return;
         }
-        ClientIdentity identity;
+        ClientId identity;
         try {
             identity = Objects.requireNonNull(hub.authenticate(new Credentials(clientId,
                     Objects.requireNonNullElse(payload.userName(), ""),

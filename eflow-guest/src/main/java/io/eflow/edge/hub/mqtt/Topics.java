@@ -1,6 +1,6 @@
 package io.eflow.edge.hub.mqtt;
 
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
 
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,11 +50,11 @@ final class Topics {
         }
     }
 
-    private final ClientIdentity who;
+    private final ClientId who;
     /** {@code devices/{d}/modules/{m}/} or {@code devices/{d}/}: where the client's own topics start. */
     private final String own;
 
-    Topics(ClientIdentity who) {
+    Topics(ClientId who) {
         this.who = who;
         this.own = "devices/" + who.deviceId() + who.moduleId().map(m -> "/modules/" + m).orElse("") + "/";
     }

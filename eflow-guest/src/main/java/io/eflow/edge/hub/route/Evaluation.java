@@ -3,9 +3,10 @@ package io.eflow.edge.hub.route;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.SystemProperties;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.route.ConditionInput;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.SystemProperties;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -15,8 +16,8 @@ import java.util.Set;
  * One message being routed: its body is parsed at most once, when a condition first asks for it, however many routes
  * ask. Not thread-safe; one per message.
  */
-final class Evaluation {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+final class Evaluation implements ConditionInput {
+    private static final ObjectMapper JSON = Mappers.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final Set<String> BODY_ENCODINGS = Set.of("utf-8", "utf-16", "utf-32");
@@ -33,11 +34,22 @@ final class Evaluation {
         return message;
     }
 
+    @Override
+    public String systemProperty(String name) {
+        return message.systemProperty(name);
+    }
+
+    @Override
+    public String applicationProperty(String name) {
+        return message.applicationProperty(name);
+    }
+
     /**
      * The body as JSON, or null when conditions cannot see it: IoT Hub reads a body only when contentType is
      * application/json and contentEncoding is UTF-8, UTF-16 or UTF-32 (both ignoring case), and only if it parses.
      */
-    JsonNode body() {
+    @Override
+    public JsonNode body() {
         if (!bodyRead) {
             bodyRead = true;
             body = readBody();

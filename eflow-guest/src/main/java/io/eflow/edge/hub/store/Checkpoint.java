@@ -1,15 +1,9 @@
 package io.eflow.edge.hub.store;
 
-import static java.lang.System.Logger.Level.WARNING;
-import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
-import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.eflow.contract.json.Mappers;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,6 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+
+import static java.lang.System.Logger.Level.WARNING;
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * The consumers' saved positions, {@code cursors.json}: for each endpoint, the log position below which all its
@@ -35,7 +37,7 @@ record Checkpoint(int version, long start, Map<String, Long> cursors, Map<String
     private static final String TEMPORARY = FILE + ".tmp";
     private static final int VERSION = 1;
     private static final System.Logger LOG = System.getLogger(Checkpoint.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper JSON = Mappers.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     static final Checkpoint EMPTY = new Checkpoint(VERSION, 0, Map.of(), Map.of());
 
     Checkpoint {

@@ -1,16 +1,18 @@
 package io.eflow.edge.hub.upstream;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.json.Mappers;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The device twin's desired properties as the upstream link follows them: the whole twin fetched at each connect
@@ -23,7 +25,7 @@ import java.util.Optional;
  */
 final class DesiredTwin {
     private static final System.Logger LOG = System.getLogger(DesiredTwin.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private static final long RETRY_NANOS = 10_000_000_000L;
 
     private ObjectNode desired;

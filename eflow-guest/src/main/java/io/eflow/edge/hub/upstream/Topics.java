@@ -1,9 +1,10 @@
 package io.eflow.edge.hub.upstream;
 
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
-import io.eflow.edge.hub.PropertyBag;
-import io.eflow.edge.hub.SystemProperties;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.PropertyBag;
+import io.eflow.edge.hub.message.SystemProperties;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

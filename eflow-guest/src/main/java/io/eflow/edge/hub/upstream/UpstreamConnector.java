@@ -1,19 +1,15 @@
 package io.eflow.edge.hub.upstream;
 
-import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.HubMessageCodec;
-import io.eflow.edge.hub.HubMessageCodec.MalformedMessageException;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.HubMessageCodec.MalformedMessageException;
+import io.eflow.edge.hub.message.HubMessageCodec;
 import io.eflow.edge.hub.store.Delivery;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.EndpointQueue;
 import io.eflow.edge.hub.store.MessageStore;
 import io.eflow.edge.hub.store.StoreException;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +22,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The edge hub's link to the cloud: sends what the routes stored for {@code $upstream}, in store order, and keeps
@@ -140,13 +141,13 @@ public final class UpstreamConnector implements AutoCloseable {
         while (!closed()) {
             UpstreamSettings.Login login = settings.login(Instant.now());
             twin.ifPresent(DesiredTwin::connected);
-            Link link;
+            UpstreamConnection link;
             try {
-                link = Link.open(settings, login, options, subscriptions(), this::acknowledged, this::arrived);
-            } catch (LinkException | RuntimeException e) {
+                link = UpstreamConnection.open(settings, login, options, subscriptions(), this::acknowledged, this::arrived);
+            } catch (ConnectionException | RuntimeException e) {
                 Duration wait = backoff.next();
-                refused(e instanceof LinkException ? e.getMessage()
-                        : "cannot connect to " + settings.endpoint() + ": " + Link.describe(e), ++refusals, wait);
+                refused(e instanceof ConnectionException ? e.getMessage()
+                        : "cannot connect to " + settings.endpoint() + ": " + UpstreamConnection.describe(e), ++refusals, wait);
                 recovering = true;
                 pause(wait);
                 continue;
@@ -187,7 +188,7 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     /** Sends until the link breaks, its login is due for renewal, or the connector closes. */
-    private End pump(Link link, Optional<Instant> renewAt) throws InterruptedException {
+    private End pump(UpstreamConnection link, Optional<Instant> renewAt) throws InterruptedException {
         while (true) {
             if (closed()) {
                 return End.CLOSE;
@@ -201,7 +202,7 @@ public final class UpstreamConnector implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (link.oldestWaitNanos(now) > options.ackTimeout().toNanos()) {
-                link.broke(new LinkException("no PUBACK from " + settings.endpoint() + " in "
+                link.broke(new ConnectionException("no PUBACK from " + settings.endpoint() + " in "
                         + options.ackTimeout().toSeconds() + " s", null));
                 return End.LOST;
             }
@@ -222,7 +223,7 @@ public final class UpstreamConnector implements AutoCloseable {
         }
     }
 
-    private void send(Link link, List<Delivery> batch) {
+    private void send(UpstreamConnection link, List<Delivery> batch) {
         for (int i = 0; i < batch.size(); i++) {
             Delivery delivery = batch.get(i);
             HubMessage message;
@@ -303,7 +304,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private synchronized void down(Throwable cause) {
         connected = false;
         disconnectedSince = Instant.now();
-        lastError = "connection to " + settings.endpoint() + " lost: " + (cause == null ? "unknown" : Link.describe(cause));
+        lastError = "connection to " + settings.endpoint() + " lost: " + (cause == null ? "unknown" : UpstreamConnection.describe(cause));
         LOG.log(WARNING, "upstream: {0}; messages wait in the store", lastError);
     }
 

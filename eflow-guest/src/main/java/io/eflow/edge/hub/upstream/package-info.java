@@ -8,7 +8,7 @@
  * {@link io.eflow.edge.hub.upstream.UpstreamConnector#start} a connector over the hub's
  * {@link io.eflow.edge.hub.store.MessageStore}; it sends until closed and reports through
  * {@link io.eflow.edge.hub.upstream.UpstreamConnector#status}. The store's payloads are
- * {@link io.eflow.edge.hub.HubMessageCodec} bytes.
+ * {@link io.eflow.edge.hub.message.HubMessageCodec} bytes.
  *
  * <h2>What it promises</h2>
  * <ul>

@@ -1,12 +1,14 @@
 package io.eflow.edge.hub.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.mqtt.AuthenticationException;
-import io.eflow.edge.hub.mqtt.Credentials;
+import io.eflow.edge.hub.auth.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.auth.Credentials;
 import io.eflow.edge.testing.TestClock;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,18 +19,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.assertj.core.api.AbstractThrowableAssert;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuthenticatorTest {
     private static final String HUB = "myhub.azure-devices.net";
     private static final String GATEWAY = "gateway.local";
     private static final String API = "/?api-version=2021-04-12";
-    private static final ClientIdentity DEVICE = ClientIdentity.device("d1");
-    private static final ClientIdentity FILTER = ClientIdentity.module("d1", "filter");
-    private static final ClientIdentity SENSOR = ClientIdentity.module("d1", "sensor");
+    private static final ClientId DEVICE = ClientId.device("d1");
+    private static final ClientId FILTER = ClientId.module("d1", "filter");
+    private static final ClientId SENSOR = ClientId.module("d1", "sensor");
 
     @TempDir
     Path temp;
@@ -69,7 +70,7 @@ class AuthenticatorTest {
         }
 
         identities.ensureModules("d1", Set.of("filter", "sensor", "a:b"));
-        ClientIdentity odd = ClientIdentity.module("d1", "a:b");
+        ClientId odd = ClientId.module("d1", "a:b");
         String escaped = HUB + "/devices/d1/modules/" + URLEncoder.encode("a:b", StandardCharsets.UTF_8);
         String token = SasToken.sign(escaped, key(odd), expiry, Optional.empty()).toString();
         assertThat(authenticate(odd, HUB + "/d1/a:b" + API, token)).isEqualTo(odd);
@@ -147,7 +148,7 @@ class AuthenticatorTest {
 
     @Test
     void aHostApplicationLogsInWithItsConnectionString() throws IOException, AuthenticationException {
-        ClientIdentity app = identities.addHost("app").clientIdentity();
+        ClientId app = identities.addHost("app").clientIdentity();
         ConnectionString connection = identities.connectionString(app, HUB, GATEWAY);
         String token = SasToken.sign(connection.resource(), connection.sharedAccessKey(),
                 clock.instant().plus(Duration.ofHours(1)), Optional.empty()).toString();
@@ -234,12 +235,12 @@ class AuthenticatorTest {
                 .hasMessageContaining("neither");
     }
 
-    private ClientIdentity authenticate(ClientIdentity id, String userName, String password) throws AuthenticationException {
+    private ClientId authenticate(ClientId id, String userName, String password) throws AuthenticationException {
         return authenticator.authenticate(new Credentials(id.toString(), userName, Optional.of(password), List.of()),
                 clock.instant());
     }
 
-    private AbstractThrowableAssert<?, ?> refused(ClientIdentity id, String userName, String password) {
+    private AbstractThrowableAssert<?, ?> refused(ClientId id, String userName, String password) {
         return assertRefused(new Credentials(id.toString(), userName, Optional.of(password), List.of()), false);
     }
 
@@ -250,12 +251,12 @@ class AuthenticatorTest {
     }
 
     /** The identity's own token, valid an hour, as its SDK would make it. */
-    private String token(ClientIdentity id) {
+    private String token(ClientId id) {
         String resource = HUB + "/devices/" + id.deviceId() + id.moduleId().map(m -> "/modules/" + m).orElse("");
         return SasToken.sign(resource, key(id), clock.instant().plus(Duration.ofHours(1)), Optional.empty()).toString();
     }
 
-    private String key(ClientIdentity id) {
+    private String key(ClientId id) {
         return identities.find(id).orElseThrow().key();
     }
 }

@@ -1,10 +1,10 @@
 package io.eflow.edge.hub.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.testing.TestClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +26,12 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EdgeCaTest {
-    private static final ClientIdentity FILTER = ClientIdentity.module("d1", "filter");
+    private static final ClientId FILTER = ClientId.module("d1", "filter");
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
@@ -186,7 +187,7 @@ class EdgeCaTest {
     @Test
     void aDeviceCertificateNamesTheDevice() throws Exception {
         EdgeCa ca = open();
-        ClientIdentity device = ClientIdentity.device("d1");
+        ClientId device = ClientId.device("d1");
 
         X509Certificate leaf = ca.issueClient(device, temp.resolve("device")).certificate();
 
@@ -196,7 +197,7 @@ class EdgeCaTest {
     @Test
     void idsWithCharactersSpecialInNamesComeBackAsTheyWere() throws Exception {
         EdgeCa ca = open();
-        ClientIdentity odd = ClientIdentity.module("d1", "a,b=c+d'e");
+        ClientId odd = ClientId.module("d1", "a,b=c+d'e");
 
         X509Certificate leaf = ca.issueClient(odd, temp.resolve("odd")).certificate();
 

@@ -1,10 +1,10 @@
 package io.eflow.edge.hub.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.testing.TestClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,14 +15,15 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdentitiesTest {
-    private static final ClientIdentity DEVICE = ClientIdentity.device("d1");
-    private static final ClientIdentity FILTER = ClientIdentity.module("d1", "filter");
-    private static final ClientIdentity SENSOR = ClientIdentity.module("d1", "sensor");
-    private static final ClientIdentity APP = ClientIdentity.module("d1", "app");
+    private static final ClientId DEVICE = ClientId.device("d1");
+    private static final ClientId FILTER = ClientId.module("d1", "filter");
+    private static final ClientId SENSOR = ClientId.module("d1", "sensor");
+    private static final ClientId APP = ClientId.module("d1", "app");
 
     @TempDir
     Path temp;
@@ -83,7 +84,7 @@ class IdentitiesTest {
         String sensorKey = registry.find(SENSOR).orElseThrow().key();
 
         clock.advance(Duration.ofHours(1));
-        ClientIdentity counter = ClientIdentity.module("d1", "counter");
+        ClientId counter = ClientId.module("d1", "counter");
         Identities.Changes second = registry.ensureModules("d1", Set.of("sensor", "counter"));
 
         assertThat(second.added()).containsExactly(counter);
@@ -194,7 +195,7 @@ class IdentitiesTest {
         assertThat(open().find(FILTER)).as("saved").contains(after);
         assertThat(registry.ensureModules("d1", Set.of("filter")).isEmpty()).as("a deployment keeps the new key").isTrue();
         assertThat(registry.find(FILTER)).contains(after);
-        assertThatThrownBy(() -> registry.rotate(ClientIdentity.module("d1", "nobody"))).isInstanceOf(IdentityException.class);
+        assertThatThrownBy(() -> registry.rotate(ClientId.module("d1", "nobody"))).isInstanceOf(IdentityException.class);
     }
 
     @Test
@@ -223,13 +224,13 @@ class IdentitiesTest {
         Identities.Changes changes = registry.ensureModules("d2", Set.of("filter"));
 
         assertThat(changes.removed()).containsExactlyInAnyOrder(DEVICE, FILTER, APP);
-        assertThat(changes.added()).containsExactlyInAnyOrder(ClientIdentity.device("d2"),
-                ClientIdentity.module("d2", "filter"), ClientIdentity.module("d2", "app"));
-        assertThat(registry.find(ClientIdentity.module("d2", "app")).orElseThrow().key()).isEqualTo(appKey);
-        assertThat(registry.addHost("other").clientIdentity()).isEqualTo(ClientIdentity.module("d2", "other"));
+        assertThat(changes.added()).containsExactlyInAnyOrder(ClientId.device("d2"),
+                ClientId.module("d2", "filter"), ClientId.module("d2", "app"));
+        assertThat(registry.find(ClientId.module("d2", "app")).orElseThrow().key()).isEqualTo(appKey);
+        assertThat(registry.addHost("other").clientIdentity()).isEqualTo(ClientId.module("d2", "other"));
 
         Identities reopenedAsD3 = Identities.open(temp.resolve("identities"), "d3", clock);
-        assertThat(reopenedAsD3.find(ClientIdentity.module("d3", "app")).orElseThrow().key()).isEqualTo(appKey);
+        assertThat(reopenedAsD3.find(ClientId.module("d3", "app")).orElseThrow().key()).isEqualTo(appKey);
         assertThat(Identities.open(temp.resolve("identities"), "d3", clock).deviceId()).isEqualTo("d3");
     }
 

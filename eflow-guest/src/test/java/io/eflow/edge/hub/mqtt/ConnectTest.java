@@ -1,6 +1,7 @@
 package io.eflow.edge.hub.mqtt;
 
-import io.eflow.edge.hub.MessageSource;
+import io.eflow.edge.hub.auth.Credentials;
+import io.eflow.edge.hub.message.MessageSource;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;

@@ -1,6 +1,6 @@
 package io.eflow.edge.hub.mqtt;
 
-import io.eflow.edge.hub.ClientIdentity;
+import io.eflow.edge.hub.auth.ClientId;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,9 +10,9 @@ import java.util.List;
 
 /** A real MQTT head on a loopback ephemeral port in front of a {@link TestHub}, and the Paho clients a test opens. */
 abstract class HeadTestBase {
-    static final ClientIdentity FILTER = ClientIdentity.module("edge1", "filter");
-    static final ClientIdentity SENSOR = ClientIdentity.module("edge1", "sensor");
-    static final ClientIdentity LEAF = ClientIdentity.device("leaf1");
+    static final ClientId FILTER = ClientId.module("edge1", "filter");
+    static final ClientId SENSOR = ClientId.module("edge1", "sensor");
+    static final ClientId LEAF = ClientId.device("leaf1");
     static final String FILTER_KEY = "filter-key";
     static final String SENSOR_KEY = "sensor-key";
     static final String LEAF_KEY = "leaf-key";
@@ -39,7 +39,7 @@ abstract class HeadTestBase {
         server.close();
     }
 
-    PahoClient connect(ClientIdentity who, String password) throws MqttException {
+    PahoClient connect(ClientId who, String password) throws MqttException {
         return track(PahoClient.connect(server.port(), who.toString(), password));
     }
 

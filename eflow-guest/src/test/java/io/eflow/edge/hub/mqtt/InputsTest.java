@@ -1,9 +1,9 @@
 package io.eflow.edge.hub.mqtt;
 
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
-import io.eflow.edge.hub.PropertyBag;
-import io.eflow.edge.hub.SystemProperties;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.PropertyBag;
+import io.eflow.edge.hub.message.SystemProperties;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

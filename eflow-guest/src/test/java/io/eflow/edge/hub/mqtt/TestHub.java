@@ -2,8 +2,10 @@ package io.eflow.edge.hub.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.edge.hub.ClientIdentity;
-import io.eflow.edge.hub.HubMessage;
+import io.eflow.edge.hub.auth.AuthenticationException;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.auth.Credentials;
+import io.eflow.edge.hub.message.HubMessage;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -32,18 +34,18 @@ final class TestHub implements HubConnector {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     /** A message the head handed over, with the answer the test may give it. */
-    record Sent(ClientIdentity from, HubMessage message, CompletableFuture<Void> answer) {
+    record Sent(ClientId from, HubMessage message, CompletableFuture<Void> answer) {
     }
 
-    record MethodResponse(ClientIdentity from, String requestId, int status, byte[] payload) {
+    record MethodResponse(ClientId from, String requestId, int status, byte[] payload) {
     }
 
-    private final Map<String, ClientIdentity> byPassword = new ConcurrentHashMap<>();
-    private final Map<String, ClientIdentity> byCertificateName = new ConcurrentHashMap<>();
+    private final Map<String, ClientId> byPassword = new ConcurrentHashMap<>();
+    private final Map<String, ClientId> byCertificateName = new ConcurrentHashMap<>();
     private final Map<String, String> removed = new ConcurrentHashMap<>();
     final List<Credentials> credentials = new CopyOnWriteArrayList<>();
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-    final Map<ClientIdentity, ConnectedClient> links = new ConcurrentHashMap<>();
+    final Map<ClientId, ConnectedClient> links = new ConcurrentHashMap<>();
     /** "connected edge1/filter", "subscribed edge1/filter INPUTS", "disconnected edge1/filter", in order. */
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<JsonNode> reported = new CopyOnWriteArrayList<>();
@@ -53,13 +55,13 @@ final class TestHub implements HubConnector {
     private volatile CompletableFuture<JsonNode> twin = CompletableFuture.completedFuture(JSON.createObjectNode());
     private volatile CompletableFuture<Long> reportAnswer;
 
-    TestHub allow(ClientIdentity who, String password) {
+    TestHub allow(ClientId who, String password) {
         byPassword.put(password, who);
         return this;
     }
 
     /** The identity a client certificate with this common name proves. */
-    TestHub allowCertificate(String commonName, ClientIdentity who) {
+    TestHub allowCertificate(String commonName, ClientId who) {
         byCertificateName.put(commonName, who);
         return this;
     }
@@ -96,23 +98,23 @@ final class TestHub implements HubConnector {
         return next;
     }
 
-    ConnectedClient linkOf(ClientIdentity who) {
+    ConnectedClient linkOf(ClientId who) {
         await().atMost(WAIT).until(() -> links.containsKey(who));
         return links.get(who);
     }
 
     /** Waits until the client's link is subscribed, as the hub would see it before pushing. */
-    ConnectedClient subscribedLink(ClientIdentity who, Subscription subscription) {
+    ConnectedClient subscribedLink(ClientId who, Subscription subscription) {
         await().atMost(WAIT).until(() -> links.containsKey(who) && links.get(who).isSubscribed(subscription));
         return links.get(who);
     }
 
     @Override
-    public ClientIdentity authenticate(Credentials offered) throws AuthenticationException {
+    public ClientId authenticate(Credentials offered) throws AuthenticationException {
         credentials.add(offered);
         if (!offered.certificates().isEmpty()) {
             String name = commonName(offered.certificates().get(0));
-            ClientIdentity who = byCertificateName.get(name);
+            ClientId who = byCertificateName.get(name);
             if (who == null) {
                 throw AuthenticationException.badCredentials("no identity has the certificate of " + name);
             }
@@ -122,7 +124,7 @@ final class TestHub implements HubConnector {
         if (removed.containsKey(password)) {
             throw AuthenticationException.notAuthorized("the identity was removed");
         }
-        ClientIdentity who = byPassword.get(password);
+        ClientId who = byPassword.get(password);
         if (who == null) {
             throw AuthenticationException.badCredentials("wrong key");
         }
@@ -130,37 +132,37 @@ final class TestHub implements HubConnector {
     }
 
     @Override
-    public void connected(ClientIdentity who, ConnectedClient link) {
+    public void connected(ClientId who, ConnectedClient link) {
         // the event first: a test that waits for the link then finds the event
         events.add("connected " + who);
         links.put(who, link);
     }
 
     @Override
-    public void subscribed(ClientIdentity who, ConnectedClient link, Subscription subscription) {
+    public void subscribed(ClientId who, ConnectedClient link, Subscription subscription) {
         events.add("subscribed " + who + " " + subscription);
     }
 
     @Override
-    public void disconnected(ClientIdentity who, ConnectedClient link) {
+    public void disconnected(ClientId who, ConnectedClient link) {
         events.add("disconnected " + who);
         links.remove(who, link);
     }
 
     @Override
-    public CompletableFuture<Void> send(ClientIdentity from, HubMessage message) {
+    public CompletableFuture<Void> send(ClientId from, HubMessage message) {
         CompletableFuture<Void> answer = holdMessages ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
         sent.add(new Sent(from, message, answer));
         return answer;
     }
 
     @Override
-    public CompletableFuture<JsonNode> twin(ClientIdentity who) {
+    public CompletableFuture<JsonNode> twin(ClientId who) {
         return twin;
     }
 
     @Override
-    public CompletableFuture<Long> reportTwin(ClientIdentity who, JsonNode patch) {
+    public CompletableFuture<Long> reportTwin(ClientId who, JsonNode patch) {
         if (reportAnswer != null) {
             return reportAnswer;
         }
@@ -169,7 +171,7 @@ final class TestHub implements HubConnector {
     }
 
     @Override
-    public void methodResponse(ClientIdentity who, String requestId, int status, byte[] payload) {
+    public void methodResponse(ClientId who, String requestId, int status, byte[] payload) {
         methodResponses.add(new MethodResponse(who, requestId, status, payload));
     }
 

@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.route;
 
+import io.eflow.contract.route.Condition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -209,10 +210,10 @@ class ConditionTest {
 
     @Test
     void onlyTrueLetsAMessageThrough() {
-        assertThat(Condition.parse("1 = 1").test(sample().build())).isTrue();
-        assertThat(Condition.parse("missing = 1").test(sample().build())).isFalse();
-        assertThat(Condition.parse("null").test(sample().build())).isFalse();
-        assertThat(Condition.parse("'true'").test(sample().build())).isFalse();
-        assertThat(Condition.parse("verbose").test(sample().build())).isTrue();
+        assertThat(Condition.parse("1 = 1").holds(new Evaluation(sample().build()))).isTrue();
+        assertThat(Condition.parse("missing = 1").holds(new Evaluation(sample().build()))).isFalse();
+        assertThat(Condition.parse("null").holds(new Evaluation(sample().build()))).isFalse();
+        assertThat(Condition.parse("'true'").holds(new Evaluation(sample().build()))).isFalse();
+        assertThat(Condition.parse("verbose").holds(new Evaluation(sample().build()))).isTrue();
     }
 }

@@ -1,6 +1,9 @@
 package io.eflow.edge.hub.route;
 
-import io.eflow.edge.hub.MessageSource;
+import io.eflow.contract.route.Route;
+import io.eflow.contract.route.Sink;
+import io.eflow.contract.route.Source;
+import io.eflow.edge.hub.message.MessageSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -56,16 +59,16 @@ class DocumentationRoutesTest {
         Route route = Route.parse("leaf", "FROM /messages/* WHERE NOT IS_DEFINED($connectionModuleId) INTO $upstream",
                 Route.DEFAULT_PRIORITY, 7200);
 
-        assertThat(route.matches(message().from(MessageSource.device()).system("connectionDeviceId", "leaf").build())).isTrue();
-        assertThat(route.matches(message().system("connectionDeviceId", "edge").system("connectionModuleId", "sensor").build())).isFalse();
+        assertThat(Router.takes(route, message().from(MessageSource.device()).system("connectionDeviceId", "leaf").build())).isTrue();
+        assertThat(Router.takes(route, message().system("connectionDeviceId", "edge").system("connectionModuleId", "sensor").build())).isFalse();
     }
 
     @Test
     void theConditionsWrittenAgainstTheSampleMessage() {
         Messages sample = message().json(AMBIENT);
-        assertThat(route("FROM /messages/* WHERE $body.machine.status != \"running\" INTO $upstream").matches(sample.build())).isFalse();
-        assertThat(route("FROM /messages/* WHERE $body.ambient.temperature <= 60 AND $body.machine.temperature >= 60 INTO $upstream")
-                .matches(sample.build())).isTrue();
+        assertThat(Router.takes(route("FROM /messages/* WHERE $body.machine.status != \"running\" INTO $upstream"), sample.build())).isFalse();
+        assertThat(Router.takes(route("FROM /messages/* WHERE $body.ambient.temperature <= 60 AND $body.machine.temperature"
+                + " >= 60 INTO $upstream"), sample.build())).isTrue();
     }
 
     @Test
@@ -89,8 +92,8 @@ class DocumentationRoutesTest {
     }
 
     /** $edgeHub's desired properties as the hub gets them: read by the manifest reader in a deployment of no modules. */
-    private static io.eflow.edge.manifest.EdgeHubProperties hub(String desired) {
-        return io.eflow.edge.manifest.DeploymentManifest.parse("""
+    private static io.eflow.contract.manifest.EdgeHubProperties hub(String desired) {
+        return io.eflow.contract.manifest.DeploymentManifest.parse("""
                 {"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
                   "runtime": {"type": "docker", "settings": {}},
                   "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},

@@ -1,7 +1,8 @@
 package io.eflow.edge.hub.route;
 
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
+import io.eflow.contract.route.Condition;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,13 +1,14 @@
 package io.eflow.edge.hub.upstream;
 
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.HubMessageCodec;
-import io.eflow.edge.hub.MessageSource;
-import io.eflow.edge.hub.PropertyBag;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.HubMessageCodec;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.PropertyBag;
 import io.eflow.edge.hub.store.Destination;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.MessageStore;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,22 +1,17 @@
 package io.eflow.edge.hub.upstream;
 
-import static io.eflow.edge.hub.upstream.Events.DEVICE;
-import static io.eflow.edge.hub.upstream.Events.FILTER;
-import static io.eflow.edge.hub.upstream.Events.append;
-import static io.eflow.edge.hub.upstream.Events.firstOccurrences;
-import static io.eflow.edge.hub.upstream.Events.range;
-import static io.eflow.edge.hub.upstream.Events.upstream;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
 import io.eflow.edge.hub.store.LogMessageStore;
 import io.eflow.edge.hub.store.StoreConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,9 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.upstream.Events.DEVICE;
+import static io.eflow.edge.hub.upstream.Events.FILTER;
+import static io.eflow.edge.hub.upstream.Events.append;
+import static io.eflow.edge.hub.upstream.Events.firstOccurrences;
+import static io.eflow.edge.hub.upstream.Events.range;
+import static io.eflow.edge.hub.upstream.Events.upstream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The link in IoT Hub mode, and over TLS. IoT Hub's login is checked on a recording MQTT server (no local broker can

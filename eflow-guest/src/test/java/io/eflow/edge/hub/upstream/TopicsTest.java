@@ -1,13 +1,14 @@
 package io.eflow.edge.hub.upstream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
-import io.eflow.edge.hub.PropertyBag;
-import io.eflow.edge.hub.SystemProperties;
-import java.util.Map;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.PropertyBag;
+import io.eflow.edge.hub.message.SystemProperties;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TopicsTest {
     @Test

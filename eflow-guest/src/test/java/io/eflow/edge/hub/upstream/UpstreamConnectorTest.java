@@ -1,23 +1,18 @@
 package io.eflow.edge.hub.upstream;
 
-import static io.eflow.edge.hub.upstream.Events.DEVICE;
-import static io.eflow.edge.hub.upstream.Events.FILTER;
-import static io.eflow.edge.hub.upstream.Events.append;
-import static io.eflow.edge.hub.upstream.Events.firstOccurrences;
-import static io.eflow.edge.hub.upstream.Events.range;
-import static io.eflow.edge.hub.upstream.Events.upstream;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.eflow.edge.hub.HubMessage;
-import io.eflow.edge.hub.MessageSource;
-import io.eflow.edge.hub.PropertyBag;
-import io.eflow.edge.hub.SystemProperties;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.message.PropertyBag;
+import io.eflow.edge.hub.message.SystemProperties;
 import io.eflow.edge.hub.store.Destination;
 import io.eflow.edge.hub.store.LogMessageStore;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.testing.TestClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,9 +21,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.upstream.Events.DEVICE;
+import static io.eflow.edge.hub.upstream.Events.FILTER;
+import static io.eflow.edge.hub.upstream.Events.append;
+import static io.eflow.edge.hub.upstream.Events.firstOccurrences;
+import static io.eflow.edge.hub.upstream.Events.range;
+import static io.eflow.edge.hub.upstream.Events.upstream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The upstream link against Debian's mosquitto: what arrives, in what order, through outages. */
 class UpstreamConnectorTest {
