@@ -6,7 +6,7 @@ import java.util.Map;
  * The edge hub at a glance: connected clients, the upstream link, messages per source and per route, what went
  * nowhere or was refused, and the store's use with its queue per endpoint.
  */
-public record HubStatus(int clients, UpstreamStatus upstream, Map<String, Long> received, Map<String, Long> routed,
+public record HubStatus(int clients, UpstreamState upstream, Map<String, Long> received, Map<String, Long> routed,
                         long unrouted, long refused, Store store) {
 
     /** The store's use of its space, and what it refused for lack of it. */

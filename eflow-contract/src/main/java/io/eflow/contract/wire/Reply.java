@@ -56,17 +56,17 @@ public sealed interface Reply permits Reply.Data, Reply.Done, Reply.End, Failure
     record HubReport(HubStatus status, String metrics) implements Reply {
     }
 
-    record IdentityReply(Identity identity) implements Reply {
+    record IdentityReply(HubIdentity identity) implements Reply {
     }
 
     /** Every identity, modules' and host applications', without connection strings. */
-    record IdentityList(List<Identity> identities) implements Reply {
+    record IdentityList(List<HubIdentity> identities) implements Reply {
     }
 
     /** The edge CA certificate, PEM. */
     record CaCertificate(String pem) implements Reply {
     }
 
-    record UpstreamReply(UpstreamStatus upstream) implements Reply {
+    record UpstreamReply(UpstreamState upstream) implements Reply {
     }
 }

@@ -42,7 +42,7 @@ class WireTest {
     }
 
     static List<Reply> replies() {
-        UpstreamStatus connected = new UpstreamStatus(true, true, "mqtt://b:1883", null, null, 5L, 1L, 0L, 0L);
+        UpstreamState connected = new UpstreamState(true, true, "mqtt://b:1883", null, null, 5L, 1L, 0L, 0L);
         Map<String, ModuleReport> modules = new LinkedHashMap<>();
         modules.put("filter", new ModuleReport("running", null, null, 2, T, null, T, "1.0", "docker", "running", "always",
                 "busybox:1", "sha256:ab", 1));
@@ -56,10 +56,10 @@ class WireTest {
                 new Reply.Deployment(null), new Reply.Modules(modules), new Reply.ImagesLoaded(List.of("busybox:1")),
                 new Reply.CheckReport(List.of(new Check("clock", "guest clock", "ok", T.toString()))),
                 new Reply.HubReport(status, "# TYPE x counter\nx 1\n"),
-                new Reply.IdentityReply(new Identity("hostApp", "host", T, "HostName=h;DeviceId=d;ModuleId=hostApp;SharedAccessKey=k")),
-                new Reply.IdentityList(List.of(new Identity("filter", "module", T, null))), new Reply.CaCertificate("PEM"),
-                new Reply.UpstreamReply(UpstreamStatus.notConfigured()),
-                new Reply.UpstreamReply(new UpstreamStatus(true, false, "mqtt://b:1883", "refused", T, 0L, 3L, 7L, 1L)),
+                new Reply.IdentityReply(new HubIdentity("hostApp", "host", T, "HostName=h;DeviceId=d;ModuleId=hostApp;SharedAccessKey=k")),
+                new Reply.IdentityList(List.of(new HubIdentity("filter", "module", T, null))), new Reply.CaCertificate("PEM"),
+                new Reply.UpstreamReply(UpstreamState.notConfigured()),
+                new Reply.UpstreamReply(new UpstreamState(true, false, "mqtt://b:1883", "refused", T, 0L, 3L, 7L, 1L)),
                 new MethodResult(200, json("{\"done\":true}")), new MethodResult(404, JsonNodeFactory.instance.nullNode()),
                 new LogLine(T, "stdout", "hello"),
                 new ModuleMessage(T, "filter", null, Map.of("k", "v"), Map.of("$.mid", "1"), "hi".getBytes(StandardCharsets.UTF_8)));
@@ -112,7 +112,7 @@ class WireTest {
         assertThat(PLAIN.writeValueAsString(new Reply.ImagesLoaded(List.of("a")))).isEqualTo("{\"images\":[\"a\"]}");
         assertThat(text(Wire.line(new Failure(Failure.Kind.BAD_REQUEST, "no\n  good", null))))
                 .isEqualTo("{\"reply\":\"error\",\"kind\":\"bad-request\",\"message\":\"no good\"}\n");
-        assertThat(PLAIN.writeValueAsString(UpstreamStatus.notConfigured())).isEqualTo("{\"configured\":false,\"connected\":false}");
+        assertThat(PLAIN.writeValueAsString(UpstreamState.notConfigured())).isEqualTo("{\"configured\":false,\"connected\":false}");
     }
 
     @Test

@@ -9,9 +9,9 @@ import java.time.Instant;
  * endpoint, its last error and since when it is down (while it is), and its counters.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record UpstreamStatus(boolean configured, boolean connected, String endpoint, String lastError,
+public record UpstreamState(boolean configured, boolean connected, String endpoint, String lastError,
                              Instant disconnectedSince, Long sent, Long reconnects, Long backlog, Long expired) {
-    public static UpstreamStatus notConfigured() {
-        return new UpstreamStatus(false, false, null, null, null, null, null, null, null);
+    public static UpstreamState notConfigured() {
+        return new UpstreamState(false, false, null, null, null, null, null, null, null);
     }
 }

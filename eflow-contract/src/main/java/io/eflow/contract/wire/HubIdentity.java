@@ -11,5 +11,5 @@ import java.time.Instant;
  * @param connectionString  what the client connects with (it holds its key); null in lists
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Identity(String name, String kind, Instant created, String connectionString) {
+public record HubIdentity(String name, String kind, Instant created, String connectionString) {
 }
