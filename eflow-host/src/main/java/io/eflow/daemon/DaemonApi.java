@@ -24,11 +24,14 @@ import io.eflow.daemon.api.UpdateRequest;
 import io.eflow.update.UpdateOptions;
 import io.eflow.update.Updater;
 import io.eflow.instance.InstanceManager;
-import io.eflow.modules.AgentLink;
-import io.eflow.modules.EdgeHub;
-import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.AgentClient;
+import io.eflow.modules.HubClient;
 import io.eflow.modules.HubPublish;
+import io.eflow.modules.RuntimeSocket;
 import io.eflow.daemon.api.IdentityAdd;
+import io.eflow.daemon.api.IdentityRemoved;
+import io.eflow.daemon.api.ModuleRestarted;
+import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.UpstreamChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.api.ImageLoad;
@@ -43,7 +46,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -111,23 +113,23 @@ final class DaemonApi {
 
     private final InstanceManager manager;
     private final DeployStream deploy;
-    private final EdgeRuntime edge;
-    private final EdgeHub hub;
+    private final AgentClient edge;
+    private final HubClient hub;
     private final Forwards forwards;
     private final Updater updater;
 
     DaemonApi(InstanceManager manager, Forwards forwards) {
-        this(manager, forwards, new AgentLink(manager));
+        this(manager, forwards, new RuntimeSocket(manager));
     }
 
-    /** @param agent how requests reach the guests' edge agents */
-    DaemonApi(InstanceManager manager, Forwards forwards, AgentLink agent) {
+    /** @param runtime how requests reach the guests' runtimes */
+    DaemonApi(InstanceManager manager, Forwards forwards, RuntimeSocket runtime) {
         this.manager = manager;
         this.updater = new Updater(manager);
         updater.reconcileAll();
         this.deploy = new DeployStream(manager);
-        this.edge = new EdgeRuntime(manager, agent);
-        this.hub = new EdgeHub(agent);
+        this.edge = new AgentClient(manager, runtime);
+        this.hub = new HubClient(runtime);
         this.forwards = forwards;
     }
 
@@ -180,14 +182,14 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/modules", ctx -> ctx.json(edge.modules(name(ctx))));
         routes.post("/v1/instances/{name}/modules/{module}/restart", ctx -> {
             edge.restart(name(ctx), ctx.pathParam("module"));
-            ctx.json(Map.of("module", ctx.pathParam("module"), "restarted", true));
+            ctx.json(new ModuleRestarted(ctx.pathParam("module"), true));
         });
         routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);
         routes.post("/v1/instances/{name}/modules/{module}/methods/{method}", this::invokeMethod);
         registerHub(routes);
         routes.post("/v1/instances/{name}/images/load", ctx -> {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
-            ctx.json(Map.of("images", edge.load(name(ctx), Path.of(request.file()), request.reference())));
+            ctx.json(edge.load(name(ctx), Path.of(request.file()), request.reference()));
         });
         routes.get("/v1/instances/{name}/check", ctx -> ctx.json(edge.check(name(ctx))));
         routes.get("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.list(name(ctx))));
@@ -232,7 +234,7 @@ final class DaemonApi {
             String name = name(ctx);
             HubPublish message = Json.readRequest(ctx.bodyAsBytes(), HubPublish.class).checked();
             hub.publish(name, message);
-            ctx.json(Map.of("module", message.module(), "input", message.input(), "published", true));
+            ctx.json(new Published(message.module(), message.input(), true));
         });
         routes.get("/v1/instances/{name}/hub/subscribe", ctx -> {
             String name = name(ctx);
@@ -246,7 +248,7 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/hub/identities/{id}", ctx -> ctx.json(hub.identity(name(ctx), ctx.pathParam("id"))));
         routes.post("/v1/instances/{name}/hub/identities/{id}/remove", ctx -> {
             hub.removeIdentity(name(ctx), ctx.pathParam("id"));
-            ctx.json(Map.of("name", ctx.pathParam("id"), "removed", true));
+            ctx.json(new IdentityRemoved(ctx.pathParam("id"), true));
         });
         routes.get("/v1/instances/{name}/hub/ca", ctx -> {
             String pem = hub.ca(name(ctx));
