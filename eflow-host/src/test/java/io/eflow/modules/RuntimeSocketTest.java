@@ -1,9 +1,16 @@
 package io.eflow.modules;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.wire.AgentRequest;
+import io.eflow.contract.wire.Failure;
+import io.eflow.contract.wire.HubRequest;
+import io.eflow.contract.wire.LogLine;
+import io.eflow.contract.wire.Reply;
+import io.eflow.contract.wire.Wire;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +18,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,44 +29,89 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The host's side of the agent protocol, against an agent scripted in the same protocol. No root, no guest. */
-class AgentLinkTest {
+/** The host's side of the wire, against a runtime scripted in the same protocol. No root, no guest. */
+class RuntimeSocketTest {
+    private static final String MESSAGE = "{\"reply\":\"message\",\"time\":\"2026-01-01T00:00:00Z\",\"module\":\"m\","
+            + "\"properties\":{},\"systemProperties\":{},\"body\":\"";
     private final ScriptedAgent agent = new ScriptedAgent();
-    private final AgentLink link = new AgentLink(agent, Duration.ofMillis(100));
+    private final RuntimeSocket link = new RuntimeSocket(agent, Duration.ofMillis(100));
 
-    private static ObjectNode op(String op) {
-        return Json.MAPPER.createObjectNode().put("op", op);
+    private static String message(int n) {
+        return MESSAGE + java.util.Base64.getEncoder().encodeToString(("m" + n).getBytes(StandardCharsets.UTF_8)) + "\"}";
     }
 
     @Test
-    void aCallSendsOneLineAndEndsItsInputSoTheAgentSeesTheWholeRequest() {
+    void aCallSendsOneLineAndEndsItsInputSoTheAgentSeesTheWholeRequest() throws Exception {
         AtomicBoolean inputEnded = new AtomicBoolean();
         agent.answer("hub-ca", (request, stdin, out) -> {
             inputEnded.set(stdin.read() < 0);
-            out.write("{\"ok\":true,\"pem\":\"PEM\"}\n".getBytes(StandardCharsets.UTF_8));
+            out.write(Wire.line(new Reply.CaCertificate("PEM")));
         });
 
-        assertThat(link.call("edge1", op("hub-ca")).path("pem").asText()).isEqualTo("PEM");
-        assertThat(agent.request("hub-ca")).isEqualTo(op("hub-ca"));
+        assertThat(link.call("edge1", new HubRequest.Ca()).pem()).isEqualTo("PEM");
+        assertThat(agent.request("hub-ca")).isEqualTo(Json.MAPPER.readTree("{\"op\":\"hub-ca\"}"));
         assertThat(inputEnded).isTrue();
     }
 
-    @Test
-    void theAgentsRefusalIsA400InItsOwnWords() {
-        agent.answer("hub-identity-show", "{\"ok\":false,\"error\":\"no identity named 'x'\"}");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "bad-request | | 400 | the request needs 'name'",
+            "not-found   | | 404 | no identity named 'x'",
+            "manifest    | modulesContent.$edgeAgent | 400 | invalid deployment manifest: modulesContent.$edgeAgent: is missing",
+            "image       | | 400 | not an OCI image layout or docker archive",
+            "conflict    | | 409 | module 'm' has no logs yet",
+            "timeout     | | 504 | m did not answer 'reset' within 35 s",
+            "internal    | | 500 | the edge runtime in guest 'edge1' failed on 'hub-identity-show': NullPointerException: x",
+    })
+    void eachFailureKindIsItsStatusAndOneLine(String kind, String path, int status, String line) throws Exception {
+        String message = switch (kind) {
+            case "internal" -> "NullPointerException: x";
+            case "manifest" -> "is missing";
+            default -> line;
+        };
+        Failure failure = new Failure(Json.MAPPER.convertValue(kind, Failure.Kind.class), message, path);
+        agent.answer("hub-identity-show", new String(Wire.line(failure), StandardCharsets.UTF_8).strip());
 
-        assertThatThrownBy(() -> link.call("edge1", op("hub-identity-show")))
-                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(400))
-                .hasMessage("no identity named 'x'");
+        assertThatThrownBy(() -> link.call("edge1", new HubRequest.ShowIdentity("x")))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(status))
+                .hasMessage(line);
     }
 
     @Test
     void noAnswerIsAFailureThatNamesTheRequest() {
         agent.answer("hub-status");
 
-        assertThatThrownBy(() -> link.call("edge1", op("hub-status")))
+        assertThatThrownBy(() -> link.call("edge1", new HubRequest.Status()))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(500))
-                .hasMessageStartingWith("the edge agent in guest 'edge1' did not answer 'hub-status'");
+                .hasMessageStartingWith("the edge runtime in guest 'edge1' did not answer 'hub-status'");
+    }
+
+    @Test
+    void aReplyOfAnotherTypeIsABrokenRuntimeNotACastThatFailsLater() {
+        agent.answer("hub-ca", "{\"reply\":\"done\"}");
+
+        assertThatThrownBy(() -> link.call("edge1", new HubRequest.Ca()))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(500))
+                .hasMessage("the edge runtime in guest 'edge1' answered 'hub-ca' with Done, not CaCertificate");
+    }
+
+    @Test
+    void theOldUntypedEndIsNotMistakenForAnAnswer() {
+        agent.answer("hub-ca", "{\"ok\":true,\"pem\":\"PEM\"}");
+
+        assertThatThrownBy(() -> link.call("edge1", new HubRequest.Ca()))
+                .isInstanceOf(EflowException.class).hasMessageContaining("answered something this host does not understand");
+    }
+
+    @Test
+    void aStreamPassesItsDataOnAndEndsOnItsEndRecord() {
+        agent.answer("logs", "{\"reply\":\"log\",\"time\":\"2026-01-01T00:00:00Z\",\"stream\":\"stdout\",\"text\":\"a\"}",
+                "{\"reply\":\"end\"}");
+        List<Reply.Data> data = new ArrayList<>();
+
+        link.stream("edge1", new AgentRequest.Logs("m", null, null, false), data::add);
+
+        assertThat(data).containsExactly(new LogLine(Instant.parse("2026-01-01T00:00:00Z"), "stdout", "a"));
     }
 
     @Test
@@ -64,30 +119,33 @@ class AgentLinkTest {
         AtomicBoolean writerFailed = new AtomicBoolean();
         agent.answer("hub-status", (request, stdin, out) -> {
             try {
-                out.write("garbage\n{\"more\":1}\n{\"ok\":true}\n".getBytes(StandardCharsets.UTF_8));
+                out.write("garbage\n{\"more\":1}\n{\"reply\":\"done\"}\n".getBytes(StandardCharsets.UTF_8));
             } catch (RuntimeException e) {
                 writerFailed.set(true);
             }
         });
 
-        assertThatThrownBy(() -> link.call("edge1", op("hub-status")))
-                .isInstanceOf(EflowException.class).hasMessage("the edge agent answered something that is not JSON: garbage");
+        assertThatThrownBy(() -> link.call("edge1", new HubRequest.Status()))
+                .isInstanceOf(EflowException.class).hasMessageStartingWith("the edge runtime in guest 'edge1' answered something"
+                        + " this host does not understand: not a reply this runtime knows").hasMessageContaining("'garbage'");
         assertThat(writerFailed).isFalse();
     }
 
     @Test
     void aFollowPassesLinesOnAndEndsInTheGuestWhenItsReaderLeaves() throws Exception {
-        agent.follow("hub-subscribe", "{\"n\":1}", "{\"n\":2}");
+        agent.follow("hub-subscribe", message(1), message(2));
         Reader reader = new Reader();
 
-        CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> link.follow("edge1", op("hub-subscribe"), reader));
-        await().atMost(Duration.ofSeconds(5)).until(() -> reader.text().contains("{\"n\":2}\n"));
+        CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> link.follow("edge1", new HubRequest.Subscribe(null, null), reader));
+        await().atMost(Duration.ofSeconds(5)).until(() -> reader.text().lines().filter(l -> !l.isBlank()).count() == 2);
         assertThat(agent.hostLeft().getCount()).as("the agent still follows while the reader reads").isOne();
         reader.leave();
 
         assertThat(agent.hostLeft().await(5, TimeUnit.SECONDS)).as("the agent saw the host leave").isTrue();
         assertThatThrownBy(() -> follow.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(UncheckedIOException.class);
-        assertThat(reader.text().strip()).isEqualTo("{\"n\":1}\n{\"n\":2}");
+        assertThat(reader.text().strip()).as("the REST form: the records without their wire kind").isEqualTo(
+                "{\"time\":\"2026-01-01T00:00:00Z\",\"module\":\"m\",\"output\":null,\"properties\":{},\"systemProperties\":{},\"body\":\"bTE=\"}\n"
+                + "{\"time\":\"2026-01-01T00:00:00Z\",\"module\":\"m\",\"output\":null,\"properties\":{},\"systemProperties\":{},\"body\":\"bTI=\"}");
     }
 
     @Test
@@ -95,7 +153,7 @@ class AgentLinkTest {
         agent.follow("logs");
         Reader reader = new Reader();
 
-        CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> link.follow("edge1", op("logs"), reader));
+        CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> link.follow("edge1", new AgentRequest.Logs("m", null, null, true), reader));
         await().atMost(Duration.ofSeconds(5)).until(() -> reader.text().startsWith("\n\n"));
         reader.leave();
 
@@ -106,12 +164,12 @@ class AgentLinkTest {
 
     @Test
     void aFollowTheAgentEndsWithAnErrorSaysWhy() {
-        agent.answer("hub-subscribe", "{\"n\":1}", "{\"ok\":false,\"error\":\"the hub is not running\"}");
+        agent.answer("hub-subscribe", message(1), "{\"reply\":\"error\",\"kind\":\"conflict\",\"message\":\"the hub is not running\"}");
         Reader reader = new Reader();
 
-        assertThatThrownBy(() -> link.follow("edge1", op("hub-subscribe"), reader))
+        assertThatThrownBy(() -> link.follow("edge1", new HubRequest.Subscribe(null, null), reader))
                 .isInstanceOf(EflowException.class).hasMessage("the hub is not running");
-        assertThat(reader.text()).isEqualTo("{\"n\":1}\n");
+        assertThat(reader.text()).contains("\"body\":\"bTE=\"").hasLineCount(1);
     }
 
     /** A reader of a follow that can leave, after which every write fails as a closed connection's would. */
