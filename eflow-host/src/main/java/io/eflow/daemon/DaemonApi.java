@@ -72,29 +72,29 @@ import java.util.function.Consumer;
  * GET    /v1/instances/{name}/firewall      FirewallView
  * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
  * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
- * POST   /v1/instances/{name}/deployment    manifest JSON  {name, modules, warnings}    (deployment apply)
+ * POST   /v1/instances/{name}/deployment    manifest JSON  DeploymentApplied          (deployment apply)
  * GET    /v1/instances/{name}/deployment    the applied manifest                      (deployment show)
  * GET    /v1/instances/{name}/modules       {module: ModuleReport}                    (module list)
- * POST   /v1/instances/{name}/modules/{module}/restart
- * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON {time, stream, text},
+ * POST   /v1/instances/{name}/modules/{module}/restart  ModuleRestarted               (module restart)
+ * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON of LogLine,
  *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
- * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  {status, payload}
+ * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  MethodResult
  *                                                                                    (module invoke; direct method)
- * GET    /v1/instances/{name}/hub           {clients, upstream, received, routed, unrouted, refused, store}  (hub status)
+ * GET    /v1/instances/{name}/hub           HubStatus                                             (hub status)
  * GET    /v1/instances/{name}/hub/metrics   text/plain, the Prometheus text format                   (hub metrics)
- * POST   /v1/instances/{name}/hub/publish   HubPublish  {module, input, published}               (hub publish)
- * GET    /v1/instances/{name}/hub/subscribe[?module=M[&output=O]]  NDJSON {time, module, output, properties,
- *                                                     systemProperties, body (base64)}, ending like a followed log (hub subscribe)
- * GET    /v1/instances/{name}/hub/identities              [{name, kind, created}]           (hub identity list)
- * POST   /v1/instances/{name}/hub/identities   IdentityAdd  {name, kind, connectionString}  (hub identity add)
- * GET    /v1/instances/{name}/hub/identities/{id}         {name, kind, connectionString}    (hub identity show)
- * POST   /v1/instances/{name}/hub/identities/{id}/remove  {name, removed}                   (hub identity remove)
+ * POST   /v1/instances/{name}/hub/publish   HubPublish  Published                                (hub publish)
+ * GET    /v1/instances/{name}/hub/subscribe[?module=M[&output=O]]  NDJSON of ModuleMessage (body base64),
+ *                                                     ending like a followed log (hub subscribe)
+ * GET    /v1/instances/{name}/hub/identities              [HubIdentity] (no connectionString) (hub identity list)
+ * POST   /v1/instances/{name}/hub/identities   IdentityAdd  HubIdentity             (hub identity add)
+ * GET    /v1/instances/{name}/hub/identities/{id}         HubIdentity                       (hub identity show)
+ * POST   /v1/instances/{name}/hub/identities/{id}/remove  IdentityRemoved                   (hub identity remove)
  * GET    /v1/instances/{name}/hub/ca        application/x-pem-file, the edge CA certificate          (hub ca)
- * GET    /v1/instances/{name}/hub/upstream  {configured, kind, endpoint, deviceId}               (hub upstream show)
+ * GET    /v1/instances/{name}/hub/upstream  UpstreamState                                        (hub upstream show)
  * PUT    /v1/instances/{name}/hub/upstream  UpstreamChange  as GET, after the change           (hub upstream set)
  * POST   /v1/instances/{name}/hub/upstream/clear            as GET, after the change           (hub upstream clear)
- * POST   /v1/instances/{name}/images/load   {file, reference}  {images}               (image load)
- * GET    /v1/instances/{name}/check         [{id, description, status, detail}]      (check)
+ * POST   /v1/instances/{name}/images/load   {file, reference}  ImagesLoaded           (image load)
+ * GET    /v1/instances/{name}/check         [Check]                                   (check)
  * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
  * POST   /v1/instances/{name}/forwards      Forward   [Forward]                       (forward add)
  * POST   /v1/instances/{name}/forwards/remove  Forward  [Forward]                     (forward remove)
@@ -103,7 +103,10 @@ import java.util.function.Consumer;
  * POST   /v1/instances/{name}/update/rollback  UpdateRequest  NDJSON, result UpdateView   (update rollback)
  * GET    /v1/instances/{name}/update/check?source=DIR|URL[&ca=PEM]  [UpdateCheck.Row]   (update check)
  * </pre>
- * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}. A followed NDJSON answer
+ * The routes that forward to a guest's runtime answer with its typed replies ({@code io.eflow.contract.wire}:
+ * ModuleReport, LogLine, MethodResult, HubStatus, ModuleMessage, HubIdentity, UpstreamState, ImagesLoaded, Check), as
+ * plain JSON without the wire's {@code reply} kind; a runtime's failure keeps its kind as the status.
+ * Every error is its status (400, 403, 404, 409, 500, 504) with {@code {"error": "<one line>"}}. A followed NDJSON answer
  * (logs with follow, hub subscribe) also carries blank lines while it has nothing to say, which readers skip: writing
  * is how the daemon notices a reader that left.
  */
