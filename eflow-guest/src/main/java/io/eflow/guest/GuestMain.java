@@ -1,5 +1,6 @@
 package io.eflow.guest;
 
+import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.agent.EdgeAgent;
@@ -73,7 +74,7 @@ public final class GuestMain {
         EdgeAgent agent = new EdgeAgent(EdgeAgent.Layout.GUEST, device, hub);
         agent.start();
         hub.onDeployment(manifest -> applyFromUpstream(agent, manifest));
-        AgentServer server = new AgentServer(agent, EdgeAgent.Layout.GUEST.socket(), new HubRequests(hub));
+        AgentServer server = new AgentServer(new AgentRequests(agent), new HubRequests(hub), EdgeAgent.Layout.GUEST.socket());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -1,9 +1,11 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.Check;
 import io.eflow.platform.EflowException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+
+import java.util.List;
 
 /** {@code iotedge check} for an instance: runtime, hub, disks, clock, images, modules. Exit 1 when any check errs. */
 @Command(name = "check", description = "Check the guest's edge runtime: runtime up, hub reachable, disk space, clock,"
@@ -17,26 +19,24 @@ final class CheckCommand extends EflowCommand implements Runnable {
 
     @Override
     public void run() {
-        JsonNode checks = client().check(name.instance());
+        List<Check> checks = client().check(name.instance());
         print(json, checks, CheckCommand::text);
-        for (JsonNode check : checks) {
-            if (check.path("status").asText().equals("error")) {
-                throw new EflowException("check failed: " + check.path("description").asText() + " ("
-                        + check.path("detail").asText() + ")");
+        for (Check check : checks) {
+            if (check.status().equals("error")) {
+                throw new EflowException("check failed: " + check.description() + " (" + check.detail() + ")");
             }
         }
     }
 
-    static String text(JsonNode checks) {
+    static String text(List<Check> checks) {
         StringBuilder text = new StringBuilder();
-        for (JsonNode check : checks) {
-            String mark = switch (check.path("status").asText()) {
+        for (Check check : checks) {
+            String mark = switch (check.status()) {
                 case "ok" -> "√";
                 case "warning" -> "‼";
                 default -> "×";
             };
-            text.append(mark).append(' ').append(check.path("description").asText()).append(" - ")
-                    .append(check.path("detail").asText()).append('\n');
+            text.append(mark).append(' ').append(check.description()).append(" - ").append(check.detail()).append('\n');
         }
         return text.toString();
     }

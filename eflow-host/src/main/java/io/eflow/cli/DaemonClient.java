@@ -15,7 +15,21 @@ import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.UpdateRequest;
 import io.eflow.update.UpdateView;
 import io.eflow.daemon.api.ErrorBody;
+import io.eflow.daemon.api.DeploymentApplied;
 import io.eflow.daemon.api.IdentityAdd;
+import io.eflow.daemon.api.IdentityRemoved;
+import io.eflow.daemon.api.ImageLoad;
+import io.eflow.daemon.api.ModuleRestarted;
+import io.eflow.daemon.api.Published;
+import io.eflow.contract.wire.Check;
+import io.eflow.contract.wire.HubIdentity;
+import io.eflow.contract.wire.HubStatus;
+import io.eflow.contract.wire.LogLine;
+import io.eflow.contract.wire.MethodResult;
+import io.eflow.contract.wire.ModuleMessage;
+import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.Reply;
+import io.eflow.contract.wire.UpstreamState;
 import io.eflow.daemon.api.UpstreamChange;
 import io.eflow.modules.HubPublish;
 import io.eflow.daemon.api.InvokeRequest;
@@ -43,7 +57,9 @@ import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -190,28 +206,30 @@ final class DaemonClient {
         }
     }
 
-    JsonNode applyDeployment(String instance, byte[] manifest) {
-        return raw("POST", instancePath(instance, "/deployment"), manifest);
+    /** {@code manifest} is the user's file as it is: the daemon checks it, so it travels untouched. */
+    DeploymentApplied applyDeployment(String instance, byte[] manifest) {
+        return send("POST", instancePath(instance, "/deployment"), manifest, Json.MAPPER.constructType(DeploymentApplied.class));
     }
 
+    /** The manifest as the user gave it: an IoT Edge document, JSON of any shape eflow reads past. */
     JsonNode deployment(String instance) {
-        return raw("GET", instancePath(instance, "/deployment"), null);
+        return call("GET", instancePath(instance, "/deployment"), null, JsonNode.class);
     }
 
-    JsonNode modules(String instance) {
-        return raw("GET", instancePath(instance, "/modules"), null);
+    Map<String, ModuleReport> modules(String instance) {
+        return call("GET", instancePath(instance, "/modules"), null, MODULES);
     }
 
-    JsonNode restartModule(String instance, String module) {
-        return raw("POST", instancePath(instance, "/modules/" + segment(module) + "/restart"), null);
+    ModuleRestarted restartModule(String instance, String module) {
+        return call("POST", instancePath(instance, "/modules/" + segment(module) + "/restart"), null, ModuleRestarted.class);
     }
 
-    JsonNode check(String instance) {
-        return raw("GET", instancePath(instance, "/check"), null);
+    List<Check> check(String instance) {
+        return call("GET", instancePath(instance, "/check"), null, CHECKS);
     }
 
-    JsonNode loadImage(String instance, String file, String reference) {
-        return call("POST", instancePath(instance, "/images/load"), new io.eflow.daemon.api.ImageLoad(file, reference), JsonNode.class);
+    Reply.ImagesLoaded loadImage(String instance, String file, String reference) {
+        return call("POST", instancePath(instance, "/images/load"), new ImageLoad(file, reference), Reply.ImagesLoaded.class);
     }
 
     List<Forward> forwards(String instance) {
@@ -226,8 +244,8 @@ final class DaemonClient {
         return call("POST", instancePath(instance, "/forwards/remove"), forward, FORWARDS);
     }
 
-    /** Passes each log line ({time, stream, text}) to {@code lines}; the daemon's last line says how it ended. */
-    void moduleLogs(String instance, String module, Integer tail, String since, boolean follow, Consumer<JsonNode> lines) {
+    /** Passes each log line to {@code lines}; the daemon's last line says how it ended. */
+    void moduleLogs(String instance, String module, Integer tail, String since, boolean follow, Consumer<LogLine> lines) {
         StringBuilder query = new StringBuilder("?follow=").append(follow);
         if (tail != null) {
             query.append("&tail=").append(tail);
@@ -235,36 +253,36 @@ final class DaemonClient {
         if (since != null) {
             query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
         }
-        follow(instancePath(instance, "/modules/" + segment(module) + "/logs") + query, line -> {
+        follow(instancePath(instance, "/modules/" + segment(module) + "/logs") + query, LogLine.class, line -> {
             lines.accept(line);
             return true;
         });
     }
 
-    /** Calls a module's direct method; answers {status, payload}. {@code payload} null sends none. */
-    JsonNode invokeMethod(String instance, String module, String method, JsonNode payload, Integer timeoutSeconds) {
+    /** Calls a module's direct method; answers its status and payload. {@code payload} null sends none. */
+    MethodResult invokeMethod(String instance, String module, String method, JsonNode payload, Integer timeoutSeconds) {
         String target = instancePath(instance, "/modules/" + segment(module) + "/methods/" + segment(method))
                 + (timeoutSeconds == null ? "" : "?timeout=" + timeoutSeconds);
-        return raw("POST", target, payload == null ? null : Json.write(payload));
+        return call("POST", target, payload, MethodResult.class);
     }
 
-    JsonNode hubStatus(String instance) {
-        return raw("GET", instancePath(instance, "/hub"), null);
+    HubStatus hubStatus(String instance) {
+        return call("GET", instancePath(instance, "/hub"), null, HubStatus.class);
     }
 
     String hubMetrics(String instance) {
         return text(instancePath(instance, "/hub/metrics"));
     }
 
-    JsonNode hubPublish(String instance, HubPublish message) {
-        return raw("POST", instancePath(instance, "/hub/publish"), Json.write(message));
+    Published hubPublish(String instance, HubPublish message) {
+        return call("POST", instancePath(instance, "/hub/publish"), message, Published.class);
     }
 
     /**
-     * Passes each message ({time, module, output, properties, systemProperties, body}) to {@code messages} as it
-     * arrives, until it answers false (then the connection closes, which ends the subscription) or the daemon ends.
+     * Passes each message modules send to {@code messages} as it arrives, until it answers false (then the
+     * connection closes, which ends the subscription) or the daemon ends.
      */
-    void hubSubscribe(String instance, String module, String output, Predicate<JsonNode> messages) {
+    void hubSubscribe(String instance, String module, String output, Predicate<ModuleMessage> messages) {
         StringBuilder query = new StringBuilder();
         if (module != null) {
             query.append("?module=").append(URLEncoder.encode(module, StandardCharsets.UTF_8));
@@ -272,46 +290,47 @@ final class DaemonClient {
                 query.append("&output=").append(URLEncoder.encode(output, StandardCharsets.UTF_8));
             }
         }
-        follow(instancePath(instance, "/hub/subscribe") + query, messages);
+        follow(instancePath(instance, "/hub/subscribe") + query, ModuleMessage.class, messages);
     }
 
-    JsonNode hubIdentities(String instance) {
-        return raw("GET", instancePath(instance, "/hub/identities"), null);
+    List<HubIdentity> hubIdentities(String instance) {
+        return call("GET", instancePath(instance, "/hub/identities"), null, IDENTITIES);
     }
 
-    JsonNode addHubIdentity(String instance, String identity) {
-        return raw("POST", instancePath(instance, "/hub/identities"), Json.write(new IdentityAdd(identity)));
+    HubIdentity addHubIdentity(String instance, String identity) {
+        return call("POST", instancePath(instance, "/hub/identities"), new IdentityAdd(identity), HubIdentity.class);
     }
 
-    JsonNode hubIdentity(String instance, String identity) {
-        return raw("GET", instancePath(instance, "/hub/identities/" + segment(identity)), null);
+    HubIdentity hubIdentity(String instance, String identity) {
+        return call("GET", instancePath(instance, "/hub/identities/" + segment(identity)), null, HubIdentity.class);
     }
 
-    JsonNode removeHubIdentity(String instance, String identity) {
-        return raw("POST", instancePath(instance, "/hub/identities/" + segment(identity) + "/remove"), null);
+    IdentityRemoved removeHubIdentity(String instance, String identity) {
+        return call("POST", instancePath(instance, "/hub/identities/" + segment(identity) + "/remove"), null, IdentityRemoved.class);
     }
 
     String hubCa(String instance) {
         return text(instancePath(instance, "/hub/ca"));
     }
 
-    JsonNode hubUpstream(String instance) {
-        return raw("GET", instancePath(instance, "/hub/upstream"), null);
+    UpstreamState hubUpstream(String instance) {
+        return call("GET", instancePath(instance, "/hub/upstream"), null, UpstreamState.class);
     }
 
-    JsonNode setHubUpstream(String instance, UpstreamChange change) {
-        return raw("PUT", instancePath(instance, "/hub/upstream"), Json.write(change));
+    UpstreamState setHubUpstream(String instance, UpstreamChange change) {
+        return call("PUT", instancePath(instance, "/hub/upstream"), change, UpstreamState.class);
     }
 
-    JsonNode clearHubUpstream(String instance) {
-        return raw("POST", instancePath(instance, "/hub/upstream/clear"), null);
+    UpstreamState clearHubUpstream(String instance) {
+        return call("POST", instancePath(instance, "/hub/upstream/clear"), null, UpstreamState.class);
     }
 
     /**
-     * Reads a followed NDJSON answer, handing each line to {@code lines} until it answers false; blank lines (the
-     * daemon's keepalives) are skipped, and the daemon's last line says how it ended.
+     * Reads a followed NDJSON answer, handing each line to {@code lines} as a {@code type} until it answers false;
+     * blank lines (the daemon's keepalives) are skipped, and the daemon's last line, {@code {"ok": …}}, says how it
+     * ended.
      */
-    private void follow(String target, Predicate<JsonNode> lines) {
+    private <T> void follow(String target, Class<T> type, Predicate<T> lines) {
         try (UnixHttpClient.Response response = send("GET", target, null)) {
             if (response.status() >= 400) {
                 throw error(response);
@@ -328,7 +347,7 @@ final class DaemonClient {
                     }
                     return;
                 }
-                if (!lines.test(node)) {
+                if (!lines.test(Json.MAPPER.treeToValue(node, type))) {
                     return;
                 }
             }
@@ -339,21 +358,15 @@ final class DaemonClient {
     }
 
     private static final JavaType FORWARDS = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Forward.class);
+    private static final JavaType MODULES = Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
+            ModuleReport.class);
+    private static final JavaType CHECKS = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Check.class);
+    private static final JavaType IDENTITIES = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, HubIdentity.class);
 
     private static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private JsonNode raw(String method, String target, byte[] body) {
-        try (UnixHttpClient.Response response = send(method, target, body)) {
-            if (response.status() >= 400) {
-                throw error(response);
-            }
-            return Json.MAPPER.readTree(response.bodyBytes());
-        } catch (IOException e) {
-            throw lost(e);
-        }
-    }
 
     /** A text answer (Prometheus metrics, a PEM certificate), as UTF-8. */
     private String text(String target) {
@@ -376,7 +389,11 @@ final class DaemonClient {
     }
 
     private <T> T call(String method, String target, Object body, JavaType type) {
-        try (UnixHttpClient.Response response = send(method, target, body == null ? null : Json.write(body))) {
+        return send(method, target, body == null ? null : Json.write(body), type);
+    }
+
+    private <T> T send(String method, String target, byte[] body, JavaType type) {
+        try (UnixHttpClient.Response response = send(method, target, body)) {
             if (response.status() >= 400) {
                 throw error(response);
             }

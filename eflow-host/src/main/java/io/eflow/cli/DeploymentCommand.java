@@ -1,6 +1,7 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.daemon.api.DeploymentApplied;
 import io.eflow.platform.EflowException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,10 +38,9 @@ final class DeploymentCommand extends CommandGroup {
             print(json, client().applyDeployment(name.instance(), manifest), Apply::text);
         }
 
-        private static String text(JsonNode result) {
-            StringBuilder text = new StringBuilder("Applied deployment to " + result.path("name").asText() + ": "
-                    + result.path("modules").asInt() + " modules\n");
-            result.path("warnings").forEach(warning -> text.append("warning: ").append(warning.asText()).append('\n'));
+        private static String text(DeploymentApplied result) {
+            StringBuilder text = new StringBuilder("Applied deployment to " + result.name() + ": " + result.modules() + " modules\n");
+            result.warnings().forEach(warning -> text.append("warning: ").append(warning).append('\n'));
             return text.toString();
         }
     }

@@ -1,11 +1,10 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.HubIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,13 +51,11 @@ final class HubIdentityCommand extends CommandGroup {
             print(json, client().hubIdentities(name.instance()), ListIdentities::text);
         }
 
-        static String text(JsonNode identities) {
+        static String text(List<HubIdentity> identities) {
             if (identities.isEmpty()) {
                 return "No identities: eflow hub identity add NAME creates one.";
             }
-            List<Object> rows = new ArrayList<>();
-            identities.forEach(rows::add);
-            return TextRenderer.table(rows);
+            return TextRenderer.table(identities);
         }
     }
 
@@ -94,7 +91,7 @@ final class HubIdentityCommand extends CommandGroup {
         }
     }
 
-    private static String connectionString(JsonNode identity) {
-        return identity.path("connectionString").asText();
+    private static String connectionString(HubIdentity identity) {
+        return identity.connectionString() == null ? "" : identity.connectionString();
     }
 }

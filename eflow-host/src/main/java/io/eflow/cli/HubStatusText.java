@@ -1,12 +1,13 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.platform.Json;
+import io.eflow.contract.wire.HubStatus;
+import io.eflow.contract.wire.UpstreamState;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code eflow hub status} for people: the summary first (clients, the upstream link, what was refused or went
@@ -16,67 +17,75 @@ final class HubStatusText {
     private HubStatusText() {
     }
 
-    static String text(JsonNode status) {
-        ObjectNode summary = Json.MAPPER.createObjectNode()
-                .put("clients", status.path("clients").asLong())
-                .put("upstream", upstream(status.path("upstream")))
-                .put("unrouted", status.path("unrouted").asLong())
-                .put("refused", status.path("refused").asLong());
-        JsonNode store = status.path("store");
-        if (!store.isMissingNode()) {
-            summary.put("store", bytes(store.path("bytesUsed").asLong()) + " of " + bytes(store.path("maxBytes").asLong()));
+    static String text(HubStatus status) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("clients", status.clients());
+        summary.put("upstream", upstream(status.upstream()));
+        summary.put("unrouted", status.unrouted());
+        summary.put("refused", status.refused());
+        HubStatus.Store store = status.store();
+        if (store != null) {
+            summary.put("store", bytes(store.bytesUsed()) + " of " + bytes(store.maxBytes()));
         }
         StringBuilder text = new StringBuilder(TextRenderer.keyValues(summary));
-        section(text, endpoints(store.path("endpoints")));
-        section(text, counts(status.path("received"), "source", "received"));
-        section(text, counts(status.path("routed"), "route", "routed"));
+        section(text, store == null ? List.of() : endpoints(store.endpoints()));
+        section(text, counts(status.received(), "source", "received"));
+        section(text, counts(status.routed(), "route", "routed"));
         return text.toString();
     }
 
     /** One line: whether the hub reaches its upstream, and if not, since when and why. */
-    static String upstream(JsonNode upstream) {
-        if (!upstream.path("configured").asBoolean()) {
+    static String upstream(UpstreamState upstream) {
+        if (upstream == null || !upstream.configured()) {
             return "not configured";
         }
-        String endpoint = upstream.path("endpoint").asText("?");
-        if (upstream.path("connected").asBoolean()) {
+        String endpoint = upstream.endpoint() == null ? "?" : upstream.endpoint();
+        if (upstream.connected()) {
             return "connected to " + endpoint;
         }
         StringBuilder line = new StringBuilder("not connected to ").append(endpoint);
-        if (upstream.hasNonNull("disconnectedSince")) {
-            line.append(" since ").append(upstream.get("disconnectedSince").asText());
+        if (upstream.disconnectedSince() != null) {
+            line.append(" since ").append(upstream.disconnectedSince());
         }
-        if (upstream.hasNonNull("lastError")) {
-            line.append(": ").append(upstream.get("lastError").asText());
+        if (upstream.lastError() != null) {
+            line.append(": ").append(upstream.lastError());
         }
         return line.toString();
     }
 
-    private static List<ObjectNode> endpoints(JsonNode endpoints) {
-        List<ObjectNode> rows = new ArrayList<>();
-        endpoints.fields().forEachRemaining(entry -> {
-            JsonNode queue = entry.getValue();
-            long length = queue.path("queueLength").asLong();
-            rows.add(Json.MAPPER.createObjectNode()
-                    .put("endpoint", entry.getKey())
-                    .put("queue", length)
-                    .put("inFlight", queue.path("inFlight").asLong())
-                    .put("oldest", length == 0 ? "-" : String.format(Locale.ROOT, "%.1f s", queue.path("oldestAgeSeconds").asDouble()))
-                    .put("delivered", queue.path("delivered").asLong())
-                    .put("expired", queue.path("expired").asLong())
-                    .put("redelivered", queue.path("redelivered").asLong()));
+    private static List<Map<String, Object>> endpoints(Map<String, HubStatus.Endpoint> endpoints) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (endpoints == null) {
+            return rows;
+        }
+        endpoints.forEach((endpoint, queue) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("endpoint", endpoint);
+            row.put("queue", queue.queueLength());
+            row.put("inFlight", queue.inFlight());
+            row.put("oldest", queue.queueLength() == 0 ? "-" : String.format(Locale.ROOT, "%.1f s", queue.oldestAgeSeconds()));
+            row.put("delivered", queue.delivered());
+            row.put("expired", queue.expired());
+            row.put("redelivered", queue.redelivered());
+            rows.add(row);
         });
         return rows;
     }
 
-    private static List<ObjectNode> counts(JsonNode counts, String what, String count) {
-        List<ObjectNode> rows = new ArrayList<>();
-        counts.fields().forEachRemaining(entry -> rows.add(Json.MAPPER.createObjectNode()
-                .put(what, entry.getKey()).put(count, entry.getValue().asLong())));
+    private static List<Map<String, Object>> counts(Map<String, Long> counts, String what, String count) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (counts != null) {
+            counts.forEach((key, n) -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put(what, key);
+                row.put(count, n);
+                rows.add(row);
+            });
+        }
         return rows;
     }
 
-    private static void section(StringBuilder text, List<ObjectNode> rows) {
+    private static void section(StringBuilder text, List<Map<String, Object>> rows) {
         if (!rows.isEmpty()) {
             text.append('\n').append(TextRenderer.table(rows));
         }

@@ -1,6 +1,7 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.ModuleMessage;
+import io.eflow.platform.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,6 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 /** Watches what modules send, as the hub receives it, before any route decides where it goes. */
 @Command(name = "subscribe", description = "Print the messages modules send as they arrive: eflow hub subscribe tempSensor/temperatureOutput --count 5")
@@ -43,7 +45,7 @@ final class HubSubscribeCommand extends EflowCommand implements Runnable {
         }
         int[] seen = {0};
         client().hubSubscribe(name.instance(), from == null ? null : from.module(), from == null ? null : from.endpoint(), message -> {
-            context().out().println(json.json ? message.toString() : line(message));
+            context().out().println(json.json ? new String(Json.write(message), StandardCharsets.UTF_8) : line(message));
             context().out().flush();
             seen[0]++;
             return count == null || seen[0] < count;
@@ -51,22 +53,17 @@ final class HubSubscribeCommand extends EflowCommand implements Runnable {
     }
 
     /** {@code module/output  {properties}  body}: the body as text when it is printable UTF-8, else base64:…. */
-    static String line(JsonNode message) {
-        String from = message.path("module").asText();
-        if (message.hasNonNull("output")) {
-            from += "/" + message.get("output").asText();
+    static String line(ModuleMessage message) {
+        String from = message.module();
+        if (message.output() != null) {
+            from += "/" + message.output();
         }
-        JsonNode properties = message.path("properties");
-        return from + "  " + (properties.isObject() ? properties.toString() : "{}") + "  " + body(message.path("body").asText(""));
+        Map<String, String> properties = message.properties() == null ? Map.of() : message.properties();
+        return from + "  " + new String(Json.write(properties), StandardCharsets.UTF_8) + "  "
+                + body(message.body() == null ? new byte[0] : message.body());
     }
 
-    static String body(String base64) {
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            return "base64:" + base64;
-        }
+    static String body(byte[] bytes) {
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
@@ -78,6 +75,6 @@ final class HubSubscribeCommand extends EflowCommand implements Runnable {
         } catch (CharacterCodingException e) {
             // not text: shown as base64 below
         }
-        return "base64:" + base64;
+        return "base64:" + Base64.getEncoder().encodeToString(bytes);
     }
 }

@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.UpstreamState;
 import io.eflow.daemon.api.UpstreamChange;
 import io.eflow.platform.EflowException;
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ final class HubUpstreamCommand extends CommandGroup {
             if (upstream.isBlank()) {
                 throw usage("the upstream needs a value: an IoT Hub connection string, mqtt://… or mqtts://…");
             }
-            JsonNode shown = client().setHubUpstream(name.instance(), new UpstreamChange(upstream.strip(), deviceId));
+            UpstreamState shown = client().setHubUpstream(name.instance(), new UpstreamChange(upstream.strip(), deviceId));
             context().out().println("Upstream set: " + summary(shown));
         }
 
@@ -62,7 +62,7 @@ final class HubUpstreamCommand extends CommandGroup {
 
         @Override
         public void run() {
-            print(json, client().hubUpstream(name.instance()), upstream -> upstream.path("configured").asBoolean()
+            print(json, client().hubUpstream(name.instance()), upstream -> upstream.configured()
                     ? TextRenderer.keyValues(upstream) : "No upstream: eflow hub upstream set VALUE connects one.");
         }
     }
@@ -79,12 +79,11 @@ final class HubUpstreamCommand extends CommandGroup {
         }
     }
 
-    /** "iothub myhub.azure-devices.net:8883, device edge1". */
-    static String summary(JsonNode upstream) {
-        if (!upstream.path("configured").asBoolean()) {
+    /** "mqtts://broker:8883, connected" or "…, not connected yet". */
+    static String summary(UpstreamState upstream) {
+        if (!upstream.configured()) {
             return "not configured";
         }
-        String summary = upstream.path("kind").asText("?") + " " + upstream.path("endpoint").asText("?");
-        return upstream.hasNonNull("deviceId") ? summary + ", device " + upstream.get("deviceId").asText() : summary;
+        return (upstream.endpoint() == null ? "?" : upstream.endpoint()) + (upstream.connected() ? ", connected" : ", not connected yet");
     }
 }

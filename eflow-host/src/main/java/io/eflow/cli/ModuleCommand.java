@@ -1,7 +1,9 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.modules.EdgeHub;
+import io.eflow.contract.wire.MethodResult;
+import io.eflow.contract.wire.ModuleReport;
+import io.eflow.modules.HubClient;
 import io.eflow.platform.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -33,14 +36,11 @@ final class ModuleCommand extends CommandGroup {
             print(json, client().modules(name.instance()), ListModules::text);
         }
 
-        static String text(JsonNode modules) {
+        static String text(Map<String, ModuleReport> modules) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"NAME", "STATUS", "DESCRIPTION", "RESTARTS", "IMAGE"});
-            modules.fields().forEachRemaining(module -> {
-                JsonNode m = module.getValue();
-                rows.add(new String[] {module.getKey(), m.path("runtimeStatus").asText(), m.path("statusDescription").asText(),
-                        m.path("restartCount").asText(), m.path("image").asText()});
-            });
+            modules.forEach((module, m) -> rows.add(new String[] {module, text(m.runtimeStatus()), text(m.statusDescription()),
+                    Integer.toString(m.restartCount()), text(m.image())}));
             int[] widths = new int[rows.get(0).length];
             rows.forEach(row -> {
                 for (int i = 0; i < row.length; i++) {
@@ -55,6 +55,10 @@ final class ModuleCommand extends CommandGroup {
                 text.append('\n');
             }
             return text.toString();
+        }
+
+        private static String text(String value) {
+            return value == null ? "" : value;
         }
     }
 
@@ -96,10 +100,10 @@ final class ModuleCommand extends CommandGroup {
         @Override
         public void run() {
             client().moduleLogs(name.instance(), module, tail, since, follow, line -> {
-                String text = line.path("text").asText();
-                String stream = line.path("stream").asText();
+                String text = line.text();
+                String stream = line.stream();
                 if (timestamps) {
-                    context().out().println(line.path("time").asText() + " " + stream + " " + text);
+                    context().out().println(line.time() + " " + stream + " " + text);
                 } else if (stream.equals("stderr")) {
                     context().err().println(text);
                 } else {
@@ -123,7 +127,7 @@ final class ModuleCommand extends CommandGroup {
         String payload;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the module has to answer (default: "
-                + EdgeHub.DEFAULT_METHOD_TIMEOUT_SECONDS + ", at most 300).")
+                + HubClient.DEFAULT_METHOD_TIMEOUT_SECONDS + ", at most 300).")
         Integer timeout;
 
         @Mixin
@@ -132,9 +136,9 @@ final class ModuleCommand extends CommandGroup {
         @Override
         public Integer call() {
             JsonNode payload = payload();
-            JsonNode result = client().invokeMethod(name.instance(), module, method, payload, timeout);
-            context().out().println(Json.pretty(result.path("payload")));
-            int status = result.path("status").asInt();
+            MethodResult result = client().invokeMethod(name.instance(), module, method, payload, timeout);
+            context().out().println(Json.pretty(result.payload() == null ? Json.MAPPER.nullNode() : result.payload()));
+            int status = result.status();
             if (status >= 400) {
                 context().err().println("eflow: " + module + " answered " + method + " with status " + status);
                 return EflowCli.FAILURE;

@@ -25,15 +25,17 @@ import io.eflow.daemon.api.UpdateRequest;
 import io.eflow.daemon.api.UpdateOptions;
 import io.eflow.update.Updater;
 import io.eflow.instance.InstanceManager;
-import io.eflow.modules.AgentLink;
-import io.eflow.modules.EdgeHub;
-import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.AgentClient;
+import io.eflow.modules.HubClient;
 import io.eflow.modules.HubPublish;
+import io.eflow.modules.RuntimeSocket;
 import io.eflow.daemon.api.IdentityAdd;
+import io.eflow.daemon.api.IdentityRemoved;
+import io.eflow.daemon.api.ModuleRestarted;
+import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.UpstreamChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.api.ImageLoad;
-import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
@@ -47,7 +49,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -74,29 +75,29 @@ import java.util.function.Consumer;
  * GET    /v1/instances/{name}/firewall      FirewallView
  * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
  * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
- * POST   /v1/instances/{name}/deployment    manifest JSON  {name, modules, warnings}    (deployment apply)
+ * POST   /v1/instances/{name}/deployment    manifest JSON  DeploymentApplied          (deployment apply)
  * GET    /v1/instances/{name}/deployment    the applied manifest                      (deployment show)
  * GET    /v1/instances/{name}/modules       {module: ModuleReport}                    (module list)
- * POST   /v1/instances/{name}/modules/{module}/restart
- * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON {time, stream, text},
+ * POST   /v1/instances/{name}/modules/{module}/restart  ModuleRestarted               (module restart)
+ * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON of LogLine,
  *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
- * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  {status, payload}
+ * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  MethodResult
  *                                                                                    (module invoke; direct method)
- * GET    /v1/instances/{name}/hub           {clients, upstream, received, routed, unrouted, refused, store}  (hub status)
+ * GET    /v1/instances/{name}/hub           HubStatus                                             (hub status)
  * GET    /v1/instances/{name}/hub/metrics   text/plain, the Prometheus text format                   (hub metrics)
- * POST   /v1/instances/{name}/hub/publish   HubPublish  {module, input, published}               (hub publish)
- * GET    /v1/instances/{name}/hub/subscribe[?module=M[&output=O]]  NDJSON {time, module, output, properties,
- *                                                     systemProperties, body (base64)}, ending like a followed log (hub subscribe)
- * GET    /v1/instances/{name}/hub/identities              [{name, kind, created}]           (hub identity list)
- * POST   /v1/instances/{name}/hub/identities   IdentityAdd  {name, kind, connectionString}  (hub identity add)
- * GET    /v1/instances/{name}/hub/identities/{id}         {name, kind, connectionString}    (hub identity show)
- * POST   /v1/instances/{name}/hub/identities/{id}/remove  {name, removed}                   (hub identity remove)
+ * POST   /v1/instances/{name}/hub/publish   HubPublish  Published                                (hub publish)
+ * GET    /v1/instances/{name}/hub/subscribe[?module=M[&output=O]]  NDJSON of ModuleMessage (body base64),
+ *                                                     ending like a followed log (hub subscribe)
+ * GET    /v1/instances/{name}/hub/identities              [HubIdentity] (no connectionString) (hub identity list)
+ * POST   /v1/instances/{name}/hub/identities   IdentityAdd  HubIdentity             (hub identity add)
+ * GET    /v1/instances/{name}/hub/identities/{id}         HubIdentity                       (hub identity show)
+ * POST   /v1/instances/{name}/hub/identities/{id}/remove  IdentityRemoved                   (hub identity remove)
  * GET    /v1/instances/{name}/hub/ca        application/x-pem-file, the edge CA certificate          (hub ca)
- * GET    /v1/instances/{name}/hub/upstream  {configured, kind, endpoint, deviceId}               (hub upstream show)
+ * GET    /v1/instances/{name}/hub/upstream  UpstreamState                                        (hub upstream show)
  * PUT    /v1/instances/{name}/hub/upstream  UpstreamChange  as GET, after the change           (hub upstream set)
  * POST   /v1/instances/{name}/hub/upstream/clear            as GET, after the change           (hub upstream clear)
- * POST   /v1/instances/{name}/images/load   {file, reference}  {images}               (image load)
- * GET    /v1/instances/{name}/check         [{id, description, status, detail}]      (check)
+ * POST   /v1/instances/{name}/images/load   {file, reference}  ImagesLoaded           (image load)
+ * GET    /v1/instances/{name}/check         [Check]                                   (check)
  * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
  * POST   /v1/instances/{name}/forwards      Forward   [Forward]                       (forward add)
  * POST   /v1/instances/{name}/forwards/remove  Forward  [Forward]                     (forward remove)
@@ -105,30 +106,33 @@ import java.util.function.Consumer;
  * POST   /v1/instances/{name}/update/rollback  UpdateRequest  NDJSON, result UpdateView   (update rollback)
  * GET    /v1/instances/{name}/update/check?source=DIR|URL[&ca=PEM]  [UpdateCheck.Row]   (update check)
  * </pre>
- * Every error is its status (400, 403, 404, 409, 500) with {@code {"error": "<one line>"}}. A followed NDJSON answer
+ * The routes that forward to a guest's runtime answer with its typed replies ({@code io.eflow.contract.wire}:
+ * ModuleReport, LogLine, MethodResult, HubStatus, ModuleMessage, HubIdentity, UpstreamState, ImagesLoaded, Check), as
+ * plain JSON without the wire's {@code reply} kind; a runtime's failure keeps its kind as the status.
+ * Every error is its status (400, 403, 404, 409, 500, 504) with {@code {"error": "<one line>"}}. A followed NDJSON answer
  * (logs with follow, hub subscribe) also carries blank lines while it has nothing to say, which readers skip: writing
  * is how the daemon notices a reader that left.
  */
 final class DaemonApi {
     private final InstanceManager manager;
     private final DeployStream deploy;
-    private final EdgeRuntime edge;
-    private final EdgeHub hub;
+    private final AgentClient edge;
+    private final HubClient hub;
     private final Forwards forwards;
     private final Updater updater;
 
     DaemonApi(InstanceManager manager, Forwards forwards) {
-        this(manager, forwards, new AgentLink(manager));
+        this(manager, forwards, new RuntimeSocket(manager));
     }
 
-    /** @param agent how requests reach the guests' edge agents */
-    DaemonApi(InstanceManager manager, Forwards forwards, AgentLink agent) {
+    /** @param runtime how requests reach the guests' runtimes */
+    DaemonApi(InstanceManager manager, Forwards forwards, RuntimeSocket runtime) {
         this.manager = manager;
         this.updater = new Updater(manager);
         updater.reconcileAll();
         this.deploy = new DeployStream(manager);
-        this.edge = new EdgeRuntime(manager, agent);
-        this.hub = new EdgeHub(agent);
+        this.edge = new AgentClient(manager, runtime);
+        this.hub = new HubClient(runtime);
         this.forwards = forwards;
     }
 
@@ -181,14 +185,14 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/modules", ctx -> ctx.json(edge.modules(name(ctx))));
         routes.post("/v1/instances/{name}/modules/{module}/restart", ctx -> {
             edge.restart(name(ctx), ctx.pathParam("module"));
-            ctx.json(Map.of("module", ctx.pathParam("module"), "restarted", true));
+            ctx.json(new ModuleRestarted(ctx.pathParam("module"), true));
         });
         routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);
         routes.post("/v1/instances/{name}/modules/{module}/methods/{method}", this::invokeMethod);
         registerHub(routes);
         routes.post("/v1/instances/{name}/images/load", ctx -> {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
-            ctx.json(Map.of("images", edge.load(name(ctx), Path.of(request.file()), request.reference())));
+            ctx.json(edge.load(name(ctx), Path.of(request.file()), request.reference()));
         });
         routes.get("/v1/instances/{name}/check", ctx -> ctx.json(edge.check(name(ctx))));
         routes.get("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.list(name(ctx))));
@@ -233,7 +237,7 @@ final class DaemonApi {
             String name = name(ctx);
             HubPublish message = Json.readRequest(ctx.bodyAsBytes(), HubPublish.class).checked();
             hub.publish(name, message);
-            ctx.json(Map.of("module", message.module(), "input", message.input(), "published", true));
+            ctx.json(new Published(message.module(), message.input(), true));
         });
         routes.get("/v1/instances/{name}/hub/subscribe", ctx -> {
             String name = name(ctx);
@@ -247,7 +251,7 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/hub/identities/{id}", ctx -> ctx.json(hub.identity(name(ctx), ctx.pathParam("id"))));
         routes.post("/v1/instances/{name}/hub/identities/{id}/remove", ctx -> {
             hub.removeIdentity(name(ctx), ctx.pathParam("id"));
-            ctx.json(Map.of("name", ctx.pathParam("id"), "removed", true));
+            ctx.json(new IdentityRemoved(ctx.pathParam("id"), true));
         });
         routes.get("/v1/instances/{name}/hub/ca", ctx -> {
             String pem = hub.ca(name(ctx));

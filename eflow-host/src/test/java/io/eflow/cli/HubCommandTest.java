@@ -1,6 +1,9 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.HubStatus;
+import io.eflow.contract.wire.ModuleMessage;
+import io.eflow.contract.wire.UpstreamState;
 import io.eflow.modules.HubPublish;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
@@ -126,7 +129,7 @@ class HubCommandTest {
 
     @Test
     void statusIsASummaryThenTablesOfEndpointsSourcesAndRoutes() throws Exception {
-        JsonNode status = Json.MAPPER.readTree("""
+        HubStatus status = Json.MAPPER.readValue("""
                 {"clients": 3,
                  "upstream": {"configured": true, "connected": false, "endpoint": "myhub.azure-devices.net:8883",
                               "lastError": "connection refused", "disconnectedSince": "2025-06-07T08:09:10Z"},
@@ -138,7 +141,7 @@ class HubCommandTest {
                                               "expired": 0, "redelivered": 1},
                      "$upstream": {"queueLength": 12, "inFlight": 1, "oldestAgeSeconds": 4.25, "delivered": 1388,
                                    "expired": 0, "redelivered": 3}}}}
-                """);
+                """, HubStatus.class);
 
         assertThat(HubStatusText.text(status)).isEqualTo("""
                 Clients   3
@@ -163,8 +166,8 @@ class HubCommandTest {
 
     @Test
     void aNewHubSaysSoWithoutEmptyTables() throws Exception {
-        JsonNode status = Json.MAPPER.readTree("{\"clients\":0,\"upstream\":{\"configured\":false},\"received\":{},\"routed\":{},"
-                + "\"unrouted\":0,\"refused\":0,\"store\":{\"bytesUsed\":0,\"maxBytes\":1048576,\"endpoints\":{}}}");
+        HubStatus status = Json.MAPPER.readValue("{\"clients\":0,\"upstream\":{\"configured\":false},\"received\":{},\"routed\":{},"
+                + "\"unrouted\":0,\"refused\":0,\"store\":{\"bytesUsed\":0,\"maxBytes\":1048576,\"endpoints\":{}}}", HubStatus.class);
 
         assertThat(HubStatusText.text(status)).isEqualTo("""
                 Clients   0
@@ -173,30 +176,40 @@ class HubCommandTest {
                 Refused   0
                 Store     0 B of 1.0 MiB
                 """);
-        assertThat(HubStatusText.upstream(Json.MAPPER.readTree("{\"configured\":true,\"connected\":true,\"endpoint\":\"b:8883\"}")))
+        assertThat(HubStatusText.upstream(upstream("{\"configured\":true,\"connected\":true,\"endpoint\":\"b:8883\"}")))
                 .isEqualTo("connected to b:8883");
-        assertThat(HubStatusText.upstream(Json.MAPPER.readTree("{\"configured\":true,\"connected\":false,\"endpoint\":\"b:8883\","
+        assertThat(HubStatusText.upstream(upstream("{\"configured\":true,\"connected\":false,\"endpoint\":\"b:8883\","
                 + "\"lastError\":null,\"disconnectedSince\":null}"))).isEqualTo("not connected to b:8883");
     }
 
     @Test
     void aMessageIsOneLineWithItsBodyAsTextWhenItIsText() throws Exception {
-        JsonNode text = Json.MAPPER.readTree("{\"time\":\"2025-06-07T08:09:10Z\",\"module\":\"tempSensor\",\"output\":\"temperatureOutput\","
+        ModuleMessage text = message("{\"time\":\"2025-06-07T08:09:10Z\",\"module\":\"tempSensor\",\"output\":\"temperatureOutput\","
                 + "\"properties\":{\"alert\":\"1\"},\"systemProperties\":{},\"body\":\"" + base64("{\"t\":21}\n") + "\"}");
-        JsonNode binary = Json.MAPPER.readTree("{\"module\":\"camera\",\"output\":null,\"properties\":{},\"body\":\"/wAB\"}");
+        ModuleMessage binary = message("{\"module\":\"camera\",\"output\":null,\"properties\":{},\"body\":\"/wAB\"}");
 
         assertThat(HubSubscribeCommand.line(text)).isEqualTo("tempSensor/temperatureOutput  {\"alert\":\"1\"}  {\"t\":21}\\n");
         assertThat(HubSubscribeCommand.line(binary)).isEqualTo("camera  {}  base64:/wAB");
-        assertThat(HubSubscribeCommand.body(base64("bell\u0007"))).isEqualTo("base64:" + base64("bell\u0007"));
-        assertThat(HubSubscribeCommand.body("")).isEmpty();
+        assertThat(HubSubscribeCommand.body("bell\u0007".getBytes(StandardCharsets.UTF_8))).isEqualTo("base64:" + base64("bell\u0007"));
+        assertThat(HubSubscribeCommand.body(new byte[0])).isEmpty();
     }
 
     @Test
     void upstreamSummaryNeverNeedsTheKey() throws Exception {
-        assertThat(HubUpstreamCommand.summary(Json.MAPPER.readTree("{\"configured\":true,\"kind\":\"iothub\","
-                + "\"endpoint\":\"myhub.azure-devices.net:8883\",\"deviceId\":\"edge1\"}")))
-                .isEqualTo("iothub myhub.azure-devices.net:8883, device edge1");
-        assertThat(HubUpstreamCommand.summary(Json.MAPPER.readTree("{\"configured\":false}"))).isEqualTo("not configured");
+        assertThat(HubUpstreamCommand.summary(upstream("{\"configured\":true,\"connected\":true,"
+                + "\"endpoint\":\"mqtts://myhub.azure-devices.net:8883\"}")))
+                .isEqualTo("mqtts://myhub.azure-devices.net:8883, connected");
+        assertThat(HubUpstreamCommand.summary(upstream("{\"configured\":true,\"connected\":false,\"endpoint\":\"mqtt://b:1883\"}")))
+                .isEqualTo("mqtt://b:1883, not connected yet");
+        assertThat(HubUpstreamCommand.summary(upstream("{\"configured\":false}"))).isEqualTo("not configured");
+    }
+
+    private static UpstreamState upstream(String json) throws Exception {
+        return Json.MAPPER.readValue(json, UpstreamState.class);
+    }
+
+    private static ModuleMessage message(String json) throws Exception {
+        return Json.MAPPER.readValue(json, ModuleMessage.class);
     }
 
     @Test

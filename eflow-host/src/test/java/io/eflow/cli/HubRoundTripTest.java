@@ -9,7 +9,7 @@ import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.Slot;
-import io.eflow.modules.AgentLink;
+import io.eflow.modules.RuntimeSocket;
 import io.eflow.modules.ScriptedAgent;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HubRoundTripTest {
     private static final String NL = System.lineSeparator();
-    private static final String STATUS = "{\"clients\":1,\"upstream\":{\"configured\":false},\"received\":{\"tempSensor/out\":5},"
+    private static final String STATUS = "{\"clients\":1,\"upstream\":{\"configured\":false,\"connected\":false},\"received\":{\"tempSensor/out\":5},"
             + "\"routed\":{\"all\":5},\"unrouted\":0,\"refused\":0,"
-            + "\"store\":{\"bytesUsed\":2048,\"maxBytes\":1048576,\"endpoints\":{\"filter/inputs/input1\":{\"queueLength\":2,"
-            + "\"inFlight\":1,\"oldestAgeSeconds\":1.5,\"delivered\":3,\"expired\":0,\"redelivered\":0}}}}";
+            + "\"store\":{\"bytesUsed\":2048,\"maxBytes\":1048576,\"refusedFull\":0,\"endpoints\":{\"filter/inputs/input1\":{\"queueLength\":2,"
+            + "\"inFlight\":1,\"oldestAgeSeconds\":1.5,\"delivered\":3,\"expired\":0,\"redelivered\":0,\"unreadable\":0}}}}";
     private static final String CONNECTION_STRING = "HostName=hub.example;DeviceId=edge1;ModuleId=hostApp;SharedAccessKey=a2V5;"
             + "GatewayHostName=edge1";
 
@@ -62,7 +62,7 @@ class HubRoundTripTest {
         Files.write(layout.configFile(), Json.write(new InstanceConfig("edge1", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE,
                 new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A, Instant.EPOCH)));
         Files.createDirectories(paths.daemonSocket().getParent());
-        daemon = ApiOverAgent.start(paths.daemonSocket(), manager, new AgentLink(agent, Duration.ofMillis(200)));
+        daemon = ApiOverAgent.start(paths.daemonSocket(), manager, new RuntimeSocket(agent, Duration.ofMillis(200)));
         client = new DaemonClient(new UnixHttpClient(paths.daemonSocket()), null);
     }
 
@@ -76,13 +76,18 @@ class HubRoundTripTest {
         return CliRun.run(home, cwd, true, args);
     }
 
+    /** A record's JSON as a wire line of this reply kind. */
+    private static String wire(String kind, String json) {
+        return "{\"reply\":\"" + kind + "\"," + json.substring(1);
+    }
+
     private static JsonNode json(String text) throws Exception {
         return Json.MAPPER.readTree(text);
     }
 
     @Test
     void statusAndMetrics() throws Exception {
-        agent.answer("hub-status", "{\"ok\":true,\"status\":" + STATUS + ",\"metrics\":\"# TYPE edgehub_messages_received_total counter\\n"
+        agent.answer("hub-status", "{\"reply\":\"hub-status\",\"status\":" + STATUS + ",\"metrics\":\"# TYPE edgehub_messages_received_total counter\\n"
                 + "edgehub_messages_received_total{id=\\\"tempSensor\\\"} 5\\n\"}");
 
         CliRun text = eflow("hub", "status");
@@ -101,7 +106,7 @@ class HubRoundTripTest {
 
     @Test
     void publishTextFileAndStdin() throws Exception {
-        agent.answer("hub-publish", "{\"ok\":true}");
+        agent.answer("hub-publish", "{\"reply\":\"done\"}");
 
         CliRun text = eflow("hub", "publish", "filter/input1", "{\"t\":21}", "-p", "alert=1", "--content-type", "application/json");
         JsonNode sentText = agent.request("hub-publish");
@@ -123,7 +128,7 @@ class HubRoundTripTest {
 
     @Test
     void theAgentsRefusalIsOneLineAndExitOne() {
-        agent.answer("hub-publish", "{\"ok\":false,\"error\":\"no module named 'nope' is deployed\"}");
+        agent.answer("hub-publish", "{\"reply\":\"error\",\"kind\":\"not-found\",\"message\":\"no module named 'nope' is deployed\"}");
 
         CliRun run = eflow("hub", "publish", "nope/input1", "x");
 
@@ -131,7 +136,7 @@ class HubRoundTripTest {
         assertThat(run.err()).isEqualTo("eflow: no module named 'nope' is deployed" + NL);
         assertThat(run.out()).isEmpty();
         assertThatThrownBy(() -> client.hubPublish("edge1", new io.eflow.modules.HubPublish("nope", "input1", null, "x", null, null, null)))
-                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
@@ -139,7 +144,7 @@ class HubRoundTripTest {
         String first = "{\"time\":\"2025-06-07T08:09:10Z\",\"module\":\"tempSensor\",\"output\":\"out\",\"properties\":{\"a\":\"1\"},"
                 + "\"systemProperties\":{},\"body\":\"aGk=\"}";
         String second = first.replace("aGk=", "/wA=");
-        agent.follow("hub-subscribe", first, second, first);
+        agent.follow("hub-subscribe", wire("message", first), wire("message", second), wire("message", first));
 
         CliRun run = eflow("hub", "subscribe", "tempSensor/out", "--count", "2");
 
@@ -153,7 +158,7 @@ class HubRoundTripTest {
     void subscribeJsonPrintsTheLinesAndAnEndedSubscriptionSaysWhy() throws Exception {
         String message = "{\"time\":\"2025-06-07T08:09:10Z\",\"module\":\"filter\",\"output\":null,\"properties\":{},"
                 + "\"systemProperties\":{\"contentType\":\"application/json\"},\"body\":\"e30=\"}";
-        agent.answer("hub-subscribe", message, "{\"ok\":false,\"error\":\"the edge hub stopped\"}");
+        agent.answer("hub-subscribe", wire("message", message), "{\"reply\":\"error\",\"kind\":\"conflict\",\"message\":\"the edge hub stopped\"}");
 
         CliRun run = eflow("hub", "subscribe", "--json");
 
@@ -166,11 +171,11 @@ class HubRoundTripTest {
     @Test
     void identities() throws Exception {
         String identity = "{\"name\":\"hostApp\",\"kind\":\"host\",\"connectionString\":\"" + CONNECTION_STRING + "\"}";
-        agent.answer("hub-identity-add", "{\"ok\":true,\"identity\":" + identity + "}");
-        agent.answer("hub-identity-show", "{\"ok\":true,\"identity\":" + identity + "}");
-        agent.answer("hub-identity-list", "{\"ok\":true,\"identities\":[{\"name\":\"filter\",\"kind\":\"module\","
+        agent.answer("hub-identity-add", "{\"reply\":\"identity\",\"identity\":" + identity + "}");
+        agent.answer("hub-identity-show", "{\"reply\":\"identity\",\"identity\":" + identity + "}");
+        agent.answer("hub-identity-list", "{\"reply\":\"identities\",\"identities\":[{\"name\":\"filter\",\"kind\":\"module\","
                 + "\"created\":\"2025-06-07T08:09:10Z\"},{\"name\":\"hostApp\",\"kind\":\"host\",\"created\":\"2025-06-07T09:00:00Z\"}]}");
-        agent.answer("hub-identity-remove", "{\"ok\":true}");
+        agent.answer("hub-identity-remove", "{\"reply\":\"done\"}");
 
         CliRun add = eflow("hub", "identity", "add", "hostApp");
         CliRun show = eflow("hub", "identity", "show", "hostApp", "--json");
@@ -190,7 +195,7 @@ class HubRoundTripTest {
     @Test
     void caPrintedOrWritten() throws Exception {
         String pem = "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n";
-        agent.answer("hub-ca", "{\"ok\":true,\"pem\":\"" + pem + "\"}");
+        agent.answer("hub-ca", "{\"reply\":\"ca\",\"pem\":\"" + pem + "\"}");
 
         CliRun printed = eflow("hub", "ca");
         CliRun written = eflow("hub", "ca", "--out", "edge-ca.pem");
@@ -202,10 +207,11 @@ class HubRoundTripTest {
 
     @Test
     void upstreamSetShowAndClear() throws Exception {
-        String shown = "{\"configured\":true,\"kind\":\"iothub\",\"endpoint\":\"myhub.azure-devices.net:8883\",\"deviceId\":\"edge1\"}";
-        agent.answer("hub-upstream-set", "{\"ok\":true}");
-        agent.answer("hub-upstream-show", "{\"ok\":true,\"upstream\":" + shown + "}");
-        agent.answer("hub-upstream-clear", "{\"ok\":true}");
+        String shown = "{\"configured\":true,\"connected\":true,\"endpoint\":\"mqtts://myhub.azure-devices.net:8883\",\"sent\":4,"
+                + "\"reconnects\":0,\"backlog\":0,\"expired\":0}";
+        agent.answer("hub-upstream-set", "{\"reply\":\"done\"}");
+        agent.answer("hub-upstream-show", "{\"reply\":\"upstream\",\"upstream\":" + shown + "}");
+        agent.answer("hub-upstream-clear", "{\"reply\":\"done\"}");
         String value = "HostName=myhub.azure-devices.net;DeviceId=edge1;SharedAccessKey=c2VjcmV0";
 
         CliRun set = eflow("hub", "upstream", "set", value);
@@ -215,13 +221,14 @@ class HubRoundTripTest {
         CliRun show = eflow("hub", "upstream", "show");
         CliRun clear = eflow("hub", "upstream", "clear");
 
-        assertThat(set.out()).isEqualTo("Upstream set: iothub myhub.azure-devices.net:8883, device edge1" + NL);
+        assertThat(set.out()).isEqualTo("Upstream set: mqtts://myhub.azure-devices.net:8883, connected" + NL);
         assertThat(sent).isEqualTo(json("{\"op\":\"hub-upstream-set\",\"upstream\":\"" + value + "\"}"));
         assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
         assertThat(agent.request("hub-upstream-set"))
                 .isEqualTo(json("{\"op\":\"hub-upstream-set\",\"upstream\":\"mqtts://u:p@broker:8883\",\"deviceId\":\"edge1\"}"));
-        assertThat(show.out()).isEqualTo("Configured  true" + NL + "Kind        iothub" + NL
-                + "Endpoint    myhub.azure-devices.net:8883" + NL + "Device ID   edge1" + NL);
+        assertThat(show.out()).isEqualTo("Configured  true" + NL + "Connected   true" + NL
+                + "Endpoint    mqtts://myhub.azure-devices.net:8883" + NL + "Sent        4" + NL + "Reconnects  0" + NL
+                + "Backlog     0" + NL + "Expired     0" + NL);
         assertThat(clear.out()).isEqualTo("Upstream cleared" + NL);
         assertThat(agent.request("hub-upstream-clear")).isEqualTo(json("{\"op\":\"hub-upstream-clear\"}"));
         assertThat(set.out() + show.out()).doesNotContain("c2VjcmV0");
@@ -229,12 +236,12 @@ class HubRoundTripTest {
 
     @Test
     void moduleInvokePrintsThePayloadAndFailsOnAnErrorStatus() throws Exception {
-        agent.answer("module-invoke", "{\"ok\":true,\"status\":200,\"payload\":{\"reset\":true}}");
+        agent.answer("module-invoke", "{\"reply\":\"method-result\",\"status\":200,\"payload\":{\"reset\":true}}");
         CliRun ok = eflow("module", "invoke", "filter", "reset", "--payload", "{\"hard\":true}", "--timeout", "5");
         JsonNode sent = agent.request("module-invoke");
-        agent.answer("module-invoke", "{\"ok\":true,\"status\":500,\"payload\":{\"error\":\"busy\"}}");
+        agent.answer("module-invoke", "{\"reply\":\"method-result\",\"status\":500,\"payload\":{\"error\":\"busy\"}}");
         CliRun failed = eflow("module", "invoke", "filter", "reset");
-        agent.answer("module-invoke", "{\"ok\":false,\"error\":\"module 'filter' is not connected to the hub\"}");
+        agent.answer("module-invoke", "{\"reply\":\"error\",\"kind\":\"not-found\",\"message\":\"module 'filter' is not connected to the hub\"}");
         CliRun notConnected = eflow("module", "invoke", "filter", "reset");
         CliRun badTimeout = eflow("module", "invoke", "filter", "reset", "--timeout", "0");
 

@@ -2,7 +2,7 @@ package io.eflow.daemon;
 
 import io.eflow.forward.Forwards;
 import io.eflow.instance.InstanceManager;
-import io.eflow.modules.AgentLink;
+import io.eflow.modules.RuntimeSocket;
 import io.javalin.Javalin;
 
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ public final class ApiOverAgent implements AutoCloseable {
         this.forwards = forwards;
     }
 
-    public static ApiOverAgent start(Path socket, InstanceManager manager, AgentLink agent) {
+    public static ApiOverAgent start(Path socket, InstanceManager manager, RuntimeSocket agent) {
         Forwards forwards = new Forwards(manager);
         Javalin app = Eflowd.createApp(socket, new DaemonApi(manager, forwards, agent));
         app.start();

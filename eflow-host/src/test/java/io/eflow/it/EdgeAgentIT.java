@@ -10,7 +10,8 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
-import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.AgentClient;
+import io.eflow.platform.Json;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -119,12 +120,12 @@ class EdgeAgentIT extends SharedGuestTest {
         return modules;
     }
 
-    EdgeRuntime edge() {
-        return new EdgeRuntime(host.manager());
+    AgentClient edge() {
+        return new AgentClient(host.manager());
     }
 
     JsonNode modules() {
-        return edge().modules(guest);
+        return Json.MAPPER.valueToTree(edge().modules(guest));
     }
 
     String logs(String module, Integer tail) {
@@ -136,10 +137,10 @@ class EdgeAgentIT extends SharedGuestTest {
     @Test
     @Order(1)
     void aLoadedImageRunsAsDeployedModulesUnderTheirRestartPolicies() throws Exception {
-        JsonNode loaded = edge().load(guest, busyboxImage(), null);
+        JsonNode loaded = Json.MAPPER.valueToTree(edge().load(guest, busyboxImage(), null));
         assertThat(loaded.toString()).contains(IMAGE);
 
-        JsonNode applied = edge().apply(guest, manifest(deployment("a")).getBytes(StandardCharsets.UTF_8));
+        JsonNode applied = Json.MAPPER.valueToTree(edge().apply(guest, manifest(deployment("a")).getBytes(StandardCharsets.UTF_8)));
         assertThat(applied.path("modules").asInt()).isEqualTo(4);
 
         await().atMost(SLOW).untilAsserted(() -> {
@@ -314,7 +315,7 @@ class EdgeAgentIT extends SharedGuestTest {
     @Test
     @Order(7)
     void checkReportsTheRuntime() {
-        JsonNode checks = edge().check(guest);
+        JsonNode checks = Json.MAPPER.valueToTree(edge().check(guest));
         assertThat(checks.toString()).contains("\"id\":\"runtime\"").contains("\"id\":\"images\"");
         for (JsonNode check : checks) {
             if (check.path("id").asText().equals("images") || check.path("id").asText().equals("clock")) {

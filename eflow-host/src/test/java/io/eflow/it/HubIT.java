@@ -6,10 +6,11 @@ import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.upstream.Mosquitto;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
-import io.eflow.modules.AgentLink;
-import io.eflow.modules.EdgeHub;
-import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.AgentClient;
+import io.eflow.modules.HubClient;
 import io.eflow.modules.HubPublish;
+import io.eflow.modules.RuntimeSocket;
+import io.eflow.platform.Json;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -106,7 +107,7 @@ class HubIT extends SharedGuestTest {
         device = run("hostname");
         if (LOADED.add(backend)) {
             for (String sample : List.of("filter", "temperature-sensor")) {
-                new EdgeRuntime(host.manager()).load(guest, SAMPLES.resolve(sample + "/target/" + sample + ".tar"),
+                new AgentClient(host.manager()).load(guest, SAMPLES.resolve(sample + "/target/" + sample + ".tar"),
                         "localhost:5000/eflow-samples/" + sample + ":0.1.0");
             }
         }
@@ -123,13 +124,18 @@ class HubIT extends SharedGuestTest {
         if (!present.contains(upstream)) {
             forwards.add(guest, upstream);
         }
-        if (hub().identities(guest).findValues("name").stream().noneMatch(n -> n.asText().equals("hostApp"))) {
+        if (hub().identities(guest).stream().noneMatch(identity -> identity.name().equals("hostApp"))) {
             hub().addIdentity(guest, "hostApp");
         }
     }
 
-    EdgeHub hub() {
-        return new EdgeHub(new AgentLink(host.manager()));
+    HubClient hub() {
+        return new HubClient(new RuntimeSocket(host.manager()));
+    }
+
+    /** The hub's status as JSON, to point into. */
+    JsonNode status() {
+        return Json.MAPPER.valueToTree(status());
     }
 
     void deploy(long upstreamTimeToLive) {
@@ -159,9 +165,9 @@ class HubIT extends SharedGuestTest {
             modules.put("filter", filter);
         }
         String manifest = EdgeAgentIT.manifest(modules).replace("\"routes\": {}", "\"routes\": " + routes);
-        new EdgeRuntime(host.manager()).apply(guest, manifest.getBytes(StandardCharsets.UTF_8));
+        new AgentClient(host.manager()).apply(guest, manifest.getBytes(StandardCharsets.UTF_8));
         await().atMost(SLOW).untilAsserted(() -> {
-            JsonNode running = new EdgeRuntime(host.manager()).modules(guest);
+            JsonNode running = Json.MAPPER.valueToTree(new AgentClient(host.manager()).modules(guest));
             assertThat(running.at("/filter/runtimeStatus").asText()).isEqualTo("running");
             assertThat(running.has("tempSensor")).isEqualTo(withSensor);
         });
@@ -221,7 +227,7 @@ class HubIT extends SharedGuestTest {
         subscriber.join(Duration.ofSeconds(60).toMillis());
         String line = watched.toString(StandardCharsets.UTF_8);
         assertThat(line).contains("\"module\":\"filter\"");
-        JsonNode status = hub().status(guest);
+        JsonNode status = status();
         assertThat(status.at("/store/endpoints/filter~1inputs~1input1/delivered").asLong()).isPositive();
         assertThat(hub().metrics(guest)).contains("edgehub_messages_received_total{source=\"filter/output1\"}");
     }
@@ -238,7 +244,7 @@ class HubIT extends SharedGuestTest {
                 message.topic().startsWith("devices/" + device + "/messages/events/") && message.topic().contains("%24.cmid=filter")
                         && message.body().contains("\"machine\":{\"temperature\"") && message.body().contains("\"ambient\"")
                         && !message.body().contains("sequence")))
-                .as(() -> upstream.size() + " messages upstream; the hub: " + hub().status(guest)).isTrue());
+                .as(() -> upstream.size() + " messages upstream; the hub: " + status()).isTrue());
         // the hub's metrics through a forward, as a Prometheus on the host scrapes them
         Forwards forwards = new Forwards(host.manager());
         Forward metrics = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 9600);
@@ -267,20 +273,20 @@ class HubIT extends SharedGuestTest {
         try (Sender sender = new Sender()) {
             sender.send("readings", 0, 100);
             sender.awaitAllAcknowledged(SLOW);
-            await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + hub().status(guest)).hasSize(100));
+            await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + status()).hasSize(100));
             mosquitto.stop();
             try {
                 sender.send("readings", 100, 300);
                 sender.awaitAllAcknowledged(SLOW);
                 await().atMost(SLOW).untilAsserted(() -> {
-                    JsonNode status = hub().status(guest);
+                    JsonNode status = status();
                     assertThat(status.at("/upstream/connected").asBoolean()).as(status.toString()).isFalse();
                     assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).as(status.toString()).isEqualTo(200);
                 });
             } finally {
                 mosquitto.start();
             }
-            await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + hub().status(guest)).hasSize(300));
+            await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + status()).hasSize(300));
         }
         assertThat(firstArrivals()).containsExactlyElementsOf(range(0, 300));
     }
@@ -291,7 +297,7 @@ class HubIT extends SharedGuestTest {
         deploy(3);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
         awaitUpstreamDrained();
-        long expiredBefore = hub().status(guest).at("/store/endpoints/$upstream/expired").asLong();
+        long expiredBefore = status().at("/store/endpoints/$upstream/expired").asLong();
         arrived.clear();
         mosquitto.stop();
         try (Sender sender = new Sender()) {
@@ -300,7 +306,7 @@ class HubIT extends SharedGuestTest {
                 sender.awaitAllAcknowledged(SLOW);
                 // every one routed upstream: waiting, or already expired where the filter is slow (an emulated VM)
                 await().atMost(SLOW).untilAsserted(() -> {
-                    JsonNode status = hub().status(guest);
+                    JsonNode status = status();
                     assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()
                             + status.at("/store/endpoints/$upstream/expired").asLong() - expiredBefore).as(status.toString()).isEqualTo(50);
                 });
@@ -308,12 +314,12 @@ class HubIT extends SharedGuestTest {
             } finally {
                 mosquitto.start();
             }
-            await().atMost(SLOW).untilAsserted(() -> assertThat(hub().status(guest).at("/store/endpoints/$upstream/expired").asLong())
+            await().atMost(SLOW).untilAsserted(() -> assertThat(status().at("/store/endpoints/$upstream/expired").asLong())
                     .isEqualTo(expiredBefore + 50));
             assertThat(hub().metrics(guest)).containsPattern("edgehub_messages_dropped_total\\{endpoint=\"\\$upstream\",reason=\"ttl_expired\"} \\d+");
             // and what comes after the outage still goes (with a time-to-live an emulated VM's path fits in)
             deploy(7200);
-            await().atMost(SLOW).until(() -> hub().status(guest).at("/upstream/connected").asBoolean());
+            await().atMost(SLOW).until(() -> status().at("/upstream/connected").asBoolean());
             sender.send("readings", 1050, 1051);
             sender.awaitAllAcknowledged(SLOW);
             await().atMost(SLOW).until(() -> arrived.contains(1050L));
@@ -368,7 +374,7 @@ class HubIT extends SharedGuestTest {
             assertThat(sender.reconnects).as("the sender saw both outages").isGreaterThanOrEqualTo(2);
         }
         await().atMost(SLOW.multipliedBy(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(Set.copyOf(arrived).size()).as(() -> "arrived upstream; the hub: " + hub().status(guest)).isEqualTo(total));
+                assertThat(Set.copyOf(arrived).size()).as(() -> "arrived upstream; the hub: " + status()).isEqualTo(total));
         Set<Long> distinct = Set.copyOf(arrived);
         List<Long> missing = range(0, total).stream().filter(seq -> !distinct.contains(seq)).toList();
         assertThat(missing).as("lost: " + missing.size() + ", the first of them").isEmpty();
@@ -381,14 +387,14 @@ class HubIT extends SharedGuestTest {
     /** The upstream link is up and has sent what earlier steps left for it. */
     private void awaitUpstreamDrained() {
         await().atMost(SLOW).untilAsserted(() -> {
-            JsonNode status = hub().status(guest);
+            JsonNode status = status();
             assertThat(status.at("/upstream/connected").asBoolean()).as(status.toString()).isTrue();
             assertThat(status.at("/store/endpoints/$upstream/queueLength").asLong()).as(status.toString()).isZero();
         });
     }
 
     private ConnectionString connectionString() {
-        return ConnectionString.parse(hub().identity(guest, "hostApp").path("connectionString").asText());
+        return ConnectionString.parse(hub().identity(guest, "hostApp").connectionString());
     }
 
     private MqttAsyncClient connect(ConnectionString identity) throws Exception {

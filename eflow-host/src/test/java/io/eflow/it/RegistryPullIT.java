@@ -12,7 +12,7 @@ import io.eflow.edge.image.FaultyProxy;
 import io.eflow.edge.image.TestRegistry;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
-import io.eflow.modules.EdgeRuntime;
+import io.eflow.modules.AgentClient;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,12 +126,12 @@ class RegistryPullIT extends SharedGuestTest {
         });
     }
 
-    EdgeRuntime edge() {
-        return new EdgeRuntime(host.manager());
+    AgentClient edge() {
+        return new AgentClient(host.manager());
     }
 
     JsonNode module(String name) {
-        return edge().modules(guest).path(name);
+        return Json.MAPPER.<JsonNode>valueToTree(edge().modules(guest)).path(name);
     }
 
     static String pulled(String image, String message) {
@@ -231,7 +231,7 @@ class RegistryPullIT extends SharedGuestTest {
         try (InputStream in = getClass().getResourceAsStream("/io/eflow/edge/manifest/quickstart.json")) {
             documented = in.readAllBytes();
         }
-        JsonNode applied = edge().apply(guest, documented);
+        JsonNode applied = Json.MAPPER.valueToTree(edge().apply(guest, documented));
         JsonNode desired = Json.MAPPER.readTree(documented).at("/modulesContent/$edgeAgent/properties.desired/modules");
         assertThat(applied.path("modules").asInt()).isEqualTo(desired.size());
         assertThat(applied.path("warnings")).as("fields eflow does not use are named, not refused").isNotEmpty();

@@ -17,10 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Answers for a guest's edge agent, in its protocol: reads the request line, records it, and answers from a script
+ * Answers for a guest's runtime, in its wire protocol: reads the request line, records it, and answers from a script
  * per op. A following answer writes its lines and then waits, as the agent does, for the host's side to end.
  */
-public final class ScriptedAgent implements AgentLink.GuestCommand {
+public final class ScriptedAgent implements RuntimeSocket.GuestCommand {
     /** Writes an answer to {@code out}; {@code stdin} is what the host still sends after the request line. */
     @FunctionalInterface
     public interface Answer {
@@ -45,7 +45,7 @@ public final class ScriptedAgent implements AgentLink.GuestCommand {
         return this;
     }
 
-    /** Answers {@code op} with these data lines, then holds until the host's side ends, then says ok. */
+    /** Answers {@code op} with these data lines, then holds until the host's side ends, then ends the stream. */
     public ScriptedAgent follow(String op, String... lines) {
         return answer(op, (request, stdin, out) -> {
             for (String line : lines) {
@@ -56,7 +56,7 @@ public final class ScriptedAgent implements AgentLink.GuestCommand {
                 // the host sends nothing more; only its end matters
             }
             hostLeft.countDown();
-            out.write("{\"ok\":true}\n".getBytes(StandardCharsets.UTF_8));
+            out.write("{\"reply\":\"end\"}\n".getBytes(StandardCharsets.UTF_8));
         });
     }
 
@@ -87,7 +87,8 @@ public final class ScriptedAgent implements AgentLink.GuestCommand {
             String op = request.path("op").asText();
             Answer answer = answers.get(op);
             if (answer == null) {
-                out.write(("{\"ok\":false,\"error\":\"unknown request '" + op + "'\"}\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("{\"reply\":\"error\",\"kind\":\"bad-request\",\"message\":\"unknown request '" + op + "'\"}\n")
+                        .getBytes(StandardCharsets.UTF_8));
             } else {
                 answer.write(request, stdin, out);
             }

@@ -1,5 +1,8 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.wire.Check;
+import io.eflow.contract.wire.ModuleReport;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -22,10 +25,6 @@ final class AgentChecks {
 
     AgentChecks(EdgeAgent agent) {
         this.agent = agent;
-    }
-
-    /** @param status ok, warning or error */
-    record Check(String id, String description, String status, String detail) {
     }
 
     List<Check> run() {

@@ -1,66 +1,53 @@
 package io.eflow.edge.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.eflow.contract.wire.AgentRequest;
+import io.eflow.contract.wire.Failure;
+import io.eflow.contract.wire.Handler;
+import io.eflow.contract.wire.HubRequest;
+import io.eflow.contract.wire.Reply;
+import io.eflow.contract.wire.ReplyStream;
+import io.eflow.contract.wire.Request;
+import io.eflow.contract.wire.RequestException;
+import io.eflow.contract.wire.Wire;
 import io.eflow.edge.image.ImageException;
-import io.eflow.edge.logs.Query;
-import io.eflow.edge.logs.Since;
 import io.eflow.contract.manifest.ManifestException;
-import io.eflow.contract.manifest.ParsedManifest;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.util.NoSuchElementException;
-import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The agent's control socket, root-only in the guest ({@code /run/eflow/agent.sock}); the host reaches it over
- * its SSH channel. One request per connection: a JSON object on one line. The answer is JSON lines: zero or more
- * data lines, then exactly one {@code {"ok":true,...}} or {@code {"ok":false,"error":"..."}}.
+ * The runtime's control socket, root-only in the guest ({@code /run/eflow/agent.sock}); the host reaches it over
+ * its SSH channel. One request per connection, one {@link io.eflow.contract.wire} line each way: the request, then
+ * data lines of a streamed answer, then exactly one reply. Whatever goes wrong in serving it is answered as a
+ * {@link Failure} with its kind: the host never has to guess why nothing came.
  */
 public final class AgentServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentServer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private final EdgeAgent agent;
-    private final Extension extension;
+    /** A request is a few hundred bytes; a deployment manifest some kilobytes. Anything far larger is not one. */
+    static final int MAX_REQUEST = 16 << 20;
+    private final Handler<AgentRequest<?>> agent;
+    private final Handler<HubRequest<?>> hub;
     private final ServerSocketChannel server;
 
-    /**
-     * More requests the socket answers, beside the agent's own: the edge hub's. Answers as the agent's do: data lines
-     * written to {@code out}, then the returned object, to which the server adds {@code "ok":true}.
-     */
-    public interface Extension {
-        Extension NONE = (op, request, client, out) -> null;
-
-        /** The answer, or null when {@code op} is not one of this extension's. */
-        ObjectNode handle(String op, JsonNode request, SocketChannel client, OutputStream out) throws IOException;
-    }
-
-    public AgentServer(EdgeAgent agent, Path socket) throws IOException {
-        this(agent, socket, Extension.NONE);
-    }
-
-    public AgentServer(EdgeAgent agent, Path socket, Extension extension) throws IOException {
+    /** Serves the agent's requests on {@code socket}, and hands the hub's to {@code hub}. */
+    public AgentServer(Handler<AgentRequest<?>> agent, Handler<HubRequest<?>> hub, Path socket) throws IOException {
         this.agent = agent;
-        this.extension = extension;
+        this.hub = hub;
         Files.createDirectories(socket.getParent());
         // bound under another name and renamed into place: the socket's name appears only once it listens, so a
         // host waiting for it never connects between bind and listen (ECONNREFUSED, wide in an emulated VM)
@@ -69,7 +56,7 @@ public final class AgentServer implements AutoCloseable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(binding));
         Files.setPosixFilePermissions(binding, PosixFilePermissions.fromString("rw-------"));
-        Files.move(binding, socket, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(binding, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Thread accept = new Thread(this::accept, "agent-server");
         accept.setDaemon(true);
         accept.start();
@@ -92,114 +79,71 @@ public final class AgentServer implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (client; OutputStream out = Channels.newOutputStream(client)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
-            String line = in.readLine();
-            ObjectNode result;
-            try {
-                JsonNode request = JSON.readTree(line == null ? "" : line);
-                result = handle(request, client, out);
-                result.put("ok", true);
-            } catch (ManifestException e) {
-                result = JSON.createObjectNode().put("ok", false).put("error", e.getMessage()).put("path", e.path());
-            } catch (IOException | ImageException | IllegalArgumentException e) {
-                result = JSON.createObjectNode().put("ok", false).put("error", String.valueOf(e.getMessage()));
-            }
-            write(out, result);
-        } catch (IOException | UncheckedIOException e) {
-            // the host went away (e.g. a followed log was interrupted): nothing to answer
+            InputStream in = new BufferedInputStream(Channels.newInputStream(client));
+            Reply reply = answer(in, new Stream(client, out));
+            out.write(Wire.line(reply));
+            out.flush();
+        } catch (IOException e) {
+            // the host went away (a followed log was interrupted, say): nobody is left to answer
         }
     }
 
-    private ObjectNode handle(JsonNode request, SocketChannel client, OutputStream out) throws IOException {
-        String op = request.path("op").asText("");
-        ObjectNode result = JSON.createObjectNode();
-        switch (op) {
-            case "apply" -> {
-                if (!request.hasNonNull("manifest")) {
-                    throw new IllegalArgumentException("apply needs a manifest");
-                }
-                ParsedManifest parsed = agent.apply(JSON.writeValueAsString(request.get("manifest")));
-                parsed.warnings().forEach(result.putArray("warnings")::add);
-                result.put("modules", parsed.manifest().agent().modules().size());
-            }
-            case "show" -> result.set("deployment", agent.deployment().orElse(null));
-            case "list" -> result.set("modules", JSON.valueToTree(agent.modules()));
-            case "restart" -> {
-                String module = request.path("module").asText();
-                if (!agent.restart(module)) {
-                    throw new IllegalArgumentException("no module named '" + module + "' is deployed");
-                }
-            }
-            case "logs" -> logs(request, client, out);
-            case "load" -> {
-                Optional<String> name = Optional.ofNullable(request.get("reference")).map(JsonNode::asText);
-                result.set("images", JSON.valueToTree(agent.load(Path.of(request.path("file").asText()), name)));
-            }
-            case "check" -> result.set("checks", JSON.valueToTree(new AgentChecks(agent).run()));
-            default -> {
-                ObjectNode answer = extension.handle(op, request, client, out);
-                if (answer == null) {
-                    throw new IllegalArgumentException("unknown request '" + op + "'");
-                }
-                result = answer;
-            }
-        }
-        return result;
-    }
-
-    /** Following ends when the host goes away: its side of the socket closes, which a reader thread notices. */
-    private void logs(JsonNode request, SocketChannel client, OutputStream out) throws IOException {
-        String module = request.path("module").asText();
-        if (!agent.modules().containsKey(module) && !agent.logs().modules().contains(module)) {
-            throw new IllegalArgumentException("no module named '" + module + "' is deployed");
-        }
-        Query query = Query.all().withTail(request.path("tail").asInt(Query.ALL)).withFollow(request.path("follow").asBoolean());
-        if (request.hasNonNull("since")) {
-            query = query.withSince(Since.parse(request.get("since").asText(), Clock.systemUTC()));
-        }
-        java.util.function.BooleanSupplier connected = query.follow() ? whileConnected(client) : () -> true;
+    /** The reply to the request on {@code in}; never throws, whatever the request or its handler does. */
+    Reply answer(InputStream in, ReplyStream stream) {
+        String op = "?";
         try {
-            agent.logs().read(module, query, line -> {
-                try {
-                    write(out, JSON.createObjectNode().put("time", line.time().toString()).put("stream", line.stream())
-                            .put("text", line.text()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, connected);
-        } catch (NoSuchElementException e) {
-            // deployed but never started: no lines yet
-            if (query.follow()) {
-                throw new IllegalArgumentException("module '" + module + "' has no logs yet");
+            Request<?> request = Wire.readRequest(requestLine(in));
+            op = request.op();
+            return dispatch(request, stream);
+        } catch (Throwable e) {
+            Failure failure = failure(e);
+            if (failure.kind() == Failure.Kind.INTERNAL) {
+                LOG.log(System.Logger.Level.ERROR, "request '" + op + "' failed", e);
             }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return failure;
         }
     }
 
-    /**
-     * True until the host hangs up. A following answer has no other way to learn it before its next write: the host
-     * sends nothing after its request, so a thread reads until the end of the stream.
-     */
-    public static java.util.function.BooleanSupplier whileConnected(SocketChannel client) {
-        AtomicBoolean connected = new AtomicBoolean(true);
-        Thread watch = new Thread(() -> {
-            try {
-                while (client.read(java.nio.ByteBuffer.allocate(64)) >= 0) {
-                    // the host sends nothing more; only its end matters
-                }
-            } catch (IOException ignored) {
-                // closed: gone as well
-            }
-            connected.set(false);
-        }, "agent-hangup-watch");
-        watch.setDaemon(true);
-        watch.start();
-        return connected::get;
+    private Reply dispatch(Request<?> request, ReplyStream stream) throws Exception {
+        // a pattern switch once the build is past Java 17; the families are sealed, so this is every request
+        if (request instanceof AgentRequest<?> forAgent) {
+            return agent.handle(forAgent, stream);
+        } else if (request instanceof HubRequest<?> forHub) {
+            return hub.handle(forHub, stream);
+        }
+        throw new IllegalStateException("no handler for " + request.getClass().getSimpleName());
     }
 
-    public static void write(OutputStream out, JsonNode node) throws IOException {
-        out.write(JSON.writeValueAsBytes(node));
-        out.write('\n');
-        out.flush();
+    /** What a failure is, for the host: the exceptions the runtime throws on purpose have a kind, the rest are bugs. */
+    static Failure failure(Throwable e) {
+        if (e instanceof RequestException r) {
+            return Failure.of(r.kind(), r.getMessage());
+        } else if (e instanceof ManifestException m) {
+            return new Failure(Failure.Kind.MANIFEST, m.problem(), m.path());
+        } else if (e instanceof ImageException) {
+            return Failure.of(Failure.Kind.IMAGE, e.getMessage());
+        } else if (e instanceof Wire.Malformed || e instanceof IllegalArgumentException) {
+            return Failure.of(Failure.Kind.BAD_REQUEST, e.getMessage());
+        } else if (e instanceof TimeoutException) {
+            return Failure.of(Failure.Kind.TIMEOUT, e.getMessage());
+        }
+        return Failure.of(Failure.Kind.INTERNAL, e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (the runtime's log has the details)");
+    }
+
+    /** Up to the first newline or the end of what the host sent. */
+    private static byte[] requestLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            if (line.size() >= MAX_REQUEST) {
+                throw RequestException.badRequest("a request longer than " + (MAX_REQUEST >> 20) + " MiB");
+            }
+            line.write(b);
+        }
+        return line.toByteArray();
     }
 
     @Override
@@ -207,4 +151,44 @@ public final class AgentServer implements AutoCloseable {
         server.close();
     }
 
+    /**
+     * Data lines to the host, and whether it is still there. A following answer has no other way to learn that the
+     * host left before its next write: the host sends nothing after its request, so a thread reads until the end.
+     */
+    private static final class Stream implements ReplyStream {
+        private final SocketChannel client;
+        private final OutputStream out;
+        private AtomicBoolean connected;
+
+        Stream(SocketChannel client, OutputStream out) {
+            this.client = client;
+            this.out = out;
+        }
+
+        @Override
+        public void send(Reply.Data data) throws IOException {
+            out.write(Wire.line(data));
+            out.flush();
+        }
+
+        @Override
+        public synchronized boolean open() {
+            if (connected == null) {
+                connected = new AtomicBoolean(true);
+                Thread watch = new Thread(() -> {
+                    try {
+                        while (client.read(ByteBuffer.allocate(64)) >= 0) {
+                            // the host sends nothing more; only its end matters
+                        }
+                    } catch (IOException ignored) {
+                        // closed: gone as well
+                    }
+                    connected.set(false);
+                }, "agent-hangup-watch");
+                watch.setDaemon(true);
+                watch.start();
+            }
+            return connected.get();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
 import io.eflow.contract.manifest.ImageReference;

@@ -1,6 +1,7 @@
 package io.eflow.edge.agent;
 
 import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.wire.ModuleReport;
 
 import java.time.Instant;
 
@@ -31,6 +32,14 @@ final class ModuleRecord {
 
     ModuleRecord(EdgeModule spec) {
         this.spec = spec;
+    }
+
+    /** As the {@code $edgeAgent} reported properties and {@code eflow module list} describe it. */
+    ModuleReport report() {
+        return new ModuleReport(state.json(), description, exitCode, restartCount, lastStart, lastExit, lastRestart,
+                spec.version(), "docker", spec.desiredRunning() ? "running" : "stopped",
+                Reconciler.policyName(spec.restartPolicy()), spec.image().toString(), imageDigest.isEmpty() ? null : imageDigest,
+                spec.startupOrder());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.image.ImageException;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.EdgeModule;
@@ -71,7 +72,7 @@ final class Reconciler implements Runnable {
 
     synchronized Map<String, ModuleReport> report() {
         Map<String, ModuleReport> report = new LinkedHashMap<>();
-        modules.values().forEach(m -> report.put(m.spec.name(), ModuleReport.of(m)));
+        modules.values().forEach(m -> report.put(m.spec.name(), m.report()));
         return report;
     }
 

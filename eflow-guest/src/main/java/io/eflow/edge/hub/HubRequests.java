@@ -2,37 +2,47 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.MessageSource;
 import io.eflow.edge.hub.message.SystemProperties;
+import io.eflow.contract.wire.Failure;
+import io.eflow.contract.wire.Handler;
+import io.eflow.contract.wire.HubRequest;
+import io.eflow.contract.wire.HubStatus;
+import io.eflow.contract.wire.MethodResult;
+import io.eflow.contract.wire.ModuleMessage;
+import io.eflow.contract.wire.Reply;
+import io.eflow.contract.wire.ReplyStream;
+import io.eflow.contract.wire.RequestException;
+import io.eflow.contract.wire.UpstreamState;
+import io.eflow.edge.hub.auth.IdentityException;
 import io.eflow.edge.hub.store.EndpointMetrics;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
 /**
- * The edge hub's requests on the agent's socket ({@code hub-…} and {@code module-invoke}), which the host's
+ * The edge hub's requests on the runtime's socket ({@code hub-…} and {@code module-invoke}), which the host's
  * {@code eflow hub} commands send over SSH.
  */
-public final class HubRequests implements AgentServer.Extension {
+public final class HubRequests implements Handler<HubRequest<?>> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DURABLE = Duration.ofSeconds(30);
+    /** How many messages a subscription holds for a host that reads slowly. */
+    private static final int WATCH_BACKLOG = 10_000;
 
     private final HubService service;
 
@@ -41,152 +51,151 @@ public final class HubRequests implements AgentServer.Extension {
     }
 
     @Override
-    public ObjectNode handle(String op, JsonNode request, SocketChannel client, OutputStream out) throws IOException {
+    public Reply handle(HubRequest<?> request, ReplyStream stream) throws Exception {
         try {
-            return answer(op, request, client, out);
-        } catch (io.eflow.edge.hub.auth.IdentityException | MethodException e) {
-            // the host shows these to the operator as they are
-            throw new IllegalArgumentException(e.getMessage(), e);
+            return answer(request, stream);
+        } catch (IdentityException e) {
+            // a name that is taken, or not one a client can have: the operator's to fix
+            throw RequestException.badRequest(e.getMessage());
+        } catch (MethodException e) {
+            throw methodFailure(e);
         }
     }
 
-    private ObjectNode answer(String op, JsonNode request, SocketChannel client, OutputStream out) throws IOException {
-        ObjectNode result = JSON.createObjectNode();
-        switch (op) {
-            case "hub-status" -> {
-                HubMetrics.Snapshot snapshot = service.hub().metrics();
-                result.set("status", status(snapshot, service.upstreamStatus()));
-                result.put("metrics", HubMetrics.prometheus(snapshot));
-            }
-            case "hub-publish" -> publish(request);
-            case "hub-subscribe" -> subscribe(request, client, out);
-            case "hub-identity-add" -> result.set("identity", service.addHostIdentity(text(request, "name")));
-            case "hub-identity-show" -> result.set("identity", service.identity(text(request, "name")));
-            case "hub-identity-remove" -> service.removeHostIdentity(text(request, "name"));
-            case "hub-identity-list" -> result.set("identities", service.identities());
-            case "hub-ca" -> result.put("pem", service.caCertificatePem());
-            case "hub-upstream-set" -> service.setUpstream(text(request, "upstream"),
-                    Optional.ofNullable(request.get("deviceId")).map(JsonNode::asText));
-            case "hub-upstream-show" -> result.set("upstream", service.upstreamStatus());
-            case "hub-upstream-clear" -> service.clearUpstream();
-            case "module-invoke" -> invoke(request, result);
-            default -> {
-                return null;
-            }
+    private Reply answer(HubRequest<?> request, ReplyStream stream) throws Exception {
+        // a pattern switch once the build is past Java 17
+        if (request instanceof HubRequest.Status) {
+            HubMetrics.Snapshot snapshot = service.hub().metrics();
+            return new Reply.HubReport(status(snapshot, service.upstreamStatus()), HubMetrics.prometheus(snapshot));
+        } else if (request instanceof HubRequest.Publish publish) {
+            publish(publish);
+            return new Reply.Done();
+        } else if (request instanceof HubRequest.Subscribe subscribe) {
+            return subscribe(subscribe, stream);
+        } else if (request instanceof HubRequest.AddIdentity add) {
+            return new Reply.IdentityReply(service.addHostIdentity(required(add.name(), "name")));
+        } else if (request instanceof HubRequest.ShowIdentity show) {
+            return new Reply.IdentityReply(service.identity(required(show.name(), "name")));
+        } else if (request instanceof HubRequest.RemoveIdentity remove) {
+            service.removeHostIdentity(required(remove.name(), "name"));
+            return new Reply.Done();
+        } else if (request instanceof HubRequest.ListIdentities) {
+            return new Reply.IdentityList(service.identities());
+        } else if (request instanceof HubRequest.Ca) {
+            return new Reply.CaCertificate(service.caCertificatePem());
+        } else if (request instanceof HubRequest.SetUpstream set) {
+            service.setUpstream(required(set.upstream(), "upstream"), Optional.ofNullable(set.deviceId()));
+            return new Reply.Done();
+        } else if (request instanceof HubRequest.ShowUpstream) {
+            return new Reply.UpstreamReply(service.upstreamStatus());
+        } else if (request instanceof HubRequest.ClearUpstream) {
+            service.clearUpstream();
+            return new Reply.Done();
+        } else if (request instanceof HubRequest.Invoke invoke) {
+            return invoke(invoke);
         }
-        return result;
+        throw new IllegalStateException("the hub has no answer to " + request.op());
     }
 
-    static ObjectNode status(HubMetrics.Snapshot s, JsonNode upstream) {
-        ObjectNode status = JSON.createObjectNode().put("clients", s.clients());
-        status.set("upstream", upstream);
-        status.set("received", JSON.valueToTree(s.received()));
-        status.set("routed", JSON.valueToTree(s.routed()));
-        status.put("unrouted", s.unrouted()).put("refused", s.refused());
-        ObjectNode store = status.putObject("store").put("bytesUsed", s.store().bytesUsed()).put("maxBytes", s.store().maxBytes())
-                .put("refusedFull", s.store().refusedFull());
-        ObjectNode endpoints = store.putObject("endpoints");
+    static HubStatus status(HubMetrics.Snapshot s, UpstreamState upstream) {
+        Map<String, HubStatus.Endpoint> endpoints = new LinkedHashMap<>();
         for (EndpointMetrics m : s.store().endpoints().values()) {
-            endpoints.putObject(m.endpoint()).put("queueLength", m.queueLength()).put("inFlight", m.inFlight())
-                    .put("oldestAgeSeconds", m.oldestAge().toMillis() / 1000.0).put("delivered", m.delivered())
-                    .put("expired", m.expired()).put("redelivered", m.redelivered()).put("unreadable", m.unreadable());
+            endpoints.put(m.endpoint(), new HubStatus.Endpoint(m.queueLength(), m.inFlight(), m.oldestAge().toMillis() / 1000.0,
+                    m.delivered(), m.expired(), m.redelivered(), m.unreadable()));
         }
-        return status;
+        HubStatus.Store store = new HubStatus.Store(s.store().bytesUsed(), s.store().maxBytes(), s.store().refusedFull(), endpoints);
+        return new HubStatus(s.clients(), upstream, s.received(), s.routed(), s.unrouted(), s.refused(), store);
     }
 
     /** Straight into a module input's queue; answered once the message is durable. */
-    private void publish(JsonNode request) {
-        String module = text(request, "module");
-        String input = text(request, "input");
-        byte[] body;
-        try {
-            body = Base64.getDecoder().decode(request.path("body").asText(""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the message body is not base64");
-        }
-        Map<String, String> application = new HashMap<>();
-        request.path("properties").fields().forEachRemaining(p -> application.put(p.getKey(), p.getValue().asText()));
+    private void publish(HubRequest.Publish request) {
+        String module = required(request.module(), "module");
+        String input = required(request.input(), "input");
+        Map<String, String> application = new HashMap<>(request.properties() == null ? Map.of() : request.properties());
         Map<String, String> system = new HashMap<>();
-        system.put(SystemProperties.MESSAGE_ID, java.util.UUID.randomUUID().toString());
+        system.put(SystemProperties.MESSAGE_ID, UUID.randomUUID().toString());
         system.put(SystemProperties.CREATION_TIME_UTC, Instant.now().toString());
         system.put(SystemProperties.CONNECTION_DEVICE_ID, service.hub().deviceId());
-        Optional.ofNullable(request.get("contentType")).ifPresent(t -> system.put(SystemProperties.CONTENT_TYPE, t.asText()));
-        Optional.ofNullable(request.get("contentEncoding")).ifPresent(e -> system.put(SystemProperties.CONTENT_ENCODING, e.asText()));
+        Optional.ofNullable(request.contentType()).ifPresent(t -> system.put(SystemProperties.CONTENT_TYPE, t));
+        Optional.ofNullable(request.contentEncoding()).ifPresent(e -> system.put(SystemProperties.CONTENT_ENCODING, e));
+        byte[] body = request.body() == null ? new byte[0] : request.body();
         HubMessage message = new HubMessage(body, system, application, MessageSource.device());
         await(service.hub().publishToInput(module, input, message), DURABLE, "the hub did not store the message");
     }
 
     /** Streams the messages modules send, as they arrive, until the host hangs up. */
-    private void subscribe(JsonNode request, SocketChannel client, OutputStream out) throws IOException {
-        Optional<String> module = Optional.ofNullable(request.get("module")).map(JsonNode::asText).filter(m -> !m.isEmpty());
-        Optional<String> output = Optional.ofNullable(request.get("output")).map(JsonNode::asText).filter(o -> !o.isEmpty());
+    private Reply subscribe(HubRequest.Subscribe request, ReplyStream stream) throws Exception {
+        Optional<String> module = Optional.ofNullable(request.module()).filter(m -> !m.isEmpty());
+        Optional<String> output = Optional.ofNullable(request.output()).filter(o -> !o.isEmpty());
         // bounded: a host that reads too slowly loses the newest messages of its watch, never slows the hub
-        LinkedBlockingQueue<ObjectNode> lines = new LinkedBlockingQueue<>(10_000);
-        BooleanSupplier connected = AgentServer.whileConnected(client);
+        LinkedBlockingQueue<ModuleMessage> messages = new LinkedBlockingQueue<>(WATCH_BACKLOG);
         try (AutoCloseable watch = service.hub().watch(source -> source instanceof MessageSource.Module m
                         && module.map(m.moduleId()::equals).orElse(true)
                         && output.map(o -> m.output().map(o::equals).orElse(false)).orElse(true),
-                message -> lines.offer(line(message)))) {
-            while (connected.getAsBoolean()) {
-                ObjectNode line = lines.poll(500, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    AgentServer.write(out, line);
+                message -> messages.offer(data(message)))) {
+            while (stream.open()) {
+                ModuleMessage message = messages.poll(500, TimeUnit.MILLISECONDS);
+                if (message != null) {
+                    stream.send(message);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | UncheckedIOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
+        return new Reply.End();
     }
 
-    private static ObjectNode line(HubMessage message) {
+    private static ModuleMessage data(HubMessage message) {
         MessageSource.Module source = (MessageSource.Module) message.source();
-        ObjectNode line = JSON.createObjectNode().put("time", Instant.now().toString()).put("module", source.moduleId());
-        line.put("output", source.output().orElse(null));
-        line.set("properties", JSON.valueToTree(message.applicationProperties()));
-        line.set("systemProperties", JSON.valueToTree(message.systemProperties()));
-        line.put("body", Base64.getEncoder().encodeToString(message.body()));
-        return line;
+        return new ModuleMessage(Instant.now(), source.moduleId(), source.output().orElse(null),
+                Map.copyOf(message.applicationProperties()), Map.copyOf(message.systemProperties()), message.body());
     }
 
-    private void invoke(JsonNode request, ObjectNode result) throws IOException {
-        String module = text(request, "module");
-        String method = text(request, "method");
-        Duration timeout = Duration.ofSeconds(Math.max(1, Math.min(300, request.path("timeoutSecs").asLong(30))));
-        byte[] payload = JSON.writeValueAsBytes(request.has("payload") ? request.get("payload") : JSON.nullNode());
-        MethodResult answer = await(service.hub().invoke(module, method, payload, timeout), timeout.plusSeconds(5),
-                module + " did not answer '" + method + "'");
-        result.put("status", answer.status());
+    private MethodResult invoke(HubRequest.Invoke request) throws IOException {
+        String module = required(request.module(), "module");
+        String method = required(request.method(), "method");
+        Duration timeout = Duration.ofSeconds(Math.max(1, Math.min(300, request.timeoutSecs() == 0 ? 30 : request.timeoutSecs())));
+        JsonNode payload = request.payload() == null ? JSON.nullNode() : request.payload();
+        // the hub's own MethodResult (bytes), which the contract's import shadows here
+        var answer = await(service.hub().invoke(module, method, JSON.writeValueAsBytes(payload), timeout),
+                timeout.plusSeconds(5), module + " did not answer '" + method + "'");
         JsonNode body;
         try {
             body = answer.payload().length == 0 ? JSON.nullNode() : JSON.readTree(answer.payload());
         } catch (IOException e) {
-            body = JSON.getNodeFactory().textNode(new String(answer.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            body = JSON.getNodeFactory().textNode(new String(answer.payload(), StandardCharsets.UTF_8));
         }
-        result.set("payload", body);
+        return new MethodResult(answer.status(), body);
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout, String what) {
+    /** A method that got no answer: IoT Hub's 404 is a module that is not there, its 504 one that took too long. */
+    private static RequestException methodFailure(MethodException e) {
+        Failure.Kind kind = switch (e.status()) {
+            case 404 -> Failure.Kind.NOT_FOUND;
+            case 504 -> Failure.Kind.TIMEOUT;
+            default -> Failure.Kind.CONFLICT;
+        };
+        return new RequestException(kind, e.getMessage(), e);
+    }
+
+    private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException(cause.getMessage() == null ? what : cause.getMessage());
+            if (cause instanceof MethodException m) {
+                throw methodFailure(m);
+            }
+            throw new RequestException(Failure.Kind.CONFLICT, cause.getMessage() == null ? what : cause.getMessage(), cause);
         } catch (TimeoutException e) {
-            throw new IllegalArgumentException(what + " within " + timeout.toSeconds() + " s");
+            throw RequestException.timeout(what + " within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalArgumentException(what + ": interrupted");
+            throw new RequestException(Failure.Kind.INTERNAL, what + ": interrupted");
         }
     }
 
-    private static String text(JsonNode request, String field) {
-        String value = request.path(field).asText("");
-        if (value.isEmpty()) {
-            throw new IllegalArgumentException("the request needs '" + field + "'");
+    private static String required(String value, String field) {
+        if (value == null || value.isEmpty()) {
+            throw RequestException.badRequest("the request needs '" + field + "'");
         }
         return value;
     }

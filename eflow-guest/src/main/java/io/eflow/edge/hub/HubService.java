@@ -2,11 +2,13 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.wire.HubIdentity;
+import io.eflow.contract.wire.RequestException;
+import io.eflow.contract.wire.UpstreamState;
 import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.agent.ModuleHub;
 import io.eflow.edge.hub.auth.Authenticator;
@@ -132,42 +134,35 @@ public final class HubService implements ModuleHub, AutoCloseable {
     }
 
     /** A host application's identity: what {@code eflow hub identity add} makes. */
-    public ObjectNode addHostIdentity(String name) throws IOException {
+    public HubIdentity addHostIdentity(String name) throws IOException {
         return describe(identities.addHost(name), true);
     }
 
     public void removeHostIdentity(String name) throws IOException {
         if (identities.removeHost(name).isEmpty()) {
-            throw new IllegalArgumentException("there is no identity named '" + name + "'");
+            throw RequestException.notFound("there is no identity named '" + name + "'");
         }
         hub.forget(name);
     }
 
     /** A module's or host application's identity by name, or the device's own by the device id. */
-    public ObjectNode identity(String name) {
+    public HubIdentity identity(String name) {
         ClientId who = name.equals(device.deviceId()) ? ClientId.device(name) : ClientId.module(device.deviceId(), name);
         return identities.find(who)
                 .map(identity -> describe(identity, true))
-                .orElseThrow(() -> new IllegalArgumentException("there is no identity named '" + name + "'"));
+                .orElseThrow(() -> RequestException.notFound("there is no identity named '" + name + "'"));
     }
 
-    public ArrayNode identities() {
-        ArrayNode list = JSON.createArrayNode();
-        identities.list().forEach(identity -> list.add(describe(identity, false)));
-        return list;
+    public List<HubIdentity> identities() {
+        return identities.list().stream().map(identity -> describe(identity, false)).toList();
     }
 
-    private ObjectNode describe(Identity identity, boolean withConnectionString) {
-        ObjectNode node = JSON.createObjectNode()
-                .put("name", identity.clientIdentity().moduleId().orElse(identity.clientIdentity().deviceId()))
-                .put("kind", identity.kind().name().toLowerCase())
-                .put("created", identity.created().toString());
-        if (withConnectionString) {
-            // a host application reaches the hub through a forward on the host's loopback
-            node.put("connectionString", identities.connectionString(identity.clientIdentity(), device.iotHubHostName(),
-                    device.gatewayHostName()).toString());
-        }
-        return node;
+    private HubIdentity describe(Identity identity, boolean withConnectionString) {
+        // a host application reaches the hub through a forward on the host's loopback
+        String connectionString = withConnectionString ? identities.connectionString(identity.clientIdentity(),
+                device.iotHubHostName(), device.gatewayHostName()).toString() : null;
+        return new HubIdentity(identity.clientIdentity().moduleId().orElse(identity.clientIdentity().deviceId()),
+                identity.kind().name().toLowerCase(), identity.created(), connectionString);
     }
 
     public String caCertificatePem() {
@@ -197,21 +192,15 @@ public final class HubService implements ModuleHub, AutoCloseable {
     }
 
     /** The upstream link's state, without secrets. */
-    public ObjectNode upstreamStatus() {
+    public UpstreamState upstreamStatus() {
         UpstreamConnector current = upstream;
-        ObjectNode node = JSON.createObjectNode().put("configured", current != null);
-        if (current != null) {
-            UpstreamStatus status = current.status();
-            hub.upstreamConnected(status.connected());
-            node.put("connected", status.connected()).put("endpoint", status.endpoint().toString())
-                    .put("lastError", status.lastError().orElse(null))
-                    .put("disconnectedSince", status.disconnectedSince().map(Object::toString).orElse(null))
-                    .put("sent", status.sent()).put("reconnects", status.reconnects()).put("backlog", status.backlog())
-                    .put("expired", status.expired());
-        } else {
-            node.put("connected", false);
+        if (current == null) {
+            return UpstreamState.notConfigured();
         }
-        return node;
+        UpstreamStatus status = current.status();
+        hub.upstreamConnected(status.connected());
+        return new UpstreamState(true, status.connected(), status.endpoint().toString(), status.lastError().orElse(null),
+                status.disconnectedSince().orElse(null), status.sent(), status.reconnects(), status.backlog(), status.expired());
     }
 
     /**

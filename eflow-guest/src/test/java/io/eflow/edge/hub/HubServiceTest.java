@@ -206,7 +206,7 @@ class HubServiceTest {
 
     @Test
     void aHostIdentityConnectsOverTlsUntilItIsRemoved() throws Exception {
-        String connectionString = service.addHostIdentity("hostApp").path("connectionString").asText();
+        String connectionString = service.addHostIdentity("hostApp").connectionString();
         ConnectionString parsed = ConnectionString.parse(connectionString);
         MqttConnectOptions options = options("dev1/hostApp", token(parsed));
         options.setSocketFactory(io.eflow.edge.hub.mqtt.PahoClient.trusting(service.caCertificatePem()));
@@ -268,7 +268,7 @@ class HubServiceTest {
     }
 
     private PahoClient connect(ClientIdentityCase device) throws Exception {
-        String key = service.identity("dev1").path("connectionString").asText();
+        String key = service.identity("dev1").connectionString();
         PahoClient client = PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1",
                 options("dev1", token(ConnectionString.parse(key))));
         clients.add(client);

@@ -1,6 +1,7 @@
 package io.eflow.modules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.MethodResult;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The hub's requests as the guest's agent gets them (the contract with the guest), and what is refused before. */
-class EdgeHubTest {
+/** The hub's requests as the guest's runtime gets them (the contract with the guest), and what is refused before. */
+class HubClientTest {
     private final ScriptedAgent agent = new ScriptedAgent();
-    private final EdgeHub hub = new EdgeHub(new AgentLink(agent, Duration.ofSeconds(10)));
+    private final HubClient hub = new HubClient(new RuntimeSocket(agent, Duration.ofSeconds(10)));
 
     private static JsonNode json(String text) throws Exception {
         return Json.MAPPER.readTree(text);
@@ -24,7 +25,7 @@ class EdgeHubTest {
 
     @Test
     void textIsPublishedAsUtf8BytesInBase64() throws Exception {
-        agent.answer("hub-publish", "{\"ok\":true}");
+        agent.answer("hub-publish", "{\"reply\":\"done\"}");
 
         hub.publish("edge1", new HubPublish("filter", "input1", null, "héllo", Map.of("k", "v"), "text/plain", null));
 
@@ -34,7 +35,7 @@ class EdgeHubTest {
 
     @Test
     void bytesArePublishedAsTheyAreWithoutSystemPropertiesNobodyGave() throws Exception {
-        agent.answer("hub-publish", "{\"ok\":true}");
+        agent.answer("hub-publish", "{\"reply\":\"done\"}");
 
         hub.publish("edge1", new HubPublish("filter", "input1", new byte[] {(byte) 0xff, 0}, null, null, null, null));
 
@@ -57,11 +58,11 @@ class EdgeHubTest {
 
     @Test
     void aDirectMethodCarriesItsPayloadAndTimeoutAndAnswersStatusAndPayload() throws Exception {
-        agent.answer("module-invoke", "{\"ok\":true,\"status\":200,\"payload\":{\"done\":true}}");
+        agent.answer("module-invoke", "{\"reply\":\"method-result\",\"status\":200,\"payload\":{\"done\":true}}");
 
-        JsonNode answer = hub.invoke("edge1", "filter", "reset", json("{\"hard\":true}"), null);
+        MethodResult answer = hub.invoke("edge1", "filter", "reset", json("{\"hard\":true}"), null);
 
-        assertThat(answer).isEqualTo(json("{\"status\":200,\"payload\":{\"done\":true}}"));
+        assertThat(answer).isEqualTo(new MethodResult(200, json("{\"done\":true}")));
         assertThat(agent.request("module-invoke")).isEqualTo(json("{\"op\":\"module-invoke\",\"module\":\"filter\","
                 + "\"method\":\"reset\",\"timeoutSecs\":30,\"payload\":{\"hard\":true}}"));
         hub.invoke("edge1", "filter", "ping", null, 300);
@@ -80,14 +81,14 @@ class EdgeHubTest {
 
     @Test
     void theUpstreamValueTravelsOnlyInTheRequestAndTheAnswerIsShown() throws Exception {
-        agent.answer("hub-upstream-set", "{\"ok\":true}");
-        agent.answer("hub-upstream-show", "{\"ok\":true,\"upstream\":{\"configured\":true,\"kind\":\"mqtt\",\"endpoint\":\"b:1883\",\"deviceId\":\"d\"}}");
+        agent.answer("hub-upstream-set", "{\"reply\":\"done\"}");
+        agent.answer("hub-upstream-show", "{\"reply\":\"upstream\",\"upstream\":{\"configured\":true,\"connected\":false,\"endpoint\":\"mqtt://b:1883\"}}");
 
         hub.setUpstream("edge1", " mqtt://u:p@b:1883 ", "d");
 
         assertThat(agent.request("hub-upstream-set"))
                 .isEqualTo(json("{\"op\":\"hub-upstream-set\",\"upstream\":\"mqtt://u:p@b:1883\",\"deviceId\":\"d\"}"));
-        assertThat(hub.upstream("edge1").path("endpoint").asText()).isEqualTo("b:1883");
+        assertThat(hub.upstream("edge1").endpoint()).isEqualTo("mqtt://b:1883");
         assertThatThrownBy(() -> hub.setUpstream("edge1", " ", null)).isInstanceOf(EflowException.class);
         assertThat(new io.eflow.daemon.api.UpstreamChange("HostName=h;DeviceId=d;SharedAccessKey=secret", "d").toString())
                 .doesNotContain("secret");

@@ -1,7 +1,9 @@
 package io.eflow.modules;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.wire.Failure;
+import io.eflow.contract.wire.Reply;
+import io.eflow.contract.wire.Request;
+import io.eflow.contract.wire.Wire;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
@@ -12,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,11 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The one way the host talks to a guest's edge agent: a JSON request line on the agent's socket (root's, in the guest),
- * reached over the instance's SSH channel; the agent answers with data lines and ends with {@code {"ok": true, ...}} or
- * {@code {"ok": false, "error": ...}}.
+ * The one way the host talks to a guest's runtime: a typed {@link Request} as one line on the runtime's socket (root's,
+ * in the guest), reached over the instance's SSH channel; the runtime answers with {@link Reply.Data} lines when the
+ * request streams, then exactly one reply: the request's own, or a {@link Failure}, which becomes an
+ * {@link EflowException} of its kind ({@link Failures}).
  */
-public final class AgentLink {
+public final class RuntimeSocket {
     static final String AGENT_SOCKET = "/run/eflow/agent.sock";
     static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
     static final Duration FOLLOW_TIMEOUT = Duration.ofDays(7);
@@ -56,51 +58,55 @@ public final class AgentLink {
     private final GuestCommand guest;
     private final Duration keepalive;
 
-    public AgentLink(InstanceManager instances) {
+    public RuntimeSocket(InstanceManager instances) {
         this(instances::stream, KEEPALIVE);
     }
 
     /**
-     * Over any way of running a command in the guest; tests answer for the agent with their own.
+     * Over any way of running a command in the guest; tests answer for the runtime with their own.
      *
      * @param keepalive how long a follow may pass nothing on before it checks that its reader is still there
      */
-    public AgentLink(GuestCommand guest, Duration keepalive) {
+    public RuntimeSocket(GuestCommand guest, Duration keepalive) {
         this.guest = guest;
         this.keepalive = keepalive;
     }
 
-    /** Sends one request; returns the agent's last line, its {@code "ok": true} with the answer's fields. */
-    JsonNode call(String name, ObjectNode request) {
+    /** Sends one request; returns its reply. */
+    <R extends Reply> R call(String name, Request<R> request) {
         return call(name, request, REQUEST_TIMEOUT);
     }
 
-    /** Like {@link #call(String, ObjectNode)}, for a request the agent may take longer than usual to answer. */
-    JsonNode call(String name, ObjectNode request, Duration timeout) {
-        return exchange(name, request, new ByteArrayInputStream(line(request)), timeout, data -> { });
+    /** Like {@link #call(String, Request)}, for a request the runtime may take longer than usual to answer. */
+    <R extends Reply> R call(String name, Request<R> request, Duration timeout) {
+        return exchange(name, request, new ByteArrayInputStream(Wire.line(request)), timeout, data -> {
+            throw EflowException.failure("the edge runtime in guest '" + name + "' streamed data to '" + request.op()
+                    + "', which does not stream", null);
+        });
     }
 
-    /** Sends one request and hands each data line to {@code data}; returns the agent's last line. */
-    JsonNode stream(String name, ObjectNode request, Consumer<byte[]> data) {
-        return exchange(name, request, new ByteArrayInputStream(line(request)), REQUEST_TIMEOUT, data);
+    /** Sends one streamed request and hands each data record to {@code data} until its end. */
+    void stream(String name, Request<Reply.End> request, Consumer<Reply.Data> data) {
+        exchange(name, request, new ByteArrayInputStream(Wire.line(request)), REQUEST_TIMEOUT, data);
     }
 
     /**
-     * Passes the agent's data lines to {@code out} as they come, one per line, until the agent ends or {@code out}'s
-     * reader goes away. The request's connection stays open while following: the agent takes its end (EOF) as the host
-     * leaving, so it is closed when a write fails. Writes fail only when something is written, so a follow with nothing
-     * to pass on writes a blank line now and then; readers skip blank lines.
+     * Passes a streamed request's data records to {@code out} as they come, one JSON line each (the daemon's REST form),
+     * until the runtime ends or {@code out}'s reader goes away. The request's connection stays open while following:
+     * the runtime takes its end (EOF) as the host leaving, so it is closed when a write fails. Writes fail only when
+     * something is written, so a follow with nothing to pass on writes a blank line now and then; readers skip blank
+     * lines.
      *
      * @throws UncheckedIOException when {@code out} failed: its reader left, which is how a follow normally ends
      */
-    void follow(String name, ObjectNode request, OutputStream out) {
-        HeldInput stdin = new HeldInput(line(request));
+    void follow(String name, Request<Reply.End> request, OutputStream out) {
+        HeldInput stdin = new HeldInput(Wire.line(request));
         Follower follower = new Follower(out, stdin::release);
         long period = keepalive.toMillis();
         ScheduledFuture<?> ticks = KEEPALIVES.scheduleWithFixedDelay(follower::keepAlive, period, period, TimeUnit.MILLISECONDS);
         RuntimeException failure = null;
         try {
-            exchange(name, request, stdin, FOLLOW_TIMEOUT, follower::line);
+            exchange(name, request, stdin, FOLLOW_TIMEOUT, data -> follower.line(Json.write(data)));
         } catch (RuntimeException e) {
             failure = e;
         } finally {
@@ -108,50 +114,54 @@ public final class AgentLink {
             stdin.release();
         }
         if (follower.failure() != null) {
-            throw follower.failure(); // the reader left first: whatever the agent did next follows from that
+            throw follower.failure(); // the reader left first: whatever the runtime did next follows from that
         }
         if (failure != null) {
             throw failure;
         }
     }
 
-    private JsonNode exchange(String name, ObjectNode request, InputStream stdin, Duration timeout, Consumer<byte[]> data) {
-        JsonNode[] end = new JsonNode[1];
+    private <R extends Reply> R exchange(String name, Request<R> request, InputStream stdin, Duration timeout,
+                                         Consumer<Reply.Data> data) {
+        Reply[] end = new Reply[1];
         LineSplitter splitter = new LineSplitter(line -> {
-            JsonNode node = read(line);
-            if (node.has("ok")) {
-                end[0] = node;
+            Reply reply = read(name, line);
+            if (end[0] != null) {
+                throw EflowException.failure("the edge runtime in guest '" + name + "' answered '" + request.op()
+                        + "' past its end", null);
+            } else if (reply instanceof Reply.Data record) {
+                data.accept(record);
             } else {
-                data.accept(line);
+                end[0] = reply;
             }
         });
         int exit = guest.run(name, List.of("sh", "-c", CONNECT), stdin, splitter, timeout);
         splitter.finish();
         if (end[0] == null) {
-            throw EflowException.failure("the edge agent in guest '" + name + "' did not answer '" + request.path("op").asText()
+            throw EflowException.failure("the edge runtime in guest '" + name + "' did not answer '" + request.op()
                     + "' (exit " + exit + "); is the runtime up? See 'eflow check'", null);
         }
-        if (!end[0].path("ok").asBoolean()) {
-            throw new EflowException(end[0].path("error").asText("the edge agent refused the request"));
+        if (end[0] instanceof Failure failure) {
+            throw Failures.toException(name, request, failure);
         }
-        return end[0];
+        if (!request.replyType().isInstance(end[0])) {
+            throw EflowException.failure("the edge runtime in guest '" + name + "' answered '" + request.op() + "' with "
+                    + end[0].getClass().getSimpleName() + ", not " + request.replyType().getSimpleName(), null);
+        }
+        return request.replyType().cast(end[0]);
     }
 
-    private static byte[] line(ObjectNode request) {
-        return (request.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode read(byte[] line) {
+    private static Reply read(String name, byte[] line) {
         try {
-            return Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-            throw EflowException.failure("the edge agent answered something that is not JSON: "
-                    + new String(line, StandardCharsets.UTF_8), e);
+            return Wire.readReply(line);
+        } catch (Wire.Malformed e) {
+            throw EflowException.failure("the edge runtime in guest '" + name + "' answered something this host does not"
+                    + " understand: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Cuts the agent's output into lines as it arrives. It is written to from the SSH layer, where an exception would
+     * Cuts the runtime's output into lines as it arrives. It is written to from the SSH layer, where an exception would
      * close the guest's whole connection (every command and forward on it), so a line that cannot be handled is kept
      * and thrown once the command has ended.
      */

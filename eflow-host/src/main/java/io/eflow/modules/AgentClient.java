@@ -1,10 +1,14 @@
 package io.eflow.modules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.ManifestException;
 import io.eflow.contract.manifest.ParsedManifest;
+import io.eflow.contract.wire.AgentRequest;
+import io.eflow.contract.wire.Check;
+import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.Reply;
+import io.eflow.daemon.api.DeploymentApplied;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
@@ -19,37 +23,35 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The host's side of the edge runtime: deployments, modules, their logs, image loads and checks, each one request
- * to the guest's edge agent over the instance's SSH channel (the agent's socket is root-only in the guest).
+ * The host's client of a guest's edge agent: deployments, modules, their logs, image loads and checks, each one
+ * request on the runtime's socket over the instance's SSH channel (the socket is root-only in the guest).
  */
-public final class EdgeRuntime {
+public final class AgentClient {
     static final String LOAD_FOLDER = "/var/tmp";
     private static final Duration REMOVE_TIMEOUT = Duration.ofMinutes(2);
     private final InstanceManager instances;
-    private final AgentLink agent;
+    private final RuntimeSocket runtime;
 
-    public EdgeRuntime(InstanceManager instances) {
-        this(instances, new AgentLink(instances));
+    public AgentClient(InstanceManager instances) {
+        this(instances, new RuntimeSocket(instances));
     }
 
-    public EdgeRuntime(InstanceManager instances, AgentLink agent) {
+    public AgentClient(InstanceManager instances, RuntimeSocket runtime) {
         this.instances = instances;
-        this.agent = agent;
+        this.runtime = runtime;
     }
 
     /**
      * Checks the manifest on the host first (the same parser as the guest's), so a bad one never travels; then the
      * guest applies it. The running deployment stays as it was when either refuses.
      */
-    public JsonNode apply(String name, byte[] manifest) {
+    public DeploymentApplied apply(String name, byte[] manifest) {
         ParsedManifest parsed = validate(manifest);
-        ObjectNode request = Json.MAPPER.createObjectNode().put("op", "apply");
-        request.set("manifest", parsed.manifest().json());
-        ObjectNode result = (ObjectNode) agent.call(name, request);
-        result.put("name", instances.resolveName(name));
-        return result;
+        Reply.Applied applied = runtime.call(name, new AgentRequest.Apply(parsed.manifest().json()));
+        return new DeploymentApplied(instances.resolveName(name), applied.modules(), applied.warnings());
     }
 
     static ParsedManifest validate(byte[] manifest) {
@@ -60,41 +62,36 @@ public final class EdgeRuntime {
         }
     }
 
+    /** The deployment manifest last applied, as it was given. */
     public JsonNode deployment(String name) {
-        JsonNode deployment = agent.call(name, Json.MAPPER.createObjectNode().put("op", "show")).get("deployment");
-        if (deployment == null || deployment.isNull()) {
+        JsonNode deployment = runtime.call(name, new AgentRequest.Show()).manifest();
+        if (deployment == null) {
             throw EflowException.notFound("instance '" + instances.resolveName(name) + "' has no deployment: apply one with"
                     + " 'eflow deployment apply FILE'");
         }
         return deployment;
     }
 
-    public JsonNode modules(String name) {
-        return agent.call(name, Json.MAPPER.createObjectNode().put("op", "list")).get("modules");
+    public Map<String, ModuleReport> modules(String name) {
+        return runtime.call(name, new AgentRequest.ListModules()).modules();
     }
 
     public void restart(String name, String module) {
-        agent.call(name, Json.MAPPER.createObjectNode().put("op", "restart").put("module", module));
+        runtime.call(name, new AgentRequest.Restart(module));
     }
 
     /**
      * Passes the module's log lines (JSON lines: time, stream, text) to {@code out}; following, until the reader of
-     * {@code out} goes away (see {@link AgentLink#follow}).
+     * {@code out} goes away (see {@link RuntimeSocket#follow}).
      */
     public void logs(String name, String module, Integer tail, String since, boolean follow, OutputStream out) {
-        ObjectNode request = Json.MAPPER.createObjectNode().put("op", "logs").put("module", module).put("follow", follow);
-        if (tail != null) {
-            request.put("tail", tail);
-        }
-        if (since != null) {
-            request.put("since", since);
-        }
+        AgentRequest.Logs request = new AgentRequest.Logs(module, tail, since, follow);
         if (follow) {
-            agent.follow(name, request, out);
+            runtime.follow(name, request, out);
         } else {
-            agent.stream(name, request, line -> {
+            runtime.stream(name, request, line -> {
                 try {
-                    out.write(line);
+                    out.write(Json.write(line));
                     out.write('\n');
                     out.flush();
                 } catch (IOException e) {
@@ -108,38 +105,32 @@ public final class EdgeRuntime {
      * Loads an OCI image-layout or docker-archive tarball: copied into the guest, loaded by the agent into its
      * image store (every blob checked against its digest), and the copy deleted.
      */
-    public JsonNode load(String name, Path file, String reference) {
+    public Reply.ImagesLoaded load(String name, Path file, String reference) {
         if (!Files.isRegularFile(file)) {
             throw new EflowException(file + " is not a file on the host");
         }
         String remote = LOAD_FOLDER + "/eflow-load-" + Long.toHexString(System.nanoTime()) + ".tar";
         instances.copy(name, file, remote, true);
         try {
-            ObjectNode request = Json.MAPPER.createObjectNode().put("op", "load").put("file", remote);
-            if (reference != null) {
-                request.put("reference", reference);
-            }
-            return agent.call(name, request).get("images");
+            return runtime.call(name, new AgentRequest.Load(remote, reference));
         } finally {
             instances.stream(name, List.of("rm", "-f", remote), InputStream.nullInputStream(), OutputStream.nullOutputStream(), REMOVE_TIMEOUT);
         }
     }
 
     /** The guest's checks, plus what the host sees: the guest's clock against the host's. */
-    public JsonNode check(String name) {
+    public List<Check> check(String name) {
         Instant before = Instant.now();
-        JsonNode checks = agent.call(name, Json.MAPPER.createObjectNode().put("op", "check")).get("checks");
+        List<Check> checks = runtime.call(name, new AgentRequest.Check()).checks();
         Instant after = Instant.now();
-        for (JsonNode check : checks) {
-            if (check.path("id").asText().equals("clock")) {
-                Instant guest = Instant.parse(check.path("detail").asText());
-                Instant host = before.plus(Duration.between(before, after).dividedBy(2));
-                long skew = Math.abs(Duration.between(host, guest).toMillis());
-                ((ObjectNode) check).put("description", "guest clock agrees with the host's")
-                        .put("status", skew <= Duration.between(before, after).toMillis() + 5_000 ? "ok" : "warning")
-                        .put("detail", "differs by " + skew + " ms");
-            }
-        }
-        return checks;
+        return checks.stream().map(check -> check.id().equals("clock") ? clock(check, before, after) : check).toList();
+    }
+
+    private static Check clock(Check guestClock, Instant before, Instant after) {
+        Instant guest = Instant.parse(guestClock.detail());
+        Instant host = before.plus(Duration.between(before, after).dividedBy(2));
+        long skew = Math.abs(Duration.between(host, guest).toMillis());
+        return guestClock.withResult("guest clock agrees with the host's",
+                skew <= Duration.between(before, after).toMillis() + 5_000 ? "ok" : "warning", "differs by " + skew + " ms");
     }
 }
