@@ -45,7 +45,7 @@ class FirewallIT {
         }
         tcpAddress = host.manager().addr(TCP_GUEST).ip();
         if (attacker == null) {
-            attacker = new AttackerHost();
+            attacker = new AttackerHost(host.runId());
         }
     }
 

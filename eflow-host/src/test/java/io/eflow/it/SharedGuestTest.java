@@ -19,9 +19,6 @@ abstract class SharedGuestTest {
 
     @BeforeEach
     void shareGuest(TestHost testHost) {
-        // -Deflow.it.backend=namespace|qemu runs one backend's half only, when working on one
-        String only = System.getProperty("eflow.it.backend");
-        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || only.equals(backend), "only " + only + " asked for");
         host = testHost;
         guest = testHost.sharedGuest(backend);
     }

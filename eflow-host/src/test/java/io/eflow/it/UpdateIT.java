@@ -74,8 +74,6 @@ class UpdateIT {
 
     @BeforeEach
     void setUp(TestHost testHost) throws Exception {
-        String only = System.getProperty("eflow.it.backend");
-        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || only.equals(backend), "only " + only + " asked for");
         host = testHost;
         synchronized (FIXTURES) {
             fx = FIXTURES.get(backend);
