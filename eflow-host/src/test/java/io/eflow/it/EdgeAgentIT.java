@@ -135,6 +135,7 @@ class EdgeAgentIT extends SharedGuestTest {
 
     @Test
     @Order(1)
+    @VmCheck
     void aLoadedImageRunsAsDeployedModulesUnderTheirRestartPolicies() throws Exception {
         JsonNode loaded = edge().load(guest, busyboxImage(), null);
         assertThat(loaded.toString()).contains(IMAGE);
@@ -257,6 +258,7 @@ class EdgeAgentIT extends SharedGuestTest {
 
     @Test
     @Order(5)
+    @VmCheck
     void aModuleIsConfinedToItsOwnNamespaces() {
         String pid = run("sudo", "sh", "-c", "cat /run/eflow/crun/ticker/status 2>/dev/null | tr ',' '\\n' | grep '\"pid\"' | tr -dc 0-9");
         assertThat(pid).isNotEmpty();

@@ -67,6 +67,7 @@ class FirewallIT {
     }
 
     @Test
+    @VmCheck
     void tcpTransportOpensOnlySshAndBlocksTheFourthConnectionInAMinute() throws Exception {
         assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 80).outcome()).isEqualTo(NO_ANSWER);
         assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 40123).outcome()).isEqualTo(NO_ANSWER);

@@ -351,11 +351,13 @@ class HubIT extends SharedGuestTest {
      */
     @Test
     @Order(7)
+    @VmCheck
     void noAcceptedMessageIsLostWhenTheRuntimeIsKilledOrTheGuestRestarted() throws Exception {
         deploy(7200);
         hub().setUpstream(guest, "mqtt://localhost:" + UPSTREAM_PORT, device);
         awaitUpstreamDrained();
-        int total = backend.equals(TestHost.QEMU) ? 20_000 : 100_000;
+        // an emulated VM takes minutes per 10,000: the CI tier's qemu half proves the same with fewer
+        int total = backend.equals(TestHost.NAMESPACE) ? 100_000 : Backends.fullTier() ? 20_000 : 5_000;
         arrived.clear();
         try (Sender sender = new Sender()) {
             sender.send("bulk", 0, total / 3);

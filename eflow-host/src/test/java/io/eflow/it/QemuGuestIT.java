@@ -8,7 +8,6 @@ import io.eflow.instance.InstanceManager;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * boot control choosing the slot — a trial slot that cannot boot gives way to the active one by itself. What both
  * backends share is tested on both (see {@link BothBackends}).
  */
-@ExtendWith(GuestFixture.class)
+@QemuOnly
+@VmCheck
 class QemuGuestIT {
     private static TestHost host;
     private static String guest;
