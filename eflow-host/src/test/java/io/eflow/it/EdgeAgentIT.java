@@ -13,6 +13,7 @@ import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import io.eflow.modules.EdgeRuntime;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -46,9 +47,12 @@ class EdgeAgentIT extends SharedGuestTest {
      * A one-layer image of the host's static busybox, written by Jib as an OCI image layout tarball. It is /bin/sh too,
      * which CMD-SHELL health checks run.
      */
-    static Path busyboxImage() throws Exception {
-        Path work = Files.createTempDirectory("eflow-busybox");
+    static synchronized Path busyboxImage(TestHost host) throws Exception {
+        Path work = host.workDir("busybox");
         Path tar = work.resolve("busybox.tar");
+        if (Files.isRegularFile(tar)) {
+            return tar;
+        }
         FilePermissions executable = FilePermissions.fromOctalString("755");
         FileEntriesLayer layer = FileEntriesLayer.builder()
                 .addEntry(Path.of("/bin/busybox"), AbsoluteUnixPath.get("/bin/busybox"), executable)
@@ -119,6 +123,12 @@ class EdgeAgentIT extends SharedGuestTest {
         return modules;
     }
 
+    /** The ticker and the rest of the deployment go: other classes find the shared guest without modules. */
+    @AfterParameterizedClassInvocation
+    static void putTheGuestBack(String backend, TestHost host) {
+        putBack(host, backend, f -> false);
+    }
+
     EdgeRuntime edge() {
         return new EdgeRuntime(host.manager());
     }
@@ -137,7 +147,7 @@ class EdgeAgentIT extends SharedGuestTest {
     @Order(1)
     @VmCheck
     void aLoadedImageRunsAsDeployedModulesUnderTheirRestartPolicies() throws Exception {
-        JsonNode loaded = edge().load(guest, busyboxImage(), null);
+        JsonNode loaded = edge().load(guest, busyboxImage(host), null);
         assertThat(loaded.toString()).contains(IMAGE);
 
         JsonNode applied = edge().apply(guest, manifest(deployment("a")).getBytes(StandardCharsets.UTF_8));

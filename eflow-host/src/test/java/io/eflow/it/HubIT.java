@@ -19,6 +19,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -85,10 +86,19 @@ class HubIT extends SharedGuestTest {
     int tlsPort;
 
     @BeforeAll
-    static void upstreamBroker() throws Exception {
-        work = Files.createTempDirectory("eflow-hub-it");
+    static void upstreamBroker(TestHost host) throws Exception {
+        work = host.workDir("hub");
         mosquitto = Mosquitto.keepingSessions(Files.createDirectories(work.resolve("mosquitto")));
+        host.recordHelpers();
         upstreamWatcher = watch(mosquitto.port());
+    }
+
+    /** The shared guest without the hub's upstream, modules and forwards: the broker they point at is about to stop. */
+    @AfterParameterizedClassInvocation
+    static void putTheGuestBack(String backend, TestHost host) {
+        new EdgeHub(new AgentLink(host.manager())).clearUpstream(host.sharedGuest(backend));
+        putBack(host, backend, f -> f.direction() == Forward.Direction.INTO_GUEST ? f.guestPort() == 8883 : f.guestPort() == UPSTREAM_PORT);
+        LOADED.remove(backend);
     }
 
     @AfterAll

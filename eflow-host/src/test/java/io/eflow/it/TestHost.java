@@ -10,6 +10,8 @@ import io.eflow.tpm.TpmPassthrough;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.Set;
  * by every test class that only reads or writes inside the guest or restarts it. Before it starts it sweeps what
  * killed runs left ({@link HarnessSweep}); closed when the run ends: every guest is removed and the home deleted.
  */
-public final class TestHost implements ExtensionContext.Store.CloseableResource {
+public final class TestHost implements AutoCloseable {
     public static final String SHARED_GUEST = "it-shared";
     public static final String NAMESPACE = "namespace";
     public static final String QEMU = "qemu";
@@ -80,9 +82,22 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
         return run.id();
     }
 
-    /** Marks a helper process (a broker, a registry) as this run's, so a later run ends it if this one is killed. */
-    public void recordHelper(String name, ProcessHandle process) {
-        run.recordHelper(name, process);
+    /**
+     * Marks the helper processes this JVM has started so far (a broker, a registry) as this run's, so a later run ends
+     * them if this one is killed before it could.
+     */
+    public void recordHelpers() {
+        ProcessHandle.current().children().forEach(child -> run.recordHelper(
+                Path.of(child.info().command().orElse("helper")).getFileName() + "-" + child.pid(), child));
+    }
+
+    /** A folder of this run's for a test's files: it goes with the run's home, also when the run was killed. */
+    public Path workDir(String name) {
+        try {
+            return Files.createDirectories(run.home().resolve("work").resolve(name));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The namespace guest most tests share; deployed once. */
