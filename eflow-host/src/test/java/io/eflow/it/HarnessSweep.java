@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,7 +46,7 @@ final class HarnessSweep {
      */
     static List<String> sweep(HarnessRun run, boolean instances) {
         List<String> problems = new ArrayList<>();
-        stopDaemon(run.home()).ifPresent(problems::add);
+        endProcessesOf(run.home());
         if (instances) {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("EFLOW_HOME", run.home().toString());
@@ -89,23 +88,22 @@ final class HarnessSweep {
         return problems;
     }
 
-    /** The home's eflowd: the pid its lock file names, if that process really serves this home. */
-    private static Optional<String> stopDaemon(Path home) {
-        Path lock = home.resolve("run").resolve("eflowd.lock");
-        try {
-            if (!Files.isRegularFile(lock)) {
-                return Optional.empty();
+    /**
+     * The run's eflowd and the CLI calls it left running: the processes whose environment names exactly this home
+     * ({@code EFLOW_HOME=<home>}), which only this run's launcher calls carry.
+     */
+    private static void endProcessesOf(Path home) {
+        String mark = "EFLOW_HOME=" + home;
+        ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).forEach(process -> {
+            try {
+                String environ = Files.readString(Path.of("/proc", Long.toString(process.pid()), "environ"), StandardCharsets.ISO_8859_1);
+                if (List.of(environ.split("\0")).contains(mark)) {
+                    end(process);
+                }
+            } catch (IOException | RuntimeException gone) {
+                // ended meanwhile, or not ours to read
             }
-            long pid = Long.parseLong(Files.readString(lock, StandardCharsets.US_ASCII).strip());
-            Path environ = Path.of("/proc", Long.toString(pid), "environ");
-            if (Files.isReadable(environ) && List.of(Files.readString(environ, StandardCharsets.ISO_8859_1).split("\0"))
-                    .contains("EFLOW_HOME=" + home)) {
-                ProcessHandle.of(pid).ifPresent(HarnessSweep::end);
-            }
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.of("cannot stop its daemon: " + e.getMessage());
-        }
+        });
     }
 
     private static void end(ProcessHandle process) {

@@ -44,7 +44,7 @@ public final class TestHost implements AutoCloseable {
         paths = EflowPaths.from(env);
         image = ImageBuilder.build(paths, false, line -> System.out.println("[image] " + line));
         tpm = SoftwareTpm.start();
-        run.recordHelper("swtpm", tpm.process());
+        recordHelpers();
         manager = new InstanceManager(paths, new TpmPassthrough(tpm.spec()));
     }
 

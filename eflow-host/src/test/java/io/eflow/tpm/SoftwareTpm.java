@@ -39,11 +39,6 @@ public final class SoftwareTpm implements AutoCloseable {
         return new SoftwareTpm(dir, process);
     }
 
-    /** The swtpm process, for the harness's record of its helpers. */
-    public ProcessHandle process() {
-        return process.toHandle();
-    }
-
     /** What eflow's proxy opens: {@code unix:/path}. */
     public String spec() {
         return "unix:" + dir.resolve("tpm.sock");
