@@ -43,7 +43,7 @@ public final class TestHost implements AutoCloseable {
         env.put("EFLOW_TRUST_DIR", run.home().resolve("trusted-keys").toString());
         paths = EflowPaths.from(env);
         image = ImageBuilder.build(paths, false, line -> System.out.println("[image] " + line));
-        tpm = SoftwareTpm.start();
+        tpm = SoftwareTpm.start(run.home().resolve("swtpm"));
         recordHelpers();
         manager = new InstanceManager(paths, new TpmPassthrough(tpm.spec()));
     }

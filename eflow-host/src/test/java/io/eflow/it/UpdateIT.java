@@ -85,7 +85,7 @@ class UpdateIT {
             fx = FIXTURES.get(backend);
             if (fx == null) {
                 fx = new Fixture(backend.equals(TestHost.NAMESPACE) ? "it-update" : "it-update-qemu",
-                        Files.createTempDirectory("eflow-update-it-"), testHost.paths().home().toString());
+                        testHost.workDir("update-" + backend), testHost.paths().home().toString());
                 FIXTURES.put(backend, fx);
                 deploy();
             }
