@@ -6,6 +6,8 @@ import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Privileges;
 import org.junit.jupiter.api.BeforeAll;
+import io.eflow.it.QemuOnly;
+import io.eflow.it.VmCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -33,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * boot, a tampered root under dm-verity, a corrupt trial slot that falls back, and a good trial slot.
  */
 @EnabledOnOs(OS.LINUX)
+@QemuOnly
+@VmCheck
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QemuBootIT {
     private static final long QEMU_TIMEOUT_SECONDS = 90;

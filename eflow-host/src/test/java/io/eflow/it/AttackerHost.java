@@ -11,25 +11,28 @@ import java.util.List;
 final class AttackerHost implements AutoCloseable {
     static final String FIRST = "198.51.100.10";
     static final String SECOND = "198.51.100.11";
-    private static final String NETNS = "eflow-it-attacker";
-    private static final String HOST_SIDE = "efit-atk0";
+    /** Named after the test run ({@link TestHost#runId()}): runs side by side never share the network. */
+    private final String netns;
+    private final String hostSide;
 
     enum Outcome { ANSWERED, REFUSED, NO_ANSWER }
 
     record Probe(Outcome outcome, String banner) {
     }
 
-    AttackerHost() {
+    AttackerHost(String runId) {
+        netns = netns(runId);
+        hostSide = hostSide(runId);
         close();
         // The test network must not overlap the host's own (this range is for documentation, so normally free).
         String hostAddresses = Exec.of("ip", "-4", "-o", "addr").check().stdout() + Exec.of("ip", "-4", "route").check().stdout();
         if (hostAddresses.contains("198.51.100.")) {
             throw new IllegalStateException("198.51.100.0/24 is in use on this host; the attacker test network needs it free");
         }
-        Exec.of("ip", "netns", "add", NETNS).check();
-        Exec.of("ip", "link", "add", HOST_SIDE, "type", "veth", "peer", "name", "eth0", "netns", NETNS).check();
-        Exec.of("ip", "addr", "add", "198.51.100.1/24", "dev", HOST_SIDE).check();
-        Exec.of("ip", "link", "set", HOST_SIDE, "up").check();
+        Exec.of("ip", "netns", "add", netns).check();
+        Exec.of("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", netns).check();
+        Exec.of("ip", "addr", "add", "198.51.100.1/24", "dev", hostSide).check();
+        Exec.of("ip", "link", "set", hostSide, "up").check();
         for (List<String> command : List.of(
                 List.of("ip", "link", "set", "lo", "up"),
                 List.of("ip", "addr", "add", FIRST + "/24", "dev", "eth0"),
@@ -40,8 +43,17 @@ final class AttackerHost implements AutoCloseable {
         }
     }
 
-    private static List<String> inNamespace(List<String> command) {
-        List<String> argv = new java.util.ArrayList<>(List.of("ip", "netns", "exec", NETNS));
+    private static String netns(String runId) {
+        return "eflow-it-atk-" + runId;
+    }
+
+    /** Within the kernel's 15 characters for an interface name. */
+    private static String hostSide(String runId) {
+        return "efit" + runId.substring(Math.max(0, runId.length() - 10));
+    }
+
+    private List<String> inNamespace(List<String> command) {
+        List<String> argv = new java.util.ArrayList<>(List.of("ip", "netns", "exec", netns));
         argv.addAll(command);
         return argv;
     }
@@ -65,7 +77,20 @@ final class AttackerHost implements AutoCloseable {
 
     @Override
     public void close() {
-        Exec.of("ip", "link", "del", HOST_SIDE).run();
-        Exec.of("ip", "netns", "delete", NETNS).run();
+        remove(netns, hostSide);
+    }
+
+    /** Removes the attacker network of run {@code runId}, if it made one (the harness's sweep of a killed run). */
+    static void remove(String runId) {
+        remove(netns(runId), hostSide(runId));
+    }
+
+    private static void remove(String netns, String hostSide) {
+        if (Exec.of("ip", "link", "show", hostSide).run().ok()) {
+            Exec.of("ip", "link", "del", hostSide).run();
+        }
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", netns))) {
+            Exec.of("ip", "netns", "delete", netns).run();
+        }
     }
 }

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * OpenSSH sessions ('eflow connect') beside it and one after another, and SFTP both ways.
  */
 @BothBackends
+@VmCheck
 class ChannelIT extends SharedGuestTest {
 
     @Test

@@ -1,11 +1,14 @@
 package io.eflow.it;
 
 import io.eflow.platform.Exec;
+import io.eflow.platform.FileTrees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,11 +91,41 @@ class CliIT extends SharedGuestTest {
     }
 
     @Test
-    void aNonRootCallerIsRefusedBeforeAnythingHappens() {
-        Exec.Result result = Exec.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                LAUNCHER.toString(), "deploy", "--name", "cli-nonroot").env("EFLOW_HOME", host.paths().home().toString()).run();
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr()).startsWith("eflow: eflow needs root");
-        assertThat(Files.exists(host.paths().instance("cli-nonroot"))).isFalse();
+    void aNonRootCallerIsRefusedBeforeAnythingHappens() throws Exception {
+        Path copy = Files.createTempDirectory("eflow-launcher-it");
+        try {
+            Exec.Result result = Exec.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                    launcherAnyoneCanRun(copy).toString(), "deploy", "--name", "cli-nonroot")
+                    .env("EFLOW_HOME", host.paths().home().toString()).run();
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+            assertThat(result.stderr()).startsWith("eflow: eflow needs root");
+            assertThat(Files.exists(host.paths().instance("cli-nonroot"))).isFalse();
+        } finally {
+            FileTrees.deleteRecursively(copy);
+        }
+    }
+
+    /**
+     * The same launcher and jars, in a folder another user can reach: a clone may sit under a root-only home (mode
+     * 0700, as /root is), where the other user would stop at the folder before eflow could refuse it.
+     */
+    private static Path launcherAnyoneCanRun(Path dir) throws IOException {
+        Path target = LAUNCHER.getParent().resolveSibling("eflow-host").resolve("target");
+        Path lib = Files.createDirectories(dir.resolve("eflow-host/target/lib"));
+        List<Path> readable = new ArrayList<>();
+        readable.add(Files.copy(target.resolve("eflow-host.jar"), lib.resolveSibling("eflow-host.jar")));
+        try (var jars = Files.list(target.resolve("lib"))) {
+            for (Path jar : jars.toList()) {
+                readable.add(Files.copy(jar, lib.resolve(jar.getFileName())));
+            }
+        }
+        Path launcher = Files.copy(LAUNCHER, Files.createDirectories(dir.resolve("bin")).resolve("eflow"));
+        for (Path made : List.of(dir, dir.resolve("bin"), dir.resolve("eflow-host"), lib.getParent(), lib, launcher)) {
+            Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        for (Path file : readable) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        return launcher;
     }
 }

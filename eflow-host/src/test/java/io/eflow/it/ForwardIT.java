@@ -36,10 +36,13 @@ import static org.awaitility.Awaitility.await;
 class ForwardIT extends SharedGuestTest {
     static final int COUNTER = 6102;
     Forwards forwards;
+    /** What other classes set up (HubIT's TLS port): this class removes only the forwards it added. */
+    List<Forward> before;
 
     @BeforeEach
     void startCounter() {
         forwards = new Forwards(host.manager());
+        before = forwards.list(guest);
         // wc answers only once its input ended: the host's half-close has to travel through the forward
         run("sh", "-c", "socat -u /dev/null TCP:127.0.0.1:" + COUNTER + " 2>/dev/null || { setsid socat TCP-LISTEN:" + COUNTER
                 + ",fork,reuseaddr,bind=127.0.0.1 EXEC:'wc -c' </dev/null >/dev/null 2>&1 & }");
@@ -49,7 +52,7 @@ class ForwardIT extends SharedGuestTest {
     @AfterEach
     void removeForwards() {
         for (Forward forward : forwards.list(guest)) {
-            if (forward.direction() == Forward.Direction.INTO_GUEST) {
+            if (forward.direction() == Forward.Direction.INTO_GUEST && !before.contains(forward)) {
                 forwards.remove(guest, forward);
             }
         }

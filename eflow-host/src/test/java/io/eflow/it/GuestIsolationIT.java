@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuestIsolationIT extends SharedGuestTest {
 
     @Test
+    @VmCheck
     void rootFilesystemIsReadOnlyEvenForRoot() {
         CommandResult asUser = invoke("touch", "/usr/x");
         assertThat(asUser.exitCode()).isNotZero();
@@ -70,6 +71,7 @@ class GuestIsolationIT extends SharedGuestTest {
     }
 
     @Test
+    @VmCheck
     void getReportsTheRuntimeAndStatistics() {
         InstanceDetails details = host.manager().get(guest);
         assertThat(details.runtime().status()).isIn("running", "starting");

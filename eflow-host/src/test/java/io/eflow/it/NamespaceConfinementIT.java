@@ -3,7 +3,6 @@ package io.eflow.it;
 import io.eflow.channel.CommandResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every guest process and a capability set without the administrative ones. On qemu the hypervisor is the boundary
  * ({@link QemuGuestIT} shows the guest runs its own kernel).
  */
-@ExtendWith(GuestFixture.class)
+@NamespaceOnly
 class NamespaceConfinementIT {
     private static TestHost host;
     private static String guest;

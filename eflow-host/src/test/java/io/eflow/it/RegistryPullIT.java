@@ -15,6 +15,7 @@ import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,10 +69,11 @@ class RegistryPullIT extends SharedGuestTest {
     Forwards forwards;
 
     @BeforeAll
-    static void registries() throws Exception {
-        work = Files.createTempDirectory("eflow-registry-it");
+    static void registries(TestHost host) throws Exception {
+        work = host.workDir("registry");
         open = TestRegistry.start(Files.createDirectories(work.resolve("open")));
         secured = TestRegistry.start(Files.createDirectories(work.resolve("secured")), USER, PASSWORD);
+        host.recordHelpers();
         Files.writeString(work.resolve("extra.txt"), "a layer of its own: " + System.nanoTime());
         Files.writeString(work.resolve("login.txt"), "another layer of its own: " + System.nanoTime());
         corrupting = new FaultyProxy(open, FaultyProxy.Fault.CORRUPT);
@@ -102,6 +105,12 @@ class RegistryPullIT extends SharedGuestTest {
         }
         builder.containerize(Containerizer.to(target).setAllowInsecureRegistries(true)
                 .setBaseImageLayersCache(work.resolve("cache/base")).setApplicationLayersCache(work.resolve("cache/app")));
+    }
+
+    /** No module left pulling, and no forward left to a registry about to stop, whatever step failed. */
+    @AfterParameterizedClassInvocation
+    static void putTheGuestBack(String backend, TestHost host) {
+        putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST && Set.of(OPEN, SECURED, CORRUPTING, CUTTING).contains(f.guestPort()));
     }
 
     @AfterAll

@@ -1,12 +1,17 @@
 package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
+import io.eflow.forward.Forward;
+import io.eflow.forward.Forwards;
+import io.eflow.modules.AgentClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.Parameter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,11 +24,24 @@ abstract class SharedGuestTest {
 
     @BeforeEach
     void shareGuest(TestHost testHost) {
-        // -Deflow.it.backend=namespace|qemu runs one backend's half only, when working on one
-        String only = System.getProperty("eflow.it.backend");
-        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || only.equals(backend), "only " + only + " asked for");
         host = testHost;
         guest = testHost.sharedGuest(backend);
+    }
+
+    /**
+     * Leaves the shared guest as every class may expect it, whatever order classes run in: no modules, and none of the
+     * forwards a class added (a class that changes more puts that back itself).
+     */
+    static void putBack(TestHost host, String backend, Predicate<Forward> added) {
+        String guest = host.sharedGuest(backend);
+        new AgentClient(host.manager()).apply(guest, EdgeAgentIT.manifest(Map.of()).getBytes(StandardCharsets.UTF_8));
+        try (Forwards forwards = new Forwards(host.manager())) {
+            for (Forward forward : forwards.list(guest)) {
+                if (added.test(forward)) {
+                    forwards.remove(guest, forward);
+                }
+            }
+        }
     }
 
     CommandResult invoke(String... command) {

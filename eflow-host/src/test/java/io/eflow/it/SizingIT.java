@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before.
  */
 @BothBackends
+@VmCheck
 class SizingIT extends SharedGuestTest {
 
     /** CPUs and memory (MB) as the guest is held to them. */

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * another install, a root login, and a guest presenting a host key other than the pinned one.
  */
 @BothBackends
+@VmCheck
 class SshSecurityIT extends SharedGuestTest {
     private Path socket;
 

@@ -5,7 +5,6 @@ import io.eflow.image.ImageBuilder;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowPaths;
-import io.eflow.platform.FileTrees;
 import io.eflow.tpm.SoftwareTpm;
 import io.eflow.tpm.TpmPassthrough;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,33 +13,38 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One eflow install for the whole integration run: its own EFLOW_HOME (state, run, logs), the shared image
- * cache, one image built (or taken from the cache) and one guest per backend deployed, shared by every test class
- * that only reads or writes inside the guest or restarts it. Closed when the run ends: the guests are removed and the
- * home deleted.
+ * One eflow install for the whole integration run (one backend's half, in the build): its own EFLOW_HOME (state, run,
+ * logs), the tests' image cache, one image built (or taken from the cache) and one guest per backend deployed, shared
+ * by every test class that only reads or writes inside the guest or restarts it. Before it starts it sweeps what
+ * killed runs left ({@link HarnessSweep}); closed when the run ends: every guest is removed and the home deleted.
  */
-public final class TestHost implements ExtensionContext.Store.CloseableResource {
+public final class TestHost implements AutoCloseable {
     public static final String SHARED_GUEST = "it-shared";
     public static final String NAMESPACE = "namespace";
     public static final String QEMU = "qemu";
-    private final Path home;
+    private final HarnessRun run;
     private final EflowPaths paths;
     private final InstanceManager manager;
     private final GuestImage image;
     private final SoftwareTpm tpm;
-    private final java.util.Set<String> sharedDeployed = new java.util.HashSet<>();
+    private final Set<String> sharedDeployed = new HashSet<>();
 
     private TestHost() throws IOException {
-        home = Files.createTempDirectory("eflow-it-");
+        HarnessSweep.earlierRuns();
+        run = HarnessRun.create();
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("EFLOW_HOME", home.toString());
-        env.put("EFLOW_TRUST_DIR", home.resolve("trusted-keys").toString());
+        env.put("EFLOW_HOME", run.home().toString());
+        env.put("EFLOW_TRUST_DIR", run.home().resolve("trusted-keys").toString());
         paths = EflowPaths.from(env);
         image = ImageBuilder.build(paths, false, line -> System.out.println("[image] " + line));
-        tpm = SoftwareTpm.start();
+        tpm = SoftwareTpm.start(run.home().resolve("swtpm"));
+        recordHelpers();
         manager = new InstanceManager(paths, new TpmPassthrough(tpm.spec()));
     }
 
@@ -73,6 +77,29 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
         return tpm;
     }
 
+    /** This run's id: host-wide names a test makes (the attacker network) carry it, so runs never share them. */
+    public String runId() {
+        return run.id();
+    }
+
+    /**
+     * Marks the helper processes this JVM has started so far (a broker, a registry) as this run's, so a later run ends
+     * them if this one is killed before it could.
+     */
+    public void recordHelpers() {
+        ProcessHandle.current().children().forEach(child -> run.recordHelper(
+                Path.of(child.info().command().orElse("helper")).getFileName() + "-" + child.pid(), child));
+    }
+
+    /** A folder of this run's for a test's files: it goes with the run's home, also when the run was killed. */
+    public Path workDir(String name) {
+        try {
+            return Files.createDirectories(run.home().resolve("work").resolve(name));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The namespace guest most tests share; deployed once. */
     public String sharedGuest() {
         return sharedGuest(NAMESPACE);
@@ -95,16 +122,19 @@ public final class TestHost implements ExtensionContext.Store.CloseableResource 
         return new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null, null);
     }
 
+    /** Removes every guest even when one removal fails, then the rest; the home only once nothing is mounted in it. */
     @Override
     public void close() {
+        List<String> problems = new java.util.ArrayList<>(HarnessSweep.removeAll(manager));
         try {
-            for (var instance : manager.list()) {
-                manager.remove(instance.name());
-            }
-        } finally {
             manager.close();
+        } finally {
             tpm.close();
-            FileTrees.deleteRecursively(home);
+            problems.addAll(HarnessSweep.sweep(run, false));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the test run did not clean up after itself: " + String.join("; ", problems)
+                    + " (the next run sweeps it again)");
         }
     }
 }

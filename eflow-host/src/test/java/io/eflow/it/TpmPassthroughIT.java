@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TPM_RC_COMMAND_CODE and leaves the TPM as it was.
  */
 @BothBackends
+@VmCheck
 class TpmPassthroughIT extends SharedGuestTest {
     private static final String TCTI = "export TPM2TOOLS_TCTI='cmd:socat - UNIX-CONNECT:/run/eflow-tpm/tpm.sock'; ";
 

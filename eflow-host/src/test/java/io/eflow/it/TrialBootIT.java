@@ -35,7 +35,6 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The trial boot end to end, on an instance of its own per backend: a healthy trial slot commits itself (the guest
@@ -43,6 +42,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * runtime keeps dying rolls itself back and halts the guest so the next start is on the previous slot, and a trial
  * slot that cannot be trusted is dropped at start ({@code dropped}: by the host on the namespace backend, by the
  * initramfs on qemu). The steps build on each other, in order.
+ * <p>
+ * No step is a {@link VmCheck}: in the CI tier the VM's trial paths run in UpdateIT (commit after a held trial, a dying
+ * runtime) and QemuGuestIT (a trial the initramfs drops); this class's qemu half, which repeats them, is the full tier's.
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,12 +61,6 @@ class TrialBootIT {
 
     @BeforeEach
     void deployOnce(TestHost testHost) {
-        String only = System.getProperty("eflow.it.backend");
-        assumeTrue(only == null || only.equals(backend), "only " + only + " asked for");
-        // In CI the VM's trial paths run in UpdateIT (commit after a held trial, a dying runtime) and QemuGuestIT (a
-        // trial the initramfs drops); this class's qemu half repeats them and costs emulated boots: on request only.
-        assumeTrue(!backend.equals(TestHost.QEMU) || only != null || Boolean.getBoolean("eflow.trial.qemu"),
-                "qemu half on request (-Deflow.trial.qemu=true or -Deflow.it.backend=qemu)");
         host = testHost;
         manager = host.manager();
         if (manager.list().stream().noneMatch(i -> i.name().equals(GUEST))) {

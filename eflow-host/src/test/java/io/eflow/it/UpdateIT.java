@@ -15,7 +15,7 @@ import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;
 import io.eflow.update.FaultPoint;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,13 +46,19 @@ import static org.awaitility.Awaitility.await;
  * data, where applying again finishes the update.
  * <p>
  * The qemu half runs the fault point inside the trial boot where the VM's initramfs has spent a try (each point costs
- * emulated boots of a minute or two); {@code -Deflow.update.faults=all} runs every point there too.
+ * emulated boots of a minute or two); the full tier (or {@code -Deflow.update.faults=all}) runs every point there too.
+ * The CI tier's qemu half runs the rollback and that one fault point (which ends in a finished update).
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpdateIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
     private static final Map<String, Fixture> FIXTURES = new HashMap<>();
+    /**
+     * Bundles and derived images both halves use, built once: the halves run in JVMs of their own, one after the other,
+     * so they meet in the build folder; the qemu half removes it when it ends.
+     */
+    private static final Path SHARED = Path.of(System.getProperty("eflow.it.work", "target/eflow-it"), "update-bundles");
 
     @Parameter
     String backend;
@@ -75,14 +81,12 @@ class UpdateIT {
 
     @BeforeEach
     void setUp(TestHost testHost) throws Exception {
-        String only = System.getProperty("eflow.it.backend");
-        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || only.equals(backend), "only " + only + " asked for");
         host = testHost;
         synchronized (FIXTURES) {
             fx = FIXTURES.get(backend);
             if (fx == null) {
                 fx = new Fixture(backend.equals(TestHost.NAMESPACE) ? "it-update" : "it-update-qemu",
-                        Files.createTempDirectory("eflow-update-it-"), testHost.paths().home().toString());
+                        testHost.workDir("update-" + backend), testHost.paths().home().toString());
                 FIXTURES.put(backend, fx);
                 deploy();
             }
@@ -94,7 +98,7 @@ class UpdateIT {
         // data, a changed /etc, a running deployment and queued messages: what an update must not touch (the module
         // ends on SIGTERM, as a module PID 1 without a handler would not: every restart here waits for no timeout)
         guestRoot("mkdir -p /var/lib/it-update && echo keep-me > /var/lib/it-update/data && echo changed > /etc/it-update.conf");
-        ok(eflow("image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage().toString()));
+        ok(eflow("image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage(host).toString()));
         Path manifest = fx.work.resolve("deployment.json");
         Files.writeString(manifest, EdgeAgentIT.manifest(Map.of("sleeper",
                 EdgeAgentIT.module("trap 'exit 0' TERM; sleep 100000 & wait", "always", "running", 0, "update-it"))));
@@ -105,15 +109,19 @@ class UpdateIT {
         }
     }
 
-    @AfterAll
-    static void removeInstances() {
-        for (Fixture fixture : FIXTURES.values()) {
+    /** Each half removes its instance when it ends, so one backend's guests are alive at a time. */
+    @AfterParameterizedClassInvocation
+    static void removeInstance(String backend) {
+        Fixture fixture = FIXTURES.remove(backend);
+        if (fixture != null) {
             Exec.of(LAUNCHER.toString(), "remove", "--force", "--name", fixture.name).env("EFLOW_HOME", fixture.home)
                     .timeoutSeconds(300).run();
             FileTrees.deleteRecursively(fixture.work);
             stopDaemon(fixture.home);
         }
-        FIXTURES.clear();
+        if (backend.equals(TestHost.QEMU)) {
+            FileTrees.deleteRecursively(SHARED); // the last half that uses the bundles
+        }
     }
 
     @Test
@@ -155,6 +163,7 @@ class UpdateIT {
 
     @Test
     @Order(2)
+    @VmCheck
     void aBundleWhoseRuntimeNeverBecomesHealthyRollsBackByItself() throws Exception {
         String before = installed();
         String version = "0.1." + (fx.patch + 1);
@@ -216,6 +225,7 @@ class UpdateIT {
 
     @Test
     @Order(4)
+    @VmCheck
     void killedAtEveryStepTheInstanceStartsOnAVerifiedSlotAndApplyingAgainFinishes() throws Exception {
         for (FaultPoint point : faultPoints()) {
             String before = installed();
@@ -250,7 +260,7 @@ class UpdateIT {
     }
 
     private List<FaultPoint> faultPoints() {
-        if (backend.equals(TestHost.NAMESPACE) || "all".equals(System.getProperty("eflow.update.faults"))) {
+        if (backend.equals(TestHost.NAMESPACE) || Backends.fullTier() || "all".equals(System.getProperty("eflow.update.faults"))) {
             return Arrays.asList(FaultPoint.values());
         }
         // In a VM the initramfs spends the try: a healthy trial killed before its commit must boot again and commit.
@@ -301,20 +311,40 @@ class UpdateIT {
 
     /** The same image with a runtime that exits at once: it never becomes healthy. */
     private GuestImage brokenRuntime(String version) throws Exception {
-        Path dir = fx.work.resolve("broken-" + version);
+        Path dir = shared().resolve("broken-" + version);
         if (Files.isDirectory(dir)) {
-            return ImageVerifier.verify(dir, TrustStore.load(host.paths()));
+            try {
+                return ImageVerifier.verify(dir, TrustStore.load(host.paths()));
+            } catch (RuntimeException halfMade) {
+                FileTrees.deleteRecursively(dir); // an earlier half was stopped while deriving it
+            }
         }
         return DerivedImage.derive(host.image(), Map.of("/etc/eflow/services/eflow-guest/run",
                         "#!/bin/sh\necho 'this runtime is broken on purpose'\nexit 1\n".getBytes(StandardCharsets.UTF_8)),
                 version, ReleaseKeys.load(host.paths().releaseKey()), dir);
     }
 
-    private Path bundle(GuestImage image, String version) {
-        Path out = fx.work.resolve("eflow-" + version + "-" + image.dir().getFileName() + ".bundle");
-        FileTrees.deleteRecursively(out);
-        ok(eflow("image", "bundle", "--image", image.dir().toString(), "--version", version, "--out", out.toString()));
+    /** A bundle of its own for the test (one test tampers with it), copied from the one both halves share. */
+    private Path bundle(GuestImage image, String version) throws IOException {
+        Path built = shared().resolve("eflow-" + version + "-" + image.dir().getFileName() + ".bundle");
+        if (!Files.isRegularFile(built)) {
+            Path partial = built.resolveSibling(built.getFileName() + ".partial");
+            FileTrees.deleteRecursively(partial);
+            ok(eflow("image", "bundle", "--image", image.dir().toString(), "--version", version, "--out", partial.toString()));
+            Files.move(partial, built);
+        }
+        Path out = fx.work.resolve(built.getFileName());
+        Files.copy(built, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return out;
+    }
+
+    /** The shared folder for this run's image (a rebuilt image makes the old bundles useless). */
+    private Path shared() throws IOException {
+        Path dir = SHARED.resolve(host.image().dir().getFileName().toString());
+        if (!Files.isDirectory(dir)) {
+            FileTrees.deleteRecursively(SHARED);
+        }
+        return Files.createDirectories(dir);
     }
 
     private boolean moduleRunning(String module) {

@@ -94,6 +94,7 @@ class VerityIT {
     }
 
     @Test
+    @VmCheck
     void onQemuTheGuestKernelChecksEveryBlockItReads() throws Exception {
         assumeTrue(backend.equals(TestHost.QEMU), "no device-mapper on the namespace backend: the host's check covers it");
         host.manager().setFeature(GUEST, Feature.DM_VERITY, true);

@@ -23,7 +23,11 @@ public final class SoftwareTpm implements AutoCloseable {
     }
 
     public static SoftwareTpm start() throws IOException {
-        Path dir = Files.createTempDirectory("eflow-swtpm");
+        return start(Files.createTempDirectory("eflow-swtpm"));
+    }
+
+    /** Keeps its state and sockets in {@code dir} (removed on close): a test run's home, say. */
+    public static SoftwareTpm start(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("state"));
         Process process = new ProcessBuilder("swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + dir.resolve("state"),
                 "--server", "type=unixio,path=" + dir.resolve("tpm.sock"), "--ctrl", "type=unixio,path=" + dir.resolve("ctrl.sock"),

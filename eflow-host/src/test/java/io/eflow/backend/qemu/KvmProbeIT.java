@@ -1,5 +1,7 @@
 package io.eflow.backend.qemu;
 
+import io.eflow.it.QemuOnly;
+import io.eflow.it.VmCheck;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (platform notes), so the probe must say "no usable KVM", and say it fast; EFLOW_EXPECT_KVM=1 flips the
  * expectation on a host where KVM works.
  */
+@QemuOnly
+@VmCheck
 class KvmProbeIT {
     private static final boolean EXPECT_KVM = "1".equals(System.getenv("EFLOW_EXPECT_KVM"));
 
