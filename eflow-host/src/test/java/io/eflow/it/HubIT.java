@@ -145,7 +145,7 @@ class HubIT extends SharedGuestTest {
 
     /** The hub's status as JSON, to point into. */
     JsonNode status() {
-        return Json.MAPPER.valueToTree(status());
+        return Json.MAPPER.valueToTree(hub().status(guest));
     }
 
     void deploy(long upstreamTimeToLive) {
