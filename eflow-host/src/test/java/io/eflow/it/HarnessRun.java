@@ -79,8 +79,9 @@ record HarnessRun(Path home) {
         try {
             String[] words = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
             long started = Long.parseLong(words[1]);
+            // a start time the kernel did not give (0) cannot tell a recycled pid: then a live pid counts as the run's
             return ProcessHandle.of(Long.parseLong(words[0])).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started);
+                    .filter(p -> started == 0 || p.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == started);
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }
