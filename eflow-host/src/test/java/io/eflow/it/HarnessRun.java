@@ -46,7 +46,7 @@ record HarnessRun(Path home) {
 
     /** True while the JVM that made this home still runs (same pid, same start: not a recycled pid). */
     boolean alive() {
-        return recorded(home.resolve(OWNER)).isPresent();
+        return recorded(home.resolve(OWNER), true).isPresent();
     }
 
     void recordHelper(String name, ProcessHandle process) {
@@ -63,7 +63,7 @@ record HarnessRun(Path home) {
         Path helpers = home.resolve("helpers");
         if (Files.isDirectory(helpers)) {
             try (var files = Files.list(helpers)) {
-                files.forEach(file -> recorded(file).ifPresent(live::add));
+                files.forEach(file -> recorded(file, false).ifPresent(live::add));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -75,12 +75,17 @@ record HarnessRun(Path home) {
         Files.writeString(file, process.pid() + " " + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + "\n");
     }
 
-    private static Optional<ProcessHandle> recorded(Path file) {
+    /**
+     * The recorded process if it still runs. A start time the kernel did not give (0) cannot tell a recycled pid: it
+     * counts as running when {@code unknownStartMatches} (a run is left alone), as gone otherwise (nothing is ended).
+     */
+    private static Optional<ProcessHandle> recorded(Path file, boolean unknownStartMatches) {
         try {
             String[] words = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
             long started = Long.parseLong(words[1]);
             return ProcessHandle.of(Long.parseLong(words[0])).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started);
+                    .filter(p -> started == 0 ? unknownStartMatches
+                            : p.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == started);
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }
