@@ -1,0 +1,46 @@
+package io.eflow.it;
+
+import io.eflow.platform.Exec;
+
+import java.nio.file.Path;
+
+/**
+ * A host port forwarded into a host-only qemu guest, added through QEMU's monitor while the guest runs. Such a guest
+ * sits behind QEMU's user-mode NAT, which nothing outside can reach; this forward is the path that would reach it
+ * if its firewall let it, so a test can show that the guest's nftables, not the NAT, are what drop an attacker.
+ */
+final class VmPortForward implements AutoCloseable {
+    /** The user-mode network device QemuCommand gives the guest's NIC. */
+    private static final String NETDEV = "n0";
+    private final Path qmp;
+    private final String rule;
+
+    private VmPortForward(Path qmp, String rule) {
+        this.qmp = qmp;
+        this.rule = rule;
+    }
+
+    /** Forwards {@code hostAddress:hostPort} on the host to {@code guestAddress:guestPort} in the guest. */
+    static VmPortForward open(Path qmp, String hostAddress, int hostPort, String guestAddress, int guestPort) {
+        VmPortForward forward = new VmPortForward(qmp, "tcp:" + hostAddress + ":" + hostPort);
+        forward.monitor("hostfwd_add " + NETDEV + " " + forward.rule + "-" + guestAddress + ":" + guestPort);
+        return forward;
+    }
+
+    @Override
+    public void close() {
+        monitor("hostfwd_remove " + NETDEV + " " + rule);
+    }
+
+    /** One human-monitor command over QMP; QEMU answers {@code "return": ""} on success, the error text otherwise. */
+    private void monitor(String command) {
+        String input = "{\"execute\":\"qmp_capabilities\"}\n"
+                + "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"" + command + "\"}}\n";
+        Exec.Result result = Exec.of("socat", "-t", "3", "-", "UNIX-CONNECT:" + qmp).input(input).timeoutSeconds(15).run();
+        long ok = result.stdout().lines().filter(line -> line.replace(" ", "").equals("{\"return\":{}}")
+                || line.replace(" ", "").equals("{\"return\":\"\"}")).count();
+        if (ok < 2) {
+            throw new IllegalStateException("QEMU monitor: " + command + " failed: " + result.stdout() + result.stderr());
+        }
+    }
+}
