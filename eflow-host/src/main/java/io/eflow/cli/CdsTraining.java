@@ -32,23 +32,6 @@ import java.util.Map;
  * command the user happens to run first after a build. Never used by eflow itself.
  */
 public final class CdsTraining {
-    private CdsTraining() {
-    }
-
-    /** Runs every line; returns those that ended with another exit code than the one they train (with it). */
-    static List<String> run(PrintStream sink) {
-        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), java.io.InputStream.nullInputStream(),
-                sink, sink, false);
-        List<String> wrong = new java.util.ArrayList<>();
-        for (Line line : LINES) {
-            int exit = EflowCli.execute(context, line.args());
-            if (exit != line.exit()) {
-                wrong.add(String.join(" ", line.args()) + " -> exit " + exit + " (expected " + line.exit() + ")");
-            }
-        }
-        return wrong;
-    }
-
     /**
      * Every command line, run as a user who is not root: each parses and stops at the root check (exit 1), except
      * the two that need no root (exit 0) and one typo that trains the usage error (exit 2). Any other exit means
@@ -73,6 +56,23 @@ public final class CdsTraining {
         static Line parses(String... args) {
             return new Line(EflowCli.FAILURE, args);
         }
+    }
+
+    private CdsTraining() {
+    }
+
+    /** Runs every line; returns those that ended with another exit code than the one they train (with it). */
+    static List<String> run(PrintStream sink) {
+        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), java.io.InputStream.nullInputStream(),
+                sink, sink, false);
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Line line : LINES) {
+            int exit = EflowCli.execute(context, line.args());
+            if (exit != line.exit()) {
+                wrong.add(String.join(" ", line.args()) + " -> exit " + exit + " (expected " + line.exit() + ")");
+            }
+        }
+        return wrong;
     }
 
     public static void main(String[] args) throws IOException {
