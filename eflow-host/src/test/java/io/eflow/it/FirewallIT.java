@@ -61,7 +61,7 @@ class FirewallIT {
     }
 
     @Test
-    void hostOnlyGuestAnswersOnNoPortAtAll() {
+    void hostOnlyGuestAnswersOnNoPortAtAll() throws Exception {
         // A listener that would answer: the guest's firewall, and nothing else on the path, keeps it unanswered. A
         // namespace guest is routed like a tcp one; a VM sits behind QEMU's NAT, so the attacker comes in through a
         // forward into it (SSH itself rides the host-only channel there: its port 22 has no listener at all).
@@ -73,7 +73,10 @@ class FirewallIT {
         assertThat(listening.exitCode()).as(listening.stderrText()).isZero();
         List<Integer> ports = List.of(22, 80, 8080, 40123);
         List<VmPortForward> forwards = new java.util.ArrayList<>();
-        try {
+        // resources: a failed clean-up is added to the test's own failure rather than hiding it
+        try (AutoCloseable listener = () -> manager.invoke(guest, List.of("sh", "-c", "kill $(cat /tmp/fw-listener.pid)"),
+                Duration.ofSeconds(10));
+             AutoCloseable removeForwards = () -> forwards.forEach(VmPortForward::close)) {
             if (backend.equals(TestHost.QEMU)) {
                 Path qmp = InstanceLayout.of(host.paths(), guest).run().resolve("qmp.sock");
                 for (int i = 0; i < ports.size(); i++) {
@@ -95,9 +98,6 @@ class FirewallIT {
                 manager.changeFirewall(guest, open, false);
             }
             assertThat(probe.apply(ports.indexOf(8080)).outcome()).as("closed again").isEqualTo(DROPPED);
-        } finally {
-            forwards.forEach(VmPortForward::close);
-            manager.invoke(guest, List.of("sh", "-c", "kill $(cat /tmp/fw-listener.pid)"), Duration.ofSeconds(10));
         }
     }
 
