@@ -13,7 +13,7 @@ $EFLOW image build >/dev/null 2>&1
 IMAGE=$(readlink -f "${EFLOW_CACHE:-/var/cache/eflow}/images/current")
 builds=(); sums=(); versions=()
 for i in $(seq 1 "$RUNS"); do
-  t0=$(now); $EFLOW image build >/dev/null; t1=$(now); builds+=("$(ms $t0 $t1)")
+  t0=$(now); $EFLOW image build >/dev/null 2>&1; t1=$(now); builds+=("$(ms $t0 $t1)")
   t0=$(now); sha256sum "$IMAGE"/* >/dev/null; t1=$(now); sums+=("$(ms $t0 $t1)")
   t0=$(now); $EFLOW version >/dev/null; t1=$(now); versions+=("$(ms $t0 $t1)")
 done
