@@ -21,8 +21,10 @@ if [ "$(stat -f -c %T "$WORK")" = tmpfs ]; then
   exit 1
 fi
 
-./mvnw -B -ntp -o -q test-compile -pl eflow-guest
-./mvnw -B -ntp -o -q dependency:build-classpath -pl eflow-guest -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp" >/dev/null
+# with -am, so eflow-contract comes from this tree rather than a stale copy in ~/.m2 (each module writes the file
+# in turn; eflow-guest's comes last)
+./mvnw -B -ntp -o -q -pl eflow-guest -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$WORK/cp" >/dev/null
 CP=eflow-guest/target/classes:eflow-guest/target/test-classes:$(cat "$WORK/cp")
 
 GUEST_RUN=eflow-guest/src/overlay/etc/eflow/services/eflow-guest/run

@@ -11,8 +11,10 @@ MESSAGES=${1:-20000}
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/eflow-store-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-./mvnw -B -ntp -q test-compile -pl eflow-guest
-./mvnw -B -ntp -q dependency:build-classpath -pl eflow-guest -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp" >/dev/null
+# with -am, so eflow-contract comes from this tree rather than a stale copy in ~/.m2 (each module writes the file
+# in turn; eflow-guest's comes last)
+./mvnw -B -ntp -q -pl eflow-guest -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$WORK/cp" >/dev/null
 CP=eflow-guest/target/classes:eflow-guest/target/test-classes:$(cat "$WORK/cp")
 
 mkdir -p "$WORK/store"

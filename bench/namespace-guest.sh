@@ -14,7 +14,7 @@ bench_cleanup_extra() {
 }
 
 $EFLOW image build >/dev/null 2>&1
-IMAGE=$(readlink -f /var/cache/eflow/images/current)
+IMAGE=$(readlink -f "${EFLOW_CACHE:-/var/cache/eflow}/images/current")
 
 # --- deploy, image cached, three times; reference: copying the root file system image
 deploys=()

@@ -12,7 +12,7 @@ N=${2:-50}
 . bench/lib.sh
 
 $EFLOW image build >/dev/null 2>&1
-IMAGE=$(readlink -f /var/cache/eflow/images/current)
+IMAGE=$(readlink -f "${EFLOW_CACHE:-/var/cache/eflow}/images/current")
 
 deploy_log=$($EFLOW deploy --name bench --backend qemu --cpus 1 --memory 1024 --data-size 2 2>&1)
 accel=$(echo "$deploy_log" | sed -n 's/.*QEMU with \([a-z]*\),.*/\1/p' | head -1)

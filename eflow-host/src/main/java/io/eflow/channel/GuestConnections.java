@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -125,6 +126,11 @@ public final class GuestConnections implements AutoCloseable {
             reverseForwards.release(guest.name(), forward);
             throw e;
         }
+    }
+
+    /** The guest→host forwards the guest's next session will ask for (for tests of this package). */
+    Set<ReverseForwards.Forward> heldForwards(String guest) {
+        return reverseForwards.held(guest);
     }
 
     /** Ends a {@link #forwardToHost} forward: no new session gets it, and the current one gives it up. */

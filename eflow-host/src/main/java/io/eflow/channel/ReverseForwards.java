@@ -33,6 +33,11 @@ final class ReverseForwards {
         byGuest.computeIfAbsent(guest, name -> ConcurrentHashMap.newKeySet()).add(forward);
     }
 
+    /** The forwards every new session to the guest asks for. */
+    Set<Forward> held(String guest) {
+        return Set.copyOf(byGuest.getOrDefault(guest, Set.of()));
+    }
+
     void release(String guest, Forward forward) {
         Set<Forward> forwards = byGuest.get(guest);
         if (forwards != null) {

@@ -38,9 +38,17 @@ class GuestConnectionsFailureTest {
 
     @Test
     void aReverseForwardForAStoppedGuestIsKeptForItsNextSession() {
+        ReverseForwards.Forward forward = new ReverseForwards.Forward(5000, 5001);
         // what the daemon does at start for each saved forward of a stopped instance: no time to wait, no error
-        pool.forwardToHost(guest, 5000, 5000, Duration.ZERO);
-        pool.stopForwardToHost(guest.name(), 5000, 5000);
+        pool.forwardToHost(guest, 5000, 5001, Duration.ZERO);
+        assertThat(pool.heldForwards("g1")).containsExactly(forward);
+        // a guest that cannot be reached now gets it with its next session too
+        pool.forwardToHost(guest, 6000, 6001, Duration.ofMillis(500));
+        assertThat(pool.heldForwards("g1")).containsExactlyInAnyOrder(forward, new ReverseForwards.Forward(6000, 6001));
+        assertThat(pool.heldForwards("g2")).isEmpty();
+
+        pool.stopForwardToHost(guest.name(), 5000, 5001);
+        assertThat(pool.heldForwards("g1")).containsExactly(new ReverseForwards.Forward(6000, 6001));
     }
 
     @Test

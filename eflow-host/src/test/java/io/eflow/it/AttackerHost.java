@@ -11,13 +11,21 @@ import java.util.List;
 final class AttackerHost implements AutoCloseable {
     static final String FIRST = "198.51.100.10";
     static final String SECOND = "198.51.100.11";
+    /** The host's end of the attacker's link. */
+    static final String HOST = "198.51.100.1";
     /** Named after the test run ({@link TestHost#runId()}): runs side by side never share the network. */
     private final String netns;
     private final String hostSide;
 
-    enum Outcome { ANSWERED, REFUSED, NO_ANSWER }
+    /**
+     * What a probe met. DROPPED is only a connection attempt that went out and got no reply (what the guests'
+     * nftables do); a probe that could not leave at all (no route, unreachable, a bind error) is UNREACHABLE, so it
+     * never passes for a firewall at work.
+     */
+    enum Outcome { ANSWERED, REFUSED, DROPPED, UNREACHABLE }
 
-    record Probe(Outcome outcome, String banner) {
+    /** @param banner what the server said first; @param detail socat's error, for UNREACHABLE */
+    record Probe(Outcome outcome, String banner, String detail) {
     }
 
     AttackerHost(String runId) {
@@ -31,14 +39,14 @@ final class AttackerHost implements AutoCloseable {
         }
         Exec.of("ip", "netns", "add", netns).check();
         Exec.of("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", netns).check();
-        Exec.of("ip", "addr", "add", "198.51.100.1/24", "dev", hostSide).check();
+        Exec.of("ip", "addr", "add", HOST + "/24", "dev", hostSide).check();
         Exec.of("ip", "link", "set", hostSide, "up").check();
         for (List<String> command : List.of(
                 List.of("ip", "link", "set", "lo", "up"),
                 List.of("ip", "addr", "add", FIRST + "/24", "dev", "eth0"),
                 List.of("ip", "addr", "add", SECOND + "/24", "dev", "eth0"),
                 List.of("ip", "link", "set", "eth0", "up"),
-                List.of("ip", "route", "add", "172.30.0.0/16", "via", "198.51.100.1"))) {
+                List.of("ip", "route", "add", "172.30.0.0/16", "via", HOST))) {
             Exec.of(inNamespace(command)).check();
         }
     }
@@ -60,19 +68,40 @@ final class AttackerHost implements AutoCloseable {
 
     /** Opens a TCP connection from {@code source} and reads what the server says first (an SSH banner, say). */
     Probe connect(String source, String target, int port) {
-        Exec.Result result = Exec.of(inNamespace(List.of("socat", "-T", "3", "-u",
+        return probe(source, target, port, false);
+    }
+
+    /**
+     * The same through a port forward that accepts on the guest's behalf (QEMU's user-mode network): the connection
+     * always opens, and what the guest did shows next: a reset closes it at once, a dropped SYN leaves it silent.
+     */
+    Probe connectThroughForward(String source, String forwardAddress, int forwardPort) {
+        return probe(source, forwardAddress, forwardPort, true);
+    }
+
+    private Probe probe(String source, String target, int port, boolean forwarded) {
+        // -d -d: socat logs whether the connection opened and how it ended, which the exit code does not tell
+        Exec.Result result = Exec.of(inNamespace(List.of("socat", "-d", "-d", "-T", "3", "-u",
                 "TCP:" + target + ":" + port + ",bind=" + source + ",connect-timeout=3", "STDOUT"))).timeoutSeconds(15).run();
-        String err = result.stderr();
+        String log = result.stderr();
         if (!result.stdout().isEmpty()) {
-            return new Probe(Outcome.ANSWERED, result.stdout().lines().findFirst().orElse(""));
+            return new Probe(Outcome.ANSWERED, result.stdout().lines().findFirst().orElse(""), "");
         }
-        if (err.contains("Connection refused")) {
-            return new Probe(Outcome.REFUSED, "");
+        if (log.contains("Connection refused")) {
+            return new Probe(Outcome.REFUSED, "", "");
         }
-        if (err.contains("timed out") || err.contains("Operation now in progress") || result.exitCode() != 0) {
-            return new Probe(Outcome.NO_ANSWER, "");
+        if (log.contains("Connection timed out")) {
+            return new Probe(Outcome.DROPPED, "", "");
         }
-        return new Probe(Outcome.ANSWERED, "");
+        if (log.contains("starting data transfer loop")) {
+            if (!forwarded) {
+                return new Probe(Outcome.ANSWERED, "", "accepted, said nothing");
+            }
+            return log.contains("inactivity timeout triggered") ? new Probe(Outcome.DROPPED, "", "")
+                    : new Probe(Outcome.REFUSED, "", "the forward closed without a word");
+        }
+        String error = log.lines().filter(line -> line.contains(" E ")).findFirst().orElse("socat exit " + result.exitCode());
+        return new Probe(Outcome.UNREACHABLE, "", error);
     }
 
     @Override

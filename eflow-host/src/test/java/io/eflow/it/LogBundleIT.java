@@ -1,5 +1,6 @@
 package io.eflow.it;
 
+import io.eflow.channel.CommandResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -24,10 +26,13 @@ class LogBundleIT {
     @Test
     void theBundleCarriesLogsButNoKeyOrSecret(TestHost host) throws IOException {
         String guest = host.sharedGuest(backend);
-        // a secret written to a guest log must not come out in the bundle
-        host.manager().invoke(guest, List.of("sudo", "sh", "-c",
-                "echo 'connecting with HostName=hub;DeviceId=d;SharedAccessKey=c2VjcmV0LWtleQ==' >> /logs/sshd/current"),
+        // a secret written to a guest log must not come out in the bundle; the line is unique to this run and read
+        // back, so "not in the bundle" cannot hold merely because the write failed
+        String line = "connecting " + UUID.randomUUID() + " with HostName=hub;DeviceId=d;SharedAccessKey=";
+        CommandResult planted = host.manager().invoke(guest, List.of("sudo", "sh", "-c",
+                "echo '" + line + "c2VjcmV0LWtleQ==' >> /logs/sshd/current && grep -F '" + line + "c2VjcmV0LWtleQ==' /logs/sshd/current"),
                 Duration.ofSeconds(10));
+        assertThat(planted.exitCode()).as("planting the secret: " + planted.stderrText()).isZero();
         Path zip = Files.createTempFile("eflow-logs", ".zip");
         try {
             host.manager().logs(guest, zip);
@@ -42,6 +47,7 @@ class LogBundleIT {
             }
             assertThat(names).contains("instance/config.json", "guest/logs/sshd/current", "host/" + guest + "/console.log");
             String text = all.toString();
+            assertThat(text).as("the planted line reached the bundle, its key redacted").contains(line + "[redacted]");
             assertThat(text).doesNotContain("PRIVATE KEY", "c2VjcmV0LWtleQ==");
             for (Path secret : List.of(host.paths().userCa().resolve("user_ca"))) {
                 String body = Files.readString(secret).lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();

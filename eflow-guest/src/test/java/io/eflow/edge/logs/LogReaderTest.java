@@ -156,7 +156,7 @@ class LogReaderTest {
     }
 
     @Test
-    void followSeesNewLinesWithinAFractionOfASecond() throws Exception {
+    void followSeesEachNewLineOnceAndInOrder() throws Exception {
         ModuleLogs logs = new ModuleLogs(root, 1 << 20, 3);
         ModuleLog log = logs.open("m");
         log.event("old");
@@ -165,11 +165,11 @@ class LogReaderTest {
         Thread.sleep(300);
         assertThat(seen).isEmpty();
 
+        // each line is seen before the next is written (how soon is bench/responsiveness.sh's figure)
         for (int i = 0; i < 5; i++) {
-            long written = System.nanoTime();
             log.event("new " + i);
             awaitSize(seen, i + 1);
-            assertThat(Duration.ofNanos(System.nanoTime() - written)).isLessThan(Duration.ofMillis(400));
+            assertThat(seen).hasSize(i + 1);
             Thread.sleep(37);
         }
         follower.stop();

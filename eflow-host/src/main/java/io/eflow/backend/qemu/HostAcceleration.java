@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -15,7 +16,17 @@ import java.util.stream.Collectors;
  */
 public final class HostAcceleration {
     public static final String QEMU = "qemu-system-x86_64";
+    private final Supplier<Accelerator> probe;
     private volatile Accelerator cached;
+
+    public HostAcceleration() {
+        this(HostAcceleration::probe);
+    }
+
+    /** With another probe (tests count its calls). */
+    HostAcceleration(Supplier<Accelerator> probe) {
+        this.probe = probe;
+    }
 
     /** Whether the QEMU binary is on PATH. */
     public static boolean qemuInstalled() {
@@ -28,7 +39,7 @@ public final class HostAcceleration {
         if (answer == null) {
             synchronized (this) {
                 if (cached == null) {
-                    cached = probe();
+                    cached = probe.get();
                 }
                 answer = cached;
             }

@@ -25,13 +25,15 @@ class LimitsTest extends HeadTestBase {
 
     @Test
     void aClientSilentForOneAndAHalfKeepAlivesIsDisconnected() throws Exception {
+        // timed from before the CONNECT is sent: the server's 1.5 keep-alives cannot have begun earlier
+        long connecting = System.nanoTime();
         try (RawClient raw = new RawClient(server.port())) {
             assertThat(raw.connect("edge1/filter", FILTER_KEY, 1)).isZero();
-            long connected = System.nanoTime();
 
-            assertThat(raw.closedByServer()).isTrue();
+            assertThat(raw.closedByServer()).as("closed within the client's read timeout").isTrue();
 
-            assertThat(Duration.ofNanos(System.nanoTime() - connected)).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(5));
+            // not before one and a half keep-alives; how soon after is bench/responsiveness.sh's figure
+            assertThat(Duration.ofNanos(System.nanoTime() - connecting)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
         }
         await().atMost(TestHub.WAIT).until(() -> hub.events.contains("disconnected edge1/filter"));
     }
@@ -47,12 +49,12 @@ class LimitsTest extends HeadTestBase {
 
     @Test
     void aConnectionThatSendsNoConnectIsClosed() throws Exception {
+        long opening = System.nanoTime();
         try (RawClient raw = new RawClient(server.port())) {
-            long opened = System.nanoTime();
+            assertThat(raw.closedByServer()).as("closed within the client's read timeout").isTrue();
 
-            assertThat(raw.closedByServer()).isTrue();
-
-            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofSeconds(5));
+            // not before the connect timeout (500 ms) has passed
+            assertThat(Duration.ofNanos(System.nanoTime() - opening)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         }
     }
 

@@ -149,13 +149,14 @@ class EndpointQueueTest {
             append(store, 0, 2, UPSTREAM);
             EndpointQueue queue = store.queue("$upstream");
             List<Delivery> first = queue.poll(10, Messages.SHORT);
+            long handedOut = System.nanoTime();
             assertThat(ids(first)).containsExactly(0, 1);
             queue.ack(first.get(1).sequence());
             assertThat(queue.poll(10, Duration.ZERO)).isEmpty();
 
-            long t0 = System.nanoTime();
             List<Delivery> again = queue.poll(10, Duration.ofSeconds(5));
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(100L, 2000L);
+            // not before the redelivery timeout (200 ms) from the hand-out; how late after it is a bench figure
+            assertThat(Duration.ofNanos(System.nanoTime() - handedOut)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
             assertThat(ids(again)).containsExactly(0);
             assertThat(again.get(0).redelivered()).isTrue();
             // a late acknowledgement still counts
@@ -170,16 +171,16 @@ class EndpointQueueTest {
             EndpointQueue queue = store.queue("$upstream");
             CompletableFuture<List<Delivery>> polled = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return queue.poll(10, Duration.ofSeconds(5));
+                    return queue.poll(10, Duration.ofSeconds(60));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             });
             Thread.sleep(100);
-            long t0 = System.nanoTime();
             append(store, 42, 43, UPSTREAM);
-            assertThat(ids(polled.get(5, TimeUnit.SECONDS))).containsExactly(42);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
+            // a consumer that slept through its whole 60 s poll would miss this: the append woke it (how soon is
+            // bench/responsiveness.sh's figure)
+            assertThat(ids(polled.get(20, TimeUnit.SECONDS))).containsExactly(42);
         }
     }
 
