@@ -237,7 +237,7 @@ class RegistryPullIT extends SharedGuestTest {
     @Order(4)
     void aManifestFromTheIoTEdgeDocumentationIsAccepted() throws Exception {
         byte[] documented;
-        try (InputStream in = getClass().getResourceAsStream("/io/eflow/edge/manifest/quickstart.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/io/eflow/contract/manifest/quickstart.json")) {
             documented = in.readAllBytes();
         }
         JsonNode applied = Json.MAPPER.valueToTree(edge().apply(guest, documented));

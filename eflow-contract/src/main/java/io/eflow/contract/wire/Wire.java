@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.eflow.contract.json.Mappers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +20,7 @@ import java.util.Arrays;
  * records serialize without it anywhere else (the daemon's REST answers).
  */
 public final class Wire {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+    private static final ObjectMapper MAPPER = Mappers.builder()
             // host and guest can differ by an update: each reads the fields it knows and passes over the rest
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addMixIn(Reply.class, ReplyKinds.class)
