@@ -1,6 +1,7 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.json.Mappers;
 import io.eflow.contract.wire.AgentRequest;
 import io.eflow.contract.wire.Handler;
 import io.eflow.contract.wire.LogLine;
@@ -21,7 +22,7 @@ import java.util.function.BooleanSupplier;
 
 /** The edge agent's requests on the runtime's socket: deployments, modules, their logs, image loads and checks. */
 public final class AgentRequests implements Handler<AgentRequest<?>> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private final EdgeAgent agent;
 
     public AgentRequests(EdgeAgent agent) {

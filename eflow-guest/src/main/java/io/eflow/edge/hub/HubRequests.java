@@ -2,6 +2,7 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.json.Mappers;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.MessageSource;
 import io.eflow.edge.hub.message.SystemProperties;
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  * {@code eflow hub} commands send over SSH.
  */
 public final class HubRequests implements Handler<HubRequest<?>> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.standard();
     private static final Duration DURABLE = Duration.ofSeconds(30);
     /** How many messages a subscription holds for a host that reads slowly. */
     private static final int WATCH_BACKLOG = 10_000;
