@@ -31,7 +31,7 @@ import io.eflow.contract.wire.ModuleReport;
 import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.UpstreamState;
 import io.eflow.daemon.api.UpstreamChange;
-import io.eflow.modules.HubPublish;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.daemon.api.InvokeRequest;
 import io.eflow.platform.Json;
 import io.eflow.daemon.api.LogsRequest;

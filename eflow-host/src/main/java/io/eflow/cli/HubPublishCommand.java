@@ -1,6 +1,6 @@
 package io.eflow.cli;
 
-import io.eflow.modules.HubPublish;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.platform.EflowException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -27,7 +27,7 @@ import io.eflow.update.Updater;
 import io.eflow.instance.InstanceManager;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.HubClient;
-import io.eflow.modules.HubPublish;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.daemon.api.IdentityAdd;
 import io.eflow.daemon.api.IdentityRemoved;

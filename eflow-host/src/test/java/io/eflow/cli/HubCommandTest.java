@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.HubStatus;
 import io.eflow.contract.wire.ModuleMessage;
 import io.eflow.contract.wire.UpstreamState;
-import io.eflow.modules.HubPublish;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -135,7 +135,7 @@ class HubRoundTripTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("eflow: no module named 'nope' is deployed" + NL);
         assertThat(run.out()).isEmpty();
-        assertThatThrownBy(() -> client.hubPublish("edge1", new io.eflow.modules.HubPublish("nope", "input1", null, "x", null, null, null)))
+        assertThatThrownBy(() -> client.hubPublish("edge1", new io.eflow.daemon.api.HubPublish("nope", "input1", null, "x", null, null, null)))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 

@@ -8,7 +8,7 @@ import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.HubClient;
-import io.eflow.modules.HubPublish;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.Json;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;

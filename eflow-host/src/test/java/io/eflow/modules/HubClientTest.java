@@ -1,5 +1,6 @@
 package io.eflow.modules;
 
+import io.eflow.daemon.api.HubPublish;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.MethodResult;
 import io.eflow.platform.EflowException;

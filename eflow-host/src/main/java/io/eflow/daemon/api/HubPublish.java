@@ -1,4 +1,4 @@
-package io.eflow.modules;
+package io.eflow.daemon.api;
 
 import io.eflow.platform.EflowException;
 
