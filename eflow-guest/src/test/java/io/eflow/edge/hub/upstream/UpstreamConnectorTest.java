@@ -108,7 +108,8 @@ class UpstreamConnectorTest {
         UpstreamStatus down = connector.status();
         assertThat(down.connected()).isFalse();
         assertThat(down.disconnectedSince()).isPresent();
-        assertThat(down.lastError()).hasValueSatisfying(error -> assertThat(error).contains("lost"));
+        // the loss itself, or (once a quick retry has run on a loaded machine) the refused reconnect after it
+        assertThat(down.lastError()).hasValueSatisfying(error -> assertThat(error).containsAnyOf("lost", "cannot connect"));
         assertThat(down.backlog()).isEqualTo(500);
         assertThat(upstream(store).queueLength()).isEqualTo(500);
         Thread.sleep(300);
