@@ -364,7 +364,7 @@ public final class Updater {
         }
         Optional<UpdateJournal> journal = UpdateJournal.read(layout);
         String line = message != null ? message : describe(record, journal.orElse(null));
-        return new UpdateView(name, record.active(), slots.get(record.active()), record.trial(),
+        return new UpdateView(name, record.active(), slots.get(record.active().name()), record.trial(),
                 record.trial() == null ? null : record.tries(), slots, BootSectors.result(layout.bootControl()).orElse(null),
                 journal.orElse(null), line);
     }

@@ -137,7 +137,7 @@ class UpdateIT {
 
         JsonNode get = json(eflow("get", "--name", fx.name, "--json"));
         assertThat(get.path("configuration").path("imageVersion").asText()).isEqualTo(installed());
-        assertThat(get.path("configuration").path("activeSlot").asText()).isEqualTo(Slot.B);
+        assertThat(get.path("configuration").path("activeSlot").asText()).isEqualTo(Slot.B.name());
         assertThat(guestRoot("cat /run/eflow-boot")).contains("slot=B");
         assertThat(guestRoot("cat /var/lib/it-update/data")).isEqualTo("keep-me");
         assertThat(guestRoot("cat /etc/it-update.conf")).isEqualTo("changed");
