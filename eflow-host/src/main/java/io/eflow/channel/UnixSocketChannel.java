@@ -10,6 +10,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.ReadPendingException;
 import java.nio.channels.SocketChannel;
@@ -51,7 +52,7 @@ final class UnixSocketChannel extends AsynchronousSocketChannel {
             throw new UnsupportedAddressTypeException();
         }
         if (!connecting.compareAndSet(false, true)) {
-            throw new java.nio.channels.ConnectionPendingException();
+            throw new ConnectionPendingException();
         }
         start(null, 0, TimeUnit.MILLISECONDS, () -> {
             socket.connect(target);

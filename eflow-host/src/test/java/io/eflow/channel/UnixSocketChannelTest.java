@@ -11,6 +11,7 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.ReadPendingException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.ShutdownChannelGroupException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ class UnixSocketChannelTest {
             group.shutdownNow();
             assertThat(channel.isOpen()).isFalse();
             assertThat(group.isShutdown()).isTrue();
-            assertThatThrownBy(group::openChannel).isInstanceOf(java.nio.channels.ShutdownChannelGroupException.class);
+            assertThatThrownBy(group::openChannel).isInstanceOf(ShutdownChannelGroupException.class);
         }
     }
 

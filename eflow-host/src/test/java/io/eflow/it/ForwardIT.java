@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class ForwardIT extends SharedGuestTest {
                 unix.write(out);
             }
             unix.shutdownOutput();
-            assertThat(readAll(java.nio.channels.Channels.newInputStream(unix)).strip()).isEqualTo(String.valueOf(big.length));
+            assertThat(readAll(Channels.newInputStream(unix)).strip()).isEqualTo(String.valueOf(big.length));
         }
     }
 

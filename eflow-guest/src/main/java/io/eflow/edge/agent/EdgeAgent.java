@@ -11,9 +11,11 @@ import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -105,7 +107,7 @@ public final class EdgeAgent implements AutoCloseable {
         Files.createDirectories(stored.getParent());
         Path partial = stored.resolveSibling("deployment.json.partial");
         Files.writeString(partial, json);
-        try (var channel = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         Files.move(partial, stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

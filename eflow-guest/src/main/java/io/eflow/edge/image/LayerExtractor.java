@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import com.sun.security.auth.module.UnixSystem;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -36,7 +37,7 @@ public final class LayerExtractor {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-    private final boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    private final boolean root = new UnixSystem().getUid() == 0;
 
     /** Extracts one layer blob (tar, optionally gzip-compressed) over what {@code target} already holds. */
     public void extract(Path layer, Path target) {

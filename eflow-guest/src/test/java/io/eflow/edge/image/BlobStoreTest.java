@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,7 +105,7 @@ class BlobStoreTest {
         String one = image(store, "example.com/a:1", config);
         String missing = Digests.of(utf8("not stored"));
 
-        assertThatThrownBy(() -> store.record(new java.util.LinkedHashMap<>(Map.of("example.com/b:1", one, "example.com/c:1", missing))))
+        assertThatThrownBy(() -> store.record(new LinkedHashMap<>(Map.of("example.com/b:1", one, "example.com/c:1", missing))))
                 .hasMessageContaining("cannot record example.com/c:1");
         assertThat(store.images()).containsOnlyKeys("example.com/a:1");
         store.record(Map.of("example.com/b:1", one, "example.com/c:1", one));

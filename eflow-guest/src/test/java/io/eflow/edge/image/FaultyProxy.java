@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public final class FaultyProxy implements AutoCloseable {
     public enum Fault { CORRUPT, TRUNCATE, BEARER }
 
     static final String TOKEN = "test-token";
-    static final String TOKEN_LOGIN = "Basic " + java.util.Base64.getEncoder()
+    static final String TOKEN_LOGIN = "Basic " + Base64.getEncoder()
             .encodeToString("tokenuser:tokenpass".getBytes(StandardCharsets.UTF_8));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final HttpServer server;

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -443,9 +444,9 @@ class ImageArchiveTest {
     @Test
     void aTruncatedArchiveRecordsNothing() throws Exception {
         byte[] whole = Files.readAllBytes(jib(ImageFormat.OCI, "example.com/app:9"));
-        byte[] half = java.util.Arrays.copyOf(whole, 1024 + 100);
+        byte[] half = Arrays.copyOf(whole, 1024 + 100);
 
-        byte[] midEntry = java.util.Arrays.copyOf(whole, 1024 + 512 + 100);
+        byte[] midEntry = Arrays.copyOf(whole, 1024 + 512 + 100);
 
         assertThatThrownBy(() -> load(half, null)).isInstanceOf(ImageException.class).hasMessageEndingWith(
                 " is truncated: it breaks off after 1 entries, without the end of a tar archive; nothing was loaded");

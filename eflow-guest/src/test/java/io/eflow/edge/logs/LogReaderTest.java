@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -96,7 +97,7 @@ class LogReaderTest {
         for (int i = 0; i < 100; i++) {
             out.append("out ").append(i).append('\n');
         }
-        log.pump("stdout", new java.io.ByteArrayInputStream(out.toString().getBytes(UTF_8)));
+        log.pump("stdout", new ByteArrayInputStream(out.toString().getBytes(UTF_8)));
         assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
         log.event("restarted");
 

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,7 +205,7 @@ class ModuleLogTest {
                     }
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         thread.start();
@@ -231,7 +233,7 @@ class ModuleLogTest {
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 2000).mapToObj(i -> "out " + i).toList());
         assertThat(texts(lines.stream().filter(l -> l.stream().equals("stderr")).toList()))
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 2000).mapToObj(i -> "err " + i).toList());
-        assertThat(texts(read(logs, "sh", Query.all().withStreams(java.util.Set.of("stderr"))))).hasSize(2000);
+        assertThat(texts(read(logs, "sh", Query.all().withStreams(Set.of("stderr"))))).hasSize(2000);
         assertThat(files(root.resolve("sh")).size()).isGreaterThan(1);
         for (int i = 1; i < lines.size(); i++) {
             assertThat(lines.get(i).time()).isAfterOrEqualTo(lines.get(i - 1).time());

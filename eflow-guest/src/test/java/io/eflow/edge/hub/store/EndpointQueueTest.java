@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +83,7 @@ class EndpointQueueTest {
 
     @Test
     void aDeliveryCarriesSourceEnqueueTimeAndPayload() throws Exception {
-        TestClock clock = new TestClock(java.time.Instant.parse("2024-05-01T12:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2024-05-01T12:00:00Z"));
         try (LogMessageStore store = LogMessageStore.open(StoreConfig.in(dir).withClock(clock))) {
             store.append(new Message("tempSensor/temperatureOutput", "{\"t\":21}".getBytes()), List.of(UPSTREAM)).join();
             Delivery delivery = store.queue("$upstream").poll(10, Messages.SHORT).get(0);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class RecoveryTest {
         long size = Files.size(segment);
         ByteBuffer record = RecordCodec.encode(0, "sensor", List.of(new LogEntry.Route("$upstream", Long.MAX_VALUE)),
                 Messages.payload(10));
-        Files.write(segment, java.util.Arrays.copyOf(record.array(), 100), APPEND);
+        Files.write(segment, Arrays.copyOf(record.array(), 100), APPEND);
 
         try (LogMessageStore store = open()) {
             assertThat(Files.size(segment)).isEqualTo(size);

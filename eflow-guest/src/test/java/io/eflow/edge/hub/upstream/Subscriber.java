@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The far side of the upstream link in a test: a Paho client on the test broker that records what arrives on a
@@ -120,7 +121,7 @@ final class Subscriber implements AutoCloseable, MqttCallback {
             if (left <= 0) {
                 return false;
             }
-            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
     }

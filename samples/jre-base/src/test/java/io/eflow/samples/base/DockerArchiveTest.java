@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -103,7 +104,7 @@ class DockerArchiveTest {
     void theArchiveIsWhatJibReadsFromATarBase() throws Exception {
         Path layer = temp.resolve("layer.tar.gz");
         String diffId = DockerArchive.writeLayer(contents(), TIME, layer);
-        String config = JreBaseImage.config(java.util.List.of("java.base"), Path.of("/jdk"), TIME)
+        String config = JreBaseImage.config(List.of("java.base"), Path.of("/jdk"), TIME)
                 .replace("@DIFF_ID@", diffId);
         Path archive = temp.resolve("base.tar");
 

@@ -1,5 +1,6 @@
 package io.eflow.samples.module;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -167,7 +168,7 @@ public final class EdgeHubClient implements AutoCloseable {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setUserName(settings.username());
         settings.password(Instant.now()).ifPresent(token -> options.setPassword(token.toCharArray()));
-        settings.caFile().ifPresent(file -> options.setSocketFactory(TrustedCa.socketFactory(java.nio.file.Path.of(file))));
+        settings.caFile().ifPresent(file -> options.setSocketFactory(TrustedCa.socketFactory(Path.of(file))));
         options.setCleanSession(true);
         options.setAutomaticReconnect(false); // ours: with back-off and quiet logging
         options.setConnectionTimeout((int) CONNECT_TIMEOUT.toSeconds());

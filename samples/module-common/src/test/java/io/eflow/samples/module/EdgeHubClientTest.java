@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +77,7 @@ class EdgeHubClientTest {
 
     @Test
     void aFailureIsToldByItsCauseNotByPahosWrapper() {
-        MqttException wrapped = new MqttException(new java.net.UnknownHostException("edgeHub"));
+        MqttException wrapped = new MqttException(new UnknownHostException("edgeHub"));
 
         assertThat(EdgeHubClient.reason(wrapped)).isEqualTo("UnknownHostException: edgeHub");
         assertThat(EdgeHubClient.reason(new MqttException(MqttException.REASON_CODE_NOT_AUTHORIZED)))

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FailureReportTest {
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     private final FailureReport report = new FailureReport(Duration.ofSeconds(10));
 
-    private java.util.Optional<String> failAt(long seconds, Duration retry) {
+    private Optional<String> failAt(long seconds, Duration retry) {
         return report.failed("edgeHub at tcp://edgeHub:1883", "UnknownHostException: edgeHub", retry,
                 T0.plusSeconds(seconds));
     }

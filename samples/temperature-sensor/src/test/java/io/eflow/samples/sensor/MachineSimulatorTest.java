@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -74,12 +75,12 @@ class MachineSimulatorTest {
 
     @Test
     void theJsonHasTwoDecimalsWhateverTheLocale() {
-        java.util.Locale before = java.util.Locale.getDefault();
-        java.util.Locale.setDefault(java.util.Locale.GERMANY);
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
         try {
             assertThat(new Reading(-3.456, 1, 21, 24, NOW).toJson()).contains("\"temperature\":-3.46,");
         } finally {
-            java.util.Locale.setDefault(before);
+            Locale.setDefault(before);
         }
     }
 }
