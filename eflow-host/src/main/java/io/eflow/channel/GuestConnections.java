@@ -1,5 +1,14 @@
 package io.eflow.channel;
 
+import io.eflow.platform.EflowException;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.future.GlobalRequestFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,15 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-
-import io.eflow.platform.EflowException;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.future.GlobalRequestFuture;
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.core.CoreModuleProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's SSH connections to its guests: one MINA client, one authenticated session per guest reused by every

@@ -1,5 +1,14 @@
 package io.eflow.channel;
 
+import io.eflow.channel.GuestSession.StaleSessionException;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.future.CancelOption;
+import org.apache.sshd.common.util.buffer.Buffer;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,15 +18,6 @@ import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-
-import io.eflow.channel.GuestSession.StaleSessionException;
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.future.CancelOption;
-import org.apache.sshd.common.util.buffer.Buffer;
 
 /** One non-interactive command on an exec channel: no pty, stdin from bytes, stdout and stderr kept apart. */
 final class RemoteExec {

@@ -1,11 +1,11 @@
 package io.eflow.daemon;
 
 import io.eflow.daemon.api.DeployEvent;
-import io.eflow.platform.Json;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
+import io.eflow.platform.Json;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package io.eflow.image;
 
+import io.eflow.firewall.GuestFirewall;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-
-import io.eflow.firewall.GuestFirewall;
 
 /**
  * A hash of the builder's own code that shapes the image (customize, unpack, pack, verity), so that changing it

@@ -1,13 +1,13 @@
 package io.eflow.platform;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
+
+import java.io.IOException;
 
 /**
  * The one JSON configuration eflow uses — files on disk, the daemon's API and the CLI's {@code --json} — so what

@@ -1,6 +1,5 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.HubStatus;
 import io.eflow.contract.wire.ModuleMessage;
 import io.eflow.contract.wire.UpstreamState;

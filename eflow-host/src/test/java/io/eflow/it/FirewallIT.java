@@ -1,10 +1,10 @@
 package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
-import io.eflow.firewall.FirewallRule;
-import io.eflow.firewall.SshTransport;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.FirewallView;
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.SshTransport;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 import org.awaitility.Awaitility;

@@ -1,6 +1,7 @@
 package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.mqtt.PahoClient;
@@ -9,7 +10,6 @@ import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.HubClient;
-import io.eflow.daemon.api.HubPublish;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.Json;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -22,13 +22,13 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

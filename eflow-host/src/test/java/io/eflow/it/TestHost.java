@@ -1,8 +1,8 @@
 package io.eflow.it;
 
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageBuilder;
-import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowPaths;
 import io.eflow.tpm.SoftwareTpm;

@@ -15,12 +15,12 @@ import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;
 import io.eflow.update.FaultPoint;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.eflow.modules;
 
-import io.eflow.daemon.api.HubPublish;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.MethodResult;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.daemon.api.UpstreamChange;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;

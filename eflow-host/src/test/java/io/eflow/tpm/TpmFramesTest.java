@@ -3,10 +3,10 @@ package io.eflow.tpm;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,8 +1,8 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.logs.ModuleLogs;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.HostConfig;
+import io.eflow.edge.logs.ModuleLogs;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.ImageReference;
+import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
-import io.eflow.contract.manifest.ImageReference;
 import io.eflow.edge.logs.ModuleLogs;
-import io.eflow.contract.manifest.DeploymentManifest;
-import io.eflow.contract.manifest.EdgeModule;
-import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,12 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

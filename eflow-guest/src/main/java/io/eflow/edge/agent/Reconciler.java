@@ -1,10 +1,10 @@
 package io.eflow.edge.agent;
 
-import io.eflow.contract.wire.ModuleReport;
-import io.eflow.edge.image.ImageException;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.RestartPolicy;
+import io.eflow.contract.wire.ModuleReport;
+import io.eflow.edge.image.ImageException;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.manifest.ManifestException;
 import io.eflow.contract.wire.AgentRequest;
 import io.eflow.contract.wire.Failure;
 import io.eflow.contract.wire.Handler;
@@ -9,7 +10,6 @@ import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.contract.wire.Wire;
 import io.eflow.edge.image.ImageException;
-import io.eflow.contract.manifest.ManifestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

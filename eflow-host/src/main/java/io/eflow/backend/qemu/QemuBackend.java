@@ -2,9 +2,9 @@ package io.eflow.backend.qemu;
 
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestNic;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
-import io.eflow.backend.GuestNic;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
 import io.eflow.boot.BootControl;

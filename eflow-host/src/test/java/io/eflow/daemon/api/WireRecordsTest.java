@@ -1,8 +1,7 @@
 package io.eflow.daemon.api;
 
-import io.eflow.platform.Json;
-
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,8 @@
 package io.eflow.edge.hub.store;
 
 import io.eflow.edge.testing.TestClock;
-import static io.eflow.edge.hub.store.Messages.append;
-import static io.eflow.edge.hub.store.Messages.drain;
-import static io.eflow.edge.hub.store.Messages.ids;
-import static io.eflow.edge.hub.store.Messages.message;
-import static io.eflow.edge.hub.store.Messages.range;
-import static io.eflow.edge.hub.store.Messages.take;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +14,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.append;
+import static io.eflow.edge.hub.store.Messages.drain;
+import static io.eflow.edge.hub.store.Messages.ids;
+import static io.eflow.edge.hub.store.Messages.message;
+import static io.eflow.edge.hub.store.Messages.range;
+import static io.eflow.edge.hub.store.Messages.take;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EndpointQueueTest {
     private static final Destination UPSTREAM = Destination.of("$upstream");

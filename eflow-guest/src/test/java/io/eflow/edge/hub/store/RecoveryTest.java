@@ -1,10 +1,7 @@
 package io.eflow.edge.hub.store;
 
-import static io.eflow.edge.hub.store.Messages.append;
-import static io.eflow.edge.hub.store.Messages.drain;
-import static io.eflow.edge.hub.store.Messages.range;
-import static java.nio.file.StandardOpenOption.APPEND;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -16,8 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.append;
+import static io.eflow.edge.hub.store.Messages.drain;
+import static io.eflow.edge.hub.store.Messages.range;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RecoveryTest {
     private static final Destination UPSTREAM = Destination.of("$upstream");

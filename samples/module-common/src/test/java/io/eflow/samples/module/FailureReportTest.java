@@ -1,11 +1,12 @@
 package io.eflow.samples.module;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class FailureReportTest {
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");

@@ -1,17 +1,17 @@
 package io.eflow.samples.module;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModuleSettingsTest {
     private static final Map<String, String> IOT_EDGE = Map.of(
