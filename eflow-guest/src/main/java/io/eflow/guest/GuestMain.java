@@ -1,5 +1,6 @@
 package io.eflow.guest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.DeviceIdentity;
@@ -7,6 +8,8 @@ import io.eflow.edge.agent.EdgeAgent;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,7 +28,7 @@ public final class GuestMain {
         String command = args.length == 0 ? "run" : args[0];
         switch (command) {
             case "run" -> run();
-            case "status" -> System.out.println(java.nio.file.Files.readString(STATUS_FILE));
+            case "status" -> System.out.println(Files.readString(STATUS_FILE));
             case "version" -> System.out.println(RuntimeStatus.currentVersion());
             default -> {
                 System.err.println("eflow-guest: unknown command '" + command + "' (run, status, version)");
@@ -38,14 +41,14 @@ public final class GuestMain {
      * A deployment from IoT Hub (the device twin's desired properties) is applied like one from the host; the same
      * one again (each reconnect reads the whole twin) changes nothing, and an invalid one leaves the running one.
      */
-    static void applyFromUpstream(EdgeAgent agent, com.fasterxml.jackson.databind.JsonNode manifest) {
+    static void applyFromUpstream(EdgeAgent agent, JsonNode manifest) {
         if (agent.deployment().map(manifest::equals).orElse(false)) {
             return;
         }
         try {
             agent.apply(manifest.toString());
             System.getLogger(GuestMain.class.getName()).log(System.Logger.Level.INFO, "applied the deployment IoT Hub sent");
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             System.getLogger(GuestMain.class.getName()).log(System.Logger.Level.ERROR,
                     "the deployment IoT Hub sent was not applied, the running one stays: " + e.getMessage());
         }
@@ -53,13 +56,13 @@ public final class GuestMain {
 
     private static void run() throws Exception {
         // a runtime that died left its socket: gone now, the host waits for this one's instead of being refused
-        java.nio.file.Files.deleteIfExists(EdgeAgent.Layout.GUEST.socket());
+        Files.deleteIfExists(EdgeAgent.Layout.GUEST.socket());
         // the heartbeat first: the host sees a runtime that is starting, not a silent one
         StatusReporter status = new StatusReporter(STATUS_FILE, Duration.ofSeconds(2), new SystemSampler(Path.of("/proc")));
         Thread reporter = new Thread(() -> {
             try {
                 status.run();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.getLogger(GuestMain.class.getName()).log(System.Logger.Level.ERROR, "cannot write " + STATUS_FILE + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -67,7 +70,7 @@ public final class GuestMain {
         }, "status-reporter");
         reporter.setDaemon(true); // a start that fails ends the process, and runsv starts it again
         reporter.start();
-        String hostname = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         DeviceIdentity device = DeviceIdentity.local(hostname);
         // the hub starts first: modules resumed by the agent connect to it at once
         HubService hub = HubService.start(HubService.Settings.guest(EdgeAgent.Layout.GUEST.state().resolve("hub")), device);
@@ -78,7 +81,7 @@ public final class GuestMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // exiting anyway
             }
             agent.close();

@@ -4,6 +4,7 @@ import io.eflow.instance.model.NetworkConfig;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ public final class GuestNic {
             if (!Files.readString(forward).trim().equals("1")) {
                 Files.writeString(forward, "1");
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw EflowException.failure("cannot enable IPv4 forwarding for the guest's NAT: " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,8 @@
 package io.eflow.channel;
 
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.SessionContext;
+
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,9 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.session.SessionContext;
 
 /**
  * The identities the pool logs in with: one short-lived certificate per login user, issued by the install's CA on

@@ -1,11 +1,11 @@
 package io.eflow.channel;
 
-import java.io.IOException;
-
 import io.eflow.channel.GuestSession.StaleSessionException;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+
+import java.io.IOException;
 
 /**
  * Opens a channel, riding out sshd's momentary refusals. OpenSSH frees a MaxSessions slot only when our reply to

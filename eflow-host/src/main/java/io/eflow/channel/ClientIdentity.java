@@ -1,13 +1,13 @@
 package io.eflow.channel;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * A key pair with the OpenSSH user certificate the install's CA issued for it: what eflow logs in to guests with.

@@ -1,13 +1,5 @@
 package io.eflow.channel;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -16,6 +8,16 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The daemon's SSH connections to its guests: one MINA client, one authenticated session per guest reused by every
@@ -66,7 +68,7 @@ public final class GuestConnections implements AutoCloseable {
      * Like {@link #exec}, with the command's output passed on as it arrives (a followed log, say). {@code stdin} is read
      * until its end, which the command sees as EOF: a caller can hold it open for as long as the command should go on.
      */
-    public int stream(GuestEndpoint guest, String command, java.io.InputStream stdin, java.io.OutputStream out, java.io.OutputStream err,
+    public int stream(GuestEndpoint guest, String command, InputStream stdin, OutputStream out, OutputStream err,
             Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
         return shared(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));

@@ -1,8 +1,8 @@
 package io.eflow.channel;
 
-import java.time.Duration;
-
 import io.eflow.platform.EflowException;
+
+import java.time.Duration;
 
 /** The one-line errors of the management channel; each says what failed and what the user can do about it. */
 final class GuestErrors {

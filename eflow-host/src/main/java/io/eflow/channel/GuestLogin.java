@@ -1,12 +1,5 @@
 package io.eflow.channel;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.nio.file.Files;
-import java.security.KeyPair;
-import java.util.List;
-
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.auth.pubkey.PublicKeyAuthenticationReporter;
 import org.apache.sshd.client.future.AuthFuture;
@@ -14,6 +7,13 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.future.CancelOption;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.util.List;
 
 /**
  * Connects and logs in to one guest, and turns MINA's failures into errors that say which step failed: no socket,

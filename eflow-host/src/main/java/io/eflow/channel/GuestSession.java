@@ -1,12 +1,12 @@
 package io.eflow.channel;
 
+import io.eflow.platform.EflowException;
+import org.apache.sshd.client.session.ClientSession;
+
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-
-import io.eflow.platform.EflowException;
-import org.apache.sshd.client.session.ClientSession;
 
 /**
  * The pooled connection to one guest: one SSH session, shared by all callers and reopened when it died. On a

@@ -1,9 +1,5 @@
 package io.eflow.channel;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-
 import io.eflow.channel.GuestSession.StaleSessionException;
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
@@ -11,6 +7,10 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * One TCP connection to a port on the guest's loopback, carried by a {@code direct-tcpip} channel of the management

@@ -1,12 +1,12 @@
 package io.eflow.channel;
 
-import java.net.SocketAddress;
-import java.security.PublicKey;
-
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
+
+import java.net.SocketAddress;
+import java.security.PublicKey;
 
 /**
  * Accepts exactly the host key pinned for the guest at deploy; never learns or accepts a new one. A mismatch is

@@ -1,14 +1,5 @@
 package io.eflow.channel;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
-
 import io.eflow.channel.GuestSession.StaleSessionException;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -17,6 +8,16 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.future.CancelOption;
 import org.apache.sshd.common.util.buffer.Buffer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 
 /** One non-interactive command on an exec channel: no pty, stdin from bytes, stdout and stderr kept apart. */
 final class RemoteExec {
@@ -43,8 +44,8 @@ final class RemoteExec {
      * Runs {@code command} with its output written to {@code out} and {@code err} as it arrives; returns its exit code.
      * {@code stdin} is read until its end, which the command sees as EOF.
      */
-    static int run(ClientSession session, GuestEndpoint guest, String command, InputStream stdin, java.io.OutputStream out,
-            java.io.OutputStream err, Deadline deadline) throws StaleSessionException {
+    static int run(ClientSession session, GuestEndpoint guest, String command, InputStream stdin, OutputStream out,
+            OutputStream err, Deadline deadline) throws StaleSessionException {
         ChannelExec channel = ChannelOpening.open(session, guest, deadline,
                 () -> openExec(session, guest, command, stdin, out, err, deadline));
         try {
@@ -91,7 +92,7 @@ final class RemoteExec {
     }
 
     private static ChannelExec openExec(ClientSession session, GuestEndpoint guest, String command, InputStream stdin,
-            java.io.OutputStream out, java.io.OutputStream err, Deadline deadline) throws IOException {
+            OutputStream out, OutputStream err, Deadline deadline) throws IOException {
         ChannelExec channel = session.createExecChannel(command);
         // stdin is always given, possibly empty: its end is what sends EOF, so `cat` and friends do not wait forever
         channel.setIn(stdin);

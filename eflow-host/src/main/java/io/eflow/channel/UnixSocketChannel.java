@@ -1,5 +1,8 @@
 package io.eflow.channel;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -10,6 +13,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.ReadPendingException;
 import java.nio.channels.SocketChannel;
@@ -21,9 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An {@link AsynchronousSocketChannel} over a blocking UNIX-domain {@link SocketChannel}, so that MINA's NIO2
@@ -51,7 +52,7 @@ final class UnixSocketChannel extends AsynchronousSocketChannel {
             throw new UnsupportedAddressTypeException();
         }
         if (!connecting.compareAndSet(false, true)) {
-            throw new java.nio.channels.ConnectionPendingException();
+            throw new ConnectionPendingException();
         }
         start(null, 0, TimeUnit.MILLISECONDS, () -> {
             socket.connect(target);

@@ -1,5 +1,12 @@
 package io.eflow.channel;
 
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.PropertyResolver;
+import org.apache.sshd.common.io.DefaultIoConnectFuture;
+import org.apache.sshd.common.io.IoConnectFuture;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.nio2.Nio2Connector;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -9,13 +16,6 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-
-import org.apache.sshd.common.AttributeRepository;
-import org.apache.sshd.common.PropertyResolver;
-import org.apache.sshd.common.io.DefaultIoConnectFuture;
-import org.apache.sshd.common.io.IoConnectFuture;
-import org.apache.sshd.common.io.IoHandler;
-import org.apache.sshd.common.io.nio2.Nio2Connector;
 
 /**
  * MINA's NIO2 connector, pointed at UNIX sockets. The SSH layer keeps a placeholder TCP address named after the

@@ -1,7 +1,5 @@
 package io.eflow.channel;
 
-import java.io.IOException;
-
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.io.IoConnector;
@@ -9,6 +7,8 @@ import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.ThreadUtils;
+
+import java.io.IOException;
 
 /**
  * Builds {@link UnixSocketConnector}s. It stays a {@link Nio2ServiceFactory} so that MINA's sessions are created

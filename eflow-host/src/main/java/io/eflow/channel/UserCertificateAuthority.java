@@ -1,5 +1,10 @@
 package io.eflow.channel;
 
+import io.eflow.platform.EflowException;
+import org.apache.sshd.certificate.OpenSshCertificateBuilder;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import io.eflow.platform.EflowException;
-import org.apache.sshd.certificate.OpenSshCertificateBuilder;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * The per-install user CA. Guests trust it through {@code TrustedUserCAKeys}, so no guest ever holds a list of

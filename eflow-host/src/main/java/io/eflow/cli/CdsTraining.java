@@ -4,13 +4,17 @@ import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
+import io.eflow.daemon.api.FirewallView;
 import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.SizingChange;
 import io.eflow.daemon.api.VersionInfo;
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.SshTransport;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.Feature;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.PowerState;
@@ -20,10 +24,12 @@ import io.eflow.platform.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -64,9 +70,9 @@ public final class CdsTraining {
 
     /** Runs every line; returns those that ended with another exit code than the one they train (with it). */
     static List<String> run(PrintStream sink) {
-        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), java.io.InputStream.nullInputStream(),
+        CliContext context = new CliContext(Map.of("EFLOW_HOME", "/nonexistent"), Path.of("/"), InputStream.nullInputStream(),
                 sink, sink, false);
-        List<String> wrong = new java.util.ArrayList<>();
+        List<String> wrong = new ArrayList<>();
         for (Line line : LINES) {
             int exit = EflowCli.execute(context, line.args());
             if (exit != line.exit()) {
@@ -90,8 +96,8 @@ public final class CdsTraining {
                 new HostInfo(1, 1, List.of(new HostInfo.Disk("/", "ext4", 1, 1))), new GuestAddress("10.0.0.2", "02:00:00:00:00:01"),
                 new CommandResult(0, new byte[1], new byte[1]), new ConnectInfo("/s", "u", "/i", "/c", "/k", "a"),
                 new VersionInfo("1", "17", 1), new ErrorBody("x"), new SizingChange("a", 2, 2048, true),
-                new io.eflow.instance.model.Feature("dm-verity", true), new io.eflow.daemon.api.FirewallView(io.eflow.firewall.SshTransport.TCP, List.of("x"),
-                        List.of(io.eflow.firewall.FirewallRule.of("tcp", "80", "10.0.0.0/8"))), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
+                new Feature("dm-verity", true), new FirewallView(SshTransport.TCP, List.of("x"),
+                        List.of(FirewallRule.of("tcp", "80", "10.0.0.0/8"))), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
         for (Object answer : answers) {
             byte[] json = Json.write(answer);
             Json.MAPPER.readValue(json, answer.getClass());

@@ -2,15 +2,14 @@ package io.eflow.cli;
 
 import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.platform.EflowException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** Connect-EflowVm: an interactive shell through the host's own OpenSSH client, which owns the terminal. */
 @Command(name = "connect", description = "Open an interactive SSH session in the guest (Connect-EflowVm); exits with ssh's exit code.")

@@ -1,8 +1,10 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.daemon.api.DeploymentApplied;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -53,9 +55,9 @@ final class DeploymentCommand extends CommandGroup {
         @Override
         public void run() {
             JsonNode deployment = client().deployment(name.instance());
-            deployment.findParents("password").forEach(parent -> ((com.fasterxml.jackson.databind.node.ObjectNode) parent)
+            deployment.findParents("password").forEach(parent -> ((ObjectNode) parent)
                     .put("password", "(hidden)"));
-            context().out().println(io.eflow.platform.Json.pretty(deployment));
+            context().out().println(Json.pretty(deployment));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.daemon.api.FirewallChange;
 import io.eflow.daemon.api.FirewallView;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ final class FirewallCommand extends CommandGroup {
         @Mixin
         NameOption name;
 
-        @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        @ArgGroup(exclusive = false, multiplicity = "1")
         RuleOptions rule;
 
         @Mixin

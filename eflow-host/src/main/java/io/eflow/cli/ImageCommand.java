@@ -8,7 +8,6 @@ import io.eflow.image.TrustStore;
 import io.eflow.update.BundleWriter;
 import io.eflow.update.Semver;
 import io.eflow.update.UpdateCatalog;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.eflow.cli;
 
-import io.eflow.image.TrustStore;
 import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.image.TrustStore;
 import io.eflow.platform.EflowException;
 import io.eflow.update.Semver;
 import io.eflow.update.UpdateCheck;

@@ -1,16 +1,18 @@
 package io.eflow.daemon;
 
 import io.eflow.daemon.api.DeployEvent;
-import io.eflow.platform.Json;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
+import io.eflow.platform.Json;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code POST /v1/instances}: deploy takes minutes, so its progress lines stream back as NDJSON
@@ -37,7 +39,7 @@ final class DeployStream {
      * Streams {@code work}'s progress lines, then its result or its error, as {@link DeployEvent}s: the shape of every
      * long-running command's answer (deploy, update apply).
      */
-    static void stream(Context ctx, String what, java.util.function.Function<java.util.function.Consumer<String>, Object> work)
+    static void stream(Context ctx, String what, Function<Consumer<String>, Object> work)
             throws IOException {
         NdjsonSink sink = NdjsonSink.open(ctx);
         try {

@@ -1,12 +1,12 @@
 package io.eflow.daemon;
 
 import io.eflow.daemon.api.EflowVersion;
-import io.eflow.platform.Json;
 import io.eflow.daemon.api.SocketProbe;
 import io.eflow.forward.Forwards;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Json;
 import io.eflow.platform.Privileges;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;

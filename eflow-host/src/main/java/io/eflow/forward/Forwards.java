@@ -1,8 +1,8 @@
 package io.eflow.forward;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.eflow.instance.InstanceManager;
 import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;

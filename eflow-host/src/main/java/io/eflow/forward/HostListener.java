@@ -5,12 +5,12 @@ import io.eflow.platform.EflowException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +18,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,7 +77,7 @@ final class HostListener implements AutoCloseable {
      * user, as a loopback port is: a forward's reach is the host's local users either way.
      */
     private static void bindUnix(ServerSocketChannel server, Path path) throws IOException {
-        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!"socket".equals(fileType(path))) {
                 throw new IOException("it exists and is not a socket");
             }
@@ -90,8 +92,8 @@ final class HostListener implements AutoCloseable {
     }
 
     private static String fileType(Path path) throws IOException {
-        return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther() ? "socket" : "file";
+        return Files.readAttributes(path, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).isOther() ? "socket" : "file";
     }
 
     private static boolean answers(Path socket) {
@@ -174,7 +176,7 @@ final class HostListener implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
+    private static void closeQuietly(Closeable closeable) {
         if (closeable != null) {
             try {
                 closeable.close();

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Cache entries are folders that appear complete or not at all: they are filled under a dot-name
@@ -27,7 +28,7 @@ final class AtomicDirs {
             Files.createDirectories(parent);
             Path temp = Files.createTempDirectory(parent, TEMP_PREFIX + name + "-");
             // Published as is: readable like any cache folder, not the 0700 of a temp folder.
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
             return temp;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a build folder in " + parent, e);

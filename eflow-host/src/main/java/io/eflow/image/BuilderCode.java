@@ -1,8 +1,11 @@
 package io.eflow.image;
 
+import io.eflow.firewall.GuestFirewall;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,7 +17,7 @@ import java.util.List;
 final class BuilderCode {
     private static final List<Class<?>> SHAPERS = List.of(RootfsCustomizer.class, GuestAccounts.class, PayloadUnpacker.class,
             ErofsPacker.class, VerityHashTree.class, ImageSealer.class, ImageManifest.class, Initramfs.class, CpioWriter.class,
-            io.eflow.firewall.GuestFirewall.class);
+            GuestFirewall.class);
     static final String SHA256 = compute();
 
     private BuilderCode() {
@@ -28,7 +31,7 @@ final class BuilderCode {
                 if (in == null) {
                     throw new IllegalStateException("class file " + resource + " is not on the class path");
                 }
-                digest.update(resource.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(resource.getBytes(StandardCharsets.UTF_8));
                 digest.update(in.readAllBytes());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

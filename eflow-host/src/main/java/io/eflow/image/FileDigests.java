@@ -3,6 +3,7 @@ package io.eflow.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -42,6 +43,6 @@ public final class FileDigests {
     }
 
     static String sha256(String text) {
-        return sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }

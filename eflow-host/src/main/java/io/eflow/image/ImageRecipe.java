@@ -1,5 +1,6 @@
 package io.eflow.image;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -53,12 +54,12 @@ record ImageRecipe(String version, String arch, Instant created, String baseReci
 
     /** 32 bytes derived from the recipe, never random: rebuilding the same recipe reproduces the tree. */
     byte[] veritySalt() {
-        return VerityHashTree.sha256().digest(("eflow verity salt\n" + hash()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return VerityHashTree.sha256().digest(("eflow verity salt\n" + hash()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A name-based UUID (RFC 4122 version 5 layout over sha256) for the erofs superblock. */
     UUID filesystemUuid() {
-        byte[] d = VerityHashTree.sha256().digest(("eflow erofs uuid\n" + hash()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] d = VerityHashTree.sha256().digest(("eflow erofs uuid\n" + hash()).getBytes(StandardCharsets.UTF_8));
         d[6] = (byte) ((d[6] & 0x0f) | 0x50);
         d[8] = (byte) ((d[8] & 0x3f) | 0x80);
         String h = HexFormat.of().formatHex(d, 0, 16);

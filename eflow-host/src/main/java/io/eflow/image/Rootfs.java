@@ -1,6 +1,7 @@
 package io.eflow.image;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -194,7 +196,7 @@ final class Rootfs {
     }
 
     static boolean deleteTree(Path path) {
-        return io.eflow.platform.FileTrees.deleteRecursively(path);
+        return FileTrees.deleteRecursively(path);
     }
 
     void applyMetadata(Path path, int mode, int uid, int gid) throws IOException {
@@ -207,7 +209,7 @@ final class Rootfs {
     }
 
     void setModified(Path path, FileTime time) throws IOException {
-        Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(time, null, null);
     }
 

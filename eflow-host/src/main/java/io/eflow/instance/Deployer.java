@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -46,7 +47,7 @@ final class Deployer {
         InstanceLayout layout = store.layout(request.name());
         InstanceConfig config = new InstanceConfig(request.name(), request.cpus(), request.memoryMb(), request.dataSizeGb(),
                 request.logSize(), backendKind, network, image.manifest().version(), Slot.A, Instant.now(),
-                new GuestSecurity(request.sshTransport(), java.util.List.of()));
+                new GuestSecurity(request.sshTransport(), List.of()));
         try {
             Files.createDirectories(layout.state());
             store.markDeploying(layout);

@@ -13,6 +13,8 @@ import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Pause;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,7 @@ final class GuestAccess implements AutoCloseable {
         return connections.exec(endpoint(layout), ShellQuoting.join(argv), new byte[0], timeout);
     }
 
-    int stream(InstanceLayout layout, List<String> argv, java.io.InputStream stdin, java.io.OutputStream out, java.io.OutputStream err,
+    int stream(InstanceLayout layout, List<String> argv, InputStream stdin, OutputStream out, OutputStream err,
             Duration timeout) {
         return connections.stream(endpoint(layout), ShellQuoting.join(argv), stdin, out, err, timeout);
     }

@@ -42,12 +42,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -331,14 +336,14 @@ public final class InstanceManager implements AutoCloseable {
      * Runs {@code argv} as root in the guest (the edge agent's socket is root's), feeding it {@code stdin} until its end
      * and passing its output to {@code out} as it arrives; returns the exit code.
      */
-    public int stream(String name, List<String> argv, java.io.InputStream stdin, java.io.OutputStream out, Duration timeout) {
+    public int stream(String name, List<String> argv, InputStream stdin, OutputStream out, Duration timeout) {
         InstanceConfig config = requireRunning(name);
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        List<String> command = new java.util.ArrayList<>(List.of("sudo", "-n", "--"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> command = new ArrayList<>(List.of("sudo", "-n", "--"));
         command.addAll(argv);
         int exit = access.stream(store.layout(config.name()), command, stdin, out, err, timeout);
         if (exit != 0 && err.size() > 0) {
-            throw EflowException.failure("in guest " + config.name() + ": " + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip(), null);
+            throw EflowException.failure("in guest " + config.name() + ": " + err.toString(StandardCharsets.UTF_8).strip(), null);
         }
         return exit;
     }
@@ -491,7 +496,7 @@ public final class InstanceManager implements AutoCloseable {
         Path key = dir.resolve("id_ed25519");
         try {
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw EflowException.failure("cannot create " + dir + ": " + e.getMessage(), e);
         }

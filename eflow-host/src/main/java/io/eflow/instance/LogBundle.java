@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -54,7 +55,7 @@ final class LogBundle {
             throw e instanceof EflowException ee ? ee : EflowException.failure("cannot write " + output + ": " + e.getMessage(), e);
         }
         try {
-            Files.move(temp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw EflowException.failure("cannot write " + output + ": " + e.getMessage(), e);
         }

@@ -1,12 +1,12 @@
 package io.eflow.modules;
 
-import io.eflow.daemon.api.HubPublish;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.HubIdentity;
 import io.eflow.contract.wire.HubRequest;
 import io.eflow.contract.wire.HubStatus;
 import io.eflow.contract.wire.MethodResult;
 import io.eflow.contract.wire.UpstreamState;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,7 @@ public final class Exec {
     private final List<String> command;
     private Path directory;
     private byte[] input;
-    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private long timeoutSeconds = 300;
     private Path outputFile;
 
@@ -116,7 +118,7 @@ public final class Exec {
     }
 
     private static String tail(Path file, int lines) throws IOException {
-        List<String> all = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 

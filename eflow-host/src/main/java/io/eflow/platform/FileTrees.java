@@ -3,11 +3,14 @@ package io.eflow.platform;
 import io.eflow.contract.files.AtomicFile;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -74,11 +77,11 @@ public final class FileTrees {
             Files.write(temp, content);
             Files.setPosixFilePermissions(temp, permissions);
             if (sync) {
-                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
             }
-            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             if (sync) {
                 AtomicFile.syncDirectory(file.getParent());
             }

@@ -2,9 +2,12 @@ package io.eflow.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
+
+import java.io.IOException;
 
 /**
  * The one JSON configuration eflow uses — files on disk, the daemon's API and the CLI's {@code --json} — so what
@@ -49,16 +52,16 @@ public final class Json {
             return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
         } catch (JsonProcessingException e) {
             throw new EflowException(400, "malformed " + type.getSimpleName() + " JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw EflowException.failure("cannot read JSON: " + e.getMessage(), e);
         }
     }
 
     /** Reads one of the daemon's answers, leniently (see {@link #MAPPER}); a broken answer is the daemon's failure. */
-    public static <T> T readAnswer(byte[] json, com.fasterxml.jackson.databind.JavaType type) {
+    public static <T> T readAnswer(byte[] json, JavaType type) {
         try {
             return MAPPER.readValue(json, type);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw EflowException.failure("eflowd's answer is not the expected " + type.getRawClass().getSimpleName() + " JSON: "
                     + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
         }
@@ -82,7 +85,7 @@ public final class Json {
             return value;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(firstLine(e.getOriginalMessage()), e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

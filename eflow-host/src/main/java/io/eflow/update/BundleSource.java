@@ -3,8 +3,6 @@ package io.eflow.update;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,6 +18,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Update sources on the network: HTTPS only, trusting the JDK's certificate authorities or, when given, one PEM

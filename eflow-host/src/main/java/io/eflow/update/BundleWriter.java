@@ -1,5 +1,6 @@
 package io.eflow.update;
 
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.image.FileDigests;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageManifest;
@@ -7,7 +8,6 @@ import io.eflow.image.ImageVerifier;
 import io.eflow.image.ManifestSignature;
 import io.eflow.image.ReleaseKeys;
 import io.eflow.image.TrustStore;
-import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

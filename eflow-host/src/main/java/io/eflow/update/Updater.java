@@ -13,8 +13,8 @@ import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
-import io.eflow.platform.InvalidValue;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Pause;
 import io.eflow.platform.Privileges;
 import org.slf4j.Logger;
@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Applies update bundles to instances and watches their trials: verify, refuse out-of-sequence versions, write the
@@ -399,7 +401,7 @@ public final class Updater {
 
     private static boolean holdsBundle(InstanceLayout layout, Slot slot, VerifiedBundle bundle) {
         Optional<byte[]> recorded = SlotRecords.file(layout, slot, SlotRecords.BUNDLE);
-        if (recorded.isEmpty() || !java.util.Arrays.equals(recorded.get(), bundle.manifestJson())) {
+        if (recorded.isEmpty() || !Arrays.equals(recorded.get(), bundle.manifestJson())) {
             return false;
         }
         try {
@@ -415,7 +417,7 @@ public final class Updater {
                 .orElseThrow(() -> EflowException.failure("slot " + slot + " has no recorded image", null)));
     }
 
-    private <T> T locked(String name, java.util.function.Supplier<T> work) {
+    private <T> T locked(String name, Supplier<T> work) {
         ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
         if (!lock.tryLock()) {
             throw EflowException.conflict("an update of '" + name + "' is already under way");

@@ -7,6 +7,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -71,7 +72,7 @@ public record VerifiedBundle(BundleManifest manifest, byte[] manifestJson, byte[
         }
         PartStream content = new PartStream(tar, part);
         sink.accept(part, content);
-        content.transferTo(java.io.OutputStream.nullOutputStream());
+        content.transferTo(OutputStream.nullOutputStream());
         if (!FileDigests.hex(content.sha).equals(part.sha256())) {
             throw new EflowException("bundle part " + part.name() + " does not match its signed sha256: the bundle is corrupt or tampered");
         }

@@ -1,21 +1,24 @@
 package io.eflow.channel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CertifiedIdentitiesTest {
     @TempDir
@@ -29,7 +32,7 @@ class CertifiedIdentitiesTest {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
@@ -68,10 +71,10 @@ class CertifiedIdentitiesTest {
     void offersMinaTheCertifiedKeyForTheSessionUser() throws Exception {
         CertifiedIdentities identities = new CertifiedIdentities(
                 UserCertificateAuthority.loadOrCreate(tmp.resolve("ca")), Duration.ofHours(1), clock);
-        ClientSession session = (ClientSession) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        ClientSession session = (ClientSession) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ClientSession.class},
                 (proxy, method, args) -> method.getName().equals("getUsername") ? "iotedge-user" : null);
-        List<KeyPair> keys = new java.util.ArrayList<>();
+        List<KeyPair> keys = new ArrayList<>();
         identities.loadKeys(session).forEach(keys::add);
         assertThat(keys).hasSize(1);
         assertThat(keys.get(0).getPublic()).isInstanceOf(OpenSshCertificate.class);

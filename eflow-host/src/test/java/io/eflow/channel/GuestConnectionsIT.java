@@ -1,9 +1,19 @@
 package io.eflow.channel;
 
-import static io.eflow.channel.OpenSshServerFixture.text;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import io.eflow.platform.Privileges;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,18 +32,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.eflow.platform.EflowException;
-import io.eflow.platform.Privileges;
-import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
-import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
-import org.apache.sshd.client.future.AuthFuture;
-import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import static io.eflow.channel.OpenSshServerFixture.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The pool against a real OpenSSH sshd configured like the guest's, reached through a UNIX socket. Needs root. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -243,7 +245,7 @@ class GuestConnectionsIT {
                 .hasMessageStartingWith("command 'trap ")
                 .hasMessageEndingWith("in guest it-guest did not finish within 1.5 s; it was sent SIGTERM");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(Path.of(marker)));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(Path.of(marker)));
 
         assertThat(pool.exec(guest, "echo still here", null, TIMEOUT).stdoutText()).isEqualTo("still here\n");
         assertThat(sshd.connections() - before).isEqualTo(1);
@@ -276,7 +278,7 @@ class GuestConnectionsIT {
         Path knownHosts = tmp.resolve("id/known_hosts");
         Files.writeString(knownHosts, sshd.hostKey.knownHostsLine("it-guest") + "\n");
 
-        io.eflow.platform.Exec.Result result = io.eflow.platform.Exec.of("ssh", "-F", "/dev/null",
+        Exec.Result result = Exec.of("ssh", "-F", "/dev/null",
                 "-i", key.toString(), "-o", "CertificateFile=" + ClientIdentity.certificateFile(key),
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
                 "-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes",

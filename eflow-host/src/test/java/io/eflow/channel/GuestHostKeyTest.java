@@ -1,20 +1,20 @@
 package io.eflow.channel;
 
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import static io.eflow.channel.KeyFileAssertions.assertMode;
 import static io.eflow.channel.KeyFileAssertions.assertSameKeyPair;
 import static io.eflow.channel.KeyFileAssertions.sshKeygenFingerprint;
 import static io.eflow.channel.KeyFileAssertions.sshKeygenPublicFromPrivate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import io.eflow.platform.EflowException;
-import io.eflow.platform.Exec;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class GuestHostKeyTest {
     @TempDir

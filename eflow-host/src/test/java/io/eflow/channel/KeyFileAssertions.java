@@ -1,6 +1,6 @@
 package io.eflow.channel;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.eflow.platform.Exec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.List;
 
-import io.eflow.platform.Exec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Checks on key files shared by the tests: modes, and what OpenSSH's own tools make of them. */
 final class KeyFileAssertions {

@@ -1,6 +1,6 @@
 package io.eflow.channel;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.eflow.platform.Exec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.eflow.platform.Exec;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real OpenSSH sshd behind a UNIX socket, configured like the guest's: socat accepts, and each connection runs

@@ -1,7 +1,9 @@
 package io.eflow.channel;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,6 +13,7 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.ReadPendingException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.ShutdownChannelGroupException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,10 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The NIO2 adapter against a plain JDK UNIX-socket server: the contract MINA's session code relies on. */
 class UnixSocketChannelTest {
@@ -123,7 +124,7 @@ class UnixSocketChannelTest {
             group.shutdownNow();
             assertThat(channel.isOpen()).isFalse();
             assertThat(group.isShutdown()).isTrue();
-            assertThatThrownBy(group::openChannel).isInstanceOf(java.nio.channels.ShutdownChannelGroupException.class);
+            assertThatThrownBy(group::openChannel).isInstanceOf(ShutdownChannelGroupException.class);
         }
     }
 

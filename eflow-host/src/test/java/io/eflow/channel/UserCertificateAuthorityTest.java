@@ -1,12 +1,13 @@
 package io.eflow.channel;
 
-import static io.eflow.channel.KeyFileAssertions.assertMode;
-import static io.eflow.channel.KeyFileAssertions.assertSameKeyPair;
-import static io.eflow.channel.KeyFileAssertions.sshKeygenFingerprint;
-import static io.eflow.channel.KeyFileAssertions.sshKeygenPublicFromPrivate;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -21,14 +22,13 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
-import io.eflow.platform.EflowException;
-import io.eflow.platform.Exec;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.eflow.channel.KeyFileAssertions.assertMode;
+import static io.eflow.channel.KeyFileAssertions.assertSameKeyPair;
+import static io.eflow.channel.KeyFileAssertions.sshKeygenFingerprint;
+import static io.eflow.channel.KeyFileAssertions.sshKeygenPublicFromPrivate;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class UserCertificateAuthorityTest {
     @TempDir

@@ -1,9 +1,9 @@
 package io.eflow.cli;
 
 import io.eflow.daemon.api.CopyRequest;
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.InvokeRequest;
 import io.eflow.daemon.api.LogsRequest;
-import io.eflow.daemon.api.DeployRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,13 +2,15 @@ package io.eflow.cli;
 
 import io.eflow.daemon.NdjsonSink;
 import io.eflow.daemon.api.DeployEvent;
-import io.eflow.platform.Json;
-import io.eflow.instance.model.BackendKind;
 import io.eflow.daemon.api.DeployRequest;
+import io.eflow.daemon.api.ErrorBody;
 import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.host.HostInfo;
+import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
+import io.eflow.platform.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -135,7 +137,7 @@ class DaemonClientTest {
 
     @Test
     void refusalsBeforeTheStreamAreOrdinaryErrors() {
-        deploy.set(ctx -> ctx.status(409).json(new io.eflow.daemon.api.ErrorBody("an instance named 'edge1' already exists")));
+        deploy.set(ctx -> ctx.status(409).json(new ErrorBody("an instance named 'edge1' already exists")));
 
         assertThatThrownBy(() -> client.deploy(REQUEST, line -> { }))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(409))
@@ -144,7 +146,7 @@ class DaemonClientTest {
 
     @Test
     void anErrorAboutRequestValuesComesBackNamingThemSoTheCliCanUseItsFlags() {
-        deploy.set(ctx -> ctx.status(400).json(new io.eflow.daemon.api.ErrorBody("memoryMb must be at least 1024 MB, not 512",
+        deploy.set(ctx -> ctx.status(400).json(new ErrorBody("memoryMb must be at least 1024 MB, not 512",
                 List.of("memoryMb"), "must be at least 1024 MB, not 512")));
 
         assertThatThrownBy(() -> client.deploy(REQUEST, line -> { })).isInstanceOfSatisfying(InvalidValue.class, e -> {
@@ -167,7 +169,7 @@ class DaemonClientTest {
     @Test
     void largeAnswersArriveWhole() {
         String big = "x".repeat(3_000_000);
-        host.set(ctx -> ctx.json(new io.eflow.host.HostInfo(1, 1, List.of(new io.eflow.host.HostInfo.Disk(big, "ext4", 1, 1)))));
+        host.set(ctx -> ctx.json(new HostInfo(1, 1, List.of(new HostInfo.Disk(big, "ext4", 1, 1)))));
 
         assertThat(client.hostConfig().disks().get(0).path()).hasSize(3_000_000);
     }

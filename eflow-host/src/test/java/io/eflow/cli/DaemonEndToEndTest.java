@@ -4,10 +4,12 @@ package io.eflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.Eflowd;
 import io.eflow.daemon.api.DeployRequest;
+import io.eflow.daemon.api.InvokeRequest;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.Slot;
@@ -15,6 +17,7 @@ import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Json;
+import io.eflow.platform.Privileges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,32 +98,32 @@ class DaemonEndToEndTest {
             assertThat(other.exitCode()).as(command).isEqualTo(1);
             assertThat(other.errLines()).as(command).containsExactly("eflow: no instance named 'nosuch'; 'eflow list' shows the instances");
         }
-        assertThatThrownBy(() -> client.invoke("nosuch", new io.eflow.daemon.api.InvokeRequest(java.util.List.of("true"), null)))
+        assertThatThrownBy(() -> client.invoke("nosuch", new InvokeRequest(List.of("true"), null)))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
     void setChangesTheStoredSizesAndAnInvalidSetChangesNothing() throws Exception {
         EflowPaths paths = EflowPaths.from(Map.of("EFLOW_HOME", home.toString()));
-        io.eflow.instance.model.InstanceLayout layout = io.eflow.instance.model.InstanceLayout.of(paths, "edge1");
-        java.nio.file.Files.createDirectories(layout.state());
-        io.eflow.instance.model.InstanceConfig config = new io.eflow.instance.model.InstanceConfig("edge1", 1, 1024, 2,
-                io.eflow.instance.model.LogSize.SMALL, io.eflow.instance.model.BackendKind.QEMU,
-                new io.eflow.instance.model.NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A,
-                java.time.Instant.EPOCH);
-        java.nio.file.Files.write(layout.configFile(), Json.write(config));
-        byte[] before = java.nio.file.Files.readAllBytes(layout.configFile());
+        InstanceLayout layout = InstanceLayout.of(paths, "edge1");
+        Files.createDirectories(layout.state());
+        InstanceConfig config = new InstanceConfig("edge1", 1, 1024, 2,
+                LogSize.SMALL, BackendKind.QEMU,
+                new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A,
+                Instant.EPOCH);
+        Files.write(layout.configFile(), Json.write(config));
+        byte[] before = Files.readAllBytes(layout.configFile());
 
         CliRun invalid = eflow("set", "--name", "edge1", "--cpus", "999");
         assertThat(invalid.exitCode()).isEqualTo(1);
         assertThat(invalid.errLines()).hasSize(1);
-        assertThat(java.nio.file.Files.readAllBytes(layout.configFile())).isEqualTo(before);
+        assertThat(Files.readAllBytes(layout.configFile())).isEqualTo(before);
 
         CliRun valid = eflow("set", "--name", "edge1", "--memory", "1536", "--json");
-        if (io.eflow.platform.Privileges.isRoot()) {
+        if (Privileges.isRoot()) {
             assertThat(valid.exitCode()).as(valid.err()).isZero();
             assertThat(valid.out()).contains("\"memoryMb\" : 1536");
-            io.eflow.instance.model.InstanceConfig stored = Json.MAPPER.readValue(layout.configFile().toFile(), io.eflow.instance.model.InstanceConfig.class);
+            InstanceConfig stored = Json.MAPPER.readValue(layout.configFile().toFile(), InstanceConfig.class);
             assertThat(stored.memoryMb()).isEqualTo(1536);
             assertThat(stored.cpus()).isEqualTo(1);
         } else {
@@ -161,8 +166,8 @@ class DaemonEndToEndTest {
     void deployRefusesAnExistingName() throws Exception {
         Files.createDirectories(home.resolve("instances/edge1"));
         InstanceConfig existing = new InstanceConfig("edge1", 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE,
-                new NetworkConfig("172.30.9.2", 24, "172.30.9.1", "02:00:00:00:00:01", false), "0.1.0", Slot.A, java.time.Instant.now());
-        io.eflow.platform.Json.mapper().writeValue(home.resolve("instances/edge1/config.json").toFile(), existing);
+                new NetworkConfig("172.30.9.2", 24, "172.30.9.1", "02:00:00:00:00:01", false), "0.1.0", Slot.A, Instant.now());
+        Json.mapper().writeValue(home.resolve("instances/edge1/config.json").toFile(), existing);
 
         assertThatThrownBy(() -> client.deploy(new DeployRequest("edge1", null, null, null, null, null, null, null, null, null), line -> { }))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(409))

@@ -1,6 +1,5 @@
 package io.eflow.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.HubStatus;
 import io.eflow.contract.wire.ModuleMessage;
 import io.eflow.contract.wire.UpstreamState;
@@ -15,6 +14,7 @@ import picocli.CommandLine.ParseResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -226,6 +226,6 @@ class HubCommandTest {
     }
 
     private static String base64(String text) {
-        return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }

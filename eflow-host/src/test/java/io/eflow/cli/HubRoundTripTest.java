@@ -2,6 +2,7 @@ package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.ApiOverAgent;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
@@ -135,7 +136,7 @@ class HubRoundTripTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("eflow: no module named 'nope' is deployed" + NL);
         assertThat(run.out()).isEmpty();
-        assertThatThrownBy(() -> client.hubPublish("edge1", new io.eflow.daemon.api.HubPublish("nope", "input1", null, "x", null, null, null)))
+        assertThatThrownBy(() -> client.hubPublish("edge1", new HubPublish("nope", "input1", null, "x", null, null, null)))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 

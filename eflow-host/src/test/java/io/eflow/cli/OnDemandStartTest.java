@@ -1,9 +1,9 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.platform.Json;
 import io.eflow.daemon.api.SocketProbe;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;

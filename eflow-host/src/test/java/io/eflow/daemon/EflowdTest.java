@@ -1,5 +1,6 @@
 package io.eflow.daemon;
 
+import io.eflow.daemon.api.SocketProbe;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -79,7 +81,7 @@ class EflowdTest {
             Files.delete(first.socket());
             assertThatThrownBy(this::start).isInstanceOf(EflowException.class)
                     .hasMessageStartingWith("another eflowd (pid " + ProcessHandle.current().pid() + ") is running or starting");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         assertThat(run.resolve("eflowd.lock")).exists();
@@ -96,7 +98,7 @@ class EflowdTest {
 
         try (Eflowd eflowd = start()) {
             assertThat(eflowd.connectors()).extracting(Connector::isRunning).containsOnly(true);
-            assertThat(io.eflow.daemon.api.SocketProbe.answers(socket)).isTrue();
+            assertThat(SocketProbe.answers(socket)).isTrue();
         }
     }
 

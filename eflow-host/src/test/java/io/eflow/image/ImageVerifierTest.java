@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +68,7 @@ class ImageVerifierTest {
 
     @Test
     void refusesAPartOfTheWrongSize() throws IOException {
-        Files.write(image.rootfs(), new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+        Files.write(image.rootfs(), new byte[4096], StandardOpenOption.APPEND);
         assertThatThrownBy(() -> ImageVerifier.verify(image.dir(), trust))
                 .hasMessageStartingWith("rootfs.erofs: size 1232896 but the manifest says 1228800");
     }
@@ -127,7 +130,7 @@ class ImageVerifierTest {
     @Test
     void refusesPartNamesThatLeaveTheFolder() throws IOException {
         ImageManifest m = image.manifest();
-        java.util.List<ImageManifest.Part> parts = new java.util.ArrayList<>(m.parts());
+        List<ImageManifest.Part> parts = new ArrayList<>(m.parts());
         parts.add(new ImageManifest.Part("../../etc/passwd", 1, "00".repeat(32)));
         byte[] json = new ImageManifest(m.name(), m.version(), m.arch(), m.created(), m.recipeHash(), parts, m.verity()).toJson();
         Files.write(image.manifestFile(), json);

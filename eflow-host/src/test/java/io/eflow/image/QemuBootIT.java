@@ -2,12 +2,12 @@ package io.eflow.image;
 
 import io.eflow.boot.BootControl;
 import io.eflow.instance.model.Slot;
+import io.eflow.it.QemuOnly;
+import io.eflow.it.VmCheck;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Privileges;
 import org.junit.jupiter.api.BeforeAll;
-import io.eflow.it.QemuOnly;
-import io.eflow.it.VmCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledOnOs;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,7 +28,7 @@ class RecipeTest {
                 .isNotEqualTo(base.hash());
         // Package order is not a difference.
         List<String> reversed = new ArrayList<>(base.packages());
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         assertThat(new BaseRecipe(base.suite(), base.arch(), base.variant(), reversed, base.sources(), base.options()).hash())
                 .isEqualTo(base.hash());
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,8 +25,8 @@ class NetworkAndQuotingTest {
 
     @Test
     void eachGuestGetsItsOwnSubnet() {
-        NetworkConfig first = allocator.allocate(null, List.of(), java.util.Set.of());
-        NetworkConfig second = allocator.allocate(null, List.of(withNetwork(first)), java.util.Set.of());
+        NetworkConfig first = allocator.allocate(null, List.of(), Set.of());
+        NetworkConfig second = allocator.allocate(null, List.of(withNetwork(first)), Set.of());
         assertThat(first.subnet()).isEqualTo("172.30.0.0/24");
         assertThat(first.gateway()).isEqualTo("172.30.0.1");
         assertThat(second.subnet()).isEqualTo("172.30.1.0/24");
@@ -33,16 +34,16 @@ class NetworkAndQuotingTest {
 
     @Test
     void aStaticSubnetInUseIsRefused() {
-        NetworkConfig taken = allocator.allocate(null, List.of(), java.util.Set.of());
-        assertThatThrownBy(() -> allocator.allocate(new StaticIp("172.30.0.9", 24, "172.30.0.1"), List.of(withNetwork(taken)), java.util.Set.of()))
+        NetworkConfig taken = allocator.allocate(null, List.of(), Set.of());
+        assertThatThrownBy(() -> allocator.allocate(new StaticIp("172.30.0.9", 24, "172.30.0.1"), List.of(withNetwork(taken)), Set.of()))
                 .isInstanceOf(EflowException.class).hasMessageContaining("already used");
     }
 
     @Test
     void subnetsTheHostAlreadyRoutesAreSkippedOrRefused() {
-        NetworkConfig chosen = allocator.allocate(null, List.of(), java.util.Set.of("172.30.0.0/24", "172.30.1.0/24"));
+        NetworkConfig chosen = allocator.allocate(null, List.of(), Set.of("172.30.0.0/24", "172.30.1.0/24"));
         assertThat(chosen.subnet()).isEqualTo("172.30.2.0/24");
-        assertThatThrownBy(() -> allocator.allocate(new StaticIp("10.5.0.2", 24, "10.5.0.1"), List.of(), java.util.Set.of("10.5.0.0/24")))
+        assertThatThrownBy(() -> allocator.allocate(new StaticIp("10.5.0.2", 24, "10.5.0.1"), List.of(), Set.of("10.5.0.0/24")))
                 .hasMessageContaining("already routed on this host");
     }
 

@@ -2,6 +2,9 @@ package io.eflow.it;
 
 import io.eflow.platform.Exec;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,7 +64,7 @@ final class AttackerHost implements AutoCloseable {
     }
 
     private List<String> inNamespace(List<String> command) {
-        List<String> argv = new java.util.ArrayList<>(List.of("ip", "netns", "exec", netns));
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         argv.addAll(command);
         return argv;
     }
@@ -118,7 +121,7 @@ final class AttackerHost implements AutoCloseable {
         if (Exec.of("ip", "link", "show", hostSide).run().ok()) {
             Exec.of("ip", "link", "del", hostSide).run();
         }
-        if (java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", netns))) {
+        if (Files.exists(Path.of("/run/netns", netns))) {
             Exec.of("ip", "netns", "delete", netns).run();
         }
     }

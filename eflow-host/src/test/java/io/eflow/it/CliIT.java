@@ -2,6 +2,7 @@ package io.eflow.it;
 
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class CliIT extends SharedGuestTest {
     @AfterEach
     void stopDaemon() throws Exception {
         Exec.Result version = eflow("version", "--json");
-        var pid = io.eflow.platform.Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
+        var pid = Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
         if (pid.canConvertToLong()) {
             ProcessHandle.of(pid.asLong()).ifPresent(ProcessHandle::destroy);
         }
@@ -81,8 +82,8 @@ class CliIT extends SharedGuestTest {
     void theApiSocketIsRootOnlyAndRefusesAnotherUser() throws Exception {
         assertThat(eflow("list").exitCode()).isZero(); // the daemon is up
         Path socket = host.paths().daemonSocket();
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
                 .isEqualTo("rwx------");
         Exec.Result asNobody = Exec.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
                 "curl", "-s", "--unix-socket", socket.toString(), "http://eflow/v1/instances").run();

@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import io.eflow.modules.AgentClient;
-import io.eflow.platform.Json;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +26,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -116,7 +120,7 @@ class EdgeAgentIT extends SharedGuestTest {
     static final String TICKER = "trap 'exit 0' TERM; while true; do echo tick $MESSAGE; echo pid $$ host $(/bin/busybox hostname); /bin/busybox sleep 1 & wait; done";
 
     static Map<String, String> deployment(String tickerMessage) {
-        Map<String, String> modules = new java.util.LinkedHashMap<>();
+        Map<String, String> modules = new LinkedHashMap<>();
         modules.put("sleeper", module("trap 'exit 0' TERM; /bin/busybox sleep 1000 & wait", "always", "stopped", 3, "z"));
         modules.put("oneshot", module("echo once; exit 4", "never", "running", 2, "z"));
         modules.put("crasher", module("echo boom; exit 3", "always", "running", 1, "z"));
@@ -192,7 +196,7 @@ class EdgeAgentIT extends SharedGuestTest {
         int[] seen = {0};
         Instant[] exited = {null};
         Double[] delay = {null};
-        java.util.regex.Pattern next = java.util.regex.Pattern.compile("next start in ([0-9.]+) s");
+        Pattern next = Pattern.compile("next start in ([0-9.]+) s");
         await().atMost(SLOW).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonNode crasher = modules().get("crasher");
             int count = crasher.path("restartCount").asInt();
@@ -204,7 +208,7 @@ class EdgeAgentIT extends SharedGuestTest {
                 }
                 seen[0] = count;
             }
-            java.util.regex.Matcher waiting = next.matcher(crasher.path("statusDescription").asText());
+            Matcher waiting = next.matcher(crasher.path("statusDescription").asText());
             boolean backoff = crasher.path("runtimeStatus").asText().equals("backoff") && waiting.find();
             exited[0] = backoff ? Instant.parse(crasher.path("lastExitTimeUtc").asText()) : null;
             delay[0] = backoff ? Double.valueOf(waiting.group(1)) : null;
@@ -329,7 +333,7 @@ class EdgeAgentIT extends SharedGuestTest {
     @Order(7)
     void checkReportsTheRuntime() {
         JsonNode checks = Json.MAPPER.valueToTree(edge().check(guest));
-        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        Map<String, JsonNode> byId = new HashMap<>();
         checks.forEach(check -> byId.put(check.path("id").asText(), check));
         assertThat(byId).containsKeys("runtime", "images", "clock");
         for (String id : List.of("runtime", "images", "clock")) {

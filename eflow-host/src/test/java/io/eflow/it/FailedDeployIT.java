@@ -1,7 +1,7 @@
 package io.eflow.it;
 
-import io.eflow.image.TestImages;
 import io.eflow.daemon.api.DeployRequest;
+import io.eflow.image.TestImages;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import org.junit.jupiter.api.Test;

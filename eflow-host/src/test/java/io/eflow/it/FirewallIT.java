@@ -1,12 +1,13 @@
 package io.eflow.it;
 
 import io.eflow.channel.CommandResult;
-import io.eflow.firewall.FirewallRule;
-import io.eflow.firewall.SshTransport;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.FirewallView;
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.SshTransport;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -17,7 +18,9 @@ import org.junit.jupiter.params.Parameter;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import static io.eflow.it.AttackerHost.Outcome.ANSWERED;
 import static io.eflow.it.AttackerHost.Outcome.DROPPED;
@@ -79,7 +82,7 @@ class FirewallIT {
                 + "SYSTEM:'echo hello-from-host-only' >/dev/null 2>&1 & echo $! > /tmp/fw-listener.pid"), Duration.ofSeconds(10));
         assertThat(listening.exitCode()).as(listening.stderrText()).isZero();
         List<Integer> ports = List.of(22, 80, 8080, 40123);
-        List<VmPortForward> forwards = new java.util.ArrayList<>();
+        List<VmPortForward> forwards = new ArrayList<>();
         // resources: a failed clean-up is added to the test's own failure rather than hiding it
         try (AutoCloseable listener = () -> manager.invoke(guest, List.of("sh", "-c", "kill $(cat /tmp/fw-listener.pid)"),
                 Duration.ofSeconds(10));
@@ -90,7 +93,7 @@ class FirewallIT {
                     forwards.add(VmPortForward.open(qmp, AttackerHost.HOST, 41000 + i, address, ports.get(i)));
                 }
             }
-            java.util.function.IntFunction<AttackerHost.Probe> probe = i -> backend.equals(TestHost.QEMU)
+            IntFunction<AttackerHost.Probe> probe = i -> backend.equals(TestHost.QEMU)
                     ? attacker.connectThroughForward(AttackerHost.FIRST, AttackerHost.HOST, 41000 + i)
                     : attacker.connect(AttackerHost.FIRST, address, ports.get(i));
             for (int i = 0; i < ports.size(); i++) {
@@ -178,7 +181,7 @@ class FirewallIT {
     }
 
     private void awaitBanner(String expected) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 assertThat(attacker.connect(AttackerHost.SECOND, tcpAddress, 8080).banner()).isEqualTo(expected));
     }
 

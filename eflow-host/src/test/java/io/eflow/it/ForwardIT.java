@@ -13,12 +13,11 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +79,7 @@ class ForwardIT extends SharedGuestTest {
                 unix.write(out);
             }
             unix.shutdownOutput();
-            assertThat(readAll(java.nio.channels.Channels.newInputStream(unix)).strip()).isEqualTo(String.valueOf(big.length));
+            assertThat(readAll(Channels.newInputStream(unix)).strip()).isEqualTo(String.valueOf(big.length));
         }
     }
 

@@ -1,16 +1,18 @@
 package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
+import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.edge.hub.upstream.Mosquitto;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.HubClient;
-import io.eflow.daemon.api.HubPublish;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.Json;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -20,17 +22,22 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +45,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -163,7 +173,7 @@ class HubIT extends SharedGuestTest {
                  "filterToHost": "FROM /messages/modules/filter/outputs/output1 INTO BrokeredEndpoint(\\"/modules/hostApp/inputs/alerts\\")",
                  "filterToUpstream": {"route": "FROM /messages/modules/filter/outputs/output1 INTO $upstream", "timeToLiveSecs": %d},
                  "bulkToUpstream": "FROM /messages/modules/hostApp/outputs/bulk INTO $upstream"}""".formatted(upstreamTimeToLive);
-        Map<String, String> modules = new java.util.TreeMap<>(Map.of("filter", filter));
+        Map<String, String> modules = new TreeMap<>(Map.of("filter", filter));
         if (withSensor) {
             modules.put("tempSensor", """
                     {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always", "imagePullPolicy": "never",
@@ -214,10 +224,10 @@ class HubIT extends SharedGuestTest {
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws java.io.IOException {
+            public void write(byte[] b, int off, int len) throws IOException {
                 watched.write(b, off, len);
                 if (watched.toString(StandardCharsets.UTF_8).contains("\"output\":\"output1\"")) {
-                    throw new java.io.IOException("seen: the watcher leaves"); // as a reader that has what it wanted
+                    throw new IOException("seen: the watcher leaves"); // as a reader that has what it wanted
                 }
             }
         };
@@ -260,9 +270,9 @@ class HubIT extends SharedGuestTest {
         Forward metrics = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 9600);
         forwards.add(guest, metrics);
         try {
-            java.net.http.HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + metrics.host() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> scraped = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://" + metrics.host() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(scraped.statusCode()).isEqualTo(200);
             assertThat(scraped.body()).contains("edgehub_route_messages_total{route=\"sensorToFilter\"}")
                     .contains("edgehub_messages_sent_total{endpoint=\"$upstream\"}")
@@ -342,7 +352,7 @@ class HubIT extends SharedGuestTest {
     void aWrongKeyCannotConnectAndAClientCannotSubscribeToAModulesInputs() throws Exception {
         deploy(7200);
         ConnectionString right = connectionString();
-        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String otherKey = Base64.getEncoder().encodeToString(new byte[32]);
         ConnectionString wrong = new ConnectionString(right.hostName(), right.deviceId(), right.moduleId(), otherKey, right.gatewayHostName());
         assertThatThrownBy(() -> connect(wrong).close(true)).isInstanceOfSatisfying(MqttException.class,
                 e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
@@ -417,7 +427,7 @@ class HubIT extends SharedGuestTest {
         options.setUserName(identity.hostName() + "/" + clientId + "/?api-version=2018-06-30");
         options.setPassword(SasToken.sign(identity.resource(), identity.sharedAccessKey(), Instant.now().plusSeconds(3600),
                 Optional.empty()).toString().toCharArray());
-        options.setSocketFactory(io.eflow.edge.hub.mqtt.PahoClient.trusting(hub().ca(guest)));
+        options.setSocketFactory(PahoClient.trusting(hub().ca(guest)));
         options.setMaxInflight(1000);
         options.setConnectionTimeout(60);
         options.setKeepAliveInterval(30);
@@ -482,7 +492,7 @@ class HubIT extends SharedGuestTest {
             String topic = "devices/" + device + "/modules/hostApp/messages/events/%24.on=" + output
                     + "&%24.ct=application%2Fjson&%24.ce=utf-8" + (output.equals("readings") ? "" : "&seq=" + seq);
             int on = connection;
-            client.publish(topic, message).setActionCallback(new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+            client.publish(topic, message).setActionCallback(new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken done) {
                     unacknowledged.remove(seq);
@@ -605,7 +615,7 @@ class HubIT extends SharedGuestTest {
     }
 
     private static List<Long> firstArrivals() {
-        return new ArrayList<>(new java.util.LinkedHashSet<>(arrived));
+        return new ArrayList<>(new LinkedHashSet<>(arrived));
     }
 
     private static List<Long> range(long from, long to) {

@@ -7,6 +7,7 @@ import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class LifecycleIT {
     record Traces(boolean state, boolean run, boolean log, List<String> mounts, boolean netns, boolean container,
                   boolean nftTable, boolean qemu) {
         /** The guest's first process on the host: its init (namespace) or QEMU. */
-        static long guestPid(InstanceLayout layout) throws java.io.IOException {
+        static long guestPid(InstanceLayout layout) throws IOException {
             Path pidFile = layout.run().resolve("guest.pid");
             if (!Files.exists(pidFile)) {
                 pidFile = layout.run().resolve("qemu.pid");
@@ -77,7 +78,7 @@ class LifecycleIT {
             try {
                 mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                         .filter(l -> l.contains(layout.run().toString()) || l.contains(layout.state().toString())).toList();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             String id = layout.hostId();

@@ -15,13 +15,13 @@ import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 
 import java.io.InputStream;
 import java.net.URI;

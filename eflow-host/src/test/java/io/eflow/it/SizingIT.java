@@ -1,8 +1,8 @@
 package io.eflow.it;
 
-import io.eflow.instance.model.InstanceLayout;
-import io.eflow.instance.InstanceManager;
 import io.eflow.daemon.api.SetRequest;
+import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.InstanceLayout;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.eflow.it;
 
+import io.eflow.daemon.api.DeployRequest;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ImageBuilder;
-import io.eflow.daemon.api.DeployRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowPaths;
 import io.eflow.tpm.SoftwareTpm;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class TestHost implements AutoCloseable {
     /** Removes every guest even when one removal fails, then the rest; the home only once nothing is mounted in it. */
     @Override
     public void close() {
-        List<String> problems = new java.util.ArrayList<>(HarnessSweep.removeAll(manager));
+        List<String> problems = new ArrayList<>(HarnessSweep.removeAll(manager));
         try {
             manager.close();
         } finally {

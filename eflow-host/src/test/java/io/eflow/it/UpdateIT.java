@@ -15,12 +15,12 @@ import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;
 import io.eflow.update.FaultPoint;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 
 import java.io.IOException;
@@ -28,6 +28,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -334,7 +335,7 @@ class UpdateIT {
             Files.move(partial, built);
         }
         Path out = fx.work.resolve(built.getFileName());
-        Files.copy(built, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(built, out, StandardCopyOption.REPLACE_EXISTING);
         return out;
     }
 

@@ -1,8 +1,9 @@
 package io.eflow.modules;
 
-import io.eflow.daemon.api.HubPublish;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.MethodResult;
+import io.eflow.daemon.api.HubPublish;
+import io.eflow.daemon.api.UpstreamChange;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
@@ -91,9 +92,9 @@ class HubClientTest {
                 .isEqualTo(json("{\"op\":\"hub-upstream-set\",\"upstream\":\"mqtt://u:p@b:1883\",\"deviceId\":\"d\"}"));
         assertThat(hub.upstream("edge1").endpoint()).isEqualTo("mqtt://b:1883");
         assertThatThrownBy(() -> hub.setUpstream("edge1", " ", null)).isInstanceOf(EflowException.class);
-        assertThat(new io.eflow.daemon.api.UpstreamChange("HostName=h;DeviceId=d;SharedAccessKey=secret", "d").toString())
+        assertThat(new UpstreamChange("HostName=h;DeviceId=d;SharedAccessKey=secret", "d").toString())
                 .doesNotContain("secret");
-        assertThat(new String(Json.write(new io.eflow.daemon.api.UpstreamChange("x", null)), StandardCharsets.UTF_8))
+        assertThat(new String(Json.write(new UpstreamChange("x", null)), StandardCharsets.UTF_8))
                 .isEqualTo("{\"upstream\":\"x\",\"deviceId\":null}");
     }
 }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ class RuntimeSocketTest {
     private final RuntimeSocket link = new RuntimeSocket(agent, Duration.ofMillis(100));
 
     private static String message(int n) {
-        return MESSAGE + java.util.Base64.getEncoder().encodeToString(("m" + n).getBytes(StandardCharsets.UTF_8)) + "\"}";
+        return MESSAGE + Base64.getEncoder().encodeToString(("m" + n).getBytes(StandardCharsets.UTF_8)) + "\"}";
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.eflow.tpm;
 
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.Pause;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class SoftwareTpm implements AutoCloseable {
                 process.destroyForcibly();
                 throw new IOException("swtpm did not start (apt-get install swtpm): " + Files.readString(dir.resolve("swtpm.log")));
             }
-            io.eflow.platform.Pause.millis(20);
+            Pause.millis(20);
         }
         return new SoftwareTpm(dir, process);
     }

@@ -3,10 +3,11 @@ package io.eflow.tpm;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.io.ByteArrayInputStream;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +42,7 @@ class TpmFramesTest {
         assertThat(TpmFrames.read(Channels.newChannel(new ByteArrayInputStream(new byte[0])))).isNull();
         assertThatThrownBy(() -> TpmFrames.read(Channels.newChannel(new ByteArrayInputStream(command(0x17B, 1 << 20)))))
                 .hasMessageContaining("not a TPM frame");
-        assertThatThrownBy(() -> TpmFrames.read(Channels.newChannel(new ByteArrayInputStream(java.util.Arrays.copyOf(frame, 11)))))
+        assertThatThrownBy(() -> TpmFrames.read(Channels.newChannel(new ByteArrayInputStream(Arrays.copyOf(frame, 11)))))
                 .hasMessageContaining("ended inside a frame");
     }
 

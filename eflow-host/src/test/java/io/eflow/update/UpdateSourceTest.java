@@ -1,11 +1,13 @@
 package io.eflow.update;
 
 import io.eflow.image.BaseRecipe;
+import io.eflow.image.FileDigests;
 import io.eflow.image.GuestImage;
 import io.eflow.image.ReleaseKeys;
 import io.eflow.image.TestImages;
 import io.eflow.image.TrustStore;
 import io.eflow.platform.EflowException;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,7 @@ class UpdateSourceTest {
         UpdateCatalog.Entry first = catalog.bundles().get(0);
         Path file = updates.resolve(first.file());
         assertThat(first.size()).isEqualTo(Files.size(file));
-        assertThat(first.sha256()).isEqualTo(io.eflow.image.FileDigests.sha256(file));
+        assertThat(first.sha256()).isEqualTo(FileDigests.sha256(file));
         assertThat(first.manifestBytes()).isEqualTo(BundleReader.readHeader(file).manifestJson());
         assertThat(UpdateCatalog.parse(Files.readAllBytes(updates.resolve("catalog.json")))).isEqualTo(catalog);
         // Rewritten: the same bytes (entries kept, nothing re-hashed differently).
@@ -77,10 +79,10 @@ class UpdateSourceTest {
         assertThat(rows).filteredOn(UpdateCheck.Row::available)
                 .extracting(UpdateCheck.Row::version, UpdateCheck.Row::relation, UpdateCheck.Row::keyId)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("1.2.3", UpdateCheck.Relation.installed, keys.keyId()),
-                        org.assertj.core.groups.Tuple.tuple("1.2.4", UpdateCheck.Relation.next, keys.keyId()),
-                        org.assertj.core.groups.Tuple.tuple("1.3.0", UpdateCheck.Relation.next, keys.keyId()),
-                        org.assertj.core.groups.Tuple.tuple("2.1.0", UpdateCheck.Relation.skip, keys.keyId()));
+                        Tuple.tuple("1.2.3", UpdateCheck.Relation.installed, keys.keyId()),
+                        Tuple.tuple("1.2.4", UpdateCheck.Relation.next, keys.keyId()),
+                        Tuple.tuple("1.3.0", UpdateCheck.Relation.next, keys.keyId()),
+                        Tuple.tuple("2.1.0", UpdateCheck.Relation.skip, keys.keyId()));
         assertThat(rows).filteredOn(r -> !r.available()).extracting(UpdateCheck.Row::refused).containsExactly(
                 "bundle is not signed by a trusted key (it names key " + stranger.keyId() + ")",
                 "notes.bundle is not an eflow bundle: bundle.json expected, found nothing");
@@ -105,10 +107,10 @@ class UpdateSourceTest {
         List<UpdateCheck.Row> rows = UpdateCheck.source(server.base().toString(), ca, trust, Semver.parse("1.2.4"));
 
         assertThat(rows).filteredOn(UpdateCheck.Row::available).extracting(UpdateCheck.Row::version, UpdateCheck.Row::relation)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("1.2.3", UpdateCheck.Relation.older),
-                        org.assertj.core.groups.Tuple.tuple("1.2.4", UpdateCheck.Relation.installed),
-                        org.assertj.core.groups.Tuple.tuple("1.3.0", UpdateCheck.Relation.next),
-                        org.assertj.core.groups.Tuple.tuple("2.1.0", UpdateCheck.Relation.skip));
+                .containsExactly(Tuple.tuple("1.2.3", UpdateCheck.Relation.older),
+                        Tuple.tuple("1.2.4", UpdateCheck.Relation.installed),
+                        Tuple.tuple("1.3.0", UpdateCheck.Relation.next),
+                        Tuple.tuple("2.1.0", UpdateCheck.Relation.skip));
         assertThat(rows.get(0).location()).isEqualTo(server.base() + "eflow-1.2.3.bundle");
         UpdateCheck.Row refused = rows.get(rows.size() - 1);
         assertThat(refused.available()).isFalse();

@@ -2,6 +2,7 @@ package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.AgentRequest;
 import io.eflow.contract.wire.Handler;
 import io.eflow.contract.wire.LogLine;
@@ -10,7 +11,6 @@ import io.eflow.contract.wire.ReplyStream;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.edge.logs.Query;
 import io.eflow.edge.logs.Since;
-import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

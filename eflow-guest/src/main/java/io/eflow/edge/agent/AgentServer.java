@@ -1,5 +1,6 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.manifest.ManifestException;
 import io.eflow.contract.wire.AgentRequest;
 import io.eflow.contract.wire.Failure;
 import io.eflow.contract.wire.Handler;
@@ -10,7 +11,6 @@ import io.eflow.contract.wire.Request;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.contract.wire.Wire;
 import io.eflow.edge.image.ImageException;
-import io.eflow.contract.manifest.ManifestException;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

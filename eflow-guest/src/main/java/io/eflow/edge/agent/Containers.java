@@ -1,8 +1,8 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.logs.ModuleLogs;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.HostConfig;
+import io.eflow.edge.logs.ModuleLogs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,7 +114,7 @@ final class Containers {
         try {
             logs.remove(module);
         } catch (IOException e) {
-            java.lang.System.getLogger(Containers.class.getName()).log(java.lang.System.Logger.Level.WARNING,
+            System.getLogger(Containers.class.getName()).log(System.Logger.Level.WARNING,
                     "cannot delete the logs of " + module + ": " + e.getMessage());
         }
     }

@@ -1,26 +1,28 @@
 package io.eflow.edge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.ImageReference;
+import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
-import io.eflow.contract.manifest.ImageReference;
 import io.eflow.edge.logs.ModuleLogs;
-import io.eflow.contract.manifest.DeploymentManifest;
-import io.eflow.contract.manifest.EdgeModule;
-import io.eflow.contract.manifest.ParsedManifest;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +107,7 @@ public final class EdgeAgent implements AutoCloseable {
         Files.createDirectories(stored.getParent());
         Path partial = stored.resolveSibling("deployment.json.partial");
         Files.writeString(partial, json);
-        try (var channel = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         Files.move(partial, stored, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

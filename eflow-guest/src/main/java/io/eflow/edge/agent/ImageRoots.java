@@ -9,10 +9,12 @@ import io.eflow.edge.image.LayerExtractor;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -58,7 +60,7 @@ final class ImageRoots {
 
     /** Deletes the trees of images no longer stored (after the blob store's GC), and unfinished ones. */
     synchronized void retainOnly(Set<String> manifestDigests) {
-        Set<String> keep = manifestDigests.stream().map(Digests::hex).collect(java.util.stream.Collectors.toSet());
+        Set<String> keep = manifestDigests.stream().map(Digests::hex).collect(Collectors.toSet());
         if (!Files.isDirectory(root)) {
             return;
         }
@@ -70,7 +72,7 @@ final class ImageRoots {
     }
 
     static void delete(Path tree) {
-        if (!Files.exists(tree, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(tree)) {

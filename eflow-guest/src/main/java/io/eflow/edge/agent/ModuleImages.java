@@ -1,14 +1,14 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.manifest.EdgeModule;
+import io.eflow.contract.manifest.ImagePullPolicy;
+import io.eflow.contract.manifest.ImageReference;
+import io.eflow.contract.manifest.RuntimeSettings;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageException;
 import io.eflow.edge.image.ImageManifest;
 import io.eflow.edge.image.PulledImage;
 import io.eflow.edge.image.RegistryClient;
-import io.eflow.contract.manifest.EdgeModule;
-import io.eflow.contract.manifest.ImagePullPolicy;
-import io.eflow.contract.manifest.ImageReference;
-import io.eflow.contract.manifest.RuntimeSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.eflow.edge.agent;
 
-import io.eflow.contract.wire.ModuleReport;
-import io.eflow.edge.image.ImageException;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.RestartPolicy;
+import io.eflow.contract.wire.ModuleReport;
+import io.eflow.edge.image.ImageException;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The edge agent's loop: compares the desired deployment with what runs and closes the gap — creates, recreates
@@ -117,7 +119,7 @@ final class Reconciler implements Runnable {
     }
 
     /** Stops modules side by side: each may take its whole grace period, which one after another would add up. */
-    private void stopAll(List<ModuleRecord> modules, String why, java.util.function.Consumer<ModuleRecord> then) {
+    private void stopAll(List<ModuleRecord> modules, String why, Consumer<ModuleRecord> then) {
         List<Thread> stopping = new ArrayList<>();
         for (ModuleRecord module : modules) {
             Thread thread = new Thread(() -> {
@@ -404,6 +406,6 @@ final class Reconciler implements Runnable {
     }
 
     static String policyName(RestartPolicy policy) {
-        return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return policy.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -18,6 +18,7 @@ import io.eflow.edge.hub.store.Destination;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.MessageStore;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -55,7 +57,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      * @param deviceId the device the modules belong to: inputs are delivered to {@code deviceId/module}
      * @param twins    the folder of the twins' files
      */
-    public EdgeHub(String deviceId, MessageStore store, Authenticator authenticator, java.nio.file.Path twins, Clock clock) {
+    public EdgeHub(String deviceId, MessageStore store, Authenticator authenticator, Path twins, Clock clock) {
         this.deviceId = deviceId;
         this.store = store;
         this.authenticator = authenticator;
@@ -168,7 +170,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
                 .handle((sequence, error) -> {
                     if (error != null) {
                         metrics.refused();
-                        throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
+                        throw error instanceof RuntimeException r ? r : new CompletionException(error);
                     }
                     return null;
                 });

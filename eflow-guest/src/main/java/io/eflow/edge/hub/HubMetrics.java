@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
  * The hub's counters, and their Prometheus text exposition (format 0.0.4) together with the store's queue figures.
@@ -81,7 +82,7 @@ public final class HubMetrics {
         return out.toString();
     }
 
-    private static void endpoints(StringBuilder out, Snapshot s, String name, java.util.function.ToLongFunction<EndpointMetrics> value) {
+    private static void endpoints(StringBuilder out, Snapshot s, String name, ToLongFunction<EndpointMetrics> value) {
         s.store().endpoints().forEach((endpoint, m) -> sample(out, name, "endpoint", endpoint, value.applyAsLong(m)));
     }
 

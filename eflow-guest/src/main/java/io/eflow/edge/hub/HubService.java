@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The edge hub as the guest runtime runs it: identities and the edge CA, the durable store, the hub, its MQTT
@@ -72,7 +73,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private final MqttServer server;
     private final MetricsServer metrics;
     private volatile UpstreamConnector upstream;
-    private volatile java.util.function.Consumer<JsonNode> deployments = manifest -> { };
+    private volatile Consumer<JsonNode> deployments = manifest -> { };
 
     private HubService(Settings settings, DeviceIdentity device) throws IOException {
         this.settings = settings;
@@ -207,7 +208,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
      * Where deployments that arrive upstream go: IoT Hub delivers one as the device twin's desired property
      * {@code modulesContent}, the deployment manifest's content. Each is handed over whole, on the link's thread.
      */
-    public void onDeployment(java.util.function.Consumer<JsonNode> apply) {
+    public void onDeployment(Consumer<JsonNode> apply) {
         deployments = apply;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +37,7 @@ final class MethodCalls {
         answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, error) -> pending.remove(requestId));
         link.methodRequest(method, requestId, payload);
         return answer.exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                error instanceof java.util.concurrent.TimeoutException
+                error instanceof TimeoutException
                         ? new MethodException(504, target + " did not answer '" + method + "' within " + timeout.toSeconds() + " s")
                         : error));
     }

@@ -1,6 +1,7 @@
 package io.eflow.edge.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import java.util.Optional;
 
 /**

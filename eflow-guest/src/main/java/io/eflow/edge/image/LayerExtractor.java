@@ -1,5 +1,10 @@
 package io.eflow.edge.image;
 
+import com.sun.security.auth.module.UnixSystem;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Unpacks image layers into one directory, lowest layer first, so the directory ends up as the image's root
@@ -36,7 +38,7 @@ public final class LayerExtractor {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-    private final boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    private final boolean root = new UnixSystem().getUid() == 0;
 
     /** Extracts one layer blob (tar, optionally gzip-compressed) over what {@code target} already holds. */
     public void extract(Path layer, Path target) {

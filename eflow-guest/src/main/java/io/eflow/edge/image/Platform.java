@@ -1,6 +1,7 @@
 package io.eflow.edge.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import java.util.Locale;
 
 /** The os/architecture pair an image index selects by, in Go's names (linux, amd64, arm64). */

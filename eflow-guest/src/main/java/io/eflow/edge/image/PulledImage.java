@@ -1,6 +1,7 @@
 package io.eflow.edge.image;
 
 import io.eflow.contract.manifest.ImageReference;
+
 import java.util.List;
 
 /**

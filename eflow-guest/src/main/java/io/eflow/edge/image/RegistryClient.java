@@ -2,6 +2,7 @@ package io.eflow.edge.image;
 
 import io.eflow.contract.manifest.ImageReference;
 import io.eflow.contract.manifest.RegistryCredential;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package io.eflow.edge.logs;
 
 import io.eflow.edge.logs.LogFiles.Segment;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,14 +1,15 @@
 package io.eflow.edge.agent;
 
+import io.eflow.contract.manifest.ManifestException;
 import io.eflow.contract.wire.AgentRequest;
 import io.eflow.contract.wire.Failure;
+import io.eflow.contract.wire.Handler;
 import io.eflow.contract.wire.HubRequest;
 import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.contract.wire.Wire;
 import io.eflow.edge.image.ImageException;
-import io.eflow.contract.manifest.ManifestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,7 @@ class AgentServerTest {
         }
     }
 
-    private Path start(io.eflow.contract.wire.Handler<AgentRequest<?>> agent) throws IOException {
+    private Path start(Handler<AgentRequest<?>> agent) throws IOException {
         Path socket = dir.resolve("agent.sock");
         server = new AgentServer(agent, (request, stream) -> {
             if (request instanceof HubRequest.Ca) {

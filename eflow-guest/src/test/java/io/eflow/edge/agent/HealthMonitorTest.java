@@ -1,6 +1,5 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.agent.HealthState.Status;
 import io.eflow.contract.manifest.HealthCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

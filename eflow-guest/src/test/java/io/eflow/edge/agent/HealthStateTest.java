@@ -1,7 +1,7 @@
 package io.eflow.edge.agent;
 
-import io.eflow.edge.agent.HealthState.Status;
 import io.eflow.contract.manifest.HealthCheck;
+import io.eflow.edge.agent.HealthState.Status;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

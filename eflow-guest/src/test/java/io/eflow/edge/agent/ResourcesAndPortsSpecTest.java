@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.manifest.ContainerPort;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResourcesAndPortsSpecTest extends SpecTest {

@@ -10,6 +10,8 @@ import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.edge.hub.store.StoreConfig;
+import io.eflow.edge.hub.upstream.Mosquitto;
+import io.eflow.edge.hub.upstream.UpstreamSettings;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -209,7 +212,7 @@ class HubServiceTest {
         String connectionString = service.addHostIdentity("hostApp").connectionString();
         ConnectionString parsed = ConnectionString.parse(connectionString);
         MqttConnectOptions options = options("dev1/hostApp", token(parsed));
-        options.setSocketFactory(io.eflow.edge.hub.mqtt.PahoClient.trusting(service.caCertificatePem()));
+        options.setSocketFactory(PahoClient.trusting(service.caCertificatePem()));
         PahoClient host = PahoClient.connect("ssl://127.0.0.1:" + service.tlsPort(), "dev1/hostApp", options);
         clients.add(host);
         service.removeHostIdentity("hostApp");
@@ -232,15 +235,15 @@ class HubServiceTest {
 
     @Test
     void aDeploymentInTheDeviceTwinsDesiredPropertiesIsHandedToTheAgent() throws Exception {
-        try (io.eflow.edge.hub.upstream.Mosquitto broker = io.eflow.edge.hub.upstream.Mosquitto.start(dir.resolve("mosquitto"))) {
-            List<JsonNode> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("mosquitto"))) {
+            List<JsonNode> delivered = new CopyOnWriteArrayList<>();
             service.onDeployment(delivered::add);
             // the test plays IoT Hub's twin service: it answers the link's twin GET with a twin holding a deployment
             PahoClient cloud = PahoClient.connect("tcp://127.0.0.1:" + broker.port(), "cloud", new MqttConnectOptions());
             clients.add(cloud);
             cloud.subscribe("$iothub/twin/GET/#", 1);
             String key = Base64.getEncoder().encodeToString(new byte[32]);
-            service.connectUpstream(io.eflow.edge.hub.upstream.UpstreamSettings.iotHub(
+            service.connectUpstream(UpstreamSettings.iotHub(
                     ConnectionString.parse("HostName=hub.example;DeviceId=dev1;SharedAccessKey=" + key),
                     URI.create("mqtt://127.0.0.1:" + broker.port()), Optional.empty()));
             String get = cloud.next().topic();

@@ -1,19 +1,21 @@
 package io.eflow.edge.image;
 
-import static io.eflow.edge.image.TestImages.utf8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.image.TestImages.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BlobStoreTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,7 +106,7 @@ class BlobStoreTest {
         String one = image(store, "example.com/a:1", config);
         String missing = Digests.of(utf8("not stored"));
 
-        assertThatThrownBy(() -> store.record(new java.util.LinkedHashMap<>(Map.of("example.com/b:1", one, "example.com/c:1", missing))))
+        assertThatThrownBy(() -> store.record(new LinkedHashMap<>(Map.of("example.com/b:1", one, "example.com/c:1", missing))))
                 .hasMessageContaining("cannot record example.com/c:1");
         assertThat(store.images()).containsOnlyKeys("example.com/a:1");
         store.record(Map.of("example.com/b:1", one, "example.com/c:1", one));

@@ -2,6 +2,7 @@ package io.eflow.edge.image;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,7 +24,7 @@ public final class FaultyProxy implements AutoCloseable {
     public enum Fault { CORRUPT, TRUNCATE, BEARER }
 
     static final String TOKEN = "test-token";
-    static final String TOKEN_LOGIN = "Basic " + java.util.Base64.getEncoder()
+    static final String TOKEN_LOGIN = "Basic " + Base64.getEncoder()
             .encodeToString("tokenuser:tokenpass".getBytes(StandardCharsets.UTF_8));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final HttpServer server;

@@ -1,9 +1,5 @@
 package io.eflow.edge.image;
 
-import static io.eflow.edge.image.TestImages.utf8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.tools.jib.api.Containerizer;
@@ -12,6 +8,13 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import io.eflow.contract.manifest.ImageReference;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -19,18 +22,17 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.image.TestImages.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Loads real image tarballs (made by Jib, by hand in docker save's layouts, and by skopeo) into a real store. */
 class ImageArchiveTest {
@@ -443,9 +445,9 @@ class ImageArchiveTest {
     @Test
     void aTruncatedArchiveRecordsNothing() throws Exception {
         byte[] whole = Files.readAllBytes(jib(ImageFormat.OCI, "example.com/app:9"));
-        byte[] half = java.util.Arrays.copyOf(whole, 1024 + 100);
+        byte[] half = Arrays.copyOf(whole, 1024 + 100);
 
-        byte[] midEntry = java.util.Arrays.copyOf(whole, 1024 + 512 + 100);
+        byte[] midEntry = Arrays.copyOf(whole, 1024 + 512 + 100);
 
         assertThatThrownBy(() -> load(half, null)).isInstanceOf(ImageException.class).hasMessageEndingWith(
                 " is truncated: it breaks off after 1 entries, without the end of a tar archive; nothing was loaded");

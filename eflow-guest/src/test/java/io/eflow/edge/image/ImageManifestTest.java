@@ -1,10 +1,10 @@
 package io.eflow.edge.image;
 
+import org.junit.jupiter.api.Test;
+
 import static io.eflow.edge.image.TestImages.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import org.junit.jupiter.api.Test;
 
 class ImageManifestTest {
     private static final String SHA = "sha256:" + "a".repeat(64);

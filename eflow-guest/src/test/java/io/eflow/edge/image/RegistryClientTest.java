@@ -1,20 +1,7 @@
 package io.eflow.edge.image;
 
-import static io.eflow.edge.image.ImageManifest.DOCKER_LIST;
-import static io.eflow.edge.image.ImageManifest.DOCKER_MANIFEST;
-import static io.eflow.edge.image.ImageManifest.OCI_INDEX;
-import static io.eflow.edge.image.ImageManifest.OCI_MANIFEST;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.eflow.contract.manifest.ImageReference;
 import io.eflow.contract.manifest.RegistryCredential;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +9,20 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.eflow.edge.image.ImageManifest.DOCKER_LIST;
+import static io.eflow.edge.image.ImageManifest.DOCKER_MANIFEST;
+import static io.eflow.edge.image.ImageManifest.OCI_INDEX;
+import static io.eflow.edge.image.ImageManifest.OCI_MANIFEST;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Pulls from a real docker-registry on loopback, into a real store on disk. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -1,14 +1,10 @@
 package io.eflow.edge.logs;
 
 import io.eflow.edge.testing.TestClock;
-import static io.eflow.edge.logs.Logs.files;
-import static io.eflow.edge.logs.Logs.read;
-import static io.eflow.edge.logs.Logs.texts;
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,8 +22,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.logs.Logs.files;
+import static io.eflow.edge.logs.Logs.read;
+import static io.eflow.edge.logs.Logs.texts;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class LogReaderTest {
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
@@ -96,7 +98,7 @@ class LogReaderTest {
         for (int i = 0; i < 100; i++) {
             out.append("out ").append(i).append('\n');
         }
-        log.pump("stdout", new java.io.ByteArrayInputStream(out.toString().getBytes(UTF_8)));
+        log.pump("stdout", new ByteArrayInputStream(out.toString().getBytes(UTF_8)));
         assertThat(log.awaitDrained(Duration.ofSeconds(10))).isTrue();
         log.event("restarted");
 

@@ -1,13 +1,8 @@
 package io.eflow.edge.logs;
 
 import io.eflow.edge.testing.TestClock;
-import static io.eflow.edge.logs.Logs.files;
-import static io.eflow.edge.logs.Logs.read;
-import static io.eflow.edge.logs.Logs.texts;
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,9 +20,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.logs.Logs.files;
+import static io.eflow.edge.logs.Logs.read;
+import static io.eflow.edge.logs.Logs.texts;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ModuleLogTest {
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
@@ -203,7 +206,7 @@ class ModuleLogTest {
                     }
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         thread.start();
@@ -231,7 +234,7 @@ class ModuleLogTest {
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 2000).mapToObj(i -> "out " + i).toList());
         assertThat(texts(lines.stream().filter(l -> l.stream().equals("stderr")).toList()))
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 2000).mapToObj(i -> "err " + i).toList());
-        assertThat(texts(read(logs, "sh", Query.all().withStreams(java.util.Set.of("stderr"))))).hasSize(2000);
+        assertThat(texts(read(logs, "sh", Query.all().withStreams(Set.of("stderr"))))).hasSize(2000);
         assertThat(files(root.resolve("sh")).size()).isGreaterThan(1);
         for (int i = 1; i < lines.size(); i++) {
             assertThat(lines.get(i).time()).isAfterOrEqualTo(lines.get(i - 1).time());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ final class GuestMounts {
     /** Unmounts in reverse order; a busy mount is detached lazily so that a stuck process cannot pin a disk. */
     static void unmountAll(List<Path> mountPoints) {
         List<Path> reversed = new ArrayList<>(mountPoints);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (Path mountPoint : reversed) {
             while (isMounted(mountPoint)) {
                 if (!Exec.of("umount", mountPoint.toString()).run().ok()) {

@@ -1,5 +1,6 @@
 package io.eflow.backend.namespace;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -135,7 +136,7 @@ final class GuestSpec {
         linux.set("seccomp", JSON.valueToTree(Seccomp.denying(DENIED_SYSCALLS)));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

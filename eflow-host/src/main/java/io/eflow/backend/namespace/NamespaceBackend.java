@@ -1,23 +1,23 @@
 package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestNic;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
-import io.eflow.backend.GuestNic;
-import io.eflow.tpm.TpmPassthrough;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
+import io.eflow.boot.GuestDisks;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.instance.model.BackendKind;
-import io.eflow.boot.GuestDisks;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
-import io.eflow.platform.Pause;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.Pause;
+import io.eflow.tpm.TpmPassthrough;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,7 @@ public final class KvmProbe {
      */
     static byte[] firmware() {
         byte[] rom = new byte[64 * 1024];
-        java.util.Arrays.fill(rom, (byte) 0xf4);
+        Arrays.fill(rom, (byte) 0xf4);
         byte[] code = {(byte) 0xb0, (byte) EXIT_VALUE, (byte) 0xe6, (byte) DEBUG_EXIT_PORT, (byte) 0xf4, (byte) 0xeb, (byte) 0xfd};
         System.arraycopy(code, 0, rom, 0xfff0, code.length);
         return rom;

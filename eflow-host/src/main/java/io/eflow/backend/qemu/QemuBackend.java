@@ -2,9 +2,9 @@ package io.eflow.backend.qemu;
 
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestNic;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
-import io.eflow.backend.GuestNic;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
 import io.eflow.boot.BootControl;
@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,7 +144,7 @@ public final class QemuBackend implements Backend {
      */
     @Override
     public void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
-        guest.run("sudo nft -f -", GuestFirewall.render(config.security()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        guest.run("sudo nft -f -", GuestFirewall.render(config.security()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The user's rules join the defaults the guest's init loaded at boot. */
@@ -284,7 +285,7 @@ public final class QemuBackend implements Backend {
     private static EflowException stoppedWhileBooting(InstanceLayout layout, Exception cause) {
         String reason = "";
         try {
-            reason = Files.readAllLines(layout.consoleLog(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+            reason = Files.readAllLines(layout.consoleLog(), StandardCharsets.ISO_8859_1).stream()
                     .filter(line -> line.contains(FATAL))
                     .reduce((first, second) -> second)
                     .map(line -> ": " + line.substring(line.indexOf(FATAL) + FATAL.length()).trim())

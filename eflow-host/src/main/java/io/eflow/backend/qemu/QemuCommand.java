@@ -1,9 +1,8 @@
 package io.eflow.backend.qemu;
 
-import io.eflow.tpm.TpmPassthrough;
-
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.StaticIp;
+import io.eflow.tpm.TpmPassthrough;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.eflow.backend.qemu;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,7 +45,7 @@ record QemuProcess(long pid, long startTicks) {
     static Optional<QemuProcess> unrecorded(Path run, Path qmpSocket) {
         try {
             long pid = Long.parseLong(Files.readString(pidFile(run)).trim());
-            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
             if (!cmdline.contains(qmpSocket.toString())) {
                 return Optional.empty();
             }

@@ -2,7 +2,11 @@ package io.eflow.instance.model;
 
 import io.eflow.platform.EflowPaths;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Where one instance's files live. State (configuration, pinned host key, disk images) survives host reboots;
@@ -24,10 +28,10 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
             return name;
         }
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(state.toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return name + "-" + java.util.HexFormat.of().formatHex(digest, 0, 3);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(state.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+            return name + "-" + HexFormat.of().formatHex(digest, 0, 3);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

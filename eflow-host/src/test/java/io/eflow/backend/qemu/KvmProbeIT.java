@@ -6,6 +6,7 @@ import io.eflow.platform.FileTrees;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +51,7 @@ class KvmProbeIT {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                if (Files.exists(console) && Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1)
+                if (Files.exists(console) && Files.readString(console, StandardCharsets.ISO_8859_1)
                         .contains("No bootable device")) {
                     return true;
                 }

@@ -1,8 +1,8 @@
 package io.eflow.daemon.api;
 
-import io.eflow.instance.model.InstanceName;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;

@@ -1,8 +1,7 @@
 package io.eflow.daemon.api;
 
-import io.eflow.platform.Json;
-
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -61,7 +60,7 @@ class WireRecordsTest {
 
     @Test
     void requestsWithUnknownFieldsAreRefusedButAnswersAreReadLeniently() {
-        assertThatThrownBy(() -> Json.readRequest("{\"cpu\": 2}".getBytes(StandardCharsets.UTF_8), io.eflow.daemon.api.DeployRequest.class))
+        assertThatThrownBy(() -> Json.readRequest("{\"cpu\": 2}".getBytes(StandardCharsets.UTF_8), DeployRequest.class))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageStartingWith("malformed DeployRequest JSON: Unrecognized field \"cpu\"");
         assertThat(Json.readAnswer("{\"name\":\"a\",\"verified\":true,\"since\":1}".getBytes(StandardCharsets.UTF_8), Verification.class))

@@ -1,8 +1,5 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.auth.AuthenticationException;
-import io.eflow.edge.hub.auth.ClientId;
-import io.eflow.edge.hub.auth.Credentials;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

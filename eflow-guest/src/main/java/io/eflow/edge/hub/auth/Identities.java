@@ -1,6 +1,5 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.auth.ClientId;
 
 import java.io.IOException;
 import java.nio.file.Path;

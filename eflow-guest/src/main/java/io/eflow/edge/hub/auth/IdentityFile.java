@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.hub.auth.ClientId;
 
 import java.io.IOException;
 import java.nio.file.Files;

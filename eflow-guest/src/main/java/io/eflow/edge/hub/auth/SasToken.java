@@ -1,7 +1,5 @@
 package io.eflow.edge.hub.auth;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An IoT Hub shared access signature: {@code SharedAccessSignature sr={resource}&sig={signature}&se={expiry}[&skn={key name}]},

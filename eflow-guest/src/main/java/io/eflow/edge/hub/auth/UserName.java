@@ -1,7 +1,5 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.auth.AuthenticationException;
-import io.eflow.edge.hub.auth.ClientId;
 
 import java.util.Arrays;
 import java.util.Optional;

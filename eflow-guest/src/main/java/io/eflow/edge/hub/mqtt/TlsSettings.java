@@ -5,12 +5,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
-import javax.net.ssl.SSLException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * The TLS listener's identity: the hub's server certificate (issued by the edge CA) and, when clients may log in

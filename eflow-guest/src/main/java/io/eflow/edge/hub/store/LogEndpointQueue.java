@@ -1,7 +1,5 @@
 package io.eflow.edge.hub.store;
 
-import static java.lang.System.Logger.Level.ERROR;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+
+import static java.lang.System.Logger.Level.ERROR;
 
 /**
  * An endpoint's queue over the shared log: the log positions of its messages, in three states — waiting (never

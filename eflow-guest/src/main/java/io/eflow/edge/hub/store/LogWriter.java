@@ -1,7 +1,5 @@
 package io.eflow.edge.hub.store;
 
-import static java.lang.System.Logger.Level.ERROR;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -9,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import static java.lang.System.Logger.Level.ERROR;
 
 /**
  * Group commit: one thread takes every append waiting when it gets round to it, writes them with one write and

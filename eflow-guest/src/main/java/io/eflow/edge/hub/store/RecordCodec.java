@@ -1,12 +1,12 @@
 package io.eflow.edge.hub.store;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * One message as it sits in a segment, big-endian:

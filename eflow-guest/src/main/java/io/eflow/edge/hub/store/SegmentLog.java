@@ -1,9 +1,5 @@
 package io.eflow.edge.hub.store;
 
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.WARNING;
-import static java.nio.file.StandardOpenOption.READ;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
+import static java.nio.file.StandardOpenOption.READ;
 
 /**
  * The shared log every message is appended to once, whatever its destinations: segment files in one folder. The

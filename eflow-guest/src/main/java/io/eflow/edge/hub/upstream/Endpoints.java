@@ -1,11 +1,11 @@
 package io.eflow.edge.hub.upstream;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 
 /** The two URI schemes an upstream endpoint is written in, and the forms Paho wants them in. */
 final class Endpoints {

@@ -10,7 +10,8 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-import javax.net.ssl.SSLSocketFactory;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocketFactory;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -280,11 +283,11 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
                 || mqtt.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED)) {
             return "the endpoint refused the login: check the device id and key, or the user and password";
         }
-        if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+        if (cause instanceof SSLHandshakeException) {
             return "TLS failed: the server's certificate must name the host and be signed by a CA this device "
                     + "trusts; a broker with a CA of its own is given as mqtts://…?ca=/path/ca.pem";
         }
-        if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException) {
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
             return "nothing answers there: check the host name and port, and that the network reaches it";
         }
         return null;

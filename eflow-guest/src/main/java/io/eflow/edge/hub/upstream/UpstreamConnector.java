@@ -2,8 +2,8 @@ package io.eflow.edge.hub.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.hub.message.HubMessage;
-import io.eflow.edge.hub.message.HubMessageCodec.MalformedMessageException;
 import io.eflow.edge.hub.message.HubMessageCodec;
+import io.eflow.edge.hub.message.HubMessageCodec.MalformedMessageException;
 import io.eflow.edge.hub.store.Delivery;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.EndpointQueue;

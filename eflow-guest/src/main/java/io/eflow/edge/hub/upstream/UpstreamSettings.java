@@ -3,7 +3,6 @@ package io.eflow.edge.hub.upstream;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Where the edge hub sends what its routes put {@code INTO $upstream}, read from the one string the operator gives.

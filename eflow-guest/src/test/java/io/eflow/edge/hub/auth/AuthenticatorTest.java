@@ -1,8 +1,5 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.auth.AuthenticationException;
-import io.eflow.edge.hub.auth.ClientId;
-import io.eflow.edge.hub.auth.Credentials;
 import io.eflow.edge.testing.TestClock;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,5 @@
 package io.eflow.edge.hub.auth;
 
-import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -98,7 +98,7 @@ class EdgeCaTest {
     void aKeyAndCertificateThatDoNotBelongTogetherAreRefused() throws IOException {
         open();
         EdgeCa.open(temp.resolve("other"), "d1", clock);
-        Files.copy(temp.resolve("other/ca.pem"), temp.resolve("ca/ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(temp.resolve("other/ca.pem"), temp.resolve("ca/ca.pem"), StandardCopyOption.REPLACE_EXISTING);
 
         assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("is not the certificate of");
     }

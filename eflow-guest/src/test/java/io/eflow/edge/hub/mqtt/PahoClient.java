@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.mqtt;
 
+import io.eflow.edge.hub.upstream.TrustedCertificates;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -9,13 +10,17 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 
 /** A real MQTT client (Paho) that records what arrives and whether it lost its connection. */
 public final class PahoClient implements AutoCloseable {
@@ -63,13 +68,13 @@ public final class PahoClient implements AutoCloseable {
     }
 
     /** TLS trusting only the edge CA, as a host application configures it from {@code eflow hub ca}. */
-    public static javax.net.ssl.SSLSocketFactory trusting(String pem) throws java.io.IOException {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("edge-ca", ".pem");
-        java.nio.file.Files.writeString(file, pem);
+    public static SSLSocketFactory trusting(String pem) throws IOException {
+        Path file = Files.createTempFile("edge-ca", ".pem");
+        Files.writeString(file, pem);
         try {
-            return io.eflow.edge.hub.upstream.TrustedCertificates.socketFactory(file);
+            return TrustedCertificates.socketFactory(file);
         } finally {
-            java.nio.file.Files.delete(file);
+            Files.delete(file);
         }
     }
 

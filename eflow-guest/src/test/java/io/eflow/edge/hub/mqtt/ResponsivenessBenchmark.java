@@ -18,11 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * bench/responsiveness.sh, guest runtime half: how soon the runtime acts once it should, the figures the unit tests
@@ -33,13 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ResponsivenessBenchmark {
     /** Held so the setting sticks: the server's and store's start-up lines would break up the table. */
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.eflow");
+    private static final Logger QUIET = Logger.getLogger("io.eflow");
 
     private ResponsivenessBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        QUIET.setLevel(java.util.logging.Level.WARNING);
+        QUIET.setLevel(Level.WARNING);
         Path work = Path.of(args[0]);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         double handoff = median(runs, ResponsivenessBenchmark::handoff);
@@ -148,7 +151,7 @@ public final class ResponsivenessBenchmark {
     }
 
     private static double timerLateness(long delayMillis) throws Exception {
-        ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             long start = System.nanoTime();
             return timer.schedule(() -> (System.nanoTime() - start) / 1e6 - delayMillis, delayMillis, TimeUnit.MILLISECONDS)

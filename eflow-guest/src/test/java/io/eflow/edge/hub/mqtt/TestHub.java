@@ -7,9 +7,6 @@ import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.Credentials;
 import io.eflow.edge.hub.message.HubMessage;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.route;
 
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.EdgeHubProperties;
 import io.eflow.contract.route.Route;
 import io.eflow.contract.route.Sink;
 import io.eflow.contract.route.Source;
@@ -92,8 +94,8 @@ class DocumentationRoutesTest {
     }
 
     /** $edgeHub's desired properties as the hub gets them: read by the manifest reader in a deployment of no modules. */
-    private static io.eflow.contract.manifest.EdgeHubProperties hub(String desired) {
-        return io.eflow.contract.manifest.DeploymentManifest.parse("""
+    private static EdgeHubProperties hub(String desired) {
+        return DeploymentManifest.parse("""
                 {"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
                   "runtime": {"type": "docker", "settings": {}},
                   "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},

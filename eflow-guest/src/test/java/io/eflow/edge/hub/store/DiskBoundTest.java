@@ -1,10 +1,7 @@
 package io.eflow.edge.hub.store;
 
-import static io.eflow.edge.hub.store.Messages.drain;
-import static io.eflow.edge.hub.store.Messages.message;
-import static io.eflow.edge.hub.store.Messages.range;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +18,14 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.drain;
+import static io.eflow.edge.hub.store.Messages.message;
+import static io.eflow.edge.hub.store.Messages.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class DiskBoundTest {
     private static final Destination UPSTREAM = Destination.of("$upstream");
@@ -45,7 +47,7 @@ class DiskBoundTest {
             @Override
             public void publish(LogRecord record) {
                 if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+                    warnings.add(new SimpleFormatter().formatMessage(record));
                 }
             }
 

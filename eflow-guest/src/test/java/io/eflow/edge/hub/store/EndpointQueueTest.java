@@ -1,6 +1,20 @@
 package io.eflow.edge.hub.store;
 
 import io.eflow.edge.testing.TestClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
 import static io.eflow.edge.hub.store.Messages.append;
 import static io.eflow.edge.hub.store.Messages.drain;
 import static io.eflow.edge.hub.store.Messages.ids;
@@ -9,18 +23,6 @@ import static io.eflow.edge.hub.store.Messages.range;
 import static io.eflow.edge.hub.store.Messages.take;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class EndpointQueueTest {
     private static final Destination UPSTREAM = Destination.of("$upstream");
@@ -82,7 +84,7 @@ class EndpointQueueTest {
 
     @Test
     void aDeliveryCarriesSourceEnqueueTimeAndPayload() throws Exception {
-        TestClock clock = new TestClock(java.time.Instant.parse("2024-05-01T12:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2024-05-01T12:00:00Z"));
         try (LogMessageStore store = LogMessageStore.open(StoreConfig.in(dir).withClock(clock))) {
             store.append(new Message("tempSensor/temperatureOutput", "{\"t\":21}".getBytes()), List.of(UPSTREAM)).join();
             Delivery delivery = store.queue("$upstream").poll(10, Messages.SHORT).get(0);

@@ -1,8 +1,7 @@
 package io.eflow.edge.hub.store;
 
-import static io.eflow.edge.hub.store.Messages.ids;
-import static io.eflow.edge.hub.store.Messages.take;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.ids;
+import static io.eflow.edge.hub.store.Messages.take;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class GroupCommitTest {
     private static final List<Destination> UPSTREAM = List.of(Destination.of("$upstream"));

@@ -1,11 +1,11 @@
 package io.eflow.edge.hub.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Numbered messages and a consumer that drains a queue, for the store's tests. */
 final class Messages {

@@ -1,8 +1,8 @@
 package io.eflow.edge.hub.store;
 
 import io.eflow.edge.testing.TestClock;
-import static io.eflow.edge.hub.store.Messages.append;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.append;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MetricsTest {
     @TempDir

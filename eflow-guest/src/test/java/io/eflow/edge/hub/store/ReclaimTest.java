@@ -1,10 +1,7 @@
 package io.eflow.edge.hub.store;
 
-import static io.eflow.edge.hub.store.Messages.append;
-import static io.eflow.edge.hub.store.Messages.drain;
-import static io.eflow.edge.hub.store.Messages.range;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.append;
+import static io.eflow.edge.hub.store.Messages.drain;
+import static io.eflow.edge.hub.store.Messages.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class ReclaimTest {
     private static final Destination A = Destination.of("a/inputs/in");

@@ -1,10 +1,7 @@
 package io.eflow.edge.hub.store;
 
-import static io.eflow.edge.hub.store.Messages.append;
-import static io.eflow.edge.hub.store.Messages.drain;
-import static io.eflow.edge.hub.store.Messages.range;
-import static java.nio.file.StandardOpenOption.APPEND;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,10 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.append;
+import static io.eflow.edge.hub.store.Messages.drain;
+import static io.eflow.edge.hub.store.Messages.range;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RecoveryTest {
     private static final Destination UPSTREAM = Destination.of("$upstream");
@@ -47,7 +49,7 @@ class RecoveryTest {
         long size = Files.size(segment);
         ByteBuffer record = RecordCodec.encode(0, "sensor", List.of(new LogEntry.Route("$upstream", Long.MAX_VALUE)),
                 Messages.payload(10));
-        Files.write(segment, java.util.Arrays.copyOf(record.array(), 100), APPEND);
+        Files.write(segment, Arrays.copyOf(record.array(), 100), APPEND);
 
         try (LogMessageStore store = open()) {
             assertThat(Files.size(segment)).isEqualTo(size);

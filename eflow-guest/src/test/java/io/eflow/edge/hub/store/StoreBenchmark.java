@@ -1,19 +1,22 @@
 package io.eflow.edge.hub.store;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * bench/message-store.sh: durable ingest and drain of 256-byte messages, each next to the raw disk doing the same
@@ -27,13 +30,13 @@ public final class StoreBenchmark {
             Destination.of("b/inputs/in"));
 
     /** Held so the setting sticks: the store's open lines would break up the table. */
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.eflow.edge.hub.store");
+    private static final Logger QUIET = Logger.getLogger("io.eflow.edge.hub.store");
 
     private StoreBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        QUIET.setLevel(java.util.logging.Level.WARNING);
+        QUIET.setLevel(Level.WARNING);
         Path work = Path.of(args[0]);
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int recordBytes = RecordCodec.encode(0, "p0", List.of(new LogEntry.Route("$upstream", 0)), PAYLOAD).remaining();
@@ -87,7 +90,7 @@ public final class StoreBenchmark {
             EndpointQueue queue = store.queue("$upstream");
             int count = 0;
             while (count < messages) {
-                for (Delivery delivery : queue.poll(1000, java.time.Duration.ofSeconds(1))) {
+                for (Delivery delivery : queue.poll(1000, Duration.ofSeconds(1))) {
                     queue.ack(delivery.sequence());
                     count++;
                 }

@@ -1,12 +1,8 @@
 package io.eflow.edge.hub.store;
 
 import io.eflow.edge.testing.TestClock;
-import static io.eflow.edge.hub.store.Messages.append;
-import static io.eflow.edge.hub.store.Messages.drain;
-import static io.eflow.edge.hub.store.Messages.ids;
-import static io.eflow.edge.hub.store.Messages.range;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.eflow.edge.hub.store.Messages.append;
+import static io.eflow.edge.hub.store.Messages.drain;
+import static io.eflow.edge.hub.store.Messages.ids;
+import static io.eflow.edge.hub.store.Messages.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class TimeToLiveTest {
     private static final Destination UPSTREAM = Destination.of("$upstream");

@@ -31,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A bare MQTT 3.1.1 server on a loopback port that records what a client sends: the CONNECT packets (to check
@@ -155,6 +156,6 @@ final class MqttRecorder implements AutoCloseable {
     public void close() throws InterruptedException {
         clients.close().await();
         server.close().await();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await();
     }
 }

@@ -8,13 +8,14 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-import javax.net.SocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 
 /**
  * The far side of the upstream link in a test: a Paho client on the test broker that records what arrives on a
@@ -120,7 +121,7 @@ final class Subscriber implements AutoCloseable, MqttCallback {
             if (left <= 0) {
                 return false;
             }
-            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
     }

@@ -14,7 +14,6 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObjectGenerator;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigInteger;
@@ -31,6 +30,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A throwaway CA and a server certificate it signed for 127.0.0.1 and localhost, written as PEM files mosquitto

@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.upstream;
 
+import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,12 +118,12 @@ class UpstreamSettingsTest {
     void aTestEndpointKeepsTheIdentityAndTakesItsOwnTls() throws Exception {
         TestCa ca = TestCa.create(dir);
         UpstreamSettings.IotHub settings = UpstreamSettings.iotHub(
-                io.eflow.edge.hub.auth.ConnectionString.parse(DEVICE_STRING), URI.create("mqtts://127.0.0.1:18883"),
+                ConnectionString.parse(DEVICE_STRING), URI.create("mqtts://127.0.0.1:18883"),
                 Optional.of(ca.socketFactory())).withTokenLifetime(Duration.ofMinutes(10));
         assertThat(settings.endpoint()).isEqualTo(URI.create("mqtts://127.0.0.1:18883"));
         assertThat(settings.tls()).isPresent();
         assertThat(SasToken.parse(settings.login(NOW).password().orElseThrow()).expiry()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
-        assertThatThrownBy(() -> UpstreamSettings.iotHub(io.eflow.edge.hub.auth.ConnectionString.parse(DEVICE_STRING),
+        assertThatThrownBy(() -> UpstreamSettings.iotHub(ConnectionString.parse(DEVICE_STRING),
                 URI.create("mqtt://127.0.0.1:1883"), Optional.of(ca.socketFactory())))
                 .hasMessageContaining("TLS settings for a plain mqtt:// endpoint");
         assertThat(new String(Files.readAllBytes(ca.caFile()), StandardCharsets.US_ASCII)).startsWith("-----BEGIN CERTIFICATE-----");

@@ -1,6 +1,7 @@
 package io.eflow.samples.filter;
 
 import io.eflow.samples.module.ModuleTopics;
+
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;

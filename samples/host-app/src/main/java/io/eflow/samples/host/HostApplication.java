@@ -5,6 +5,7 @@ import io.eflow.samples.module.Env;
 import io.eflow.samples.module.Log;
 import io.eflow.samples.module.ModuleSettings;
 import io.eflow.samples.module.ModuleTopics;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

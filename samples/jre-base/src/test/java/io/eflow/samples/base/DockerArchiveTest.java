@@ -1,7 +1,10 @@
 package io.eflow.samples.base;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,13 +17,12 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DockerArchiveTest {
     private static final Instant TIME = Instant.parse("2025-01-01T00:00:00Z");
@@ -103,7 +105,7 @@ class DockerArchiveTest {
     void theArchiveIsWhatJibReadsFromATarBase() throws Exception {
         Path layer = temp.resolve("layer.tar.gz");
         String diffId = DockerArchive.writeLayer(contents(), TIME, layer);
-        String config = JreBaseImage.config(java.util.List.of("java.base"), Path.of("/jdk"), TIME)
+        String config = JreBaseImage.config(List.of("java.base"), Path.of("/jdk"), TIME)
                 .replace("@DIFF_ID@", diffId);
         Path archive = temp.resolve("base.tar");
 

@@ -1,11 +1,5 @@
 package io.eflow.samples.module;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -15,6 +9,14 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A module's MQTT 3.1.1 connection to its edge hub, kept up by a thread of its own: it connects, subscribes to the
@@ -167,7 +169,7 @@ public final class EdgeHubClient implements AutoCloseable {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setUserName(settings.username());
         settings.password(Instant.now()).ifPresent(token -> options.setPassword(token.toCharArray()));
-        settings.caFile().ifPresent(file -> options.setSocketFactory(TrustedCa.socketFactory(java.nio.file.Path.of(file))));
+        settings.caFile().ifPresent(file -> options.setSocketFactory(TrustedCa.socketFactory(Path.of(file))));
         options.setCleanSession(true);
         options.setAutomaticReconnect(false); // ours: with back-off and quiet logging
         options.setConnectionTimeout((int) CONNECT_TIMEOUT.toSeconds());

@@ -1,5 +1,8 @@
 package io.eflow.samples.module;
 
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -8,9 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * bench/responsiveness.sh, samples half: how long the samples' hub client takes to close while it retries an

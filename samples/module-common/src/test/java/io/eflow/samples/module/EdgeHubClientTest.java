@@ -1,19 +1,21 @@
 package io.eflow.samples.module;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Without a hub: no broker needed, only a loopback port where nothing listens. */
 class EdgeHubClientTest {
@@ -76,7 +78,7 @@ class EdgeHubClientTest {
 
     @Test
     void aFailureIsToldByItsCauseNotByPahosWrapper() {
-        MqttException wrapped = new MqttException(new java.net.UnknownHostException("edgeHub"));
+        MqttException wrapped = new MqttException(new UnknownHostException("edgeHub"));
 
         assertThat(EdgeHubClient.reason(wrapped)).isEqualTo("UnknownHostException: edgeHub");
         assertThat(EdgeHubClient.reason(new MqttException(MqttException.REASON_CODE_NOT_AUTHORIZED)))

@@ -1,16 +1,18 @@
 package io.eflow.samples.module;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.Test;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class FailureReportTest {
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     private final FailureReport report = new FailureReport(Duration.ofSeconds(10));
 
-    private java.util.Optional<String> failAt(long seconds, Duration retry) {
+    private Optional<String> failAt(long seconds, Duration retry) {
         return report.failed("edgeHub at tcp://edgeHub:1883", "UnknownHostException: edgeHub", retry,
                 T0.plusSeconds(seconds));
     }

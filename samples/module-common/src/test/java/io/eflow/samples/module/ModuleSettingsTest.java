@@ -1,10 +1,17 @@
 package io.eflow.samples.module;
 
+import org.junit.jupiter.api.Test;
+
+import java.net.URLDecoder;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class ModuleSettingsTest {
     private static final Map<String, String> IOT_EDGE = Map.of(
@@ -21,7 +28,7 @@ class ModuleSettingsTest {
         assertThat(settings.username())
                 .isEqualTo("contoso.azure-devices.net/edge1/tempSensor/?api-version=2018-06-30");
         assertThat(settings.serverUri()).isEqualTo("tcp://edge1.local:1883");
-        assertThat(settings.password(java.time.Instant.now())).isEmpty();
+        assertThat(settings.password(Instant.now())).isEmpty();
         assertThat(settings.defaultsUsed()).isEmpty();
     }
 
@@ -38,7 +45,7 @@ class ModuleSettingsTest {
 
     @Test
     void thePortComesFromItsVariable() {
-        Map<String, String> env = new java.util.HashMap<>(IOT_EDGE);
+        Map<String, String> env = new HashMap<>(IOT_EDGE);
         env.put("EDGEHUB_PORT", "18830");
 
         assertThat(ModuleSettings.from(new Env(env), "ignored").serverUri()).isEqualTo("tcp://edge1.local:18830");
@@ -46,8 +53,8 @@ class ModuleSettingsTest {
 
     @Test
     void theConnectionStringGivesIdentityAndKeyAndTheCaFileTurnsOnTls() throws Exception {
-        String key = java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-        Map<String, String> env = new java.util.HashMap<>(IOT_EDGE);
+        String key = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+        Map<String, String> env = new HashMap<>(IOT_EDGE);
         env.put("EdgeHubConnectionString", "HostName=contoso.azure-devices.net;GatewayHostName=edge1;DeviceId=edge1;"
                 + "ModuleId=tempSensor;SharedAccessKey=" + key);
         env.put("EdgeModuleCACertificateFile", "/etc/eflow/edge-ca.pem");
@@ -55,15 +62,15 @@ class ModuleSettingsTest {
         ModuleSettings settings = ModuleSettings.from(new Env(env), "ignored");
 
         assertThat(settings.serverUri()).isEqualTo("ssl://edge1:8883");
-        java.time.Instant now = java.time.Instant.ofEpochSecond(1_800_000_000L);
+        Instant now = Instant.ofEpochSecond(1_800_000_000L);
         String token = settings.password(now).orElseThrow();
         assertThat(token).startsWith("SharedAccessSignature sr=contoso.azure-devices.net%2Fdevices%2Fedge1%2Fmodules%2FtempSensor&sig=")
                 .endsWith("&se=" + (1_800_000_000L + 3600));
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(key), "HmacSHA256"));
-        String signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256"));
+        String signature = Base64.getEncoder().encodeToString(mac.doFinal(
                 ("contoso.azure-devices.net%2Fdevices%2Fedge1%2Fmodules%2FtempSensor\n" + (1_800_000_000L + 3600)).getBytes()));
-        assertThat(java.net.URLDecoder.decode(token.split("&sig=")[1].split("&se=")[0], "UTF-8")).isEqualTo(signature);
+        assertThat(URLDecoder.decode(token.split("&sig=")[1].split("&se=")[0], "UTF-8")).isEqualTo(signature);
         env.put("EDGEHUB_HOST", "127.0.0.1");
         env.put("EDGEHUB_PORT", "18883");
         assertThat(ModuleSettings.from(new Env(env), "ignored").serverUri()).as("a host application through a forward")

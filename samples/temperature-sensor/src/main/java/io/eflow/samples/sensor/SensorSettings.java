@@ -1,6 +1,7 @@
 package io.eflow.samples.sensor;
 
 import io.eflow.samples.module.Env;
+
 import java.time.Duration;
 
 /**

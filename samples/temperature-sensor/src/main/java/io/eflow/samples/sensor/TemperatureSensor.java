@@ -6,6 +6,7 @@ import io.eflow.samples.module.Log;
 import io.eflow.samples.module.ModuleLifecycle;
 import io.eflow.samples.module.ModuleSettings;
 import io.eflow.samples.module.ModuleTopics;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;

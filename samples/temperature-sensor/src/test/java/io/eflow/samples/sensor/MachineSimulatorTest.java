@@ -1,13 +1,15 @@
 package io.eflow.samples.sensor;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class MachineSimulatorTest {
     private static final Instant NOW = Instant.parse("2025-01-01T12:00:00.123456Z");
@@ -74,12 +76,12 @@ class MachineSimulatorTest {
 
     @Test
     void theJsonHasTwoDecimalsWhateverTheLocale() {
-        java.util.Locale before = java.util.Locale.getDefault();
-        java.util.Locale.setDefault(java.util.Locale.GERMANY);
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
         try {
             assertThat(new Reading(-3.456, 1, 21, 24, NOW).toJson()).contains("\"temperature\":-3.46,");
         } finally {
-            java.util.Locale.setDefault(before);
+            Locale.setDefault(before);
         }
     }
 }

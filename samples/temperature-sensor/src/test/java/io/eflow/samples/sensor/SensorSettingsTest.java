@@ -1,12 +1,13 @@
 package io.eflow.samples.sensor;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.eflow.samples.module.Env;
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SensorSettingsTest {
     @Test
