@@ -3,8 +3,8 @@ package io.eflow.guest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
-import io.eflow.edge.agent.DeviceIdentity;
 import io.eflow.edge.agent.EdgeAgent;
+import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
 

@@ -36,4 +36,18 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.eflow.edge.hub.mqtt..", "io.eflow.edge.hub")
                 .check(GUEST);
     }
+
+    @Test
+    void agentAndHubMeetOnlyThroughTheDevicePort() {
+        noClasses().that().resideInAPackage("io.eflow.edge.agent..")
+                .should().dependOnClassesThat().resideInAPackage("io.eflow.edge.hub..")
+                .check(GUEST);
+        noClasses().that().resideInAPackage("io.eflow.edge.hub..")
+                .should().dependOnClassesThat().resideInAPackage("io.eflow.edge.agent..")
+                .check(GUEST);
+        classes().that().resideInAPackage("io.eflow.edge.device")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("io.eflow.edge.device", "io.eflow.contract..", "java..")
+                .check(GUEST);
+    }
 }

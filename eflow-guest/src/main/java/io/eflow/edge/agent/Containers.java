@@ -2,6 +2,8 @@ package io.eflow.edge.agent;
 
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.HostConfig;
+import io.eflow.edge.device.DeviceIdentity;
+import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.logs.ModuleLogs;
 
 import java.io.IOException;

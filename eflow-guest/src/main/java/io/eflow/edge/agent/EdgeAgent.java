@@ -6,6 +6,8 @@ import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.ImageReference;
 import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.edge.device.DeviceIdentity;
+import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
 import io.eflow.edge.logs.ModuleLogs;

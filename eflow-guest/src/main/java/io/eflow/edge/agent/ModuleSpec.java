@@ -13,6 +13,7 @@ import io.eflow.contract.manifest.HostConfig;
 import io.eflow.contract.oci.Capabilities;
 import io.eflow.contract.oci.Namespace;
 import io.eflow.contract.oci.User;
+import io.eflow.edge.device.ModuleHub;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@
  * store ({@link io.eflow.edge.agent.ModuleImages}) and collects once unused ({@link io.eflow.edge.agent.ImageCollector}).
  *
  * <p>The agent runs with or without the edge hub: it reaches the hub only through
- * {@link io.eflow.edge.agent.ModuleHub}, which learns each deployment before its modules start and gives each module
- * its hub credentials; tests of the agent alone use {@link io.eflow.edge.agent.ModuleHub#NONE}.
+ * {@link io.eflow.edge.device.ModuleHub}, which learns each deployment before its modules start and gives each module
+ * its hub credentials; tests of the agent alone use {@link io.eflow.edge.device.ModuleHub#NONE}.
  */
 package io.eflow.edge.agent;

@@ -7,6 +7,7 @@ import io.eflow.contract.manifest.ContainerPort;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.HealthCheck;
+import io.eflow.edge.device.ModuleHub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.eflow.edge.hub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.manifest.DeploymentManifest;
-import io.eflow.edge.agent.DeviceIdentity;
+import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.store.StoreConfig;

@@ -1,4 +1,4 @@
-package io.eflow.edge.agent;
+package io.eflow.edge.device;
 
 import io.eflow.contract.manifest.DeploymentManifest;
 

@@ -1,4 +1,4 @@
-package io.eflow.edge.agent;
+package io.eflow.edge.device;
 
 /**
  * Who the device is to its modules (IOTEDGE_DEVICEID, IOTEDGE_IOTHUBHOSTNAME, IOTEDGE_GATEWAYHOSTNAME). Until the
