@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The guest is locked down on either backend: read-only root, no package manager, its own processes and interfaces
  * only, a runtime that cannot gain privileges. What only a container needs (seccomp, a trimmed capability set) is in
- * {@link NamespaceConfinementIT}; CPU and memory limits are in {@link SizingIT}.
+ * {@link NamespaceConfinementIT}; CPU and memory limits are in {@link NextStartIT}.
  */
 @BothBackends
 class GuestIsolationIT extends SharedGuestTest {

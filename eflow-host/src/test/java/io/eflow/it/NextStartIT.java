@@ -3,6 +3,7 @@ package io.eflow.it;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.PowerState;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,37 +11,54 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * --cpus and --memory hold the guest to its share on either backend (cgroup limits for namespace, vCPUs and RAM for
- * qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before.
+ * What a stop and a start keep and what they change, seen over one restart of the shared guest (each restart of a VM
+ * under TCG costs most of a minute): writes to the /etc and /home overlays and to /var land on the data disk and
+ * survive; --cpus and --memory hold the guest to its share on either backend (cgroup limits for namespace, vCPUs and
+ * RAM for qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before. A second restart puts
+ * the shared guest's size back, and shows the files survive that one too.
  */
 @BothBackends
 @VmCheck
-class SizingIT extends SharedGuestTest {
+class NextStartIT extends SharedGuestTest {
 
     /** CPUs and memory (MB) as the guest is held to them. */
     record Sizing(int cpus, long memoryMb) {
     }
 
     @Test
-    void setChangesCpusAndMemoryFromTheNextStart() throws IOException {
+    void filesSurviveAndSizingChangesFromTheNextStart() throws IOException {
         InstanceManager manager = host.manager();
+        String token = UUID.randomUUID().toString();
+        run("sudo", "sh", "-c", "echo " + token + " > /etc/eflow-it && echo " + token + " > /var/eflow-it"
+                + " && echo " + token + " > /home/iotedge-user/it");
         assertThat(observed()).isEqualTo(new Sizing(1, 1024));
         try {
             manager.set(guest, new SetRequest(2, 1536));
             assertThat(observed()).as("not before the next start").isEqualTo(new Sizing(1, 1024));
             manager.stop(guest);
+            assertThat(manager.get(guest).powerState()).isEqualTo(PowerState.STOPPED);
+            manager.stop(guest); // a no-op when already stopped
             manager.start(guest);
+            manager.start(guest); // a no-op when already running
             assertThat(observed()).isEqualTo(new Sizing(2, 1536));
+            assertThat(written()).as("written before the stop").containsExactly(token, token, token);
         } finally {
             manager.set(guest, new SetRequest(1, 1024));
             manager.stop(guest);
             manager.start(guest);
         }
         assertThat(observed()).isEqualTo(new Sizing(1, 1024));
+        assertThat(written()).as("after a second restart").containsExactly(token, token, token);
+        run("sudo", "rm", "/etc/eflow-it", "/var/eflow-it", "/home/iotedge-user/it");
+    }
+
+    private List<String> written() {
+        return run("cat", "/etc/eflow-it", "/var/eflow-it", "/home/iotedge-user/it").lines().toList();
     }
 
     private Sizing observed() throws IOException {
