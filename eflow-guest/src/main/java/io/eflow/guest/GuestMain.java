@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.EdgeAgent;
+import io.eflow.edge.cloud.CloudLink;
+import io.eflow.edge.cloud.CloudRequests;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
@@ -11,6 +13,7 @@ import io.eflow.edge.hub.HubService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -77,7 +80,15 @@ public final class GuestMain {
         EdgeAgent agent = new EdgeAgent(EdgeAgent.Layout.GUEST, device, hub);
         agent.start();
         hub.onDeployment(manifest -> applyFromUpstream(agent, manifest));
-        AgentServer server = new AgentServer(new AgentRequests(agent), new HubRequests(hub), EdgeAgent.Layout.GUEST.socket());
+        CloudLink cloud = new CloudLink(EdgeAgent.Layout.GUEST.state().resolve("cloud"),
+                provisioning -> CloudLink.edgeAgentIdentity(provisioning, Duration.ofSeconds(20), Clock.systemUTC()),
+                Clock.systemUTC());
+        // the hub may be slow to answer or down: the runtime serves the host meanwhile
+        Thread contact = new Thread(cloud::start, "cloud-start");
+        contact.setDaemon(true);
+        contact.start();
+        AgentServer server = new AgentServer(new AgentRequests(agent), new HubRequests(hub), new CloudRequests(cloud),
+                EdgeAgent.Layout.GUEST.socket());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -56,7 +56,7 @@ public final class CdsTraining {
             Line.parses("feature", "get", "dm-verity"), Line.parses("feature", "set", "dm-verity", "on"),
             Line.parses("hub", "status"), Line.parses("hub", "publish", "filter/input1", "x", "-p", "a=b"),
             Line.parses("hub", "subscribe", "m/o", "--count", "1"), Line.parses("hub", "identity", "list"),
-            Line.parses("hub", "upstream", "show"), Line.parses("module", "invoke", "m", "reset", "--payload", "{}"));
+            Line.parses("hub", "upstream", "show"), Line.parses("provision", "show"), Line.parses("module", "invoke", "m", "reset", "--payload", "{}"));
 
     /** @param exit what the line must end with in the training run */
     record Line(int exit, String... args) {

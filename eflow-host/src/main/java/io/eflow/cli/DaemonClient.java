@@ -10,6 +10,7 @@ import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.MethodResult;
 import io.eflow.contract.wire.ModuleMessage;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.UpstreamState;
 import io.eflow.daemon.api.ConnectInfo;
@@ -33,6 +34,7 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.PowerChange;
+import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.SetRequest;
@@ -322,6 +324,18 @@ final class DaemonClient {
 
     UpstreamState clearHubUpstream(String instance) {
         return call("POST", instancePath(instance, "/hub/upstream/clear"), null, UpstreamState.class);
+    }
+
+    ProvisioningState provisioning(String instance) {
+        return call("GET", instancePath(instance, "/provisioning"), null, ProvisioningState.class);
+    }
+
+    ProvisioningState provision(String instance, ProvisionRequest request) {
+        return call("PUT", instancePath(instance, "/provisioning"), request, ProvisioningState.class);
+    }
+
+    ProvisioningState removeProvisioning(String instance) {
+        return call("POST", instancePath(instance, "/provisioning/remove"), null, ProvisioningState.class);
     }
 
     /**

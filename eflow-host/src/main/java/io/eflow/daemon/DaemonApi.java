@@ -14,6 +14,7 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.PowerChange;
+import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.SetRequest;
@@ -31,6 +32,7 @@ import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.PowerState;
 import io.eflow.modules.AgentClient;
+import io.eflow.modules.CloudClient;
 import io.eflow.modules.HubClient;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.EflowException;
@@ -94,6 +96,9 @@ import java.util.function.Consumer;
  * GET    /v1/instances/{name}/hub/upstream  UpstreamState                                        (hub upstream show)
  * PUT    /v1/instances/{name}/hub/upstream  UpstreamChange  as GET, after the change           (hub upstream set)
  * POST   /v1/instances/{name}/hub/upstream/clear            as GET, after the change           (hub upstream clear)
+ * GET    /v1/instances/{name}/provisioning  ProvisioningState                              (provision show)
+ * PUT    /v1/instances/{name}/provisioning  ProvisionRequest  ProvisioningState            (provision)
+ * POST   /v1/instances/{name}/provisioning/remove  ProvisioningState                       (provision remove)
  * POST   /v1/instances/{name}/images/load   {file, reference}  ImagesLoaded           (image load)
  * GET    /v1/instances/{name}/check         [Check]                                   (check)
  * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
@@ -105,9 +110,10 @@ import java.util.function.Consumer;
  * GET    /v1/instances/{name}/update/check?source=DIR|URL[&ca=PEM]  [UpdateCheck.Row]   (update check)
  * </pre>
  * The routes that forward to a guest's runtime answer with its typed replies ({@code io.eflow.contract.wire}:
- * ModuleReport, LogLine, MethodResult, HubStatus, ModuleMessage, HubIdentity, UpstreamState, ImagesLoaded, Check), as
+ * ModuleReport, LogLine, MethodResult, HubStatus, ModuleMessage, HubIdentity, UpstreamState, ProvisioningState,
+ * ImagesLoaded, Check), as
  * plain JSON without the wire's {@code reply} kind; a runtime's failure keeps its kind as the status.
- * Every error is its status (400, 403, 404, 409, 500, 504) with {@code {"error": "<one line>"}}. A followed NDJSON answer
+ * Every error is its status (400, 403, 404, 409, 500, 502 when IoT Hub refused or could not be reached, 504) with {@code {"error": "<one line>"}}. A followed NDJSON answer
  * (logs with follow, hub subscribe) also carries blank lines while it has nothing to say, which readers skip: writing
  * is how the daemon notices a reader that left.
  */
@@ -116,6 +122,7 @@ final class DaemonApi {
     private final DeployStream deploy;
     private final AgentClient edge;
     private final HubClient hub;
+    private final CloudClient cloud;
     private final Forwards forwards;
     private final Updater updater;
 
@@ -131,6 +138,7 @@ final class DaemonApi {
         this.deploy = new DeployStream(manager);
         this.edge = new AgentClient(manager, runtime);
         this.hub = new HubClient(runtime);
+        this.cloud = new CloudClient(runtime);
         this.forwards = forwards;
     }
 
@@ -188,6 +196,10 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);
         routes.post("/v1/instances/{name}/modules/{module}/methods/{method}", this::invokeMethod);
         registerHub(routes);
+        routes.get("/v1/instances/{name}/provisioning", ctx -> ctx.json(cloud.provisioning(name(ctx))));
+        routes.put("/v1/instances/{name}/provisioning", ctx -> ctx.json(cloud.provision(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), ProvisionRequest.class))));
+        routes.post("/v1/instances/{name}/provisioning/remove", ctx -> ctx.json(cloud.remove(name(ctx))));
         routes.post("/v1/instances/{name}/images/load", ctx -> {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
             ctx.json(edge.load(name(ctx), Path.of(request.file()), request.reference()));

@@ -18,6 +18,7 @@ final class Failures {
             case NOT_FOUND -> EflowException.notFound(message);
             case CONFLICT -> EflowException.conflict(message);
             case TIMEOUT -> new EflowException(504, message);
+            case UPSTREAM -> new EflowException(502, message);
             case INTERNAL -> EflowException.failure("the edge runtime in guest '" + instance + "' failed on '" + request.op()
                     + "': " + message, null);
         };

@@ -3,6 +3,7 @@ package io.eflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.daemon.ApiOverAgent;
 import io.eflow.daemon.api.HubPublish;
+import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The hub's commands end to end on the host: the CLI, its client, the daemon's real routes and error mapping on a
+ * The hub's commands and provisioning end to end on the host: the CLI, its client, the daemon's real routes and error mapping on a
  * UNIX socket, and the agent protocol, with the guest's edge agent answered by a script (the guest half of the hub is
  * tested in the guest and, with real guests, in the integration tests). Needs no root.
  */
@@ -233,6 +234,61 @@ class HubRoundTripTest {
         assertThat(clear.out()).isEqualTo("Upstream cleared" + NL);
         assertThat(agent.request("hub-upstream-clear")).isEqualTo(json("{\"op\":\"hub-upstream-clear\"}"));
         assertThat(set.out() + show.out()).doesNotContain("c2VjcmV0");
+    }
+
+    @Test
+    void provisionShowAndRemove() throws Exception {
+        String state = "{\"type\":\"manual-connection-string\",\"hub\":\"myhub.example\",\"device\":\"edge1\",\"state\":\"connected\","
+                + "\"since\":\"2026-12-06T07:00:00Z\"}";
+        agent.answer("provision", wire("provisioning", "{\"provisioning\":" + state + "}"));
+        agent.answer("provision-show", wire("provisioning", "{\"provisioning\":" + state + "}"));
+        agent.answer("provision-remove", wire("provisioning", "{\"provisioning\":{\"state\":\"not-provisioned\"}}"));
+        String value = "HostName=myhub.example;DeviceId=edge1;SharedAccessKey=c2VjcmV0";
+        Files.writeString(cwd.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+
+        CliRun provision = eflow("provision", "--type", "manual-connection-string", "--connection-string", value,
+                "--trust-bundle", "ca.pem");
+        JsonNode sent = agent.request("provision");
+        CliRun fromStdin = CliRun.run(home, cwd, true, (value + "\n").getBytes(StandardCharsets.UTF_8),
+                "provision", "--type", "manual-connection-string", "--connection-string", "-");
+        CliRun show = eflow("provision", "show");
+        CliRun remove = eflow("provision", "remove");
+
+        assertThat(provision.exitCode()).as(provision.err()).isZero();
+        assertThat(provision.out()).isEqualTo("Provisioned: device edge1 of myhub.example, connected" + NL);
+        assertThat(sent).isEqualTo(json("{\"op\":\"provision\",\"type\":\"manual-connection-string\",\"connectionString\":\""
+                + value + "\",\"trustBundle\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\"}"));
+        assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
+        assertThat(agent.request("provision").path("connectionString").asText()).isEqualTo(value);
+        assertThat(agent.request("provision").has("trustBundle")).isFalse();
+        assertThat(show.out()).isEqualTo("Type    manual-connection-string" + NL + "Hub     myhub.example" + NL + "Device  edge1" + NL
+                + "State   connected" + NL + "Since   2026-12-06T07:00:00Z" + NL);
+        assertThat(remove.out()).isEqualTo("Provisioning removed" + NL);
+        assertThat(provision.out() + show.out() + provision.err()).doesNotContain("c2VjcmV0");
+    }
+
+    @Test
+    void aProvisioningTheHubRefusesIsOneLineAndNothingElseIsSent() throws Exception {
+        agent.answer("provision", "{\"reply\":\"error\",\"kind\":\"upstream\",\"message\":\"IoT Hub at myhub.example refused"
+                + " to read module '$edgeAgent' of device 'edge1': not authorized; the previous provisioning is kept\"}");
+        String value = "HostName=myhub.example;DeviceId=edge1;SharedAccessKey=c2VjcmV0";
+
+        CliRun refused = eflow("provision", "--type", "manual-connection-string", "--connection-string", value);
+        CliRun badType = eflow("provision", "--type", "dps-tpm-2", "--connection-string", value);
+        CliRun noFile = eflow("provision", "--type", "manual-connection-string", "--connection-string", value,
+                "--trust-bundle", "missing.pem");
+        CliRun noString = eflow("provision", "--type", "manual-connection-string");
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("eflow: IoT Hub at myhub.example refused to read module '$edgeAgent' of device"
+                + " 'edge1': not authorized; the previous provisioning is kept" + NL);
+        assertThat(badType.exitCode()).isEqualTo(1);
+        assertThat(badType.err()).startsWith("eflow: unknown provisioning type 'dps-tpm-2': one of manual-connection-string");
+        assertThat(noFile.err()).isEqualTo("eflow: --trust-bundle: no file missing.pem" + NL);
+        assertThat(noString.exitCode()).isEqualTo(2);
+        assertThat(agent.requests()).hasSize(1);
+        assertThatThrownBy(() -> client.provision("edge1", new ProvisionRequest("manual-connection-string", value, null)))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(502));
     }
 
     @Test

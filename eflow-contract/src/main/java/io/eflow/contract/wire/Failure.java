@@ -35,6 +35,8 @@ public record Failure(Kind kind, String message, String path) implements Reply {
         @JsonProperty("conflict") CONFLICT,
         /** Something the runtime waited for did not happen in time (a module's direct method, a durable store). */
         @JsonProperty("timeout") TIMEOUT,
+        /** IoT Hub (or another upstream service) refused the request, or could not be reached. */
+        @JsonProperty("upstream") UPSTREAM,
         /** The runtime failed; its log has the details. */
         @JsonProperty("internal") INTERNAL
     }

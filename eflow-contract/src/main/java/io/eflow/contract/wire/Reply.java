@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public sealed interface Reply permits Reply.Data, Reply.Done, Reply.End, Failure, Reply.Applied, Reply.Deployment,
         Reply.Modules, Reply.ImagesLoaded, Reply.CheckReport, Reply.HubReport, Reply.IdentityReply, Reply.IdentityList,
-        Reply.CaCertificate, Reply.UpstreamReply, MethodResult {
+        Reply.CaCertificate, Reply.UpstreamReply, Reply.ProvisioningReply, MethodResult {
 
     /** One record of a streamed answer; more follow until the {@link End} (or a {@link Failure}). */
     sealed interface Data extends Reply permits LogLine, ModuleMessage {
@@ -68,5 +68,8 @@ public sealed interface Reply permits Reply.Data, Reply.Done, Reply.End, Failure
     }
 
     record UpstreamReply(UpstreamState upstream) implements Reply {
+    }
+
+    record ProvisioningReply(ProvisioningState provisioning) implements Reply {
     }
 }

@@ -30,8 +30,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = HubRequest.ShowUpstream.class, name = "hub-upstream-show"),
         @JsonSubTypes.Type(value = HubRequest.ClearUpstream.class, name = "hub-upstream-clear"),
         @JsonSubTypes.Type(value = HubRequest.Invoke.class, name = "module-invoke"),
+        @JsonSubTypes.Type(value = CloudRequest.Provision.class, name = "provision"),
+        @JsonSubTypes.Type(value = CloudRequest.ShowProvisioning.class, name = "provision-show"),
+        @JsonSubTypes.Type(value = CloudRequest.RemoveProvisioning.class, name = "provision-remove"),
 })
-public sealed interface Request<R extends Reply> permits AgentRequest, HubRequest {
+public sealed interface Request<R extends Reply> permits AgentRequest, HubRequest, CloudRequest {
     /** The reply that answers this request when it succeeds. */
     Class<R> replyType();
 

@@ -33,6 +33,10 @@ public final class RequestException extends RuntimeException {
         return new RequestException(Failure.Kind.TIMEOUT, message);
     }
 
+    public static RequestException upstream(String message) {
+        return new RequestException(Failure.Kind.UPSTREAM, message);
+    }
+
     public Failure.Kind kind() {
         return kind;
     }

@@ -115,6 +115,7 @@ public final class Wire {
             @JsonSubTypes.Type(value = Reply.IdentityList.class, name = "identities"),
             @JsonSubTypes.Type(value = Reply.CaCertificate.class, name = "ca"),
             @JsonSubTypes.Type(value = Reply.UpstreamReply.class, name = "upstream"),
+            @JsonSubTypes.Type(value = Reply.ProvisioningReply.class, name = "provisioning"),
             @JsonSubTypes.Type(value = MethodResult.class, name = "method-result"),
             @JsonSubTypes.Type(value = LogLine.class, name = "log"),
             @JsonSubTypes.Type(value = ModuleMessage.class, name = "message"),

@@ -38,7 +38,10 @@ class WireTest {
                 new HubRequest.AddIdentity("hostApp"), new HubRequest.ShowIdentity("hostApp"),
                 new HubRequest.RemoveIdentity("hostApp"), new HubRequest.ListIdentities(), new HubRequest.Ca(),
                 new HubRequest.SetUpstream("mqtt://u:p@b:1883", "edge1"), new HubRequest.ShowUpstream(),
-                new HubRequest.ClearUpstream(), new HubRequest.Invoke("filter", "reset", 30, json("{\"hard\":true}")));
+                new HubRequest.ClearUpstream(), new HubRequest.Invoke("filter", "reset", 30, json("{\"hard\":true}")),
+                new CloudRequest.Provision(ProvisioningType.MANUAL_CONNECTION_STRING, "HostName=h;DeviceId=d;SharedAccessKey=k", "PEM"),
+                new CloudRequest.Provision(ProvisioningType.MANUAL_CONNECTION_STRING, "HostName=h;DeviceId=d;SharedAccessKey=k", null),
+                new CloudRequest.ShowProvisioning(), new CloudRequest.RemoveProvisioning());
     }
 
     static List<Reply> replies() {
@@ -60,6 +63,9 @@ class WireTest {
                 new Reply.IdentityList(List.of(new HubIdentity("filter", "module", T, null))), new Reply.CaCertificate("PEM"),
                 new Reply.UpstreamReply(UpstreamState.notConfigured()),
                 new Reply.UpstreamReply(new UpstreamState(true, false, "mqtt://b:1883", "refused", T, 0L, 3L, 7L, 1L)),
+                new Reply.ProvisioningReply(ProvisioningState.notProvisioned()),
+                new Reply.ProvisioningReply(new ProvisioningState(ProvisioningType.MANUAL_CONNECTION_STRING, "hub.example", "edge1",
+                        ProvisioningState.Link.REFUSED, "not authorized", T)),
                 new MethodResult(200, json("{\"done\":true}")), new MethodResult(404, JsonNodeFactory.instance.nullNode()),
                 new LogLine(T, "stdout", "hello"),
                 new ModuleMessage(T, "filter", null, Map.of("k", "v"), Map.of("$.mid", "1"), "hi".getBytes(StandardCharsets.UTF_8)));

@@ -2,6 +2,7 @@ package io.eflow.edge.agent;
 
 import io.eflow.contract.manifest.ManifestException;
 import io.eflow.contract.wire.AgentRequest;
+import io.eflow.contract.wire.CloudRequest;
 import io.eflow.contract.wire.Failure;
 import io.eflow.contract.wire.Handler;
 import io.eflow.contract.wire.HubRequest;
@@ -42,12 +43,15 @@ public final class AgentServer implements AutoCloseable {
     static final int MAX_REQUEST = 16 << 20;
     private final Handler<AgentRequest<?>> agent;
     private final Handler<HubRequest<?>> hub;
+    private final Handler<CloudRequest<?>> cloud;
     private final ServerSocketChannel server;
 
-    /** Serves the agent's requests on {@code socket}, and hands the hub's to {@code hub}. */
-    public AgentServer(Handler<AgentRequest<?>> agent, Handler<HubRequest<?>> hub, Path socket) throws IOException {
+    /** Serves the agent's requests on {@code socket}, and hands the hub's to {@code hub}, the cloud link's to {@code cloud}. */
+    public AgentServer(Handler<AgentRequest<?>> agent, Handler<HubRequest<?>> hub, Handler<CloudRequest<?>> cloud,
+                       Path socket) throws IOException {
         this.agent = agent;
         this.hub = hub;
+        this.cloud = cloud;
         Files.createDirectories(socket.getParent());
         // bound under another name and renamed into place: the socket's name appears only once it listens, so a
         // host waiting for it never connects between bind and listen (ECONNREFUSED, wide in an emulated VM)
@@ -113,6 +117,8 @@ public final class AgentServer implements AutoCloseable {
             return agent.handle(forAgent, stream);
         } else if (request instanceof HubRequest<?> forHub) {
             return hub.handle(forHub, stream);
+        } else if (request instanceof CloudRequest<?> forCloud) {
+            return cloud.handle(forCloud, stream);
         }
         throw new IllegalStateException("no handler for " + request.getClass().getSimpleName());
     }

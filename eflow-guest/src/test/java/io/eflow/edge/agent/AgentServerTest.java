@@ -6,6 +6,7 @@ import io.eflow.contract.wire.Failure;
 import io.eflow.contract.wire.Handler;
 import io.eflow.contract.wire.HubRequest;
 import io.eflow.contract.wire.LogLine;
+import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.contract.wire.Wire;
@@ -53,7 +54,7 @@ class AgentServerTest {
                 return new Reply.CaCertificate("PEM");
             }
             throw new IllegalStateException("not in this test");
-        }, socket);
+        }, (request, stream) -> new Reply.ProvisioningReply(ProvisioningState.notProvisioned()), socket);
         return socket;
     }
 

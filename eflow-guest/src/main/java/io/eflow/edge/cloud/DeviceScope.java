@@ -1,0 +1,119 @@
+package io.eflow.edge.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.json.Mappers;
+import io.eflow.edge.hub.auth.ConnectionString;
+import io.eflow.edge.hub.auth.SasToken;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * IoT Hub's REST API in an edge device's own scope, signed with the device's key: what IoT Edge's identity service
+ * does for its modules (read, create, update and delete their identities). Every failure is a
+ * {@link CloudException} whose one line says what the hub said, or why it could not be asked.
+ */
+public final class DeviceScope {
+    /** The API version IoT Edge 1.4's identity service uses, and the emulator accepts. */
+    static final String API_VERSION = "2021-04-12";
+    private static final ObjectMapper JSON = Mappers.standard();
+    private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
+    private final ConnectionString device;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Clock clock;
+
+    public DeviceScope(Provisioning provisioning, Duration timeout, Clock clock) {
+        this.device = provisioning.device();
+        this.timeout = timeout;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().sslContext(provisioning.trust().sslContext())
+                .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A module identity of this device, as the hub has it; empty when the hub has no such module. */
+    public Optional<JsonNode> module(String moduleId) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/devices/" + encode(device.deviceId())
+                + "/modules/" + encode(moduleId))).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expectOk(response, "read module '" + moduleId + "'");
+        try {
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw CloudException.unreachable("IoT Hub at " + device.hostName() + " answered module '" + moduleId
+                    + "' with something that is not JSON");
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        String token = SasToken.sign(device.resource(), device.sharedAccessKey(), clock.instant().plus(TOKEN_LIFETIME),
+                Optional.empty()).toString();
+        try {
+            return http.send(request.timeout(timeout).header("Authorization", token)
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw CloudException.unreachable("IoT Hub at " + device.hostName() + " did not answer within "
+                    + timeout.toSeconds() + " s");
+        } catch (ConnectException e) {
+            throw CloudException.unreachable("cannot reach IoT Hub at " + device.hostName() + ":443: connection refused"
+                    + " or no route");
+        } catch (SSLException e) {
+            throw CloudException.unreachable("IoT Hub at " + device.hostName() + " is not trusted: " + e.getMessage()
+                    + " (give its CA with --trust-bundle)");
+        } catch (IOException e) {
+            throw CloudException.unreachable("cannot reach IoT Hub at " + device.hostName() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CloudException.unreachable("interrupted while asking IoT Hub at " + device.hostName());
+        }
+    }
+
+    private void expectOk(HttpResponse<String> response, String what) {
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return;
+        }
+        String reason = switch (status) {
+            case 401 -> "not authorized: a wrong key, or a device that is unknown or disabled";
+            case 403 -> "forbidden: the device may not do this";
+            case 429 -> "throttled: too many requests";
+            default -> "status " + status;
+        };
+        throw CloudException.refused("IoT Hub at " + device.hostName() + " refused to " + what + " of device '"
+                + device.deviceId() + "': " + reason + hubMessage(response.body()));
+    }
+
+    /** IoT Hub's error bodies carry a {@code Message}; the first line of it says more than the status. */
+    private static String hubMessage(String body) {
+        try {
+            JsonNode error = JSON.readTree(body);
+            String message = error.path("Message").asText(error.path("message").asText(""));
+            return message.isBlank() ? "" : " (" + message.lines().findFirst().orElse("") + ")";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("https://" + device.hostName() + path + "?api-version=" + API_VERSION);
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

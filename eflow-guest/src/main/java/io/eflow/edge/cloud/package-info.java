@@ -1,0 +1,14 @@
+/**
+ * The device's link to IoT Hub: how it is provisioned ({@link io.eflow.edge.cloud.Provisioning}, saved 0600 because
+ * it holds the device's key), and the state of its connection ({@link io.eflow.edge.cloud.CloudLink}).
+ *
+ * <p>Provisioning is a transaction: a new one is tried against the hub — the device's own scope over HTTPS, with a
+ * SAS token signed by its key, reading its {@code $edgeAgent} module — before it replaces the saved one. So a
+ * malformed string, a wrong key, an unknown or disabled device, or a hub that cannot be reached is answered with one
+ * line and leaves the previous provisioning (or none) as it was. The key never leaves the guest's state folder:
+ * replies, logs and {@code toString}s carry the hub and the device, never the key.
+ *
+ * <p>The device trusts the public CAs of the Java runtime plus the PEM certificates of its trust bundle
+ * (IoT Edge's {@code trust_bundle_cert}): a private hub, a parent gateway, the IoT Hub emulator.
+ */
+package io.eflow.edge.cloud;
