@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.EdgeAgent;
+import io.eflow.edge.cloud.AgentTwin;
 import io.eflow.edge.cloud.CloudLink;
 import io.eflow.edge.cloud.CloudRequests;
 import io.eflow.edge.device.DeviceIdentity;
@@ -83,6 +84,8 @@ public final class GuestMain {
         CloudLink cloud = new CloudLink(EdgeAgent.Layout.GUEST.state().resolve("cloud"),
                 provisioning -> CloudLink.edgeAgentIdentity(provisioning, Duration.ofSeconds(20), Clock.systemUTC()),
                 Clock.systemUTC());
+        AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), Duration.ofSeconds(20), Clock.systemUTC());
+        twin.start();
         // the hub may be slow to answer or down: the runtime serves the host meanwhile
         Thread contact = new Thread(cloud::start, "cloud-start");
         contact.setDaemon(true);
@@ -95,6 +98,7 @@ public final class GuestMain {
             } catch (IOException ignored) {
                 // exiting anyway
             }
+            twin.close();
             agent.close();
             hub.close();
         }, "runtime-shutdown"));

@@ -38,6 +38,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCloudLinkKnowsTheAgentOnlyByItsPort() {
+        noClasses().that().resideInAPackage("io.eflow.edge.cloud..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.eflow.edge.agent..", "io.eflow.guest..")
+                .check(GUEST);
+    }
+
+    @Test
     void agentAndHubMeetOnlyThroughTheDevicePort() {
         noClasses().that().resideInAPackage("io.eflow.edge.agent..")
                 .should().dependOnClassesThat().resideInAPackage("io.eflow.edge.hub..")
@@ -47,7 +54,7 @@ class ArchitectureTest {
                 .check(GUEST);
         classes().that().resideInAPackage("io.eflow.edge.device")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("io.eflow.edge.device", "io.eflow.contract..", "java..")
+                .resideInAnyPackage("io.eflow.edge.device", "io.eflow.contract..", "com.fasterxml.jackson.databind..", "java..")
                 .check(GUEST);
     }
 }

@@ -8,6 +8,7 @@ import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
+import io.eflow.edge.device.ModuleRuntime;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
 import io.eflow.edge.logs.ModuleLogs;
@@ -35,7 +36,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The edge agent in the guest runtime: keeps the applied deployment on the data disk (so modules come back after a
  * restart), runs the reconcile loop, and answers the host's requests through {@link AgentServer}.
  */
-public final class EdgeAgent implements AutoCloseable {
+public final class EdgeAgent implements ModuleRuntime, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EdgeAgent.class.getName());
 
     /** Where everything lives in the guest. */
@@ -103,6 +104,7 @@ public final class EdgeAgent implements AutoCloseable {
      * Validates and applies a deployment: an invalid one throws {@link io.eflow.contract.manifest.ManifestException}
      * with the JSON path and nothing changes; a valid one is stored (atomically) before the loop sees it.
      */
+    @Override
     public ParsedManifest apply(String json) throws IOException {
         ParsedManifest parsed = DeploymentManifest.parse(json);
         Path stored = layout.deployment();
@@ -120,14 +122,17 @@ public final class EdgeAgent implements AutoCloseable {
         return parsed;
     }
 
+    @Override
     public Optional<JsonNode> deployment() {
         return reconciler.desired().map(DeploymentManifest::json);
     }
 
+    @Override
     public Map<String, ModuleReport> modules() {
         return reconciler.report();
     }
 
+    @Override
     public boolean restart(String module) {
         return reconciler.restart(module);
     }

@@ -27,6 +27,7 @@ public final class CloudLink {
     private final Function<Provisioning, HubCheck> checks;
     private final Clock clock;
     private Provisioning current;
+    private Runnable onChange = () -> { };
     private volatile ProvisioningState state = ProvisioningState.notProvisioned();
 
     /** Tries a provisioning against its hub; throws a {@link CloudException} when the hub says no or cannot be asked. */
@@ -65,6 +66,7 @@ public final class CloudLink {
         }
         current = saved.get();
         contact(current);
+        onChange.run();
     }
 
     /**
@@ -82,8 +84,9 @@ public final class CloudLink {
         Files.createDirectories(file.getParent());
         AtomicFile.write(file, JSON.writeValueAsBytes(provisioning), AtomicFile.OWNER_ONLY);
         current = provisioning;
-        state = connected(provisioning);
+        state = connectedState(provisioning);
         LOG.log(System.Logger.Level.INFO, "provisioned: " + provisioning);
+        onChange.run();
         return state;
     }
 
@@ -100,6 +103,7 @@ public final class CloudLink {
         }
         current = null;
         state = ProvisioningState.notProvisioned();
+        onChange.run();
         return state;
     }
 
@@ -107,20 +111,42 @@ public final class CloudLink {
         return Optional.ofNullable(current);
     }
 
+    /** Called after every change of the provisioning (provisioned, removed), on the changing thread. */
+    public synchronized void onChange(Runnable listener) {
+        onChange = listener;
+    }
+
+    /** The sessions of {@code provisioning} are up; ignored when it is no longer the current one. */
+    public synchronized void connected(Provisioning provisioning) {
+        if (provisioning.equals(current)) {
+            state = connectedState(provisioning);
+        }
+    }
+
+    /** The sessions of {@code provisioning} failed with {@code why}; ignored when it is no longer the current one. */
+    public synchronized void lost(Provisioning provisioning, CloudException why) {
+        if (provisioning.equals(current)) {
+            state = failed(provisioning, why);
+        }
+    }
+
     private void contact(Provisioning provisioning) {
         try {
             checks.apply(provisioning).verify();
-            state = connected(provisioning);
+            state = connectedState(provisioning);
         } catch (CloudException e) {
-            boolean refused = e.refused();
-            ConnectionString device = provisioning.device();
-            state = new ProvisioningState(provisioning.type(), device.hostName(), device.deviceId(),
-                    refused ? ProvisioningState.Link.REFUSED : ProvisioningState.Link.OFFLINE, e.getMessage(), clock.instant());
+            state = failed(provisioning, e);
             LOG.log(System.Logger.Level.WARNING, "IoT Hub: " + e.getMessage());
         }
     }
 
-    private ProvisioningState connected(Provisioning provisioning) {
+    private ProvisioningState failed(Provisioning provisioning, CloudException why) {
+        ConnectionString device = provisioning.device();
+        return new ProvisioningState(provisioning.type(), device.hostName(), device.deviceId(),
+                why.refused() ? ProvisioningState.Link.REFUSED : ProvisioningState.Link.OFFLINE, why.getMessage(), clock.instant());
+    }
+
+    private ProvisioningState connectedState(Provisioning provisioning) {
         ConnectionString device = provisioning.device();
         return new ProvisioningState(provisioning.type(), device.hostName(), device.deviceId(),
                 ProvisioningState.Link.CONNECTED, null, clock.instant());

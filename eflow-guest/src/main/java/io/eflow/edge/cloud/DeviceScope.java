@@ -45,8 +45,7 @@ public final class DeviceScope {
 
     /** A module identity of this device, as the hub has it; empty when the hub has no such module. */
     public Optional<JsonNode> module(String moduleId) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/devices/" + encode(device.deviceId())
-                + "/modules/" + encode(moduleId))).GET());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(modulePath(moduleId)).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -57,6 +56,42 @@ public final class DeviceScope {
             throw CloudException.unreachable("IoT Hub at " + device.hostName() + " answered module '" + moduleId
                     + "' with something that is not JSON");
         }
+    }
+
+    /**
+     * Makes sure module {@code moduleId} exists with {@code key} as its primary and secondary key: created when the hub
+     * has none, its keys replaced when they differ (the hub makes {@code $edgeAgent} and {@code $edgeHub} with keys
+     * of its own when the edge device is created).
+     */
+    public void ensureModule(String moduleId, String key) {
+        Optional<JsonNode> existing = module(moduleId);
+        if (existing.isPresent() && key.equals(existing.get().path("authentication").path("symmetricKey")
+                .path("primaryKey").asText(null))) {
+            return;
+        }
+        String body = JSON.createObjectNode().put("deviceId", device.deviceId()).put("moduleId", moduleId)
+                .set("authentication", JSON.createObjectNode().put("type", "sas").set("symmetricKey",
+                        JSON.createObjectNode().put("primaryKey", key).put("secondaryKey", key))).toString();
+        HttpRequest.Builder put = HttpRequest.newBuilder(modulePath(moduleId))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (existing.isPresent()) {
+            String etag = existing.get().path("etag").asText("");
+            put.header("If-Match", etag.isEmpty() ? "*" : "\"" + etag + "\"");
+        }
+        expectOk(send(put), (existing.isPresent() ? "update" : "create") + " module '" + moduleId + "'");
+    }
+
+    /** Removes module {@code moduleId} of this device; removing one the hub does not have is no error. */
+    public void removeModule(String moduleId) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(modulePath(moduleId)).header("If-Match", "*").DELETE());
+        if (response.statusCode() != 404) {
+            expectOk(response, "remove module '" + moduleId + "'");
+        }
+    }
+
+    private URI modulePath(String moduleId) {
+        return uri("/devices/" + encode(device.deviceId()) + "/modules/" + encode(moduleId));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

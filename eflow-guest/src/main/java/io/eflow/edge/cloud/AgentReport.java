@@ -1,0 +1,87 @@
+package io.eflow.edge.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.wire.ModuleReport;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * {@code $edgeAgent}'s reported properties in IoT Edge's schema: the runtime, the outcome of the last desired
+ * properties, and every module's state. {@link #patch} turns two of them into the patch IoT Hub merges (a module
+ * gone is reported as null, which is how a twin patch removes a property).
+ */
+final class AgentReport {
+    private static final ObjectMapper JSON = Mappers.standard();
+    static final String SCHEMA_VERSION = "1.1";
+
+    private AgentReport() {
+    }
+
+    /** The outcome of one desired version: 200 applied, 400 invalid, 417 empty, 412 schema, 500 failed. */
+    record DesiredStatus(int code, String description, long version) {
+    }
+
+    /** The whole reported document for the runtime's {@code version}, the last outcome and the modules now. */
+    static ObjectNode of(String version, DesiredStatus status, Map<String, ModuleReport> modules) {
+        ObjectNode reported = JSON.createObjectNode();
+        reported.put("schemaVersion", SCHEMA_VERSION);
+        reported.set("version", JSON.createObjectNode().put("version", version).put("build", version).put("commit", ""));
+        reported.set("lastDesiredStatus", JSON.createObjectNode().put("code", status.code())
+                .put("description", status.description()));
+        reported.put("lastDesiredVersion", status.version());
+        ObjectNode platform = JSON.createObjectNode().put("os", "linux").put("architecture", System.getProperty("os.arch"))
+                .put("version", version);
+        reported.set("runtime", JSON.createObjectNode().put("type", "docker").set("platform", platform));
+        ObjectNode system = JSON.createObjectNode();
+        // the agent and the hub run in the runtime itself: they are running whenever it answers
+        system.set("edgeAgent", JSON.createObjectNode().put("runtimeStatus", "running").put("type", "docker"));
+        system.set("edgeHub", JSON.createObjectNode().put("runtimeStatus", "running").put("type", "docker")
+                .put("status", "running").put("restartPolicy", "always"));
+        reported.set("systemModules", system);
+        ObjectNode reportedModules = JSON.createObjectNode();
+        modules.forEach((name, module) -> reportedModules.set(name, module(module)));
+        reported.set("modules", reportedModules);
+        return reported;
+    }
+
+    private static ObjectNode module(ModuleReport module) {
+        ObjectNode node = JSON.valueToTree(module);
+        // IoT Edge reports the image under settings; eflow's report keeps the image hash beside it
+        node.remove("image");
+        node.set("settings", JSON.createObjectNode().put("image", module.image()));
+        return node;
+    }
+
+    /**
+     * What turns {@code before} into {@code after} when IoT Hub merges it: changed and new members as they are now,
+     * removed ones as null; empty when nothing changed. Objects are compared member by member, everything else whole.
+     */
+    static ObjectNode patch(JsonNode before, JsonNode after) {
+        ObjectNode patch = JSON.createObjectNode();
+        if (before != null && before.isObject()) {
+            for (Iterator<String> names = before.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!after.has(name)) {
+                    patch.putNull(name);
+                }
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> fields = after.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode old = before == null ? null : before.get(field.getKey());
+            if (field.getValue().equals(old)) {
+                continue;
+            }
+            if (old != null && old.isObject() && field.getValue().isObject()) {
+                patch.set(field.getKey(), patch(old, field.getValue()));
+            } else {
+                patch.set(field.getKey(), field.getValue());
+            }
+        }
+        return patch;
+    }
+}

@@ -1,0 +1,198 @@
+package io.eflow.edge.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.ManifestException;
+import io.eflow.edge.device.ModuleRuntime;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The edge agent as IoT Hub sees it: the device's {@code $edgeAgent} and {@code $edgeHub} modules. Deployments
+ * come as their desired properties — at every (re)connection the whole twins, then each patch — and are applied by
+ * the {@link ModuleRuntime}; a deployment that is refused leaves the running one and is reported with its status.
+ * The agent's reported properties follow the modules: patched when something changed, never on a timer.
+ *
+ * <p>One thread does all of it, so deployments apply in the order they came and reports never race each other.
+ * Offline is normal: the runtime goes on with what it runs, and the link comes back with backoff (1 s to 30 s;
+ * up to 5 minutes while the hub refuses the device).
+ */
+public final class AgentTwin implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AgentTwin.class.getName());
+    private static final ObjectMapper JSON = Mappers.standard();
+    static final String AGENT = "$edgeAgent";
+    static final String HUB = "$edgeHub";
+    /** How often the modules' states are compared with what was reported; only a difference goes to IoT Hub. */
+    private static final Duration LOOK = Duration.ofSeconds(1);
+    private enum Signal { DESIRED, PROVISIONING }
+
+    private final CloudLink link;
+    private final ModuleRuntime runtime;
+    private final String version;
+    private final Duration timeout;
+    private final Clock clock;
+    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean closed;
+    private JsonNode reported;
+    private AgentReport.DesiredStatus lastStatus = new AgentReport.DesiredStatus(200, "", 0);
+
+    public AgentTwin(CloudLink link, ModuleRuntime runtime, String version, Duration timeout, Clock clock) {
+        this.link = link;
+        this.runtime = runtime;
+        this.version = version;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.worker = new Thread(this::run, "edge-agent-twin");
+        worker.setDaemon(true);
+        link.onChange(() -> signals.offer(Signal.PROVISIONING));
+    }
+
+    public void start() {
+        worker.start();
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (!closed) {
+            Optional<Provisioning> provisioning = link.current();
+            if (provisioning.isEmpty()) {
+                await(Duration.ofSeconds(30));
+                continue;
+            }
+            try {
+                connected(provisioning.get());
+                backoff = Duration.ofSeconds(1);
+            } catch (CloudException e) {
+                link.lost(provisioning.get(), e);
+                LOG.log(System.Logger.Level.WARNING, "IoT Hub: " + e.getMessage() + "; trying again in " + backoff.toSeconds() + " s");
+                await(backoff);
+                Duration ceiling = e.refused() ? Duration.ofMinutes(5) : Duration.ofSeconds(30);
+                backoff = backoff.multipliedBy(2).compareTo(ceiling) > 0 ? ceiling : backoff.multipliedBy(2);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "the edge agent's link to IoT Hub failed; starting it again", e);
+                await(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** One connection of both sessions, until it breaks or the provisioning changes. */
+    private void connected(Provisioning provisioning) {
+        DeviceScope scope = new DeviceScope(provisioning, timeout, clock);
+        String deviceKey = provisioning.device().sharedAccessKey();
+        String agentKey = ModuleKeys.derive(deviceKey, AGENT);
+        String hubKey = ModuleKeys.derive(deviceKey, HUB);
+        scope.ensureModule(AGENT, agentKey);
+        scope.ensureModule(HUB, hubKey);
+        try (TwinSession agent = TwinSession.open(provisioning, AGENT, agentKey, timeout, clock,
+                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime));
+             TwinSession hub = TwinSession.open(provisioning, HUB, hubKey, timeout, clock,
+                     desired -> signals.offer(Signal.DESIRED), (method, payload) -> new TwinSession.MethodResponse(501,
+                             JSON.getNodeFactory().textNode("$edgeHub has no direct method '" + method + "'")))) {
+            link.connected(provisioning);
+            LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.device().hostName() + " as "
+                    + provisioning.device().deviceId() + "/" + AGENT);
+            reported = withoutMetadata(agent.twin().path("reported"));
+            reconcile(agent, hub);
+            while (!closed && !agent.lost().isDone() && !hub.lost().isDone()) {
+                Signal signal = signals.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS);
+                if (signal == Signal.PROVISIONING && !link.current().equals(Optional.of(provisioning))) {
+                    return;
+                }
+                if (signal == Signal.DESIRED) {
+                    signals.clear(); // one reconcile reads both whole twins: later signals are in it
+                    reconcile(agent, hub);
+                } else {
+                    report(agent);
+                }
+            }
+            if (!closed) {
+                throw CloudException.unreachable("the connection to IoT Hub " + provisioning.device().hostName() + " broke");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** Reads both twins, applies the deployment they describe if it is new, and reports the outcome. */
+    private void reconcile(TwinSession agent, TwinSession hub) {
+        JsonNode agentDesired = agent.twin().path("desired");
+        JsonNode hubDesired = hub.twin().path("desired");
+        long desiredVersion = agentDesired.path("$version").asLong(0);
+        ObjectNode modulesContent = JSON.createObjectNode();
+        modulesContent.set(AGENT, JSON.createObjectNode().set("properties.desired", withoutMetadata(agentDesired)));
+        modulesContent.set(HUB, JSON.createObjectNode().set("properties.desired", withoutMetadata(hubDesired)));
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.set("modulesContent", modulesContent);
+        if (withoutMetadata(agentDesired).isEmpty()) {
+            lastStatus = new AgentReport.DesiredStatus(417, "the device has no deployment yet", desiredVersion);
+        } else if (runtime.deployment().map(manifest::equals).orElse(false)) {
+            lastStatus = new AgentReport.DesiredStatus(200, "", desiredVersion);
+        } else {
+            lastStatus = apply(manifest, desiredVersion);
+        }
+        report(agent);
+    }
+
+    private AgentReport.DesiredStatus apply(ObjectNode manifest, long desiredVersion) {
+        try {
+            runtime.apply(manifest.toString());
+            LOG.log(System.Logger.Level.INFO, "applied the deployment of $edgeAgent's desired version " + desiredVersion);
+            return new AgentReport.DesiredStatus(200, "", desiredVersion);
+        } catch (ManifestException e) {
+            LOG.log(System.Logger.Level.WARNING, "refused the deployment of desired version " + desiredVersion
+                    + ", the running one stays: " + e.getMessage());
+            int code = e.path() != null && e.path().endsWith("schemaVersion") ? 412 : 400;
+            return new AgentReport.DesiredStatus(code, e.getMessage(), desiredVersion);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the deployment of desired version " + desiredVersion + " failed", e);
+            return new AgentReport.DesiredStatus(500, String.valueOf(e.getMessage()), desiredVersion);
+        }
+    }
+
+    /** Sends what changed since the last report, if anything did. */
+    private void report(TwinSession agent) {
+        ObjectNode now = AgentReport.of(version, lastStatus, runtime.modules());
+        ObjectNode patch = AgentReport.patch(reported, now);
+        if (!patch.isEmpty()) {
+            agent.report(patch);
+            reported = now;
+        }
+    }
+
+    /** A twin section without IoT Hub's bookkeeping ({@code $version}, {@code $metadata}). */
+    static ObjectNode withoutMetadata(JsonNode section) {
+        ObjectNode copy = section != null && section.isObject() ? ((ObjectNode) section).deepCopy() : JSON.createObjectNode();
+        for (Iterator<String> names = copy.fieldNames(); names.hasNext(); ) {
+            if (names.next().startsWith("$")) {
+                names.remove();
+            }
+        }
+        return copy;
+    }
+
+    private void await(Duration time) {
+        try {
+            signals.poll(time.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+    }
+}
