@@ -7,6 +7,7 @@ import io.eflow.edge.agent.EdgeAgent;
 import io.eflow.edge.cloud.AgentTwin;
 import io.eflow.edge.cloud.CloudLink;
 import io.eflow.edge.cloud.CloudRequests;
+import io.eflow.edge.cloud.HubPorts;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
@@ -82,9 +83,10 @@ public final class GuestMain {
         agent.start();
         hub.onDeployment(manifest -> applyFromUpstream(agent, manifest));
         CloudLink cloud = new CloudLink(EdgeAgent.Layout.GUEST.state().resolve("cloud"),
-                provisioning -> CloudLink.edgeAgentIdentity(provisioning, Duration.ofSeconds(20), Clock.systemUTC()),
+                provisioning -> CloudLink.edgeAgentIdentity(provisioning, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
                 Clock.systemUTC());
-        AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), Duration.ofSeconds(20), Clock.systemUTC());
+        AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
+                Duration.ofSeconds(20), Clock.systemUTC());
         twin.start();
         // the hub may be slow to answer or down: the runtime serves the host meanwhile
         Thread contact = new Thread(cloud::start, "cloud-start");

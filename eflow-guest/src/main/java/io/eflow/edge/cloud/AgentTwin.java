@@ -38,6 +38,7 @@ public final class AgentTwin implements AutoCloseable {
     private final CloudLink link;
     private final ModuleRuntime runtime;
     private final String version;
+    private final HubPorts ports;
     private final Duration timeout;
     private final Clock clock;
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
@@ -46,10 +47,11 @@ public final class AgentTwin implements AutoCloseable {
     private JsonNode reported;
     private AgentReport.DesiredStatus lastStatus = new AgentReport.DesiredStatus(200, "", 0);
 
-    public AgentTwin(CloudLink link, ModuleRuntime runtime, String version, Duration timeout, Clock clock) {
+    public AgentTwin(CloudLink link, ModuleRuntime runtime, String version, HubPorts ports, Duration timeout, Clock clock) {
         this.link = link;
         this.runtime = runtime;
         this.version = version;
+        this.ports = ports;
         this.timeout = timeout;
         this.clock = clock;
         this.worker = new Thread(this::run, "edge-agent-twin");
@@ -87,15 +89,15 @@ public final class AgentTwin implements AutoCloseable {
 
     /** One connection of both sessions, until it breaks or the provisioning changes. */
     private void connected(Provisioning provisioning) {
-        DeviceScope scope = new DeviceScope(provisioning, timeout, clock);
+        DeviceScope scope = new DeviceScope(provisioning, ports, timeout, clock);
         String deviceKey = provisioning.device().sharedAccessKey();
         String agentKey = ModuleKeys.derive(deviceKey, AGENT);
         String hubKey = ModuleKeys.derive(deviceKey, HUB);
         scope.ensureModule(AGENT, agentKey);
         scope.ensureModule(HUB, hubKey);
-        try (TwinSession agent = TwinSession.open(provisioning, AGENT, agentKey, timeout, clock,
+        try (TwinSession agent = TwinSession.open(provisioning, ports, AGENT, agentKey, timeout, clock,
                 desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime));
-             TwinSession hub = TwinSession.open(provisioning, HUB, hubKey, timeout, clock,
+             TwinSession hub = TwinSession.open(provisioning, ports, HUB, hubKey, timeout, clock,
                      desired -> signals.offer(Signal.DESIRED), (method, payload) -> new TwinSession.MethodResponse(501,
                              JSON.getNodeFactory().textNode("$edgeHub has no direct method '" + method + "'")))) {
             link.connected(provisioning);

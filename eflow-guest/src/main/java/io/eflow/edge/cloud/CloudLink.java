@@ -47,8 +47,8 @@ public final class CloudLink {
     }
 
     /** The check IoT Hub answers: the device reads its own {@code $edgeAgent} module identity. */
-    public static HubCheck edgeAgentIdentity(Provisioning provisioning, Duration timeout, Clock clock) {
-        DeviceScope scope = new DeviceScope(provisioning, timeout, clock);
+    public static HubCheck edgeAgentIdentity(Provisioning provisioning, HubPorts ports, Duration timeout, Clock clock) {
+        DeviceScope scope = new DeviceScope(provisioning, ports, timeout, clock);
         ConnectionString device = provisioning.device();
         return () -> {
             if (scope.module("$edgeAgent").isEmpty()) {

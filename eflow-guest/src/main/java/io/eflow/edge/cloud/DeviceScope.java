@@ -31,12 +31,14 @@ public final class DeviceScope {
     private static final ObjectMapper JSON = Mappers.standard();
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private final ConnectionString device;
+    private final HubPorts ports;
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
 
-    public DeviceScope(Provisioning provisioning, Duration timeout, Clock clock) {
+    public DeviceScope(Provisioning provisioning, HubPorts ports, Duration timeout, Clock clock) {
         this.device = provisioning.device();
+        this.ports = ports;
         this.timeout = timeout;
         this.clock = clock;
         this.http = HttpClient.newBuilder().sslContext(provisioning.trust().sslContext())
@@ -104,7 +106,7 @@ public final class DeviceScope {
             throw CloudException.unreachable("IoT Hub at " + device.hostName() + " did not answer within "
                     + timeout.toSeconds() + " s");
         } catch (ConnectException e) {
-            throw CloudException.unreachable("cannot reach IoT Hub at " + device.hostName() + ":443: connection refused"
+            throw CloudException.unreachable("cannot reach IoT Hub at " + device.hostName() + ":" + ports.https() + ": connection refused"
                     + " or no route");
         } catch (SSLException e) {
             throw CloudException.unreachable("IoT Hub at " + device.hostName() + " is not trusted: " + e.getMessage()
@@ -145,7 +147,8 @@ public final class DeviceScope {
     }
 
     private URI uri(String path) {
-        return URI.create("https://" + device.hostName() + path + "?api-version=" + API_VERSION);
+        return URI.create("https://" + device.hostName() + (ports.https() == 443 ? "" : ":" + ports.https()) + path
+                + "?api-version=" + API_VERSION);
     }
 
     private static String encode(String segment) {

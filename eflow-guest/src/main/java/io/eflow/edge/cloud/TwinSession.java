@@ -83,14 +83,14 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
      * @param onMethod  a direct method, answered on a thread of its own
      * @throws CloudException when the hub cannot be reached or refuses the identity
      */
-    public static TwinSession open(Provisioning provisioning, String moduleId, String moduleKey, Duration timeout,
-                                   Clock clock, Consumer<JsonNode> onDesired, MethodHandler onMethod) {
+    public static TwinSession open(Provisioning provisioning, HubPorts ports, String moduleId, String moduleKey,
+                                   Duration timeout, Clock clock, Consumer<JsonNode> onDesired, MethodHandler onMethod) {
         String host = provisioning.device().hostName();
         String device = provisioning.device().deviceId();
         String identity = device + "/" + moduleId;
         MqttAsyncClient client;
         try {
-            client = new MqttAsyncClient("ssl://" + host + ":8883", identity, new MemoryPersistence());
+            client = new MqttAsyncClient("ssl://" + host + ":" + ports.mqtt(), identity, new MemoryPersistence());
         } catch (MqttException e) {
             throw CloudException.unreachable("cannot create an MQTT client for " + host + ": " + e.getMessage());
         }
@@ -115,7 +115,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
             subscribed.waitForCompletion(timeout.toMillis());
         } catch (MqttException e) {
             session.close();
-            throw failure(host, identity, e);
+            throw failure(host + ":" + ports.mqtt(), identity, e);
         }
         return session;
     }
@@ -285,7 +285,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
                     MqttException.REASON_CODE_INVALID_CLIENT_ID ->
                     CloudException.refused("IoT Hub at " + host + " refused " + identity + ": not authorized (a wrong key,"
                             + " or an identity that is unknown or disabled)");
-            default -> CloudException.unreachable("cannot connect " + identity + " to IoT Hub at " + host + ":8883: "
+            default -> CloudException.unreachable("cannot connect " + identity + " to IoT Hub at " + host + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         };
     }
