@@ -1,6 +1,7 @@
 package io.eflow.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.Check;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.FeatureChange;
@@ -48,6 +49,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -204,7 +206,12 @@ final class DaemonApi {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
             ctx.json(edge.load(name(ctx), Path.of(request.file()), request.reference()));
         });
-        routes.get("/v1/instances/{name}/check", ctx -> ctx.json(edge.check(name(ctx))));
+        routes.get("/v1/instances/{name}/check", ctx -> {
+            String name = name(ctx);
+            List<Check> checks = new ArrayList<>(edge.check(name));
+            checks.add(cloud.check(name));
+            ctx.json(checks);
+        });
         routes.get("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.list(name(ctx))));
         routes.post("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.add(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), Forward.class))));

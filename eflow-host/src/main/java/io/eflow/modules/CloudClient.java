@@ -1,5 +1,6 @@
 package io.eflow.modules;
 
+import io.eflow.contract.wire.Check;
 import io.eflow.contract.wire.CloudRequest;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.ProvisioningType;
@@ -36,6 +37,19 @@ public final class CloudClient {
 
     public ProvisioningState provisioning(String name) {
         return runtime.call(name, new CloudRequest.ShowProvisioning()).provisioning();
+    }
+
+    /** {@code eflow check}'s line for the link to IoT Hub: an error while the hub refuses the device. */
+    public Check check(String name) {
+        ProvisioningState state = provisioning(name);
+        String description = "the device's link to IoT Hub";
+        return switch (state.state()) {
+            case NOT_PROVISIONED -> new Check("iothub", description, "ok", "not provisioned: modules run locally only");
+            case CONNECTED -> new Check("iothub", description, "ok", "connected to " + state.hub() + " as " + state.device());
+            case CONNECTING -> new Check("iothub", description, "warning", "connecting to " + state.hub());
+            case OFFLINE -> new Check("iothub", description, "warning", "offline since " + state.since() + ": " + state.lastError());
+            case REFUSED -> new Check("iothub", description, "error", state.lastError());
+        };
     }
 
     public ProvisioningState remove(String name) {
