@@ -85,6 +85,7 @@ public final class GuestMain {
         CloudLink cloud = new CloudLink(EdgeAgent.Layout.GUEST.state().resolve("cloud"),
                 provisioning -> CloudLink.edgeAgentIdentity(provisioning, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
                 Clock.systemUTC());
+        status.iotHub(cloud::state);
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
                 Duration.ofSeconds(20), Clock.systemUTC());
         twin.start();

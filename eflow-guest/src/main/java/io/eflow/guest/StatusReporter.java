@@ -2,6 +2,7 @@ package io.eflow.guest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.wire.ProvisioningState;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /** Writes the runtime status file atomically at a fixed interval, so a reader never sees half a file. */
 final class StatusReporter {
@@ -18,11 +20,17 @@ final class StatusReporter {
     /** "starting" until the hub and the agent are up: a start takes a while in an emulated VM, and says so. */
     private volatile String status = "starting";
     private final ObjectMapper json = Mappers.standard();
+    private volatile Supplier<ProvisioningState> iotHub = ProvisioningState::notProvisioned;
 
     StatusReporter(Path file, Duration interval, SystemSampler sampler) {
         this.file = file;
         this.interval = interval;
         this.sampler = sampler;
+    }
+
+    /** Where the link to IoT Hub's state comes from, once the link exists. */
+    void iotHub(Supplier<ProvisioningState> state) {
+        iotHub = state;
     }
 
     /** The hub and the agent are up. */
@@ -35,7 +43,7 @@ final class StatusReporter {
         Files.createDirectories(file.getParent());
         while (true) {
             write(new RuntimeStatus(RuntimeStatus.currentVersion(), status, ProcessHandle.current().pid(), started, Instant.now(),
-                    sampler.sample()));
+                    sampler.sample(), iotHub.get()));
             Thread.sleep(interval.toMillis());
         }
     }

@@ -1,6 +1,7 @@
 package io.eflow.instance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
@@ -59,8 +60,10 @@ final class GuestInspector {
             Duration age = Duration.between(heartbeat, Instant.now());
             boolean fresh = age.compareTo(STALE_AFTER) < 0;
             JsonNode system = node.path("system");
+            ProvisioningState iotHub = node.hasNonNull("iotHub")
+                    ? Json.mapper().treeToValue(node.get("iotHub"), ProvisioningState.class) : null;
             var runtime = new InstanceDetails.RuntimeInfo(node.path("version").asText(), fresh ? node.path("status").asText() : "unhealthy",
-                    fresh ? null : "no heartbeat for " + age.toSeconds() + " s");
+                    fresh ? null : "no heartbeat for " + age.toSeconds() + " s", iotHub);
             var statistics = new InstanceDetails.SystemStatistics(system.path("cpuPercent").asDouble(), config.memoryMb(),
                     system.path("memoryUsedMb").asLong(), data, logs, system.path("uptimeSeconds").asLong());
             return new Report(runtime, statistics);

@@ -1,5 +1,6 @@
 package io.eflow.daemon.api;
 
+import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.PowerState;
 
@@ -9,8 +10,14 @@ import io.eflow.instance.model.PowerState;
  */
 public record InstanceDetails(InstanceConfig configuration, PowerState powerState, RuntimeInfo runtime, SystemStatistics statistics) {
 
-    /** The guest runtime as it reports itself. {@code status} is running, starting, unhealthy or unreachable. */
-    public record RuntimeInfo(String version, String status, String detail) {
+    /**
+     * The guest runtime as it reports itself. {@code status} is running, starting, unhealthy or unreachable;
+     * {@code iotHub} how the device's link to IoT Hub stands (null when the runtime did not say).
+     */
+    public record RuntimeInfo(String version, String status, String detail, ProvisioningState iotHub) {
+        public RuntimeInfo(String version, String status, String detail) {
+            this(version, status, detail, null);
+        }
     }
 
     /** A snapshot of guest resource use. */
