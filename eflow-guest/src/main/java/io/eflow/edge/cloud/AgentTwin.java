@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class AgentTwin implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
     private JsonNode reported;
+    private DeviceScope scope;
     private AgentReport.DesiredStatus lastStatus = new AgentReport.DesiredStatus(200, "", 0);
 
     public AgentTwin(CloudLink link, ModuleRuntime runtime, String version, HubPorts ports, Duration timeout, Clock clock) {
@@ -95,6 +97,7 @@ public final class AgentTwin implements AutoCloseable {
         String hubKey = ModuleKeys.derive(deviceKey, HUB);
         scope.ensureModule(AGENT, agentKey);
         scope.ensureModule(HUB, hubKey);
+        this.scope = scope;
         try (TwinSession agent = TwinSession.open(provisioning, ports, AGENT, agentKey, timeout, clock,
                 desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime));
              TwinSession hub = TwinSession.open(provisioning, ports, HUB, hubKey, timeout, clock,
@@ -143,7 +146,26 @@ public final class AgentTwin implements AutoCloseable {
         } else {
             lastStatus = apply(manifest, desiredVersion);
         }
+        syncIdentities(agent.provisioning());
         report(agent);
+    }
+
+    /**
+     * The deployed modules have identities in IoT Hub, with keys derived from the device's (so the hub and the
+     * modules' upstream connections agree without storing them), and modules no longer deployed have none.
+     */
+    private void syncIdentities(Provisioning provisioning) {
+        String deviceKey = provisioning.device().sharedAccessKey();
+        Set<String> deployed = runtime.modules().keySet();
+        for (String module : deployed) {
+            scope.ensureModule(module, ModuleKeys.derive(deviceKey, module));
+        }
+        for (String module : scope.moduleIds()) {
+            if (!module.equals(AGENT) && !module.equals(HUB) && !deployed.contains(module)) {
+                scope.removeModule(module);
+                LOG.log(System.Logger.Level.INFO, "removed module identity " + module + " from IoT Hub: it is no longer deployed");
+            }
+        }
     }
 
     private AgentReport.DesiredStatus apply(ObjectNode manifest, long desiredVersion) {

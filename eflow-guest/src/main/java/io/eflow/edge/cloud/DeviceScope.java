@@ -17,6 +17,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
@@ -57,6 +59,21 @@ public final class DeviceScope {
         } catch (IOException e) {
             throw CloudException.unreachable("IoT Hub at " + device.hostName() + " answered module '" + moduleId
                     + "' with something that is not JSON");
+        }
+    }
+
+    /** The ids of this device's module identities, as the hub has them. */
+    public List<String> moduleIds() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/devices/" + encode(device.deviceId()) + "/modules")).GET());
+        expectOk(response, "list the modules");
+        try {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode module : JSON.readTree(response.body())) {
+                ids.add(module.path("moduleId").asText());
+            }
+            return ids;
+        } catch (IOException e) {
+            throw CloudException.unreachable("IoT Hub at " + device.hostName() + " listed the modules in something that is not JSON");
         }
     }
 

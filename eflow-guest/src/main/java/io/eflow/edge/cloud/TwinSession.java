@@ -45,6 +45,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
     private static final String METHODS = "$iothub/methods/POST/";
 
     private final MqttAsyncClient client;
+    private final Provisioning provisioning;
     private final String identity;
     private final Duration timeout;
     private final AtomicLong requestIds = new AtomicLong();
@@ -66,9 +67,10 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
     record Response(int status, Optional<Long> version, byte[] body) {
     }
 
-    private TwinSession(MqttAsyncClient client, String identity, Duration timeout, Consumer<JsonNode> onDesired,
-                        MethodHandler onMethod) {
+    private TwinSession(MqttAsyncClient client, Provisioning provisioning, String identity, Duration timeout,
+                        Consumer<JsonNode> onDesired, MethodHandler onMethod) {
         this.client = client;
+        this.provisioning = provisioning;
         this.identity = identity;
         this.timeout = timeout;
         this.onDesired = onDesired;
@@ -94,7 +96,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
         } catch (MqttException e) {
             throw CloudException.unreachable("cannot create an MQTT client for " + host + ": " + e.getMessage());
         }
-        TwinSession session = new TwinSession(client, identity, timeout, onDesired, onMethod);
+        TwinSession session = new TwinSession(client, provisioning, identity, timeout, onDesired, onMethod);
         client.setCallback(session);
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -142,6 +144,11 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
         Response response = request("$iothub/twin/PATCH/properties/reported/?$rid=", body);
         expect(response, 204, "report its properties");
         return response.version().orElse(-1L);
+    }
+
+    /** The provisioning this session connected with. */
+    public Provisioning provisioning() {
+        return provisioning;
     }
 
     /** Completes when the session is lost, with why. */
