@@ -8,15 +8,21 @@ import io.eflow.edge.cloud.AgentTwin;
 import io.eflow.edge.cloud.CloudLink;
 import io.eflow.edge.cloud.CloudRequests;
 import io.eflow.edge.cloud.HubPorts;
+import io.eflow.edge.cloud.ModuleKeys;
+import io.eflow.edge.cloud.Provisioning;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.auth.ConnectionString;
+import io.eflow.edge.hub.upstream.UpstreamSettings;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The guest runtime: the edge hub (MQTT, routes, store-and-forward, upstream), the edge agent (modules from
@@ -59,6 +65,18 @@ public final class GuestMain {
         }
     }
 
+    /**
+     * The hub's upstream when the device is provisioned: IoT Hub, each deployed module's messages as that module
+     * (keys derived from the device's, as the agent gave them to IoT Hub), the rest as {@code $edgeHub}.
+     */
+    static UpstreamSettings cloudUpstream(Provisioning provisioning, EdgeAgent agent) {
+        ConnectionString device = provisioning.device();
+        return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(),
+                module -> ModuleKeys.derive(device.sharedAccessKey(), module), () -> agent.modules().keySet(),
+                URI.create("mqtts://" + device.hostName() + ":" + HubPorts.STANDARD.mqtt()),
+                Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1));
+    }
+
     private static void run() throws Exception {
         // a runtime that died left its socket: gone now, the host waits for this one's instead of being refused
         Files.deleteIfExists(EdgeAgent.Layout.GUEST.socket());
@@ -86,6 +104,7 @@ public final class GuestMain {
                 provisioning -> CloudLink.edgeAgentIdentity(provisioning, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
                 Clock.systemUTC());
         status.iotHub(cloud::state);
+        cloud.onChange(() -> hub.cloudUpstream(cloud.current().map(provisioning -> cloudUpstream(provisioning, agent))));
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
                 Duration.ofSeconds(20), Clock.systemUTC());
         twin.start();

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -27,7 +29,7 @@ public final class CloudLink {
     private final Function<Provisioning, HubCheck> checks;
     private final Clock clock;
     private Provisioning current;
-    private Runnable onChange = () -> { };
+    private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
     private volatile ProvisioningState state = ProvisioningState.notProvisioned();
 
     /** Tries a provisioning against its hub; throws a {@link CloudException} when the hub says no or cannot be asked. */
@@ -66,7 +68,7 @@ public final class CloudLink {
         }
         current = saved.get();
         contact(current);
-        onChange.run();
+        onChange.forEach(Runnable::run);
     }
 
     /**
@@ -86,7 +88,7 @@ public final class CloudLink {
         current = provisioning;
         state = connectedState(provisioning);
         LOG.log(System.Logger.Level.INFO, "provisioned: " + provisioning);
-        onChange.run();
+        onChange.forEach(Runnable::run);
         return state;
     }
 
@@ -103,7 +105,7 @@ public final class CloudLink {
         }
         current = null;
         state = ProvisioningState.notProvisioned();
-        onChange.run();
+        onChange.forEach(Runnable::run);
         return state;
     }
 
@@ -111,9 +113,9 @@ public final class CloudLink {
         return Optional.ofNullable(current);
     }
 
-    /** Called after every change of the provisioning (provisioned, removed), on the changing thread. */
-    public synchronized void onChange(Runnable listener) {
-        onChange = listener;
+    /** Adds a listener called after every change of the provisioning (provisioned, removed), on the changing thread. */
+    public void onChange(Runnable listener) {
+        onChange.add(listener);
     }
 
     /** The sessions of {@code provisioning} are up; ignored when it is no longer the current one. */

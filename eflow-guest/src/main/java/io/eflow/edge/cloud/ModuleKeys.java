@@ -11,12 +11,12 @@ import javax.crypto.spec.SecretKeySpec;
  * key, so nothing more than the provisioning is kept, a restart or a re-provisioning with the same device needs no
  * extra state, and a new device key changes every module's key with it.
  */
-final class ModuleKeys {
+public final class ModuleKeys {
     private ModuleKeys() {
     }
 
     /** base64(HMAC-SHA256(device key, "eflow-module/" + module)), a 32-byte key as IoT Hub's are. */
-    static String derive(String deviceKeyBase64, String moduleId) {
+    public static String derive(String deviceKeyBase64, String moduleId) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(Base64.getDecoder().decode(deviceKeyBase64), "HmacSHA256"));

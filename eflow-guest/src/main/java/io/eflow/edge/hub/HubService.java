@@ -73,6 +73,8 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private final MqttServer server;
     private final MetricsServer metrics;
     private volatile UpstreamConnector upstream;
+    /** Whether the upstream is the provisioned IoT Hub's, not one 'hub upstream set' saved. */
+    private boolean cloudManaged;
     private volatile Consumer<JsonNode> deployments = manifest -> { };
 
     private HubService(Settings settings, DeviceIdentity device) throws IOException {
@@ -175,11 +177,35 @@ public final class HubService implements ModuleHub, AutoCloseable {
      * a bad value is refused and the current link stays.
      */
     public synchronized void setUpstream(String value, Optional<String> deviceId) throws IOException {
+        if (cloudManaged) {
+            throw RequestException.conflict("the device is provisioned: its upstream is IoT Hub; 'eflow provision remove'"
+                    + " first to send to another endpoint");
+        }
         UpstreamSettings parsed = UpstreamSettings.parse(value, deviceId.or(() -> Optional.of(device.deviceId())));
         ObjectNode saved = JSON.createObjectNode().put("upstream", value);
         deviceId.ifPresent(id -> saved.put("deviceId", id));
         AtomicFile.write(upstreamFile(), JSON.writeValueAsBytes(saved), AtomicFile.OWNER_ONLY);
         connectUpstream(parsed);
+    }
+
+    /**
+     * Points {@code $upstream} at IoT Hub as the provisioned edge device ({@code cloud} present), or gives it back to
+     * what {@code hub upstream set} saved (empty). The provisioning, not the hub, keeps these settings.
+     */
+    public synchronized void cloudUpstream(Optional<UpstreamSettings> cloud) {
+        if (cloud.isPresent()) {
+            cloudManaged = true;
+            connectUpstream(cloud.get());
+        } else if (cloudManaged) {
+            cloudManaged = false;
+            UpstreamConnector current = upstream;
+            upstream = null;
+            hub.upstreamConnected(false);
+            if (current != null) {
+                current.close();
+            }
+            readUpstream().ifPresent(this::connectUpstream);
+        }
     }
 
     public synchronized void clearUpstream() throws IOException {

@@ -40,6 +40,16 @@ final class Topics {
         return "devices/" + deviceId + "/messages/events/" + bag;
     }
 
+    /**
+     * {@code devices/{deviceId}/modules/{identity}/messages/events/{bag}}: a message as module {@code identity} of an
+     * edge device sends it, with the sending module's connection ids and output, as IoT Edge's hub forwards it.
+     */
+    static String moduleEvents(String deviceId, String identity, HubMessage message) {
+        String deviceTopic = events(deviceId, message);
+        return "devices/" + deviceId + "/modules/" + identity + "/messages/events/"
+                + deviceTopic.substring(("devices/" + deviceId + "/messages/events/").length());
+    }
+
     /** The request for the whole twin; its answer comes on {@code $iothub/twin/res/{status}/?$rid={rid}}. */
     static String twinRequest(String rid) {
         return "$iothub/twin/GET/?$rid=" + rid;

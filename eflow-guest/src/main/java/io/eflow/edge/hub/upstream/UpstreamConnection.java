@@ -167,6 +167,10 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
         return pending.isEmpty();
     }
 
+    synchronized int pendingCount() {
+        return pending.size();
+    }
+
     /** How long the oldest publish without its PUBACK has waited; 0 when none waits. */
     synchronized long oldestWaitNanos(long nowNanos) {
         return pending.isEmpty() ? 0 : nowNanos - pending.firstEntry().getValue();

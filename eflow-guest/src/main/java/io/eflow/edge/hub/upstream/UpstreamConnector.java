@@ -141,9 +141,10 @@ public final class UpstreamConnector implements AutoCloseable {
         while (!closed()) {
             UpstreamSettings.Login login = settings.login(Instant.now());
             twin.ifPresent(DesiredTwin::connected);
-            UpstreamConnection link;
+            Links link;
             try {
-                link = UpstreamConnection.open(settings, login, options, subscriptions(), this::acknowledged, this::arrived);
+                link = new Links(settings, options, settings.firstIdentity(), Instant.now(), subscriptions(),
+                        this::acknowledged, this::arrived);
             } catch (ConnectionException | RuntimeException e) {
                 Duration wait = backoff.next();
                 refused(e instanceof ConnectionException ? e.getMessage()
@@ -188,7 +189,7 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     /** Sends until the link breaks, its login is due for renewal, or the connector closes. */
-    private End pump(UpstreamConnection link, Optional<Instant> renewAt) throws InterruptedException {
+    private End pump(Links link, Optional<Instant> renewAt) throws InterruptedException {
         while (true) {
             if (closed()) {
                 return End.CLOSE;
@@ -223,7 +224,7 @@ public final class UpstreamConnector implements AutoCloseable {
         }
     }
 
-    private void send(UpstreamConnection link, List<Delivery> batch) {
+    private void send(Links link, List<Delivery> batch) {
         for (int i = 0; i < batch.size(); i++) {
             Delivery delivery = batch.get(i);
             HubMessage message;
@@ -233,7 +234,8 @@ public final class UpstreamConnector implements AutoCloseable {
                 drop(delivery, "it is not a hub message: " + e.getMessage());
                 continue;
             }
-            String topic = Topics.events(settings.deviceId(), message);
+            String identity = settings.identityOf(message);
+            String topic = settings.topic(identity, message);
             int topicBytes = topic.getBytes(StandardCharsets.UTF_8).length;
             if (topicBytes > MAX_TOPIC_BYTES) {
                 drop(delivery, "its properties take " + topicBytes + " bytes, more than an MQTT topic holds");
@@ -247,7 +249,7 @@ public final class UpstreamConnector implements AutoCloseable {
             }
             boolean taken;
             try {
-                taken = link.publish(delivery.sequence(), topic, message.body());
+                taken = link.publish(identity, delivery.sequence(), topic, message.body());
             } catch (IllegalArgumentException e) {
                 drop(delivery, "MQTT cannot carry it: " + e.getMessage());
                 continue;

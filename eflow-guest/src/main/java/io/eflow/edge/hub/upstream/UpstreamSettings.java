@@ -2,6 +2,8 @@ package io.eflow.edge.hub.upstream;
 
 import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.auth.SasToken;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.MessageSource;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,6 +15,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -58,6 +62,29 @@ public sealed interface UpstreamSettings {
 
     /** Whether the endpoint keeps a device twin whose desired properties the link follows. */
     boolean twin();
+
+    /**
+     * Which of the link's identities sends {@code message}: each has a connection of its own. One identity ("")
+     * for a device's link; for an edge device's, the module that sent it.
+     */
+    default String identityOf(HubMessage message) {
+        return "";
+    }
+
+    /** The identity connected first: the one that holds the link's subscriptions. */
+    default String firstIdentity() {
+        return "";
+    }
+
+    /** The CONNECT of one of the link's identities, made fresh for each connection. */
+    default Login login(String identity, Instant now) {
+        return login(now);
+    }
+
+    /** Where {@code identity} publishes {@code message}. */
+    default String topic(String identity, HubMessage message) {
+        return Topics.events(deviceId(), message);
+    }
 
     /**
      * The largest message the endpoint takes (body and topic), when it says: IoT Hub drops the connection of a device
@@ -199,6 +226,78 @@ public sealed interface UpstreamSettings {
         @Override
         public String toString() {
             return "IotHub[" + hostName + ", device " + deviceId + ", at " + endpoint + "]";
+        }
+    }
+
+    /**
+     * IoT Hub for a provisioned IoT Edge device: each module's messages go as that module, on a connection of its
+     * own signed with the module's key ({@code moduleKey}), on {@code devices/{d}/modules/{m}/messages/events/};
+     * messages of no deployed module (host applications, leaf devices) go as {@code $edgeHub}, which IoT Edge's hub is.
+     *
+     * @param modules the modules that have identities in IoT Hub: the deployed ones
+     */
+    record IotHubModules(String hostName, String deviceId, ModuleKeys moduleKey, Supplier<Set<String>> modules,
+                         URI endpoint, Optional<SSLSocketFactory> tls, Duration tokenLifetime) implements UpstreamSettings {
+        public static final String EDGE_HUB = "$edgeHub";
+
+        /** The key of a module identity of this device. */
+        @FunctionalInterface
+        public interface ModuleKeys {
+            String of(String moduleId);
+        }
+
+        public IotHubModules {
+            Objects.requireNonNull(hostName, "hostName");
+            Objects.requireNonNull(deviceId, "deviceId");
+            Objects.requireNonNull(moduleKey, "moduleKey");
+            Objects.requireNonNull(modules, "modules");
+            Endpoints.check(endpoint, tls);
+        }
+
+        @Override
+        public String firstIdentity() {
+            return EDGE_HUB;
+        }
+
+        @Override
+        public String identityOf(HubMessage message) {
+            return message.source() instanceof MessageSource.Module module && modules.get().contains(module.moduleId())
+                    ? module.moduleId() : EDGE_HUB;
+        }
+
+        @Override
+        public Login login(Instant now) {
+            return login(EDGE_HUB, now);
+        }
+
+        @Override
+        public Login login(String identity, Instant now) {
+            Instant expiry = now.plus(tokenLifetime);
+            SasToken token = SasToken.sign(hostName + "/devices/" + deviceId + "/modules/" + identity,
+                    moduleKey.of(identity), expiry, Optional.empty());
+            return new Login(deviceId + "/" + identity,
+                    Optional.of(hostName + "/" + deviceId + "/" + identity + "/?api-version=" + API_VERSION),
+                    Optional.of(token.toString()), Optional.of(now.plus(tokenLifetime.multipliedBy(85).dividedBy(100))));
+        }
+
+        @Override
+        public String topic(String identity, HubMessage message) {
+            return Topics.moduleEvents(deviceId, identity, message);
+        }
+
+        @Override
+        public boolean twin() {
+            return false;
+        }
+
+        @Override
+        public OptionalInt maxMessageBytes() {
+            return OptionalInt.of(256 * 1024);
+        }
+
+        @Override
+        public String toString() {
+            return "IotHubModules[" + hostName + ", device " + deviceId + ", at " + endpoint + "]";
         }
     }
 

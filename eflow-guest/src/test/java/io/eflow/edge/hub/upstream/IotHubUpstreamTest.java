@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.eflow.edge.hub.upstream.Events.DEVICE;
@@ -80,6 +81,43 @@ class IotHubUpstreamTest {
         assertThat(topics(hub)).contains("$iothub/twin/GET/?$rid=1");
         assertThat(topics(hub)).filteredOn(t -> t.startsWith("devices/"))
                 .allMatch(t -> t.startsWith("devices/" + DEVICE + "/messages/events/"));
+    }
+
+    @Test
+    void anEdgeDeviceSendsEachModulesMessagesAsThatModuleAndTheRestAsItsHub() throws Exception {
+        MqttRecorder hub = open.add(new MqttRecorder());
+        LogMessageStore store = open.add(LogMessageStore.open(StoreConfig.in(dir.resolve("store"))));
+        String sensorKey = Base64.getEncoder().encodeToString("sensor's key of thirty-two bytes".getBytes(StandardCharsets.US_ASCII));
+        String hubKey = Base64.getEncoder().encodeToString("edgeHub key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII));
+        UpstreamSettings settings = new UpstreamSettings.IotHubModules(HUB, DEVICE,
+                module -> module.equals("sensor") ? sensorKey : hubKey, () -> Set.of("sensor"),
+                URI.create("mqtt://127.0.0.1:" + hub.port()), Optional.empty(), Duration.ofHours(1));
+        open.add(UpstreamConnector.start(store, settings, QUICK, json -> { }));
+        append(store, 0, 3);
+        append(store, new HubMessage("from a host application".getBytes(StandardCharsets.UTF_8), Map.of(),
+                Map.of("n", "3"), MessageSource.module("hostApp", "readings"))).join();
+        append(store, 4, 6);
+
+        await().atMost(WAIT).until(() -> Events.numbers(topics(hub)).size() == 6);
+        List<String> topics = topics(hub).stream().filter(t -> t.startsWith("devices/")).toList();
+        // in store order per identity: each is a connection of its own, as IoT Hub sees it
+        assertThat(Events.numbers(topics.stream().filter(t -> t.contains("/modules/sensor/")).toList()))
+                .isEqualTo(List.of(0, 1, 2, 4, 5));
+        assertThat(topics).filteredOn(t -> Events.number(t) != 3)
+                .allMatch(t -> t.startsWith("devices/" + DEVICE + "/modules/sensor/messages/events/"))
+                .allMatch(t -> t.contains("%24.cmid=sensor") && t.contains("$.on=out"));
+        assertThat(topics).filteredOn(t -> Events.number(t) == 3).singleElement().asString()
+                .startsWith("devices/" + DEVICE + "/modules/$edgeHub/messages/events/").contains("%24.cmid=hostApp");
+        assertThat(hub.connects()).extracting(MqttRecorder.Connect::clientId)
+                .containsExactlyInAnyOrder(DEVICE + "/$edgeHub", DEVICE + "/sensor");
+        for (MqttRecorder.Connect connect : hub.connects()) {
+            String module = connect.clientId().substring(DEVICE.length() + 1);
+            assertThat(connect.username()).isEqualTo(HUB + "/" + DEVICE + "/" + module + "/?api-version=2021-04-12");
+            SasToken token = SasToken.parse(connect.password());
+            assertThat(token.resource()).isEqualTo(HUB + "/devices/" + DEVICE + "/modules/" + module);
+            assertThat(token.signedWith(module.equals("sensor") ? sensorKey : hubKey)).isTrue();
+        }
+        assertThat(hub.subscriptions()).as("the device twin is the agent's business, not the upstream's").isEmpty();
     }
 
     @Test
