@@ -1,0 +1,288 @@
+package io.eflow.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.backend.GuestNic;
+import io.eflow.contract.wire.ProvisioningState;
+import io.eflow.daemon.api.ProvisionRequest;
+import io.eflow.forward.Forward;
+import io.eflow.forward.Forwards;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.iothub.emulator.EmulatorOptions;
+import io.eflow.iothub.emulator.IotHubEmulator;
+import io.eflow.modules.AgentClient;
+import io.eflow.modules.CloudClient;
+import io.eflow.modules.RuntimeSocket;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
+import io.eflow.platform.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * eflow as an IoT Edge device of an IoT Hub — the repository's emulator, driven from the cloud side by the official
+ * service SDK (azure-iothub), as an EFLOW user would with az: an edge device is created, the guest is provisioned with
+ * its connection string, a deployment is set on the device and runs in the guest, {@code $edgeAgent} reports it in
+ * IoT Edge's schema, its direct methods answer, the filter's alerts arrive in IoT Hub as module {@code filter}, a
+ * broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused with the
+ * previous provisioning kept.
+ *
+ * <p>The guest reaches the emulator on the host through reverse forwards; IoT Hub's ports 8883 and 443 are redirected
+ * to them inside the guest's network namespace (an SSH user cannot forward a privileged port), so the guest speaks
+ * to the hub exactly as to Azure's.
+ */
+@BothBackends
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CloudIT extends SharedGuestTest {
+    private static final Duration SLOW = Duration.ofSeconds(240);
+    private static final int MQTT_FORWARD = 18883;
+    private static final int HTTPS_FORWARD = 10443;
+    private static final String NFT_TABLE = "eflow_it_iothub";
+    private static IotHubEmulator emulator;
+    private static Path work;
+
+    private String device;
+
+    @BeforeAll
+    static void startEmulator(TestHost host) throws IOException {
+        work = host.workDir("cloud");
+        emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, work.resolve("iothub")));
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    /** The shared guest unprovisioned, without the deployment, forwards and redirects this class made. */
+    @AfterParameterizedClassInvocation
+    static void putTheGuestBack(String backend, TestHost host) {
+        String guest = host.sharedGuest(backend);
+        new CloudClient(new RuntimeSocket(host.manager())).remove(guest);
+        redirect(host, guest, false);
+        putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST
+                && (f.guestPort() == MQTT_FORWARD || f.guestPort() == HTTPS_FORWARD));
+        HubIT.LOADED.remove(backend);
+    }
+
+    @BeforeEach
+    void reachTheEmulator() throws Exception {
+        device = "eflow-it-" + backend;
+        if (HubIT.LOADED.add(backend)) {
+            for (String sample : List.of("filter", "temperature-sensor")) {
+                new AgentClient(host.manager()).load(guest, HubIT.SAMPLES.resolve(sample + "/target/" + sample + ".tar"),
+                        "localhost:5000/eflow-samples/" + sample + ":0.1.0");
+            }
+        }
+        Forwards forwards = new Forwards(host.manager());
+        List<Forward> present = forwards.list(guest);
+        for (Forward forward : List.of(new Forward(Forward.Direction.TO_HOST, "127.0.0.1:" + emulator.mqttPort(), MQTT_FORWARD),
+                new Forward(Forward.Direction.TO_HOST, "127.0.0.1:" + emulator.httpsPort(), HTTPS_FORWARD))) {
+            if (!present.contains(forward)) {
+                forwards.add(guest, forward);
+            }
+        }
+        redirect(host, guest, true);
+    }
+
+    private CloudClient cloud() {
+        return new CloudClient(new RuntimeSocket(host.manager()));
+    }
+
+    @Test
+    @Order(1)
+    void aWrongKeyOrAnUnknownDeviceIsRefusedAndNothingIsProvisioned() throws Exception {
+        String good = service("create-edge", device).path("connectionString").asText();
+        String wrongKey = good.replaceAll("SharedAccessKey=.*", "SharedAccessKey=" + "d3Jvbmcta2V5LW9mLXRoaXJ0eS10d28tYnl0ZXMhIQ==");
+        String unknown = good.replace("DeviceId=" + device, "DeviceId=no-such-device");
+
+        for (String refused : List.of(wrongKey, unknown)) {
+            assertThatThrownBy(() -> cloud().provision(guest, request(refused)))
+                    .isInstanceOfSatisfying(EflowException.class, e -> {
+                        assertThat(e.status()).isEqualTo(502);
+                        assertThat(e.getMessage()).contains("refused").contains("previous provisioning is kept")
+                                .doesNotContain("d3Jvbmc").doesNotContain("\n");
+                    });
+        }
+        assertThatThrownBy(() -> cloud().provision(guest, request("HostName=localhost;DeviceId=x")))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThat(cloud().provisioning(guest).provisioned()).isFalse();
+        assertThat(run("sudo", "sh", "-c", "ls -A /var/lib/eflow/cloud 2>/dev/null; true"))
+                .as("no file was left by a refused provisioning").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aDeploymentSetInIotHubRunsInTheGuestAndIsReportedInIotEdgesSchema() throws Exception {
+        String connectionString = service("create-edge", device + "-2").path("connectionString").asText();
+        device = device + "-2";
+        ProvisioningState state = cloud().provision(guest, request(connectionString));
+        assertThat(state.state()).isEqualTo(ProvisioningState.Link.CONNECTED);
+        assertThat(state.device()).isEqualTo(device);
+        assertThat(run("sudo", "stat", "-c", "%a", "/var/lib/eflow/cloud/provisioning.json")).isEqualTo("600");
+
+        Path manifest = work.resolve("deployment-" + backend + ".json");
+        Files.writeString(manifest, deployment("25"));
+        service("apply", device, manifest.toString());
+
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode running = Json.MAPPER.valueToTree(new AgentClient(host.manager()).modules(guest));
+            assertThat(running.at("/filter/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(running.at("/tempSensor/runtimeStatus").asText()).isEqualTo("running");
+        });
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode reported = service("module-twin", device, "$edgeAgent").path("properties").path("reported");
+            assertThat(reported.at("/lastDesiredStatus/code").asInt()).isEqualTo(200);
+            assertThat(reported.path("schemaVersion").asText()).isEqualTo("1.1");
+            assertThat(reported.at("/modules/filter/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(reported.at("/modules/tempSensor/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(reported.at("/runtime/platform/os").asText()).isEqualTo("linux");
+        });
+        assertThat(service("modules", device).path("modules")).extracting(JsonNode::asText)
+                .contains("$edgeAgent", "$edgeHub", "filter", "tempSensor");
+        assertThat(cloud().check(guest).status()).isEqualTo("ok");
+    }
+
+    @Test
+    @Order(3)
+    void theFiltersAlertsArriveInIotHubAsModuleFilter() throws Exception {
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode received = service("telemetry", device, "filter");
+            assertThat(received.isArray() ? received : received.path("messages")).isNotEmpty();
+        });
+    }
+
+    @Test
+    @Order(4)
+    void edgeAgentAnswersPingAndRestartModuleFromTheCloud() throws Exception {
+        JsonNode ping = service("invoke", device, "$edgeAgent", "ping", "null");
+        assertThat(ping.path("status").asInt()).as(ping.toString()).isEqualTo(200);
+        int restarts = new AgentClient(host.manager()).modules(guest).get("filter").restartCount();
+        JsonNode restart = service("invoke", device, "$edgeAgent", "RestartModule", "{\"schemaVersion\":\"1.0\",\"id\":\"filter\"}");
+        assertThat(restart.path("status").asInt()).as(restart.toString()).isEqualTo(200);
+        await().atMost(SLOW).untilAsserted(() -> assertThat(new AgentClient(host.manager()).modules(guest).get("filter")
+                .restartCount()).isGreaterThan(restarts));
+        JsonNode unknown = service("invoke", device, "$edgeAgent", "RestartModule", "{\"schemaVersion\":\"1.0\",\"id\":\"nope\"}");
+        assertThat(unknown.path("status").asInt()).as(unknown.toString()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void aBrokenDeploymentIsReported400AndTheRunningModulesStay() throws Exception {
+        Path manifest = work.resolve("broken-" + backend + ".json");
+        Files.writeString(manifest, deployment("25").replace("\"createOptions\": \"{}\"", "\"createOptions\": \"{not json\""));
+        service("apply", device, manifest.toString());
+
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode reported = service("module-twin", device, "$edgeAgent").path("properties").path("reported");
+            assertThat(reported.at("/lastDesiredStatus/code").asInt()).isEqualTo(400);
+            assertThat(reported.at("/lastDesiredStatus/description").asText()).contains("createOptions");
+        });
+        JsonNode running = Json.MAPPER.valueToTree(new AgentClient(host.manager()).modules(guest));
+        assertThat(running.at("/filter/runtimeStatus").asText()).isEqualTo("running");
+        assertThat(running.at("/tempSensor/runtimeStatus").asText()).isEqualTo("running");
+    }
+
+    @Test
+    @Order(6)
+    void aDisabledDeviceIsShownRefusedWithTheHubsReason() throws Exception {
+        service("disable", device);
+        // the sessions drop or the next contact is refused; the state says so without a restart
+        await().atMost(SLOW).untilAsserted(() -> {
+            ProvisioningState state = cloud().provisioning(guest);
+            assertThat(state.state()).isIn(ProvisioningState.Link.REFUSED, ProvisioningState.Link.OFFLINE);
+            assertThat(state.lastError()).isNotBlank();
+        });
+    }
+
+    private ProvisionRequest request(String connectionString) throws IOException {
+        return new ProvisionRequest("manual-connection-string", connectionString,
+                Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII));
+    }
+
+    /** The samples' filter and sensor with IoT Edge's routes: sensor to filter, the filter's alerts upstream. */
+    private static String deployment(String threshold) {
+        String filter = """
+                {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always", "imagePullPolicy": "never",
+                 "env": {"TEMPERATURE_THRESHOLD": {"value": "%s"}},
+                 "settings": {"image": "localhost:5000/eflow-samples/filter:0.1.0", "createOptions": "{}"}}""".formatted(threshold);
+        String sensor = """
+                {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always", "imagePullPolicy": "never",
+                 "env": {"SEND_INTERVAL_MS": {"value": "500"}},
+                 "settings": {"image": "localhost:5000/eflow-samples/temperature-sensor:0.1.0", "createOptions": "{}"}}""";
+        String routes = """
+                {"sensorToFilter": "FROM /messages/modules/tempSensor/outputs/temperatureOutput INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")",
+                 "filterToUpstream": "FROM /messages/modules/filter/outputs/output1 INTO $upstream"}""";
+        return EdgeAgentIT.manifest(new TreeMap<>(Map.of("filter", filter, "tempSensor", sensor)))
+                .replace("\"routes\": {}", "\"routes\": " + routes);
+    }
+
+    /**
+     * Inside the guest's network namespace, connections to IoT Hub's ports on localhost go to the forwards' ports:
+     * from the host for the namespace backend (its guests hold no CAP_NET_ADMIN), with sudo inside a VM.
+     */
+    private static void redirect(TestHost host, String guest, boolean on) {
+        String rules = on ? """
+                table ip %1$s
+                delete table ip %1$s
+                table ip %1$s {
+                  chain out {
+                    type nat hook output priority -100; policy accept;
+                    ip daddr 127.0.0.1 tcp dport 8883 redirect to :%2$d
+                    ip daddr 127.0.0.1 tcp dport 443 redirect to :%3$d
+                  }
+                }
+                """.formatted(NFT_TABLE, MQTT_FORWARD, HTTPS_FORWARD)
+                : "table ip %1$s\ndelete table ip %1$s\n".formatted(NFT_TABLE);
+        InstanceConfig config = host.manager().config(guest);
+        if (config.backend() == BackendKind.NAMESPACE) {
+            String netns = new GuestNic(InstanceLayout.of(host.paths(), guest).hostId(), config.network()).netns();
+            Exec.of("ip", "netns", "exec", netns, "nft", "-f", "-").input(rules).check();
+        } else {
+            var result = host.manager().invoke(guest, List.of("sudo", "sh", "-c", "printf '%s' '" + rules + "' | nft -f -"),
+                    Duration.ofSeconds(30));
+            assertThat(result.exitCode()).as(result.stderrText()).isZero();
+        }
+    }
+
+    /** Runs one command of the service script (the official service SDK) and returns its outcome. */
+    private static JsonNode service(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", "src/test/node/service.js"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> env = builder.environment();
+        env.put("IOTHUB_CONNECTION_STRING", emulator.serviceConnectionString());
+        env.put("IOTHUB_MQTT_PORT", Integer.toString(emulator.mqttPort()));
+        env.put("IOTHUB_HTTPS_PORT", Integer.toString(emulator.httpsPort()));
+        env.put("NODE_EXTRA_CA_CERTS", emulator.caCertificate().toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("node service.js " + String.join(" ", args) + ": " + out).isZero();
+        return Json.MAPPER.readTree(out.lines().reduce((a, b) -> b).orElse("null"));
+    }
+}

@@ -1,0 +1,57 @@
+'use strict';
+// The cloud side of eflow's integration tests, spoken by the official service SDK (azure-iothub) to the IoT Hub
+// emulator: node service.js COMMAND ARGS… prints one JSON line, the outcome, which the JUnit test asserts on.
+// The SDKs and the emulator's connection helpers come from the emulator module (installed by its build).
+const lib = require('../../../../iothub-emulator/src/test/node/lib');
+const iothub = require('../../../../iothub-emulator/src/test/node/node_modules/azure-iothub');
+
+const registry = () => iothub.Registry.fromConnectionString(lib.serviceConnectionString);
+const client = () => iothub.Client.fromConnectionString(lib.serviceConnectionString);
+const [command, ...args] = process.argv.slice(2);
+
+const commands = {
+  // create-edge DEVICE: an IoT Edge device; prints its connection string as eflow provision takes it
+  'create-edge': async (deviceId) => {
+    const device = (await registry().create({ deviceId, capabilities: { iotEdge: true } })).responseBody;
+    return { connectionString: 'HostName=' + lib.hostName + ';DeviceId=' + deviceId + ';SharedAccessKey='
+      + device.authentication.symmetricKey.primaryKey };
+  },
+  // disable DEVICE
+  'disable': async (deviceId) => {
+    const device = (await registry().get(deviceId)).responseBody;
+    await registry().update({ deviceId, status: 'disabled', etag: device.etag });
+    return { disabled: deviceId };
+  },
+  // apply DEVICE MANIFEST_FILE: what az iot edge set-modules does
+  'apply': async (deviceId, file) => {
+    const content = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+    await registry().applyConfigurationContentOnDevice(deviceId, content);
+    return { applied: deviceId };
+  },
+  // module-twin DEVICE MODULE
+  'module-twin': async (deviceId, moduleId) => (await registry().getModuleTwin(deviceId, moduleId)).responseBody,
+  // modules DEVICE: the module identities IoT Hub has for the device
+  'modules': async (deviceId) => ({ modules: (await registry().getModulesOnDevice(deviceId)).responseBody.map((m) => m.moduleId) }),
+  // invoke DEVICE MODULE METHOD PAYLOAD_JSON
+  'invoke': async (deviceId, moduleId, methodName, payload) => {
+    try {
+      const result = (await client().invokeDeviceMethod(deviceId, moduleId, { methodName,
+        payload: JSON.parse(payload || 'null'), responseTimeoutInSeconds: 30 })).result;
+      return { status: result.status, payload: result.payload };
+    } catch (e) {
+      return { error: lib.errorOf(e) };
+    }
+  },
+  // telemetry DEVICE MODULE: what the emulator received from that module, in arrival order
+  'telemetry': async (deviceId, moduleId) => {
+    const answer = await lib.emulatorRequest('GET', '/emulator/messages?deviceId=' + encodeURIComponent(deviceId)
+      + '&moduleId=' + encodeURIComponent(moduleId));
+    return answer.body;
+  },
+};
+
+if (!commands[command]) {
+  console.error('service.js: unknown command ' + command + ' (' + Object.keys(commands).join(', ') + ')');
+  process.exit(2);
+}
+lib.run(() => commands[command](...args));
