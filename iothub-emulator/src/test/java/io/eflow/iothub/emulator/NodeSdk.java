@@ -23,6 +23,12 @@ final class NodeSdk {
     }
 
     static JsonNode run(IotHubEmulator emulator, String script) throws IOException, InterruptedException {
+        return run(emulator, script, Map.of());
+    }
+
+    /** @param extra more environment for the script */
+    static JsonNode run(IotHubEmulator emulator, String script, Map<String, String> extra)
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(SCENARIOS.resolve("node_modules"))) {
             throw new IllegalStateException(SCENARIOS.resolve("node_modules") + " is missing: the build installs the SDKs"
                     + " with npm ci (./mvnw -pl iothub-emulator test), which needs node and npm (scripts/install-host-deps)");
@@ -37,6 +43,7 @@ final class NodeSdk {
         environment.put("IOTHUB_HTTPS_PORT", Integer.toString(emulator.httpsPort()));
         // Node trusts the emulator's CA beside its own for every TLS connection, MQTT and HTTPS alike
         environment.put("NODE_EXTRA_CA_CERTS", emulator.caCertificate().toString());
+        environment.putAll(extra);
         Process node = builder.start();
         try {
             if (!node.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -1,6 +1,9 @@
 package io.eflow.iothub.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.iothub.emulator.registry.AuthType;
+import io.eflow.iothub.emulator.registry.Credentials;
+import io.eflow.iothub.emulator.registry.DeviceSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,6 +127,25 @@ class SdkScenariosTest {
                 .as("a module made after the deployment starts with its desired properties").isEqualTo(25);
         assertThat(outcome.path("moduleAfterRemove").path("status").asInt()).isEqualTo(404);
         assertThat(outcome.path("unknownDeviceDeployment").path("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeviceAuthenticatesWithItsRegisteredSelfSignedCertificateAndAnotherCertificateIsRefused(@TempDir Path folder)
+            throws Exception {
+        TestCertificates registered = TestCertificates.selfSigned("x509-device", folder);
+        TestCertificates other = TestCertificates.selfSigned("x509-other", folder);
+        emulator.registry().putDevice(new DeviceSpec("x509-device", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new Credentials(AuthType.SELF_SIGNED, Optional.empty(), Optional.empty(),
+                        Optional.of(registered.thumbprint()), Optional.empty()))), Optional.empty());
+
+        JsonNode outcome = NodeSdk.run(emulator, "x509.js", Map.of("X509_DEVICE_ID", "x509-device",
+                "X509_CERT", registered.certificate().toString(), "X509_KEY", registered.key().toString(),
+                "X509_OTHER_CERT", other.certificate().toString(), "X509_OTHER_KEY", other.key().toString()));
+
+        assertThat(outcome.path("opened").asBoolean()).isTrue();
+        assertThat(outcome.path("twinVersion").asInt()).isEqualTo(1);
+        assertThat(outcome.path("telemetry").toString()).isEqualTo("[\"from a certificate\"]");
+        assertThat(outcome.path("otherCertificate").path("name").asText()).isEqualTo("UnauthorizedError");
     }
 
     @Test
