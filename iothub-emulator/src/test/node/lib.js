@@ -1,14 +1,15 @@
 'use strict';
+const https = require('https');
+const tls = require('tls');
+
 // What every scenario shares: the emulator's address, and the one thing the SDKs cannot be told.
 //
 // azure-iothub connects to https://{HostName} on port 443 and takes no port (a "host:port" HostName is looked up as a
-// DNS name and fails; Registry and Client make their own https.Agent), so the tests, which run the emulator on an
-// ephemeral port, change Node's HTTPS agents to connect to the emulator's port when they are asked for
-// {HostName}:443, keeping the host name for SNI and the certificate check.
-// The device SDK needs no such help: GatewayHostName=localhost:PORT in a device connection string becomes its
-// mqtts:// URI. Against an emulator on the real ports (8883, 443) neither is needed.
-const https = require('https');
-
+// DNS name and fails), and the MqttWs transport connects to wss://{HostName}:443/$iothub/websocket whatever the
+// GatewayHostName. Against an emulator on an ephemeral port, the scenarios therefore send TLS connections that ask for
+// {HostName}:443 to the emulator's HTTPS port, keeping the host name for SNI and the certificate check. The MQTT
+// transport needs no such help: GatewayHostName=localhost:PORT in a device connection string becomes its mqtts:// URI.
+// Against an emulator on the real ports (8883, 443) none of this is needed.
 const env = (name) => {
   const value = process.env[name];
   if (!value) throw new Error(name + ' is not set');
@@ -20,10 +21,13 @@ const hostName = /HostName=([^;]+)/.exec(serviceConnectionString)[1];
 const mqttPort = Number(env('IOTHUB_MQTT_PORT'));
 const httpsPort = Number(env('IOTHUB_HTTPS_PORT'));
 
-const createConnection = https.Agent.prototype.createConnection;
-https.Agent.prototype.createConnection = function (options, callback) {
-  const toHub = options.host === hostName && Number(options.port || 443) === 443;
-  return createConnection.call(this, toHub ? Object.assign({}, options, { port: httpsPort }) : options, callback);
+const connect = tls.connect;
+tls.connect = function (...args) {
+  const options = args[0];
+  if (options && typeof options === 'object' && options.host === hostName && Number(options.port || 443) === 443) {
+    args[0] = Object.assign({}, options, { port: httpsPort, servername: options.servername || hostName });
+  }
+  return connect.apply(this, args);
 };
 
 function deviceConnectionString(deviceId, key, moduleId) {

@@ -6,6 +6,7 @@ import io.eflow.iothub.emulator.auth.Authenticator;
 import io.eflow.iothub.emulator.hub.Connections;
 import io.eflow.iothub.emulator.hub.MethodCalls;
 import io.eflow.iothub.emulator.hub.Telemetry;
+import io.eflow.iothub.emulator.mqtt.HttpsFront;
 import io.eflow.iothub.emulator.mqtt.MqttServer;
 import io.eflow.iothub.emulator.registry.Registry;
 import io.eflow.iothub.emulator.service.ServiceServer;
@@ -26,13 +27,16 @@ public final class IotHubEmulator implements AutoCloseable {
     private final Registry registry;
     private final HubCa ca;
     private final MqttServer mqtt;
+    private final HttpsFront front;
     private final ServiceServer service;
 
-    private IotHubEmulator(EmulatorOptions options, Registry registry, HubCa ca, MqttServer mqtt, ServiceServer service) {
+    private IotHubEmulator(EmulatorOptions options, Registry registry, HubCa ca, MqttServer mqtt, HttpsFront front,
+                           ServiceServer service) {
         this.options = options;
         this.registry = registry;
         this.ca = ca;
         this.mqtt = mqtt;
+        this.front = front;
         this.service = service;
     }
 
@@ -48,12 +52,18 @@ public final class IotHubEmulator implements AutoCloseable {
         Telemetry telemetry = new Telemetry(clock);
         MqttServer mqtt = MqttServer.start(new InetSocketAddress(options.bind(), options.mqttPort()), identity,
                 authenticator, registry, connections, methods, telemetry, json);
+        ServiceServer service = null;
         try {
-            ServiceServer service = ServiceServer.start(new InetSocketAddress(options.bind(), options.httpsPort()),
-                    identity, authenticator, registry, connections, methods, telemetry, json, clock);
-            return new IotHubEmulator(options, registry, ca, mqtt, service);
+            service = ServiceServer.start(authenticator, registry, connections, methods, telemetry, json, clock);
+            HttpsFront front = HttpsFront.start(new InetSocketAddress(options.bind(), options.httpsPort()),
+                    service.address(), identity, authenticator, registry, connections, methods, telemetry, json);
+            service.publicPort(front.port());
+            return new IotHubEmulator(options, registry, ca, mqtt, front, service);
         } catch (IOException | RuntimeException e) {
             mqtt.close();
+            if (service != null) {
+                service.close();
+            }
             throw e;
         }
     }
@@ -78,7 +88,7 @@ public final class IotHubEmulator implements AutoCloseable {
     }
 
     public int httpsPort() {
-        return service.port();
+        return front.port();
     }
 
     /** The registry, for in-process tools and tests. */
@@ -88,6 +98,7 @@ public final class IotHubEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        front.close();
         service.close();
         mqtt.close();
     }

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The proof that the emulator speaks IoT Hub's protocols: the official Azure IoT Node SDKs from the npm registry
- * ({@code azure-iot-device} with {@code azure-iot-device-mqtt}, {@code azure-iothub}) run their scenarios against
- * one emulator started here on ephemeral ports, and what they observed is asserted.
+ * ({@code azure-iot-device} with {@code azure-iot-device-mqtt}'s Mqtt and MqttWs transports, {@code azure-iothub}) run
+ * their scenarios ({@code src/test/node/*.js}) against one emulator started here on ephemeral ports, and what they
+ * observed is asserted.
  */
 class SdkScenariosTest {
     @TempDir
@@ -72,6 +73,17 @@ class SdkScenariosTest {
         assertThat(outcome.path("c2d").path("data").asText()).isEqualTo("hello device");
         assertThat(outcome.path("c2d").path("messageId").asText()).isEqualTo("c2d-1");
         assertThat(outcome.path("c2d").path("properties").toString()).contains("\"key\":\"kind\"", "\"value\":\"greeting\"");
+    }
+
+    @Test
+    void aDeviceClientOnMqttOverWebSocketsSendsKeepsItsTwinAndAnswersMethods() throws Exception {
+        JsonNode outcome = NodeSdk.run(emulator, "mqttws.js");
+
+        assertThat(outcome.path("telemetry").path("body").asText()).isEqualTo("over websockets");
+        assertThat(outcome.path("telemetry").path("properties").path("transport").asText()).isEqualTo("MqttWs");
+        assertThat(outcome.path("reported").asText()).isEqualTo("websocket");
+        assertThat(outcome.path("method").path("status").asInt()).isEqualTo(200);
+        assertThat(outcome.path("method").path("payload").path("pong").asBoolean()).isTrue();
     }
 
     @Test

@@ -90,10 +90,11 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
         this.json = json;
     }
 
+    /** Not channelActive: over WebSockets the session joins a channel that has long been active. */
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
-        super.channelActive(ctx);
+        super.handlerAdded(ctx);
     }
 
     @Override

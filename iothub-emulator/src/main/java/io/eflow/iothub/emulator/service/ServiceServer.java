@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import com.sun.net.httpserver.HttpServer;
 import io.eflow.iothub.emulator.auth.Authenticator;
 import io.eflow.iothub.emulator.auth.Principal;
 import io.eflow.iothub.emulator.hub.CloudMessage;
@@ -24,11 +23,11 @@ import io.eflow.iothub.emulator.registry.IdentityRef;
 import io.eflow.iothub.emulator.registry.ModuleIdentity;
 import io.eflow.iothub.emulator.registry.Registry;
 import io.eflow.iothub.emulator.registry.TwinState;
-import io.eflow.iothub.emulator.tls.ServerIdentity;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,7 +48,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The service side over HTTPS: IoT Hub's REST API for identities, twins, deployments and direct methods, signed with
+ * The service side (behind the HTTPS port's TLS front, which relays every connection that is not MQTT over
+ * WebSockets to this server's plain HTTP on loopback): IoT Hub's REST API for identities, twins, deployments and direct methods, signed with
  * the {@code iothubowner} policy (an edge device may manage its own modules with its own key), plus the emulator's
  * endpoints for tests and tools under {@code /emulator/} and the blob endpoint IoT Edge uploads logs to. Errors are
  * IoT Hub's: the status, an {@code iothub-errorcode} header and {@code {"Message":"ErrorCode:…;…"}}, which the SDKs
@@ -68,7 +68,7 @@ public final class ServiceServer implements AutoCloseable {
     private record Route(String method, Pattern path, boolean ownerOnly, Handler handler) {
     }
 
-    private final HttpsServer server;
+    private final HttpServer server;
     private final ExecutorService executor;
     private final Authenticator authenticator;
     private final Registry registry;
@@ -80,7 +80,10 @@ public final class ServiceServer implements AutoCloseable {
     private final Blobs blobs;
     private final List<Route> routes = new ArrayList<>();
 
-    private ServiceServer(HttpsServer server, ExecutorService executor, Authenticator authenticator, Registry registry,
+    /** The HTTPS port clients see, for the URLs this server hands out. */
+    private volatile int publicPort;
+
+    private ServiceServer(HttpServer server, ExecutorService executor, Authenticator authenticator, Registry registry,
                           Connections connections, MethodCalls methods, Telemetry telemetry, ObjectMapper json,
                           Clock clock) {
         this.server = server;
@@ -96,16 +99,11 @@ public final class ServiceServer implements AutoCloseable {
         routes();
     }
 
-    public static ServiceServer start(InetSocketAddress address, ServerIdentity identity, Authenticator authenticator,
-                                      Registry registry, Connections connections, MethodCalls methods,
-                                      Telemetry telemetry, ObjectMapper json, Clock clock) throws IOException {
-        HttpsServer server;
-        try {
-            server = HttpsServer.create(address, 64);
-        } catch (IOException e) {
-            throw new IOException("cannot listen for HTTPS on " + address + ": " + e.getMessage(), e);
-        }
-        server.setHttpsConfigurator(new HttpsConfigurator(identity.sslContext()));
+    /** Listens on an ephemeral loopback port; the TLS front relays to {@link #address()}. */
+    public static ServiceServer start(Authenticator authenticator, Registry registry, Connections connections,
+                                      MethodCalls methods, Telemetry telemetry, ObjectMapper json, Clock clock)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         // method calls wait for the device up to 300 s each: a thread per request, not a small pool
         ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "iothub-service");
@@ -120,8 +118,12 @@ public final class ServiceServer implements AutoCloseable {
         return service;
     }
 
-    public int port() {
-        return server.getAddress().getPort();
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public void publicPort(int port) {
+        publicPort = port;
     }
 
     @Override
@@ -392,7 +394,7 @@ public final class ServiceServer implements AutoCloseable {
     private Response mintBlobSas(Request request) throws IOException {
         String container = request.part(1);
         long hours = request.query("hours").map(Long::parseLong).orElse(24L);
-        String sasUrl = "https://" + authenticator.hostName() + ":" + port() + "/blobs/" + container + "?"
+        String sasUrl = "https://" + authenticator.hostName() + ":" + publicPort + "/blobs/" + container + "?"
                 + blobs.containerSas(container, Duration.ofHours(hours));
         return Response.json(200, json.writeValueAsBytes(Map.of("sasUrl", sasUrl)));
     }
