@@ -1,6 +1,7 @@
 package io.eflow.guest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.EdgeAgent;
@@ -13,7 +14,6 @@ import io.eflow.edge.cloud.Provisioning;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
-import io.eflow.edge.hub.auth.ConnectionString;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.daemon.api.HubPublish;
-import io.eflow.edge.hub.auth.ConnectionString;
-import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.edge.hub.upstream.Mosquitto;
 import io.eflow.forward.Forward;

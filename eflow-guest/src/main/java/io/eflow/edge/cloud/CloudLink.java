@@ -2,10 +2,10 @@ package io.eflow.edge.cloud;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.RequestException;
-import io.eflow.edge.hub.auth.ConnectionString;
 
 import java.io.IOException;
 import java.nio.file.Files;

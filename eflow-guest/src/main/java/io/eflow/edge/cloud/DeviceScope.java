@@ -2,9 +2,9 @@ package io.eflow.edge.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.hub.auth.ConnectionString;
-import io.eflow.edge.hub.auth.SasToken;
 
 import java.io.IOException;
 import java.net.ConnectException;

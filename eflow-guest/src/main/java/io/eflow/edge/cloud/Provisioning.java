@@ -1,8 +1,8 @@
 package io.eflow.edge.cloud;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.wire.ProvisioningType;
-import io.eflow.edge.hub.auth.ConnectionString;
 
 import java.util.Optional;
 

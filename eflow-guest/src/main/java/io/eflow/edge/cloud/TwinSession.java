@@ -2,8 +2,8 @@ package io.eflow.edge.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
-import io.eflow.edge.hub.auth.SasToken;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;

@@ -2,10 +2,10 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
-import io.eflow.edge.hub.auth.ConnectionString;
-import io.eflow.edge.hub.auth.SasToken;
 import io.eflow.edge.hub.store.StoreConfig;
 import org.eclipse.paho.client.mqttv3.MqttException;
 

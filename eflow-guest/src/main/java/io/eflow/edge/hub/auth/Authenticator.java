@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.auth;
 
+import io.eflow.contract.iothub.SasToken;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

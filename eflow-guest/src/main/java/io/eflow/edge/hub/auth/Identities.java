@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.auth;
 
+import io.eflow.contract.iothub.ConnectionString;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@
  *       keeps the device's and the modules' identities in step with each deployment
  *       ({@link io.eflow.edge.hub.auth.Identities#ensureModules}); the operator adds identities for host
  *       applications ({@link io.eflow.edge.hub.auth.Identities#addHost}). A client is configured with its
- *       {@link io.eflow.edge.hub.auth.ConnectionString} and signs {@link io.eflow.edge.hub.auth.SasToken}s with the
+ *       {@link io.eflow.contract.iothub.ConnectionString} and signs {@link io.eflow.contract.iothub.SasToken}s with the
  *       key, as IoT Hub's SDKs do.</li>
  *   <li>{@link io.eflow.edge.hub.auth.EdgeCa}: the install's certificate authority. It issues the hub's TLS server
  *       certificate at each start, and client certificates for clients that log in with one instead of a token; its

@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.auth;
 
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.edge.testing.TestClock;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.auth;
 
+import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.edge.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,8 +2,8 @@ package io.eflow.edge.hub.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.edge.hub.auth.ConnectionString;
-import io.eflow.edge.hub.auth.SasToken;
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.MessageSource;
 import io.eflow.edge.hub.store.LogMessageStore;

@@ -1,7 +1,7 @@
 package io.eflow.edge.hub.upstream;
 
-import io.eflow.edge.hub.auth.ConnectionString;
-import io.eflow.edge.hub.auth.SasToken;
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub.auth;
+package io.eflow.contract.iothub;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,184 @@
+package io.eflow.edge.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.json.Mappers;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.contract.manifest.ParsedManifest;
+import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.ProvisioningState;
+import io.eflow.contract.wire.ProvisioningType;
+import io.eflow.contract.wire.RequestException;
+import io.eflow.edge.device.ModuleRuntime;
+import io.eflow.iothub.emulator.EmulatorOptions;
+import io.eflow.iothub.emulator.IotHubEmulator;
+import io.eflow.iothub.emulator.registry.DeviceSpec;
+import io.eflow.iothub.emulator.registry.IdentityRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The device's link to IoT Hub against the IoT Hub emulator (a real server, which the official SDKs judge in its
+ * own tests): provisioning tried and kept, $edgeAgent's and $edgeHub's desired properties applied as deployments,
+ * $edgeAgent's reported properties, module identities, direct methods. The modules' runtime is the agent's port,
+ * here a recorder that validates each manifest as the agent does.
+ */
+class AgentTwinTest {
+    private static final ObjectMapper JSON = Mappers.standard();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Instant T = Instant.parse("2026-12-06T07:00:00Z");
+
+    @TempDir
+    Path dir;
+    private IotHubEmulator emulator;
+    private HubPorts ports;
+    private final Recorder runtime = new Recorder();
+    private CloudLink link;
+    private AgentTwin twin;
+
+    /** The agent's side, as the link sees it: deployments validated and kept, modules running once deployed. */
+    static final class Recorder implements ModuleRuntime {
+        final List<JsonNode> applied = new CopyOnWriteArrayList<>();
+        final List<String> restarted = new CopyOnWriteArrayList<>();
+
+        @Override
+        public ParsedManifest apply(String manifest) throws IOException {
+            ParsedManifest parsed = DeploymentManifest.parse(manifest);
+            applied.add(JSON.readTree(manifest));
+            return parsed;
+        }
+
+        @Override
+        public Optional<JsonNode> deployment() {
+            return applied.isEmpty() ? Optional.empty() : Optional.of(applied.get(applied.size() - 1));
+        }
+
+        @Override
+        public Map<String, ModuleReport> modules() {
+            Map<String, ModuleReport> modules = new LinkedHashMap<>();
+            deployment().ifPresent(manifest -> manifest.at("/modulesContent/$edgeAgent/properties.desired/modules").fieldNames()
+                    .forEachRemaining(name -> modules.put(name, new ModuleReport("running", null, null,
+                            (int) restarted.stream().filter(name::equals).count(), T, null, null, "1.0", "docker", "running",
+                            "always", "busybox:1", null, 0))));
+            return modules;
+        }
+
+        @Override
+        public boolean restart(String module) {
+            restarted.add(module);
+            return modules().containsKey(module);
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, dir.resolve("iothub")));
+        ports = new HubPorts(emulator.mqttPort(), emulator.httpsPort());
+        link = new CloudLink(dir.resolve("cloud"), p -> CloudLink.edgeAgentIdentity(p, ports, Duration.ofSeconds(10),
+                Clock.systemUTC()), Clock.systemUTC());
+        twin = new AgentTwin(link, runtime, "0.1.0", ports, Duration.ofSeconds(10), Clock.systemUTC());
+        twin.start();
+    }
+
+    @AfterEach
+    void stop() {
+        twin.close();
+        emulator.close();
+    }
+
+    private String edgeDevice(String id) {
+        String key = emulator.registry().putDevice(new DeviceSpec(id, Optional.empty(), Optional.empty(), Optional.of(true),
+                Optional.empty()), Optional.empty()).credentials().primaryKey().orElseThrow();
+        return "HostName=localhost;DeviceId=" + id + ";SharedAccessKey=" + key;
+    }
+
+    private Provisioning provisioning(String connectionString) throws IOException {
+        return Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING, connectionString,
+                Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII));
+    }
+
+    private JsonNode reported(String device) {
+        return emulator.registry().twin(IdentityRef.module(device, "$edgeAgent")).reportedDocument();
+    }
+
+    private static String manifest(String createOptions) {
+        return """
+                {"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
+                  "runtime": {"type": "docker", "settings": {}},
+                  "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
+                    "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always",
+                                "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+                  "modules": {"filter": {"version": "1.0", "type": "docker", "status": "running", "restartPolicy": "always",
+                    "settings": {"image": "busybox:1", "createOptions": "%s"}}}}},
+                 "$edgeHub": {"properties.desired": {"schemaVersion": "1.1",
+                   "routes": {"up": "FROM /messages/modules/filter/outputs/* INTO $upstream"},
+                   "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
+                 "filter": {"properties.desired": {"TemperatureThreshold": 25}}}}""".formatted(createOptions);
+    }
+
+    @Test
+    void aDeploymentSetInIotHubIsAppliedReportedAndItsModulesGetIdentities() throws Exception {
+        String device = "edge-a";
+        ProvisioningState state = link.provision(provisioning(edgeDevice(device)));
+        assertThat(state.state()).isEqualTo(ProvisioningState.Link.CONNECTED);
+
+        await().atMost(WAIT).until(() -> reported(device).path("lastDesiredStatus").path("code").asInt() == 417);
+        ObjectNode content = (ObjectNode) JSON.readTree(manifest("{}")).get("modulesContent");
+        emulator.registry().applyConfigurationContent(device, content);
+
+        await().atMost(WAIT).until(() -> runtime.applied.size() == 1);
+        assertThat(runtime.applied.get(0).at("/modulesContent/$edgeHub/properties.desired/routes/up").asText())
+                .isEqualTo("FROM /messages/modules/filter/outputs/* INTO $upstream");
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode reported = reported(device);
+            assertThat(reported.at("/lastDesiredStatus/code").asInt()).isEqualTo(200);
+            assertThat(reported.at("/lastDesiredVersion").asLong()).isPositive();
+            assertThat(reported.at("/modules/filter/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(reported.at("/schemaVersion").asText()).isEqualTo("1.1");
+        });
+        assertThat(emulator.registry().modules(device)).extracting(m -> m.moduleId())
+                .contains("$edgeAgent", "$edgeHub", "filter");
+
+        // a broken deployment: refused whole with 400, the running one stays
+        emulator.registry().applyConfigurationContent(device, (ObjectNode) JSON.readTree(manifest("{not json")).get("modulesContent"));
+        await().atMost(WAIT).until(() -> reported(device).at("/lastDesiredStatus/code").asInt() == 400);
+        assertThat(reported(device).at("/lastDesiredStatus/description").asText()).contains("createOptions");
+        assertThat(runtime.applied).hasSize(1);
+        assertThat(link.state().state()).isEqualTo(ProvisioningState.Link.CONNECTED);
+    }
+
+    @Test
+    void aWrongKeyAnUnknownDeviceAndAPlainDeviceAreRefusedAndNothingIsKept() throws Exception {
+        String good = edgeDevice("edge-b");
+        emulator.registry().putDevice(new DeviceSpec("plain", Optional.empty(), Optional.empty(), Optional.of(false),
+                Optional.empty()), Optional.empty());
+        String plainKey = emulator.registry().device("plain").credentials().primaryKey().orElseThrow();
+        for (String refused : List.of(good.replaceAll("SharedAccessKey=.*", "SharedAccessKey=" + "AAAA" + good.substring(good.length() - 8)),
+                good.replace("edge-b", "nobody"), "HostName=localhost;DeviceId=plain;SharedAccessKey=" + plainKey)) {
+            assertThatThrownBy(() -> link.provision(provisioning(refused))).as(refused)
+                    .isInstanceOf(RequestException.class).hasMessageContaining("previous provisioning is kept");
+        }
+        assertThat(link.state().provisioned()).isFalse();
+        assertThat(dir.resolve("cloud/provisioning.json")).doesNotExist();
+    }
+}

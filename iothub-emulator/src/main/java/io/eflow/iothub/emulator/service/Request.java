@@ -1,0 +1,77 @@
+package io.eflow.iothub.emulator.service;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+
+/** One HTTP request as the routes read it: the path's captured ids, the query, headers and the body, read once. */
+final class Request {
+    private final HttpExchange exchange;
+    private final Matcher path;
+    private final Map<String, String> query;
+    private final byte[] body;
+
+    Request(HttpExchange exchange, Matcher path, byte[] body) {
+        this.exchange = exchange;
+        this.path = path;
+        this.body = body;
+        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    }
+
+    /** The path's n-th captured part, decoded. */
+    String part(int n) {
+        return path.group(n);
+    }
+
+    Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty());
+    }
+
+    Map<String, String> queryMap() {
+        return query;
+    }
+
+    Optional<String> header(String name) {
+        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    }
+
+    Map<String, String> headersStartingWith(String prefix) {
+        Map<String, String> found = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (name.toLowerCase().startsWith(prefix) && !values.isEmpty()) {
+                found.put(name.substring(prefix.length()), values.get(0));
+            }
+        });
+        return found;
+    }
+
+    byte[] body() {
+        return body.clone();
+    }
+
+    private static Map<String, String> parseQuery(String raw) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (raw == null) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            query.put(decode(key), decode(value));
+        }
+        return query;
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+}

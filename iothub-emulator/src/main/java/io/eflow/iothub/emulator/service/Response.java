@@ -1,0 +1,25 @@
+package io.eflow.iothub.emulator.service;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** What a route answers: status, extra headers, body and its type. */
+record Response(int status, Map<String, String> headers, byte[] body, String contentType) {
+    static final String JSON = "application/json; charset=utf-8";
+
+    static Response json(int status, byte[] body) {
+        return new Response(status, Map.of(), body, JSON);
+    }
+
+    static Response json(int status, byte[] body, String etag) {
+        return new Response(status, Map.of("ETag", "\"" + etag + "\""), body, JSON);
+    }
+
+    static Response empty(int status) {
+        return new Response(status, Map.of(), new byte[0], "");
+    }
+
+    static Response text(int status, String text) {
+        return new Response(status, Map.of(), text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    }
+}

@@ -1,0 +1,110 @@
+package io.eflow.iothub.emulator;
+
+import io.eflow.contract.iothub.SasToken;
+import io.eflow.iothub.emulator.registry.DeviceIdentity;
+import io.eflow.iothub.emulator.registry.DeviceSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The edge device's own scope (it manages its own modules' identities with its device key, as IoT Edge's identity
+ * service does, and nothing else) and the blob endpoint IoT Edge uploads logs to, over plain HTTPS.
+ */
+class ServiceScopeTest {
+    @TempDir
+    static Path state;
+    static IotHubEmulator emulator;
+    static HttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, state));
+        http = HttpClient.newBuilder().sslContext(Trust.of(emulator.caCertificate())).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    @Test
+    void anEdgeDeviceManagesItsOwnModulesWithItsDeviceKeyAndNothingElse() throws Exception {
+        String edge = deviceToken(device("edge1", true));
+        String plain = deviceToken(device("plain1", false));
+        device("other", true);
+
+        HttpResponse<String> created = send("PUT", "/devices/edge1/modules/tempSensor", edge, "{\"moduleId\":\"tempSensor\"}");
+        assertThat(created.statusCode()).isEqualTo(200);
+        assertThat(created.body()).contains("\"managedBy\":\"IotEdge\"", "\"primaryKey\"");
+        assertThat(send("GET", "/devices/edge1/modules/tempSensor", edge, null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/devices/edge1/modules", edge, null).body()).contains("$edgeAgent", "tempSensor");
+        assertThat(send("DELETE", "/devices/edge1/modules/tempSensor", edge, null).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/devices/edge1/modules/tempSensor", edge, null).statusCode()).isEqualTo(404);
+
+        assertThat(send("PUT", "/devices/other/modules/x", edge, "{}").statusCode()).as("another device's modules").isEqualTo(401);
+        assertThat(send("GET", "/devices/edge1", edge, null).statusCode()).as("the registry beyond its modules").isEqualTo(401);
+        assertThat(send("GET", "/twins/edge1", edge, null).statusCode()).isEqualTo(401);
+        assertThat(send("PUT", "/devices/plain1/modules/x", plain, "{}").statusCode()).as("a device that is no edge device")
+                .isEqualTo(401);
+        HttpResponse<String> refused = send("GET", "/devices/edge1/modules", null, null);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("iothub-errorcode")).contains("IotHubUnauthorizedAccess");
+    }
+
+    @Test
+    void aBlobPutWithAMintedContainerSignatureCanBeReadBackAndAForgedOneIsRefused() throws Exception {
+        String owner = ownerToken();
+        HttpResponse<String> minted = send("POST", "/emulator/blobs/logs", owner, "");
+        assertThat(minted.statusCode()).isEqualTo(200);
+        String sasUrl = minted.body().replaceAll(".*\"sasUrl\":\"([^\"]+)\".*", "$1");
+        URI container = URI.create(sasUrl);
+        URI blob = URI.create("https://localhost:" + emulator.httpsPort() + container.getRawPath() + "/edge1/modules.log.gz?"
+                + container.getRawQuery());
+
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(blob).header("x-ms-blob-type", "BlockBlob")
+                .PUT(HttpRequest.BodyPublishers.ofString("log lines")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(201);
+        assertThat(http.send(HttpRequest.newBuilder(blob).GET().build(), HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("log lines");
+        URI forged = URI.create(blob.toString().replaceAll("sig=[^&]+", "sig=AAAA"));
+        assertThat(http.send(HttpRequest.newBuilder(forged).PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+    }
+
+    private static DeviceIdentity device(String id, boolean edge) {
+        return emulator.registry().putDevice(new DeviceSpec(id, Optional.empty(), Optional.empty(), Optional.of(edge),
+                Optional.empty()), Optional.empty());
+    }
+
+    private static String deviceToken(DeviceIdentity device) {
+        return SasToken.sign("localhost/devices/" + device.deviceId(), device.credentials().primaryKey().orElseThrow(),
+                Instant.now().plusSeconds(600), Optional.empty()).toString();
+    }
+
+    private static String ownerToken() {
+        return SasToken.sign("localhost", emulator.registry().ownerKey(), Instant.now().plusSeconds(600),
+                Optional.of("iothubowner")).toString();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + emulator.httpsPort() + path
+                + "?api-version=2021-04-12")).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
