@@ -104,9 +104,10 @@ public final class GuestMain {
                 provisioning -> CloudLink.edgeAgentIdentity(provisioning, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
                 Clock.systemUTC());
         status.iotHub(cloud::state);
-        cloud.onChange(() -> hub.cloudUpstream(cloud.current().map(provisioning -> cloudUpstream(provisioning, agent))));
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
                 Duration.ofSeconds(20), Clock.systemUTC());
+        cloud.onChange(() -> hub.cloudUpstream(cloud.current().map(provisioning -> cloudUpstream(provisioning, agent)),
+                twin::hubDesired));
         twin.start();
         // the hub may be slow to answer or down: the runtime serves the host meanwhile
         Thread contact = new Thread(cloud::start, "cloud-start");

@@ -46,6 +46,7 @@ public final class AgentTwin implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
     private JsonNode reported;
+    private volatile JsonNode hubDesired;
     private DeviceScope scope;
     private AgentReport.DesiredStatus lastStatus = new AgentReport.DesiredStatus(200, "", 0);
 
@@ -89,7 +90,7 @@ public final class AgentTwin implements AutoCloseable {
         }
     }
 
-    /** One connection of both sessions, until it breaks or the provisioning changes. */
+    /** One connection as $edgeAgent, until it breaks or the provisioning changes. */
     private void connected(Provisioning provisioning) {
         DeviceScope scope = new DeviceScope(provisioning, ports, timeout, clock);
         String deviceKey = provisioning.device().sharedAccessKey();
@@ -99,23 +100,20 @@ public final class AgentTwin implements AutoCloseable {
         scope.ensureModule(HUB, hubKey);
         this.scope = scope;
         try (TwinSession agent = TwinSession.open(provisioning, ports, AGENT, agentKey, timeout, clock,
-                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime));
-             TwinSession hub = TwinSession.open(provisioning, ports, HUB, hubKey, timeout, clock,
-                     desired -> signals.offer(Signal.DESIRED), (method, payload) -> new TwinSession.MethodResponse(501,
-                             JSON.getNodeFactory().textNode("$edgeHub has no direct method '" + method + "'")))) {
+                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime))) {
             link.connected(provisioning);
             LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.device().hostName() + " as "
                     + provisioning.device().deviceId() + "/" + AGENT);
             reported = withoutMetadata(agent.twin().path("reported"));
-            reconcile(agent, hub);
-            while (!closed && !agent.lost().isDone() && !hub.lost().isDone()) {
+            reconcile(agent);
+            while (!closed && !agent.lost().isDone()) {
                 Signal signal = signals.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS);
-                if (signal == Signal.PROVISIONING && !link.current().equals(Optional.of(provisioning))) {
+                if (!link.current().equals(Optional.of(provisioning))) {
                     return;
                 }
                 if (signal == Signal.DESIRED) {
-                    signals.clear(); // one reconcile reads both whole twins: later signals are in it
-                    reconcile(agent, hub);
+                    signals.clear(); // one reconcile reads the whole twin: later signals are in it
+                    reconcile(agent);
                 } else {
                     report(agent);
                 }
@@ -129,26 +127,39 @@ public final class AgentTwin implements AutoCloseable {
         }
     }
 
-    /** Reads both twins, applies the deployment they describe if it is new, and reports the outcome. */
-    private void reconcile(TwinSession agent, TwinSession hub) {
+    /**
+     * {@code $edgeHub}'s desired properties (its routes and store settings), whole, each time they are read or change.
+     * The edge hub's own connection as {@code $edgeHub} receives them — IoT Hub allows one connection per identity —
+     * and hands them over here, so that the deployment is both twins' desired properties together.
+     */
+    public void hubDesired(JsonNode desired) {
+        hubDesired = desired;
+        signals.offer(Signal.DESIRED);
+    }
+
+    /** Reads the agent's twin, applies the deployment both twins describe if it is new, and reports the outcome. */
+    private void reconcile(TwinSession agent) {
         JsonNode agentDesired = agent.twin().path("desired");
-        JsonNode hubDesired = hub.twin().path("desired");
+        JsonNode hubDesired = this.hubDesired;
         long desiredVersion = agentDesired.path("$version").asLong(0);
-        ObjectNode modulesContent = JSON.createObjectNode();
-        modulesContent.set(AGENT, JSON.createObjectNode().set("properties.desired", withoutMetadata(agentDesired)));
-        modulesContent.set(HUB, JSON.createObjectNode().set("properties.desired", withoutMetadata(hubDesired)));
-        ObjectNode manifest = JSON.createObjectNode();
-        manifest.set("modulesContent", modulesContent);
         if (withoutMetadata(agentDesired).isEmpty()) {
             lastStatus = new AgentReport.DesiredStatus(417, "the device has no deployment yet", desiredVersion);
-        } else if (runtime.deployment().map(manifest::equals).orElse(false)) {
-            lastStatus = new AgentReport.DesiredStatus(200, "", desiredVersion);
+        } else if (hubDesired == null) {
+            // the edge hub's connection reads $edgeHub's twin; the deployment is applied once both are known
+            LOG.log(System.Logger.Level.DEBUG, "waiting for $edgeHub's desired properties before applying a deployment");
         } else {
-            lastStatus = apply(manifest, desiredVersion);
+            ObjectNode modulesContent = JSON.createObjectNode();
+            modulesContent.set(AGENT, JSON.createObjectNode().set("properties.desired", withoutMetadata(agentDesired)));
+            modulesContent.set(HUB, JSON.createObjectNode().set("properties.desired", withoutMetadata(hubDesired)));
+            ObjectNode manifest = JSON.createObjectNode();
+            manifest.set("modulesContent", modulesContent);
+            lastStatus = runtime.deployment().map(manifest::equals).orElse(false)
+                    ? new AgentReport.DesiredStatus(200, "", desiredVersion) : apply(manifest, desiredVersion);
         }
         syncIdentities(agent.provisioning());
         report(agent);
     }
+
 
     /**
      * The deployed modules have identities in IoT Hub, with keys derived from the device's (so the hub and the

@@ -191,11 +191,16 @@ public final class HubService implements ModuleHub, AutoCloseable {
     /**
      * Points {@code $upstream} at IoT Hub as the provisioned edge device ({@code cloud} present), or gives it back to
      * what {@code hub upstream set} saved (empty). The provisioning, not the hub, keeps these settings.
+     * {@code onHubDesired} gets {@code $edgeHub}'s desired properties, whole, at each connect and each change.
      */
-    public synchronized void cloudUpstream(Optional<UpstreamSettings> cloud) {
+    public synchronized void cloudUpstream(Optional<UpstreamSettings> cloud, Consumer<JsonNode> onHubDesired) {
         if (cloud.isPresent()) {
             cloudManaged = true;
-            connectUpstream(cloud.get());
+            UpstreamConnector previous = upstream;
+            if (previous != null) {
+                previous.close();
+            }
+            upstream = UpstreamConnector.start(store, cloud.get(), onHubDesired);
         } else if (cloudManaged) {
             cloudManaged = false;
             UpstreamConnector current = upstream;

@@ -3,6 +3,7 @@ package io.eflow.edge.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.ParsedManifest;
@@ -11,6 +12,15 @@ import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.edge.device.ModuleRuntime;
+import io.eflow.edge.hub.message.HubMessage;
+import io.eflow.edge.hub.message.HubMessageCodec;
+import io.eflow.edge.hub.message.MessageSource;
+import io.eflow.edge.hub.store.Destination;
+import io.eflow.edge.hub.store.LogMessageStore;
+import io.eflow.edge.hub.store.Message;
+import io.eflow.edge.hub.store.StoreConfig;
+import io.eflow.edge.hub.upstream.UpstreamConnector;
+import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
 import io.eflow.iothub.emulator.registry.DeviceSpec;
@@ -21,6 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +53,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The device's link to IoT Hub against the IoT Hub emulator (a real server, which the official SDKs judge in its
- * own tests): provisioning tried and kept, $edgeAgent's and $edgeHub's desired properties applied as deployments,
- * $edgeAgent's reported properties, module identities, direct methods. The modules' runtime is the agent's port,
- * here a recorder that validates each manifest as the agent does.
+ * own tests): provisioning tried and kept, $edgeAgent's and $edgeHub's desired properties applied as deployments
+ * ($edgeHub's read by the edge hub's own upstream connection, as in the guest), $edgeAgent's reported properties,
+ * module identities, and a module's message arriving as that module. The modules' runtime is the agent's port, here
+ * a recorder that validates each manifest as the agent does.
  */
 class AgentTwinTest {
     private static final ObjectMapper JSON = Mappers.standard();
@@ -55,6 +70,8 @@ class AgentTwinTest {
     private final Recorder runtime = new Recorder();
     private CloudLink link;
     private AgentTwin twin;
+    private LogMessageStore store;
+    private UpstreamConnector upstream;
 
     /** The agent's side, as the link sees it: deployments validated and kept, modules running once deployed. */
     static final class Recorder implements ModuleRuntime {
@@ -102,8 +119,38 @@ class AgentTwinTest {
 
     @AfterEach
     void stop() {
+        if (upstream != null) {
+            upstream.close();
+        }
         twin.close();
         emulator.close();
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /** The edge hub's upstream as the guest starts it once provisioned: IoT Hub, each module as itself. */
+    private void connectHub(Provisioning provisioning) throws IOException {
+        store = LogMessageStore.open(StoreConfig.in(dir.resolve("store")));
+        String host = provisioning.device().hostName();
+        String key = provisioning.device().sharedAccessKey();
+        upstream = UpstreamConnector.start(store, new UpstreamSettings.IotHubModules(host, provisioning.device().deviceId(),
+                module -> ModuleKeys.derive(key, module), () -> runtime.modules().keySet(),
+                URI.create("mqtts://" + host + ":" + ports.mqtt()),
+                Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)), twin::hubDesired);
+    }
+
+    /** What the emulator received from {@code module} of {@code device}, by its service API. */
+    private JsonNode telemetry(String device, String module) throws Exception {
+        SasToken token = SasToken.sign("localhost", emulator.registry().ownerKey(), Instant.now().plusSeconds(600),
+                Optional.of("iothubowner"));
+        HttpClient http = HttpClient.newBuilder().sslContext(TrustBundle.of(Optional.of(Files.readString(
+                emulator.caCertificate(), StandardCharsets.US_ASCII))).sslContext()).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + ports.https()
+                + "/emulator/messages?deviceId=" + device + "&moduleId=" + module)).header("Authorization", token.toString())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     private String edgeDevice(String id) {
@@ -139,8 +186,10 @@ class AgentTwinTest {
     @Test
     void aDeploymentSetInIotHubIsAppliedReportedAndItsModulesGetIdentities() throws Exception {
         String device = "edge-a";
-        ProvisioningState state = link.provision(provisioning(edgeDevice(device)));
+        Provisioning provisioning = provisioning(edgeDevice(device));
+        ProvisioningState state = link.provision(provisioning);
         assertThat(state.state()).isEqualTo(ProvisioningState.Link.CONNECTED);
+        connectHub(provisioning);
 
         await().atMost(WAIT).until(() -> reported(device).path("lastDesiredStatus").path("code").asInt() == 417);
         ObjectNode content = (ObjectNode) JSON.readTree(manifest("{}")).get("modulesContent");
@@ -158,6 +207,16 @@ class AgentTwinTest {
         });
         assertThat(emulator.registry().modules(device)).extracting(m -> m.moduleId())
                 .contains("$edgeAgent", "$edgeHub", "filter");
+
+        // the filter's message, routed INTO $upstream, reaches IoT Hub as module filter with IoT Edge's properties
+        store.append(new Message("filter/output1", HubMessageCodec.encode(new HubMessage("{\"alert\":1}".getBytes(
+                StandardCharsets.UTF_8), Map.of(), Map.of("kind", "alert"), MessageSource.module("filter", "output1")))),
+                List.of(Destination.of(UpstreamConnector.ENDPOINT))).join();
+        await().atMost(WAIT).until(() -> telemetry(device, "filter").size() == 1);
+        JsonNode received = telemetry(device, "filter").get(0);
+        assertThat(received.path("body").asText()).isEqualTo("{\"alert\":1}");
+        assertThat(received.at("/properties/kind").asText()).isEqualTo("alert");
+        assertThat(received.path("systemProperties").toString()).contains("output1");
 
         // a broken deployment: refused whole with 400, the running one stays
         emulator.registry().applyConfigurationContent(device, (ObjectNode) JSON.readTree(manifest("{not json")).get("modulesContent"));

@@ -233,6 +233,8 @@ public sealed interface UpstreamSettings {
      * IoT Hub for a provisioned IoT Edge device: each module's messages go as that module, on a connection of its
      * own signed with the module's key ({@code moduleKey}), on {@code devices/{d}/modules/{m}/messages/events/};
      * messages of no deployed module (host applications, leaf devices) go as {@code $edgeHub}, which IoT Edge's hub is.
+ * The {@code $edgeHub} connection, opened first, also follows {@code $edgeHub}'s twin: IoT Hub takes one connection
+ * per identity, so the edge hub's is the only one {@code $edgeHub} has.
      *
      * @param modules the modules that have identities in IoT Hub: the deployed ones
      */
@@ -285,9 +287,10 @@ public sealed interface UpstreamSettings {
             return Topics.moduleEvents(deviceId, identity, message);
         }
 
+        /** {@code $edgeHub}'s own twin: its desired properties are the routes of the deployment. */
         @Override
         public boolean twin() {
-            return false;
+            return true;
         }
 
         @Override
