@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -165,6 +166,19 @@ class FilterOnTheEdgeHubTest {
         assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(-100.0);
         assertThat(filter.threshold()).isEqualTo(-100.0);
         assertThat(logged()).contains("has no TemperatureThreshold: the threshold stays -100.00");
+    }
+
+    @Test
+    void theSamplesDeploymentGivesTheFilterItsThresholdThroughTheTwin() throws Exception {
+        // the manifest scripts/quickstart applies, as it is (surefire runs in samples/filter)
+        String sample = Files.readString(Path.of("../deployment.json"));
+        service.deploy(DeploymentManifest.parse(sample).manifest());
+        MessageFilter filter = startFilter(-100);
+
+        await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
+        assertThat(twin().at("/desired/TemperatureThreshold").asDouble()).isEqualTo(25.0);
+        assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(25.0);
+        assertThat(filter.threshold()).isEqualTo(25.0);
     }
 
     /** A deployment of the sensor and the filter, the sensor's readings routed to the filter's input1. */
