@@ -1,5 +1,6 @@
 package io.eflow.samples.filter;
 
+import io.eflow.samples.module.Json;
 import io.eflow.samples.module.ModuleTopics;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.util.Set;
 /**
  * What the filter does with one message, apart from MQTT: a reading on {@link #INPUT} whose
  * {@code machine.temperature} is above the threshold goes to {@link #OUTPUT} unchanged, with the property
- * {@code MessageType=Alert}; any other reading is dropped, and a message that is no reading is ignored.
+ * {@code MessageType=Alert}; any other reading is dropped, and a message that is no reading is ignored. The
+ * threshold may change at any time (the module twin sets it); each decision says which one it was judged by.
  *
  * <p>The alert keeps the reading's application properties and its content type and encoding ({@code $.ct},
  * {@code $.ce}), as the body is the same; the other system properties (where it came from, its id) are the hub's
@@ -30,11 +32,11 @@ public final class MessageFilter {
     }
 
     /** Send {@code payload} to {@code topic}: the reading, above the threshold. */
-    public record Alert(String topic, byte[] payload, double temperature) implements Decision {
+    public record Alert(String topic, byte[] payload, double temperature, double threshold) implements Decision {
     }
 
     /** A reading at or below the threshold: dropped. */
-    public record Below(double temperature) implements Decision {
+    public record Below(double temperature, double threshold) implements Decision {
     }
 
     /** Not a reading of this module's input: dropped, {@code reason} says why. */
@@ -43,19 +45,25 @@ public final class MessageFilter {
 
     private final String deviceId;
     private final String moduleId;
-    private final double threshold;
+    /** Set by the twin's thread, read by the MQTT callback thread. */
+    private volatile double threshold;
 
     public MessageFilter(String deviceId, String moduleId, double threshold) {
-        if (!Double.isFinite(threshold)) {
-            throw new IllegalArgumentException("the threshold must be a number, not " + threshold);
-        }
         this.deviceId = deviceId;
         this.moduleId = moduleId;
-        this.threshold = threshold;
+        threshold(threshold);
     }
 
     public double threshold() {
         return threshold;
+    }
+
+    /** Readings from now on are judged by {@code value}. */
+    public void threshold(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("the threshold must be a number, not " + value);
+        }
+        threshold = value;
     }
 
     /** The subscription to the input, every property bag included. */
@@ -73,17 +81,18 @@ public final class MessageFilter {
         }
         Optional<Double> temperature;
         try {
-            temperature = machineTemperature(JsonReader.parse(new String(payload, StandardCharsets.UTF_8)));
-        } catch (JsonReader.JsonException e) {
+            temperature = machineTemperature(Json.parse(new String(payload, StandardCharsets.UTF_8)));
+        } catch (Json.JsonException e) {
             return new Ignored("not JSON: " + e.getMessage());
         }
         if (temperature.isEmpty()) {
             return new Ignored("no number at machine.temperature");
         }
-        if (temperature.get() <= threshold) {
-            return new Below(temperature.get());
+        double limit = threshold; // one threshold for the whole decision
+        if (temperature.get() <= limit) {
+            return new Below(temperature.get(), limit);
         }
-        return new Alert(alertTopic(input.get().properties()), payload, temperature.get());
+        return new Alert(alertTopic(input.get().properties()), payload, temperature.get(), limit);
     }
 
     /** The output topic of an alert: the properties kept from the reading, then MessageType=Alert. */

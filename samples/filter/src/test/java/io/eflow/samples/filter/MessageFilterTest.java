@@ -38,8 +38,8 @@ class MessageFilterTest {
 
     @Test
     void aReadingAtOrBelowTheThresholdIsDropped() {
-        assertThat(filter.decide(INPUT, reading("25"))).isEqualTo(new MessageFilter.Below(25.0));
-        assertThat(filter.decide(INPUT, reading("-4.5"))).isEqualTo(new MessageFilter.Below(-4.5));
+        assertThat(filter.decide(INPUT, reading("25"))).isEqualTo(new MessageFilter.Below(25.0, 25.0));
+        assertThat(filter.decide(INPUT, reading("-4.5"))).isEqualTo(new MessageFilter.Below(-4.5, 25.0));
     }
 
     @Test

@@ -13,7 +13,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +25,11 @@ import java.util.logging.Logger;
  * module's inputs, and when the hub cannot be reached or the connection drops it tries again with back-off,
  * logging at most one line per ten seconds about it. Nothing waits for the hub: {@link #publish} sends when
  * connected (QoS 1) and says so, and returns false at once otherwise.
+ *
+ * <p>After every (re)connection the connection's thread takes the steps in the order they were given: each
+ * {@link #subscribe subscription}, and each {@link #onConnected} step where it stands among them. A step may wait
+ * (a module's twin is read before its inputs are subscribed, as IoT Edge's samples do); the MQTT callback thread
+ * never does.
  */
 public final class EdgeHubClient implements AutoCloseable {
     /** Handles one message of a subscription, on the MQTT client's callback thread: quick, no blocking calls. */
@@ -48,6 +55,8 @@ public final class EdgeHubClient implements AutoCloseable {
     private final Log log;
     private final MqttAsyncClient client;
     private final Map<String, MessageHandler> subscriptions = new LinkedHashMap<>();
+    /** The subscriptions' filters (String) and the {@link #onConnected} steps (Runnable), in the order given. */
+    private final List<Object> steps = new ArrayList<>();
     private final Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
     private final FailureReport failures = new FailureReport(REPORT_INTERVAL);
     private final Object wakeUp = new Object();
@@ -88,7 +97,22 @@ public final class EdgeHubClient implements AutoCloseable {
             throw new IllegalStateException("subscribe before start");
         }
         MqttTopic.validate(topicFilter, true);
-        subscriptions.put(topicFilter, handler);
+        if (subscriptions.put(topicFilter, handler) == null) {
+            steps.add(topicFilter);
+        }
+        return this;
+    }
+
+    /**
+     * A step after every (re)connection, on the connection's own thread, once the subscriptions given before it are
+     * made and before those given after it; call before {@link #start}. It may wait, but not for ever: the rest of
+     * the connection waits with it. What it throws is logged, and the connection goes on.
+     */
+    public synchronized EdgeHubClient onConnected(Runnable step) {
+        if (connector != null) {
+            throw new IllegalStateException("add connection steps before start");
+        }
+        steps.add(step);
         return this;
     }
 
@@ -179,20 +203,37 @@ public final class EdgeHubClient implements AutoCloseable {
         options.setMaxInflight(1000);
         client.connect(options).waitForCompletion(CONNECT_TIMEOUT.plusSeconds(5).toMillis());
 
-        Map<String, MessageHandler> wanted;
+        List<Object> todo;
         synchronized (this) {
-            wanted = new LinkedHashMap<>(subscriptions);
+            todo = List.copyOf(steps);
         }
-        for (String filter : wanted.keySet()) {
-            IMqttToken token = client.subscribe(filter, QOS);
-            token.waitForCompletion(CONNECT_TIMEOUT.toMillis());
-            int[] granted = token.getGrantedQos();
-            if (granted != null && granted.length > 0 && granted[0] == 0x80) {
-                throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED);
+        List<String> subscribed = new ArrayList<>();
+        for (Object step : todo) {
+            if (step instanceof String filter) {
+                subscribe(filter);
+                subscribed.add(filter);
+            } else if (step instanceof Runnable action) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    log.error("a step after connecting failed", e);
+                }
+            }
+            if (closed) {
+                return;
             }
         }
         log.info("connected to edgeHub at " + settings.serverUri() + " as " + settings.clientId()
-                + (wanted.isEmpty() ? "" : ", subscribed to " + String.join(", ", wanted.keySet())));
+                + (subscribed.isEmpty() ? "" : ", subscribed to " + String.join(", ", subscribed)));
+    }
+
+    private void subscribe(String filter) throws MqttException {
+        IMqttToken token = client.subscribe(filter, QOS);
+        token.waitForCompletion(CONNECT_TIMEOUT.toMillis());
+        int[] granted = token.getGrantedQos();
+        if (granted != null && granted.length > 0 && granted[0] == 0x80) {
+            throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED);
+        }
     }
 
     private void dispatch(String topic, byte[] payload) {

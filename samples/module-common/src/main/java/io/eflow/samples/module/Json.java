@@ -1,20 +1,23 @@
-package io.eflow.samples.filter;
+package io.eflow.samples.module;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A strict JSON reader (RFC 8259), small enough not to need a library in the image: objects become
+ * Strict JSON (RFC 8259), small enough not to need a library in the images. Read: objects become
  * {@code Map<String, Object>} (in order), arrays {@code List<Object>}, numbers {@code Double}, strings, booleans and
- * null themselves. Nesting deeper than {@link #MAX_DEPTH} is refused rather than overflowing the stack.
+ * null themselves; nesting deeper than {@link #MAX_DEPTH} is refused rather than overflowing the stack. Written:
+ * the same kinds, any {@link Number}; a whole number without a fraction ({@code 25}, not {@code 25.0}), as a
+ * person wrote it in a deployment.
  */
-final class JsonReader {
+public final class Json {
     static final int MAX_DEPTH = 64;
 
     /** Malformed JSON, with the character position where reading stopped. */
-    static final class JsonException extends IllegalArgumentException {
+    public static final class JsonException extends IllegalArgumentException {
         JsonException(String message, int position) {
             super(message + " at character " + position);
         }
@@ -23,12 +26,12 @@ final class JsonReader {
     private final String text;
     private int position;
 
-    private JsonReader(String text) {
+    private Json(String text) {
         this.text = text;
     }
 
-    static Object parse(String text) {
-        JsonReader reader = new JsonReader(text);
+    public static Object parse(String text) {
+        Json reader = new Json(text);
         reader.skipSpace();
         Object value = reader.value(0);
         reader.skipSpace();
@@ -236,5 +239,78 @@ final class JsonReader {
 
     private JsonException error(String message) {
         return new JsonException(message, position);
+    }
+
+    /** {@code value} as JSON text; a key that is no string, a number that is not finite or another type is refused. */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out, 0);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH);
+        }
+        if (value == null || value instanceof Boolean) {
+            out.append(value);
+        } else if (value instanceof String text) {
+            quote(text, out);
+        } else if (value instanceof Double || value instanceof Float) {
+            double number = ((Number) value).doubleValue();
+            if (!Double.isFinite(number)) {
+                throw new IllegalArgumentException("JSON has no " + number);
+            }
+            // 25.0 is written 25: within 2^53 a double holds the whole number exactly
+            out.append(number == Math.rint(number) && Math.abs(number) < 0x1p53 ? Long.toString((long) number)
+                    : Double.toString(number));
+        } else if (value instanceof Number number) {
+            out.append(number);
+        } else if (value instanceof Map<?, ?> object) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> member : object.entrySet()) {
+                if (!(member.getKey() instanceof String name)) {
+                    throw new IllegalArgumentException("a JSON member name is a string, not " + member.getKey());
+                }
+                out.append(first ? "" : ",");
+                first = false;
+                quote(name, out);
+                out.append(':');
+                write(member.getValue(), out, depth + 1);
+            }
+            out.append('}');
+        } else if (value instanceof List<?> array) {
+            out.append('[');
+            for (int i = 0; i < array.size(); i++) {
+                out.append(i == 0 ? "" : ",");
+                write(array.get(i), out, depth + 1);
+            }
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("no JSON for a " + value.getClass().getSimpleName());
+        }
+    }
+
+    private static void quote(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }

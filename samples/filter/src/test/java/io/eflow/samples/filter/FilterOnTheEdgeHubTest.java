@@ -1,0 +1,202 @@
+package io.eflow.samples.filter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.edge.device.DeviceIdentity;
+import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.auth.ClientId;
+import io.eflow.edge.hub.store.StoreConfig;
+import io.eflow.samples.module.EdgeHubClient;
+import io.eflow.samples.module.Env;
+import io.eflow.samples.module.Log;
+import io.eflow.samples.module.ModuleSettings;
+import io.eflow.samples.module.ModuleTopics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The filter against the guest's real edge hub, run in-process as the guest runs it: a deployment gives the filter's
+ * twin a desired TemperatureThreshold, the filter connects with the credentials the agent would hand it, applies the
+ * threshold before it takes its first reading, reports it, and follows the deployments that change it.
+ */
+class FilterOnTheEdgeHubTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final DeviceIdentity DEVICE = new DeviceIdentity("dev1", "dev1.local", "dev1");
+    private static final ClientId FILTER = ClientId.module("dev1", "filter");
+
+    @TempDir
+    Path dir;
+    private HubService service;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final Log log = new Log("filter", new PrintStream(output, true, StandardCharsets.UTF_8), Clock.systemUTC());
+
+    @BeforeEach
+    void start() throws Exception {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        service = HubService.start(new HubService.Settings(dir.resolve("hub"), loopback, loopback, loopback,
+                StoreConfig.in(dir.resolve("hub").resolve("store"))), DEVICE);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+        service.close();
+    }
+
+    /** What the agent gives a module: its connection string; the hub's plain port on loopback. */
+    private ModuleSettings settings(String module) {
+        return ModuleSettings.from(new Env(Map.of(
+                "EdgeHubConnectionString", service.credentials(module).orElseThrow().connectionString(),
+                "EDGEHUB_HOST", "127.0.0.1", "EDGEHUB_PORT", Integer.toString(service.port()))), module);
+    }
+
+    /** The filter as its main wires it, with the starting threshold TEMPERATURE_THRESHOLD would give. */
+    private MessageFilter startFilter(double environmentThreshold) {
+        ModuleSettings settings = settings("filter");
+        MessageFilter filter = new MessageFilter(settings.deviceId(), settings.moduleId(), environmentThreshold);
+        closeables.add(Filter.connect(settings, filter, log));
+        return filter;
+    }
+
+    private EdgeHubClient startSensor() throws Exception {
+        EdgeHubClient sensor = new EdgeHubClient(settings("sensor"), new Log("sensor"));
+        closeables.add(sensor);
+        sensor.start();
+        await(sensor::isConnected);
+        return sensor;
+    }
+
+    private static void send(EdgeHubClient sensor, double temperature) {
+        assertThat(sensor.publish(ModuleTopics.output("dev1", "sensor", "temperatureOutput",
+                Map.of("$.ct", "application/json", "$.ce", "utf-8")),
+                ("{\"machine\":{\"temperature\":" + temperature + "}}").getBytes(StandardCharsets.UTF_8))).isTrue();
+    }
+
+    private JsonNode twin() throws Exception {
+        return service.hub().twin(FILTER).get(10, TimeUnit.SECONDS);
+    }
+
+    private String logged() {
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void await(Check check) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT);
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    @Test
+    void theDesiredThresholdIsAppliedBeforeTheFirstReadingReportedAndFollowed() throws Exception {
+        service.deploy(manifest("{\"TemperatureThreshold\": 30}"));
+        EdgeHubClient sensor = startSensor();
+        send(sensor, 28); // waits in the filter's queue: judged by 30 from the twin, not by the environment's 25
+
+        MessageFilter filter = startFilter(25);
+
+        await(() -> logged().contains("machine temperature 28.00"));
+        assertThat(logged()).contains("machine temperature 28.00 not above 30.00: dropped")
+                .contains("threshold 30.00 from the module twin (desired version 1; it was 25.00)");
+        await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
+        assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(30.0);
+
+        service.deploy(manifest("{\"TemperatureThreshold\": 40.5}"));
+
+        await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 40.5);
+        assertThat(filter.threshold()).isEqualTo(40.5);
+        send(sensor, 40);
+        send(sensor, 41);
+        await(() -> logged().contains("machine temperature 41.00"));
+        assertThat(logged()).contains("machine temperature 40.00 not above 40.50: dropped")
+                .contains("machine temperature 41.00 above 40.50: alert sent to output1")
+                .contains("threshold 40.50 from the module twin (desired version 2; it was 30.00)");
+    }
+
+    @Test
+    void anInvalidDesiredValueKeepsTheThresholdAndIsReportedAsItStands() throws Exception {
+        service.deploy(manifest("{\"TemperatureThreshold\": 30}"));
+        MessageFilter filter = startFilter(25);
+        await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 30.0);
+        long reportedVersion = twin().at("/reported/$version").asLong();
+
+        service.deploy(manifest("{\"TemperatureThreshold\": \"hot\"}"));
+
+        await(() -> twin().at("/reported/$version").asLong() > reportedVersion);
+        assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(30.0);
+        assertThat(filter.threshold()).isEqualTo(30.0);
+        assertThat(logged()).contains("the module twin's desired properties (version 2) has TemperatureThreshold "
+                + "\"hot\", not a number: the threshold stays 30.00");
+    }
+
+    @Test
+    void withoutADesiredThresholdTheEnvironmentsStaysAndIsReported() throws Exception {
+        service.deploy(manifest("{}"));
+        MessageFilter filter = startFilter(-100);
+
+        await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
+        assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(-100.0);
+        assertThat(filter.threshold()).isEqualTo(-100.0);
+        assertThat(logged()).contains("has no TemperatureThreshold: the threshold stays -100.00");
+    }
+
+    @Test
+    void theSamplesDeploymentGivesTheFilterItsThresholdThroughTheTwin() throws Exception {
+        // the manifest scripts/quickstart applies, as it is (surefire runs in samples/filter)
+        String sample = Files.readString(Path.of("../deployment.json"));
+        service.deploy(DeploymentManifest.parse(sample).manifest());
+        MessageFilter filter = startFilter(-100);
+
+        await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
+        assertThat(twin().at("/desired/TemperatureThreshold").asDouble()).isEqualTo(25.0);
+        assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(25.0);
+        assertThat(filter.threshold()).isEqualTo(25.0);
+    }
+
+    /** A deployment of the sensor and the filter, the sensor's readings routed to the filter's input1. */
+    private static DeploymentManifest manifest(String filterDesired) {
+        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\","
+                + "\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
+        String json = """
+                {"modulesContent": {
+                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
+                    "runtime": {"type": "docker", "settings": {}},
+                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
+                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+                    "modules": {"sensor": %s, "filter": %s}}},
+                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1",
+                    "routes": {"sensorToFilter": "FROM /messages/modules/sensor/outputs/temperatureOutput INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")"},
+                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
+                  "filter": {"properties.desired": %s}
+                }}""".formatted(module, module, filterDesired);
+        return DeploymentManifest.parse(json).manifest();
+    }
+}
