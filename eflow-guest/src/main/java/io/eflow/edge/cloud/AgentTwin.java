@@ -47,6 +47,8 @@ public final class AgentTwin implements AutoCloseable {
     private volatile boolean closed;
     private JsonNode reported;
     private volatile JsonNode hubDesired;
+    /** The modules whose identities IoT Hub has, as last made sure of. */
+    private Set<String> identities = Set.of();
     private DeviceScope scope;
     private AgentReport.DesiredStatus lastStatus = new AgentReport.DesiredStatus(200, "", 0);
 
@@ -115,6 +117,9 @@ public final class AgentTwin implements AutoCloseable {
                     signals.clear(); // one reconcile reads the whole twin: later signals are in it
                     reconcile(agent);
                 } else {
+                    if (!runtime.modules().keySet().equals(identities)) {
+                        syncIdentities(provisioning);
+                    }
                     report(agent);
                 }
             }
@@ -167,7 +172,8 @@ public final class AgentTwin implements AutoCloseable {
      */
     private void syncIdentities(Provisioning provisioning) {
         String deviceKey = provisioning.device().sharedAccessKey();
-        Set<String> deployed = runtime.modules().keySet();
+        // the modules of a new deployment appear in the runtime's report one by one as they are created
+        Set<String> deployed = Set.copyOf(runtime.modules().keySet());
         for (String module : deployed) {
             scope.ensureModule(module, ModuleKeys.derive(deviceKey, module));
         }
@@ -177,6 +183,7 @@ public final class AgentTwin implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "removed module identity " + module + " from IoT Hub: it is no longer deployed");
             }
         }
+        identities = deployed;
     }
 
     private AgentReport.DesiredStatus apply(ObjectNode manifest, long desiredVersion) {
