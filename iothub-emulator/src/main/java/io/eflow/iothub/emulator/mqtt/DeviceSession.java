@@ -46,6 +46,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +141,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             }
             String userName = Optional.ofNullable(connect.payload().userName()).orElse("");
             String expected = authenticator.hostName() + "/" + candidate + "/";
-            if (!userName.toLowerCase().startsWith(expected.toLowerCase())) {
+            if (!userName.toLowerCase(Locale.ROOT).startsWith(expected.toLowerCase(Locale.ROOT))) {
                 refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
                         "user name '" + userName + "' is not '" + expected + "?api-version=…'");
                 return;
