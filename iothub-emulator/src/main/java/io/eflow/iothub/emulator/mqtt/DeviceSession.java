@@ -283,7 +283,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
                 wantsCloud = true;
             } else if (ref.moduleId().isPresent() && filter.equals(own + "/inputs/#")) {
                 // module inputs come from an edge hub's routes; IoT Hub itself sends none, but takes the subscription
-                qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
+                LOG.fine(() -> "'" + ref + "' subscribed to its inputs, which IoT Hub never sends");
             } else {
                 LOG.info("'" + ref + "' may not subscribe to '" + filter + "'");
                 granted.add(MqttQoS.FAILURE.value());
