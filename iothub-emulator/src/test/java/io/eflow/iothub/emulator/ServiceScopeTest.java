@@ -83,6 +83,19 @@ class ServiceScopeTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void aCaCertificateIsRegisteredByTheServiceAndARegistrationWithoutACertificateIsRefused(@TempDir Path folder)
+            throws Exception {
+        String owner = ownerToken();
+        TestCertificates ca = TestCertificates.selfSigned("Registered CA", folder);
+
+        assertThat(send("PUT", "/emulator/certificates/maker", owner, ca.pem()).statusCode()).isEqualTo(204);
+        assertThat(send("PUT", "/emulator/certificates/junk", owner, "not a certificate").statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/emulator/certificates/maker", deviceToken(device("edge2", true)), ca.pem()).statusCode())
+                .isEqualTo(401);
+        assertThat(send("GET", "/emulator/certificates", owner, null).body()).isEqualTo("[\"maker\"]");
+    }
+
     private static DeviceIdentity device(String id, boolean edge) {
         return emulator.registry().putDevice(new DeviceSpec(id, Optional.empty(), Optional.empty(), Optional.of(edge),
                 Optional.empty()), Optional.empty());

@@ -150,9 +150,11 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             if (password != null && password.length > 0) {
                 authenticator.authenticateToken(candidate, new String(password, StandardCharsets.UTF_8));
             } else {
-                X509Certificate leaf = clientCertificate(ctx).orElseThrow(() -> HubException.unauthorized(
-                        "neither a SAS token nor a client certificate"));
-                authenticator.authenticateCertificate(candidate, leaf);
+                List<X509Certificate> chain = clientCertificates(ctx);
+                if (chain.isEmpty()) {
+                    throw HubException.unauthorized("neither a SAS token nor a client certificate");
+                }
+                authenticator.authenticateCertificate(candidate, chain);
             }
         } catch (HubException e) {
             refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, e.getMessage());
@@ -176,17 +178,23 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
         ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private static Optional<X509Certificate> clientCertificate(ChannelHandlerContext ctx) {
+    /** The client's certificates, leaf first; empty when it presented none. */
+    private static List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        List<X509Certificate> chain = new ArrayList<>();
         if (ssl == null) {
-            return Optional.empty();
+            return chain;
         }
         try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
+            for (Certificate certificate : ssl.engine().getSession().getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
         } catch (SSLPeerUnverifiedException e) {
-            return Optional.empty();
+            chain.clear();
         }
+        return chain;
     }
 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
