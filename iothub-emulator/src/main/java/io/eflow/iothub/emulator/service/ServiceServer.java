@@ -366,7 +366,16 @@ public final class ServiceServer implements AutoCloseable {
 
     private Response received(Request request) throws IOException {
         ArrayNode list = json.createArrayNode();
+        long since;
+        try {
+            since = request.query("since").map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException e) {
+            throw HubException.badRequest("since is a sequence number.");
+        }
         for (ReceivedMessage message : telemetry.received(request.query("deviceId"), request.query("moduleId"))) {
+            if (message.sequenceNumber() <= since) {
+                continue;
+            }
             ObjectNode node = list.addObject();
             node.put("sequenceNumber", message.sequenceNumber());
             node.put("deviceId", message.from().deviceId());
