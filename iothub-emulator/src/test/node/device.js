@@ -51,8 +51,7 @@ lib.run(async () => {
   client.onDeviceMethod('reboot', (request, response) => {
     response.send(201, { got: request.payload, method: request.methodName }, () => {});
   });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const call = await service.invokeDeviceMethod(deviceId, { methodName: 'reboot', payload: { delay: 5 },
+  const call = await lib.invokeWhenListening(service, deviceId, null, { methodName: 'reboot', payload: { delay: 5 },
     responseTimeoutInSeconds: 10 });
   outcome.method = call.result;
 

@@ -76,6 +76,22 @@ function until(condition, what, timeoutMs) {
   });
 }
 
+// A direct method once the client listens: onDeviceMethod subscribes in the background, and until its SUBACK the hub
+// answers 404 (not listening), as IoT Hub does. Retries on 404 only, for up to 10 s.
+async function invokeWhenListening(service, deviceId, moduleId, params) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      return moduleId ? await service.invokeDeviceMethod(deviceId, moduleId, params)
+        : await service.invokeDeviceMethod(deviceId, params);
+    } catch (e) {
+      const status = e && e.response ? e.response.statusCode : undefined;
+      if (status !== 404 || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 function errorOf(e) {
   return { name: e && e.constructor ? e.constructor.name : String(e), message: e && e.message,
     status: e && e.response ? e.response.statusCode : undefined };
@@ -95,4 +111,4 @@ function run(scenario) {
 }
 
 module.exports = { serviceConnectionString, hostName, mqttPort, httpsPort, deviceConnectionString, emulatorRequest,
-  until, errorOf, run };
+  until, invokeWhenListening, errorOf, run };

@@ -44,8 +44,7 @@ lib.run(async () => {
   client.onMethod('reset', (request, response) => {
     response.send(200, { reset: request.payload }, () => {});
   });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const call = await service.invokeDeviceMethod(deviceId, moduleId, { methodName: 'reset', payload: 'hard',
+  const call = await lib.invokeWhenListening(service, deviceId, moduleId, { methodName: 'reset', payload: 'hard',
     responseTimeoutInSeconds: 10 });
   outcome.method = call.result;
   await client.close();

@@ -27,8 +27,8 @@ lib.run(async () => {
     (e) => (e ? reject(e) : resolve())));
   outcome.reported = (await registry.getTwin(deviceId)).responseBody.properties.reported.via;
   client.onDeviceMethod('ping', (request, response) => response.send(200, { pong: true }, () => {}));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  outcome.method = (await service.invokeDeviceMethod(deviceId, { methodName: 'ping', responseTimeoutInSeconds: 10 })).result;
+  outcome.method = (await lib.invokeWhenListening(service, deviceId, null, { methodName: 'ping',
+    responseTimeoutInSeconds: 10 })).result;
   await client.close();
   return outcome;
 });

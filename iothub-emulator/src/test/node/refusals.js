@@ -31,16 +31,18 @@ lib.run(async () => {
 
   const client = Client.fromConnectionString(lib.deviceConnectionString('refused', key), Mqtt);
   await client.open();
+  // 9 values of 4000 characters: each within IoT Hub's 4 KB per value, together over its 32 KB per section
+  const big = (prefix) => Object.fromEntries(Array.from({ length: 9 }, (_, i) => [prefix + i, 'x'.repeat(4000)]));
   const twin = await client.getTwin();
   try {
-    await new Promise((resolve, reject) => twin.properties.reported.update({ big: 'x'.repeat(33 * 1024) },
+    await new Promise((resolve, reject) => twin.properties.reported.update(big('r'),
       (e) => (e ? reject(e) : resolve())));
   } catch (e) {
     outcome.reportedTooLarge = lib.errorOf(e);
   }
   try {
     const serviceTwin = (await registry.getTwin('refused')).responseBody;
-    await registry.updateTwin('refused', { properties: { desired: { big: 'y'.repeat(33 * 1024) } } }, serviceTwin.etag);
+    await registry.updateTwin('refused', { properties: { desired: big('d') } }, serviceTwin.etag);
   } catch (e) {
     outcome.desiredTooLarge = lib.errorOf(e);
   }

@@ -27,14 +27,16 @@ public final class IotHubEmulator implements AutoCloseable {
     private final Registry registry;
     private final HubCa ca;
     private final MqttServer mqtt;
+    private final Telemetry telemetry;
     private final HttpsFront front;
     private final ServiceServer service;
 
-    private IotHubEmulator(EmulatorOptions options, Registry registry, HubCa ca, MqttServer mqtt, HttpsFront front,
-                           ServiceServer service) {
+    private IotHubEmulator(EmulatorOptions options, Registry registry, HubCa ca, Telemetry telemetry, MqttServer mqtt,
+                           HttpsFront front, ServiceServer service) {
         this.options = options;
         this.registry = registry;
         this.ca = ca;
+        this.telemetry = telemetry;
         this.mqtt = mqtt;
         this.front = front;
         this.service = service;
@@ -58,7 +60,7 @@ public final class IotHubEmulator implements AutoCloseable {
             HttpsFront front = HttpsFront.start(new InetSocketAddress(options.bind(), options.httpsPort()),
                     service.address(), identity, authenticator, registry, connections, methods, telemetry, json);
             service.publicPort(front.port());
-            return new IotHubEmulator(options, registry, ca, mqtt, front, service);
+            return new IotHubEmulator(options, registry, ca, telemetry, mqtt, front, service);
         } catch (IOException | RuntimeException e) {
             mqtt.close();
             if (service != null) {
@@ -94,6 +96,11 @@ public final class IotHubEmulator implements AutoCloseable {
     /** The registry, for in-process tools and tests. */
     public Registry registry() {
         return registry;
+    }
+
+    /** The telemetry received, for in-process tools and tests. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     @Override

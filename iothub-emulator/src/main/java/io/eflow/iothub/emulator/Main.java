@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -13,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
     static final String USAGE = "usage: iothub-emulator [--hostname NAME] [--bind ADDR] [--mqtt-port P] [--https-port P] [--state DIR]";
+
+    private static final Set<String> OPTIONS = Set.of("--hostname", "--bind", "--mqtt-port", "--https-port", "--state");
 
     private Main() {
     }
@@ -64,9 +67,12 @@ public final class Main {
             if (option.equals("--help") || option.equals("-h")) {
                 throw new IllegalArgumentException(USAGE);
             }
+            if (!OPTIONS.contains(option)) {
+                throw new IllegalArgumentException((option.startsWith("-") ? "unknown option '" : "unexpected argument '")
+                        + option + "'; " + USAGE);
+            }
             if (i + 1 >= args.size()) {
-                throw new IllegalArgumentException(option.startsWith("--") ? option + " needs a value; " + USAGE
-                        : "unexpected argument '" + option + "'; " + USAGE);
+                throw new IllegalArgumentException(option + " needs a value; " + USAGE);
             }
             String value = args.get(++i);
             switch (option) {

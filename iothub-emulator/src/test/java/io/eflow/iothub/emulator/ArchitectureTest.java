@@ -19,7 +19,8 @@ class ArchitectureTest {
 
     @Test
     void packagesFormNoCycle() {
-        slices().matching("io.eflow.iothub.emulator.(**)").should().beFreeOfCycles().check(EMULATOR);
+        // io.eflow.(**): the wiring package is a slice too, so a feature package that reached back into it is a cycle
+        slices().matching("io.eflow.(**)").should().beFreeOfCycles().check(EMULATOR);
     }
 
     @Test

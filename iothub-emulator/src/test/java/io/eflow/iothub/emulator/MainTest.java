@@ -24,6 +24,8 @@ class MainTest {
         assertThatThrownBy(() -> Main.parse(List.of("--https-port", "70000"))).hasMessageContaining("0 to 65535");
         assertThatThrownBy(() -> Main.parse(List.of("--state"))).hasMessageStartingWith("--state needs a value");
         assertThatThrownBy(() -> Main.parse(List.of("--bogus", "1"))).hasMessageStartingWith("unknown option '--bogus'");
+        assertThatThrownBy(() -> Main.parse(List.of("--bogus"))).hasMessageStartingWith("unknown option '--bogus'");
+        assertThatThrownBy(() -> Main.parse(List.of("stray"))).hasMessageStartingWith("unexpected argument 'stray'");
         assertThatThrownBy(() -> Main.parse(List.of("--hostname", "a;b"))).hasMessageContaining("--hostname");
     }
 }

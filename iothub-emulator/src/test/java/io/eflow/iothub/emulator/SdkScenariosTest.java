@@ -161,6 +161,26 @@ class SdkScenariosTest {
     }
 
     @Test
+    void aDeviceAuthenticatesWithACertificateIssuedByARegisteredCaAndASelfSignedOneOfTheSameNameIsRefused(
+            @TempDir Path folder) throws Exception {
+        TestCertificates ca = TestCertificates.selfSigned("Device maker CA", folder);
+        TestCertificates leaf = ca.issue("ca-device", folder);
+        TestCertificates impostor = TestCertificates.selfSigned("ca-device", folder.resolve("impostor"));
+        emulator.registry().putDevice(new DeviceSpec("ca-device", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new Credentials(AuthType.CERTIFICATE_AUTHORITY, Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty()))), Optional.empty());
+        emulator.registry().putCaCertificate("maker", ca.pem());
+
+        JsonNode outcome = NodeSdk.run(emulator, "x509.js", Map.of("X509_DEVICE_ID", "ca-device",
+                "X509_CERT", leaf.certificate().toString(), "X509_KEY", leaf.key().toString(),
+                "X509_OTHER_CERT", impostor.certificate().toString(), "X509_OTHER_KEY", impostor.key().toString()));
+
+        assertThat(outcome.path("opened").asBoolean()).isTrue();
+        assertThat(outcome.path("telemetry").toString()).isEqualTo("[\"from a certificate\"]");
+        assertThat(outcome.path("otherCertificate").path("name").asText()).isEqualTo("UnauthorizedError");
+    }
+
+    @Test
     void wrongKeysUnknownAndDisabledDevicesBadTokensAndOversizedTwinsAreRefused() throws Exception {
         JsonNode outcome = NodeSdk.run(emulator, "refusals.js");
 

@@ -3,6 +3,7 @@ package io.eflow.iothub.emulator;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.iothub.emulator.registry.DeviceIdentity;
 import io.eflow.iothub.emulator.registry.DeviceSpec;
+import io.eflow.iothub.emulator.registry.IdentityRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,8 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +87,36 @@ class ServiceScopeTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void aCaCertificateIsRegisteredByTheServiceAndARegistrationWithoutACertificateIsRefused(@TempDir Path folder)
+            throws Exception {
+        String owner = ownerToken();
+        TestCertificates ca = TestCertificates.selfSigned("Registered CA", folder);
+
+        assertThat(send("PUT", "/emulator/certificates/maker", owner, ca.pem()).statusCode()).isEqualTo(204);
+        assertThat(send("PUT", "/emulator/certificates/junk", owner, "not a certificate").statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/emulator/certificates/maker", deviceToken(device("edge2", true)), ca.pem()).statusCode())
+                .isEqualTo(401);
+        assertThat(send("GET", "/emulator/certificates", owner, null).body()).isEqualTo("[\"maker\"]");
+    }
+
+    @Test
+    void receivedTelemetryIsReadInArrivalOrderAndFromASequenceNumberOn() throws Exception {
+        device("reader", false);
+        IdentityRef reader = IdentityRef.device("reader");
+        for (String body : List.of("one", "two", "three")) {
+            emulator.telemetry().add(reader, body.getBytes(StandardCharsets.UTF_8), Map.of("k", body), Map.of());
+        }
+        String owner = ownerToken();
+
+        String all = send("GET", "/emulator/messages", owner, null, "&deviceId=reader").body();
+        assertThat(all).containsSubsequence("\"one\"", "\"two\"", "\"three\"");
+        long first = Long.parseLong(all.replaceAll("(?s).*?\"sequenceNumber\":(\\d+).*", "$1"));
+        String later = send("GET", "/emulator/messages", owner, null, "&deviceId=reader&since=" + first).body();
+        assertThat(later).doesNotContain("\"one\"").contains("\"two\"", "\"three\"");
+        assertThat(send("GET", "/emulator/messages", owner, null, "&since=x").statusCode()).isEqualTo(400);
+    }
+
     private static DeviceIdentity device(String id, boolean edge) {
         return emulator.registry().putDevice(new DeviceSpec(id, Optional.empty(), Optional.empty(), Optional.of(edge),
                 Optional.empty()), Optional.empty());
@@ -99,8 +133,13 @@ class ServiceScopeTest {
     }
 
     private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        return send(method, path, token, body, "");
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String body, String query)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + emulator.httpsPort() + path
-                + "?api-version=2021-04-12")).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                + "?api-version=2021-04-12" + query)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
         if (token != null) {
             request.header("Authorization", token);

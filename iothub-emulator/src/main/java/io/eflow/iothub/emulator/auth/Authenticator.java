@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -69,12 +70,21 @@ public final class Authenticator {
     }
 
     /**
-     * A device or module connecting with a client certificate: the handshake proved the client holds the leaf's key;
-     * here its SHA-1 or SHA-256 thumbprint must be one registered for the identity.
+     * A device or module connecting with a client certificate: the handshake proved the client holds the leaf's key.
+     * For selfSigned identities the leaf's SHA-1 or SHA-256 thumbprint must be one registered for it; for
+     * certificateAuthority devices the leaf must name the device as its CN and chain, through the certificates the
+     * client presented, to a CA registered with the hub.
+     *
+     * @param chain leaf first, as the TLS handshake gives it
      */
-    public Access authenticateCertificate(IdentityRef ref, X509Certificate leaf) {
+    public Access authenticateCertificate(IdentityRef ref, List<X509Certificate> chain) {
         Access access = registry.access(ref).orElseThrow(() -> HubException.unauthorized("no identity '" + ref + "'"));
         requireEnabled(access);
+        X509Certificate leaf = chain.get(0);
+        if (access.credentials().type() == AuthType.CERTIFICATE_AUTHORITY) {
+            CaChains.verify(ref, chain, CaChains.parse(registry.caCertificates().values()));
+            return access;
+        }
         if (access.credentials().type() != AuthType.SELF_SIGNED) {
             throw HubException.unauthorized("'" + ref + "' does not authenticate with a certificate");
         }
@@ -119,6 +129,24 @@ public final class Authenticator {
             }
         }
         throw HubException.unauthorized("the token is neither the service policy's nor an edge device's");
+    }
+
+    /**
+     * Registers a CA for certificateAuthority devices.
+     *
+     * @throws HubException 400 when {@code pem} holds no certificate
+     */
+    public void registerCa(String name, String pem) {
+        List<X509Certificate> certificates;
+        try {
+            certificates = CaChains.parse(List.of(pem));
+        } catch (IllegalStateException e) {
+            throw HubException.badRequest(e.getMessage());
+        }
+        if (certificates.isEmpty()) {
+            throw HubException.badRequest("The body holds no PEM certificate.");
+        }
+        registry.putCaCertificate(name, pem);
     }
 
     private SasToken parse(String text) {

@@ -12,14 +12,17 @@ import java.util.Optional;
 
 /**
  * What devices and modules sent, in arrival order, for tests and tools to read (IoT Hub hands it to its Event Hubs
- * endpoint; the emulator keeps it in memory instead). Bounded: the oldest messages go first past {@link #CAPACITY}.
+ * endpoint; the emulator keeps it in memory instead). Bounded: the oldest messages go first past {@link #CAPACITY}
+ * messages or {@link #CAPACITY_BYTES} of bodies.
  */
 public final class Telemetry {
     public static final int CAPACITY = 100_000;
+    public static final long CAPACITY_BYTES = 64L * 1024 * 1024;
 
     private final Clock clock;
     private final Deque<ReceivedMessage> messages = new ArrayDeque<>();
     private long sequence;
+    private long bytes;
 
     public Telemetry(Clock clock) {
         this.clock = clock;
@@ -29,8 +32,9 @@ public final class Telemetry {
                                             Map<String, String> systemProperties) {
         ReceivedMessage message = new ReceivedMessage(++sequence, from, body, properties, systemProperties, clock.instant());
         messages.addLast(message);
-        if (messages.size() > CAPACITY) {
-            messages.removeFirst();
+        bytes += body.length;
+        while (messages.size() > CAPACITY || bytes > CAPACITY_BYTES) {
+            bytes -= messages.removeFirst().body().length;
         }
         return message;
     }

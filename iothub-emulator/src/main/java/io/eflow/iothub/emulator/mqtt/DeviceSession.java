@@ -46,6 +46,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +141,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             }
             String userName = Optional.ofNullable(connect.payload().userName()).orElse("");
             String expected = authenticator.hostName() + "/" + candidate + "/";
-            if (!userName.toLowerCase().startsWith(expected.toLowerCase())) {
+            if (!userName.toLowerCase(Locale.ROOT).startsWith(expected.toLowerCase(Locale.ROOT))) {
                 refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
                         "user name '" + userName + "' is not '" + expected + "?api-version=…'");
                 return;
@@ -149,9 +150,11 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             if (password != null && password.length > 0) {
                 authenticator.authenticateToken(candidate, new String(password, StandardCharsets.UTF_8));
             } else {
-                X509Certificate leaf = clientCertificate(ctx).orElseThrow(() -> HubException.unauthorized(
-                        "neither a SAS token nor a client certificate"));
-                authenticator.authenticateCertificate(candidate, leaf);
+                List<X509Certificate> chain = clientCertificates(ctx);
+                if (chain.isEmpty()) {
+                    throw HubException.unauthorized("neither a SAS token nor a client certificate");
+                }
+                authenticator.authenticateCertificate(candidate, chain);
             }
         } catch (HubException e) {
             refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, e.getMessage());
@@ -175,17 +178,23 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
         ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private static Optional<X509Certificate> clientCertificate(ChannelHandlerContext ctx) {
+    /** The client's certificates, leaf first; empty when it presented none. */
+    private static List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        List<X509Certificate> chain = new ArrayList<>();
         if (ssl == null) {
-            return Optional.empty();
+            return chain;
         }
         try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
+            for (Certificate certificate : ssl.engine().getSession().getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
         } catch (SSLPeerUnverifiedException e) {
-            return Optional.empty();
+            chain.clear();
         }
+        return chain;
     }
 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
@@ -282,7 +291,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
                 wantsCloud = true;
             } else if (ref.moduleId().isPresent() && filter.equals(own + "/inputs/#")) {
                 // module inputs come from an edge hub's routes; IoT Hub itself sends none, but takes the subscription
-                qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
+                LOG.fine(() -> "'" + ref + "' subscribed to its inputs, which IoT Hub never sends");
             } else {
                 LOG.info("'" + ref + "' may not subscribe to '" + filter + "'");
                 granted.add(MqttQoS.FAILURE.value());

@@ -39,7 +39,8 @@ public final class Registry {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What is written to disk. */
-    record State(String ownerKey, List<StoredDevice> devices) {
+    /** @param caCertificates PEM by name; absent in files written before there were any */
+    record State(String ownerKey, List<StoredDevice> devices, Map<String, String> caCertificates) {
     }
 
     record StoredDevice(DeviceIdentity device, TwinState twin, List<StoredModule> modules,
@@ -77,6 +78,8 @@ public final class Registry {
     private final ObjectMapper json = Mappers.standard();
     private final String ownerKey;
     private final Map<String, DeviceEntry> devices = new LinkedHashMap<>();
+    /** CA certificates (PEM) that devices of type certificateAuthority may chain to, by name. */
+    private final Map<String, String> caCertificates = new LinkedHashMap<>();
     private final List<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
 
     private Registry(Optional<Path> file, Clock clock, String ownerKey) {
@@ -96,6 +99,9 @@ public final class Registry {
         }
         State state = Mappers.standard().readValue(path.toFile(), State.class);
         Registry registry = new Registry(Optional.of(path), clock, state.ownerKey());
+        if (state.caCertificates() != null) {
+            registry.caCertificates.putAll(state.caCertificates());
+        }
         for (StoredDevice stored : state.devices()) {
             DeviceEntry entry = new DeviceEntry(stored.device(), stored.twin());
             for (StoredModule module : stored.modules()) {
@@ -244,6 +250,22 @@ public final class Registry {
         devices.get(deviceId).modules.remove(moduleId);
         save();
         fire(new RegistryEvent.AccessRevoked(entry.identity.ref()));
+    }
+
+    // ---- CA certificates
+
+    /**
+     * Registers a CA for {@code certificateAuthority} devices. IoT Hub asks for proof of possession first; the
+     * emulator takes the word of whoever holds the service policy.
+     */
+    public synchronized void putCaCertificate(String name, String pem) {
+        Ids.check("certificate", name);
+        caCertificates.put(name, pem);
+        save();
+    }
+
+    public synchronized Map<String, String> caCertificates() {
+        return Map.copyOf(caCertificates);
     }
 
     // ---- access
@@ -443,7 +465,7 @@ public final class Registry {
             stored.add(new StoredDevice(device.identity, device.twin, modules, Map.copyOf(device.configurationContent)));
         }
         try {
-            AtomicFile.write(file.get(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new State(ownerKey, stored)),
+            AtomicFile.write(file.get(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new State(ownerKey, stored, Map.copyOf(caCertificates))),
                     AtomicFile.OWNER_ONLY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the registry to " + file.get(), e);

@@ -17,6 +17,8 @@ public final class TwinLimits {
     public static final int TAGS_BYTES = 8 * 1024;
     public static final int PROPERTIES_BYTES = 32 * 1024;
     public static final int MAX_DEPTH = 10;
+    public static final int KEY_BYTES = 1024;
+    public static final int STRING_VALUE_BYTES = 4096;
 
     private TwinLimits() {
     }
@@ -28,10 +30,32 @@ public final class TwinLimits {
             throw new HubException(400, "ArgumentInvalid", "Twin " + section + " would be " + size
                     + " bytes, more than IoT Hub's limit of " + maxBytes + " bytes.");
         }
+        checkMembers(section, document);
         int depth = depth(document);
         if (depth > MAX_DEPTH) {
             throw new HubException(400, "ArgumentInvalid", "Twin " + section + " nests objects " + depth
                     + " levels deep, more than IoT Hub's limit of " + MAX_DEPTH + ".");
+        }
+    }
+
+    private static void checkMembers(String section, JsonNode node) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String key = field.getKey();
+                if (key.getBytes(StandardCharsets.UTF_8).length > KEY_BYTES) {
+                    throw HubException.badRequest("Twin " + section + " has a key longer than " + KEY_BYTES + " bytes.");
+                }
+                if (key.isEmpty() || key.chars().anyMatch(c -> c == '.' || c == ' ' || Character.isISOControl(c))) {
+                    throw HubException.badRequest("Twin " + section + " key '" + key + "' is empty or holds a control"
+                            + " character, '.' or a space.");
+                }
+                checkMembers(section, field.getValue());
+            }
+        } else if (node.isArray()) {
+            node.forEach(element -> checkMembers(section, element));
+        } else if (node.isTextual() && node.asText().getBytes(StandardCharsets.UTF_8).length > STRING_VALUE_BYTES) {
+            throw HubException.badRequest("Twin " + section + " has a string value longer than " + STRING_VALUE_BYTES + " bytes.");
         }
     }
 

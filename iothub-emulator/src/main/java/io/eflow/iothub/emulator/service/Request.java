@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -40,11 +41,12 @@ final class Request {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
     }
 
+    /** Headers named {@code prefix…}, by the rest of the name in lower case (HTTP names are case-insensitive). */
     Map<String, String> headersStartingWith(String prefix) {
         Map<String, String> found = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> {
-            if (name.toLowerCase().startsWith(prefix) && !values.isEmpty()) {
-                found.put(name.substring(prefix.length()), values.get(0));
+            if (name.toLowerCase(Locale.ROOT).startsWith(prefix) && !values.isEmpty()) {
+                found.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT), values.get(0));
             }
         });
         return found;

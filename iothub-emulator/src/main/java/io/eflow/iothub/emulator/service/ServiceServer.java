@@ -170,6 +170,12 @@ public final class ServiceServer implements AutoCloseable {
         route("GET", "/emulator/messages", true, (r, p) -> received(r));
         route("POST", "/emulator/devices/" + ID + "/messages", true, (r, p) -> sendToDevice(r));
         route("POST", "/emulator/blobs/" + ID, true, (r, p) -> mintBlobSas(r));
+        route("PUT", "/emulator/certificates/" + ID, true, (r, p) -> {
+            authenticator.registerCa(r.part(1), new String(r.body(), StandardCharsets.US_ASCII));
+            return Response.empty(204);
+        });
+        route("GET", "/emulator/certificates", true, (r, p) -> Response.json(200,
+                json.writeValueAsBytes(registry.caCertificates().keySet())));
     }
 
     private void route(String method, String path, boolean ownerOnly, Handler handler) {
@@ -360,7 +366,16 @@ public final class ServiceServer implements AutoCloseable {
 
     private Response received(Request request) throws IOException {
         ArrayNode list = json.createArrayNode();
+        long since;
+        try {
+            since = request.query("since").map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException e) {
+            throw HubException.badRequest("since is a sequence number.");
+        }
         for (ReceivedMessage message : telemetry.received(request.query("deviceId"), request.query("moduleId"))) {
+            if (message.sequenceNumber() <= since) {
+                continue;
+            }
             ObjectNode node = list.addObject();
             node.put("sequenceNumber", message.sequenceNumber());
             node.put("deviceId", message.from().deviceId());

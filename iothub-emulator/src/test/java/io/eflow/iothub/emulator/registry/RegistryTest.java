@@ -81,6 +81,22 @@ class RegistryTest {
         assertThat(TwinLimits.depth(section)).isEqualTo(2);
     }
 
+    @Test
+    void keysAndStringValuesHaveIotHubsLimitsAndARefusedPatchChangesNothing() {
+        Registry registry = Registry.inMemory(Clock.systemUTC());
+        registry.putDevice(spec("d1", false), Optional.empty());
+        IdentityRef d1 = IdentityRef.device("d1");
+
+        assertThatThrownBy(() -> registry.patchReported(d1, JSON.objectNode().put("v", "x".repeat(4097))))
+                .hasMessageContaining("4096");
+        assertThatThrownBy(() -> registry.patchReported(d1, JSON.objectNode().put("k".repeat(1025), 1)))
+                .hasMessageContaining("1024");
+        assertThatThrownBy(() -> registry.patchReported(d1, JSON.objectNode().put("a.b", 1)))
+                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThat(registry.twin(d1).reportedVersion()).isEqualTo(1);
+        assertThat(registry.patchReported(d1, JSON.objectNode().put("v", "x".repeat(4096)))).isEqualTo(2);
+    }
+
     private static DeviceSpec spec(String id, boolean edge) {
         return new DeviceSpec(id, Optional.empty(), Optional.empty(), Optional.of(edge), Optional.empty());
     }
