@@ -49,9 +49,10 @@ import static org.awaitility.Awaitility.await;
  * broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused with the
  * previous provisioning kept.
  *
- * <p>The guest reaches the emulator on the host through reverse forwards; IoT Hub's ports 8883 and 443 are redirected
- * to them inside the guest's network namespace (an SSH user cannot forward a privileged port), so the guest speaks
- * to the hub exactly as to Azure's.
+ * <p>The guest reaches the emulator on the host through reverse forwards. The hub is {@value #HUB} in the guest's
+ * /etc/hosts, a loopback address of its own whose ports 8883 and 443 are redirected to the forwards inside the guest's
+ * network namespace (an SSH user cannot forward a privileged port, and the edge hub's own 8883 on the guest's other
+ * addresses must stay the edge hub's), so the guest speaks to the hub exactly as to Azure's.
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,15 +61,18 @@ class CloudIT extends SharedGuestTest {
     private static final int MQTT_FORWARD = 18883;
     private static final int HTTPS_FORWARD = 10443;
     private static final String NFT_TABLE = "eflow_it_iothub";
+    static final String HUB = "iothub.eflow.test";
+    private static final String HUB_ADDRESS = "127.0.0.2";
     private static IotHubEmulator emulator;
     private static Path work;
 
+    /** The edge device the guest is provisioned as (each test method runs on an instance of its own). */
     private String device;
 
     @BeforeAll
     static void startEmulator(TestHost host) throws IOException {
         work = host.workDir("cloud");
-        emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, work.resolve("iothub")));
+        emulator = IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", 0, 0, work.resolve("iothub")));
     }
 
     @AfterAll
@@ -116,9 +120,9 @@ class CloudIT extends SharedGuestTest {
     @Test
     @Order(1)
     void aWrongKeyOrAnUnknownDeviceIsRefusedAndNothingIsProvisioned() throws Exception {
-        String good = service("create-edge", device).path("connectionString").asText();
+        String good = service("create-edge", device + "-refusals").path("connectionString").asText();
         String wrongKey = good.replaceAll("SharedAccessKey=.*", "SharedAccessKey=" + "d3Jvbmcta2V5LW9mLXRoaXJ0eS10d28tYnl0ZXMhIQ==");
-        String unknown = good.replace("DeviceId=" + device, "DeviceId=no-such-device");
+        String unknown = good.replace("DeviceId=" + device + "-refusals", "DeviceId=no-such-device");
 
         for (String refused : List.of(wrongKey, unknown)) {
             assertThatThrownBy(() -> cloud().provision(guest, request(refused)))
@@ -128,7 +132,7 @@ class CloudIT extends SharedGuestTest {
                                 .doesNotContain("d3Jvbmc").doesNotContain("\n");
                     });
         }
-        assertThatThrownBy(() -> cloud().provision(guest, request("HostName=localhost;DeviceId=x")))
+        assertThatThrownBy(() -> cloud().provision(guest, request("HostName=" + HUB + ";DeviceId=x")))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(400));
         assertThat(cloud().provisioning(guest).provisioned()).isFalse();
         assertThat(run("sudo", "sh", "-c", "ls -A /var/lib/eflow/cloud 2>/dev/null; true"))
@@ -138,8 +142,7 @@ class CloudIT extends SharedGuestTest {
     @Test
     @Order(2)
     void aDeploymentSetInIotHubRunsInTheGuestAndIsReportedInIotEdgesSchema() throws Exception {
-        String connectionString = service("create-edge", device + "-2").path("connectionString").asText();
-        device = device + "-2";
+        String connectionString = service("create-edge", device).path("connectionString").asText();
         ProvisioningState state = cloud().provision(guest, request(connectionString));
         assertThat(state.state()).isEqualTo(ProvisioningState.Link.CONNECTED);
         assertThat(state.device()).isEqualTo(device);
@@ -252,12 +255,16 @@ class CloudIT extends SharedGuestTest {
                 table ip %1$s {
                   chain out {
                     type nat hook output priority -100; policy accept;
-                    ip daddr 127.0.0.1 tcp dport 8883 redirect to :%2$d
-                    ip daddr 127.0.0.1 tcp dport 443 redirect to :%3$d
+                    ip daddr %4$s tcp dport 8883 redirect to :%2$d
+                    ip daddr %4$s tcp dport 443 redirect to :%3$d
                   }
                 }
-                """.formatted(NFT_TABLE, MQTT_FORWARD, HTTPS_FORWARD)
+                """.formatted(NFT_TABLE, MQTT_FORWARD, HTTPS_FORWARD, HUB_ADDRESS)
                 : "table ip %1$s\ndelete table ip %1$s\n".formatted(NFT_TABLE);
+        String hosts = on ? "grep -q ' " + HUB + "$' /etc/hosts || echo '" + HUB_ADDRESS + " " + HUB + "' >> /etc/hosts"
+                : "sed -i '/ " + HUB.replace(".", "\\.") + "$/d' /etc/hosts";
+        var named = host.manager().invoke(guest, List.of("sudo", "sh", "-c", hosts), Duration.ofSeconds(30));
+        assertThat(named.exitCode()).as(named.stderrText()).isZero();
         InstanceConfig config = host.manager().config(guest);
         if (config.backend() == BackendKind.NAMESPACE) {
             String netns = new GuestNic(InstanceLayout.of(host.paths(), guest).hostId(), config.network()).netns();
