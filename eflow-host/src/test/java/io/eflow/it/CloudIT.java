@@ -3,6 +3,7 @@ package io.eflow.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.backend.GuestNic;
 import io.eflow.contract.wire.ProvisioningState;
+import io.eflow.daemon.api.HubPublish;
 import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
@@ -13,6 +14,7 @@ import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.CloudClient;
+import io.eflow.modules.HubClient;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -195,6 +198,40 @@ class CloudIT extends SharedGuestTest {
 
     @Test
     @Order(5)
+    void withIotHubGoneReadingsWaitAndAllArriveInOrderWhenItIsBack() throws Exception {
+        int mqttPort = emulator.mqttPort();
+        int httpsPort = emulator.httpsPort();
+        emulator.close();
+        HubClient hub = new HubClient(new RuntimeSocket(host.manager()));
+        int count = 20;
+        for (int n = 0; n < count; n++) {
+            hub.publish(guest, new HubPublish("filter", "input1", ("{\"machine\":{\"temperature\":99.5},\"itSequence\":" + n
+                    + ",\"itBackend\":\"" + backend + "\"}").getBytes(StandardCharsets.UTF_8), null, Map.of(), null, null));
+        }
+        await().atMost(SLOW).untilAsserted(() -> assertThat(Json.MAPPER.valueToTree(hub.status(guest))
+                .at("/store/endpoints/$upstream/queueLength").asLong()).isGreaterThanOrEqualTo(count));
+        // the same hub comes back on the same ports, with its identities (its state) and none of the telemetry
+        emulator = IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", mqttPort, httpsPort, work.resolve("iothub")));
+
+        await().atMost(SLOW).untilAsserted(() -> assertThat(sequences(service("telemetry", device, "filter"))).hasSize(count));
+        assertThat(sequences(service("telemetry", device, "filter"))).isEqualTo(IntStream.range(0, count).boxed().toList());
+        await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
+    }
+
+    /** The itSequence of this backend's readings among what IoT Hub received, in arrival order. */
+    private List<Integer> sequences(JsonNode received) throws IOException {
+        List<Integer> sequences = new ArrayList<>();
+        for (JsonNode message : received) {
+            JsonNode body = Json.MAPPER.readTree(message.path("body").asText());
+            if (body.path("itBackend").asText().equals(backend)) {
+                sequences.add(body.path("itSequence").asInt());
+            }
+        }
+        return sequences;
+    }
+
+    @Test
+    @Order(6)
     void aBrokenDeploymentIsReported400AndTheRunningModulesStay() throws Exception {
         Path manifest = work.resolve("broken-" + backend + ".json");
         Files.writeString(manifest, deployment("25").replace("\"createOptions\": \"{}\"", "\"createOptions\": \"{not json\""));
@@ -211,7 +248,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aDisabledDeviceIsShownRefusedWithTheHubsReason() throws Exception {
         service("disable", device);
         // the sessions drop or the next contact is refused; the state says so without a restart
