@@ -1,10 +1,15 @@
 package io.eflow.cli;
 
+import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /** What every eflow subcommand shares: the run's context, the daemon client, JSON-or-text output. */
@@ -29,6 +34,16 @@ abstract class EflowCommand {
         String rendered = json.json ? Json.pretty(value) : text.apply(value);
         if (!rendered.isEmpty()) {
             context().out().println(rendered.endsWith("\n") ? rendered.substring(0, rendered.length() - 1) : rendered);
+        }
+    }
+
+    /** The first line of stdin, empty when there is none: a secret given as "-" stays out of the shell's history. */
+    String stdinLine() {
+        try {
+            String line = new BufferedReader(new InputStreamReader(context().in(), StandardCharsets.UTF_8)).readLine();
+            return line == null ? "" : line;
+        } catch (IOException e) {
+            throw new EflowException("cannot read stdin: " + e.getMessage());
         }
     }
 }

@@ -2,16 +2,11 @@ package io.eflow.cli;
 
 import io.eflow.contract.wire.UpstreamState;
 import io.eflow.daemon.api.UpstreamChange;
-import io.eflow.platform.EflowException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 /** Where messages routed to {@code $upstream} go: an IoT Hub (as its device) or an MQTT broker. */
 @Command(name = "upstream", description = "Set, show or clear the hub's upstream link: an IoT Hub or an MQTT broker.",
@@ -34,21 +29,12 @@ final class HubUpstreamCommand extends CommandGroup {
 
         @Override
         public void run() {
-            String upstream = value.equals(STDIN) ? firstLine() : value;
+            String upstream = value.equals(STDIN) ? stdinLine() : value;
             if (upstream.isBlank()) {
                 throw usage("the upstream needs a value: an IoT Hub connection string, mqtt://… or mqtts://…");
             }
             UpstreamState shown = client().setHubUpstream(name.instance(), new UpstreamChange(upstream.strip(), deviceId));
             context().out().println("Upstream set: " + summary(shown));
-        }
-
-        private String firstLine() {
-            try {
-                String line = new BufferedReader(new InputStreamReader(context().in(), StandardCharsets.UTF_8)).readLine();
-                return line == null ? "" : line;
-            } catch (IOException e) {
-                throw new EflowException("cannot read stdin: " + e.getMessage());
-            }
         }
     }
 

@@ -7,9 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,7 +49,7 @@ final class ProvisionCommand extends EflowCommand implements Runnable {
         if (connectionString == null) {
             throw usage("--type " + type + " needs --connection-string 'HostName=…;DeviceId=…;SharedAccessKey=…'");
         }
-        String value = connectionString.equals(STDIN) ? firstLine() : connectionString;
+        String value = connectionString.equals(STDIN) ? stdinLine() : connectionString;
         ProvisioningState state = client().provision(name.instance(), new ProvisionRequest(type, value, trustBundle()));
         print(json, state, s -> "Provisioned: device " + s.device() + " of " + s.hub() + ", " + s.state().wireName());
     }
@@ -69,14 +67,6 @@ final class ProvisionCommand extends EflowCommand implements Runnable {
         }
     }
 
-    private String firstLine() {
-        try {
-            String line = new BufferedReader(new InputStreamReader(context().in(), StandardCharsets.UTF_8)).readLine();
-            return line == null ? "" : line;
-        } catch (IOException e) {
-            throw new EflowException("cannot read stdin: " + e.getMessage());
-        }
-    }
 
     @Command(name = "show", description = "The provisioning's type, hub and device, how the link to the hub stands and its"
             + " last error (never the key).")

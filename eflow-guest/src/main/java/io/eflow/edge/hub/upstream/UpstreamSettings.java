@@ -105,6 +105,17 @@ public sealed interface UpstreamSettings {
     }
 
     /**
+     * IoT Hub's CONNECT for an identity: client id, user name {@code {identity path}/?api-version=…}, a SAS token for
+     * {@code resource} valid {@code lifetime}, renewed once 85% of it has passed.
+     */
+    private static Login sasLogin(String clientId, String identityPath, String resource, String key, Instant now,
+                                  Duration lifetime) {
+        SasToken token = SasToken.sign(resource, key, now.plus(lifetime), Optional.empty());
+        return new Login(clientId, Optional.of(identityPath + "/?api-version=" + API_VERSION), Optional.of(token.toString()),
+                Optional.of(now.plus(lifetime.multipliedBy(85).dividedBy(100))));
+    }
+
+    /**
      * Reads what the operator gave: a connection string or a broker URI.
      *
      * @param deviceId this device's id: required for a broker; for IoT Hub, when given, it must be the
@@ -206,10 +217,8 @@ public sealed interface UpstreamSettings {
 
         @Override
         public Login login(Instant now) {
-            Instant expiry = now.plus(tokenLifetime);
-            SasToken token = SasToken.sign(hostName + "/devices/" + deviceId, sharedAccessKey, expiry, Optional.empty());
-            return new Login(deviceId, Optional.of(hostName + "/" + deviceId + "/?api-version=" + API_VERSION),
-                    Optional.of(token.toString()), Optional.of(now.plus(tokenLifetime.multipliedBy(85).dividedBy(100))));
+            return sasLogin(deviceId, hostName + "/" + deviceId, hostName + "/devices/" + deviceId, sharedAccessKey, now,
+                    tokenLifetime);
         }
 
         @Override
@@ -274,12 +283,8 @@ public sealed interface UpstreamSettings {
 
         @Override
         public Login login(String identity, Instant now) {
-            Instant expiry = now.plus(tokenLifetime);
-            SasToken token = SasToken.sign(hostName + "/devices/" + deviceId + "/modules/" + identity,
-                    moduleKey.of(identity), expiry, Optional.empty());
-            return new Login(deviceId + "/" + identity,
-                    Optional.of(hostName + "/" + deviceId + "/" + identity + "/?api-version=" + API_VERSION),
-                    Optional.of(token.toString()), Optional.of(now.plus(tokenLifetime.multipliedBy(85).dividedBy(100))));
+            return sasLogin(deviceId + "/" + identity, hostName + "/" + deviceId + "/" + identity,
+                    hostName + "/devices/" + deviceId + "/modules/" + identity, moduleKey.of(identity), now, tokenLifetime);
         }
 
         @Override

@@ -117,7 +117,8 @@ class IotHubUpstreamTest {
             assertThat(token.resource()).isEqualTo(HUB + "/devices/" + DEVICE + "/modules/" + module);
             assertThat(token.signedWith(module.equals("sensor") ? sensorKey : hubKey)).isTrue();
         }
-        assertThat(hub.subscriptions()).as("the device twin is the agent's business, not the upstream's").isEmpty();
+        // $edgeHub's twin (its routes) is followed on $edgeHub's connection, the only one IoT Hub allows it
+        assertThat(hub.subscriptions()).containsExactlyInAnyOrder("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#");
     }
 
     @Test
