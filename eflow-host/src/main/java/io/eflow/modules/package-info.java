@@ -1,6 +1,7 @@
 /**
  * The host's typed clients of a guest's runtime: {@link io.eflow.modules.AgentClient} (deployments, modules, logs,
- * images, checks) and {@link io.eflow.modules.HubClient} (the edge hub), both over
+ * images, checks), {@link io.eflow.modules.HubClient} (the edge hub) and {@link io.eflow.modules.CloudClient} (the
+ * device's provisioning and link to IoT Hub), all over
  * {@link io.eflow.modules.RuntimeSocket}, which carries one {@link io.eflow.contract.wire.Request} per SSH command to
  * the runtime's socket and reads its {@link io.eflow.contract.wire.Reply} back.
  *

@@ -8,6 +8,12 @@
  * line and leaves the previous provisioning (or none) as it was. The key never leaves the guest's state folder:
  * replies, logs and {@code toString}s carry the hub and the device, never the key.
  *
+ * <p>Provisioned, the edge agent is IoT Hub's {@code $edgeAgent} ({@link io.eflow.edge.cloud.AgentTwin}): one MQTT
+ * session ({@link io.eflow.edge.cloud.TwinSession}) reads its twin and takes its direct methods, deployments from its
+ * and {@code $edgeHub}'s desired properties reach the {@link io.eflow.edge.device.ModuleRuntime}, and its reported
+ * properties follow the modules; module identities are kept in step with the deployment in the device's own scope
+ * ({@link io.eflow.edge.cloud.DeviceScope}), their keys derived from the device's ({@link io.eflow.edge.cloud.ModuleKeys}).
+ *
  * <p>The device trusts the public CAs of the Java runtime plus the PEM certificates of its trust bundle
  * (IoT Edge's {@code trust_bundle_cert}): a private hub, a parent gateway, the IoT Hub emulator.
  */

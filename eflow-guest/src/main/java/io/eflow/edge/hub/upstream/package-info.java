@@ -1,6 +1,8 @@
 /**
  * The edge hub's upstream link: what the routes put {@code INTO $upstream} goes from the hub's store to IoT Hub, or
- * to any MQTT 3.1.1 broker, over one MQTT connection.
+ * to any MQTT 3.1.1 broker: over one MQTT connection for a device or a broker, over one per module for a provisioned
+ * edge device ({@link io.eflow.edge.hub.upstream.UpstreamSettings.IotHubModules}: each module's messages as that
+ * module, the rest as {@code $edgeHub}), the connections standing or falling together.
  *
  * <h2>Use</h2>
  * {@link io.eflow.edge.hub.upstream.UpstreamSettings#parse} the operator's string (an IoT Hub device connection
