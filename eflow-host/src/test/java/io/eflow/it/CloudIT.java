@@ -184,7 +184,7 @@ class CloudIT extends SharedGuestTest {
 
     @Test
     @Order(4)
-    void edgeAgentAnswersPingAndRestartModuleFromTheCloud() throws Exception {
+    void edgeAgentAnswersPingRestartModuleAndGetModuleLogsFromTheCloud() throws Exception {
         JsonNode ping = service("invoke", device, "$edgeAgent", "ping", "null");
         assertThat(ping.path("status").asInt()).as(ping.toString()).isEqualTo(200);
         int restarts = new AgentClient(host.manager()).modules(guest).get("filter").restartCount();
@@ -194,6 +194,13 @@ class CloudIT extends SharedGuestTest {
                 .restartCount()).isGreaterThan(restarts));
         JsonNode unknown = service("invoke", device, "$edgeAgent", "RestartModule", "{\"schemaVersion\":\"1.0\",\"id\":\"nope\"}");
         assertThat(unknown.path("status").asInt()).as(unknown.toString()).isEqualTo(404);
+        JsonNode logs = service("invoke", device, "$edgeAgent", "GetModuleLogs",
+                "{\"schemaVersion\":\"1.0\",\"items\":[{\"id\":\"temp.*\",\"filter\":{\"tail\":5}}],\"encoding\":\"none\","
+                        + "\"contentType\":\"text\"}");
+        assertThat(logs.path("status").asInt()).as(logs.toString()).isEqualTo(200);
+        assertThat(logs.path("payload")).hasSize(1);
+        assertThat(logs.at("/payload/0/id").asText()).isEqualTo("tempSensor");
+        assertThat(logs.at("/payload/0/payload").asText().lines().count()).isBetween(1L, 5L);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.ImageReference;
 import io.eflow.contract.manifest.ParsedManifest;
+import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
@@ -12,6 +13,7 @@ import io.eflow.edge.device.ModuleRuntime;
 import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
 import io.eflow.edge.logs.ModuleLogs;
+import io.eflow.edge.logs.Query;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,9 +23,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -130,6 +134,21 @@ public final class EdgeAgent implements ModuleRuntime, AutoCloseable {
     @Override
     public Map<String, ModuleReport> modules() {
         return reconciler.report();
+    }
+
+    @Override
+    public List<LogLine> logs(String module, int tail, Optional<Instant> since) throws IOException {
+        Query query = Query.all().withTail(tail < 0 ? Query.ALL : tail);
+        if (since.isPresent()) {
+            query = query.withSince(since.get());
+        }
+        List<LogLine> lines = new ArrayList<>();
+        try {
+            logs.read(module, query, line -> lines.add(new LogLine(line.time(), line.stream(), line.text())));
+        } catch (NoSuchElementException e) {
+            // deployed but never started: no lines yet
+        }
+        return lines;
     }
 
     @Override

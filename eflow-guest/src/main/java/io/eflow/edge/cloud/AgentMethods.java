@@ -5,16 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
 import io.eflow.edge.device.ModuleRuntime;
 
+import java.io.IOException;
+import java.time.Clock;
+
 /**
- * The direct methods IoT Edge's agent answers from the cloud: {@code ping}, and {@code RestartModule}
- * ({@code {"schemaVersion": "1.0", "id": "<module>"}}). Names are matched as IoT Edge does, without regard to case.
+ * The direct methods IoT Edge's agent answers from the cloud: {@code ping}, {@code RestartModule}
+ * ({@code {"schemaVersion": "1.0", "id": "<module>"}}) and {@code GetModuleLogs} ({@link ModuleLogsMethod}). Names
+ * are matched as IoT Edge does, without regard to case.
  */
 final class AgentMethods implements TwinSession.MethodHandler {
     private static final ObjectMapper JSON = Mappers.standard();
     private final ModuleRuntime runtime;
+    private final ModuleLogsMethod logs;
 
-    AgentMethods(ModuleRuntime runtime) {
+    AgentMethods(ModuleRuntime runtime, Clock clock) {
         this.runtime = runtime;
+        this.logs = new ModuleLogsMethod(runtime, clock);
     }
 
     @Override
@@ -22,6 +28,7 @@ final class AgentMethods implements TwinSession.MethodHandler {
         return switch (method.toLowerCase()) {
             case "ping" -> new TwinSession.MethodResponse(200, JSON.nullNode());
             case "restartmodule" -> restart(payload);
+            case "getmodulelogs" -> moduleLogs(payload);
             default -> error(501, "$edgeAgent has no direct method '" + method + "'");
         };
     }
@@ -38,7 +45,15 @@ final class AgentMethods implements TwinSession.MethodHandler {
                 : error(404, "no module named '" + id + "' is deployed");
     }
 
-    private static TwinSession.MethodResponse error(int status, String message) {
+    private TwinSession.MethodResponse moduleLogs(JsonNode payload) {
+        try {
+            return logs.call(payload);
+        } catch (IOException e) {
+            return error(500, "the module logs could not be read: " + e.getMessage());
+        }
+    }
+
+    static TwinSession.MethodResponse error(int status, String message) {
         return new TwinSession.MethodResponse(status, JSON.createObjectNode().put("message", message));
     }
 }

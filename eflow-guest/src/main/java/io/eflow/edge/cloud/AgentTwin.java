@@ -102,7 +102,7 @@ public final class AgentTwin implements AutoCloseable {
         scope.ensureModule(HUB, hubKey);
         this.scope = scope;
         try (TwinSession agent = TwinSession.open(provisioning, ports, AGENT, agentKey, timeout, clock,
-                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime))) {
+                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime, clock))) {
             link.connected(provisioning);
             LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.device().hostName() + " as "
                     + provisioning.device().deviceId() + "/" + AGENT);

@@ -2,9 +2,12 @@ package io.eflow.edge.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.manifest.ParsedManifest;
+import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,4 +30,10 @@ public interface ModuleRuntime {
 
     /** Restarts one module; false when no such module is deployed. */
     boolean restart(String module);
+
+    /**
+     * A module's log lines, oldest first: the last {@code tail} (all when negative) of those written at or after
+     * {@code since}. A module that never wrote has none.
+     */
+    List<LogLine> logs(String module, int tail, Optional<Instant> since) throws IOException;
 }

@@ -4,14 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.manifest.ParsedManifest;
+import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.edge.device.ModuleRuntime;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,8 +90,13 @@ class AgentReportTest {
                 restarted.merge(module, 1, Integer::sum);
                 return module.equals("filter");
             }
+
+            @Override
+            public List<LogLine> logs(String module, int tail, Optional<Instant> since) {
+                return List.of();
+            }
         };
-        AgentMethods methods = new AgentMethods(runtime);
+        AgentMethods methods = new AgentMethods(runtime, Clock.systemUTC());
         assertThat(methods.call("ping", JSON.nullNode()).status()).isEqualTo(200);
         assertThat(methods.call("RestartModule", JSON.createObjectNode().put("schemaVersion", "1.0").put("id", "filter"))
                 .status()).isEqualTo(200);
@@ -93,6 +105,92 @@ class AgentReportTest {
         assertThat(methods.call("RestartModule", JSON.createObjectNode().put("id", "edgeHub")).status()).isEqualTo(400);
         assertThat(methods.call("Reboot", JSON.nullNode()).status()).isEqualTo(501);
         assertThat(restarted).containsExactly(Map.entry("filter", 1), Map.entry("nope", 1));
+    }
+
+    /** Two modules' logs, as the agent keeps them: filter writes IoT Edge's recommended format, sensor plain lines. */
+    private static ModuleRuntime withLogs() {
+        Map<String, List<LogLine>> logs = Map.of(
+                "filter", List.of(new LogLine(T, "stdout", "<6> 2026-12-06 07:00:00.000 +00:00 started"),
+                        new LogLine(T.plusSeconds(60), "stderr", "<3> 2026-12-06 07:01:00.000 +00:00 cannot reach edgeHub"),
+                        new LogLine(T.plusSeconds(120), "stdout", "<6> 2026-12-06 07:02:00.000 +00:00 alert 99.5")),
+                "tempSensor", List.of(new LogLine(T, "stdout", "reading 1"), new LogLine(T.plusSeconds(1), "stdout", "reading 2")));
+        return new ModuleRuntime() {
+            @Override
+            public ParsedManifest apply(String manifest) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<JsonNode> deployment() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Map<String, ModuleReport> modules() {
+                Map<String, ModuleReport> modules = new LinkedHashMap<>();
+                modules.put("filter", running(0));
+                modules.put("tempSensor", running(0));
+                return modules;
+            }
+
+            @Override
+            public boolean restart(String module) {
+                return false;
+            }
+
+            @Override
+            public List<LogLine> logs(String module, int tail, Optional<Instant> since) {
+                List<LogLine> lines = logs.get(module).stream().filter(l -> since.map(s -> !l.time().isBefore(s)).orElse(true)).toList();
+                return tail < 0 || tail >= lines.size() ? lines : lines.subList(lines.size() - tail, lines.size());
+            }
+        };
+    }
+
+    private static JsonNode getModuleLogs(String request) throws Exception {
+        TwinSession.MethodResponse response = new AgentMethods(withLogs(), Clock.fixed(T.plusSeconds(3600), ZoneOffset.UTC))
+                .call("GetModuleLogs", JSON.readTree(request));
+        assertThat(response.status()).as(response.payload().toString()).isEqualTo(200);
+        return response.payload();
+    }
+
+    @Test
+    void getModuleLogsAnswersEachMatchingModuleAsIotEdgeDoes() throws Exception {
+        JsonNode all = getModuleLogs("{\"schemaVersion\":\"1.0\",\"items\":[{\"id\":\".*\"}]}");
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).path("id").asText()).isEqualTo("filter");
+        assertThat(all.get(0).path("payload").asText()).isEqualTo("<6> 2026-12-06 07:00:00.000 +00:00 started\n"
+                + "<3> 2026-12-06 07:01:00.000 +00:00 cannot reach edgeHub\n<6> 2026-12-06 07:02:00.000 +00:00 alert 99.5\n");
+        assertThat(all.get(1).path("payload").asText()).isEqualTo("reading 1\nreading 2\n");
+
+        JsonNode filtered = getModuleLogs("{\"items\":[{\"id\":\"fil.*\",\"filter\":{\"loglevel\":3}},"
+                + "{\"id\":\"tempSensor\",\"filter\":{\"tail\":1}}]}");
+        assertThat(filtered.get(0).path("payload").asText()).isEqualTo("<3> 2026-12-06 07:01:00.000 +00:00 cannot reach edgeHub\n");
+        assertThat(filtered.get(1).path("payload").asText()).isEqualTo("reading 2\n");
+
+        JsonNode window = getModuleLogs("{\"items\":[{\"id\":\"filter\",\"filter\":{\"since\":\"2026-12-06T07:00:30Z\","
+                + "\"until\":\"2026-12-06T07:01:30Z\",\"regex\":\"edgeHub\"}}]}");
+        assertThat(window.get(0).path("payload").asText()).isEqualTo("<3> 2026-12-06 07:01:00.000 +00:00 cannot reach edgeHub\n");
+
+        JsonNode json = getModuleLogs("{\"items\":[{\"id\":\"filter\",\"filter\":{\"tail\":1}}],\"contentType\":\"json\","
+                + "\"encoding\":\"gzip\"}");
+        byte[] gzipped = Base64.getDecoder().decode(json.get(0).path("payloadBytes").asText());
+        JsonNode lines = JSON.readTree(new GZIPInputStream(new ByteArrayInputStream(gzipped)).readAllBytes());
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).path("text").asText()).endsWith("alert 99.5");
+        assertThat(lines.get(0).path("loglevel").asInt()).isEqualTo(6);
+        assertThat(lines.get(0).path("stream").asText()).isEqualTo("stdout");
+        assertThat(lines.get(0).path("timestamp").asText()).isEqualTo("2026-12-06T07:02:00Z");
+        assertThat(json.get(0).has("payload")).isFalse();
+    }
+
+    @Test
+    void getModuleLogsRefusesWhatItCannotRead() throws Exception {
+        AgentMethods methods = new AgentMethods(withLogs(), Clock.systemUTC());
+        assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[{\"id\":\"(\"}]}")).status()).isEqualTo(400);
+        assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[]}")).status()).isEqualTo(400);
+        assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[{\"id\":\".*\",\"filter\":{\"since\":\"yesterday-ish\"}}]}"))
+                .status()).isEqualTo(400);
+        assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[{\"id\":\"nothing-matches\"}]}")).payload()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.ParsedManifest;
+import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.ProvisioningType;
@@ -104,6 +105,11 @@ class AgentTwinTest {
         public boolean restart(String module) {
             restarted.add(module);
             return modules().containsKey(module);
+        }
+
+        @Override
+        public List<LogLine> logs(String module, int tail, Optional<Instant> since) {
+            return List.of(new LogLine(T, "stdout", module + " started"));
         }
     }
 
