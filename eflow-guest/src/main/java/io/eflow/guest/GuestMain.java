@@ -106,6 +106,7 @@ public final class GuestMain {
         status.iotHub(cloud::state);
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
                 Duration.ofSeconds(20), Clock.systemUTC());
+        twin.onHubReported(hub::reportUpstream);
         cloud.onChange(() -> hub.cloudUpstream(cloud.current().map(provisioning -> cloudUpstream(provisioning, agent)),
                 twin::hubDesired));
         twin.start();

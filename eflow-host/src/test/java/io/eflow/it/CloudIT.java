@@ -170,6 +170,8 @@ class CloudIT extends SharedGuestTest {
         });
         assertThat(service("modules", device).path("modules")).extracting(JsonNode::asText)
                 .contains("$edgeAgent", "$edgeHub", "filter", "tempSensor");
+        await().atMost(SLOW).untilAsserted(() -> assertThat(service("module-twin", device, "$edgeHub")
+                .at("/properties/reported/lastDesiredStatus/code").asInt()).isEqualTo(200));
         assertThat(cloud().check(guest).status()).isEqualTo("ok");
     }
 

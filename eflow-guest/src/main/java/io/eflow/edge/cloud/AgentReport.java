@@ -48,6 +48,19 @@ final class AgentReport {
         return reported;
     }
 
+    /**
+     * {@code $edgeHub}'s reported properties: its schema and the outcome of its desired properties (they are applied
+     * with the agent's, as one deployment), at {@code $edgeHub}'s own desired version.
+     */
+    static ObjectNode hub(DesiredStatus status, long hubDesiredVersion) {
+        ObjectNode reported = JSON.createObjectNode();
+        reported.put("schemaVersion", SCHEMA_VERSION);
+        reported.set("lastDesiredStatus", JSON.createObjectNode().put("code", status.code())
+                .put("description", status.description()));
+        reported.put("lastDesiredVersion", hubDesiredVersion);
+        return reported;
+    }
+
     private static ObjectNode module(ModuleReport module) {
         ObjectNode node = JSON.valueToTree(module);
         // IoT Edge reports the image under settings; eflow's report keeps the image hash beside it

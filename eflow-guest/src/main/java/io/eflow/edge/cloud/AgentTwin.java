@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The edge agent as IoT Hub sees it: the device's {@code $edgeAgent} and {@code $edgeHub} modules. Deployments
@@ -47,6 +48,7 @@ public final class AgentTwin implements AutoCloseable {
     private volatile boolean closed;
     private JsonNode reported;
     private volatile JsonNode hubDesired;
+    private volatile Consumer<JsonNode> hubReported = reported -> { };
     /** The modules whose identities IoT Hub has, as last made sure of. */
     private Set<String> identities = Set.of();
     private DeviceScope scope;
@@ -142,6 +144,14 @@ public final class AgentTwin implements AutoCloseable {
         signals.offer(Signal.DESIRED);
     }
 
+    /**
+     * Where {@code $edgeHub}'s reported properties go (the edge hub's own connection sends them): the outcome of its
+     * desired properties, which the agent applies together with its own.
+     */
+    public void onHubReported(Consumer<JsonNode> sink) {
+        hubReported = sink;
+    }
+
     /** Reads the agent's twin, applies the deployment both twins describe if it is new, and reports the outcome. */
     private void reconcile(TwinSession agent) {
         JsonNode agentDesired = agent.twin().path("desired");
@@ -163,6 +173,9 @@ public final class AgentTwin implements AutoCloseable {
         }
         syncIdentities(agent.provisioning());
         report(agent);
+        if (hubDesired != null) {
+            hubReported.accept(AgentReport.hub(lastStatus, hubDesired.path("$version").asLong(0)));
+        }
     }
 
 

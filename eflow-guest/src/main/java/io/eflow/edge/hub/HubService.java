@@ -75,6 +75,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private volatile UpstreamConnector upstream;
     /** Whether the upstream is the provisioned IoT Hub's, not one 'hub upstream set' saved. */
     private boolean cloudManaged;
+    private JsonNode hubReported;
     private volatile Consumer<JsonNode> deployments = manifest -> { };
 
     private HubService(Settings settings, DeviceIdentity device) throws IOException {
@@ -201,6 +202,9 @@ public final class HubService implements ModuleHub, AutoCloseable {
                 previous.close();
             }
             upstream = UpstreamConnector.start(store, cloud.get(), onHubDesired);
+            if (hubReported != null) {
+                upstream.report(hubReported);
+            }
         } else if (cloudManaged) {
             cloudManaged = false;
             UpstreamConnector current = upstream;
@@ -210,6 +214,18 @@ public final class HubService implements ModuleHub, AutoCloseable {
                 current.close();
             }
             readUpstream().ifPresent(this::connectUpstream);
+        }
+    }
+
+    /**
+     * {@code $edgeHub}'s reported properties, for IoT Hub: sent on the upstream's {@code $edgeHub} connection while the
+     * device is provisioned, again after each reconnect, and to each upstream the provisioning starts later.
+     */
+    public synchronized void reportUpstream(JsonNode reported) {
+        hubReported = reported.deepCopy();
+        UpstreamConnector current = upstream;
+        if (cloudManaged && current != null) {
+            current.report(hubReported);
         }
     }
 

@@ -144,6 +144,7 @@ class AgentTwinTest {
                 module -> ModuleKeys.derive(key, module), () -> runtime.modules().keySet(),
                 URI.create("mqtts://" + host + ":" + ports.mqtt()),
                 Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)), twin::hubDesired);
+        twin.onHubReported(upstream::report);
     }
 
     /** What the emulator received from {@code module} of {@code device}, by its service API. */
@@ -213,6 +214,12 @@ class AgentTwinTest {
         });
         assertThat(emulator.registry().modules(device)).extracting(m -> m.moduleId())
                 .contains("$edgeAgent", "$edgeHub", "filter");
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode hubReported = emulator.registry().twin(IdentityRef.module(device, "$edgeHub")).reportedDocument();
+            assertThat(hubReported.at("/lastDesiredStatus/code").asInt()).isEqualTo(200);
+            assertThat(hubReported.at("/lastDesiredVersion").asLong()).isPositive();
+            assertThat(hubReported.at("/schemaVersion").asText()).isEqualTo("1.1");
+        });
 
         // the filter's message, routed INTO $upstream, reaches IoT Hub as module filter with IoT Edge's properties
         store.append(new Message("filter/output1", HubMessageCodec.encode(new HubMessage("{\"alert\":1}".getBytes(

@@ -66,7 +66,12 @@ final class Links {
 
     /** A request whose answer comes on the first connection's subscriptions (the device twin's). */
     void publishOnce(String topic) {
-        first.publishOnce(topic);
+        first.publishOnce(topic, new byte[0]);
+    }
+
+    /** A request with a body on the first connection (the twin's reported properties). */
+    void publishOnce(String topic, byte[] payload) {
+        first.publishOnce(topic, payload);
     }
 
     /** Free places in a window shared by all connections, waiting up to {@code maxNanos}; 0 when none or broken. */

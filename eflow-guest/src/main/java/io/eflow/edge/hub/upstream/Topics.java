@@ -50,6 +50,11 @@ final class Topics {
                 + deviceTopic.substring(("devices/" + deviceId + "/messages/events/").length());
     }
 
+    /** A reported-properties patch; its answer comes on {@code $iothub/twin/res/204/?$rid={rid}&$version={v}}. */
+    static String reportedPatch(String rid) {
+        return "$iothub/twin/PATCH/properties/reported/?$rid=" + rid;
+    }
+
     /** The request for the whole twin; its answer comes on {@code $iothub/twin/res/{status}/?$rid={rid}}. */
     static String twinRequest(String rid) {
         return "$iothub/twin/GET/?$rid=" + rid;

@@ -134,8 +134,13 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
 
     /** Publishes a request whose answer is awaited on its own terms (the twin's). */
     void publishOnce(String topic) {
+        publishOnce(topic, new byte[0]);
+    }
+
+    /** Publishes at QoS 0 what is answered on a topic of its own (a twin request or a reported patch). */
+    void publishOnce(String topic, byte[] payload) {
         try {
-            client.publish(topic, new byte[0], 0, false);
+            client.publish(topic, payload, 0, false);
         } catch (MqttException e) {
             broke(e);
         }

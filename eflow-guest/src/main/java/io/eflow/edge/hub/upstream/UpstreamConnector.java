@@ -70,6 +70,10 @@ public final class UpstreamConnector implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong unsendable = new AtomicLong();
+    private final AtomicLong reportRids = new AtomicLong();
+    private final Object reports = new Object();
+    private JsonNode latestReport;
+    private boolean reportSent;
 
     // status, guarded by this
     private boolean connected;
@@ -132,6 +136,32 @@ public final class UpstreamConnector implements AutoCloseable {
         desiredCallbacks.shutdown();
     }
 
+    /**
+     * Sets the twin's reported properties to {@code reported} (IoT Hub merges it as a patch): sent at once when
+     * connected, and again at each new connection, so what IoT Hub shows catches up after an outage. For
+     * {@code $edgeHub}, which the upstream connects as; nothing is sent to a broker.
+     */
+    public void report(JsonNode reported) {
+        synchronized (reports) {
+            latestReport = reported.deepCopy();
+            reportSent = false;
+        }
+    }
+
+    /** The reported properties to send now: the latest, once per connection or change. */
+    private Optional<byte[]> reportDue() {
+        if (twin.isEmpty()) {
+            return Optional.empty();
+        }
+        synchronized (reports) {
+            if (latestReport == null || reportSent) {
+                return Optional.empty();
+            }
+            reportSent = true;
+            return Optional.of(latestReport.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     private enum End { LOST, RENEW, CLOSE }
 
     private void run() {
@@ -141,6 +171,9 @@ public final class UpstreamConnector implements AutoCloseable {
         while (!closed()) {
             UpstreamSettings.Login login = settings.login(Instant.now());
             twin.ifPresent(DesiredTwin::connected);
+            synchronized (reports) {
+                reportSent = false; // a new connection: IoT Hub may have missed the last one
+            }
             Links link;
             try {
                 link = new Links(settings, options, settings.firstIdentity(), Instant.now(), subscriptions(),
@@ -208,6 +241,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 return End.LOST;
             }
             twin.flatMap(t -> t.request(now)).ifPresent(link::publishOnce);
+            reportDue().ifPresent(patch -> link.publishOnce(Topics.reportedPatch("r" + reportRids.incrementAndGet()), patch));
             int room = link.awaitRoom(options.window(), TICK_NANOS);
             if (room == 0) {
                 continue;
