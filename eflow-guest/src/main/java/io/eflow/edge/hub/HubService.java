@@ -22,7 +22,9 @@ import io.eflow.edge.hub.mqtt.ServerSettings;
 import io.eflow.edge.hub.mqtt.TlsSettings;
 import io.eflow.edge.hub.store.LogMessageStore;
 import io.eflow.edge.hub.store.StoreConfig;
+import io.eflow.edge.hub.upstream.CloudMethods;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
+import io.eflow.edge.hub.upstream.UpstreamOptions;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.edge.hub.upstream.UpstreamStatus;
 
@@ -33,9 +35,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -201,7 +206,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
             if (previous != null) {
                 previous.close();
             }
-            upstream = UpstreamConnector.start(store, cloud.get(), onHubDesired);
+            upstream = UpstreamConnector.start(store, cloud.get(), UpstreamOptions.defaults(), onHubDesired, this::callModule);
             if (hubReported != null) {
                 upstream.report(hubReported);
             }
@@ -227,6 +232,21 @@ public final class HubService implements ModuleHub, AutoCloseable {
         if (cloudManaged && current != null) {
             current.report(hubReported);
         }
+    }
+
+    /**
+     * A direct method from IoT Hub for a module, handed to the module on its local connection. IoT Hub keeps its own
+     * timeout (at most 300 s); the module's silence past it is IoT Hub's 504, a module not connected its 404.
+     */
+    private CompletableFuture<CloudMethods.Answer> callModule(String module, String method, byte[] payload) {
+        return hub.invoke(module, method, payload, Duration.ofSeconds(300))
+                .thenApply(answer -> new CloudMethods.Answer(answer.status(), answer.payload()))
+                .exceptionally(error -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    int status = cause instanceof MethodException refused ? refused.status() : 500;
+                    ObjectNode message = JSON.createObjectNode().put("message", String.valueOf(cause.getMessage()));
+                    return new CloudMethods.Answer(status, message.toString().getBytes(StandardCharsets.UTF_8));
+                });
     }
 
     public synchronized void clearUpstream() throws IOException {

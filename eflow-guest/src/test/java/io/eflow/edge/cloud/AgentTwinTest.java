@@ -20,7 +20,9 @@ import io.eflow.edge.hub.store.Destination;
 import io.eflow.edge.hub.store.LogMessageStore;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.StoreConfig;
+import io.eflow.edge.hub.upstream.CloudMethods;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
+import io.eflow.edge.hub.upstream.UpstreamOptions;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,8 +147,32 @@ class AgentTwinTest {
         upstream = UpstreamConnector.start(store, new UpstreamSettings.IotHubModules(host, provisioning.device().deviceId(),
                 module -> ModuleKeys.derive(key, module), () -> runtime.modules().keySet(),
                 URI.create("mqtts://" + host + ":" + ports.mqtt()),
-                Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)), twin::hubDesired);
+                Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)),
+                UpstreamOptions.defaults(), twin::hubDesired, (module, method, payload) -> CompletableFuture.completedFuture(
+                        new CloudMethods.Answer(method.equals("echo") ? 200 : 501, ("{\"module\":\"" + module + "\",\"got\":"
+                                + new String(payload, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8))));
         twin.onHubReported(upstream::report);
+    }
+
+    /** A direct method from the cloud, by the emulator's service API: IoT Hub's {@code {"status", "payload"}}. */
+    private JsonNode invoke(String device, String module, String method, String payload) throws Exception {
+        HttpResponse<String> response = service().send(HttpRequest.newBuilder(URI.create("https://localhost:" + ports.https()
+                        + "/twins/" + device + "/modules/" + URLEncoder.encode(module, StandardCharsets.UTF_8)
+                        + "/methods?api-version=2021-04-12")).header("Authorization", ownerToken())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"methodName\":\"" + method
+                        + "\",\"payload\":" + payload + ",\"responseTimeoutInSeconds\":10}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 404, 504);
+        return JSON.readTree(response.body());
+    }
+
+    private String ownerToken() {
+        return SasToken.sign("localhost", emulator.registry().ownerKey(), Instant.now().plusSeconds(600),
+                Optional.of("iothubowner")).toString();
+    }
+
+    private HttpClient service() throws IOException {
+        return HttpClient.newBuilder().sslContext(TrustBundle.of(Optional.of(Files.readString(
+                emulator.caCertificate(), StandardCharsets.US_ASCII))).sslContext()).build();
     }
 
     /** What the emulator received from {@code module} of {@code device}, by its service API. */
@@ -230,6 +258,16 @@ class AgentTwinTest {
         assertThat(received.path("body").asText()).isEqualTo("{\"alert\":1}");
         assertThat(received.at("/properties/kind").asText()).isEqualTo("alert");
         assertThat(received.path("systemProperties").toString()).contains("output1");
+
+        // direct methods from the cloud: $edgeAgent's own, and a module's, answered on the module's upstream connection
+        assertThat(invoke(device, "$edgeAgent", "ping", "null").path("status").asInt()).isEqualTo(200);
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode echoed = invoke(device, "filter", "echo", "{\"n\":1}");
+            assertThat(echoed.path("status").asInt()).as(echoed.toString()).isEqualTo(200);
+            assertThat(echoed.at("/payload/module").asText()).isEqualTo("filter");
+            assertThat(echoed.at("/payload/got/n").asInt()).isEqualTo(1);
+        });
+        assertThat(invoke(device, "filter", "reboot", "{}").path("status").asInt()).isEqualTo(501);
 
         // a broken deployment: refused whole with 400, the running one stays
         emulator.registry().applyConfigurationContent(device, (ObjectNode) JSON.readTree(manifest("{not json")).get("modulesContent"));

@@ -68,7 +68,7 @@ final class DesiredTwin {
         String rest = topic.substring(Topics.TWIN_RESPONSES.length());
         int slash = rest.indexOf('/');
         String status = slash < 0 ? rest : rest.substring(0, slash);
-        String rid = parameter(rest, "$rid");
+        String rid = Topics.parameter(rest, "$rid");
         if (pendingRid == null || !pendingRid.equals(rid)) {
             return Optional.empty();
         }
@@ -149,19 +149,6 @@ final class DesiredTwin {
     private static long version(JsonNode document) {
         JsonNode version = document.get("$version");
         return version != null && version.canConvertToLong() ? version.asLong() : -1;
-    }
-
-    private static String parameter(String topicRest, String name) {
-        int query = topicRest.indexOf('?');
-        if (query < 0) {
-            return null;
-        }
-        for (String pair : topicRest.substring(query + 1).split("&")) {
-            if (pair.startsWith(name + "=")) {
-                return pair.substring(name.length() + 1);
-            }
-        }
-        return null;
     }
 
     private static Optional<JsonNode> parse(byte[] payload, String what) {

@@ -2,12 +2,14 @@ package io.eflow.edge.hub.upstream;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+
+import static java.lang.System.Logger.Level.DEBUG;
 
 /**
  * The upstream link's connections, one per identity it sends as ({@link UpstreamSettings#identityOf}): a device's
@@ -16,6 +18,16 @@ import java.util.function.LongConsumer;
  * messages reach IoT Hub in store order, as with one connection.
  */
 final class Links {
+    private static final System.Logger LOG = System.getLogger(Links.class.getName());
+    /** How long an identity whose eager connection was refused waits before the next try. */
+    private static final long EAGER_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** A message that came on one identity's connection. */
+    @FunctionalInterface
+    interface Arrival {
+        void arrived(String identity, String topic, byte[] payload);
+    }
+
     /** How often a wait for room looks again when several connections share the window. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -23,8 +35,10 @@ final class Links {
     private final UpstreamOptions options;
     private final List<String> subscriptions;
     private final LongConsumer onAck;
-    private final BiConsumer<String, byte[]> onMessage;
-    private final Map<String, UpstreamConnection> open = new LinkedHashMap<>();
+    private final Arrival onMessage;
+    // the sender thread opens and publishes; method answers come from other threads
+    private final Map<String, UpstreamConnection> open = new ConcurrentHashMap<>();
+    private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
     private final UpstreamConnection first;
     private Throwable broken;
 
@@ -35,13 +49,14 @@ final class Links {
      * @throws ConnectionException when it cannot be opened
      */
     Links(UpstreamSettings settings, UpstreamOptions options, String identity, Instant now, List<String> subscriptions,
-          LongConsumer onAck, BiConsumer<String, byte[]> onMessage) throws ConnectionException {
+          LongConsumer onAck, Arrival onMessage) throws ConnectionException {
         this.settings = settings;
         this.options = options;
         this.subscriptions = subscriptions;
         this.onAck = onAck;
         this.onMessage = onMessage;
-        this.first = UpstreamConnection.open(settings, settings.login(identity, now), options, subscriptions, onAck, onMessage);
+        this.first = UpstreamConnection.open(settings, settings.login(identity, now), options, subscriptions, onAck,
+                (topic, payload) -> onMessage.arrived(identity, topic, payload));
         open.put(identity, first);
     }
 
@@ -53,8 +68,7 @@ final class Links {
         UpstreamConnection connection = open.get(identity);
         if (connection == null) {
             try {
-                connection = UpstreamConnection.open(settings, settings.login(identity, Instant.now()), options,
-                        List.of(), onAck, onMessage);
+                connection = connect(identity, Instant.now());
             } catch (ConnectionException e) {
                 broken = e;
                 return false;
@@ -62,6 +76,40 @@ final class Links {
             open.put(identity, connection);
         }
         return connection.publish(sequence, topic, body);
+    }
+
+    private UpstreamConnection connect(String identity, Instant now) throws ConnectionException {
+        return UpstreamConnection.open(settings, settings.login(identity, now), options, settings.subscriptions(identity),
+                onAck, (topic, payload) -> onMessage.arrived(identity, topic, payload));
+    }
+
+    /**
+     * Opens the connections of identities that must be connected before they send anything (IoT Hub calls their
+     * direct methods). One that is refused (its identity not created in IoT Hub yet) is tried again later and does
+     * not break the link.
+     */
+    void openMissing(Collection<String> identities) {
+        long now = System.nanoTime();
+        for (String identity : identities) {
+            if (open.containsKey(identity) || now - refusedAt.getOrDefault(identity, now - EAGER_RETRY_NANOS) < EAGER_RETRY_NANOS) {
+                continue;
+            }
+            try {
+                open.put(identity, connect(identity, Instant.now()));
+                refusedAt.remove(identity);
+            } catch (ConnectionException e) {
+                refusedAt.put(identity, now);
+                LOG.log(DEBUG, "upstream: {0} cannot connect yet: {1}", identity, e.getMessage());
+            }
+        }
+    }
+
+    /** Publishes on {@code identity}'s connection if it is open (an answer to a call that came on it). */
+    void respond(String identity, String topic, byte[] payload) {
+        UpstreamConnection connection = open.get(identity);
+        if (connection != null) {
+            connection.publishOnce(topic, payload);
+        }
     }
 
     /** A request whose answer comes on the first connection's subscriptions (the device twin's). */

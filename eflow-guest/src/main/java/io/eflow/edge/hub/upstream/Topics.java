@@ -14,6 +14,7 @@ import java.util.TreeMap;
 final class Topics {
     static final String TWIN_RESPONSES = "$iothub/twin/res/";
     static final String TWIN_DESIRED_PATCHES = "$iothub/twin/PATCH/properties/desired/";
+    static final String METHOD_CALLS = "$iothub/methods/POST/";
 
     private Topics() {
     }
@@ -48,6 +49,25 @@ final class Topics {
         String deviceTopic = events(deviceId, message);
         return "devices/" + deviceId + "/modules/" + identity + "/messages/events/"
                 + deviceTopic.substring(("devices/" + deviceId + "/messages/events/").length());
+    }
+
+    /** A parameter of a topic's query ({@code …/?$rid=1&$version=4}); null when it has none. */
+    static String parameter(String topic, String name) {
+        int query = topic.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        for (String pair : topic.substring(query + 1).split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The answer to direct method call {@code rid}. */
+    static String methodAnswer(int status, String rid) {
+        return "$iothub/methods/res/" + status + "/?$rid=" + rid;
     }
 
     /** A reported-properties patch; its answer comes on {@code $iothub/twin/res/204/?$rid={rid}&$version={v}}. */

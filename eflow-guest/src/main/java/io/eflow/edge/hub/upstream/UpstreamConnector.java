@@ -64,6 +64,9 @@ public final class UpstreamConnector implements AutoCloseable {
     private final UpstreamSettings settings;
     private final UpstreamOptions options;
     private final Consumer<JsonNode> onDesired;
+    private final CloudMethods methods;
+    /** The links in use, for method answers that come from other threads; null between connections. */
+    private volatile Links current;
     private final Optional<DesiredTwin> twin;
     private final ExecutorService desiredCallbacks;
     private final Thread sender;
@@ -82,11 +85,12 @@ public final class UpstreamConnector implements AutoCloseable {
     private long reconnects;
 
     private UpstreamConnector(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
-                              Consumer<JsonNode> onDesired) {
+                              Consumer<JsonNode> onDesired, CloudMethods methods) {
         this.queue = store.queue(ENDPOINT);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
         this.onDesired = Objects.requireNonNull(onDesired, "onDesired");
+        this.methods = Objects.requireNonNull(methods, "methods");
         this.twin = settings.twin() ? Optional.of(new DesiredTwin()) : Optional.empty();
         this.desiredCallbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "upstream-desired"));
         this.sender = daemon(this::run, "upstream-sender");
@@ -104,7 +108,16 @@ public final class UpstreamConnector implements AutoCloseable {
      */
     public static UpstreamConnector start(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
                                           Consumer<JsonNode> onDesired) {
-        UpstreamConnector connector = new UpstreamConnector(store, settings, options, onDesired);
+        return start(store, settings, options, onDesired, CloudMethods.NONE);
+    }
+
+    /**
+     * Starts sending {@code $upstream}'s messages, and answering IoT Hub's direct methods for the link's identities
+     * with {@code methods} (an edge device's modules).
+     */
+    public static UpstreamConnector start(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
+                                          Consumer<JsonNode> onDesired, CloudMethods methods) {
+        UpstreamConnector connector = new UpstreamConnector(store, settings, options, onDesired, methods);
         connector.sender.start();
         return connector;
     }
@@ -177,7 +190,7 @@ public final class UpstreamConnector implements AutoCloseable {
             Links link;
             try {
                 link = new Links(settings, options, settings.firstIdentity(), Instant.now(), subscriptions(),
-                        this::acknowledged, this::arrived);
+                        this::acknowledged, (identity, topic, payload) -> arrived(identity, topic, payload));
             } catch (ConnectionException | RuntimeException e) {
                 Duration wait = backoff.next();
                 refused(e instanceof ConnectionException ? e.getMessage()
@@ -186,6 +199,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 pause(wait);
                 continue;
             }
+            current = link;
             backoff.reset();
             up(recovering);
             refusals = 0;
@@ -204,6 +218,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 link.broke(e);
                 end = End.LOST;
             }
+            current = null;
             Throwable cause = link.broken();
             for (long sequence : link.close()) {
                 queue.nack(sequence);
@@ -241,6 +256,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 return End.LOST;
             }
             twin.flatMap(t -> t.request(now)).ifPresent(link::publishOnce);
+            link.openMissing(settings.eagerIdentities());
             reportDue().ifPresent(patch -> link.publishOnce(Topics.reportedPatch("r" + reportRids.incrementAndGet()), patch));
             int room = link.awaitRoom(options.window(), TICK_NANOS);
             if (room == 0) {
@@ -313,6 +329,30 @@ public final class UpstreamConnector implements AutoCloseable {
         if (queue.ack(sequence)) {
             sent.incrementAndGet();
         }
+    }
+
+    private void arrived(String identity, String topic, byte[] payload) {
+        if (topic.startsWith(Topics.METHOD_CALLS)) {
+            call(identity, topic, payload);
+            return;
+        }
+        arrived(topic, payload);
+    }
+
+    /** A direct method from IoT Hub for {@code identity}: handed over, its answer sent back on the same connection. */
+    private void call(String identity, String topic, byte[] payload) {
+        String rest = topic.substring(Topics.METHOD_CALLS.length());
+        int slash = rest.indexOf('/');
+        String method = slash < 0 ? rest : rest.substring(0, slash);
+        String rid = Topics.parameter(topic, "$rid");
+        methods.call(identity, method, payload).whenComplete((answer, error) -> {
+            CloudMethods.Answer sent = answer != null ? answer : new CloudMethods.Answer(500,
+                    ("{\"message\":\"" + String.valueOf(error).replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8));
+            Links links = current;
+            if (links != null) {
+                links.respond(identity, Topics.methodAnswer(sent.status(), rid), sent.payload());
+            }
+        });
     }
 
     private void arrived(String topic, byte[] payload) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -69,6 +70,19 @@ public sealed interface UpstreamSettings {
      */
     default String identityOf(HubMessage message) {
         return "";
+    }
+
+    /**
+     * The identities connected whether or not they have anything to send, because IoT Hub sends them something (the
+     * direct methods of an edge device's modules); none for a device's link.
+     */
+    default Set<String> eagerIdentities() {
+        return Set.of();
+    }
+
+    /** What an identity other than the first subscribes to on its connection. */
+    default List<String> subscriptions(String identity) {
+        return List.of();
     }
 
     /** The identity connected first: the one that holds the link's subscriptions. */
@@ -268,6 +282,17 @@ public sealed interface UpstreamSettings {
         @Override
         public String firstIdentity() {
             return EDGE_HUB;
+        }
+
+        /** Every deployed module: IoT Hub's direct methods for it come on its connection. */
+        @Override
+        public Set<String> eagerIdentities() {
+            return modules.get();
+        }
+
+        @Override
+        public List<String> subscriptions(String identity) {
+            return List.of(Topics.METHOD_CALLS + "#");
         }
 
         @Override

@@ -117,8 +117,10 @@ class IotHubUpstreamTest {
             assertThat(token.resource()).isEqualTo(HUB + "/devices/" + DEVICE + "/modules/" + module);
             assertThat(token.signedWith(module.equals("sensor") ? sensorKey : hubKey)).isTrue();
         }
-        // $edgeHub's twin (its routes) is followed on $edgeHub's connection, the only one IoT Hub allows it
-        assertThat(hub.subscriptions()).containsExactlyInAnyOrder("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#");
+        // $edgeHub's twin (its routes) is followed on $edgeHub's connection, the only one IoT Hub allows it; each
+        // module's connection takes the module's direct methods
+        assertThat(hub.subscriptions()).containsExactlyInAnyOrder("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#",
+                "$iothub/methods/POST/#");
     }
 
     @Test
