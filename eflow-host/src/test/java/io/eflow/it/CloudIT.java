@@ -227,6 +227,40 @@ class CloudIT extends SharedGuestTest {
         await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
     }
 
+    @Test
+    @Order(6)
+    void aDeploymentFromTheCloudSurvivesAGuestRestartWithIotHubGone() throws Exception {
+        int mqttPort = emulator.mqttPort();
+        int httpsPort = emulator.httpsPort();
+        emulator.close();
+        host.manager().stop(guest);
+        host.manager().start(guest);
+        // the forwards and the redirect live in the guest's connection and network namespace: made again
+        Forwards forwards = new Forwards(host.manager());
+        for (Forward forward : forwards.list(guest)) {
+            if (forward.direction() == Forward.Direction.TO_HOST
+                    && (forward.guestPort() == MQTT_FORWARD || forward.guestPort() == HTTPS_FORWARD)) {
+                forwards.remove(guest, forward);
+                forwards.add(guest, forward);
+            }
+        }
+        redirect(host, guest, true);
+
+        // offline is normal: the modules the cloud deployed run again from the guest's own copy of the deployment
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode running = Json.MAPPER.valueToTree(new AgentClient(host.manager()).modules(guest));
+            assertThat(running.at("/filter/runtimeStatus").asText()).isEqualTo("running");
+            assertThat(running.at("/tempSensor/runtimeStatus").asText()).isEqualTo("running");
+        });
+        await().atMost(SLOW).untilAsserted(() -> assertThat(cloud().provisioning(guest).state())
+                .isIn(ProvisioningState.Link.OFFLINE, ProvisioningState.Link.CONNECTING));
+
+        emulator = IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", mqttPort, httpsPort, work.resolve("iothub")));
+        await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
+        await().atMost(SLOW).untilAsserted(() -> assertThat(service("module-twin", device, "$edgeAgent")
+                .at("/properties/reported/lastDesiredStatus/code").asInt()).isEqualTo(200));
+    }
+
     /** The itSequence of this backend's readings among what IoT Hub received, in arrival order. */
     private List<Integer> sequences(JsonNode received) throws IOException {
         List<Integer> sequences = new ArrayList<>();
@@ -240,7 +274,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aBrokenDeploymentIsReported400AndTheRunningModulesStay() throws Exception {
         Path manifest = work.resolve("broken-" + backend + ".json");
         Files.writeString(manifest, deployment("25").replace("\"createOptions\": \"{}\"", "\"createOptions\": \"{not json\""));
@@ -257,7 +291,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aDisabledDeviceIsShownRefusedWithTheHubsReason() throws Exception {
         service("disable", device);
         // the sessions drop or the next contact is refused; the state says so without a restart
