@@ -69,33 +69,7 @@ class AgentReportTest {
     @Test
     void pingAndRestartModuleAnswerAsIoTEdgeDoes() {
         Map<String, Integer> restarted = new LinkedHashMap<>();
-        ModuleRuntime runtime = new ModuleRuntime() {
-            @Override
-            public ParsedManifest apply(String manifest) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<JsonNode> deployment() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Map<String, ModuleReport> modules() {
-                return Map.of("filter", running(0));
-            }
-
-            @Override
-            public boolean restart(String module) {
-                restarted.merge(module, 1, Integer::sum);
-                return module.equals("filter");
-            }
-
-            @Override
-            public List<LogLine> logs(String module, int tail, Optional<Instant> since) {
-                return List.of();
-            }
-        };
+        ModuleRuntime runtime = runtime(restarted);
         AgentMethods methods = new AgentMethods(runtime, Clock.systemUTC());
         assertThat(methods.call("ping", JSON.nullNode()).status()).isEqualTo(200);
         assertThat(methods.call("RestartModule", JSON.createObjectNode().put("schemaVersion", "1.0").put("id", "filter"))
@@ -109,6 +83,11 @@ class AgentReportTest {
 
     /** Two modules' logs, as the agent keeps them: filter writes IoT Edge's recommended format, sensor plain lines. */
     private static ModuleRuntime withLogs() {
+        return runtime(new LinkedHashMap<>());
+    }
+
+    /** Filter and tempSensor, running, with their logs; restarts are counted in {@code restarted} (filter exists). */
+    private static ModuleRuntime runtime(Map<String, Integer> restarted) {
         Map<String, List<LogLine>> logs = Map.of(
                 "filter", List.of(new LogLine(T, "stdout", "<6> 2026-12-06 07:00:00.000 +00:00 started"),
                         new LogLine(T.plusSeconds(60), "stderr", "<3> 2026-12-06 07:01:00.000 +00:00 cannot reach edgeHub"),
@@ -135,7 +114,8 @@ class AgentReportTest {
 
             @Override
             public boolean restart(String module) {
-                return false;
+                restarted.merge(module, 1, Integer::sum);
+                return module.equals("filter");
             }
 
             @Override
