@@ -61,7 +61,8 @@ class QemuGuestIT {
         InstanceLayout layout = InstanceLayout.of(host.paths(), guest);
         long pid = Long.parseLong(Files.readString(layout.run().resolve("qemu.pid")).trim());
         assertThat(Exec.of("ss", "-lntpH").check().stdout()).doesNotContain("pid=" + pid + ",");
-        String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+        // readAllLines: Files.readString trusts the size /proc reports and returns the first byte of this file
+        String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
         int first = Integer.parseInt(range[0]);
         int last = Integer.parseInt(range[1]);
         for (String socket : Exec.of("ss", "-lnupH").check().stdout().lines().filter(l -> l.contains("pid=" + pid + ",")).toList()) {
