@@ -5,6 +5,7 @@ import io.eflow.backend.GuestNic;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.daemon.api.HubPublish;
 import io.eflow.daemon.api.ProvisionRequest;
+import io.eflow.edge.cloud.HubPorts;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.instance.model.BackendKind;
@@ -52,10 +53,12 @@ import static org.awaitility.Awaitility.await;
  * broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused with the
  * previous provisioning kept.
  *
- * <p>The guest reaches the emulator on the host through reverse forwards. The hub is {@value #HUB} in the guest's
- * /etc/hosts, a loopback address of its own whose ports 8883 and 443 are redirected to the forwards inside the guest's
- * network namespace (an SSH user cannot forward a privileged port, and the edge hub's own 8883 on the guest's other
- * addresses must stay the edge hub's), so the guest speaks to the hub exactly as to Azure's.
+ * <p>The emulator listens on IoT Hub's own ports, 8883 and 443, on the host's loopback, and the hub is {@value #HUB}
+ * in the guest's /etc/hosts, so the guest speaks to it exactly as to Azure's. A VM reaches it at its network's host
+ * address, which QEMU's user network connects to the host's loopback. A namespace guest reaches it through reverse
+ * forwards: the name is a loopback address of the guest's own whose ports 8883 and 443 are redirected to the forwards
+ * inside the guest's network namespace (an SSH user cannot forward a privileged port, and the edge hub's own 8883 on
+ * the guest's other addresses must stay the edge hub's).
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,7 +68,7 @@ class CloudIT extends SharedGuestTest {
     private static final int HTTPS_FORWARD = 10443;
     private static final String NFT_TABLE = "eflow_it_iothub";
     static final String HUB = "iothub.eflow.test";
-    private static final String HUB_ADDRESS = "127.0.0.2";
+    private static final String NAMESPACE_HUB_ADDRESS = "127.0.0.2";
     private static IotHubEmulator emulator;
     private static Path work;
 
@@ -75,7 +78,11 @@ class CloudIT extends SharedGuestTest {
     @BeforeAll
     static void startEmulator(TestHost host) throws IOException {
         work = host.workDir("cloud");
-        emulator = IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", 0, 0, work.resolve("iothub")));
+        emulator = startEmulator();
+    }
+
+    private static IotHubEmulator startEmulator() throws IOException {
+        return IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", HubPorts.STANDARD.mqtt(), HubPorts.STANDARD.https(), work.resolve("iothub")));
     }
 
     @AfterAll
@@ -105,6 +112,13 @@ class CloudIT extends SharedGuestTest {
                         "localhost:5000/eflow-samples/" + sample + ":0.1.0");
             }
         }
+        if (host.manager().config(guest).backend() == BackendKind.NAMESPACE) {
+            addForwards();
+        }
+        redirect(host, guest, true);
+    }
+
+    private void addForwards() {
         Forwards forwards = new Forwards(host.manager());
         List<Forward> present = forwards.list(guest);
         for (Forward forward : List.of(new Forward(Forward.Direction.TO_HOST, "127.0.0.1:" + emulator.mqttPort(), MQTT_FORWARD),
@@ -113,7 +127,6 @@ class CloudIT extends SharedGuestTest {
                 forwards.add(guest, forward);
             }
         }
-        redirect(host, guest, true);
     }
 
     private CloudClient cloud() {
@@ -208,8 +221,6 @@ class CloudIT extends SharedGuestTest {
     @Test
     @Order(5)
     void withIotHubGoneReadingsWaitAndAllArriveInOrderWhenItIsBack() throws Exception {
-        int mqttPort = emulator.mqttPort();
-        int httpsPort = emulator.httpsPort();
         emulator.close();
         HubClient hub = new HubClient(new RuntimeSocket(host.manager()));
         int count = 20;
@@ -220,7 +231,7 @@ class CloudIT extends SharedGuestTest {
         await().atMost(SLOW).untilAsserted(() -> assertThat(Json.MAPPER.valueToTree(hub.status(guest))
                 .at("/store/endpoints/$upstream/queueLength").asLong()).isGreaterThanOrEqualTo(count));
         // the same hub comes back on the same ports, with its identities (its state) and none of the telemetry
-        emulator = IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", mqttPort, httpsPort, work.resolve("iothub")));
+        emulator = startEmulator();
 
         await().atMost(SLOW).untilAsserted(() -> assertThat(sequences(service("telemetry", device, "filter"))).hasSize(count));
         assertThat(sequences(service("telemetry", device, "filter"))).isEqualTo(IntStream.range(0, count).boxed().toList());
@@ -230,18 +241,18 @@ class CloudIT extends SharedGuestTest {
     @Test
     @Order(6)
     void aDeploymentFromTheCloudSurvivesAGuestRestartWithIotHubGone() throws Exception {
-        int mqttPort = emulator.mqttPort();
-        int httpsPort = emulator.httpsPort();
         emulator.close();
         host.manager().stop(guest);
         host.manager().start(guest);
         // the forwards and the redirect live in the guest's connection and network namespace: made again
-        Forwards forwards = new Forwards(host.manager());
-        for (Forward forward : forwards.list(guest)) {
-            if (forward.direction() == Forward.Direction.TO_HOST
-                    && (forward.guestPort() == MQTT_FORWARD || forward.guestPort() == HTTPS_FORWARD)) {
-                forwards.remove(guest, forward);
-                forwards.add(guest, forward);
+        if (host.manager().config(guest).backend() == BackendKind.NAMESPACE) {
+            Forwards forwards = new Forwards(host.manager());
+            for (Forward forward : forwards.list(guest)) {
+                if (forward.direction() == Forward.Direction.TO_HOST
+                        && (forward.guestPort() == MQTT_FORWARD || forward.guestPort() == HTTPS_FORWARD)) {
+                    forwards.remove(guest, forward);
+                    forwards.add(guest, forward);
+                }
             }
         }
         redirect(host, guest, true);
@@ -255,7 +266,7 @@ class CloudIT extends SharedGuestTest {
         await().atMost(SLOW).untilAsserted(() -> assertThat(cloud().provisioning(guest).state())
                 .isIn(ProvisioningState.Link.OFFLINE, ProvisioningState.Link.CONNECTING));
 
-        emulator = IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", mqttPort, httpsPort, work.resolve("iothub")));
+        emulator = startEmulator();
         await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
         await().atMost(SLOW).untilAsserted(() -> assertThat(service("module-twin", device, "$edgeAgent")
                 .at("/properties/reported/lastDesiredStatus/code").asInt()).isEqualTo(200));
@@ -325,34 +336,33 @@ class CloudIT extends SharedGuestTest {
     }
 
     /**
-     * Inside the guest's network namespace, connections to IoT Hub's ports on localhost go to the forwards' ports:
-     * from the host for the namespace backend (its guests hold no CAP_NET_ADMIN), with sudo inside a VM.
+     * Names the hub in the guest's /etc/hosts. A VM's name is its network's host address, where QEMU's user network
+     * reaches the host's loopback. A namespace guest's is a loopback address whose IoT Hub ports are redirected to the
+     * forwards' ports inside the guest's network namespace, from the host (its guests hold no CAP_NET_ADMIN).
      */
     private static void redirect(TestHost host, String guest, boolean on) {
-        String rules = on ? """
-                table ip %1$s
-                delete table ip %1$s
-                table ip %1$s {
-                  chain out {
-                    type nat hook output priority -100; policy accept;
-                    ip daddr %4$s tcp dport 8883 redirect to :%2$d
-                    ip daddr %4$s tcp dport 443 redirect to :%3$d
-                  }
-                }
-                """.formatted(NFT_TABLE, MQTT_FORWARD, HTTPS_FORWARD, HUB_ADDRESS)
-                : "table ip %1$s\ndelete table ip %1$s\n".formatted(NFT_TABLE);
-        String hosts = on ? "grep -q ' " + HUB + "$' /etc/hosts || echo '" + HUB_ADDRESS + " " + HUB + "' >> /etc/hosts"
+        InstanceConfig config = host.manager().config(guest);
+        boolean namespace = config.backend() == BackendKind.NAMESPACE;
+        String address = namespace ? NAMESPACE_HUB_ADDRESS : config.network().gateway();
+        String hosts = on ? "grep -q ' " + HUB + "$' /etc/hosts || echo '" + address + " " + HUB + "' >> /etc/hosts"
                 : "sed -i '/ " + HUB.replace(".", "\\.") + "$/d' /etc/hosts";
         var named = host.manager().invoke(guest, List.of("sudo", "sh", "-c", hosts), Duration.ofSeconds(30));
         assertThat(named.exitCode()).as(named.stderrText()).isZero();
-        InstanceConfig config = host.manager().config(guest);
-        if (config.backend() == BackendKind.NAMESPACE) {
+        if (namespace) {
+            String rules = on ? """
+                    table ip %1$s
+                    delete table ip %1$s
+                    table ip %1$s {
+                      chain out {
+                        type nat hook output priority -100; policy accept;
+                        ip daddr %4$s tcp dport 8883 redirect to :%2$d
+                        ip daddr %4$s tcp dport 443 redirect to :%3$d
+                      }
+                    }
+                    """.formatted(NFT_TABLE, MQTT_FORWARD, HTTPS_FORWARD, NAMESPACE_HUB_ADDRESS)
+                    : "table ip %1$s\ndelete table ip %1$s\n".formatted(NFT_TABLE);
             String netns = new GuestNic(InstanceLayout.of(host.paths(), guest).hostId(), config.network()).netns();
             Exec.of("ip", "netns", "exec", netns, "nft", "-f", "-").input(rules).check();
-        } else {
-            var result = host.manager().invoke(guest, List.of("sudo", "sh", "-c", "printf '%s' '" + rules + "' | nft -f -"),
-                    Duration.ofSeconds(30));
-            assertThat(result.exitCode()).as(result.stderrText()).isZero();
         }
     }
 
