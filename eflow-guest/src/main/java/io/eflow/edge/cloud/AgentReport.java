@@ -1,12 +1,10 @@
 package io.eflow.edge.cloud;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.wire.ModuleReport;
 
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -67,34 +65,5 @@ final class AgentReport {
         node.remove("image");
         node.set("settings", JSON.createObjectNode().put("image", module.image()));
         return node;
-    }
-
-    /**
-     * What turns {@code before} into {@code after} when IoT Hub merges it: changed and new members as they are now,
-     * removed ones as null; empty when nothing changed. Objects are compared member by member, everything else whole.
-     */
-    static ObjectNode patch(JsonNode before, JsonNode after) {
-        ObjectNode patch = JSON.createObjectNode();
-        if (before != null && before.isObject()) {
-            for (Iterator<String> names = before.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!after.has(name)) {
-                    patch.putNull(name);
-                }
-            }
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = after.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode old = before == null ? null : before.get(field.getKey());
-            if (field.getValue().equals(old)) {
-                continue;
-            }
-            if (old != null && old.isObject() && field.getValue().isObject()) {
-                patch.set(field.getKey(), patch(old, field.getValue()));
-            } else {
-                patch.set(field.getKey(), field.getValue());
-            }
-        }
-        return patch;
     }
 }

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.json.TwinPatch;
 import io.eflow.contract.manifest.ManifestException;
 import io.eflow.edge.device.ModuleRuntime;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -108,7 +108,7 @@ public final class AgentTwin implements AutoCloseable {
             link.connected(provisioning);
             LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.device().hostName() + " as "
                     + provisioning.device().deviceId() + "/" + AGENT);
-            reported = withoutMetadata(agent.twin().path("reported"));
+            reported = TwinPatch.withoutMetadata(agent.twin().path("reported"));
             reconcile(agent);
             while (!closed && !agent.lost().isDone()) {
                 Signal signal = signals.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS);
@@ -157,15 +157,15 @@ public final class AgentTwin implements AutoCloseable {
         JsonNode agentDesired = agent.twin().path("desired");
         JsonNode hubDesired = this.hubDesired;
         long desiredVersion = agentDesired.path("$version").asLong(0);
-        if (withoutMetadata(agentDesired).isEmpty()) {
+        if (TwinPatch.withoutMetadata(agentDesired).isEmpty()) {
             lastStatus = new AgentReport.DesiredStatus(417, "the device has no deployment yet", desiredVersion);
         } else if (hubDesired == null) {
             // the edge hub's connection reads $edgeHub's twin; the deployment is applied once both are known
             LOG.log(System.Logger.Level.DEBUG, "waiting for $edgeHub's desired properties before applying a deployment");
         } else {
             ObjectNode modulesContent = JSON.createObjectNode();
-            modulesContent.set(AGENT, JSON.createObjectNode().set("properties.desired", withoutMetadata(agentDesired)));
-            modulesContent.set(HUB, JSON.createObjectNode().set("properties.desired", withoutMetadata(hubDesired)));
+            modulesContent.set(AGENT, JSON.createObjectNode().set("properties.desired", TwinPatch.withoutMetadata(agentDesired)));
+            modulesContent.set(HUB, JSON.createObjectNode().set("properties.desired", TwinPatch.withoutMetadata(hubDesired)));
             ObjectNode manifest = JSON.createObjectNode();
             manifest.set("modulesContent", modulesContent);
             lastStatus = runtime.deployment().map(manifest::equals).orElse(false)
@@ -218,22 +218,11 @@ public final class AgentTwin implements AutoCloseable {
     /** Sends what changed since the last report, if anything did. */
     private void report(TwinSession agent) {
         ObjectNode now = AgentReport.of(version, lastStatus, runtime.modules());
-        ObjectNode patch = AgentReport.patch(reported, now);
+        ObjectNode patch = TwinPatch.diff(reported, now);
         if (!patch.isEmpty()) {
             agent.report(patch);
             reported = now;
         }
-    }
-
-    /** A twin section without IoT Hub's bookkeeping ({@code $version}, {@code $metadata}). */
-    static ObjectNode withoutMetadata(JsonNode section) {
-        ObjectNode copy = section != null && section.isObject() ? ((ObjectNode) section).deepCopy() : JSON.createObjectNode();
-        for (Iterator<String> names = copy.fieldNames(); names.hasNext(); ) {
-            if (names.next().startsWith("$")) {
-                names.remove();
-            }
-        }
-        return copy;
     }
 
     private void await(Duration time) {

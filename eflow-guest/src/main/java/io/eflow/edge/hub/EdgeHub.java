@@ -1,6 +1,7 @@
 package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.json.TwinPatch;
 import io.eflow.contract.manifest.EdgeHubProperties;
 import io.eflow.contract.route.Route;
 import io.eflow.edge.hub.auth.AuthenticationException;
@@ -24,11 +25,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -52,6 +55,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private final String deviceId;
     private volatile Router router = new Router(List.of());
     private volatile boolean upstreamConnected;
+    private volatile BiConsumer<String, JsonNode> reportedSink = (module, patch) -> { };
 
     /**
      * @param deviceId the device the modules belong to: inputs are delivered to {@code deviceId/module}
@@ -73,19 +77,42 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      * modules no longer deployed are dropped; connected modules get their desired-properties changes.
      */
     public void configure(EdgeHubProperties hub, Set<String> modules, Map<String, JsonNode> moduleTwins) {
+        configure(hub);
+        for (String module : modules) {
+            desire(module, moduleTwins.get(module));
+        }
+    }
+
+    /**
+     * Takes a deployment's routes only: the modules' desired properties come from elsewhere (IoT Hub's module twins,
+     * {@link #desire}).
+     */
+    public void configure(EdgeHubProperties hub) {
         router = Router.of(hub);
         for (Route route : router.routes()) {
             Endpoints.moduleInput(Endpoints.of(route.sink())).ifPresent(this::dispatcher);
         }
-        for (String module : modules) {
-            ClientId who = ClientId.module(deviceId, module);
-            twins.desire(who, moduleTwins.get(module)).ifPresent(change -> {
-                ConnectedClient link = links.get(who);
-                if (link != null && link.isSubscribed(Subscription.DESIRED_PROPERTIES)) {
-                    link.desiredPatch(change.patch(), change.version());
-                }
-            });
-        }
+    }
+
+    /** Sets a module's desired properties (null: none); when they changed, the connected module gets the patch. */
+    public void desire(String module, JsonNode desired) {
+        ClientId who = ClientId.module(deviceId, module);
+        twins.desire(who, desired).ifPresent(change -> {
+            ConnectedClient link = links.get(who);
+            if (link != null && link.isSubscribed(Subscription.DESIRED_PROPERTIES)) {
+                link.desiredPatch(change.patch(), change.version());
+            }
+        });
+    }
+
+    /** A module's reported properties as the hub keeps them, without their version. */
+    public JsonNode reported(String module) {
+        return TwinPatch.withoutMetadata(twins.document(ClientId.module(deviceId, module)).path("reported"));
+    }
+
+    /** Where each patch a module makes to its reported properties goes once taken (IoT Hub's copy of the twin). */
+    public void onReported(BiConsumer<String, JsonNode> sink) {
+        reportedSink = Objects.requireNonNull(sink, "sink");
     }
 
     /**
@@ -184,7 +211,11 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     @Override
     public CompletableFuture<Long> reportTwin(ClientId who, JsonNode patch) {
         try {
-            return CompletableFuture.completedFuture(twins.report(who, patch));
+            long version = twins.report(who, patch);
+            if (who.deviceId().equals(deviceId)) {
+                who.moduleId().ifPresent(module -> reportedSink.accept(module, patch));
+            }
+            return CompletableFuture.completedFuture(version);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

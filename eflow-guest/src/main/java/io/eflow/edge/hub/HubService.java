@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.json.TwinPatch;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.wire.HubIdentity;
 import io.eflow.contract.wire.RequestException;
@@ -23,6 +24,7 @@ import io.eflow.edge.hub.mqtt.TlsSettings;
 import io.eflow.edge.hub.store.LogMessageStore;
 import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.CloudMethods;
+import io.eflow.edge.hub.upstream.CloudTwins;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamOptions;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
@@ -79,7 +81,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private final MetricsServer metrics;
     private volatile UpstreamConnector upstream;
     /** Whether the upstream is the provisioned IoT Hub's, not one 'hub upstream set' saved. */
-    private boolean cloudManaged;
+    private volatile boolean cloudManaged;
     private JsonNode hubReported;
     private volatile Consumer<JsonNode> deployments = manifest -> { };
 
@@ -99,6 +101,12 @@ public final class HubService implements ModuleHub, AutoCloseable {
         this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort())
                 .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()));
         this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
+        hub.onReported((module, patch) -> {
+            UpstreamConnector current = upstream;
+            if (cloudManaged && current != null) {
+                current.reportModule(module, patch);
+            }
+        });
         readUpstream().ifPresent(this::connectUpstream);
     }
 
@@ -116,7 +124,12 @@ public final class HubService implements ModuleHub, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the hub's identities: " + e.getMessage(), e);
         }
-        hub.configure(manifest.hub(), modules, manifest.moduleTwins());
+        if (cloudManaged) {
+            // IoT Hub keeps the modules' twins: their desired properties come over the modules' own connections
+            hub.configure(manifest.hub());
+        } else {
+            hub.configure(manifest.hub(), modules, manifest.moduleTwins());
+        }
     }
 
     @Override
@@ -206,7 +219,18 @@ public final class HubService implements ModuleHub, AutoCloseable {
             if (previous != null) {
                 previous.close();
             }
-            upstream = UpstreamConnector.start(store, cloud.get(), UpstreamOptions.defaults(), onHubDesired, this::callModule);
+            upstream = UpstreamConnector.start(store, cloud.get(), UpstreamOptions.defaults(), onHubDesired, this::callModule,
+                    new CloudTwins() {
+                        @Override
+                        public void desired(String module, JsonNode desired) {
+                            hub.desire(module, TwinPatch.withoutMetadata(desired));
+                        }
+
+                        @Override
+                        public JsonNode reported(String module) {
+                            return hub.reported(module);
+                        }
+                    });
             if (hubReported != null) {
                 upstream.report(hubReported);
             }

@@ -2,10 +2,11 @@ package io.eflow.edge.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.iothub.TwinLimits;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.json.TwinPatch;
 import io.eflow.edge.hub.auth.ClientId;
 
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,15 +43,17 @@ final class Twins {
     /**
      * Merges a reported-properties patch (JSON merge patch: null removes a property) and returns the new version.
      *
-     * @throws IllegalArgumentException when the patch is not a JSON object
+     * @throws IllegalArgumentException when the patch is not a JSON object, or would take the reported properties past
+     *                                  IoT Hub's limits ({@link TwinLimits}): then nothing of it is taken
      */
     synchronized long report(ClientId who, JsonNode patch) {
         if (patch == null || !patch.isObject()) {
             throw new IllegalArgumentException("a reported-properties patch is a JSON object");
         }
         ObjectNode twin = twin(who);
-        ObjectNode reported = (ObjectNode) twin.get("reported");
-        merge(reported, patch);
+        ObjectNode reported = TwinPatch.merged((ObjectNode) twin.get("reported"), patch);
+        TwinLimits.check("properties/reported", reported, TwinLimits.PROPERTIES_BYTES);
+        twin.set("reported", reported);
         long version = reported.path(VERSION).asLong(0) + 1;
         reported.put(VERSION, version);
         save(who, twin);
@@ -72,7 +74,7 @@ final class Twins {
         if (current.equals(wanted)) {
             return Optional.empty();
         }
-        ObjectNode patch = diff(current, wanted);
+        ObjectNode patch = TwinPatch.diff(current, wanted);
         wanted.put(VERSION, version + 1);
         twin.set("desired", wanted);
         save(who, twin);
@@ -91,46 +93,6 @@ final class Twins {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + file(who), e);
         }
-    }
-
-    /** The merge patch that turns {@code from} into {@code to}: changed and added properties, removed ones as null. */
-    static ObjectNode diff(JsonNode from, JsonNode to) {
-        ObjectNode patch = JsonNodeFactory.instance.objectNode();
-        for (Iterator<String> names = from.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!to.has(name)) {
-                patch.putNull(name);
-            }
-        }
-        to.fields().forEachRemaining(field -> {
-            JsonNode old = from.get(field.getKey());
-            if (old != null && old.isObject() && field.getValue().isObject()) {
-                ObjectNode nested = diff(old, field.getValue());
-                if (!nested.isEmpty()) {
-                    patch.set(field.getKey(), nested);
-                }
-            } else if (!field.getValue().equals(old)) {
-                patch.set(field.getKey(), field.getValue().deepCopy());
-            }
-        });
-        return patch;
-    }
-
-    private static void merge(ObjectNode target, JsonNode patch) {
-        patch.fields().forEachRemaining(field -> {
-            String name = field.getKey();
-            JsonNode value = field.getValue();
-            if (name.equals(VERSION)) {
-                return; // the hub keeps the version
-            }
-            if (value.isNull()) {
-                target.remove(name);
-            } else if (value.isObject() && target.get(name) instanceof ObjectNode nested) {
-                merge(nested, value);
-            } else {
-                target.set(name, value.deepCopy());
-            }
-        });
     }
 
     private ObjectNode twin(ClientId who) {

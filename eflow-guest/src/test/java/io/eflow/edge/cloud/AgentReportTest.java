@@ -3,6 +3,7 @@ package io.eflow.edge.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.json.TwinPatch;
 import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
@@ -53,17 +54,17 @@ class AgentReportTest {
         two.put("filter", running(0));
         two.put("sensor", running(0));
         JsonNode before = AgentReport.of("0.1.0", new AgentReport.DesiredStatus(200, "", 7), two);
-        assertThat(AgentReport.patch(before, before)).isEmpty();
+        assertThat(TwinPatch.diff(before, before)).isEmpty();
 
         JsonNode after = AgentReport.of("0.1.0", new AgentReport.DesiredStatus(200, "", 8), Map.of("filter", running(1)));
-        JsonNode patch = AgentReport.patch(before, after);
+        JsonNode patch = TwinPatch.diff(before, after);
         assertThat(patch.path("lastDesiredVersion").asLong()).isEqualTo(8);
         assertThat(patch.path("modules").path("sensor").isNull()).isTrue();
         assertThat(patch.path("modules").path("filter").path("restartCount").asInt()).isEqualTo(1);
         assertThat(patch.path("modules").path("filter").has("image")).isFalse();
         assertThat(patch.path("modules").path("filter").has("runtimeStatus")).as("unchanged").isFalse();
         assertThat(patch.has("runtime")).isFalse();
-        assertThat(AgentReport.patch(null, after)).isEqualTo(after);
+        assertThat(TwinPatch.diff(null, after)).isEqualTo(after);
     }
 
     @Test
@@ -177,7 +178,7 @@ class AgentReportTest {
     void twinBookkeepingIsNotPartOfTheDeployment() {
         JsonNode desired = JSON.createObjectNode().put("schemaVersion", "1.1").put("$version", 4)
                 .set("$metadata", JSON.createObjectNode());
-        assertThat(AgentTwin.withoutMetadata(desired)).isEqualTo(JSON.createObjectNode().put("schemaVersion", "1.1"));
-        assertThat(AgentTwin.withoutMetadata(null)).isEmpty();
+        assertThat(TwinPatch.withoutMetadata(desired)).isEqualTo(JSON.createObjectNode().put("schemaVersion", "1.1"));
+        assertThat(TwinPatch.withoutMetadata(null)).isEmpty();
     }
 }

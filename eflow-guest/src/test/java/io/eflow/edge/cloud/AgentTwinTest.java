@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.json.TwinPatch;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.LogLine;
@@ -21,6 +22,7 @@ import io.eflow.edge.hub.store.LogMessageStore;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.CloudMethods;
+import io.eflow.edge.hub.upstream.CloudTwins;
 import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamOptions;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
@@ -50,6 +52,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +80,9 @@ class AgentTwinTest {
     private AgentTwin twin;
     private LogMessageStore store;
     private UpstreamConnector upstream;
+    /** The modules' twins as the edge hub keeps them: desired as the link delivered it, reported as the modules made it. */
+    private final Map<String, JsonNode> desired = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> reportedHere = new ConcurrentHashMap<>();
 
     /** The agent's side, as the link sees it: deployments validated and kept, modules running once deployed. */
     static final class Recorder implements ModuleRuntime {
@@ -150,7 +156,18 @@ class AgentTwinTest {
                 Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)),
                 UpstreamOptions.defaults(), twin::hubDesired, (module, method, payload) -> CompletableFuture.completedFuture(
                         new CloudMethods.Answer(method.equals("echo") ? 200 : 501, ("{\"module\":\"" + module + "\",\"got\":"
-                                + new String(payload, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8))));
+                                + new String(payload, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8))),
+                new CloudTwins() {
+                    @Override
+                    public void desired(String module, JsonNode document) {
+                        desired.put(module, document);
+                    }
+
+                    @Override
+                    public JsonNode reported(String module) {
+                        return reportedHere.getOrDefault(module, JSON.createObjectNode()).deepCopy();
+                    }
+                });
         twin.onHubReported(upstream::report);
     }
 
@@ -275,6 +292,47 @@ class AgentTwinTest {
         assertThat(reported(device).at("/lastDesiredStatus/description").asText()).contains("createOptions");
         assertThat(runtime.applied).hasSize(1);
         assertThat(link.state().state()).isEqualTo(ProvisioningState.Link.CONNECTED);
+    }
+
+    @Test
+    void aModulesTwinIsKeptInStepWithIotHubBothWaysAndBothSidesMeetAfterAnOutage() throws Exception {
+        String device = "edge-c";
+        Provisioning provisioning = provisioning(edgeDevice(device));
+        link.provision(provisioning);
+        connectHub(provisioning);
+        emulator.registry().applyConfigurationContent(device, (ObjectNode) JSON.readTree(manifest("{}")).get("modulesContent"));
+        IdentityRef filter = IdentityRef.module(device, "filter");
+
+        // desired from IoT Hub reaches the module: the deployment's, then a change made in the cloud
+        await().atMost(WAIT).until(() -> desired.getOrDefault("filter", JSON.nullNode()).path("TemperatureThreshold").asInt() == 25);
+        emulator.registry().patchTwin(filter, Optional.empty(), Optional.of((ObjectNode) JSON.readTree(
+                "{\"TemperatureThreshold\": 30}")), Optional.empty());
+        await().atMost(WAIT).until(() -> desired.get("filter").path("TemperatureThreshold").asInt() == 30);
+
+        // reported from the module reaches IoT Hub
+        report("filter", "{\"TemperatureThreshold\": 30, \"unit\": \"C\"}");
+        await().atMost(WAIT).until(() -> emulator.registry().twin(filter).reportedDocument().path("TemperatureThreshold").asInt() == 30);
+
+        // the guest offline: both sides change, and meet once it is back
+        upstream.close();
+        store.close();
+        emulator.registry().patchTwin(filter, Optional.empty(), Optional.of((ObjectNode) JSON.readTree(
+                "{\"TemperatureThreshold\": 35}")), Optional.empty());
+        reportedHere.put("filter", (ObjectNode) JSON.readTree("{\"TemperatureThreshold\": 31}"));
+        connectHub(provisioning);
+        await().atMost(WAIT).until(() -> desired.get("filter").path("TemperatureThreshold").asInt() == 35);
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode cloud = emulator.registry().twin(filter).reportedDocument();
+            assertThat(cloud.path("TemperatureThreshold").asInt()).isEqualTo(31);
+            assertThat(cloud.has("unit")).as("removed offline, removed in IoT Hub").isFalse();
+        });
+    }
+
+    /** A module's reported patch as the edge hub takes it: kept, then handed to the link. */
+    private void report(String module, String patch) throws IOException {
+        JsonNode parsed = JSON.readTree(patch);
+        reportedHere.merge(module, (ObjectNode) parsed.deepCopy(), (old, add) -> TwinPatch.merged(old, add));
+        upstream.reportModule(module, parsed);
     }
 
     @Test

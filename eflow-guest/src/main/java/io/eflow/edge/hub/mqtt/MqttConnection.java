@@ -505,7 +505,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
             if (failure == null && version != null) {
                 twinAnswer(204, requestId, OptionalLong.of(version), new byte[0]);
             } else {
-                twinAnswer(500, requestId, OptionalLong.empty(),
+                // a patch refused for what it is (past IoT Hub's twin limits) is the client's 400, as IoT Hub answers
+                twinAnswer(failure instanceof IllegalArgumentException ? 400 : 500, requestId, OptionalLong.empty(),
                         error(failure == null ? new IllegalStateException("the hub answered no version") : failure));
             }
         });

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.json.TwinPatch;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static java.lang.System.Logger.Level.WARNING;
@@ -30,6 +29,7 @@ final class DesiredTwin {
 
     private ObjectNode desired;
     private JsonNode delivered;
+    private JsonNode fetchedReported;
     private final List<ObjectNode> early = new ArrayList<>();
     private long nextRid = 1;
     private String pendingRid;
@@ -38,6 +38,7 @@ final class DesiredTwin {
     /** A new connection: what changed while offline is unknown, so the twin is fetched again. */
     synchronized void connected() {
         desired = null;
+        fetchedReported = null;
         early.clear();
         pendingRid = null;
     }
@@ -50,6 +51,16 @@ final class DesiredTwin {
         pendingRid = Long.toString(nextRid++);
         requestedAt = nowNanos;
         return Optional.of(Topics.twinRequest(pendingRid));
+    }
+
+    /**
+     * The reported properties IoT Hub had when the whole twin was last fetched, once: after an outage, what the guest
+     * has and IoT Hub lacks is sent from them.
+     */
+    synchronized Optional<JsonNode> takeFetchedReported() {
+        Optional<JsonNode> reported = Optional.ofNullable(fetchedReported);
+        fetchedReported = null;
+        return reported;
     }
 
     /** A message on a twin topic; the whole desired document when it changed. */
@@ -85,6 +96,7 @@ final class DesiredTwin {
         }
         pendingRid = null;
         desired = ((ObjectNode) twin.get("desired")).deepCopy();
+        fetchedReported = twin.path("reported").deepCopy();
         for (ObjectNode patch : early) {
             if (version(patch) > version(desired)) {
                 merge(desired, patch);
@@ -130,19 +142,11 @@ final class DesiredTwin {
         return Optional.of(delivered.deepCopy());
     }
 
-    /** IoT Hub's patch rule: objects merge member by member, null removes, anything else replaces. */
+    /** IoT Hub's patch rule, and the patch's version becomes the document's. */
     private static void merge(ObjectNode target, ObjectNode patch) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            JsonNode value = field.getValue();
-            JsonNode existing = target.get(field.getKey());
-            if (value.isNull()) {
-                target.remove(field.getKey());
-            } else if (value.isObject() && existing != null && existing.isObject()) {
-                merge((ObjectNode) existing, (ObjectNode) value);
-            } else {
-                target.set(field.getKey(), value.deepCopy());
-            }
+        TwinPatch.apply(target, patch);
+        if (patch.has("$version")) {
+            target.set("$version", patch.get("$version"));
         }
     }
 

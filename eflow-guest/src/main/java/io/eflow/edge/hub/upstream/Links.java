@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -102,6 +103,11 @@ final class Links {
                 LOG.log(DEBUG, "upstream: {0} cannot connect yet: {1}", identity, e.getMessage());
             }
         }
+    }
+
+    /** The identities whose connections are open now. */
+    Set<String> openIdentities() {
+        return Set.copyOf(open.keySet());
     }
 
     /** Publishes on {@code identity}'s connection if it is open (an answer to a call that came on it). */

@@ -65,6 +65,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private final UpstreamOptions options;
     private final Consumer<JsonNode> onDesired;
     private final CloudMethods methods;
+    private final ModuleTwinSync moduleTwins;
     /** The links in use, for method answers that come from other threads; null between connections. */
     private volatile Links current;
     private final Optional<DesiredTwin> twin;
@@ -85,7 +86,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private long reconnects;
 
     private UpstreamConnector(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
-                              Consumer<JsonNode> onDesired, CloudMethods methods) {
+                              Consumer<JsonNode> onDesired, CloudMethods methods, CloudTwins twins) {
         this.queue = store.queue(ENDPOINT);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
@@ -93,6 +94,7 @@ public final class UpstreamConnector implements AutoCloseable {
         this.methods = Objects.requireNonNull(methods, "methods");
         this.twin = settings.twin() ? Optional.of(new DesiredTwin()) : Optional.empty();
         this.desiredCallbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "upstream-desired"));
+        this.moduleTwins = new ModuleTwinSync(Objects.requireNonNull(twins, "twins"), desiredCallbacks);
         this.sender = daemon(this::run, "upstream-sender");
     }
 
@@ -117,7 +119,16 @@ public final class UpstreamConnector implements AutoCloseable {
      */
     public static UpstreamConnector start(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
                                           Consumer<JsonNode> onDesired, CloudMethods methods) {
-        UpstreamConnector connector = new UpstreamConnector(store, settings, options, onDesired, methods);
+        return start(store, settings, options, onDesired, methods, CloudTwins.NONE);
+    }
+
+    /**
+     * Starts sending {@code $upstream}'s messages, answering IoT Hub's direct methods for the link's identities with
+     * {@code methods} and keeping their twins in step with {@code twins} (an edge device's modules).
+     */
+    public static UpstreamConnector start(MessageStore store, UpstreamSettings settings, UpstreamOptions options,
+                                          Consumer<JsonNode> onDesired, CloudMethods methods, CloudTwins twins) {
+        UpstreamConnector connector = new UpstreamConnector(store, settings, options, onDesired, methods, twins);
         connector.sender.start();
         return connector;
     }
@@ -161,6 +172,14 @@ public final class UpstreamConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * Module {@code module}'s own reported-properties patch, for its twin in IoT Hub: sent at once when its connection
+     * is up; otherwise the difference is sent when it is next connected.
+     */
+    public void reportModule(String module, JsonNode patch) {
+        moduleTwins.reported(module, patch);
+    }
+
     /** The reported properties to send now: the latest, once per connection or change. */
     private Optional<byte[]> reportDue() {
         if (twin.isEmpty()) {
@@ -200,6 +219,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 continue;
             }
             current = link;
+            moduleTwins.connected(link);
             backoff.reset();
             up(recovering);
             refusals = 0;
@@ -219,6 +239,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 end = End.LOST;
             }
             current = null;
+            moduleTwins.disconnected();
             Throwable cause = link.broken();
             for (long sequence : link.close()) {
                 queue.nack(sequence);
@@ -257,6 +278,9 @@ public final class UpstreamConnector implements AutoCloseable {
             }
             twin.flatMap(t -> t.request(now)).ifPresent(link::publishOnce);
             link.openMissing(settings.eagerIdentities());
+            if (settings.moduleTwins()) {
+                moduleTwins.tick(link, settings.firstIdentity(), now);
+            }
             reportDue().ifPresent(patch -> link.publishOnce(Topics.reportedPatch("r" + reportRids.incrementAndGet()), patch));
             int room = link.awaitRoom(options.window(), TICK_NANOS);
             if (room == 0) {
@@ -334,6 +358,9 @@ public final class UpstreamConnector implements AutoCloseable {
     private void arrived(String identity, String topic, byte[] payload) {
         if (topic.startsWith(Topics.METHOD_CALLS)) {
             call(identity, topic, payload);
+            return;
+        }
+        if (!identity.equals(settings.firstIdentity()) && moduleTwins.arrived(identity, topic, payload)) {
             return;
         }
         arrived(topic, payload);

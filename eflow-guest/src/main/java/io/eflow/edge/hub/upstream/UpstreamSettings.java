@@ -85,6 +85,11 @@ public sealed interface UpstreamSettings {
         return List.of();
     }
 
+    /** Whether the eager identities have twins IoT Hub keeps, synchronized over their connections. */
+    default boolean moduleTwins() {
+        return false;
+    }
+
     /** The identity connected first: the one that holds the link's subscriptions. */
     default String firstIdentity() {
         return "";
@@ -284,7 +289,7 @@ public sealed interface UpstreamSettings {
             return EDGE_HUB;
         }
 
-        /** Every deployed module: IoT Hub's direct methods for it come on its connection. */
+        /** Every deployed module: IoT Hub's direct methods and twin changes for it come on its connection. */
         @Override
         public Set<String> eagerIdentities() {
             return modules.get();
@@ -292,7 +297,13 @@ public sealed interface UpstreamSettings {
 
         @Override
         public List<String> subscriptions(String identity) {
-            return List.of(Topics.METHOD_CALLS + "#");
+            return List.of(Topics.METHOD_CALLS + "#", Topics.TWIN_RESPONSES + "#", Topics.TWIN_DESIRED_PATCHES + "#");
+        }
+
+        /** Each deployed module's twin: desired from IoT Hub, reported from the module. */
+        @Override
+        public boolean moduleTwins() {
+            return true;
         }
 
         @Override

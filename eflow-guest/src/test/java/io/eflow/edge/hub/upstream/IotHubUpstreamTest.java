@@ -118,9 +118,9 @@ class IotHubUpstreamTest {
             assertThat(token.signedWith(module.equals("sensor") ? sensorKey : hubKey)).isTrue();
         }
         // $edgeHub's twin (its routes) is followed on $edgeHub's connection, the only one IoT Hub allows it; each
-        // module's connection takes the module's direct methods
+        // module's connection takes the module's direct methods and follows the module's twin
         assertThat(hub.subscriptions()).containsExactlyInAnyOrder("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#",
-                "$iothub/methods/POST/#");
+                "$iothub/methods/POST/#", "$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#");
     }
 
     @Test

@@ -1,13 +1,12 @@
 package io.eflow.iothub.emulator.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.iothub.TwinLimits;
+import io.eflow.contract.json.TwinPatch;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -44,61 +43,40 @@ public record TwinState(ObjectNode tags, ObjectNode desired, long desiredVersion
 
     /** A JSON merge patch of desired (a null removes a member); checked against the limits before it is taken. */
     public TwinState patchDesired(ObjectNode patch) {
-        ObjectNode next = merged(desired, patch);
-        TwinLimits.check("properties/desired", next, TwinLimits.PROPERTIES_BYTES);
+        ObjectNode next = TwinPatch.merged(desired, patch);
+        limit("properties/desired", next, TwinLimits.PROPERTIES_BYTES);
         return new TwinState(tags, next, desiredVersion + 1, reported, reportedVersion, version + 1);
     }
 
     /** Desired replaced whole (a deployment's module content). */
     public TwinState replaceDesired(ObjectNode content) {
         ObjectNode next = withoutDollarMembers(content);
-        TwinLimits.check("properties/desired", next, TwinLimits.PROPERTIES_BYTES);
+        limit("properties/desired", next, TwinLimits.PROPERTIES_BYTES);
         return new TwinState(tags, next, desiredVersion + 1, reported, reportedVersion, version + 1);
     }
 
     public TwinState patchReported(ObjectNode patch) {
-        ObjectNode next = merged(reported, patch);
-        TwinLimits.check("properties/reported", next, TwinLimits.PROPERTIES_BYTES);
+        ObjectNode next = TwinPatch.merged(reported, patch);
+        limit("properties/reported", next, TwinLimits.PROPERTIES_BYTES);
         return new TwinState(tags, desired, desiredVersion, next, reportedVersion + 1, version + 1);
     }
 
     public TwinState patchTags(ObjectNode patch) {
-        ObjectNode next = merged(tags, patch);
-        TwinLimits.check("tags", next, TwinLimits.TAGS_BYTES);
+        ObjectNode next = TwinPatch.merged(tags, patch);
+        limit("tags", next, TwinLimits.TAGS_BYTES);
         return new TwinState(next, desired, desiredVersion, reported, reportedVersion, version + 1);
     }
 
-    static ObjectNode merged(ObjectNode base, ObjectNode patch) {
-        ObjectNode result = base.deepCopy();
-        mergeInto(result, patch);
-        return result;
-    }
-
-    private static void mergeInto(ObjectNode target, ObjectNode patch) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String key = field.getKey();
-            JsonNode value = field.getValue();
-            if (key.startsWith("$")) {
-                // $version, $metadata: read-only, the hub's own
-                continue;
-            }
-            if (value.isNull()) {
-                target.remove(key);
-            } else if (value.isObject() && target.get(key) instanceof ObjectNode existing) {
-                mergeInto(existing, (ObjectNode) value);
-            } else if (value.isObject()) {
-                ObjectNode fresh = target.putObject(key);
-                mergeInto(fresh, (ObjectNode) value);
-            } else {
-                target.set(key, value.deepCopy());
-            }
+    /** IoT Hub refuses a section past its limits with 400 ArgumentInvalid. */
+    private static void limit(String section, ObjectNode next, int maxBytes) {
+        try {
+            TwinLimits.check(section, next, maxBytes);
+        } catch (TwinLimits.ExceededException e) {
+            throw HubException.badRequest(e.getMessage());
         }
     }
 
     private static ObjectNode withoutDollarMembers(ObjectNode content) {
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
-        mergeInto(result, content);
-        return result;
+        return TwinPatch.merged(JsonNodeFactory.instance.objectNode(), content);
     }
 }

@@ -69,7 +69,7 @@ public final class TwinTopics {
     }
 
     /** {@code ?a=1&b=2} (the '?' may be missing): the pairs, decoded as a property bag. */
-    private static Map<String, String> query(String text) {
+    static Map<String, String> query(String text) {
         return ModuleTopics.decodeProperties(text.startsWith("?") ? text.substring(1) : text);
     }
 

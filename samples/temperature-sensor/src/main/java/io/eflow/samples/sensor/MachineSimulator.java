@@ -8,17 +8,24 @@ import java.util.random.RandomGenerator;
  * A machine that heats up slowly: its temperature rises by 0.05 to 0.30 degrees a reading from {@link #START},
  * with up to half a degree of noise, and starts over from {@link #START} once past {@link #MAX} (a cool-down), so
  * a filter with a threshold between the two sees quiet stretches and alerts in turn. The pressure follows the
- * temperature from 1 to 10; the ambient air stays near 21 degrees and 24 to 26 % humidity.
+ * temperature from 1 to 10; the ambient air stays near 21 degrees and 24 to 26 % humidity. The direct method
+ * {@code reset} cools it down at once, as IoT Edge's simulated temperature sensor's does.
  */
 public final class MachineSimulator {
     public static final double START = 20.0;
     public static final double MAX = 100.0;
 
     private final RandomGenerator random;
-    private double machine = START;
+    // readings come from the module's loop, resets from its direct method
+    private volatile double machine = START;
 
     public MachineSimulator(RandomGenerator random) {
         this.random = random;
+    }
+
+    /** The machine cooled down: the next reading starts again from {@link #START}. */
+    public void reset() {
+        machine = START;
     }
 
     public Reading next(Instant now) {

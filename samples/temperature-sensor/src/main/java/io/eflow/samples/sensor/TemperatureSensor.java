@@ -1,5 +1,6 @@
 package io.eflow.samples.sensor;
 
+import io.eflow.samples.module.DirectMethods;
 import io.eflow.samples.module.EdgeHubClient;
 import io.eflow.samples.module.Env;
 import io.eflow.samples.module.Log;
@@ -14,11 +15,14 @@ import java.util.Random;
 
 /**
  * The temperature sensor module: a reading every SEND_INTERVAL_MS to the output "temperatureOutput", each one
- * also logged, sent or not, so the module's log shows it working with no hub at all.
+ * also logged, sent or not, so the module's log shows it working with no hub at all. Its direct method {@value #RESET}
+ * starts the machine's temperature over.
  */
 public final class TemperatureSensor {
     public static final String DEFAULT_MODULE_ID = "tempSensor";
     public static final String OUTPUT = "temperatureOutput";
+    /** The direct method that cools the machine down. */
+    public static final String RESET = "reset";
 
     private TemperatureSensor() {
     }
@@ -37,10 +41,15 @@ public final class TemperatureSensor {
             log.info("not started by IoT Edge? defaults taken: " + String.join(", ", module.defaultsUsed()));
         }
         EdgeHubClient hub = lifecycle.closeOnStop(new EdgeHubClient(module, log));
+        MachineSimulator machine = new MachineSimulator(new Random());
+        DirectMethods.attach(hub, log, Map.of(RESET, payload -> {
+            machine.reset();
+            return new DirectMethods.Answer(200, "{\"message\":\"the machine temperature starts again from "
+                    + MachineSimulator.START + "\"}");
+        }));
         hub.start();
 
         String topic = ModuleTopics.output(module.deviceId(), module.moduleId(), OUTPUT, Map.of());
-        MachineSimulator machine = new MachineSimulator(new Random());
         for (long n = 1; sensor.unlimited() || n <= sensor.messageCount(); n++) {
             String body = machine.next(Instant.now()).toJson();
             boolean sent = hub.publish(topic, body.getBytes(StandardCharsets.UTF_8));

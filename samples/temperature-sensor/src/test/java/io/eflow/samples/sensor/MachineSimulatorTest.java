@@ -39,6 +39,17 @@ class MachineSimulatorTest {
     }
 
     @Test
+    void aResetStartsTheMachineOverFromItsStartTemperature() {
+        MachineSimulator machine = new MachineSimulator(new SplittableRandom(7));
+        for (int i = 0; i < 200; i++) {
+            machine.next(NOW);
+        }
+        assertThat(machine.next(NOW).machineTemperature()).isGreaterThan(MachineSimulator.START + 5);
+        machine.reset();
+        assertThat(machine.next(NOW).machineTemperature()).isCloseTo(MachineSimulator.START, within(1.0));
+    }
+
+    @Test
     void itCoolsDownOncePastTheMaximumAndHeatsUpAgain() {
         List<Reading> readings = readings(2000);
 

@@ -1,4 +1,4 @@
-package io.eflow.iothub.emulator.registry;
+package io.eflow.contract.iothub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -11,7 +11,8 @@ import java.util.Map;
  * objects nested at most 10 deep. The size is IoT Hub's, not the JSON text's: each key's UTF-8 length plus its
  * value's (a string's UTF-8 length, 8 for a number, 4 for a boolean, an object the sum of its members); read-only
  * {@code $} members ({@code $version}, {@code $metadata}) do not count. An operation that would take a section past its
- * limit is refused whole with 400, and nothing of it is applied.
+ * limit is refused whole with 400, and nothing of it is applied: by the emulator as by IoT Hub, and by the edge hub for
+ * its modules' twins, so that a module learns at once what IoT Hub would refuse when the twin is synchronized.
  */
 public final class TwinLimits {
     public static final int TAGS_BYTES = 8 * 1024;
@@ -23,17 +24,24 @@ public final class TwinLimits {
     private TwinLimits() {
     }
 
-    /** @throws HubException 400 when {@code document} (the section after the change) breaks a limit */
+    /** A twin section past one of IoT Hub's limits: the whole change is refused with 400. */
+    public static final class ExceededException extends IllegalArgumentException {
+        ExceededException(String message) {
+            super(message);
+        }
+    }
+
+    /** @throws ExceededException when {@code document} (the section after the change) breaks a limit */
     public static void check(String section, JsonNode document, int maxBytes) {
         long size = size(document);
         if (size > maxBytes) {
-            throw new HubException(400, "ArgumentInvalid", "Twin " + section + " would be " + size
+            throw new ExceededException("Twin " + section + " would be " + size
                     + " bytes, more than IoT Hub's limit of " + maxBytes + " bytes.");
         }
         checkMembers(section, document);
         int depth = depth(document);
         if (depth > MAX_DEPTH) {
-            throw new HubException(400, "ArgumentInvalid", "Twin " + section + " nests objects " + depth
+            throw new ExceededException("Twin " + section + " nests objects " + depth
                     + " levels deep, more than IoT Hub's limit of " + MAX_DEPTH + ".");
         }
     }
@@ -44,10 +52,10 @@ public final class TwinLimits {
                 Map.Entry<String, JsonNode> field = it.next();
                 String key = field.getKey();
                 if (key.getBytes(StandardCharsets.UTF_8).length > KEY_BYTES) {
-                    throw HubException.badRequest("Twin " + section + " has a key longer than " + KEY_BYTES + " bytes.");
+                    throw new ExceededException("Twin " + section + " has a key longer than " + KEY_BYTES + " bytes.");
                 }
                 if (key.isEmpty() || key.chars().anyMatch(c -> c == '.' || c == ' ' || Character.isISOControl(c))) {
-                    throw HubException.badRequest("Twin " + section + " key '" + key + "' is empty or holds a control"
+                    throw new ExceededException("Twin " + section + " key '" + key + "' is empty or holds a control"
                             + " character, '.' or a space.");
                 }
                 checkMembers(section, field.getValue());
@@ -55,11 +63,11 @@ public final class TwinLimits {
         } else if (node.isArray()) {
             node.forEach(element -> checkMembers(section, element));
         } else if (node.isTextual() && node.asText().getBytes(StandardCharsets.UTF_8).length > STRING_VALUE_BYTES) {
-            throw HubException.badRequest("Twin " + section + " has a string value longer than " + STRING_VALUE_BYTES + " bytes.");
+            throw new ExceededException("Twin " + section + " has a string value longer than " + STRING_VALUE_BYTES + " bytes.");
         }
     }
 
-    static long size(JsonNode node) {
+    public static long size(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return 0;
         }
@@ -91,7 +99,7 @@ public final class TwinLimits {
     }
 
     /** Levels of objects below the section's root: {@code {"a":1}} is 1, {@code {"a":{"b":1}}} is 2. */
-    static int depth(JsonNode node) {
+    public static int depth(JsonNode node) {
         if (!node.isContainerNode()) {
             return 0;
         }
