@@ -70,6 +70,13 @@ lib.run(async () => {
     outcome.badTimeout = lib.errorOf(e);
   }
   await client.close();
+  // the SDK's close returns before the hub has seen the connection end: a call then would wait for an answer (504)
+  for (let tries = 0; tries < 100; tries++) {
+    if ((await registry.get(deviceId)).responseBody.connectionState === 'Disconnected') {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   try {
     await service.invokeDeviceMethod(deviceId, { methodName: 'reboot', payload: {}, responseTimeoutInSeconds: 5 });
   } catch (e) {

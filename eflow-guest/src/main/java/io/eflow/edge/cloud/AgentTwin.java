@@ -53,6 +53,8 @@ public final class AgentTwin implements AutoCloseable {
     private Set<String> identities = Set.of();
     private DeviceScope scope;
     private AgentReport.DesiredStatus lastStatus = new AgentReport.DesiredStatus(200, "", 0);
+    /** The uploads direct methods started: their status is asked for across reconnections. */
+    private final UploadTasks uploads = new UploadTasks();
 
     public AgentTwin(CloudLink link, ModuleRuntime runtime, String version, HubPorts ports, Duration timeout, Clock clock) {
         this.link = link;
@@ -104,7 +106,7 @@ public final class AgentTwin implements AutoCloseable {
         scope.ensureModule(HUB, hubKey);
         this.scope = scope;
         try (TwinSession agent = TwinSession.open(provisioning, ports, AGENT, agentKey, timeout, clock,
-                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime, clock))) {
+                desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime, provisioning, uploads, clock))) {
             link.connected(provisioning);
             LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.device().hostName() + " as "
                     + provisioning.device().deviceId() + "/" + AGENT);

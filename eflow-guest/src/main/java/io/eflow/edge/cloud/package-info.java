@@ -13,8 +13,14 @@
  * and {@code $edgeHub}'s desired properties reach the {@link io.eflow.edge.device.ModuleRuntime}, and its reported
  * properties follow the modules; module identities are kept in step with the deployment in the device's own scope
  * ({@link io.eflow.edge.cloud.DeviceScope}), their keys derived from the device's ({@link io.eflow.edge.cloud.ModuleKeys}).
+ * Its direct methods ({@link io.eflow.edge.cloud.AgentMethods}) are IoT Edge's: {@code ping}, {@code RestartModule},
+ * {@code GetModuleLogs}, and the uploads {@code UploadModuleLogs} and {@code UploadSupportBundle}, which answer at once
+ * with a correlation id, put their blobs in the background into the Azure Storage container of the request's SAS URL
+ * ({@link io.eflow.edge.cloud.BlobContainer}), and are followed with {@code GetTaskStatus}
+ * ({@link io.eflow.edge.cloud.UploadTasks}).
  *
  * <p>The device trusts the public CAs of the Java runtime plus the PEM certificates of its trust bundle
- * (IoT Edge's {@code trust_bundle_cert}): a private hub, a parent gateway, the IoT Hub emulator.
+ * (IoT Edge's {@code trust_bundle_cert}): a private hub, a parent gateway, the IoT Hub emulator. Uploads to Azure
+ * Storage trust the same.
  */
 package io.eflow.edge.cloud;

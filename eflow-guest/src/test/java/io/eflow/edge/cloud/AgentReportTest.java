@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.json.TwinPatch;
-import io.eflow.contract.manifest.ParsedManifest;
-import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.edge.device.ModuleRuntime;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,11 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** $edgeAgent's reported properties in IoT Edge's schema, patched by difference; its direct methods. */
 class AgentReportTest {
     private static final ObjectMapper JSON = Mappers.standard();
-    private static final Instant T = Instant.parse("2026-12-06T07:00:00Z");
+    private static final Instant T = LoggedModules.T;
 
     private static ModuleReport running(int restarts) {
-        return new ModuleReport("running", null, null, restarts, T, null, null, "1.0", "docker", "running", "always",
-                "localhost:5000/filter:1", "sha256:ab", 0);
+        return LoggedModules.running(restarts);
     }
 
     @Test
@@ -69,9 +65,8 @@ class AgentReportTest {
 
     @Test
     void pingAndRestartModuleAnswerAsIoTEdgeDoes() {
-        Map<String, Integer> restarted = new LinkedHashMap<>();
-        ModuleRuntime runtime = runtime(restarted);
-        AgentMethods methods = new AgentMethods(runtime, Clock.systemUTC());
+        LoggedModules runtime = new LoggedModules();
+        AgentMethods methods = methods(runtime, Clock.systemUTC());
         assertThat(methods.call("ping", JSON.nullNode()).status()).isEqualTo(200);
         assertThat(methods.call("RestartModule", JSON.createObjectNode().put("schemaVersion", "1.0").put("id", "filter"))
                 .status()).isEqualTo(200);
@@ -79,56 +74,17 @@ class AgentReportTest {
         assertThat(methods.call("RestartModule", JSON.createObjectNode()).status()).isEqualTo(400);
         assertThat(methods.call("RestartModule", JSON.createObjectNode().put("id", "edgeHub")).status()).isEqualTo(400);
         assertThat(methods.call("Reboot", JSON.nullNode()).status()).isEqualTo(501);
-        assertThat(restarted).containsExactly(Map.entry("filter", 1), Map.entry("nope", 1));
+        assertThat(runtime.restarted).containsExactly(Map.entry("filter", 1), Map.entry("nope", 1));
     }
 
-    /** Two modules' logs, as the agent keeps them: filter writes IoT Edge's recommended format, sensor plain lines. */
-    private static ModuleRuntime withLogs() {
-        return runtime(new LinkedHashMap<>());
-    }
-
-    /** Filter and tempSensor, running, with their logs; restarts are counted in {@code restarted} (filter exists). */
-    private static ModuleRuntime runtime(Map<String, Integer> restarted) {
-        Map<String, List<LogLine>> logs = Map.of(
-                "filter", List.of(new LogLine(T, "stdout", "<6> 2026-12-06 07:00:00.000 +00:00 started"),
-                        new LogLine(T.plusSeconds(60), "stderr", "<3> 2026-12-06 07:01:00.000 +00:00 cannot reach edgeHub"),
-                        new LogLine(T.plusSeconds(120), "stdout", "<6> 2026-12-06 07:02:00.000 +00:00 alert 99.5")),
-                "tempSensor", List.of(new LogLine(T, "stdout", "reading 1"), new LogLine(T.plusSeconds(1), "stdout", "reading 2")));
-        return new ModuleRuntime() {
-            @Override
-            public ParsedManifest apply(String manifest) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<JsonNode> deployment() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Map<String, ModuleReport> modules() {
-                Map<String, ModuleReport> modules = new LinkedHashMap<>();
-                modules.put("filter", running(0));
-                modules.put("tempSensor", running(0));
-                return modules;
-            }
-
-            @Override
-            public boolean restart(String module) {
-                restarted.merge(module, 1, Integer::sum);
-                return module.equals("filter");
-            }
-
-            @Override
-            public List<LogLine> logs(String module, int tail, Optional<Instant> since) {
-                List<LogLine> lines = logs.get(module).stream().filter(l -> since.map(s -> !l.time().isBefore(s)).orElse(true)).toList();
-                return tail < 0 || tail >= lines.size() ? lines : lines.subList(lines.size() - tail, lines.size());
-            }
-        };
+    /** The methods as a device of hub.example answers them (the upload methods have their own test). */
+    static AgentMethods methods(ModuleRuntime runtime, Clock clock) {
+        return new AgentMethods(runtime, Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING,
+                "HostName=hub.example;DeviceId=edge1;SharedAccessKey=c2VjcmV0LWtleS1vZi1lZGdlMQ==", null), new UploadTasks(), clock);
     }
 
     private static JsonNode getModuleLogs(String request) throws Exception {
-        TwinSession.MethodResponse response = new AgentMethods(withLogs(), Clock.fixed(T.plusSeconds(3600), ZoneOffset.UTC))
+        TwinSession.MethodResponse response = methods(new LoggedModules(), Clock.fixed(T.plusSeconds(3600), ZoneOffset.UTC))
                 .call("GetModuleLogs", JSON.readTree(request));
         assertThat(response.status()).as(response.payload().toString()).isEqualTo(200);
         return response.payload();
@@ -166,7 +122,7 @@ class AgentReportTest {
 
     @Test
     void getModuleLogsRefusesWhatItCannotRead() throws Exception {
-        AgentMethods methods = new AgentMethods(withLogs(), Clock.systemUTC());
+        AgentMethods methods = methods(new LoggedModules(), Clock.systemUTC());
         assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[{\"id\":\"(\"}]}")).status()).isEqualTo(400);
         assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[]}")).status()).isEqualTo(400);
         assertThat(methods.call("GetModuleLogs", JSON.readTree("{\"items\":[{\"id\":\".*\",\"filter\":{\"since\":\"yesterday-ish\"}}]}"))

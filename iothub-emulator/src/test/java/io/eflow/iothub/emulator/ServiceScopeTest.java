@@ -68,7 +68,7 @@ class ServiceScopeTest {
     }
 
     @Test
-    void aBlobPutWithAMintedContainerSignatureCanBeReadBackAndAForgedOneIsRefused() throws Exception {
+    void aBlobPutWithAMintedContainerSignatureCanBeReadBackListedAndAForgedOrUntypedOneIsRefused() throws Exception {
         String owner = ownerToken();
         HttpResponse<String> minted = send("POST", "/emulator/blobs/logs", owner, "");
         assertThat(minted.statusCode()).isEqualTo(200);
@@ -83,8 +83,18 @@ class ServiceScopeTest {
         assertThat(http.send(HttpRequest.newBuilder(blob).GET().build(), HttpResponse.BodyHandlers.ofString()).body())
                 .isEqualTo("log lines");
         URI forged = URI.create(blob.toString().replaceAll("sig=[^&]+", "sig=AAAA"));
-        assertThat(http.send(HttpRequest.newBuilder(forged).PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(forged).header("x-ms-blob-type", "BlockBlob")
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("x-ms-error-code")).contains("AuthenticationFailed");
+        HttpResponse<String> untyped = http.send(HttpRequest.newBuilder(URI.create(blob.toString().replace("modules.log.gz", "x")))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(untyped.statusCode()).as("Put Blob without x-ms-blob-type").isEqualTo(400);
+        assertThat(untyped.headers().firstValue("x-ms-error-code")).contains("MissingRequiredHeader");
+
+        assertThat(send("GET", "/emulator/blobs/logs", owner, null).body()).isEqualTo("[\"edge1/modules.log.gz\"]");
+        assertThat(send("GET", "/emulator/blobs/empty", owner, null).body()).isEqualTo("[]");
+        assertThat(send("GET", "/emulator/blobs/logs", deviceToken(device("edge3", true)), null).statusCode()).isEqualTo(401);
     }
 
     @Test

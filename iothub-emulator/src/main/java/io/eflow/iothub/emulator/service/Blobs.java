@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A blob store just big enough for IoT Edge's log and support-bundle uploads: container SAS URLs minted by the
  * service side (the shape of Azure Storage's, {@code ?sv=…&sr=c&sp=rw&se=…&sig=…}), a PUT of a blob under the
- * container with such a signature, and a GET to read it back. Kept in memory: uploads are for the run that asked.
+ * container with such a signature, a GET to read it back, and the names in a container (for the tests, which cannot
+ * know the time an upload puts in its blob's name). Kept in memory: uploads are for the run that asked.
  */
 final class Blobs {
     private final String key;
@@ -46,6 +48,13 @@ final class Blobs {
 
     void put(String container, String name, byte[] content) {
         blobs.put(container + "/" + name, content.clone());
+    }
+
+    /** The names of the blobs in {@code container}, sorted. */
+    List<String> names(String container) {
+        String prefix = container + "/";
+        return blobs.keySet().stream().filter(key -> key.startsWith(prefix)).map(key -> key.substring(prefix.length()))
+                .sorted().toList();
     }
 
     Optional<byte[]> get(String container, String name) {

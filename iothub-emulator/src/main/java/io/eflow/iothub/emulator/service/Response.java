@@ -19,6 +19,12 @@ record Response(int status, Map<String, String> headers, byte[] body, String con
         return new Response(status, Map.of(), new byte[0], "");
     }
 
+    /** Azure Storage's error: its code in {@code x-ms-error-code}, which clients report rather than the body. */
+    static Response storageError(int status, String code, String message) {
+        return new Response(status, Map.of("x-ms-error-code", code), (code + ": " + message).getBytes(StandardCharsets.UTF_8),
+                "text/plain; charset=utf-8");
+    }
+
     static Response text(int status, String text) {
         return new Response(status, Map.of(), text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
     }

@@ -170,6 +170,7 @@ public final class ServiceServer implements AutoCloseable {
         route("GET", "/emulator/messages", true, (r, p) -> received(r));
         route("POST", "/emulator/devices/" + ID + "/messages", true, (r, p) -> sendToDevice(r));
         route("POST", "/emulator/blobs/" + ID, true, (r, p) -> mintBlobSas(r));
+        route("GET", "/emulator/blobs/" + ID, true, (r, p) -> Response.json(200, json.writeValueAsBytes(blobs.names(r.part(1)))));
         route("PUT", "/emulator/certificates/" + ID, true, (r, p) -> {
             authenticator.registerCa(r.part(1), new String(r.body(), StandardCharsets.US_ASCII));
             return Response.empty(204);
@@ -421,10 +422,14 @@ public final class ServiceServer implements AutoCloseable {
         }
         Request request = new Request(exchange, matcher, readBody(exchange));
         if (!blobs.authorized(matcher.group(1), request.queryMap())) {
-            return Response.text(403, "AuthenticationFailed: the signature is not valid for this container or has expired");
+            return Response.storageError(403, "AuthenticationFailed", "the signature is not valid for this container or has expired");
         }
         return switch (exchange.getRequestMethod()) {
             case "PUT" -> {
+                // Put Blob without a blob type is refused by Azure Storage: an uploader that forgets it fails here too
+                if (request.header("x-ms-blob-type").isEmpty()) {
+                    yield Response.storageError(400, "MissingRequiredHeader", "x-ms-blob-type");
+                }
                 blobs.put(matcher.group(1), matcher.group(2), request.body());
                 yield Response.empty(201);
             }
