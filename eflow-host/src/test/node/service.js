@@ -43,6 +43,21 @@ const commands = {
   },
   // module-twin DEVICE MODULE
   'module-twin': async (deviceId, moduleId) => (await registry().getModuleTwin(deviceId, moduleId)).responseBody,
+  // update-module-twin DEVICE MODULE PATCH_JSON: what az iot hub module-twin update does ({"properties":{"desired":…}})
+  'update-module-twin': async (deviceId, moduleId, patch) => {
+    const twin = await registry().getModuleTwin(deviceId, moduleId);
+    return (await registry().updateModuleTwin(deviceId, moduleId, JSON.parse(patch), twin.responseBody.etag)).responseBody;
+  },
+  // blob-sas CONTAINER: a container SAS URL for IoT Edge's uploads (the emulator's blob store)
+  'blob-sas': async (container) => (await lib.emulatorRequest('POST', '/emulator/blobs/' + encodeURIComponent(container))).body,
+  // blobs CONTAINER: the names of the blobs uploaded there
+  'blobs': async (container) => ({ names: (await lib.emulatorRequest('GET', '/emulator/blobs/' + encodeURIComponent(container))).body }),
+  // c2d DEVICE BODY: a cloud-to-device message (the service SDK sends these over AMQP, which the emulator does not serve)
+  'c2d': async (deviceId, body) => {
+    const answer = await lib.emulatorRequest('POST', '/emulator/devices/' + encodeURIComponent(deviceId) + '/messages', body,
+      { 'iothub-messageid': 'c2d-it-1', 'iothub-app-kind': 'greeting' });
+    return { status: answer.status };
+  },
   // modules DEVICE: the module identities IoT Hub has for the device
   'modules': async (deviceId) => ({ modules: (await registry().getModulesOnDevice(deviceId)).responseBody.map((m) => m.moduleId) }),
   // invoke DEVICE MODULE METHOD PAYLOAD_JSON

@@ -49,9 +49,10 @@ import static org.awaitility.Awaitility.await;
  * eflow as an IoT Edge device of an IoT Hub — the repository's emulator, driven from the cloud side by the official
  * service SDK (azure-iothub), as an EFLOW user would with az: an edge device is created, the guest is provisioned with
  * its connection string, a deployment is set on the device and runs in the guest, {@code $edgeAgent} reports it in
- * IoT Edge's schema, its direct methods answer, the filter's alerts arrive in IoT Hub as module {@code filter}, a
- * broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused with the
- * previous provisioning kept.
+ * IoT Edge's schema, its direct methods answer (uploads to blob storage included), the filter's alerts arrive in IoT
+ * Hub as module {@code filter}, the filter's twin and a module's direct method go both ways between the cloud and the
+ * module, a broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused
+ * with the previous provisioning kept.
  *
  * <p>The emulator listens on IoT Hub's own ports, 8883 and 443, on the host's loopback, and the hub is {@value #HUB}
  * in the guest's /etc/hosts, so the guest speaks to it exactly as to Azure's. A VM reaches it at its network's host
@@ -183,8 +184,13 @@ class CloudIT extends SharedGuestTest {
         });
         assertThat(service("modules", device).path("modules")).extracting(JsonNode::asText)
                 .contains("$edgeAgent", "$edgeHub", "filter", "tempSensor");
-        await().atMost(SLOW).untilAsserted(() -> assertThat(service("module-twin", device, "$edgeHub")
-                .at("/properties/reported/lastDesiredStatus/code").asInt()).isEqualTo(200));
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode hubReported = service("module-twin", device, "$edgeHub").path("properties").path("reported");
+            assertThat(hubReported.at("/lastDesiredStatus/code").asInt()).isEqualTo(200);
+            // the clients by the provisioned device's id, as IoT Hub knows them
+            assertThat(hubReported.path("clients").path(device + "/filter").path("status").asText()).isEqualTo("Connected");
+            assertThat(hubReported.path("clients").path(device + "/filter").path("lastConnectedTimeUtc").asText()).isNotBlank();
+        });
         assertThat(cloud().check(guest).status()).isEqualTo("ok");
     }
 
@@ -220,6 +226,56 @@ class CloudIT extends SharedGuestTest {
 
     @Test
     @Order(5)
+    void aThresholdSetInTheFiltersTwinInIotHubReachesTheFilterAndTheValueItAppliedComesBack() throws Exception {
+        service("update-module-twin", device, "filter", "{\"properties\":{\"desired\":{\"TemperatureThreshold\":27.5}}}");
+        await().atMost(SLOW).untilAsserted(() -> assertThat(service("module-twin", device, "filter")
+                .at("/properties/reported/TemperatureThreshold").asDouble()).isEqualTo(27.5));
+        // the guest keeps both sides of the twin, for the module while offline
+        JsonNode local = Json.MAPPER.readTree(run("sudo", "sh", "-c", "cat /var/lib/eflow/hub/twins/*filter.json"));
+        assertThat(local.at("/desired/TemperatureThreshold").asDouble()).isEqualTo(27.5);
+        assertThat(local.at("/reported/TemperatureThreshold").asDouble()).isEqualTo(27.5);
+    }
+
+    @Test
+    @Order(6)
+    void aDirectMethodFromTheCloudReachesAModuleAndItsAnswerComesBack() throws Exception {
+        JsonNode reset = service("invoke", device, "tempSensor", "reset", "{}");
+        assertThat(reset.path("status").asInt()).as(reset.toString()).isEqualTo(200);
+        assertThat(reset.at("/payload/message").asText()).contains("starts again");
+        JsonNode unknown = service("invoke", device, "tempSensor", "selfDestruct", "{}");
+        assertThat(unknown.path("status").asInt()).as(unknown.toString()).isEqualTo(501);
+    }
+
+    @Test
+    @Order(7)
+    void edgeAgentUploadsModuleLogsAndASupportBundleToBlobStorageAndTellsHowTheTaskWent() throws Exception {
+        String container = "logs-" + backend;
+        String sasUrl = service("blob-sas", container).path("sasUrl").asText();
+        JsonNode started = service("invoke", device, "$edgeAgent", "UploadModuleLogs", """
+                {"schemaVersion": "1.0", "sasUrl": "%s", "items": [{"id": "tempSensor", "filter": {"tail": 10}}],
+                 "encoding": "gzip", "contentType": "text"}""".formatted(sasUrl));
+        assertThat(started.path("status").asInt()).as(started.toString()).isEqualTo(200);
+        String logsTask = started.at("/payload/correlationId").asText();
+        JsonNode bundle = service("invoke", device, "$edgeAgent", "UploadSupportBundle",
+                "{\"schemaVersion\": \"1.0\", \"sasUrl\": \"" + sasUrl + "\"}");
+        assertThat(bundle.path("status").asInt()).as(bundle.toString()).isEqualTo(200);
+        for (String task : List.of(logsTask, bundle.at("/payload/correlationId").asText())) {
+            await().atMost(SLOW).untilAsserted(() -> {
+                JsonNode status = service("invoke", device, "$edgeAgent", "GetTaskStatus",
+                        "{\"schemaVersion\": \"1.0\", \"correlationId\": \"" + task + "\"}");
+                assertThat(status.at("/payload/status").asText()).as(status.toString()).isEqualTo("Completed");
+            });
+        }
+        assertThat(service("blobs", container).path("names")).extracting(JsonNode::asText)
+                .anySatisfy(name -> assertThat(name).contains("/tempSensor-").endsWith(".log.gz"))
+                .anySatisfy(name -> assertThat(name).contains("support-bundle").endsWith(".zip"));
+        JsonNode refused = service("invoke", device, "$edgeAgent", "UploadModuleLogs",
+                "{\"schemaVersion\": \"1.0\", \"sasUrl\": \"http://plain.example/c?sig=x\", \"items\": [{\"id\": \".*\"}]}");
+        assertThat(refused.path("status").asInt()).as(refused.toString()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(8)
     void withIotHubGoneReadingsWaitAndAllArriveInOrderWhenItIsBack() throws Exception {
         emulator.close();
         HubClient hub = new HubClient(new RuntimeSocket(host.manager()));
@@ -239,7 +295,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
     void aDeploymentFromTheCloudSurvivesAGuestRestartWithIotHubGone() throws Exception {
         emulator.close();
         host.manager().stop(guest);
@@ -285,7 +341,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void aBrokenDeploymentIsReported400AndTheRunningModulesStay() throws Exception {
         Path manifest = work.resolve("broken-" + backend + ".json");
         Files.writeString(manifest, deployment("25").replace("\"createOptions\": \"{}\"", "\"createOptions\": \"{not json\""));
@@ -302,7 +358,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(8)
+    @Order(11)
     void aDisabledDeviceIsShownRefusedWithTheHubsReason() throws Exception {
         service("disable", device);
         // the sessions drop or the next contact is refused; the state says so without a restart

@@ -22,6 +22,7 @@ import io.eflow.edge.hub.store.MessageStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,12 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private volatile Router router = new Router(List.of());
     private volatile boolean upstreamConnected;
     private volatile BiConsumer<String, JsonNode> reportedSink = (module, patch) -> { };
+    private final Map<ClientId, ClientStatus> clients = new ConcurrentHashMap<>();
+    private volatile Runnable clientsChanged = () -> { };
+
+    /** A client's connection as IoT Edge's hub reports it in {@code $edgeHub}'s {@code clients}. */
+    public record ClientStatus(boolean connected, Instant lastConnected, Instant lastDisconnected) {
+    }
 
     /**
      * @param deviceId the device the modules belong to: inputs are delivered to {@code deviceId/module}
@@ -146,6 +153,9 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         if (previous != null && previous != link) {
             previous.close("the same identity connected again");
         }
+        Instant now = clock.instant();
+        clients.compute(who, (id, was) -> new ClientStatus(true, now, was == null ? null : was.lastDisconnected()));
+        clientsChanged.run();
     }
 
     @Override
@@ -161,7 +171,22 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
 
     @Override
     public void disconnected(ClientId who, ConnectedClient link) {
-        links.remove(who, link);
+        // a connection that another of the same identity replaced leaves the identity connected
+        if (links.remove(who, link)) {
+            Instant now = clock.instant();
+            clients.computeIfPresent(who, (id, was) -> new ClientStatus(false, was.lastConnected(), now));
+            clientsChanged.run();
+        }
+    }
+
+    /** Every client that has connected since the hub started. */
+    public Map<ClientId, ClientStatus> clients() {
+        return Map.copyOf(clients);
+    }
+
+    /** Called after each connect and disconnect of a client (on the connection's thread: keep it short). */
+    public void onClientsChanged(Runnable listener) {
+        clientsChanged = Objects.requireNonNull(listener, "listener");
     }
 
     @Override

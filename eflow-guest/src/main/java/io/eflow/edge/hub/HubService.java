@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -82,7 +83,8 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private volatile UpstreamConnector upstream;
     /** Whether the upstream is the provisioned IoT Hub's, not one 'hub upstream set' saved. */
     private volatile boolean cloudManaged;
-    private JsonNode hubReported;
+    private volatile JsonNode hubReported;
+    private volatile String cloudDeviceId;
     private volatile Consumer<JsonNode> deployments = manifest -> { };
 
     private HubService(Settings settings, DeviceIdentity device) throws IOException {
@@ -101,6 +103,8 @@ public final class HubService implements ModuleHub, AutoCloseable {
         this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort())
                 .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()));
         this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
+        // the report is only handed to the link here: it is sent from the link's own thread, at most once a tick
+        hub.onClientsChanged(this::sendReport);
         hub.onReported((module, patch) -> {
             UpstreamConnector current = upstream;
             if (cloudManaged && current != null) {
@@ -214,6 +218,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
      */
     public synchronized void cloudUpstream(Optional<UpstreamSettings> cloud, Consumer<JsonNode> onHubDesired) {
         if (cloud.isPresent()) {
+            cloudDeviceId = cloud.get().deviceId();
             cloudManaged = true;
             UpstreamConnector previous = upstream;
             if (previous != null) {
@@ -231,9 +236,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
                             return hub.reported(module);
                         }
                     });
-            if (hubReported != null) {
-                upstream.report(hubReported);
-            }
+            upstream.report(edgeHubReported());
         } else if (cloudManaged) {
             cloudManaged = false;
             UpstreamConnector current = upstream;
@@ -247,15 +250,40 @@ public final class HubService implements ModuleHub, AutoCloseable {
     }
 
     /**
-     * {@code $edgeHub}'s reported properties, for IoT Hub: sent on the upstream's {@code $edgeHub} connection while the
-     * device is provisioned, again after each reconnect, and to each upstream the provisioning starts later.
+     * {@code $edgeHub}'s reported properties, for IoT Hub: the outcome of its desired properties, with the hub's
+     * {@code clients} added. Sent on the upstream's {@code $edgeHub} connection while the device is provisioned, again
+     * after each reconnect and each client's connect or disconnect, and to each upstream the provisioning starts later.
      */
-    public synchronized void reportUpstream(JsonNode reported) {
+    public void reportUpstream(JsonNode reported) {
         hubReported = reported.deepCopy();
+        sendReport();
+    }
+
+    private void sendReport() {
         UpstreamConnector current = upstream;
         if (cloudManaged && current != null) {
-            current.report(hubReported);
+            current.report(edgeHubReported());
         }
+    }
+
+    /** IoT Edge's {@code clients}: {@code {"device/module": {"status", "lastConnectedTimeUtc", "lastDisconnectedTimeUtc"}}}. */
+    private ObjectNode edgeHubReported() {
+        JsonNode outcome = hubReported;
+        ObjectNode reported = outcome != null ? (ObjectNode) outcome.deepCopy() : JSON.createObjectNode();
+        ObjectNode clients = reported.putObject("clients");
+        String cloudDevice = cloudDeviceId;
+        // IoT Hub knows the clients by the provisioned device's id, which the guest's own may differ from
+        new TreeMap<>(hub.clients()).forEach((who, status) -> {
+            String id = who.moduleId().map(module -> cloudDevice + "/" + module).orElse(cloudDevice);
+            ObjectNode client = clients.putObject(id).put("status", status.connected() ? "Connected" : "Disconnected");
+            if (status.lastConnected() != null) {
+                client.put("lastConnectedTimeUtc", status.lastConnected().toString());
+            }
+            if (status.lastDisconnected() != null) {
+                client.put("lastDisconnectedTimeUtc", status.lastDisconnected().toString());
+            }
+        });
+        return reported;
     }
 
     /**

@@ -178,6 +178,41 @@ class HubServiceTest {
     }
 
     @Test
+    void aReportedPatchPastIotHubsTwinLimitIsRefused400AndNothingOfItIsKept() throws Exception {
+        PahoClient filter = connect("filter");
+        filter.subscribe("$iothub/twin/res/#", 0);
+        filter.publish("$iothub/twin/PATCH/properties/reported/?$rid=1", "{\"state\":\"ready\"}", 0);
+        assertThat(filter.next().topic()).startsWith("$iothub/twin/res/204/?$rid=1");
+        // 33 strings of 1,000 bytes: over IoT Hub's 32 KB of reported properties
+        StringBuilder big = new StringBuilder("{\"state\":\"gone\"");
+        for (int i = 0; i < 33; i++) {
+            big.append(",\"p").append(i).append("\":\"").append("x".repeat(1000)).append('"');
+        }
+        filter.publish("$iothub/twin/PATCH/properties/reported/?$rid=2", big.append('}').toString(), 0);
+        PahoClient.Received refused = filter.next();
+        assertThat(refused.topic()).startsWith("$iothub/twin/res/400/?$rid=2");
+        assertThat(new String(refused.message().getPayload(), StandardCharsets.UTF_8)).contains("32768");
+        JsonNode reported = service.hub().twin(ClientId.module("dev1", "filter")).get().path("reported");
+        assertThat(reported.path("state").asText()).isEqualTo("ready");
+        assertThat(reported.has("p0")).isFalse();
+    }
+
+    @Test
+    void theHubKnowsWhichClientsAreConnectedAndSinceWhen() throws Exception {
+        assertThat(service.hub().clients()).isEmpty();
+        PahoClient filter = connect("filter");
+        EdgeHub.ClientStatus connected = service.hub().clients().get(ClientId.module("dev1", "filter"));
+        assertThat(connected.connected()).isTrue();
+        assertThat(connected.lastConnected()).isNotNull();
+        assertThat(connected.lastDisconnected()).isNull();
+        filter.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !service.hub().clients().get(ClientId.module("dev1", "filter")).connected());
+        EdgeHub.ClientStatus gone = service.hub().clients().get(ClientId.module("dev1", "filter"));
+        assertThat(gone.lastConnected()).isEqualTo(connected.lastConnected());
+        assertThat(gone.lastDisconnected()).isAfterOrEqualTo(connected.lastConnected());
+    }
+
+    @Test
     void aDirectMethodReachesTheModuleAndItsAnswerComesBack() throws Exception {
         assertThatThrownBy(() -> service.hub().invoke("filter", "reset", "{}".getBytes(), Duration.ofSeconds(2)).join())
                 .hasMessageContaining("not connected");

@@ -21,15 +21,17 @@ final class Topics {
 
     /**
      * {@code devices/{deviceId}/messages/events/{bag}}: the message's properties in the bag, and, for a module's
-     * message, the module's identity ({@code $.cdid}, {@code $.cmid}, unless the hub recorded them already) and its
-     * output ({@code $.on}), as IoT Edge's hub forwards a module's telemetry.
+     * message, the module's identity ({@code $.cdid} the link's device id, {@code $.cmid} unless the hub recorded it
+     * already) and its output ({@code $.on}), as IoT Edge's hub forwards a module's telemetry.
      */
     static String events(String deviceId, HubMessage message) {
         Map<String, String> system = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         system.putAll(message.systemProperties());
         String output = null;
         if (message.source() instanceof MessageSource.Module module) {
-            system.putIfAbsent(SystemProperties.CONNECTION_DEVICE_ID, deviceId);
+            // a module is this device's, which IoT Hub knows by the link's device id: the guest's own (its host name,
+            // recorded when the hub took the message) may differ
+            system.put(SystemProperties.CONNECTION_DEVICE_ID, deviceId);
             system.putIfAbsent(SystemProperties.CONNECTION_MODULE_ID, module.moduleId());
             output = module.output().orElse(null);
         }

@@ -24,13 +24,17 @@ class TopicsTest {
     }
 
     @Test
-    void theConnectionTheHubRecordedIsKept() {
-        HubMessage message = new HubMessage(new byte[0], Map.of(SystemProperties.CONNECTION_DEVICE_ID, "leaf-1",
+    void aModulesMessageIsTheLinksDevicesAndADevicesKeepsTheConnectionTheHubRecorded() {
+        HubMessage message = new HubMessage(new byte[0], Map.of(SystemProperties.CONNECTION_DEVICE_ID, "guest-host-name",
                 SystemProperties.CONNECTION_MODULE_ID, "m"), Map.of(), MessageSource.module("other"));
         PropertyBag.Properties bag = PropertyBag.decode(
                 Topics.events("edge-1", message).substring("devices/edge-1/messages/events/".length()));
-        assertThat(bag.system()).containsEntry(SystemProperties.CONNECTION_DEVICE_ID, "leaf-1")
+        assertThat(bag.system()).containsEntry(SystemProperties.CONNECTION_DEVICE_ID, "edge-1")
                 .containsEntry(SystemProperties.CONNECTION_MODULE_ID, "m");
+        HubMessage leaf = new HubMessage(new byte[0], Map.of(SystemProperties.CONNECTION_DEVICE_ID, "leaf-1"), Map.of(),
+                MessageSource.device());
+        assertThat(PropertyBag.decode(Topics.events("edge-1", leaf).substring("devices/edge-1/messages/events/".length()))
+                .system()).containsEntry(SystemProperties.CONNECTION_DEVICE_ID, "leaf-1");
     }
 
     @Test
