@@ -11,33 +11,9 @@ RUNS=${1:-5}
 bench_cleanup_extra() {
   for i in $(seq 1 10); do crun --root "$WORK/crun" delete -f "ref$i" >/dev/null 2>&1 || true; done
 }
-command -v busybox >/dev/null || { echo "bench: needs busybox-static (scripts/install-host-deps)" >&2; exit 1; }
 
-# a one-layer busybox image as a docker-archive
-mkdir -p "$WORK/img/l/bin" "$WORK/img/blobs/sha256" && cp "$(command -v busybox)" "$WORK/img/l/bin/busybox"
-tar -C "$WORK/img/l" -cf "$WORK/img/layer.tar" bin
-L=$(sha256sum "$WORK/img/layer.tar" | cut -d' ' -f1)
-printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/busybox","sh","-c","trap \x27exit 0\x27 TERM; /bin/busybox sleep 100000 \x26 wait"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$L" > "$WORK/img/config.json"
-C=$(sha256sum "$WORK/img/config.json" | cut -d' ' -f1)
-cp "$WORK/img/layer.tar" "$WORK/img/blobs/sha256/$L"; cp "$WORK/img/config.json" "$WORK/img/blobs/sha256/$C"
-printf '[{"Config":"blobs/sha256/%s","RepoTags":["eflow-bench/busybox:1"],"Layers":["blobs/sha256/%s"]}]' "$C" "$L" > "$WORK/img/manifest.json"
-tar -C "$WORK/img" -cf "$WORK/busybox.tar" manifest.json blobs
-
-manifest() {  # manifest COUNT
-  local modules="" i
-  for i in $(seq 1 "$1"); do
-    [ -n "$modules" ] && modules="$modules,"
-    modules="$modules\"m$i\": {\"type\": \"docker\", \"status\": \"running\", \"restartPolicy\": \"always\", \"imagePullPolicy\": \"never\",
-      \"settings\": {\"image\": \"eflow-bench/busybox:1\", \"createOptions\": \"{}\"}}"
-  done
-  printf '{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1", "runtime": {"type": "docker", "settings": {}},
-    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-    "modules": {%s}}}, "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {}}}}}' "$modules"
-}
+bench_busybox_image
 manifest 10 > "$WORK/ten.json"; manifest 0 > "$WORK/none.json"
-running() { curl -sf --unix-socket "$SOCK" http://eflow/v1/instances/bench/modules | grep -o '"runtimeStatus":"running"' | wc -l; }
-apply() { curl -sf --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' --data-binary @"$1" http://eflow/v1/instances/bench/deployment >/dev/null; }
 rss() { $EFLOW invoke --name bench -- sh -c 'grep VmRSS /proc/$(pgrep -f "[e]flow-guest.jar run" | head -1)/status' | awk '{print $2}'; }
 
 $EFLOW image build >/dev/null 2>&1

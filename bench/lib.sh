@@ -63,3 +63,37 @@ measure_invokes() {
     "fresh OpenSSH client: $(printf '%s\n' "${ossh[@]}" | stats)"
   row "invoke -- true via CLI (new JVM)" "$(printf '%s\n' "${cli[@]}" | stats)" "same reference"
 }
+
+# a one-layer busybox image as a docker-archive, $WORK/busybox.tar (eflow-bench/busybox:1, sleeps until stopped); its
+# root is $WORK/img/l for references run on the host
+bench_busybox_image() {
+  command -v busybox >/dev/null || { echo "bench: needs busybox-static (scripts/install-host-deps)" >&2; exit 1; }
+  mkdir -p "$WORK/img/l/bin" "$WORK/img/blobs/sha256" && cp "$(command -v busybox)" "$WORK/img/l/bin/busybox"
+  tar -C "$WORK/img/l" -cf "$WORK/img/layer.tar" bin
+  local L C
+  L=$(sha256sum "$WORK/img/layer.tar" | cut -d' ' -f1)
+  printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/busybox","sh","-c","trap \x27exit 0\x27 TERM; /bin/busybox sleep 100000 \x26 wait"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$L" > "$WORK/img/config.json"
+  C=$(sha256sum "$WORK/img/config.json" | cut -d' ' -f1)
+  cp "$WORK/img/layer.tar" "$WORK/img/blobs/sha256/$L"; cp "$WORK/img/config.json" "$WORK/img/blobs/sha256/$C"
+  printf '[{"Config":"blobs/sha256/%s","RepoTags":["eflow-bench/busybox:1"],"Layers":["blobs/sha256/%s"]}]' "$C" "$L" > "$WORK/img/manifest.json"
+  tar -C "$WORK/img" -cf "$WORK/busybox.tar" manifest.json blobs
+}
+
+# a deployment manifest of COUNT busybox modules m1..mCOUNT, no routes
+manifest() {  # manifest COUNT
+  local modules="" i
+  for i in $(seq 1 "$1"); do
+    [ -n "$modules" ] && modules="$modules,"
+    modules="$modules\"m$i\": {\"type\": \"docker\", \"status\": \"running\", \"restartPolicy\": \"always\", \"imagePullPolicy\": \"never\",
+      \"settings\": {\"image\": \"eflow-bench/busybox:1\", \"createOptions\": \"{}\"}}"
+  done
+  printf '{"modulesContent": {"$edgeAgent": {"properties.desired": {"schemaVersion": "1.1", "runtime": {"type": "docker", "settings": {}},
+    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
+      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
+    "modules": {%s}}}, "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": {}}}}}' "$modules"
+}
+
+# modules of instance bench running now
+running() { curl -sf --unix-socket "$SOCK" http://eflow/v1/instances/bench/modules | grep -o '"runtimeStatus":"running"' | wc -l; }
+# a manifest file applied to instance bench locally, through the API
+apply() { curl -sf --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' --data-binary @"$1" http://eflow/v1/instances/bench/deployment >/dev/null; }

@@ -155,7 +155,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         }
         Instant now = clock.instant();
         clients.compute(who, (id, was) -> new ClientStatus(true, now, was == null ? null : was.lastDisconnected()));
-        clientsChanged.run();
+        tellClientsChanged();
     }
 
     @Override
@@ -175,13 +175,22 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         if (links.remove(who, link)) {
             Instant now = clock.instant();
             clients.computeIfPresent(who, (id, was) -> new ClientStatus(false, was.lastConnected(), now));
-            clientsChanged.run();
+            tellClientsChanged();
         }
     }
 
     /** Every client that has connected since the hub started. */
     public Map<ClientId, ClientStatus> clients() {
         return Map.copyOf(clients);
+    }
+
+    /** A listener's failure is the listener's: the client's connection goes on. */
+    private void tellClientsChanged() {
+        try {
+            clientsChanged.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the listener to the hub's clients failed", e);
+        }
     }
 
     /** Called after each connect and disconnect of a client (on the connection's thread: keep it short). */

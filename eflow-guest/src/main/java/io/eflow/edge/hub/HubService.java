@@ -38,7 +38,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -273,7 +275,9 @@ public final class HubService implements ModuleHub, AutoCloseable {
         ObjectNode clients = reported.putObject("clients");
         String cloudDevice = cloudDeviceId;
         // IoT Hub knows the clients by the provisioned device's id, which the guest's own may differ from
-        new TreeMap<>(hub.clients()).forEach((who, status) -> {
+        Map<ClientId, EdgeHub.ClientStatus> byName = new TreeMap<>(Comparator.comparing(ClientId::toString));
+        byName.putAll(hub.clients());
+        byName.forEach((who, status) -> {
             String id = who.moduleId().map(module -> cloudDevice + "/" + module).orElse(cloudDevice);
             ObjectNode client = clients.putObject(id).put("status", status.connected() ? "Connected" : "Disconnected");
             if (status.lastConnected() != null) {
