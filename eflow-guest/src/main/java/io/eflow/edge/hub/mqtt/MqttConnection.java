@@ -387,16 +387,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
         if (previous != null) {
             previous.takenOver();
         }
-        // no session outlives a connection (the hub's store keeps the messages): a session is never present
-        channel.writeAndFlush(MqttMessageBuilders.connAck()
-                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
-        LOG.log(System.Logger.Level.INFO, "{0} connected from {1}", who, channel.remoteAddress());
+        // the hub first, so a client that has its CONNACK is one the hub knows (what it pushes hops onto this loop,
+        // so it still follows the CONNACK)
         try {
             hub.connected(who, this);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "the hub failed to take the connection of " + who, e);
             end("the hub failed to take the connection", false);
+            return;
         }
+        // no session outlives a connection (the hub's store keeps the messages): a session is never present
+        channel.writeAndFlush(MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
+        LOG.log(System.Logger.Level.INFO, "{0} connected from {1}", who, channel.remoteAddress());
     }
 
     private void takenOver() {
