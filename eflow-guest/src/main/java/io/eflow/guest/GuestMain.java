@@ -71,7 +71,7 @@ public final class GuestMain {
      */
     static UpstreamSettings cloudUpstream(Provisioning provisioning, EdgeAgent agent) {
         ConnectionString device = provisioning.device();
-        return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(),
+        return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(), device.sharedAccessKey(),
                 module -> ModuleKeys.derive(device.sharedAccessKey(), module), () -> agent.modules().keySet(),
                 URI.create("mqtts://" + device.hostName() + ":" + HubPorts.STANDARD.mqtt()),
                 Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1));

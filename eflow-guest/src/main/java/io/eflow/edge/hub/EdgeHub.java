@@ -39,7 +39,8 @@ import java.util.function.Predicate;
 /**
  * The edge hub: takes messages from its clients, routes them by the deployment's routes into the durable store, and
  * has each endpoint's queue delivered — module inputs to the connected modules, {@code $upstream} to the upstream
- * link. It also keeps the clients' twins and carries direct-method calls to them.
+ * link, the device's cloud-to-device messages (which the upstream link stores) to the client connected as the
+ * device. It also keeps the clients' twins and carries direct-method calls to them.
  */
 public final class EdgeHub implements HubConnector, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EdgeHub.class.getName());
@@ -51,7 +52,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
     private final HubMetrics metrics = new HubMetrics();
     private final MethodCalls methods = new MethodCalls();
     private final Map<ClientId, ConnectedClient> links = new ConcurrentHashMap<>();
-    private final Map<String, InputDispatcher> dispatchers = new ConcurrentHashMap<>();
+    private final Map<String, QueueDispatcher> dispatchers = new ConcurrentHashMap<>();
     private final List<Tap> taps = new CopyOnWriteArrayList<>();
     private final String deviceId;
     private volatile Router router = new Router(List.of());
@@ -76,6 +77,9 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         this.clock = clock;
         for (String endpoint : store.endpoints()) {
             Endpoints.moduleInput(endpoint).ifPresent(this::dispatcher);
+            if (endpoint.equals(Endpoints.DEVICEBOUND)) {
+                cloudToDevice();
+            }
         }
     }
 
@@ -166,6 +170,9 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
                     dispatcher.wake();
                 }
             }));
+        }
+        if (subscription == Subscription.CLOUD_TO_DEVICE && who.equals(ClientId.device(deviceId))) {
+            cloudToDevice().wake();
         }
     }
 
@@ -297,15 +304,50 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
 
     @Override
     public void close() {
-        dispatchers.values().forEach(InputDispatcher::stop);
+        dispatchers.values().forEach(QueueDispatcher::stop);
         links.values().forEach(link -> link.close("the hub is stopping"));
     }
 
     private void dispatcher(Endpoints.ModuleInput target) {
-        dispatchers.computeIfAbsent(target.endpoint(), endpoint -> {
-            InputDispatcher dispatcher = new InputDispatcher(target, store.queue(endpoint),
-                    module -> links.get(ClientId.module(deviceId, module)));
-            Thread thread = new Thread(dispatcher, "hub-to-" + endpoint);
+        ClientId module = ClientId.module(deviceId, target.module());
+        dispatcher(target.endpoint(), new QueueDispatcher.Recipient() {
+            @Override
+            public ConnectedClient ready() {
+                ConnectedClient link = links.get(module);
+                return link != null && link.acceptsInput(target.input()) ? link : null;
+            }
+
+            @Override
+            public CompletableFuture<Void> deliver(ConnectedClient link, HubMessage message) {
+                return link.deliverInput(target.input(), message);
+            }
+        });
+    }
+
+    /**
+     * The device's cloud-to-device queue, delivered to the client connected as this device (its id is the hub's, which
+     * may differ from the one IoT Hub knows the device by); made when the queue or such a subscription first appears.
+     */
+    private QueueDispatcher cloudToDevice() {
+        ClientId device = ClientId.device(deviceId);
+        return dispatcher(Endpoints.DEVICEBOUND, new QueueDispatcher.Recipient() {
+            @Override
+            public ConnectedClient ready() {
+                ConnectedClient link = links.get(device);
+                return link != null && link.isSubscribed(Subscription.CLOUD_TO_DEVICE) ? link : null;
+            }
+
+            @Override
+            public CompletableFuture<Void> deliver(ConnectedClient link, HubMessage message) {
+                return link.deliverCloudToDevice(message);
+            }
+        });
+    }
+
+    private QueueDispatcher dispatcher(String endpoint, QueueDispatcher.Recipient recipient) {
+        return dispatchers.computeIfAbsent(endpoint, name -> {
+            QueueDispatcher dispatcher = new QueueDispatcher(name, store.queue(name), recipient);
+            Thread thread = new Thread(dispatcher, "hub-to-" + name);
             thread.setDaemon(true);
             thread.start();
             return dispatcher;

@@ -1,15 +1,18 @@
 package io.eflow.edge.hub;
 
 import io.eflow.contract.route.Sink;
+import io.eflow.edge.hub.upstream.UpstreamConnector;
 
 import java.util.Optional;
 
 /**
- * The store's name for each place routed messages wait: {@code $upstream}, or {@code {module}/inputs/{input}} for
- * a module's input (the path of IoT Edge's {@code BrokeredEndpoint("/modules/{module}/inputs/{input}")}).
+ * The store's name for each place messages wait: {@code $upstream}, or {@code {module}/inputs/{input}} for
+ * a module's input (the path of IoT Edge's {@code BrokeredEndpoint("/modules/{module}/inputs/{input}")}), which the
+ * routes fill, and {@code $devicebound}, the device's cloud-to-device messages, which the upstream link fills.
  */
 public final class Endpoints {
     public static final String UPSTREAM = "$upstream";
+    public static final String DEVICEBOUND = UpstreamConnector.DEVICEBOUND;
     private static final String INPUTS = "/inputs/";
 
     /** A module input, as the store names it. */

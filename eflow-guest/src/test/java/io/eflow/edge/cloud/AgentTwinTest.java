@@ -150,7 +150,7 @@ class AgentTwinTest {
         store = LogMessageStore.open(StoreConfig.in(dir.resolve("store")));
         String host = provisioning.device().hostName();
         String key = provisioning.device().sharedAccessKey();
-        upstream = UpstreamConnector.start(store, new UpstreamSettings.IotHubModules(host, provisioning.device().deviceId(),
+        upstream = UpstreamConnector.start(store, new UpstreamSettings.IotHubModules(host, provisioning.device().deviceId(), key,
                 module -> ModuleKeys.derive(key, module), () -> runtime.modules().keySet(),
                 URI.create("mqtts://" + host + ":" + ports.mqtt()),
                 Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)),

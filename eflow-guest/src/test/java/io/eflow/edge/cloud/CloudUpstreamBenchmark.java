@@ -65,7 +65,7 @@ public final class CloudUpstreamBenchmark {
             Provisioning provisioning = Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING,
                     "HostName=localhost;DeviceId=" + DEVICE + ";SharedAccessKey=" + deviceKey,
                     Files.readString(hub.caCertificate(), StandardCharsets.US_ASCII));
-            UpstreamSettings iotHub = new UpstreamSettings.IotHubModules("localhost", DEVICE,
+            UpstreamSettings iotHub = new UpstreamSettings.IotHubModules("localhost", DEVICE, deviceKey,
                     module -> ModuleKeys.derive(deviceKey, module), () -> Set.of("filter"),
                     URI.create("mqtts://localhost:" + hub.mqttPort()), Optional.of(provisioning.trust().sslContext().getSocketFactory()),
                     Duration.ofHours(1));

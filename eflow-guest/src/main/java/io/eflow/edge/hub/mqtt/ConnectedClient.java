@@ -18,6 +18,13 @@ public interface ConnectedClient {
      */
     CompletableFuture<Void> deliverInput(String input, HubMessage message);
 
+    /**
+     * Sends a cloud-to-device message to a device that subscribed to them, QoS 1, on
+     * {@code devices/{d}/messages/devicebound/{bag}}. Completes when the client acknowledges it (PUBACK); fails when
+     * the connection ends first.
+     */
+    CompletableFuture<Void> deliverCloudToDevice(HubMessage message);
+
     /** {@code $iothub/twin/PATCH/properties/desired/?$version={version}} with the patch as body. */
     void desiredPatch(JsonNode patch, long version);
 

@@ -63,7 +63,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -127,20 +129,34 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
 
     @Override
     public CompletableFuture<Void> deliverInput(String input, HubMessage message) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         if (!Topics.isTopicLevel(input)) {
-            acknowledged.completeExceptionally(new IllegalArgumentException("not an input name: '" + input + "'"));
-            return acknowledged;
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not an input name: '" + input + "'"));
         }
+        return deliver(message, () -> acceptsInput(input), "input " + input, bag -> topics.input(input, bag));
+    }
+
+    @Override
+    public CompletableFuture<Void> deliverCloudToDevice(HubMessage message) {
+        return deliver(message, () -> subscriptions.contains(Subscription.CLOUD_TO_DEVICE), "cloud-to-device messages",
+                bag -> topics.devicebound(bag));
+    }
+
+    /**
+     * Sends a message at QoS 1 on the topic made of its property bag, in order with the connection's other deliveries,
+     * if the client subscribed to it ({@code subscribed}, checked on the loop).
+     */
+    private CompletableFuture<Void> deliver(HubMessage message, BooleanSupplier subscribed, String what,
+                                            UnaryOperator<String> topicOf) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         String bag = PropertyBag.encode(message.systemProperties(), message.applicationProperties());
         byte[] body = message.body();
         onLoop(() -> {
             if (state != State.CONNECTED) {
                 acknowledged.completeExceptionally(closed());
-            } else if (!acceptsInput(input)) {
-                acknowledged.completeExceptionally(new IllegalStateException(who + " has not subscribed to input " + input));
+            } else if (!subscribed.getAsBoolean()) {
+                acknowledged.completeExceptionally(new IllegalStateException(who + " has not subscribed to " + what));
             } else {
-                outbound.offer(new OutboundWindow.Delivery(topics.input(input, bag), body, acknowledged));
+                outbound.offer(new OutboundWindow.Delivery(topicOf.apply(bag), body, acknowledged));
             }
         }, () -> acknowledged.completeExceptionally(new ConnectionClosedException("the MQTT server is shutting down")));
         return acknowledged;
@@ -371,16 +387,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
         if (previous != null) {
             previous.takenOver();
         }
-        // no session outlives a connection (the hub's store keeps the messages): a session is never present
-        channel.writeAndFlush(MqttMessageBuilders.connAck()
-                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
-        LOG.log(System.Logger.Level.INFO, "{0} connected from {1}", who, channel.remoteAddress());
+        // the hub first, so a client that has its CONNACK is one the hub knows (what it pushes hops onto this loop,
+        // so it still follows the CONNACK)
         try {
             hub.connected(who, this);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "the hub failed to take the connection of " + who, e);
             end("the hub failed to take the connection", false);
+            return;
         }
+        // no session outlives a connection (the hub's store keeps the messages): a session is never present
+        channel.writeAndFlush(MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
+        LOG.log(System.Logger.Level.INFO, "{0} connected from {1}", who, channel.remoteAddress());
     }
 
     private void takenOver() {

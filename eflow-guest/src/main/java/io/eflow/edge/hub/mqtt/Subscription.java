@@ -7,5 +7,7 @@ public enum Subscription {
     /** {@code $iothub/twin/PATCH/properties/desired/#} */
     DESIRED_PROPERTIES,
     /** {@code $iothub/methods/POST/#} */
-    METHODS
+    METHODS,
+    /** {@code devices/{d}/messages/devicebound/#}: a device's cloud-to-device messages */
+    CLOUD_TO_DEVICE
 }

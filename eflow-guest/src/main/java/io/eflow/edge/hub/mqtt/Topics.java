@@ -13,6 +13,7 @@ final class Topics {
     private static final String TWIN_GET = "$iothub/twin/GET/?";
     private static final String TWIN_REPORTED = "$iothub/twin/PATCH/properties/reported/?";
     private static final String METHOD_RESPONSE = "$iothub/methods/res/";
+    private static final String DEVICEBOUND = "messages/devicebound/";
 
     /** What a client's PUBLISH asks for, by its topic. */
     sealed interface Request {
@@ -36,6 +37,7 @@ final class Topics {
         INPUTS(Subscription.INPUTS),
         DESIRED_PROPERTIES(Subscription.DESIRED_PROPERTIES),
         METHODS(Subscription.METHODS),
+        CLOUD_TO_DEVICE(Subscription.CLOUD_TO_DEVICE),
         /** Twin answers: the hub is not told, the head just answers a client that listens. */
         TWIN_RESPONSES(null);
 
@@ -76,10 +78,16 @@ final class Topics {
         return Optional.empty();
     }
 
-    /** What a SUBSCRIBE to {@code filter} is for; empty when this client may not subscribe to it. */
+    /**
+     * What a SUBSCRIBE to {@code filter} is for; empty when this client may not subscribe to it. Cloud-to-device
+     * messages are a device's: a module asking for them is refused, as IoT Hub refuses it.
+     */
     Optional<Filter> filter(String filter) {
         if (inputOf(filter).isPresent()) {
             return Optional.of(Filter.INPUTS);
+        }
+        if (who.moduleId().isEmpty() && filter.equals(own + DEVICEBOUND + "#")) {
+            return Optional.of(Filter.CLOUD_TO_DEVICE);
         }
         return switch (filter) {
             case "$iothub/twin/res/#" -> Optional.of(Filter.TWIN_RESPONSES);
@@ -107,6 +115,11 @@ final class Topics {
         }
         String input = rest.endsWith("/#") ? rest.substring(0, rest.length() - 2) : "";
         return isTopicLevel(input) ? Optional.of(input) : Optional.empty();
+    }
+
+    /** {@code devices/{d}/messages/devicebound/{bag}}. */
+    String devicebound(String bag) {
+        return own + DEVICEBOUND + bag;
     }
 
     /** {@code devices/{d}/modules/{m}/inputs/{input}/{bag}}. */

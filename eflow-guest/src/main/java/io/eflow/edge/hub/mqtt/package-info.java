@@ -1,6 +1,7 @@
 /**
  * The edge hub's MQTT head: an MQTT 3.1.1 server ({@link io.eflow.edge.hub.mqtt.MqttServer}) that speaks IoT Hub's
- * and IoT Edge's topic conventions to modules and devices, each only on its own topics, and hands what they send to
+ * and IoT Edge's topic conventions to modules and devices (a device also receives its cloud-to-device messages on
+ * {@code devices/{d}/messages/devicebound/#}, which a module may not subscribe to), each only on its own topics, and hands what they send to
  * the hub through {@link io.eflow.edge.hub.mqtt.HubConnector}; the hub reaches each client through its
  * {@link io.eflow.edge.hub.mqtt.ConnectedClient}.
  *

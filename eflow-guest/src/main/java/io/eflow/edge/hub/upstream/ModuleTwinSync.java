@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -49,10 +50,14 @@ final class ModuleTwinSync {
         following.clear();
     }
 
-    /** Sends the fetches that are due: one per module connection, repeated when unanswered or refused. */
-    void tick(Links current, String firstIdentity, long nowNanos) {
+    /**
+     * Sends the fetches that are due: one per module connection, repeated when unanswered or refused.
+     *
+     * @param hasTwin which of the open identities are modules with a twin to follow
+     */
+    void tick(Links current, Predicate<String> hasTwin, long nowNanos) {
         for (String identity : current.openIdentities()) {
-            if (!identity.equals(firstIdentity)) {
+            if (hasTwin.test(identity)) {
                 following.computeIfAbsent(identity, any -> new DesiredTwin()).request(nowNanos)
                         .ifPresent(topic -> current.respond(identity, topic, new byte[0]));
             }

@@ -53,6 +53,11 @@ final class Topics {
                 + deviceTopic.substring(("devices/" + deviceId + "/messages/events/").length());
     }
 
+    /** {@code devices/{deviceId}/messages/devicebound/}: where IoT Hub sends the device's cloud-to-device messages. */
+    static String devicebound(String deviceId) {
+        return "devices/" + deviceId + "/messages/devicebound/";
+    }
+
     /** A parameter of a topic's query ({@code …/?$rid=1&$version=4}); null when it has none. */
     static String parameter(String topic, String name) {
         int query = topic.indexOf('?');

@@ -256,9 +256,15 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        // an exception thrown here would make Paho drop the connection
+        // Paho acknowledges a QoS 1 message when this returns; an exception thrown here makes it drop the connection
+        // instead, without acknowledging
         try {
             onMessage.accept(topic, message.getPayload());
+        } catch (NotKeptException e) {
+            // the link starts over and the endpoint sends the message again: losing it silently is worse
+            LOG.log(WARNING, "upstream: a message on {0} was not kept, so not acknowledged: {1}", topic, e.getMessage());
+            broke(e);
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(WARNING, "a message on " + topic + " from upstream could not be handled", e);
         }

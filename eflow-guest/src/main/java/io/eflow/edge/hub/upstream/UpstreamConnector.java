@@ -54,6 +54,8 @@ import static java.lang.System.Logger.Level.WARNING;
 public final class UpstreamConnector implements AutoCloseable {
     /** The store endpoint routes name with {@code INTO $upstream}. */
     public static final String ENDPOINT = "$upstream";
+    /** The store endpoint of the device's cloud-to-device messages, which the hub delivers to the device's client. */
+    public static final String DEVICEBOUND = "$devicebound";
 
     private static final System.Logger LOG = System.getLogger(UpstreamConnector.class.getName());
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -66,6 +68,7 @@ public final class UpstreamConnector implements AutoCloseable {
     private final Consumer<JsonNode> onDesired;
     private final CloudMethods methods;
     private final ModuleTwinSync moduleTwins;
+    private final CloudToDevice cloudToDevice;
     /** The links in use, for method answers that come from other threads; null between connections. */
     private volatile Links current;
     private final Optional<DesiredTwin> twin;
@@ -95,6 +98,7 @@ public final class UpstreamConnector implements AutoCloseable {
         this.twin = settings.twin() ? Optional.of(new DesiredTwin()) : Optional.empty();
         this.desiredCallbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "upstream-desired"));
         this.moduleTwins = new ModuleTwinSync(Objects.requireNonNull(twins, "twins"), desiredCallbacks);
+        this.cloudToDevice = new CloudToDevice(store, settings.deviceId());
         this.sender = daemon(this::run, "upstream-sender");
     }
 
@@ -279,7 +283,7 @@ public final class UpstreamConnector implements AutoCloseable {
             twin.flatMap(t -> t.request(now)).ifPresent(link::publishOnce);
             link.openMissing(settings.eagerIdentities());
             if (settings.moduleTwins()) {
-                moduleTwins.tick(link, settings.firstIdentity(), now);
+                moduleTwins.tick(link, this::hasModuleTwin, now);
             }
             reportDue().ifPresent(patch -> link.publishOnce(Topics.reportedPatch("r" + reportRids.incrementAndGet()), patch));
             int room = link.awaitRoom(options.window(), TICK_NANOS);
@@ -355,7 +359,20 @@ public final class UpstreamConnector implements AutoCloseable {
         }
     }
 
+    /** Whether {@code identity}'s connection follows a module twin: not the first's, nor the device's own. */
+    private boolean hasModuleTwin(String identity) {
+        return !identity.equals(settings.firstIdentity()) && !isCloudToDevice(identity);
+    }
+
+    private boolean isCloudToDevice(String identity) {
+        return settings.cloudToDeviceIdentity().filter(identity::equals).isPresent();
+    }
+
     private void arrived(String identity, String topic, byte[] payload) {
+        if (isCloudToDevice(identity)) {
+            cloudToDevice.keep(topic, payload);
+            return;
+        }
         if (topic.startsWith(Topics.METHOD_CALLS)) {
             call(identity, topic, payload);
             return;

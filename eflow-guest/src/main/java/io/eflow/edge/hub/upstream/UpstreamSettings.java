@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -90,6 +91,14 @@ public sealed interface UpstreamSettings {
         return false;
     }
 
+    /**
+     * The identity whose connection receives the device's cloud-to-device messages, when one of the link's
+     * connections does (it is then one of the eager identities, and has no module twin); empty for none.
+     */
+    default Optional<String> cloudToDeviceIdentity() {
+        return Optional.empty();
+    }
+
     /** The identity connected first: the one that holds the link's subscriptions. */
     default String firstIdentity() {
         return "";
@@ -132,6 +141,11 @@ public sealed interface UpstreamSettings {
         SasToken token = SasToken.sign(resource, key, now.plus(lifetime), Optional.empty());
         return new Login(clientId, Optional.of(identityPath + "/?api-version=" + API_VERSION), Optional.of(token.toString()),
                 Optional.of(now.plus(lifetime.multipliedBy(85).dividedBy(100))));
+    }
+
+    /** A device's own CONNECT to IoT Hub, signed with the device's key. */
+    private static Login deviceLogin(String hostName, String deviceId, String key, Instant now, Duration lifetime) {
+        return sasLogin(deviceId, hostName + "/" + deviceId, hostName + "/devices/" + deviceId, key, now, lifetime);
     }
 
     /**
@@ -236,8 +250,7 @@ public sealed interface UpstreamSettings {
 
         @Override
         public Login login(Instant now) {
-            return sasLogin(deviceId, hostName + "/" + deviceId, hostName + "/devices/" + deviceId, sharedAccessKey, now,
-                    tokenLifetime);
+            return deviceLogin(hostName, deviceId, sharedAccessKey, now, tokenLifetime);
         }
 
         @Override
@@ -261,14 +274,20 @@ public sealed interface UpstreamSettings {
      * IoT Hub for a provisioned IoT Edge device: each module's messages go as that module, on a connection of its
      * own signed with the module's key ({@code moduleKey}), on {@code devices/{d}/modules/{m}/messages/events/};
      * messages of no deployed module (host applications, leaf devices) go as {@code $edgeHub}, which IoT Edge's hub is.
- * The {@code $edgeHub} connection, opened first, also follows {@code $edgeHub}'s twin: IoT Hub takes one connection
- * per identity, so the edge hub's is the only one {@code $edgeHub} has.
+     * The {@code $edgeHub} connection, opened first, also follows {@code $edgeHub}'s twin: IoT Hub takes one connection
+     * per identity, so the edge hub's is the only one {@code $edgeHub} has. One more connection, as the device itself
+     * ({@link #DEVICE}, signed with {@code deviceKey}), receives the device's cloud-to-device messages: IoT Hub sends
+     * them to no module identity.
      *
-     * @param modules the modules that have identities in IoT Hub: the deployed ones
+     * @param deviceKey the device's own base64 key
+     * @param modules   the modules that have identities in IoT Hub: the deployed ones
      */
-    record IotHubModules(String hostName, String deviceId, ModuleKeys moduleKey, Supplier<Set<String>> modules,
-                         URI endpoint, Optional<SSLSocketFactory> tls, Duration tokenLifetime) implements UpstreamSettings {
+    record IotHubModules(String hostName, String deviceId, String deviceKey, ModuleKeys moduleKey,
+                         Supplier<Set<String>> modules, URI endpoint, Optional<SSLSocketFactory> tls,
+                         Duration tokenLifetime) implements UpstreamSettings {
         public static final String EDGE_HUB = "$edgeHub";
+        /** The device's own identity among the link's: no module id is empty. */
+        public static final String DEVICE = "";
 
         /** The key of a module identity of this device. */
         @FunctionalInterface
@@ -279,6 +298,7 @@ public sealed interface UpstreamSettings {
         public IotHubModules {
             Objects.requireNonNull(hostName, "hostName");
             Objects.requireNonNull(deviceId, "deviceId");
+            Objects.requireNonNull(deviceKey, "deviceKey");
             Objects.requireNonNull(moduleKey, "moduleKey");
             Objects.requireNonNull(modules, "modules");
             Endpoints.check(endpoint, tls);
@@ -289,15 +309,28 @@ public sealed interface UpstreamSettings {
             return EDGE_HUB;
         }
 
-        /** Every deployed module: IoT Hub's direct methods and twin changes for it come on its connection. */
+        /**
+         * Every deployed module (IoT Hub's direct methods and twin changes for it come on its connection) and the
+         * device (its cloud-to-device messages).
+         */
         @Override
         public Set<String> eagerIdentities() {
-            return modules.get();
+            Set<String> eager = new HashSet<>(modules.get());
+            eager.add(DEVICE);
+            return eager;
         }
 
         @Override
         public List<String> subscriptions(String identity) {
+            if (identity.equals(DEVICE)) {
+                return List.of(Topics.devicebound(deviceId) + "#");
+            }
             return List.of(Topics.METHOD_CALLS + "#", Topics.TWIN_RESPONSES + "#", Topics.TWIN_DESIRED_PATCHES + "#");
+        }
+
+        @Override
+        public Optional<String> cloudToDeviceIdentity() {
+            return Optional.of(DEVICE);
         }
 
         /** Each deployed module's twin: desired from IoT Hub, reported from the module. */
@@ -319,6 +352,9 @@ public sealed interface UpstreamSettings {
 
         @Override
         public Login login(String identity, Instant now) {
+            if (identity.equals(DEVICE)) {
+                return deviceLogin(hostName, deviceId, deviceKey, now, tokenLifetime);
+            }
             return sasLogin(deviceId + "/" + identity, hostName + "/" + deviceId + "/" + identity,
                     hostName + "/devices/" + deviceId + "/modules/" + identity, moduleKey.of(identity), now, tokenLifetime);
         }

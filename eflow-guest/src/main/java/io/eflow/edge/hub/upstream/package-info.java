@@ -2,7 +2,10 @@
  * The edge hub's upstream link: what the routes put {@code INTO $upstream} goes from the hub's store to IoT Hub, or
  * to any MQTT 3.1.1 broker: over one MQTT connection for a device or a broker, over one per module for a provisioned
  * edge device ({@link io.eflow.edge.hub.upstream.UpstreamSettings.IotHubModules}: each module's messages as that
- * module, the rest as {@code $edgeHub}), the connections standing or falling together.
+ * module, the rest as {@code $edgeHub}), the connections standing or falling together. The other way, an edge
+ * device's link also connects as the device itself, the only identity IoT Hub sends the device's cloud-to-device
+ * messages to, and keeps each in the store's {@code $devicebound} queue
+ * ({@link io.eflow.edge.hub.upstream.UpstreamConnector#DEVICEBOUND}) for the hub to deliver.
  *
  * <h2>Use</h2>
  * {@link io.eflow.edge.hub.upstream.UpstreamSettings#parse} the operator's string (an IoT Hub device connection
@@ -20,6 +23,8 @@
  *   <li>In order: the endpoint sees messages in store order; after an outage, the run that was in flight may come
  *       again, still in order.</li>
  *   <li>Through outages: reconnects back off from 1 s to 30 s; the store holds the backlog meanwhile.</li>
+ *   <li>Cloud-to-device messages at least once: each is acknowledged to IoT Hub only once the store has it; when
+ *       the store does not take it, its connection ends unacknowledged and IoT Hub sends it again.</li>
  * </ul>
  *
  * <h2>Why Paho, and one connection at a time</h2>

@@ -89,7 +89,7 @@ class IotHubUpstreamTest {
         LogMessageStore store = open.add(LogMessageStore.open(StoreConfig.in(dir.resolve("store"))));
         String sensorKey = Base64.getEncoder().encodeToString("sensor's key of thirty-two bytes".getBytes(StandardCharsets.US_ASCII));
         String hubKey = Base64.getEncoder().encodeToString("edgeHub key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII));
-        UpstreamSettings settings = new UpstreamSettings.IotHubModules(HUB, DEVICE,
+        UpstreamSettings settings = new UpstreamSettings.IotHubModules(HUB, DEVICE, KEY,
                 module -> module.equals("sensor") ? sensorKey : hubKey, () -> Set.of("sensor"),
                 URI.create("mqtt://127.0.0.1:" + hub.port()), Optional.empty(), Duration.ofHours(1));
         open.add(UpstreamConnector.start(store, settings, QUICK, json -> { }));
@@ -108,9 +108,18 @@ class IotHubUpstreamTest {
                 .allMatch(t -> t.contains("%24.cmid=sensor") && t.contains("$.on=out"));
         assertThat(topics).filteredOn(t -> Events.number(t) == 3).singleElement().asString()
                 .startsWith("devices/" + DEVICE + "/modules/$edgeHub/messages/events/").contains("%24.cmid=hostApp");
+        await().atMost(WAIT).until(() -> hub.connects().size() == 3);
         assertThat(hub.connects()).extracting(MqttRecorder.Connect::clientId)
-                .containsExactlyInAnyOrder(DEVICE + "/$edgeHub", DEVICE + "/sensor");
+                .containsExactlyInAnyOrder(DEVICE + "/$edgeHub", DEVICE + "/sensor", DEVICE);
         for (MqttRecorder.Connect connect : hub.connects()) {
+            if (connect.clientId().equals(DEVICE)) {
+                // the device itself, for its cloud-to-device messages, which IoT Hub sends no module
+                assertThat(connect.username()).isEqualTo(HUB + "/" + DEVICE + "/?api-version=2021-04-12");
+                SasToken token = SasToken.parse(connect.password());
+                assertThat(token.resource()).isEqualTo(HUB + "/devices/" + DEVICE);
+                assertThat(token.signedWith(KEY)).isTrue();
+                continue;
+            }
             String module = connect.clientId().substring(DEVICE.length() + 1);
             assertThat(connect.username()).isEqualTo(HUB + "/" + DEVICE + "/" + module + "/?api-version=2021-04-12");
             SasToken token = SasToken.parse(connect.password());
@@ -120,7 +129,8 @@ class IotHubUpstreamTest {
         // $edgeHub's twin (its routes) is followed on $edgeHub's connection, the only one IoT Hub allows it; each
         // module's connection takes the module's direct methods and follows the module's twin
         assertThat(hub.subscriptions()).containsExactlyInAnyOrder("$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#",
-                "$iothub/methods/POST/#", "$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#");
+                "$iothub/methods/POST/#", "$iothub/twin/res/#", "$iothub/twin/PATCH/properties/desired/#",
+                "devices/" + DEVICE + "/messages/devicebound/#");
     }
 
     @Test

@@ -9,39 +9,48 @@ import io.eflow.edge.hub.store.StoreException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
- * Moves one module input's queue to the module, while the module is connected and subscribed to its inputs. Up to
- * {@link #WINDOW} messages are out at once; each is acknowledged in the store only when the module has acknowledged
- * it (PUBACK). A message the module did not take is refused back to the store, which hands it out again first, so a
- * reconnecting module gets its messages in order, at least once.
+ * Moves one queue of the store to the client it is for (a module's input to the module, the device's cloud-to-device
+ * messages to the device), while that client is connected and subscribed. Up to {@link #WINDOW} messages are out at
+ * once; each is acknowledged in the store only when the client has acknowledged it (PUBACK). A message the client did
+ * not take is refused back to the store, which hands it out again first, so a reconnecting client gets its messages
+ * in order, at least once.
  */
-final class InputDispatcher implements Runnable {
-    private static final System.Logger LOG = System.getLogger(InputDispatcher.class.getName());
-    /** Messages out to the module at once: enough to keep a loopback connection busy, few enough to redeliver. */
+final class QueueDispatcher implements Runnable {
+    private static final System.Logger LOG = System.getLogger(QueueDispatcher.class.getName());
+    /** Messages out to the client at once: enough to keep a loopback connection busy, few enough to redeliver. */
     static final int WINDOW = 100;
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final Endpoints.ModuleInput target;
+    /** The client a queue is for, as the hub finds it. */
+    interface Recipient {
+        /** The client's link now, when it is connected and subscribed to what the queue holds; else null. */
+        ConnectedClient ready();
+
+        /** Sends one message on {@code link}; completes on the client's PUBACK. */
+        CompletableFuture<Void> deliver(ConnectedClient link, HubMessage message);
+    }
+
+    private final String endpoint;
     private final EndpointQueue queue;
-    private final Function<String, ConnectedClient> links;
+    private final Recipient recipient;
     private final Semaphore window = new Semaphore(WINDOW);
     private final Object wakeUp = new Object();
     private volatile boolean stopped;
     /** The link a delivery last failed on: not used again, its disconnect is on the way. */
     private volatile ConnectedClient failed;
 
-    /** @param links the module's current link by module name, or null when it is not connected */
-    InputDispatcher(Endpoints.ModuleInput target, EndpointQueue queue, Function<String, ConnectedClient> links) {
-        this.target = target;
+    QueueDispatcher(String endpoint, EndpointQueue queue, Recipient recipient) {
+        this.endpoint = endpoint;
         this.queue = queue;
-        this.links = links;
+        this.recipient = recipient;
     }
 
-    /** The module connected or subscribed: look again now rather than at the next poll. */
+    /** The client connected or subscribed: look again now rather than at the next poll. */
     void wake() {
         synchronized (wakeUp) {
             wakeUp.notifyAll();
@@ -57,8 +66,8 @@ final class InputDispatcher implements Runnable {
     public void run() {
         try {
             while (!stopped) {
-                ConnectedClient link = links.apply(target.module());
-                if (link == null || link == failed || !link.acceptsInput(target.input())) {
+                ConnectedClient link = recipient.ready();
+                if (link == null || link == failed) {
                     pause();
                     continue;
                 }
@@ -68,7 +77,7 @@ final class InputDispatcher implements Runnable {
             Thread.currentThread().interrupt();
         } catch (StoreException e) {
             if (!stopped) {
-                LOG.log(System.Logger.Level.WARNING, "delivery to " + target.endpoint() + " stopped: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "delivery to " + endpoint + " stopped: " + e.getMessage());
             }
         }
     }
@@ -86,12 +95,12 @@ final class InputDispatcher implements Runnable {
                 message = HubMessageCodec.decode(delivery.payload());
             } catch (IllegalArgumentException e) {
                 // not ours to read (a format from a future version): keeping it would block the queue forever
-                LOG.log(System.Logger.Level.ERROR, "dropped an unreadable message for " + target.endpoint() + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "dropped an unreadable message for " + endpoint + ": " + e.getMessage());
                 queue.ack(delivery.sequence());
                 window.release();
                 continue;
             }
-            link.deliverInput(target.input(), message).whenComplete((ok, error) -> {
+            recipient.deliver(link, message).whenComplete((ok, error) -> {
                 if (error == null) {
                     queue.ack(delivery.sequence());
                 } else {
