@@ -2,10 +2,13 @@ package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.backend.GuestNic;
+import io.eflow.contract.iothub.ConnectionString;
+import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.daemon.api.HubPublish;
 import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.edge.cloud.HubPorts;
+import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.instance.model.BackendKind;
@@ -20,6 +23,9 @@ import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Json;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,10 +40,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -51,7 +61,8 @@ import static org.awaitility.Awaitility.await;
  * its connection string, a deployment is set on the device and runs in the guest, {@code $edgeAgent} reports it in
  * IoT Edge's schema, its direct methods answer (uploads to blob storage included), the filter's alerts arrive in IoT
  * Hub as module {@code filter}, the filter's twin and a module's direct method go both ways between the cloud and the
- * module, a broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused
+ * module, cloud-to-device messages reach a host application connected as the device (kept while it is away), a
+ * broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused
  * with the previous provisioning kept.
  *
  * <p>The emulator listens on IoT Hub's own ports, 8883 and 443, on the host's loopback, and the hub is {@value #HUB}
@@ -100,7 +111,7 @@ class CloudIT extends SharedGuestTest {
         new CloudClient(new RuntimeSocket(host.manager())).remove(guest);
         redirect(host, guest, false);
         putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST
-                && (f.guestPort() == MQTT_FORWARD || f.guestPort() == HTTPS_FORWARD));
+                ? f.guestPort() == MQTT_FORWARD || f.guestPort() == HTTPS_FORWARD : f.guestPort() == 8883);
         HubIT.LOADED.remove(backend);
     }
 
@@ -276,6 +287,53 @@ class CloudIT extends SharedGuestTest {
 
     @Test
     @Order(8)
+    void cloudToDeviceMessagesReachAHostApplicationConnectedAsTheDeviceAndWaitForIt() throws Exception {
+        // sent before anyone listens: IoT Hub hands it to the guest, whose hub keeps it for the device
+        assertThat(service("c2d", device, "first").path("status").asInt()).isEqualTo(204);
+        await().atMost(SLOW).untilAsserted(() -> assertThat(Json.MAPPER.valueToTree(new HubClient(new RuntimeSocket(
+                host.manager())).status(guest)).at("/store/endpoints/$devicebound/queueLength").asLong()).isEqualTo(1));
+
+        String localDevice = run("hostname");
+        ConnectionString identity = ConnectionString.parse(new HubClient(new RuntimeSocket(host.manager()))
+                .identity(guest, localDevice).connectionString());
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        MqttClient client = new MqttClient("ssl://" + hubForward(), localDevice, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setUserName(identity.hostName() + "/" + localDevice + "/?api-version=2018-06-30");
+        options.setPassword(SasToken.sign(identity.resource(), identity.sharedAccessKey(), Instant.now().plusSeconds(3600),
+                Optional.empty()).toString().toCharArray());
+        options.setSocketFactory(PahoClient.trusting(new HubClient(new RuntimeSocket(host.manager())).ca(guest)));
+        options.setConnectionTimeout(60);
+        try {
+            client.connect(options);
+            client.subscribe("devices/" + localDevice + "/messages/devicebound/#", 1, (topic, message) ->
+                    received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+            assertThat(received.poll(SLOW.toSeconds(), TimeUnit.SECONDS)).startsWith("devices/" + localDevice
+                    + "/messages/devicebound/").contains("kind=greeting").endsWith(" first");
+            assertThat(service("c2d", device, "second").path("status").asInt()).isEqualTo(204);
+            assertThat(received.poll(SLOW.toSeconds(), TimeUnit.SECONDS)).endsWith(" second");
+        } finally {
+            client.disconnectForcibly(0, 1000);
+            client.close(true);
+        }
+    }
+
+    /** A host port forwarded to the edge hub's TLS port, as a host application reaches the hub. */
+    private String hubForward() throws IOException {
+        Forwards forwards = new Forwards(host.manager());
+        Optional<Forward> present = forwards.list(guest).stream()
+                .filter(f -> f.direction() == Forward.Direction.INTO_GUEST && f.guestPort() == 8883).findFirst();
+        if (present.isPresent()) {
+            return present.get().host();
+        }
+        Forward forward = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + ForwardIT.freePort(), 8883);
+        forwards.add(guest, forward);
+        return forward.host();
+    }
+
+    @Test
+    @Order(9)
     void withIotHubGoneReadingsWaitAndAllArriveInOrderWhenItIsBack() throws Exception {
         emulator.close();
         HubClient hub = new HubClient(new RuntimeSocket(host.manager()));
@@ -295,7 +353,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aDeploymentFromTheCloudSurvivesAGuestRestartWithIotHubGone() throws Exception {
         emulator.close();
         host.manager().stop(guest);
@@ -341,7 +399,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aBrokenDeploymentIsReported400AndTheRunningModulesStay() throws Exception {
         Path manifest = work.resolve("broken-" + backend + ".json");
         Files.writeString(manifest, deployment("25").replace("\"createOptions\": \"{}\"", "\"createOptions\": \"{not json\""));
@@ -358,7 +416,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aDisabledDeviceIsShownRefusedWithTheHubsReason() throws Exception {
         service("disable", device);
         // the sessions drop or the next contact is refused; the state says so without a restart

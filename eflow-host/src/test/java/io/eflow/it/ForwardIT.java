@@ -108,7 +108,8 @@ class ForwardIT extends SharedGuestTest {
         assertThatThrownBy(() -> new Forward(Forward.Direction.TO_HOST, "/run/x.sock", 80)).hasMessageContaining("not a UNIX socket");
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port nothing listens on now, for a forward's host side. */
+    static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return free.getLocalPort();
         }

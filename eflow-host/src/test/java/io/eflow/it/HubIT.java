@@ -33,7 +33,6 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -135,7 +134,7 @@ class HubIT extends SharedGuestTest {
         List<Forward> present = forwards.list(guest);
         Optional<Forward> tls = present.stream().filter(f -> f.direction() == Forward.Direction.INTO_GUEST && f.guestPort() == 8883).findFirst();
         if (tls.isEmpty()) {
-            Forward forward = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 8883);
+            Forward forward = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + ForwardIT.freePort(), 8883);
             forwards.add(guest, forward);
             tls = Optional.of(forward);
         }
@@ -267,7 +266,7 @@ class HubIT extends SharedGuestTest {
                 .as(() -> upstream.size() + " messages upstream; the hub: " + status()).isTrue());
         // the hub's metrics through a forward, as a Prometheus on the host scrapes them
         Forwards forwards = new Forwards(host.manager());
-        Forward metrics = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + freePort(), 9600);
+        Forward metrics = new Forward(Forward.Direction.INTO_GUEST, "127.0.0.1:" + ForwardIT.freePort(), 9600);
         forwards.add(guest, metrics);
         try {
             HttpResponse<String> scraped = HttpClient.newHttpClient().send(
@@ -626,10 +625,5 @@ class HubIT extends SharedGuestTest {
         return range;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
 }
