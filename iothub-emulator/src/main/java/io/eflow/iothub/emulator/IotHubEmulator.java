@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * A running emulator: the registry in its state folder, the CA, the MQTT device side and the HTTPS service side.
@@ -53,7 +54,7 @@ public final class IotHubEmulator implements AutoCloseable {
         MethodCalls methods = new MethodCalls(connections);
         Telemetry telemetry = new Telemetry(clock);
         MqttServer mqtt = MqttServer.start(new InetSocketAddress(options.bind(), options.mqttPort()), identity,
-                authenticator, registry, connections, methods, telemetry, json);
+                authenticator, registry, connections, methods, telemetry, json, List.of());
         ServiceServer service = null;
         try {
             service = ServiceServer.start(authenticator, registry, connections, methods, telemetry, json, clock);

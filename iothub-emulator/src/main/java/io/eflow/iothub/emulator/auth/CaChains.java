@@ -6,27 +6,30 @@ import io.eflow.iothub.emulator.registry.IdentityRef;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * IoT Hub's certificateAuthority check: the leaf names the device as its common name, is valid now, and chains —
+ * IoT Hub's certificateAuthority check (also DPS's for an X.509 enrollment group): the leaf names the device as its common name, is valid now, and chains —
  * through intermediates the client presented, each a valid CA certificate — to one of the hub's registered CAs.
  */
-final class CaChains {
+public final class CaChains {
     private static final int MAX_LENGTH = 8;
 
     private CaChains() {
     }
 
-    static List<X509Certificate> parse(Collection<String> pems) {
+    public static List<X509Certificate> parse(Collection<String> pems) {
         List<X509Certificate> certificates = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -41,7 +44,7 @@ final class CaChains {
         return certificates;
     }
 
-    static void verify(IdentityRef ref, List<X509Certificate> chain, List<X509Certificate> roots) {
+    public static void verify(IdentityRef ref, List<X509Certificate> chain, List<X509Certificate> roots) {
         if (ref.isModule()) {
             throw HubException.unauthorized("certificateAuthority authentication is for devices, not '" + ref + "'");
         }
@@ -89,7 +92,17 @@ final class CaChains {
         }
     }
 
-    static String commonName(X509Certificate certificate) {
+    /** The certificate's SHA-1 or SHA-256 thumbprint as IoT Hub and DPS write it: hex, upper case. */
+    public static String thumbprint(X509Certificate certificate, String algorithm) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(certificate.getEncoded()))
+                    .toUpperCase(Locale.ROOT);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot take the " + algorithm + " thumbprint: " + e.getMessage(), e);
+        }
+    }
+
+    public static String commonName(X509Certificate certificate) {
         try {
             for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {

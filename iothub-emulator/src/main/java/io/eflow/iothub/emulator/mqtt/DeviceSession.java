@@ -15,33 +15,24 @@ import io.eflow.iothub.emulator.registry.IdentityRef;
 import io.eflow.iothub.emulator.registry.Registry;
 import io.eflow.iothub.emulator.registry.TwinState;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +44,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One device or module connection, as IoT Hub's MQTT head treats it: CONNECT must authenticate (else CONNACK 5, not
@@ -114,8 +104,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
             case SUBSCRIBE -> subscribe(ctx, (MqttSubscribeMessage) message);
             case UNSUBSCRIBE -> unsubscribe(ctx, (MqttUnsubscribeMessage) message);
-            case PINGREQ -> ctx.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
-                    MqttQoS.AT_MOST_ONCE, false, 0)));
+            case PINGREQ -> ctx.writeAndFlush(MqttReplies.pingResp());
             case DISCONNECT -> ctx.close();
             case PUBACK -> {
                 // acknowledgements of cloud-to-device messages: delivered is delivered
@@ -150,7 +139,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             if (password != null && password.length > 0) {
                 authenticator.authenticateToken(candidate, new String(password, StandardCharsets.UTF_8));
             } else {
-                List<X509Certificate> chain = clientCertificates(ctx);
+                List<X509Certificate> chain = ClientCertificates.of(ctx);
                 if (chain.isEmpty()) {
                     throw HubException.unauthorized("neither a SAS token nor a client certificate");
                 }
@@ -167,34 +156,13 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(keepAlive * 3L / 2, 0, 0, TimeUnit.SECONDS));
         }
         connections.connected(this);
-        ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-                .sessionPresent(false).build());
+        ctx.writeAndFlush(MqttReplies.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
         LOG.fine(() -> "connected: " + ref);
     }
 
     private void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why) {
         LOG.info("refused a connection as '" + ctx.channel().remoteAddress() + "': " + why);
-        MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
-        ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** The client's certificates, leaf first; empty when it presented none. */
-    private static List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        List<X509Certificate> chain = new ArrayList<>();
-        if (ssl == null) {
-            return chain;
-        }
-        try {
-            for (Certificate certificate : ssl.engine().getSession().getPeerCertificates()) {
-                if (certificate instanceof X509Certificate x509) {
-                    chain.add(x509);
-                }
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            chain.clear();
-        }
-        return chain;
+        ctx.writeAndFlush(MqttReplies.connAck(code)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
@@ -232,7 +200,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             return;
         }
         if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            ctx.writeAndFlush(MqttReplies.pubAck(publish.variableHeader().packetId()));
         }
     }
 
@@ -299,10 +267,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
             }
             granted.add(qos.value());
         }
-        MqttSubAckMessage ack = new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false,
-                MqttQoS.AT_MOST_ONCE, false, 0), MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()),
-                new MqttSubAckPayload(granted));
-        ctx.writeAndFlush(ack);
+        ctx.writeAndFlush(MqttReplies.subAck(subscribe.variableHeader().messageId(), granted));
         if (wantsCloud) {
             connections.deliverCloudMessages(ref);
         }
@@ -318,7 +283,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
                 cloudMessages = Optional.empty();
             }
         }
-        ctx.writeAndFlush(MqttMessageBuilders.unsubAck().packetId(unsubscribe.variableHeader().messageId()).build());
+        ctx.writeAndFlush(MqttReplies.unsubAck(unsubscribe.variableHeader().messageId()));
     }
 
     // ---- DeviceLink: the hub reaching this client
@@ -379,12 +344,7 @@ final class DeviceSession extends SimpleChannelInboundHandler<MqttMessage> imple
         if (open == null || !open.isActive()) {
             return;
         }
-        MqttMessageBuilders.PublishBuilder publish = MqttMessageBuilders.publish().topicName(topic).qos(qos)
-                .retained(false).payload(Unpooled.wrappedBuffer(payload));
-        if (qos != MqttQoS.AT_MOST_ONCE) {
-            publish.messageId(packetIds.updateAndGet(id -> id >= 0xFFFF ? 1 : id + 1));
-        }
-        open.writeAndFlush(publish.build());
+        open.writeAndFlush(MqttReplies.publish(topic, payload, qos, packetIds.updateAndGet(id -> id >= 0xFFFF ? 1 : id + 1)));
     }
 
     private void drop(String why) {

@@ -23,12 +23,14 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The device side: MQTT 3.1.1 over TLS (Netty's MQTT codec under {@link DeviceSession}). A client certificate is
  * asked for but not required, and any is taken in the handshake: the handshake proves the client holds its key, and
  * whether the certificate belongs to the identity is the authenticator's question (IoT Hub's selfSigned thumbprints).
+ * A connection whose CONNECT another service claims ({@link SessionClaim}: DPS) is that service's session instead.
  */
 public final class MqttServer implements AutoCloseable {
     /** A PUBLISH may carry 256 KB of message plus its topic (the property bag); past this the decoder gives up. */
@@ -46,7 +48,7 @@ public final class MqttServer implements AutoCloseable {
 
     public static MqttServer start(InetSocketAddress address, ServerIdentity identity, Authenticator authenticator,
                                    Registry registry, Connections connections, MethodCalls methods, Telemetry telemetry,
-                                   ObjectMapper json) throws IOException {
+                                   ObjectMapper json, List<SessionClaim> claims) throws IOException {
         SslContext ssl = SslContextBuilder.forServer(identity.key(), identity.chainArray())
                 .clientAuth(ClientAuth.OPTIONAL).trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         EventLoopGroup boss = new NioEventLoopGroup(1);
@@ -59,8 +61,8 @@ public final class MqttServer implements AutoCloseable {
                         channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()))
                                 .addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
-                                .addLast("session", new DeviceSession(authenticator, registry, connections, methods,
-                                        telemetry, json));
+                                .addLast("router", new ConnectRouter(claims, () -> new DeviceSession(authenticator,
+                                        registry, connections, methods, telemetry, json)));
                     }
                 });
         try {

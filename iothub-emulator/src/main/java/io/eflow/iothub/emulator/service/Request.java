@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 
-/** One HTTP request as the routes read it: the path's captured ids, the query, headers and the body, read once. */
-final class Request {
+/**
+ * One HTTP request as the routes read it: the path's captured ids, the query, headers and the body, read once. Public
+ * for the endpoints other services mount on the HTTPS port ({@link ServiceServer#mount}).
+ */
+public final class Request {
     private final HttpExchange exchange;
     private final Matcher path;
     private final Map<String, String> query;
@@ -24,25 +27,29 @@ final class Request {
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     }
 
+    public String method() {
+        return exchange.getRequestMethod();
+    }
+
     /** The path's n-th captured part, decoded. */
-    String part(int n) {
+    public String part(int n) {
         return path.group(n);
     }
 
-    Optional<String> query(String name) {
+    public Optional<String> query(String name) {
         return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty());
     }
 
-    Map<String, String> queryMap() {
+    public Map<String, String> queryMap() {
         return query;
     }
 
-    Optional<String> header(String name) {
+    public Optional<String> header(String name) {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
     }
 
     /** Headers named {@code prefix…}, by the rest of the name in lower case (HTTP names are case-insensitive). */
-    Map<String, String> headersStartingWith(String prefix) {
+    public Map<String, String> headersStartingWith(String prefix) {
         Map<String, String> found = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (name.toLowerCase(Locale.ROOT).startsWith(prefix) && !values.isEmpty()) {
@@ -52,7 +59,7 @@ final class Request {
         return found;
     }
 
-    byte[] body() {
+    public byte[] body() {
         return body.clone();
     }
 

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -68,6 +69,9 @@ public final class ServiceServer implements AutoCloseable {
     private record Route(String method, Pattern path, boolean ownerOnly, Handler handler) {
     }
 
+    private record Mount(Pattern path, Endpoint endpoint) {
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Authenticator authenticator;
@@ -79,6 +83,7 @@ public final class ServiceServer implements AutoCloseable {
     private final IdentityJson identities;
     private final Blobs blobs;
     private final List<Route> routes = new ArrayList<>();
+    private final List<Mount> mounts = new CopyOnWriteArrayList<>();
 
     /** The HTTPS port clients see, for the URLs this server hands out. */
     private volatile int publicPort;
@@ -120,6 +125,14 @@ public final class ServiceServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.getAddress();
+    }
+
+    /**
+     * Serves the paths {@code path} matches with {@code endpoint}, before IoT Hub's own routes: another service on the
+     * HTTPS port (DPS), which authorizes its callers and writes its errors itself.
+     */
+    public void mount(Pattern path, Endpoint endpoint) {
+        mounts.add(new Mount(path, endpoint));
     }
 
     public void publicPort(int port) {
@@ -207,6 +220,12 @@ public final class ServiceServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         if (path.startsWith("/blobs/")) {
             return blob(exchange, path);
+        }
+        for (Mount mount : mounts) {
+            Matcher matcher = mount.path().matcher(path);
+            if (matcher.matches()) {
+                return mount.endpoint().handle(new Request(exchange, matcher, readBody(exchange)));
+            }
         }
         boolean pathKnown = false;
         for (Route route : routes) {
