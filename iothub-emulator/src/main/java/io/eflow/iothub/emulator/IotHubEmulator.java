@@ -3,6 +3,7 @@ package io.eflow.iothub.emulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
 import io.eflow.iothub.emulator.auth.Authenticator;
+import io.eflow.iothub.emulator.dps.ProvisioningService;
 import io.eflow.iothub.emulator.hub.Connections;
 import io.eflow.iothub.emulator.hub.MethodCalls;
 import io.eflow.iothub.emulator.hub.Telemetry;
@@ -20,7 +21,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * A running emulator: the registry in its state folder, the CA, the MQTT device side and the HTTPS service side.
+ * A running emulator: the registry in its state folder, the CA, the MQTT device side and the HTTPS service side, and
+ * the Device Provisioning Service that shares both ports.
  * Tests start it in-process on ephemeral ports; {@link Main} runs it alone.
  */
 public final class IotHubEmulator implements AutoCloseable {
@@ -31,9 +33,10 @@ public final class IotHubEmulator implements AutoCloseable {
     private final Telemetry telemetry;
     private final HttpsFront front;
     private final ServiceServer service;
+    private final ProvisioningService provisioning;
 
     private IotHubEmulator(EmulatorOptions options, Registry registry, HubCa ca, Telemetry telemetry, MqttServer mqtt,
-                           HttpsFront front, ServiceServer service) {
+                           HttpsFront front, ServiceServer service, ProvisioningService provisioning) {
         this.options = options;
         this.registry = registry;
         this.ca = ca;
@@ -41,6 +44,7 @@ public final class IotHubEmulator implements AutoCloseable {
         this.mqtt = mqtt;
         this.front = front;
         this.service = service;
+        this.provisioning = provisioning;
     }
 
     public static IotHubEmulator start(EmulatorOptions options) throws IOException {
@@ -53,15 +57,17 @@ public final class IotHubEmulator implements AutoCloseable {
         Connections connections = new Connections(registry);
         MethodCalls methods = new MethodCalls(connections);
         Telemetry telemetry = new Telemetry(clock);
+        ProvisioningService provisioning = ProvisioningService.open(options.state(), registry, options.hostName(), json, clock);
         MqttServer mqtt = MqttServer.start(new InetSocketAddress(options.bind(), options.mqttPort()), identity,
-                authenticator, registry, connections, methods, telemetry, json, List.of());
+                authenticator, registry, connections, methods, telemetry, json, List.of(provisioning.mqttClaim()));
         ServiceServer service = null;
         try {
             service = ServiceServer.start(authenticator, registry, connections, methods, telemetry, json, clock);
+            provisioning.mount(service);
             HttpsFront front = HttpsFront.start(new InetSocketAddress(options.bind(), options.httpsPort()),
                     service.address(), identity, authenticator, registry, connections, methods, telemetry, json);
             service.publicPort(front.port());
-            return new IotHubEmulator(options, registry, ca, telemetry, mqtt, front, service);
+            return new IotHubEmulator(options, registry, ca, telemetry, mqtt, front, service, provisioning);
         } catch (IOException | RuntimeException e) {
             mqtt.close();
             if (service != null) {
@@ -97,6 +103,11 @@ public final class IotHubEmulator implements AutoCloseable {
     /** The registry, for in-process tools and tests. */
     public Registry registry() {
         return registry;
+    }
+
+    /** The Device Provisioning Service on the same ports: its id scope, service connection string and enrollments. */
+    public ProvisioningService provisioning() {
+        return provisioning;
     }
 
     /** The telemetry received, for in-process tools and tests. */

@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code bin/iothub-emulator [--hostname NAME] [--bind ADDR] [--mqtt-port P] [--https-port P] [--state DIR]}: prints
  * the service connection string, the CA certificate's path, then {@code mqtts://ADDR:PORT} and
- * {@code https://ADDR:PORT} with the ports really bound (0 asks for ephemeral ones), and serves until stopped.
+ * {@code https://ADDR:PORT} with the ports really bound (0 asks for ephemeral ones), then the Device Provisioning
+ * Service's id scope and its service connection string (DPS shares the hub's host name and ports), and serves until
+ * stopped. Tools read the lines by position: new ones go at the end.
  */
 public final class Main {
     static final String USAGE = "usage: iothub-emulator [--hostname NAME] [--bind ADDR] [--mqtt-port P] [--https-port P] [--state DIR]";
@@ -42,6 +44,8 @@ public final class Main {
         out.println(emulator.caCertificate().toAbsolutePath());
         out.println("mqtts://" + options.bind() + ":" + emulator.mqttPort());
         out.println("https://" + options.bind() + ":" + emulator.httpsPort());
+        out.println(emulator.provisioning().idScope());
+        out.println(emulator.provisioning().serviceConnectionString());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,55 @@
+package io.eflow.iothub.emulator.dps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.iothub.emulator.service.Endpoint;
+import io.eflow.iothub.emulator.service.Request;
+import io.eflow.iothub.emulator.service.Response;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * DPS's device API over HTTPS: {@code PUT /{idScope}/registrations/{id}/register} and
+ * {@code GET /{idScope}/registrations/{id}/operations/{operationId}}, each proved by its {@code Authorization} SAS
+ * token. The HTTPS port's TLS ends before this server, so X.509 devices register over MQTT, where the session holds
+ * their certificates.
+ */
+final class DeviceEndpoint implements Endpoint {
+    static final Pattern PATH = Pattern.compile("/([^/]+)/registrations/([^/]+)/(register|operations/([^/]+))");
+
+    private final Registrations registrations;
+    private final RegistrationJson answers;
+    private final ObjectMapper json;
+
+    DeviceEndpoint(Registrations registrations, RegistrationJson answers, ObjectMapper json) {
+        this.registrations = registrations;
+        this.answers = answers;
+        this.json = json;
+    }
+
+    @Override
+    public Response handle(Request request) throws IOException {
+        try {
+            Proof proof = request.header("Authorization").<Proof>map(Proof.Token::new)
+                    .orElse(new Proof.Certificates(List.of()));
+            boolean register = request.part(3).equals("register");
+            if (!request.method().equals(register ? "PUT" : "GET")) {
+                throw new DpsException(405, 405000, request.method() + " is not allowed here.");
+            }
+            Registrations.Attested attested = registrations.attest(request.part(1), request.part(2), proof);
+            if (register) {
+                JsonNode body = request.body().length == 0 ? json.createObjectNode() : json.readTree(request.body());
+                Operation operation = registrations.register(attested, Optional.ofNullable(body.get("payload")));
+                return new Response(202, Map.of("Retry-After", Integer.toString(RegistrationJson.RETRY_AFTER_SECONDS)),
+                        answers.assigning(operation), Response.JSON);
+            }
+            return Response.json(200, answers.assigned(registrations.operation(attested, request.part(4))));
+        } catch (DpsException e) {
+            return Response.json(e.status(), answers.error(e));
+        }
+    }
+}
