@@ -19,6 +19,9 @@ const env = (name) => {
 const serviceConnectionString = env('IOTHUB_CONNECTION_STRING');
 const hostName = /HostName=([^;]+)/.exec(serviceConnectionString)[1];
 const mqttPort = Number(env('IOTHUB_MQTT_PORT'));
+// DPS shares the hub's host name and ports: its HTTPS side is reached as {hostName}:443 like the hub's
+const dpsIdScope = process.env.DPS_ID_SCOPE;
+const dpsConnectionString = process.env.DPS_CONNECTION_STRING;
 const httpsPort = Number(env('IOTHUB_HTTPS_PORT'));
 
 const connect = tls.connect;
@@ -110,5 +113,5 @@ function run(scenario) {
   });
 }
 
-module.exports = { serviceConnectionString, hostName, mqttPort, httpsPort, deviceConnectionString, emulatorRequest,
-  until, invokeWhenListening, errorOf, run };
+module.exports = { serviceConnectionString, hostName, mqttPort, httpsPort, dpsIdScope, dpsConnectionString,
+  deviceConnectionString, emulatorRequest, until, invokeWhenListening, errorOf, run };

@@ -41,6 +41,8 @@ final class NodeSdk {
         environment.put("IOTHUB_CONNECTION_STRING", emulator.serviceConnectionString());
         environment.put("IOTHUB_MQTT_PORT", Integer.toString(emulator.mqttPort()));
         environment.put("IOTHUB_HTTPS_PORT", Integer.toString(emulator.httpsPort()));
+        environment.put("DPS_ID_SCOPE", emulator.provisioning().idScope());
+        environment.put("DPS_CONNECTION_STRING", emulator.provisioning().serviceConnectionString());
         // Node trusts the emulator's CA beside its own for every TLS connection, MQTT and HTTPS alike
         environment.put("NODE_EXTRA_CA_CERTS", emulator.caCertificate().toString());
         environment.putAll(extra);
