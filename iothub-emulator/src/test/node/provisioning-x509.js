@@ -1,20 +1,23 @@
 'use strict';
 // An X.509 enrollment group: the service SDK enrolls the device maker's CA as the group's signing certificate; a
 // device whose certificate the CA issued (its CN the registration id) registers over MQTT, then connects to the hub
-// with the same certificate; a self-signed certificate of the same name is refused.
+// with the same certificate, and registers again over HTTP; a self-signed certificate of the same name is refused on
+// both.
 const fs = require('fs');
 const lib = require('./lib');
 const { ProvisioningServiceClient } = require('azure-iot-provisioning-service');
 const { ProvisioningDeviceClient } = require('azure-iot-provisioning-device');
 const { Mqtt: ProvisioningMqtt } = require('azure-iot-provisioning-device-mqtt');
+const { Http } = require('azure-iot-provisioning-device-http');
 const { X509Security } = require('azure-iot-security-x509');
 const { Client, Message, X509AuthenticationProvider } = require('azure-iot-device');
 const { Mqtt } = require('azure-iot-device-mqtt');
 
-function register(registrationId, certFile, keyFile) {
+// MQTT takes the port in the URI; HTTP goes to {host}:443, which lib.js sends to the emulator's HTTPS port
+function register(registrationId, certFile, keyFile, overHttp) {
   const x509 = { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };
-  return ProvisioningDeviceClient.create(lib.hostName + ':' + lib.mqttPort, lib.dpsIdScope, new ProvisioningMqtt(),
-    new X509Security(registrationId, x509)).register();
+  return ProvisioningDeviceClient.create(overHttp ? lib.hostName : lib.hostName + ':' + lib.mqttPort, lib.dpsIdScope,
+    overHttp ? new Http() : new ProvisioningMqtt(), new X509Security(registrationId, x509)).register();
 }
 
 lib.run(async () => {
@@ -35,7 +38,11 @@ lib.run(async () => {
   await client.sendEvent(new Message('provisioned with a certificate'));
   await client.close();
   outcome.sent = (await lib.emulatorRequest('GET', '/emulator/messages?deviceId=' + registrationId)).body.map((m) => m.body);
+  const again = await register(registrationId, process.env.X509_CERT, process.env.X509_KEY, true);
+  outcome.overHttp = { deviceId: again.deviceId, substatus: again.substatus };
   outcome.impostor = await register(registrationId, process.env.X509_OTHER_CERT, process.env.X509_OTHER_KEY)
+    .then(() => null, (e) => lib.errorOf(e));
+  outcome.impostorOverHttp = await register(registrationId, process.env.X509_OTHER_CERT, process.env.X509_OTHER_KEY, true)
     .then(() => null, (e) => lib.errorOf(e));
   return outcome;
 });

@@ -12,6 +12,7 @@ import io.eflow.iothub.emulator.mqtt.MqttServer;
 import io.eflow.iothub.emulator.registry.Registry;
 import io.eflow.iothub.emulator.service.ServiceServer;
 import io.eflow.iothub.emulator.tls.HubCa;
+import io.eflow.iothub.emulator.tls.RelayedClients;
 import io.eflow.iothub.emulator.tls.ServerIdentity;
 
 import java.io.IOException;
@@ -62,10 +63,11 @@ public final class IotHubEmulator implements AutoCloseable {
                 authenticator, registry, connections, methods, telemetry, json, List.of(provisioning.mqttClaim()));
         ServiceServer service = null;
         try {
-            service = ServiceServer.start(authenticator, registry, connections, methods, telemetry, json, clock);
+            RelayedClients clients = new RelayedClients();
+            service = ServiceServer.start(authenticator, registry, connections, methods, telemetry, json, clock, clients);
             provisioning.mount(service);
             HttpsFront front = HttpsFront.start(new InetSocketAddress(options.bind(), options.httpsPort()),
-                    service.address(), identity, authenticator, registry, connections, methods, telemetry, json);
+                    service.address(), identity, authenticator, registry, connections, methods, telemetry, json, clients);
             service.publicPort(front.port());
             return new IotHubEmulator(options, registry, ca, telemetry, mqtt, front, service, provisioning);
         } catch (IOException | RuntimeException e) {

@@ -85,7 +85,7 @@ class ProvisioningScenariosTest {
     }
 
     @Test
-    void aDeviceWithACertificateFromAGroupsCaRegistersOverMqttAndConnectsAndASelfSignedOneIsRefused(@TempDir Path folder)
+    void aDeviceWithACertificateFromAGroupsCaRegistersOverMqttAndHttpsAndConnectsAndASelfSignedOneIsRefused(@TempDir Path folder)
             throws Exception {
         TestCertificates ca = TestCertificates.selfSigned("DPS maker CA", folder);
         TestCertificates leaf = ca.issue("dps-x509-device", folder);
@@ -101,8 +101,11 @@ class ProvisioningScenariosTest {
         assertThat(outcome.path("state").path("deviceId").asText()).isEqualTo("dps-x509-device");
         assertThat(outcome.path("state").path("assignedHub").asText()).isEqualTo("localhost");
         assertThat(outcome.path("sent").toString()).isEqualTo("[\"provisioned with a certificate\"]");
+        assertThat(outcome.path("overHttp").path("deviceId").asText()).isEqualTo("dps-x509-device");
+        assertThat(outcome.path("overHttp").path("substatus").asText()).isEqualTo("deviceDataMigrated");
         assertThat(outcome.path("impostor").path("name").asText()).as("a certificate the group's CA did not issue")
                 .isNotEmpty();
+        assertThat(outcome.path("impostorOverHttp").path("name").asText()).isEqualTo("UnauthorizedError");
         assertThat(emulator.registry().device("dps-x509-device").credentials().type().wireName())
                 .isEqualTo("certificateAuthority");
     }

@@ -7,7 +7,6 @@ import io.eflow.iothub.emulator.service.Request;
 import io.eflow.iothub.emulator.service.Response;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,8 +14,7 @@ import java.util.regex.Pattern;
 /**
  * DPS's device API over HTTPS: {@code PUT /{idScope}/registrations/{id}/register} and
  * {@code GET /{idScope}/registrations/{id}/operations/{operationId}}, each proved by its {@code Authorization} SAS
- * token. The HTTPS port's TLS ends before this server, so X.509 devices register over MQTT, where the session holds
- * their certificates.
+ * token or, without one, the client certificate the HTTPS port's TLS front saw.
  */
 final class DeviceEndpoint implements Endpoint {
     static final Pattern PATH = Pattern.compile("/([^/]+)/registrations/([^/]+)/(register|operations/([^/]+))");
@@ -35,7 +33,7 @@ final class DeviceEndpoint implements Endpoint {
     public Response handle(Request request) throws IOException {
         try {
             Proof proof = request.header("Authorization").<Proof>map(Proof.Token::new)
-                    .orElse(new Proof.Certificates(List.of()));
+                    .orElseGet(() -> new Proof.Certificates(request.clientCertificates()));
             boolean register = request.part(3).equals("register");
             if (!request.method().equals(register ? "PUT" : "GET")) {
                 throw new DpsException(405, 405000, request.method() + " is not allowed here.");

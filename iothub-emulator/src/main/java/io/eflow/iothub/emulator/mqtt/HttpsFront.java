@@ -6,6 +6,7 @@ import io.eflow.iothub.emulator.hub.Connections;
 import io.eflow.iothub.emulator.hub.MethodCalls;
 import io.eflow.iothub.emulator.hub.Telemetry;
 import io.eflow.iothub.emulator.registry.Registry;
+import io.eflow.iothub.emulator.tls.RelayedClients;
 import io.eflow.iothub.emulator.tls.ServerIdentity;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * upgrade to {@code /$iothub/websocket} becomes an MQTT session over binary frames (the SDKs' MQTT-over-WebSockets
  * transports), and any other is relayed byte for byte to the REST API's plain HTTP server on loopback. Sniffing the
  * first bytes rather than parsing HTTP keeps the REST side whole: keep-alive, chunked bodies and long method calls
- * pass through untouched.
+ * pass through untouched; a client certificate is handed over beside the bytes ({@link RelayedClients}).
  */
 public final class HttpsFront implements AutoCloseable {
     static final String WEBSOCKET_PATH = "/$iothub/websocket";
@@ -70,7 +71,8 @@ public final class HttpsFront implements AutoCloseable {
 
     public static HttpsFront start(InetSocketAddress address, InetSocketAddress rest, ServerIdentity identity,
                                    Authenticator authenticator, Registry registry, Connections connections,
-                                   MethodCalls methods, Telemetry telemetry, ObjectMapper json) throws IOException {
+                                   MethodCalls methods, Telemetry telemetry, ObjectMapper json, RelayedClients clients)
+            throws IOException {
         SslContext ssl = SslContextBuilder.forServer(identity.key(), identity.chainArray())
                 .clientAuth(ClientAuth.OPTIONAL).trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         EventLoopGroup boss = new NioEventLoopGroup(1);
@@ -80,8 +82,8 @@ public final class HttpsFront implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()))
-                                .addLast("sniff", new Sniffer(rest, () -> new DeviceSession(authenticator, registry,
-                                        connections, methods, telemetry, json)));
+                                .addLast("sniff", new Sniffer(rest, clients, () -> new DeviceSession(authenticator,
+                                        registry, connections, methods, telemetry, json)));
                     }
                 });
         try {
@@ -111,10 +113,12 @@ public final class HttpsFront implements AutoCloseable {
     /** Decides from the first bytes of the decrypted stream, then steps aside (what it holds goes to the next handler). */
     private static final class Sniffer extends ByteToMessageDecoder {
         private final InetSocketAddress rest;
+        private final RelayedClients clients;
         private final Sessions sessions;
 
-        Sniffer(InetSocketAddress rest, Sessions sessions) {
+        Sniffer(InetSocketAddress rest, RelayedClients clients, Sessions sessions) {
             this.rest = rest;
+            this.clients = clients;
             this.sessions = sessions;
         }
 
@@ -140,7 +144,7 @@ public final class HttpsFront implements AutoCloseable {
                         .addAfter("decoder", "encoder", MqttEncoder.INSTANCE)
                         .addAfter("encoder", "session", sessions.create());
             } else {
-                ctx.pipeline().addAfter(ctx.name(), "relay", new Relay(rest));
+                ctx.pipeline().addAfter(ctx.name(), "relay", new Relay(rest, clients));
             }
             ctx.pipeline().remove(this);
         }
@@ -168,11 +172,13 @@ public final class HttpsFront implements AutoCloseable {
     /** Relays the connection to the REST server; what arrives before the backend answers waits in order. */
     private static final class Relay extends ChannelInboundHandlerAdapter {
         private final InetSocketAddress backend;
+        private final RelayedClients clients;
         private final List<Object> pending = new ArrayList<>();
         private Channel outbound;
 
-        Relay(InetSocketAddress backend) {
+        Relay(InetSocketAddress backend, RelayedClients clients) {
             this.backend = backend;
+            this.clients = clients;
         }
 
         @Override
@@ -204,6 +210,10 @@ public final class HttpsFront implements AutoCloseable {
                     return;
                 }
                 outbound = future.channel();
+                // before the first byte reaches the REST server, which looks the certificates up by this port
+                int port = ((InetSocketAddress) outbound.localAddress()).getPort();
+                clients.relayed(port, ClientCertificates.of(ctx));
+                outbound.closeFuture().addListener(closed -> clients.closed(port));
                 pending.forEach(outbound::write);
                 pending.clear();
                 outbound.flush();

@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,11 +21,13 @@ public final class Request {
     private final Matcher path;
     private final Map<String, String> query;
     private final byte[] body;
+    private final List<X509Certificate> clientCertificates;
 
-    Request(HttpExchange exchange, Matcher path, byte[] body) {
+    Request(HttpExchange exchange, Matcher path, byte[] body, List<X509Certificate> clientCertificates) {
         this.exchange = exchange;
         this.path = path;
         this.body = body;
+        this.clientCertificates = clientCertificates;
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     }
 
@@ -61,6 +65,11 @@ public final class Request {
 
     public byte[] body() {
         return body.clone();
+    }
+
+    /** What the HTTPS client presented in its TLS handshake, leaf first; empty when nothing. */
+    public List<X509Certificate> clientCertificates() {
+        return clientCertificates;
     }
 
     private static Map<String, String> parseQuery(String raw) {

@@ -23,6 +23,7 @@ import io.eflow.iothub.emulator.registry.IdentityRef;
 import io.eflow.iothub.emulator.registry.ModuleIdentity;
 import io.eflow.iothub.emulator.registry.Registry;
 import io.eflow.iothub.emulator.registry.TwinState;
+import io.eflow.iothub.emulator.tls.RelayedClients;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +83,7 @@ public final class ServiceServer implements AutoCloseable {
     private final ObjectMapper json;
     private final IdentityJson identities;
     private final Blobs blobs;
+    private final RelayedClients clients;
     private final List<Route> routes = new ArrayList<>();
     private final List<Mount> mounts = new CopyOnWriteArrayList<>();
 
@@ -90,7 +92,7 @@ public final class ServiceServer implements AutoCloseable {
 
     private ServiceServer(HttpServer server, ExecutorService executor, Authenticator authenticator, Registry registry,
                           Connections connections, MethodCalls methods, Telemetry telemetry, ObjectMapper json,
-                          Clock clock) {
+                          Clock clock, RelayedClients clients) {
         this.server = server;
         this.executor = executor;
         this.authenticator = authenticator;
@@ -101,13 +103,14 @@ public final class ServiceServer implements AutoCloseable {
         this.json = json;
         this.identities = new IdentityJson(json);
         this.blobs = new Blobs(registry.ownerKey(), clock);
+        this.clients = clients;
         routes();
     }
 
     /** Listens on an ephemeral loopback port; the TLS front relays to {@link #address()}. */
     public static ServiceServer start(Authenticator authenticator, Registry registry, Connections connections,
-                                      MethodCalls methods, Telemetry telemetry, ObjectMapper json, Clock clock)
-            throws IOException {
+                                      MethodCalls methods, Telemetry telemetry, ObjectMapper json, Clock clock,
+                                      RelayedClients clients) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         // method calls wait for the device up to 300 s each: a thread per request, not a small pool
         ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -117,7 +120,7 @@ public final class ServiceServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         ServiceServer service = new ServiceServer(server, executor, authenticator, registry, connections, methods,
-                telemetry, json, clock);
+                telemetry, json, clock, clients);
         server.createContext("/", service::serve);
         server.start();
         return service;
@@ -224,7 +227,7 @@ public final class ServiceServer implements AutoCloseable {
         for (Mount mount : mounts) {
             Matcher matcher = mount.path().matcher(path);
             if (matcher.matches()) {
-                return mount.endpoint().handle(new Request(exchange, matcher, readBody(exchange)));
+                return mount.endpoint().handle(request(exchange, matcher));
             }
         }
         boolean pathKnown = false;
@@ -242,7 +245,7 @@ public final class ServiceServer implements AutoCloseable {
             if (route.ownerOnly() && !(principal instanceof Principal.Owner)) {
                 throw HubException.unauthorized("Only the service policy may call " + method + " " + path + ".");
             }
-            return route.handler().handle(new Request(exchange, matcher, readBody(exchange)), principal);
+            return route.handler().handle(request(exchange, matcher), principal);
         }
         if (pathKnown) {
             return error(new HubException(405, "MethodNotAllowed", method + " is not allowed on " + path + "."));
@@ -439,7 +442,7 @@ public final class ServiceServer implements AutoCloseable {
         if (!matcher.matches()) {
             return error(new HubException(404, "NotFound", "A blob is /blobs/{container}/{name}."));
         }
-        Request request = new Request(exchange, matcher, readBody(exchange));
+        Request request = request(exchange, matcher);
         if (!blobs.authorized(matcher.group(1), request.queryMap())) {
             return Response.storageError(403, "AuthenticationFailed", "the signature is not valid for this container or has expired");
         }
@@ -471,6 +474,10 @@ public final class ServiceServer implements AutoCloseable {
 
     private static Optional<String> ifMatch(Request request) {
         return request.header("If-Match").filter(v -> !v.isBlank());
+    }
+
+    private Request request(HttpExchange exchange, Matcher path) throws IOException {
+        return new Request(exchange, path, readBody(exchange), clients.of(exchange.getRemoteAddress().getPort()));
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
