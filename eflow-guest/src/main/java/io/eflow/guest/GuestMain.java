@@ -72,7 +72,7 @@ public final class GuestMain {
     static UpstreamSettings cloudUpstream(Provisioning provisioning, EdgeAgent agent) {
         ConnectionString device = provisioning.device();
         return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(), device.sharedAccessKey(),
-                module -> ModuleKeys.derive(device.sharedAccessKey(), module), () -> agent.modules().keySet(),
+                module -> ModuleKeys.derive(device.sharedAccessKey(), module), agent::deployedModules,
                 URI.create("mqtts://" + device.hostName() + ":" + HubPorts.STANDARD.mqtt()),
                 Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1));
     }

@@ -136,6 +136,14 @@ public final class EdgeAgent implements ModuleRuntime, AutoCloseable {
         return reconciler.report();
     }
 
+    /**
+     * The names of the deployment's modules, without building their reports: the hub's upstream asks for each message
+     * it sends which identity sends it.
+     */
+    public Set<String> deployedModules() {
+        return reconciler.desired().map(manifest -> manifest.agent().modules().keySet()).orElse(Set.of());
+    }
+
     @Override
     public List<LogLine> logs(String module, int tail, Optional<Instant> since) throws IOException {
         Query query = Query.all().withTail(tail < 0 ? Query.ALL : tail);

@@ -274,11 +274,12 @@ public final class HubService implements ModuleHub, AutoCloseable {
         ObjectNode reported = outcome != null ? (ObjectNode) outcome.deepCopy() : JSON.createObjectNode();
         ObjectNode clients = reported.putObject("clients");
         String cloudDevice = cloudDeviceId;
-        // IoT Hub knows the clients by the provisioned device's id, which the guest's own may differ from
+        // IoT Hub knows this device's clients by the provisioned device's id, which the guest's own may differ from
         Map<ClientId, EdgeHub.ClientStatus> byName = new TreeMap<>(Comparator.comparing(ClientId::toString));
         byName.putAll(hub.clients());
         byName.forEach((who, status) -> {
-            String id = who.moduleId().map(module -> cloudDevice + "/" + module).orElse(cloudDevice);
+            String id = !who.deviceId().equals(device.deviceId()) ? who.toString()
+                    : who.moduleId().map(module -> cloudDevice + "/" + module).orElse(cloudDevice);
             ObjectNode client = clients.putObject(id).put("status", status.connected() ? "Connected" : "Disconnected");
             if (status.lastConnected() != null) {
                 client.put("lastConnectedTimeUtc", status.lastConnected().toString());

@@ -36,7 +36,7 @@ final class LoggedModules implements ModuleRuntime {
 
     @Override
     public ParsedManifest apply(String manifest) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("these tests read logs and reports; none applies a deployment");
     }
 
     @Override

@@ -1,12 +1,9 @@
 package io.eflow.iothub.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,23 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * symmetric keys and X.509) enroll, register and are refused, and each assigned device connects to the hub with what
  * it registered with.
  */
-class ProvisioningScenariosTest {
-    @TempDir
-    static Path state;
-    static IotHubEmulator emulator;
-
-    @BeforeAll
-    static void start() throws IOException {
-        emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, state));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (emulator != null) {
-            emulator.close();
-        }
-    }
-
+class ProvisioningScenariosTest extends EmulatorScenarios {
     @Test
     void devicesRegisterWithIndividualAndGroupKeysOverHttpAndMqttAndConnectToTheAssignedHub() throws Exception {
         JsonNode outcome = NodeSdk.run(emulator, "provisioning.js");

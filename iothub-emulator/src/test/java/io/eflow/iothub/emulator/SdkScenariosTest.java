@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.iothub.emulator.registry.AuthType;
 import io.eflow.iothub.emulator.registry.Credentials;
 import io.eflow.iothub.emulator.registry.DeviceSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,23 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their scenarios ({@code src/test/node/*.js}) against one emulator started here on ephemeral ports, and what they
  * observed is asserted.
  */
-class SdkScenariosTest {
-    @TempDir
-    static Path state;
-    static IotHubEmulator emulator;
-
-    @BeforeAll
-    static void start() throws IOException {
-        emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, state));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (emulator != null) {
-            emulator.close();
-        }
-    }
-
+class SdkScenariosTest extends EmulatorScenarios {
     @Test
     void aDeviceClientSendsTelemetryKeepsItsTwinAnswersMethodsAndReceivesCloudMessages() throws Exception {
         JsonNode outcome = NodeSdk.run(emulator, "device.js");

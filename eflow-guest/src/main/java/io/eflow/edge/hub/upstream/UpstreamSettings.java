@@ -280,7 +280,7 @@ public sealed interface UpstreamSettings {
      * them to no module identity.
      *
      * @param deviceKey the device's own base64 key
-     * @param modules   the modules that have identities in IoT Hub: the deployed ones
+     * @param modules   the deployed modules, which have identities in IoT Hub; asked for each message, so cheap
      */
     record IotHubModules(String hostName, String deviceId, String deviceKey, ModuleKeys moduleKey,
                          Supplier<Set<String>> modules, URI endpoint, Optional<SSLSocketFactory> tls,

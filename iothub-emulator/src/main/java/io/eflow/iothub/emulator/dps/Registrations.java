@@ -45,7 +45,8 @@ public final class Registrations {
     private final Registry registry;
     private final String hubHostName;
     private final Clock clock;
-    private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+    /** Each registration's latest operation, the one its device polls: as many as devices registered, no more. */
+    private final Map<String, Operation> latest = new ConcurrentHashMap<>();
 
     Registrations(Enrollments enrollments, Registry registry, String hubHostName, Clock clock) {
         this.enrollments = enrollments;
@@ -115,15 +116,15 @@ public final class Registrations {
                 existed ? "deviceDataMigrated" : "initialAssignment", now, now,
                 Registry.etag(registry.device(deviceId).etagVersion()), payload);
         Operation operation = new Operation("4." + UUID.randomUUID().toString().replace("-", ""), state);
-        operations.put(operation.operationId(), operation);
+        latest.put(attested.registrationId(), operation);
         LOG.info("assigned '" + attested.registrationId() + "' to " + hubHostName + " as device '" + deviceId + "'");
         return operation;
     }
 
     /** @throws DpsException 404 when the device has no such operation */
     Operation operation(Attested attested, String operationId) {
-        Operation operation = operations.get(operationId);
-        if (operation == null || !operation.state().registrationId().equals(attested.registrationId())) {
+        Operation operation = latest.get(attested.registrationId());
+        if (operation == null || !operation.operationId().equals(operationId)) {
             throw DpsException.notFound("There is no operation '" + operationId + "' of '" + attested.registrationId() + "'.");
         }
         return operation;
