@@ -3,7 +3,6 @@ package io.eflow.contract.iothub;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
@@ -11,8 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An IoT Hub shared access signature: {@code SharedAccessSignature sr={resource}&sig={signature}&se={expiry}[&skn={key name}]},
@@ -37,6 +34,12 @@ public record SasToken(String resource, String signature, Instant expiry, Option
     public static SasToken sign(String resource, String base64Key, Instant expiry, Optional<String> keyName) {
         Instant seconds = Instant.ofEpochSecond(expiry.getEpochSecond());
         return new SasToken(resource, signature(resource, base64Key, seconds), seconds, keyName);
+    }
+
+    /** Signs {@code resource} until {@code expiry} with a key that may be held elsewhere (a TPM). */
+    public static SasToken sign(String resource, SigningKey key, Instant expiry, Optional<String> keyName) {
+        Instant seconds = Instant.ofEpochSecond(expiry.getEpochSecond());
+        return new SasToken(resource, sign(encode(resource), key, seconds), seconds, keyName);
     }
 
     /**
@@ -103,20 +106,18 @@ public record SasToken(String resource, String signature, Instant expiry, Option
     }
 
     private static String sign(String encodedResource, String base64Key, Instant expiry) {
-        byte[] key;
+        SigningKey key;
         try {
-            key = Base64.getDecoder().decode(base64Key);
+            key = SigningKey.base64(base64Key);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the shared access key is not base64");
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            String toSign = encodedResource + "\n" + expiry.getEpochSecond();
-            return Base64.getEncoder().encodeToString(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return sign(encodedResource, key, expiry);
+    }
+
+    private static String sign(String encodedResource, SigningKey key, Instant expiry) {
+        String toSign = encodedResource + "\n" + expiry.getEpochSecond();
+        return Base64.getEncoder().encodeToString(key.hmacSha256(toSign.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String lowerEscapes(String encoded) {
