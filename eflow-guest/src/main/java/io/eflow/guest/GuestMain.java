@@ -1,16 +1,16 @@
 package io.eflow.guest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.EdgeAgent;
 import io.eflow.edge.cloud.AgentTwin;
+import io.eflow.edge.cloud.CloudException;
+import io.eflow.edge.cloud.CloudIdentity;
 import io.eflow.edge.cloud.CloudLink;
 import io.eflow.edge.cloud.CloudRequests;
+import io.eflow.edge.cloud.DpsRegistrar;
 import io.eflow.edge.cloud.HubPorts;
-import io.eflow.edge.cloud.ModuleKeys;
-import io.eflow.edge.cloud.Provisioning;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
@@ -69,12 +69,13 @@ public final class GuestMain {
      * The hub's upstream when the device is provisioned: IoT Hub, each deployed module's messages as that module
      * (keys derived from the device's, as the agent gave them to IoT Hub), the rest as {@code $edgeHub}.
      */
-    static UpstreamSettings cloudUpstream(Provisioning provisioning, EdgeAgent agent) {
-        ConnectionString device = provisioning.device();
-        return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(), device.sharedAccessKey(),
-                module -> ModuleKeys.derive(device.sharedAccessKey(), module), agent::deployedModules,
-                URI.create("mqtts://" + device.hostName() + ":" + HubPorts.STANDARD.mqtt()),
-                Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1));
+    static UpstreamSettings cloudUpstream(CloudIdentity device, EdgeAgent agent) {
+        UpstreamSettings.DeviceCredential credential = device.key().<UpstreamSettings.DeviceCredential>map(
+                UpstreamSettings.DeviceCredential.Key::new).orElseGet(() ->
+                new UpstreamSettings.DeviceCredential.Certificate(device.deviceTls().getSocketFactory()));
+        return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(), credential, device::moduleKey,
+                agent::deployedModules, URI.create("mqtts://" + device.hostName() + ":" + HubPorts.STANDARD.mqtt()),
+                Optional.of(device.moduleTls().getSocketFactory()), Duration.ofHours(1));
     }
 
     private static void run() throws Exception {
@@ -101,7 +102,10 @@ public final class GuestMain {
         agent.start();
         hub.onDeployment(manifest -> applyFromUpstream(agent, manifest));
         CloudLink cloud = new CloudLink(EdgeAgent.Layout.GUEST.state().resolve("cloud"),
-                provisioning -> CloudLink.edgeAgentIdentity(provisioning, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
+                identity -> CloudLink.edgeAgentIdentity(identity, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
+                new DpsRegistrar(Duration.ofSeconds(20), Clock.systemUTC(), () -> {
+                    throw CloudException.refused("dps-tpm is not available in this guest yet");
+                }), CloudLink.Backoff.STANDARD,
                 Clock.systemUTC());
         status.iotHub(cloud::state);
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
@@ -114,7 +118,7 @@ public final class GuestMain {
         Thread contact = new Thread(cloud::start, "cloud-start");
         contact.setDaemon(true);
         contact.start();
-        AgentServer server = new AgentServer(new AgentRequests(agent), new HubRequests(hub), new CloudRequests(cloud),
+        AgentServer server = new AgentServer(new AgentRequests(agent), new HubRequests(hub), new CloudRequests(cloud, Clock.systemUTC()),
                 EdgeAgent.Layout.GUEST.socket());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -10,6 +10,7 @@ import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.MethodResult;
 import io.eflow.contract.wire.ModuleMessage;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.UpstreamState;
@@ -34,9 +35,9 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.PowerChange;
-import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
+import io.eflow.daemon.api.RenewRequest;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.SizingChange;
 import io.eflow.daemon.api.UpdateRequest;
@@ -330,8 +331,12 @@ final class DaemonClient {
         return call("GET", instancePath(instance, "/provisioning"), null, ProvisioningState.class);
     }
 
-    ProvisioningState provision(String instance, ProvisionRequest request) {
-        return call("PUT", instancePath(instance, "/provisioning"), request, ProvisioningState.class);
+    ProvisioningState provision(String instance, ProvisioningSpec spec) {
+        return call("PUT", instancePath(instance, "/provisioning"), spec, ProvisioningState.class);
+    }
+
+    ProvisioningState renewProvisioning(String instance, RenewRequest request) {
+        return call("POST", instancePath(instance, "/provisioning/renew"), request, ProvisioningState.class);
     }
 
     ProvisioningState removeProvisioning(String instance) {

@@ -10,6 +10,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.function.Function;
 
 /** What every eflow subcommand shares: the run's context, the daemon client, JSON-or-text output. */
@@ -38,6 +41,17 @@ abstract class EflowCommand {
     }
 
     /** The first line of stdin, empty when there is none: a secret given as "-" stays out of the shell's history. */
+    /** A text file the user named (a PEM certificate or key), read on the CLI's side; {@code option} names it in errors. */
+    String readText(String file, String option) {
+        try {
+            return Files.readString(Path.of(context().absolute(file)), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new EflowException(option + ": no file " + file);
+        } catch (IOException e) {
+            throw new EflowException(option + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     String stdinLine() {
         try {
             String line = new BufferedReader(new InputStreamReader(context().in(), StandardCharsets.UTF_8)).readLine();

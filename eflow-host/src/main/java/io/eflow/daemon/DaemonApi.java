@@ -2,6 +2,7 @@ package io.eflow.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.Check;
+import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.FeatureChange;
@@ -15,9 +16,9 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.PowerChange;
-import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
+import io.eflow.daemon.api.RenewRequest;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.SizingChange;
 import io.eflow.daemon.api.UpdateOptions;
@@ -99,7 +100,8 @@ import java.util.function.Consumer;
  * PUT    /v1/instances/{name}/hub/upstream  UpstreamChange  as GET, after the change           (hub upstream set)
  * POST   /v1/instances/{name}/hub/upstream/clear            as GET, after the change           (hub upstream clear)
  * GET    /v1/instances/{name}/provisioning  ProvisioningState                              (provision show)
- * PUT    /v1/instances/{name}/provisioning  ProvisionRequest  ProvisioningState            (provision)
+ * PUT    /v1/instances/{name}/provisioning  ProvisioningSpec  ProvisioningState            (provision)
+ * POST   /v1/instances/{name}/provisioning/renew  RenewRequest  ProvisioningState               (provision renew)
  * POST   /v1/instances/{name}/provisioning/remove  ProvisioningState                       (provision remove)
  * POST   /v1/instances/{name}/images/load   {file, reference}  ImagesLoaded           (image load)
  * GET    /v1/instances/{name}/check         [Check]                                   (check)
@@ -200,7 +202,9 @@ final class DaemonApi {
         registerHub(routes);
         routes.get("/v1/instances/{name}/provisioning", ctx -> ctx.json(cloud.provisioning(name(ctx))));
         routes.put("/v1/instances/{name}/provisioning", ctx -> ctx.json(cloud.provision(name(ctx),
-                Json.readRequest(ctx.bodyAsBytes(), ProvisionRequest.class))));
+                Json.readRequest(ctx.bodyAsBytes(), ProvisioningSpec.class))));
+        routes.post("/v1/instances/{name}/provisioning/renew", ctx -> ctx.json(cloud.renew(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), RenewRequest.class))));
         routes.post("/v1/instances/{name}/provisioning/remove", ctx -> ctx.json(cloud.remove(name(ctx))));
         routes.post("/v1/instances/{name}/images/load", ctx -> {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);

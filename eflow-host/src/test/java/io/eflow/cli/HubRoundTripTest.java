@@ -1,9 +1,9 @@
 package io.eflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.daemon.ApiOverAgent;
 import io.eflow.daemon.api.HubPublish;
-import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
@@ -256,11 +256,11 @@ class HubRoundTripTest {
 
         assertThat(provision.exitCode()).as(provision.err()).isZero();
         assertThat(provision.out()).isEqualTo("Provisioned: device edge1 of myhub.example, connected" + NL);
-        assertThat(sent).isEqualTo(json("{\"op\":\"provision\",\"type\":\"manual-connection-string\",\"connectionString\":\""
-                + value + "\",\"trustBundle\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\"}"));
+        assertThat(sent).isEqualTo(json("{\"op\":\"provision\",\"spec\":{\"type\":\"manual-connection-string\",\"connectionString\":\""
+                + value + "\",\"trustBundle\":\"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\"}}"));
         assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
-        assertThat(agent.request("provision").path("connectionString").asText()).isEqualTo(value);
-        assertThat(agent.request("provision").has("trustBundle")).isFalse();
+        assertThat(agent.request("provision").path("spec").path("connectionString").asText()).isEqualTo(value);
+        assertThat(agent.request("provision").path("spec").has("trustBundle")).isFalse();
         assertThat(show.out()).isEqualTo("Type    manual-connection-string" + NL + "Hub     myhub.example" + NL + "Device  edge1" + NL
                 + "State   connected" + NL + "Since   2026-12-06T07:00:00Z" + NL);
         assertThat(remove.out()).isEqualTo("Provisioning removed" + NL);
@@ -287,7 +287,7 @@ class HubRoundTripTest {
         assertThat(noFile.err()).isEqualTo("eflow: --trust-bundle: no file missing.pem" + NL);
         assertThat(noString.exitCode()).isEqualTo(2);
         assertThat(agent.requests()).hasSize(1);
-        assertThatThrownBy(() -> client.provision("edge1", new ProvisionRequest("manual-connection-string", value, null)))
+        assertThatThrownBy(() -> client.provision("edge1", ProvisioningSpec.connectionString(value, null)))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(502));
     }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.backend.GuestNic;
 import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.iothub.SasToken;
+import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.daemon.api.HubPublish;
-import io.eflow.daemon.api.ProvisionRequest;
 import io.eflow.edge.cloud.HubPorts;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.forward.Forward;
@@ -427,8 +427,8 @@ class CloudIT extends SharedGuestTest {
         });
     }
 
-    private ProvisionRequest request(String connectionString) throws IOException {
-        return new ProvisionRequest("manual-connection-string", connectionString,
+    private ProvisioningSpec request(String connectionString) throws IOException {
+        return ProvisioningSpec.connectionString(connectionString,
                 Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII));
     }
 

@@ -1,7 +1,5 @@
 package io.eflow.contract.wire;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * The device's link to IoT Hub: how it is provisioned (Provision-EflowVm), what that link's state is, and removing
  * it. The edge agent and the edge hub both connect through it; neither owns it.
@@ -9,14 +7,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public sealed interface CloudRequest<R extends Reply> extends Request<R> {
 
     /**
-     * Provisions the device; tried against the hub before it replaces the current provisioning, so a bad string or a
-     * hub that cannot be reached leaves the previous one in place. {@code connectionString} holds the device's key:
-     * it travels only in this request and is never shown. {@code trustBundle} (PEM, may be null) is what the device
-     * trusts beyond the public CAs: a private hub, a parent gateway, an emulator.
+     * Provisions the device; tried (against DPS, then the hub) before it replaces the current provisioning, so bad
+     * input or a refusal leaves the previous one in place. The spec holds keys: they travel only in this request and
+     * are never shown.
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Provision(ProvisioningType type, String connectionString, String trustBundle)
-            implements CloudRequest<Reply.ProvisioningReply> {
+    record Provision(ProvisioningSpec spec) implements CloudRequest<Reply.ProvisioningReply> {
+        @Override
+        public Class<Reply.ProvisioningReply> replyType() {
+            return Reply.ProvisioningReply.class;
+        }
+    }
+
+    /**
+     * Replaces an X.509 device's certificate and key with renewed ones (the same device, a new certificate): checked
+     * against the hub first, nothing redeployed.
+     */
+    record RenewIdentity(String identityCert, String identityKey) implements CloudRequest<Reply.ProvisioningReply> {
         @Override
         public Class<Reply.ProvisioningReply> replyType() {
             return Reply.ProvisioningReply.class;
@@ -24,8 +30,8 @@ public sealed interface CloudRequest<R extends Reply> extends Request<R> {
 
         @Override
         public String toString() {
-            return "Provision[type=" + type + ", connectionString=(hidden), trustBundle="
-                    + (trustBundle == null ? "none" : trustBundle.length() + " chars") + "]";
+            return "RenewIdentity[identityCert=" + (identityCert == null ? "none" : identityCert.length() + " chars")
+                    + ", identityKey=(hidden)]";
         }
     }
 

@@ -8,7 +8,11 @@ import java.util.stream.Collectors;
 
 /** Provision-EflowVm's {@code -provisioningType}, by the names eflow's CLI uses for them. */
 public enum ProvisioningType {
-    MANUAL_CONNECTION_STRING("manual-connection-string");
+    MANUAL_CONNECTION_STRING("manual-connection-string"),
+    MANUAL_X509("manual-x509"),
+    DPS_SYMMETRIC_KEY("dps-symmetric-key"),
+    DPS_X509("dps-x509"),
+    DPS_TPM("dps-tpm");
 
     private final String name;
 
@@ -27,6 +31,11 @@ public enum ProvisioningType {
         return Arrays.stream(values()).filter(t -> t.name.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown provisioning type '" + name + "': one of "
                         + Arrays.stream(values()).map(ProvisioningType::wireName).collect(Collectors.joining(", "))));
+    }
+
+    /** Whether the device learns its hub and id from the Device Provisioning Service. */
+    public boolean dps() {
+        return name.startsWith("dps-");
     }
 
     @Override

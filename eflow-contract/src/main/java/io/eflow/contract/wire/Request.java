@@ -32,6 +32,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = HubRequest.Invoke.class, name = "module-invoke"),
         @JsonSubTypes.Type(value = CloudRequest.Provision.class, name = "provision"),
         @JsonSubTypes.Type(value = CloudRequest.ShowProvisioning.class, name = "provision-show"),
+        @JsonSubTypes.Type(value = CloudRequest.RenewIdentity.class, name = "provision-renew"),
         @JsonSubTypes.Type(value = CloudRequest.RemoveProvisioning.class, name = "provision-remove"),
 })
 public sealed interface Request<R extends Reply> permits AgentRequest, HubRequest, CloudRequest {

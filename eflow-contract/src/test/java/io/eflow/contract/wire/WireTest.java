@@ -39,8 +39,10 @@ class WireTest {
                 new HubRequest.RemoveIdentity("hostApp"), new HubRequest.ListIdentities(), new HubRequest.Ca(),
                 new HubRequest.SetUpstream("mqtt://u:p@b:1883", "edge1"), new HubRequest.ShowUpstream(),
                 new HubRequest.ClearUpstream(), new HubRequest.Invoke("filter", "reset", 30, json("{\"hard\":true}")),
-                new CloudRequest.Provision(ProvisioningType.MANUAL_CONNECTION_STRING, "HostName=h;DeviceId=d;SharedAccessKey=k", "PEM"),
-                new CloudRequest.Provision(ProvisioningType.MANUAL_CONNECTION_STRING, "HostName=h;DeviceId=d;SharedAccessKey=k", null),
+                new CloudRequest.Provision(ProvisioningSpec.connectionString("HostName=h;DeviceId=d;SharedAccessKey=k", "PEM")),
+                new CloudRequest.Provision(new ProvisioningSpec(ProvisioningType.DPS_X509, null, null, null,
+                        "https://dps.example:8443", "0ne00000001", "edge1", null, null, "CERT", "KEY", null)),
+                new CloudRequest.RenewIdentity("CERT", "KEY"),
                 new CloudRequest.ShowProvisioning(), new CloudRequest.RemoveProvisioning());
     }
 
@@ -66,6 +68,9 @@ class WireTest {
                 new Reply.ProvisioningReply(ProvisioningState.notProvisioned()),
                 new Reply.ProvisioningReply(new ProvisioningState(ProvisioningType.MANUAL_CONNECTION_STRING, "hub.example", "edge1",
                         ProvisioningState.Link.REFUSED, "not authorized", T)),
+                new Reply.ProvisioningReply(new ProvisioningState(ProvisioningType.DPS_SYMMETRIC_KEY, null, null,
+                        ProvisioningState.Link.REGISTERING, "cannot reach DPS", T, new ProvisioningState.Registration(
+                        "https://dps.example", "0ne00000001", "edge1", "unreachable", null, "cannot reach DPS", null, T))),
                 new MethodResult(200, json("{\"done\":true}")), new MethodResult(404, JsonNodeFactory.instance.nullNode()),
                 new LogLine(T, "stdout", "hello"),
                 new ModuleMessage(T, "filter", null, Map.of("k", "v"), Map.of("$.mid", "1"), "hi".getBytes(StandardCharsets.UTF_8)));

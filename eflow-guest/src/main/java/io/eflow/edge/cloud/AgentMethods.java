@@ -23,7 +23,7 @@ final class AgentMethods implements TwinSession.MethodHandler {
     private final UploadTasks tasks;
 
     /** @param tasks the uploads under way and finished, which outlive this session's methods */
-    AgentMethods(ModuleRuntime runtime, Provisioning provisioning, UploadTasks tasks, Clock clock) {
+    AgentMethods(ModuleRuntime runtime, CloudIdentity provisioning, UploadTasks tasks, Clock clock) {
         this.runtime = runtime;
         this.logs = new ModuleLogsMethod(runtime, clock);
         this.uploads = new UploadMethods(runtime, provisioning, tasks, clock);

@@ -75,7 +75,7 @@ public final class AgentTwin implements AutoCloseable {
     private void run() {
         Duration backoff = Duration.ofSeconds(1);
         while (!closed) {
-            Optional<Provisioning> provisioning = link.current();
+            Optional<CloudIdentity> provisioning = link.current();
             if (provisioning.isEmpty()) {
                 await(Duration.ofSeconds(30));
                 continue;
@@ -97,19 +97,18 @@ public final class AgentTwin implements AutoCloseable {
     }
 
     /** One connection as $edgeAgent, until it breaks or the provisioning changes. */
-    private void connected(Provisioning provisioning) {
+    private void connected(CloudIdentity provisioning) {
         DeviceScope scope = new DeviceScope(provisioning, ports, timeout, clock);
-        String deviceKey = provisioning.device().sharedAccessKey();
-        String agentKey = ModuleKeys.derive(deviceKey, AGENT);
-        String hubKey = ModuleKeys.derive(deviceKey, HUB);
+        String agentKey = provisioning.moduleKey(AGENT);
+        String hubKey = provisioning.moduleKey(HUB);
         scope.ensureModule(AGENT, agentKey);
         scope.ensureModule(HUB, hubKey);
         this.scope = scope;
         try (TwinSession agent = TwinSession.open(provisioning, ports, AGENT, agentKey, timeout, clock,
                 desired -> signals.offer(Signal.DESIRED), new AgentMethods(runtime, provisioning, uploads, clock))) {
             link.connected(provisioning);
-            LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.device().hostName() + " as "
-                    + provisioning.device().deviceId() + "/" + AGENT);
+            LOG.log(System.Logger.Level.INFO, "connected to IoT Hub " + provisioning.hostName() + " as "
+                    + provisioning.deviceId() + "/" + AGENT);
             reported = TwinPatch.withoutMetadata(agent.twin().path("reported"));
             reconcile(agent);
             while (!closed && !agent.lost().isDone()) {
@@ -128,7 +127,7 @@ public final class AgentTwin implements AutoCloseable {
                 }
             }
             if (!closed) {
-                throw CloudException.unreachable("the connection to IoT Hub " + provisioning.device().hostName() + " broke");
+                throw CloudException.unreachable("the connection to IoT Hub " + provisioning.hostName() + " broke");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -185,12 +184,11 @@ public final class AgentTwin implements AutoCloseable {
      * The deployed modules have identities in IoT Hub, with keys derived from the device's (so the hub and the
      * modules' upstream connections agree without storing them), and modules no longer deployed have none.
      */
-    private void syncIdentities(Provisioning provisioning) {
-        String deviceKey = provisioning.device().sharedAccessKey();
+    private void syncIdentities(CloudIdentity provisioning) {
         // the modules of a new deployment appear in the runtime's report one by one as they are created
         Set<String> deployed = Set.copyOf(runtime.modules().keySet());
         for (String module : deployed) {
-            scope.ensureModule(module, ModuleKeys.derive(deviceKey, module));
+            scope.ensureModule(module, provisioning.moduleKey(module));
         }
         for (String module : scope.moduleIds()) {
             if (!module.equals(AGENT) && !module.equals(HUB) && !deployed.contains(module)) {

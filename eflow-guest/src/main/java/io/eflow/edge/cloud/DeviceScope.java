@@ -2,8 +2,6 @@ package io.eflow.edge.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eflow.contract.iothub.ConnectionString;
-import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
 
 import java.io.IOException;
@@ -32,18 +30,19 @@ public final class DeviceScope {
     static final String API_VERSION = "2021-04-12";
     private static final ObjectMapper JSON = Mappers.standard();
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
-    private final ConnectionString device;
+    private final CloudIdentity device;
     private final HubPorts ports;
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
 
-    public DeviceScope(Provisioning provisioning, HubPorts ports, Duration timeout, Clock clock) {
-        this.device = provisioning.device();
+    public DeviceScope(CloudIdentity device, HubPorts ports, Duration timeout, Clock clock) {
+        this.device = device;
         this.ports = ports;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().sslContext(provisioning.trust().sslContext())
+        // an X.509 device proves itself in the TLS handshake, a key device with a token in each request
+        this.http = HttpClient.newBuilder().sslContext(device.deviceTls())
                 .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -114,11 +113,11 @@ public final class DeviceScope {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        String token = SasToken.sign(device.resource(), device.sharedAccessKey(), clock.instant().plus(TOKEN_LIFETIME),
-                Optional.empty()).toString();
+        device.sasToken(device.hostName() + "/devices/" + device.deviceId(), clock.instant().plus(TOKEN_LIFETIME))
+                .ifPresent(token -> request.header("Authorization", token));
         try {
-            return http.send(request.timeout(timeout).header("Authorization", token)
-                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(timeout).header("Accept", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw CloudException.unreachable("IoT Hub at " + device.hostName() + " did not answer within "
                     + timeout.toSeconds() + " s");

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -58,6 +59,11 @@ public final class TrustBundle {
 
     /** TLS that trusts the runtime's CAs and the bundle's. */
     public SSLContext sslContext() {
+        return sslContext(null);
+    }
+
+    /** TLS that trusts the runtime's CAs and the bundle's and presents {@code client} (null for no certificate). */
+    public SSLContext sslContext(KeyManager[] client) {
         try {
             List<TrustManager> managers = new ArrayList<>();
             managers.add(defaultTrust(null));
@@ -70,7 +76,7 @@ public final class TrustBundle {
                 managers.add(defaultTrust(store));
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new EitherTrust(managers)}, null);
+            context.init(client, new TrustManager[] {new EitherTrust(managers)}, null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the trust bundle", e);

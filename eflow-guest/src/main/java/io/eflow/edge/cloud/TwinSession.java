@@ -45,7 +45,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
     private static final String METHODS = "$iothub/methods/POST/";
 
     private final MqttAsyncClient client;
-    private final Provisioning provisioning;
+    private final CloudIdentity provisioning;
     private final String identity;
     private final Duration timeout;
     private final AtomicLong requestIds = new AtomicLong();
@@ -67,7 +67,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
     record Response(int status, Optional<Long> version, byte[] body) {
     }
 
-    private TwinSession(MqttAsyncClient client, Provisioning provisioning, String identity, Duration timeout,
+    private TwinSession(MqttAsyncClient client, CloudIdentity provisioning, String identity, Duration timeout,
                         Consumer<JsonNode> onDesired, MethodHandler onMethod) {
         this.client = client;
         this.provisioning = provisioning;
@@ -85,10 +85,10 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
      * @param onMethod  a direct method, answered on a thread of its own
      * @throws CloudException when the hub cannot be reached or refuses the identity
      */
-    public static TwinSession open(Provisioning provisioning, HubPorts ports, String moduleId, String moduleKey,
+    public static TwinSession open(CloudIdentity provisioning, HubPorts ports, String moduleId, String moduleKey,
                                    Duration timeout, Clock clock, Consumer<JsonNode> onDesired, MethodHandler onMethod) {
-        String host = provisioning.device().hostName();
-        String device = provisioning.device().deviceId();
+        String host = provisioning.hostName();
+        String device = provisioning.deviceId();
         String identity = device + "/" + moduleId;
         MqttAsyncClient client;
         try {
@@ -108,7 +108,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
         String resource = host + "/devices/" + device + "/modules/" + moduleId;
         connect.setPassword(SasToken.sign(resource, moduleKey, clock.instant().plus(TOKEN_LIFETIME), Optional.empty())
                 .toString().toCharArray());
-        connect.setSocketFactory(provisioning.trust().sslContext().getSocketFactory());
+        connect.setSocketFactory(provisioning.moduleTls().getSocketFactory());
         connect.setHttpsHostnameVerificationEnabled(true);
         try {
             client.connect(connect).waitForCompletion(timeout.toMillis() + 1000);
@@ -147,7 +147,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
     }
 
     /** The provisioning this session connected with. */
-    public Provisioning provisioning() {
+    public CloudIdentity provisioning() {
         return provisioning;
     }
 

@@ -44,11 +44,11 @@ final class UploadMethods {
     private static final Pattern EDGE_RUNTIME = Pattern.compile("edgeAgent|edgeHub");
 
     private final ModuleRuntime runtime;
-    private final Provisioning provisioning;
+    private final CloudIdentity provisioning;
     private final UploadTasks tasks;
     private final Clock clock;
 
-    UploadMethods(ModuleRuntime runtime, Provisioning provisioning, UploadTasks tasks, Clock clock) {
+    UploadMethods(ModuleRuntime runtime, CloudIdentity provisioning, UploadTasks tasks, Clock clock) {
         this.runtime = runtime;
         this.provisioning = provisioning;
         this.tasks = tasks;
@@ -65,7 +65,7 @@ final class UploadMethods {
             return AgentMethods.error(400, e.getMessage());
         }
         return start("UploadModuleLogs to " + container, () -> {
-            HttpClient http = BlobContainer.client(provisioning.trust().sslContext());
+            HttpClient http = BlobContainer.client(provisioning.moduleTls());
             for (Map.Entry<String, List<LogLine>> module : request.select(runtime).entrySet()) {
                 byte[] content = request.content(module.getKey(), module.getValue(), Integer.MAX_VALUE);
                 container.put(http, blobName(module.getKey(), request.extension()),
@@ -84,7 +84,7 @@ final class UploadMethods {
             return AgentMethods.error(400, e.getMessage());
         }
         return start("UploadSupportBundle to " + container, () -> container.put(BlobContainer.client(
-                provisioning.trust().sslContext()), blobName("support-bundle", "zip"), bundle(request), "application/zip", Optional.empty()));
+                provisioning.moduleTls()), blobName("support-bundle", "zip"), bundle(request), "application/zip", Optional.empty()));
     }
 
     /** The bundle's logs as a logs request: every module (or the edge runtime's), all lines of the window, as text. */
@@ -130,7 +130,7 @@ final class UploadMethods {
     }
 
     private String blobName(String id, String extension) {
-        return provisioning.device().hostName() + "/" + provisioning.device().deviceId() + "/" + id + "-"
+        return provisioning.hostName() + "/" + provisioning.deviceId() + "/" + id + "-"
                 + STAMP.format(clock.instant()) + "." + extension;
     }
 

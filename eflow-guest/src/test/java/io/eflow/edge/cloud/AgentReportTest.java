@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
 import io.eflow.contract.json.TwinPatch;
 import io.eflow.contract.wire.ModuleReport;
-import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.edge.device.ModuleRuntime;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +78,7 @@ class AgentReportTest {
 
     /** The methods as a device of hub.example answers them (the upload methods have their own test). */
     static AgentMethods methods(ModuleRuntime runtime, Clock clock) {
-        return new AgentMethods(runtime, Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING,
+        return new AgentMethods(runtime, Provisionings.identity(
                 "HostName=hub.example;DeviceId=edge1;SharedAccessKey=c2VjcmV0LWtleS1vZi1lZGdlMQ==", null), new UploadTasks(), clock);
     }
 

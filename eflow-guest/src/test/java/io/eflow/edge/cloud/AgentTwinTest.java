@@ -11,7 +11,6 @@ import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.contract.wire.ProvisioningState;
-import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.edge.device.ModuleRuntime;
 import io.eflow.edge.hub.message.HubMessage;
@@ -128,7 +127,9 @@ class AgentTwinTest {
         emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, dir.resolve("iothub")));
         ports = new HubPorts(emulator.mqttPort(), emulator.httpsPort());
         link = new CloudLink(dir.resolve("cloud"), p -> CloudLink.edgeAgentIdentity(p, ports, Duration.ofSeconds(10),
-                Clock.systemUTC()), Clock.systemUTC());
+                Clock.systemUTC()), new DpsRegistrar(Duration.ofSeconds(10), Clock.systemUTC(), () -> {
+                    throw new AssertionError("no TPM here");
+                }), CloudLink.Backoff.STANDARD, Clock.systemUTC());
         twin = new AgentTwin(link, runtime, "0.1.0", ports, Duration.ofSeconds(10), Clock.systemUTC());
         twin.start();
     }
@@ -148,10 +149,11 @@ class AgentTwinTest {
     /** The edge hub's upstream as the guest starts it once provisioned: IoT Hub, each module as itself. */
     private void connectHub(Provisioning provisioning) throws IOException {
         store = LogMessageStore.open(StoreConfig.in(dir.resolve("store")));
-        String host = provisioning.device().hostName();
-        String key = provisioning.device().sharedAccessKey();
-        upstream = UpstreamConnector.start(store, new UpstreamSettings.IotHubModules(host, provisioning.device().deviceId(), key,
-                module -> ModuleKeys.derive(key, module), () -> runtime.modules().keySet(),
+        CloudIdentity identity = provisioning.manualIdentity(() -> null).orElseThrow();
+        String host = identity.hostName();
+        upstream = UpstreamConnector.start(store, new UpstreamSettings.IotHubModules(host, identity.deviceId(),
+                new UpstreamSettings.DeviceCredential.Key(identity.key().orElseThrow()), identity::moduleKey,
+                () -> runtime.modules().keySet(),
                 URI.create("mqtts://" + host + ":" + ports.mqtt()),
                 Optional.of(provisioning.trust().sslContext().getSocketFactory()), Duration.ofHours(1)),
                 UpstreamOptions.defaults(), twin::hubDesired, (module, method, payload) -> CompletableFuture.completedFuture(
@@ -212,7 +214,7 @@ class AgentTwinTest {
     }
 
     private Provisioning provisioning(String connectionString) throws IOException {
-        return Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING, connectionString,
+        return Provisionings.manual(connectionString,
                 Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII));
     }
 

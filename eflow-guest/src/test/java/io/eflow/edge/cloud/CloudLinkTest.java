@@ -1,5 +1,6 @@
 package io.eflow.edge.cloud;
 
+import io.eflow.contract.iothub.SigningKey;
 import io.eflow.contract.wire.Failure;
 import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.ProvisioningType;
@@ -12,10 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,20 +37,41 @@ class CloudLinkTest {
     /** What the hub says to each check, by device id; absent ones are accepted. */
     private final List<String> checked = new ArrayList<>();
     private CloudException answer;
+    /** DPS as the DPS tests script it: each registration takes the next answer. */
+    private final Deque<Object> dps = new ConcurrentLinkedDeque<>();
+    private final CloudLink.Registrar registrar = new CloudLink.Registrar() {
+        @Override
+        public CloudLink.Registered register(Provisioning provisioning) {
+            Object next = dps.isEmpty() ? CloudException.unreachable("cannot reach DPS at dps.example: connection refused") : dps.poll();
+            if (next instanceof CloudException e) {
+                throw e;
+            }
+            return new CloudLink.Registered((DpsClient.Assignment) next, Optional.of(Provisionings.key(KEY)));
+        }
+
+        @Override
+        public Optional<SigningKey> keptKey(Provisioning provisioning) {
+            return Optional.of(Provisionings.key(KEY));
+        }
+
+        @Override
+        public void forget(Provisioning provisioning) {
+        }
+    };
 
     private CloudLink link() {
-        return new CloudLink(dir, provisioning -> () -> {
-            checked.add(provisioning.device().deviceId());
+        return new CloudLink(dir, identity -> () -> {
+            checked.add(identity.deviceId());
             if (answer != null) {
                 throw answer;
             }
-        }, CLOCK);
+        }, registrar, new CloudLink.Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), CLOCK);
     }
 
     @Test
     void anAcceptedProvisioningIsSavedOwnerOnlyAndShownWithoutItsKey() throws IOException {
         CloudLink link = link();
-        ProvisioningState state = link.provision(Provisioning.of(MANUAL, GOOD, null));
+        ProvisioningState state = link.provision(Provisionings.manual(GOOD, null));
         assertThat(state).isEqualTo(new ProvisioningState(MANUAL, "hub.example", "edge1", ProvisioningState.Link.CONNECTED,
                 null, CLOCK.instant()));
         Path file = dir.resolve("provisioning.json");
@@ -62,24 +88,24 @@ class CloudLinkTest {
     @Test
     void aRefusedProvisioningLeavesThePreviousOneAsItWas() throws IOException {
         CloudLink link = link();
-        link.provision(Provisioning.of(MANUAL, GOOD, null));
+        link.provision(Provisionings.manual(GOOD, null));
         byte[] saved = Files.readAllBytes(dir.resolve("provisioning.json"));
         ProvisioningState before = link.state();
 
         answer = CloudException.refused("IoT Hub at hub.example refused to read module '$edgeAgent' of device 'edge2': not authorized");
-        assertThatThrownBy(() -> link.provision(Provisioning.of(MANUAL, GOOD.replace("edge1", "edge2"), null)))
+        assertThatThrownBy(() -> link.provision(Provisionings.manual(GOOD.replace("edge1", "edge2"), null)))
                 .isInstanceOfSatisfying(RequestException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Failure.Kind.UPSTREAM);
                     assertThat(e.getMessage()).contains("not authorized").contains("previous provisioning is kept")
                             .doesNotContain(KEY);
                 });
         answer = CloudException.unreachable("cannot reach IoT Hub at nowhere.example:443");
-        assertThatThrownBy(() -> link.provision(Provisioning.of(MANUAL, GOOD.replace("hub.example", "nowhere.example"), null)))
+        assertThatThrownBy(() -> link.provision(Provisionings.manual(GOOD.replace("hub.example", "nowhere.example"), null)))
                 .isInstanceOf(RequestException.class).hasMessageContaining("cannot reach");
 
         assertThat(Files.readAllBytes(dir.resolve("provisioning.json"))).isEqualTo(saved);
         assertThat(link.state()).isEqualTo(before);
-        assertThat(link.current().orElseThrow().device().deviceId()).isEqualTo("edge1");
+        assertThat(link.current().orElseThrow().deviceId()).isEqualTo("edge1");
         assertThat(dir.toFile().list()).containsExactly("provisioning.json");
     }
 
@@ -88,11 +114,11 @@ class CloudLinkTest {
         for (String bad : List.of("", "HostName=hub.example;DeviceId=edge1", "DeviceId=edge1;SharedAccessKey=" + KEY,
                 "HostName=hub.example;DeviceId=edge1;ModuleId=m;SharedAccessKey=" + KEY,
                 "HostName=hub example/x;DeviceId=edge1;SharedAccessKey=" + KEY, "garbage")) {
-            assertThatThrownBy(() -> Provisioning.of(MANUAL, bad, null)).as(bad)
+            assertThatThrownBy(() -> Provisionings.manual(bad, null)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY).doesNotContain("\n"));
         }
-        assertThatThrownBy(() -> Provisioning.of(MANUAL, GOOD, "not a certificate"))
+        assertThatThrownBy(() -> Provisionings.manual(GOOD, "not a certificate"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trust bundle");
         assertThatThrownBy(() -> ProvisioningType.of("dps-tpm-2"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("manual-connection-string");
@@ -101,7 +127,7 @@ class CloudLinkTest {
 
     @Test
     void aSavedProvisioningTheHubNowRefusesIsReportedRefusedWithItsReason() throws IOException {
-        link().provision(Provisioning.of(MANUAL, GOOD, null));
+        link().provision(Provisionings.manual(GOOD, null));
         answer = CloudException.refused("IoT Hub at hub.example refused to read module '$edgeAgent' of device 'edge1': not authorized");
         CloudLink restarted = link();
         restarted.start();
@@ -117,7 +143,7 @@ class CloudLinkTest {
     @Test
     void removeForgetsTheKeyAndLeavesNothingBehind() throws IOException {
         CloudLink link = link();
-        link.provision(Provisioning.of(MANUAL, GOOD, null));
+        link.provision(Provisionings.manual(GOOD, null));
         assertThat(link.remove()).isEqualTo(ProvisioningState.notProvisioned());
         assertThat(dir.toFile().list()).isEmpty();
         assertThat(link.remove().provisioned()).isFalse(); // removing nothing is no error

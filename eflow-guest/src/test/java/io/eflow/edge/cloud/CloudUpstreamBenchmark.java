@@ -1,6 +1,5 @@
 package io.eflow.edge.cloud;
 
-import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.HubMessageCodec;
 import io.eflow.edge.hub.message.MessageSource;
@@ -62,7 +61,7 @@ public final class CloudUpstreamBenchmark {
             String edgeHubKey = ModuleKeys.derive(deviceKey, "$edgeHub");
             hub.registry().putModule(DEVICE, "$edgeHub", Optional.of(Credentials.sas(edgeHubKey, edgeHubKey)), Optional.empty(),
                     Optional.of("*"));
-            Provisioning provisioning = Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING,
+            Provisioning provisioning = Provisionings.manual(
                     "HostName=localhost;DeviceId=" + DEVICE + ";SharedAccessKey=" + deviceKey,
                     Files.readString(hub.caCertificate(), StandardCharsets.US_ASCII));
             UpstreamSettings iotHub = new UpstreamSettings.IotHubModules("localhost", DEVICE, deviceKey,

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
-import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
 import io.eflow.iothub.emulator.registry.DeviceSpec;
@@ -75,7 +74,7 @@ class UploadMethodsTest {
 
     /** The handler of a device that trusts {@code trustBundle} beyond the public CAs. */
     private AgentMethods methods(String trustBundle) {
-        return new AgentMethods(new LoggedModules(), Provisioning.of(ProvisioningType.MANUAL_CONNECTION_STRING,
+        return new AgentMethods(new LoggedModules(), Provisionings.identity(
                 connectionString, trustBundle), tasks, CLOCK);
     }
 

@@ -75,7 +75,9 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
         login.username().ifPresent(connect::setUserName);
         login.password().map(String::toCharArray).ifPresent(connect::setPassword);
         if ("mqtts".equals(settings.endpoint().getScheme())) {
-            connect.setSocketFactory(settings.tls().orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault()));
+            // a certificate login brings TLS that presents the certificate; every other uses the endpoint's
+            connect.setSocketFactory(login.clientTls().or(settings::tls)
+                    .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault()));
             connect.setHttpsHostnameVerificationEnabled(true);
         }
         long waitMillis = options.connectTimeout().toMillis() + 1000;

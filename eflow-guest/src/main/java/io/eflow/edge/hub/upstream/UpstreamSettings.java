@@ -2,6 +2,7 @@ package io.eflow.edge.hub.upstream;
 
 import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.iothub.SasToken;
+import io.eflow.contract.iothub.SigningKey;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.MessageSource;
 
@@ -125,7 +126,12 @@ public sealed interface UpstreamSettings {
      *
      * @param renewAt when to reconnect with a fresh login, for logins that expire
      */
-    record Login(String clientId, Optional<String> username, Optional<String> password, Optional<Instant> renewAt) {
+    record Login(String clientId, Optional<String> username, Optional<String> password, Optional<Instant> renewAt,
+                 Optional<SSLSocketFactory> clientTls) {
+        public Login(String clientId, Optional<String> username, Optional<String> password, Optional<Instant> renewAt) {
+            this(clientId, username, password, renewAt, Optional.empty());
+        }
+
         @Override
         public String toString() {
             return "Login[clientId=" + clientId + ", username=" + username.orElse("") + ", renewAt=" + renewAt + "]";
@@ -146,6 +152,30 @@ public sealed interface UpstreamSettings {
     /** A device's own CONNECT to IoT Hub, signed with the device's key. */
     private static Login deviceLogin(String hostName, String deviceId, String key, Instant now, Duration lifetime) {
         return sasLogin(deviceId, hostName + "/" + deviceId, hostName + "/devices/" + deviceId, key, now, lifetime);
+    }
+
+    /**
+     * How an edge device itself proves who it is to IoT Hub: a SAS token signed with its key (which may be held in the
+     * TPM), or its X.509 certificate in the TLS handshake (then its CONNECT has no password).
+     */
+    sealed interface DeviceCredential {
+        record Key(SigningKey key) implements DeviceCredential {
+        }
+
+        /** @param tls TLS that presents the device's certificate and trusts the hub's */
+        record Certificate(SSLSocketFactory tls) implements DeviceCredential {
+        }
+
+        default Login login(String hostName, String deviceId, Instant now, Duration lifetime) {
+            String username = hostName + "/" + deviceId + "/?api-version=" + API_VERSION;
+            if (this instanceof Certificate certificate) {
+                return new Login(deviceId, Optional.of(username), Optional.empty(), Optional.empty(),
+                        Optional.of(certificate.tls()));
+            }
+            SasToken token = SasToken.sign(hostName + "/devices/" + deviceId, ((Key) this).key(), now.plus(lifetime), Optional.empty());
+            return new Login(deviceId, Optional.of(username), Optional.of(token.toString()),
+                    Optional.of(now.plus(lifetime.multipliedBy(85).dividedBy(100))));
+        }
     }
 
     /**
@@ -279,10 +309,10 @@ public sealed interface UpstreamSettings {
      * ({@link #DEVICE}, signed with {@code deviceKey}), receives the device's cloud-to-device messages: IoT Hub sends
      * them to no module identity.
      *
-     * @param deviceKey the device's own base64 key
+     * @param device    how the device itself proves who it is
      * @param modules   the deployed modules, which have identities in IoT Hub; asked for each message, so cheap
      */
-    record IotHubModules(String hostName, String deviceId, String deviceKey, ModuleKeys moduleKey,
+    record IotHubModules(String hostName, String deviceId, DeviceCredential device, ModuleKeys moduleKey,
                          Supplier<Set<String>> modules, URI endpoint, Optional<SSLSocketFactory> tls,
                          Duration tokenLifetime) implements UpstreamSettings {
         public static final String EDGE_HUB = "$edgeHub";
@@ -295,10 +325,17 @@ public sealed interface UpstreamSettings {
             String of(String moduleId);
         }
 
+        /** A device whose key is given in base64. */
+        public IotHubModules(String hostName, String deviceId, String deviceKey, ModuleKeys moduleKey,
+                             Supplier<Set<String>> modules, URI endpoint, Optional<SSLSocketFactory> tls, Duration tokenLifetime) {
+            this(hostName, deviceId, new DeviceCredential.Key(SigningKey.base64(deviceKey)), moduleKey, modules, endpoint,
+                    tls, tokenLifetime);
+        }
+
         public IotHubModules {
             Objects.requireNonNull(hostName, "hostName");
             Objects.requireNonNull(deviceId, "deviceId");
-            Objects.requireNonNull(deviceKey, "deviceKey");
+            Objects.requireNonNull(device, "device");
             Objects.requireNonNull(moduleKey, "moduleKey");
             Objects.requireNonNull(modules, "modules");
             Endpoints.check(endpoint, tls);
@@ -353,7 +390,7 @@ public sealed interface UpstreamSettings {
         @Override
         public Login login(String identity, Instant now) {
             if (identity.equals(DEVICE)) {
-                return deviceLogin(hostName, deviceId, deviceKey, now, tokenLifetime);
+                return device.login(hostName, deviceId, now, tokenLifetime);
             }
             return sasLogin(deviceId + "/" + identity, hostName + "/" + deviceId + "/" + identity,
                     hostName + "/devices/" + deviceId + "/modules/" + identity, moduleKey.of(identity), now, tokenLifetime);
