@@ -8,9 +8,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -22,7 +23,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -30,8 +32,6 @@ import javax.security.auth.x500.X500Principal;
  * them. Checked when read, so a wrong pair is refused before anything is tried or kept.
  */
 public record X509Identity(String certificatePem, String privateKeyPem) {
-    private static final char[] NO_PASSWORD = new char[0];
-
     /**
      * The identity, checked: the key is the leaf's, each certificate is valid at {@code now}, and each but the last is
      * signed by the next one (a chain in order with nothing missing between).
@@ -121,17 +121,57 @@ public record X509Identity(String certificatePem, String privateKeyPem) {
         }
     }
 
-    /** What TLS presents as the client: this chain and key. */
+    /**
+     * What TLS presents as the client: this chain and key, whatever CAs the server names as acceptable (IoT Hub and DPS
+     * name none that a device's own CA would match, and the JDK's default manager would then present nothing).
+     */
     public KeyManager[] keyManagers() {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("device", privateKey(), NO_PASSWORD, chain().toArray(Certificate[]::new));
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, NO_PASSWORD);
-            return factory.getKeyManagers();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot present the device's certificate: " + e.getMessage(), e);
+        return new KeyManager[] {new Presenting(chain().toArray(X509Certificate[]::new), privateKey())};
+    }
+
+    private static final class Presenting extends X509ExtendedKeyManager {
+        private static final String ALIAS = "device";
+        private final X509Certificate[] chain;
+        private final PrivateKey key;
+
+        Presenting(X509Certificate[] chain, PrivateKey key) {
+            this.chain = chain;
+            this.key = key;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return new String[0];
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return key;
         }
     }
 

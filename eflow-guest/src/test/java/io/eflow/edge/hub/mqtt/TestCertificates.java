@@ -15,16 +15,19 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.math.BigInteger;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,9 +39,18 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /** A throwaway PKI for the TLS tests: a CA, the server's certificate and clients' certificates it issues. */
-final class TestCertificates {
+public final class TestCertificates {
     /** A key pair and its certificate. */
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
+        /** The certificate as PEM. */
+        public String certificatePem() {
+            return pem("CERTIFICATE", encoded(certificate));
+        }
+
+        /** The private key as PEM (PKCS#8). */
+        public String keyPem() {
+            return pem("PRIVATE KEY", keys.getPrivate().getEncoded());
+        }
     }
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
@@ -46,7 +58,7 @@ final class TestCertificates {
     private TestCertificates() {
     }
 
-    static Issued authority(String name) throws Exception {
+    public static Issued authority(String name) throws Exception {
         KeyPair keys = keyPair();
         X500Name subject = new X500Name("CN=" + name);
         X509v3CertificateBuilder builder = builder(subject, subject, keys)
@@ -68,9 +80,14 @@ final class TestCertificates {
         return new Issued(keys, sign(builder, ca.keys()));
     }
 
-    static Issued client(Issued ca, String commonName) throws Exception {
+    public static Issued client(Issued ca, String commonName) throws Exception {
+        return client(ca, commonName, Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    /** A client certificate that expires at {@code notAfter} (in the past, for the tests of expired ones). */
+    public static Issued client(Issued ca, String commonName, Instant notAfter) throws Exception {
         KeyPair keys = keyPair();
-        X509v3CertificateBuilder builder = builder(issuer(ca), new X500Name("CN=" + commonName), keys)
+        X509v3CertificateBuilder builder = builder(issuer(ca), new X500Name("CN=" + commonName), keys, notAfter)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
@@ -152,11 +169,38 @@ final class TestCertificates {
         return X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     }
 
+    /** A self-signed client certificate, as IoT Hub's and DPS's individual X.509 identities often are. */
+    public static Issued selfSigned(String commonName) throws Exception {
+        KeyPair keys = keyPair();
+        X500Name subject = new X500Name("CN=" + commonName);
+        X509v3CertificateBuilder builder = builder(subject, subject, keys)
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        return new Issued(keys, sign(builder, keys));
+    }
+
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
+        return builder(issuer, subject, keys, Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant notAfter) {
         Instant now = Instant.now();
+        Instant notBefore = notAfter.isBefore(now) ? notAfter.minus(Duration.ofDays(2)) : now.minus(Duration.ofMinutes(5));
         return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject,
-                keys.getPublic());
+                Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic());
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {

@@ -127,6 +127,20 @@ public final class Authenticator {
     }
 
     /**
+     * An edge device that proved itself with its client certificate, calling IoT Hub's REST API in its own scope (as
+     * IoT Edge's identity service does for an X.509 device).
+     *
+     * @throws HubException 401 when the certificate is not the device's, or the device is no edge device
+     */
+    public Principal authorizeEdgeCertificate(String deviceId, List<X509Certificate> chain) {
+        Access access = authenticateCertificate(IdentityRef.device(deviceId), chain);
+        if (!access.edgeDevice()) {
+            throw HubException.unauthorized("'" + deviceId + "' is not an edge device: only edge devices call this API");
+        }
+        return new Principal.EdgeDevice(deviceId);
+    }
+
+    /**
      * Registers a CA for certificateAuthority devices.
      *
      * @throws HubException 400 when {@code pem} holds no certificate

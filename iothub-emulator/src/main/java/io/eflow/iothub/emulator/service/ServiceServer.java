@@ -30,7 +30,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +68,9 @@ public final class ServiceServer implements AutoCloseable {
     private interface Handler {
         Response handle(Request request, Principal principal) throws Exception;
     }
+
+    /** The paths an edge device calls in its own scope, which name it first. */
+    private static final Pattern DEVICE_SCOPE = Pattern.compile("/devices/([^/]+)");
 
     private record Route(String method, Pattern path, boolean ownerOnly, Handler handler) {
     }
@@ -240,8 +245,7 @@ public final class ServiceServer implements AutoCloseable {
             if (!route.method().equals(method)) {
                 continue;
             }
-            Principal principal = authenticator.authorizeService(Optional.ofNullable(
-                    exchange.getRequestHeaders().getFirst("Authorization")));
+            Principal principal = principal(exchange, path);
             if (route.ownerOnly() && !(principal instanceof Principal.Owner)) {
                 throw HubException.unauthorized("Only the service policy may call " + method + " " + path + ".");
             }
@@ -251,6 +255,20 @@ public final class ServiceServer implements AutoCloseable {
             return error(new HubException(405, "MethodNotAllowed", method + " is not allowed on " + path + "."));
         }
         return error(new HubException(404, "NotFound", "No such resource: " + path));
+    }
+
+    /**
+     * Who calls: the {@code Authorization} header's signer (the service policy, or an edge device with its key); or,
+     * without one, an X.509 edge device the TLS front saw present its certificate, calling in its own scope.
+     */
+    private Principal principal(HttpExchange exchange, String path) {
+        Optional<String> authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"));
+        List<X509Certificate> chain = clients.of(exchange.getRemoteAddress().getPort());
+        Matcher device = DEVICE_SCOPE.matcher(path);
+        if (authorization.isEmpty() && !chain.isEmpty() && device.lookingAt()) {
+            return authenticator.authorizeEdgeCertificate(URLDecoder.decode(device.group(1), StandardCharsets.UTF_8), chain);
+        }
+        return authenticator.authorizeService(authorization);
     }
 
     // ---- identities
