@@ -6,23 +6,20 @@ import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.EdgeAgent;
 import io.eflow.edge.cloud.AgentTwin;
 import io.eflow.edge.cloud.CloudException;
-import io.eflow.edge.cloud.CloudIdentity;
 import io.eflow.edge.cloud.CloudLink;
 import io.eflow.edge.cloud.CloudRequests;
+import io.eflow.edge.cloud.CloudUpstream;
 import io.eflow.edge.cloud.DpsRegistrar;
 import io.eflow.edge.cloud.HubPorts;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubRequests;
 import io.eflow.edge.hub.HubService;
-import io.eflow.edge.hub.upstream.UpstreamSettings;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The guest runtime: the edge hub (MQTT, routes, store-and-forward, upstream), the edge agent (modules from
@@ -65,19 +62,6 @@ public final class GuestMain {
         }
     }
 
-    /**
-     * The hub's upstream when the device is provisioned: IoT Hub, each deployed module's messages as that module
-     * (keys derived from the device's, as the agent gave them to IoT Hub), the rest as {@code $edgeHub}.
-     */
-    static UpstreamSettings cloudUpstream(CloudIdentity device, EdgeAgent agent) {
-        UpstreamSettings.DeviceCredential credential = device.key().<UpstreamSettings.DeviceCredential>map(
-                UpstreamSettings.DeviceCredential.Key::new).orElseGet(() ->
-                new UpstreamSettings.DeviceCredential.Certificate(device.deviceTls().getSocketFactory()));
-        return new UpstreamSettings.IotHubModules(device.hostName(), device.deviceId(), credential, device::moduleKey,
-                agent::deployedModules, URI.create("mqtts://" + device.hostName() + ":" + HubPorts.STANDARD.mqtt()),
-                Optional.of(device.moduleTls().getSocketFactory()), Duration.ofHours(1));
-    }
-
     private static void run() throws Exception {
         // a runtime that died left its socket: gone now, the host waits for this one's instead of being refused
         Files.deleteIfExists(EdgeAgent.Layout.GUEST.socket());
@@ -111,7 +95,8 @@ public final class GuestMain {
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,
                 Duration.ofSeconds(20), Clock.systemUTC());
         twin.onHubReported(hub::reportUpstream);
-        cloud.onChange(() -> hub.cloudUpstream(cloud.current().map(provisioning -> cloudUpstream(provisioning, agent)),
+        cloud.onChange(() -> hub.cloudUpstream(cloud.current().map(identity -> CloudUpstream.of(identity, agent::deployedModules,
+                HubPorts.STANDARD)),
                 twin::hubDesired));
         twin.start();
         // the hub may be slow to answer or down: the runtime serves the host meanwhile

@@ -2,16 +2,20 @@ package io.eflow.edge.cloud;
 
 import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.iothub.SasToken;
+import io.eflow.contract.iothub.SigningKey;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.Endpoints;
 import io.eflow.edge.hub.HubService;
 import io.eflow.edge.hub.mqtt.PahoClient;
+import io.eflow.edge.hub.mqtt.TestCertificates;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.StoreConfig;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
+import io.eflow.iothub.emulator.auth.CaChains;
+import io.eflow.iothub.emulator.registry.AuthType;
 import io.eflow.iothub.emulator.registry.Credentials;
 import io.eflow.iothub.emulator.registry.DeviceSpec;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -128,6 +132,29 @@ class DeviceboundTest {
         assertThat(module.subscribe("devices/dev1/modules/app/messages/devicebound/#", 1)).isEqualTo(0x80);
     }
 
+    @Test
+    void anX509DeviceReceivesItsMessagesOnTheConnectionItsCertificateOpens() throws Exception {
+        TestCertificates.Issued certificate = TestCertificates.selfSigned("edge-c2d-x509");
+        emulator.registry().putDevice(new DeviceSpec("edge-c2d-x509", Optional.empty(), Optional.empty(), Optional.of(true),
+                Optional.of(new Credentials(AuthType.SELF_SIGNED, Optional.empty(), Optional.empty(),
+                        Optional.of(CaChains.thumbprint(certificate.certificate(), "SHA-256")), Optional.empty()))),
+                Optional.empty());
+        SigningKey moduleSecret = SigningKey.base64(CloudIdentity.newModuleSecret());
+        CloudIdentity device = CloudIdentity.withCertificate("localhost", "edge-c2d-x509",
+                X509Identity.of(certificate.certificatePem(), certificate.keyPem(), Instant.now()), moduleSecret, trust());
+        String edgeHubKey = device.moduleKey("$edgeHub");
+        emulator.registry().putModule("edge-c2d-x509", "$edgeHub", Optional.of(Credentials.sas(edgeHubKey, edgeHubKey)),
+                Optional.empty(), Optional.of("*"));
+        service.cloudUpstream(Optional.of(CloudUpstream.of(device, Set::of, new HubPorts(emulator.mqttPort(),
+                emulator.httpsPort()))), desired -> { });
+        await().atMost(WAIT).until(() -> service.upstreamStatus().connected());
+
+        send("edge-c2d-x509", "for the certificate device", "x1", "blue");
+
+        await().atMost(WAIT).until(() -> service.hub().store().metrics().endpoints().containsKey(Endpoints.DEVICEBOUND)
+                && devicebound().queueLength() == 1);
+    }
+
     // ---- helpers
 
     private PahoClient device() throws Exception {
@@ -150,11 +177,15 @@ class DeviceboundTest {
 
     /** A cloud-to-device message, by the emulator's service API. */
     private void send(String body, String messageId, String color) throws Exception {
+        send(CLOUD_DEVICE, body, messageId, color);
+    }
+
+    private void send(String deviceId, String body, String messageId, String color) throws Exception {
         String token = SasToken.sign("localhost", emulator.registry().ownerKey(), Instant.now().plusSeconds(600),
                 Optional.of("iothubowner")).toString();
         HttpClient http = HttpClient.newBuilder().sslContext(trust().sslContext()).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + emulator.httpsPort()
-                        + "/emulator/devices/" + CLOUD_DEVICE + "/messages")).header("Authorization", token)
+                        + "/emulator/devices/" + deviceId + "/messages")).header("Authorization", token)
                 .header("iothub-messageid", messageId).header("iothub-correlationid", "corr-" + messageId)
                 .header("iothub-app-color", color).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
