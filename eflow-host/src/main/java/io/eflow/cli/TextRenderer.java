@@ -19,7 +19,7 @@ final class TextRenderer {
     private static final Map<String, String> WORDS = Map.ofEntries(
             Map.entry("cpu", "CPU"), Map.entry("cpus", "CPUs"), Map.entry("ip", "IP"), Map.entry("mac", "MAC"),
             Map.entry("id", "ID"), Map.entry("mb", "(MB)"), Map.entry("gb", "(GB)"), Map.entry("percent", "(%)"),
-            Map.entry("seconds", "(s)"), Map.entry("ssh", "SSH"), Map.entry("pid", "PID"));
+            Map.entry("seconds", "(s)"), Map.entry("ssh", "SSH"), Map.entry("pid", "PID"), Map.entry("dps", "DPS"));
 
     private TextRenderer() {
     }

@@ -268,6 +268,46 @@ class HubRoundTripTest {
     }
 
     @Test
+    void dpsAndX509ProvisioningSendWhatEachTypeTakesAndRefuseWhatItDoesNot() throws Exception {
+        String registering = "{\"type\":\"dps-symmetric-key\",\"state\":\"registering\",\"lastError\":\"cannot reach DPS at"
+                + " dps.example\",\"since\":\"2026-12-06T07:00:00Z\",\"dps\":{\"endpoint\":\"https://dps.example\",\"scopeId\":"
+                + "\"0ne00000001\",\"registrationId\":\"edge1\",\"status\":\"unreachable\",\"error\":\"cannot reach DPS at"
+                + " dps.example\",\"nextAttempt\":\"2026-12-06T07:00:04Z\"}}";
+        agent.answer("provision", wire("provisioning", "{\"provisioning\":" + registering + "}"));
+        agent.answer("provision-show", wire("provisioning", "{\"provisioning\":" + registering + "}"));
+        agent.answer("provision-renew", wire("provisioning", "{\"provisioning\":{\"type\":\"manual-x509\",\"hub\":"
+                + "\"myhub.example\",\"device\":\"edge1\",\"state\":\"connected\",\"since\":\"2026-12-06T07:00:00Z\"}}"));
+        Files.writeString(cwd.resolve("device.pem"), "CERT");
+        Files.writeString(cwd.resolve("device.key"), "KEY");
+
+        CliRun dps = CliRun.run(home, cwd, true, "Z3JvdXA=\n".getBytes(StandardCharsets.UTF_8), "provision", "--type",
+                "dps-symmetric-key", "--scope-id", "0ne00000001", "--registration-id", "edge1", "--group-key", "-",
+                "--global-endpoint", "https://dps.example");
+        JsonNode sent = agent.request("provision");
+        CliRun show = eflow("provision", "show");
+        CliRun renew = eflow("provision", "renew", "--identity-cert", "device.pem", "--identity-key", "device.key");
+        CliRun foreign = eflow("provision", "--type", "dps-tpm", "--scope-id", "0ne00000001", "--symmetric-key", "c2VjcmV0");
+        CliRun noCert = eflow("provision", "--type", "manual-x509", "--iothub-hostname", "h", "--device-id", "d",
+                "--identity-cert", "missing.pem", "--identity-key", "device.key");
+
+        assertThat(dps.exitCode()).as(dps.err()).isZero();
+        assertThat(dps.out()).startsWith("Provisioning kept; DPS has not assigned the device yet (cannot reach DPS at dps.example)");
+        assertThat(sent).isEqualTo(json("{\"op\":\"provision\",\"spec\":{\"type\":\"dps-symmetric-key\","
+                + "\"globalEndpoint\":\"https://dps.example\",\"scopeId\":\"0ne00000001\",\"registrationId\":\"edge1\","
+                + "\"groupKey\":\"Z3JvdXA=\"}}"));
+        assertThat(show.out()).contains("State       registering" + NL).contains(NL + "DPS" + NL)
+                .contains("Status           unreachable" + NL).contains("Next attempt     2026-12-06T07:00:04Z" + NL);
+        assertThat(renew.exitCode()).as(renew.err()).isZero();
+        assertThat(agent.request("provision-renew")).isEqualTo(json("{\"op\":\"provision-renew\",\"identityCert\":\"CERT\","
+                + "\"identityKey\":\"KEY\"}"));
+        assertThat(foreign.exitCode()).isEqualTo(2);
+        assertThat(foreign.err()).contains("--type dps-tpm does not take --symmetric-key");
+        assertThat(noCert.exitCode()).isEqualTo(1);
+        assertThat(noCert.err()).isEqualTo("eflow: --identity-cert: no file missing.pem" + NL);
+        assertThat(agent.requests().stream().filter(r -> r.path("op").asText().equals("provision")).count()).isEqualTo(1);
+    }
+
+    @Test
     void aProvisioningTheHubRefusesIsOneLineAndNothingElseIsSent() throws Exception {
         agent.answer("provision", "{\"reply\":\"error\",\"kind\":\"upstream\",\"message\":\"IoT Hub at myhub.example refused"
                 + " to read module '$edgeAgent' of device 'edge1': not authorized; the previous provisioning is kept\"}");
