@@ -18,7 +18,9 @@ tls.connect = function (...args) {
   return connect.apply(this, args);
 };
 
+const { ProvisioningServiceClient } = require('../../../../iothub-emulator/src/test/node/node_modules/azure-iot-provisioning-service');
 const registry = () => iothub.Registry.fromConnectionString(lib.serviceConnectionString);
+const dps = () => ProvisioningServiceClient.fromConnectionString(lib.dpsConnectionString);
 const client = () => iothub.Client.fromConnectionString(lib.serviceConnectionString);
 const [command, ...args] = process.argv.slice(2);
 
@@ -28,6 +30,32 @@ const commands = {
     const device = (await registry().create({ deviceId, capabilities: { iotEdge: true } })).responseBody;
     return { connectionString: 'HostName=' + lib.hostName + ';DeviceId=' + deviceId + ';SharedAccessKey='
       + device.authentication.symmetricKey.primaryKey };
+  },
+  // create-edge-x509 DEVICE SHA256_THUMBPRINT: an IoT Edge device that authenticates with a self-signed certificate
+  'create-edge-x509': async (deviceId, thumbprint) => {
+    const device = (await registry().create({ deviceId, capabilities: { iotEdge: true },
+      authentication: { type: 'selfSigned', x509Thumbprint: { primaryThumbprint: thumbprint, secondaryThumbprint: thumbprint } } }))
+      .responseBody;
+    return { deviceId: device.deviceId, type: device.authentication.type };
+  },
+  // enroll-key-group GROUP KEY: a DPS symmetric-key enrollment group of IoT Edge devices, with the given key
+  'enroll-key-group': async (groupId, key) => {
+    const group = (await dps().createOrUpdateEnrollmentGroup({ enrollmentGroupId: groupId, capabilities: { iotEdge: true },
+      attestation: { type: 'symmetricKey', symmetricKey: { primaryKey: key, secondaryKey: key } } })).responseBody;
+    return { idScope: lib.dpsIdScope, group: group.enrollmentGroupId };
+  },
+  // enroll-x509-group GROUP CA_PEM_FILE: a DPS enrollment group of IoT Edge devices whose certificates that CA signed
+  'enroll-x509-group': async (groupId, file) => {
+    const certificate = require('fs').readFileSync(file, 'utf8');
+    const group = (await dps().createOrUpdateEnrollmentGroup({ enrollmentGroupId: groupId, capabilities: { iotEdge: true },
+      attestation: { type: 'x509', x509: { signingCertificates: { primary: { certificate } } } } })).responseBody;
+    return { idScope: lib.dpsIdScope, group: group.enrollmentGroupId };
+  },
+  // enroll-disabled REGISTRATION: a disabled individual symmetric-key enrollment; prints its key
+  'enroll-disabled': async (registrationId) => {
+    const enrollment = (await dps().createOrUpdateIndividualEnrollment({ registrationId, provisioningStatus: 'disabled',
+      capabilities: { iotEdge: true }, attestation: { type: 'symmetricKey', symmetricKey: {} } })).responseBody;
+    return { idScope: lib.dpsIdScope, key: enrollment.attestation.symmetricKey.primaryKey };
   },
   // disable DEVICE
   'disable': async (deviceId) => {

@@ -6,7 +6,9 @@ import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.contract.wire.ProvisioningState;
+import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.daemon.api.HubPublish;
+import io.eflow.daemon.api.RenewRequest;
 import io.eflow.edge.cloud.HubPorts;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.forward.Forward;
@@ -39,9 +41,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -427,9 +431,116 @@ class CloudIT extends SharedGuestTest {
         });
     }
 
+    @Test
+    @Order(13)
+    void aGroupSymmetricKeyEnrollmentProvisionsTheGuestThroughDpsAndTheCloudsDeploymentRuns() throws Exception {
+        String registration = device + "-dps-key";
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String groupKey = Base64.getEncoder().encodeToString(key);
+        service("enroll-key-group", "eflow-it-keys-" + backend, groupKey);
+
+        ProvisioningState state = cloud().provision(guest, dps(ProvisioningType.DPS_SYMMETRIC_KEY, registration, groupKey, null));
+
+        assertThat(state.dps().status()).isEqualTo("assigned");
+        assertThat(run("sudo", "cat", "/var/lib/eflow/cloud/provisioning.json")).doesNotContain(groupKey);
+        deploysFromTheCloud(state, registration, "26");
+    }
+
+    @Test
+    @Order(14)
+    void aCaSignedX509GroupProvisionsTheGuestThroughDpsAndTheCloudsDeploymentRuns() throws Exception {
+        String registration = device + "-dps-x509";
+        Path ca = certificates().authority("eflow-it-ca-" + backend);
+        Path leaf = certificates().leaf(ca, registration);
+        service("enroll-x509-group", "eflow-it-x509-" + backend, ca.resolve("cert.pem").toString());
+
+        ProvisioningState state = cloud().provision(guest, new ProvisioningSpec(ProvisioningType.DPS_X509, null, null, null,
+                "https://" + HUB, emulator.provisioning().idScope(), null, null, null,
+                Files.readString(leaf.resolve("cert.pem")) + Files.readString(ca.resolve("cert.pem")),
+                Files.readString(leaf.resolve("key.pem")), trust()));
+
+        assertThat(state.dps().registrationId()).isEqualTo(registration);
+        assertThat(run("sudo", "stat", "-c", "%a", "/var/lib/eflow/cloud/provisioning.json")).isEqualTo("600");
+        deploysFromTheCloud(state, registration, "27");
+
+        // a renewed certificate of the same CA replaces the old one without a redeployment
+        Path renewed = certificates().leaf(ca, registration);
+        ProvisioningState after = cloud().renew(guest, new RenewRequest(Files.readString(renewed.resolve("cert.pem"))
+                + Files.readString(ca.resolve("cert.pem")), Files.readString(renewed.resolve("key.pem"))));
+        assertThat(after.state()).isEqualTo(ProvisioningState.Link.CONNECTED);
+        assertThat(run("sudo", "cat", "/var/lib/eflow/cloud/provisioning.json"))
+                .contains(Files.readString(renewed.resolve("cert.pem")).lines().skip(1).findFirst().orElseThrow());
+    }
+
+    @Test
+    @Order(15)
+    void aManualX509DeviceProvisionsTheGuestAndTheCloudsDeploymentRuns() throws Exception {
+        String deviceId = device + "-x509";
+        Path identity = certificates().selfSigned(deviceId);
+        service("create-edge-x509", deviceId, certificates().thumbprint(identity.resolve("cert.pem")));
+
+        ProvisioningState state = cloud().provision(guest, new ProvisioningSpec(ProvisioningType.MANUAL_X509, null, HUB,
+                deviceId, null, null, null, null, null, Files.readString(identity.resolve("cert.pem")),
+                Files.readString(identity.resolve("key.pem")), trust()));
+
+        assertThat(state.dps()).isNull();
+        deploysFromTheCloud(state, deviceId, "28");
+    }
+
+    @Test
+    @Order(16)
+    void aDisabledEnrollmentIsRefusedInPlainWordsAndThePreviousProvisioningStays() throws Exception {
+        ProvisioningState before = cloud().provisioning(guest);
+        String key = service("enroll-disabled", device + "-off").path("key").asText();
+
+        assertThatThrownBy(() -> cloud().provision(guest, dps(ProvisioningType.DPS_SYMMETRIC_KEY, device + "-off", null, key)))
+                .isInstanceOfSatisfying(EflowException.class, e -> {
+                    assertThat(e.status()).isEqualTo(502);
+                    assertThat(e.getMessage()).contains("disabled").contains("previous provisioning is kept")
+                            .doesNotContain(key).doesNotContain("\n");
+                });
+        assertThatThrownBy(() -> cloud().provision(guest, new ProvisioningSpec(ProvisioningType.DPS_SYMMETRIC_KEY, null, null,
+                null, "https://" + HUB, "0ne99999999", device + "-off", key, null, null, null, trust())))
+                .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.getMessage())
+                        .contains("did not accept the device's proof").contains("401002"));
+        ProvisioningState after = cloud().provisioning(guest);
+        assertThat(after.device()).isEqualTo(before.device());
+        assertThat(after.type()).isEqualTo(before.type());
+    }
+
+    /** The guest, just provisioned as {@code deviceId}, runs the deployment IoT Hub then sets on that device. */
+    private void deploysFromTheCloud(ProvisioningState state, String deviceId, String threshold) throws Exception {
+        assertThat(state.state()).as(state.lastError()).isEqualTo(ProvisioningState.Link.CONNECTED);
+        assertThat(state.hub()).isEqualTo(HUB);
+        assertThat(state.device()).isEqualTo(deviceId);
+        Path manifest = work.resolve("deployment-" + deviceId + ".json");
+        Files.writeString(manifest, deployment(threshold));
+        service("apply", deviceId, manifest.toString());
+        await().atMost(SLOW).untilAsserted(() -> {
+            JsonNode reported = service("module-twin", deviceId, "$edgeAgent").path("properties").path("reported");
+            assertThat(reported.at("/lastDesiredStatus/code").asInt()).isEqualTo(200);
+            assertThat(reported.at("/modules/filter/runtimeStatus").asText()).isEqualTo("running");
+        });
+        assertThat(new AgentClient(host.manager()).deployment(guest).toString()).contains("\"value\":\"" + threshold + "\"");
+    }
+
+    /** A DPS symmetric-key provisioning with the device's key or its group's, at the emulator's DPS. */
+    private ProvisioningSpec dps(ProvisioningType type, String registration, String groupKey, String key) throws IOException {
+        return new ProvisioningSpec(type, null, null, null, "https://" + HUB, emulator.provisioning().idScope(), registration,
+                key, groupKey, null, null, trust());
+    }
+
+    private static String trust() throws IOException {
+        return Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII);
+    }
+
+    private static TestPki certificates() {
+        return new TestPki(work.resolve("pki"));
+    }
+
     private ProvisioningSpec request(String connectionString) throws IOException {
-        return ProvisioningSpec.connectionString(connectionString,
-                Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII));
+        return ProvisioningSpec.connectionString(connectionString, trust());
     }
 
     /** The samples' filter and sensor with IoT Edge's routes: sensor to filter, the filter's alerts upstream. */
@@ -490,6 +601,8 @@ class CloudIT extends SharedGuestTest {
         env.put("IOTHUB_MQTT_PORT", Integer.toString(emulator.mqttPort()));
         env.put("IOTHUB_HTTPS_PORT", Integer.toString(emulator.httpsPort()));
         env.put("NODE_EXTRA_CA_CERTS", emulator.caCertificate().toString());
+        env.put("DPS_ID_SCOPE", emulator.provisioning().idScope());
+        env.put("DPS_CONNECTION_STRING", emulator.provisioning().serviceConnectionString());
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
