@@ -9,14 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 MODULES=${2:-10}
-HUB=iothub.eflow.test
 . bench/lib.sh
-EMULATOR_PID=""
-bench_cleanup_extra() {
-  [ -n "$EMULATOR_PID" ] && kill "$EMULATOR_PID" 2>/dev/null || true
-}
-command -v node >/dev/null || { echo "bench: needs node (scripts/install-host-deps)" >&2; exit 1; }
-[ -d iothub-emulator/src/test/node/node_modules ] || { echo "bench: needs the SDKs: ./mvnw package -pl iothub-emulator" >&2; exit 1; }
 
 bench_busybox_image
 manifest "$MODULES" > "$WORK/all.json"; manifest 0 > "$WORK/none.json"
@@ -28,11 +21,7 @@ until_running() {  # until_running COUNT: waits until exactly COUNT modules run
   done
 }
 
-netns_before=$(ip netns list | awk '{print $1}' | sort)
-$EFLOW image build >/dev/null 2>&1
-$EFLOW deploy --name bench --data-size 2 >/dev/null
-netns=$(comm -13 <(echo "$netns_before") <(ip netns list | awk '{print $1}' | sort) | head -1)
-[ -n "$netns" ] || { echo "bench: the guest's network namespace was not found (is the backend namespace?)" >&2; exit 1; }
+bench_namespace_guest
 $EFLOW image load --name bench "$WORK/busybox.tar" >/dev/null
 
 # --- local: the manifest through eflow's API
@@ -44,28 +33,8 @@ for r in $(seq 1 "$RUNS"); do
 done
 apply "$WORK/none.json"; until_running 0
 
-# --- the cloud: the emulator on IoT Hub's ports on the host's loopback, reached from the guest as CloudIT does (a
-# loopback name of its own, redirected in its network namespace to reverse forwards of 8883 and 443)
-bin/iothub-emulator --hostname "$HUB" --bind 127.0.0.1 --mqtt-port 8883 --https-port 443 --state "$WORK/iothub" \
-  > "$WORK/emulator.out" 2> "$WORK/emulator.err" &
-EMULATOR_PID=$!
-for i in $(seq 1 300); do [ "$(wc -l < "$WORK/emulator.out")" -ge 2 ] && break; sleep 0.1; done
-export IOTHUB_CONNECTION_STRING=$(sed -n 1p "$WORK/emulator.out") NODE_EXTRA_CA_CERTS=$(sed -n 2p "$WORK/emulator.out")
-export IOTHUB_MQTT_PORT=8883 IOTHUB_HTTPS_PORT=443
-[ -n "$IOTHUB_CONNECTION_STRING" ] || { echo "bench: the emulator did not start: $(cat "$WORK/emulator.err")" >&2; exit 1; }
-service() { (cd eflow-host && node src/test/node/service.js "$@" 2>>"$WORK/service.err" | tail -1); }
-$EFLOW forward add --name bench --reverse 8883 18883 >/dev/null
-$EFLOW forward add --name bench --reverse 443 10443 >/dev/null
-$EFLOW invoke --name bench -- sudo sh -c "echo '127.0.0.2 $HUB' >> /etc/hosts"
-ip netns exec "$netns" nft -f - <<EOF
-table ip eflow_bench_iothub {
-  chain out {
-    type nat hook output priority -100; policy accept;
-    ip daddr 127.0.0.2 tcp dport 8883 redirect to :18883
-    ip daddr 127.0.0.2 tcp dport 443 redirect to :10443
-  }
-}
-EOF
+# --- the cloud: the emulator on IoT Hub's ports, reached from the guest as CloudIT does
+bench_iothub_emulator
 connection=$(service create-edge bench-edge | sed -n 's/.*"connectionString":"\([^"]*\)".*/\1/p')
 echo "$connection" | $EFLOW provision --name bench --type manual-connection-string --connection-string - \
   --trust-bundle "$NODE_EXTRA_CA_CERTS" >/dev/null

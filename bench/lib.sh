@@ -97,3 +97,46 @@ manifest() {  # manifest COUNT
 running() { curl -sf --unix-socket "$SOCK" http://eflow/v1/instances/bench/modules | grep -o '"runtimeStatus":"running"' | wc -l; }
 # a manifest file applied to instance bench locally, through the API
 apply() { curl -sf --unix-socket "$SOCK" -X POST -H 'Content-Type: application/json' --data-binary @"$1" http://eflow/v1/instances/bench/deployment >/dev/null; }
+
+# A namespace guest named bench, deployed from a fresh image build; $netns is its network namespace.
+bench_namespace_guest() {
+  netns_before=$(ip netns list | awk '{print $1}' | sort)
+  $EFLOW image build >/dev/null 2>&1
+  $EFLOW deploy --name bench --data-size 2 >/dev/null
+  netns=$(comm -13 <(echo "$netns_before") <(ip netns list | awk '{print $1}' | sort) | head -1)
+  [ -n "$netns" ] || { echo "bench: the guest's network namespace was not found (is the backend namespace?)" >&2; exit 1; }
+}
+
+# The IoT Hub emulator (with DPS) on IoT Hub's ports on the host's loopback, reached from the bench guest as CloudIT
+# does: a loopback name of the guest's own, redirected in its network namespace to reverse forwards of 8883 and 443.
+# Exports what service.js and the SDK scripts read; service CMD… runs service.js. Stopped by bench_cleanup.
+HUB=iothub.eflow.test
+EMULATOR_PID=""
+bench_cleanup_extra() {
+  [ -n "$EMULATOR_PID" ] && kill "$EMULATOR_PID" 2>/dev/null || true
+}
+service() { (cd eflow-host && node src/test/node/service.js "$@" 2>>"$WORK/service.err" | tail -1); }
+bench_iothub_emulator() {
+  command -v node >/dev/null || { echo "bench: needs node (scripts/install-host-deps)" >&2; exit 1; }
+  [ -d iothub-emulator/src/test/node/node_modules ] || { echo "bench: needs the SDKs: ./mvnw package -pl iothub-emulator" >&2; exit 1; }
+  bin/iothub-emulator --hostname "$HUB" --bind 127.0.0.1 --mqtt-port 8883 --https-port 443 --state "$WORK/iothub" \
+    > "$WORK/emulator.out" 2> "$WORK/emulator.err" &
+  EMULATOR_PID=$!
+  for i in $(seq 1 300); do [ "$(wc -l < "$WORK/emulator.out")" -ge 6 ] && break; sleep 0.1; done
+  export IOTHUB_CONNECTION_STRING=$(sed -n 1p "$WORK/emulator.out") NODE_EXTRA_CA_CERTS=$(sed -n 2p "$WORK/emulator.out")
+  export IOTHUB_MQTT_PORT=8883 IOTHUB_HTTPS_PORT=443
+  export DPS_ID_SCOPE=$(sed -n 5p "$WORK/emulator.out") DPS_CONNECTION_STRING=$(sed -n 6p "$WORK/emulator.out")
+  [ -n "$IOTHUB_CONNECTION_STRING" ] || { echo "bench: the emulator did not start: $(cat "$WORK/emulator.err")" >&2; exit 1; }
+  $EFLOW forward add --name bench --reverse 8883 18883 >/dev/null
+  $EFLOW forward add --name bench --reverse 443 10443 >/dev/null
+  $EFLOW invoke --name bench -- sudo sh -c "echo '127.0.0.2 $HUB' >> /etc/hosts"
+  ip netns exec "$netns" nft -f - <<EOF
+table ip eflow_bench_iothub {
+  chain out {
+    type nat hook output priority -100; policy accept;
+    ip daddr 127.0.0.2 tcp dport 8883 redirect to :18883
+    ip daddr 127.0.0.2 tcp dport 443 redirect to :10443
+  }
+}
+EOF
+}

@@ -5,18 +5,8 @@
 const lib = require('../../../../iothub-emulator/src/test/node/lib');
 const iothub = require('../../../../iothub-emulator/src/test/node/node_modules/azure-iothub');
 
-// The tests' hub name resolves only inside the guest: here its connections go to the emulator on loopback, keeping the
-// name for SNI and the certificate check (lib.js has already sent port 443 to the emulator's port).
-const tls = require('tls');
-const connect = tls.connect;
-tls.connect = function (...args) {
-  const options = args[0];
-  if (options && typeof options === 'object' && options.host === lib.hostName) {
-    const port = Number(options.port || 443) === 443 ? lib.httpsPort : options.port;
-    args[0] = Object.assign({}, options, { host: '127.0.0.1', port, servername: lib.hostName });
-  }
-  return connect.apply(this, args);
-};
+// The tests' hub name resolves only inside the guest: here its connections go to the emulator on loopback.
+require('./hub-name');
 
 const { ProvisioningServiceClient } = require('../../../../iothub-emulator/src/test/node/node_modules/azure-iot-provisioning-service');
 const registry = () => iothub.Registry.fromConnectionString(lib.serviceConnectionString);
