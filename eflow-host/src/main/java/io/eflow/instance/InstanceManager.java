@@ -88,7 +88,7 @@ public final class InstanceManager implements AutoCloseable {
         this(paths, TpmPassthrough.fromEnvironment(System.getenv()));
     }
 
-    /** @param tpm the host TPM guests with dps-tpm on read through */
+    /** @param tpm the host TPM guests with dps-tpm on reach through its proxy */
     public InstanceManager(EflowPaths paths, TpmPassthrough tpm) {
         this.paths = paths;
         this.tpm = tpm;
