@@ -47,8 +47,10 @@ enum AdmittedCommand {
     LOAD(0x157, "loads the imported device key under the SRK as a transient object"),
     CONTEXT_SAVE(0x162, "saves a transient object or session to a context file: tpm2-tools keep them so between runs"),
     CONTEXT_LOAD(0x161, "loads a context file back (see ContextSave)"),
-    HMAC(0x155, "signs with the device key: the SAS tokens DPS and IoT Hub take are HMACs"),
-    HMAC_START(0x15B, "starts an HMAC sequence, for data longer than the TPM's input buffer, as the SDKs do"),
+    HMAC(0x155, "signs with the device key: the SAS tokens DPS and IoT Hub take are HMACs; only with a key the guest loaded or"
+            + " persisted in eflow's range, never with a key of the host's", AdmittedCommand::keyIsTheGuests),
+    HMAC_START(0x15B, "starts an HMAC sequence (tpm2_hmac always does; the SDKs do for data longer than the TPM's input"
+            + " buffer); the same keys as HMAC", AdmittedCommand::keyIsTheGuests),
     SEQUENCE_UPDATE(0x15C, "feeds an HMAC sequence"),
     SEQUENCE_COMPLETE(0x13E, "ends an HMAC sequence with the result"),
     EVICT_CONTROL(0x120, "persists the device key (or the EK, the SRK) at one of eflow's persistent handles, or evicts one"
@@ -81,6 +83,11 @@ enum AdmittedCommand {
     static boolean admits(byte[] frame) {
         CommandFrame command = new CommandFrame(frame);
         return command.wellFormed() && of(command.code()).map(admitted -> admitted.check.test(command)).orElse(false);
+    }
+
+    /** HMAC and HMAC_Start: the key (the first handle) is a transient object or one of eflow's persistent handles. */
+    private static boolean keyIsTheGuests(CommandFrame frame) {
+        return frame.handle(0).stream().anyMatch(key -> key >>> 24 == TpmFrames.TPM_HT_TRANSIENT || TpmFrames.inEflowRange(key));
     }
 
     /**

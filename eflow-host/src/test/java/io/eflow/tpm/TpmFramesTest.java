@@ -45,8 +45,7 @@ class TpmFramesTest {
             Map.entry("ReadClock", 0x181), Map.entry("GetTestResult", 0x17C), Map.entry("TestParms", 0x18A),
             Map.entry("StartAuthSession", 0x176), Map.entry("FlushContext", 0x165), Map.entry("PolicyCommandCode", 0x16C),
             Map.entry("PolicyGetDigest", 0x189), Map.entry("ActivateCredential", 0x147), Map.entry("Import", 0x156),
-            Map.entry("Load", 0x157), Map.entry("ContextSave", 0x162), Map.entry("ContextLoad", 0x161), Map.entry("HMAC", 0x155),
-            Map.entry("HMAC_Start", 0x15B), Map.entry("SequenceUpdate", 0x15C), Map.entry("SequenceComplete", 0x13E));
+            Map.entry("Load", 0x157), Map.entry("ContextSave", 0x162), Map.entry("ContextLoad", 0x161), Map.entry("SequenceUpdate", 0x15C), Map.entry("SequenceComplete", 0x13E));
 
     /** Commands that change the host's TPM (or are not needed) and must never pass, by name and code. */
     static final Map<String, Integer> REFUSED = Map.ofEntries(
@@ -73,7 +72,7 @@ class TpmFramesTest {
         assertThat(TpmFrames.admitted(withSessions(0x151, new int[] {0x4000000B, 0x03000000}))).as("PolicySecret(endorsement)").isTrue();
         // the table is exactly the commands above: no command slips in unlisted
         assertThat(Arrays.stream(AdmittedCommand.values()).map(admitted -> admitted.code))
-                .containsExactlyInAnyOrderElementsOf(Stream.concat(ADMITTED.values().stream(), Stream.of(0x131, 0x151, 0x120)).toList());
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(ADMITTED.values().stream(), Stream.of(0x131, 0x151, 0x155, 0x15B, 0x120)).toList());
         assertThat(AdmittedCommand.values()).allSatisfy(admitted -> assertThat(admitted.reason).isNotBlank());
     }
 
@@ -93,6 +92,20 @@ class TpmFramesTest {
         assertThat(TpmFrames.admitted(command(0x131, 10))).as("CreatePrimary without its handle").isFalse();
         assertThat(TpmFrames.admitted(withSessions(0x151, new int[] {0x4000000A, 0x03000000}))).as("PolicySecret(lockout)").isFalse();
         assertThat(TpmFrames.admitted(withSessions(0x151, new int[] {0x40000001, 0x03000000}))).as("PolicySecret(owner)").isFalse();
+    }
+
+    @Test
+    void hmacOnlyWithTheGuestsKeys() {
+        for (int code : new int[] {0x155, 0x15B}) {
+            for (int key : new int[] {0x80000000, 0x80000002, 0x81000E00, 0x81000EFF}) {
+                assertThat(TpmFrames.admitted(withSessions(code, new int[] {key}, 0))).as("0x%03x with key 0x%08x", code, key).isTrue();
+            }
+            // the host's keys: the SDKs' device key handle, the SRK's, the EK's, just outside eflow's range; a hierarchy
+            for (int key : new int[] {0x81000100, 0x81000001, 0x81010001, 0x81000DFF, 0x81000F00, 0x40000001}) {
+                assertThat(TpmFrames.admitted(withSessions(code, new int[] {key}, 0))).as("0x%03x with key 0x%08x", code, key).isFalse();
+            }
+            assertThat(TpmFrames.admitted(command(code, 10))).as("0x%03x without its key handle", code).isFalse();
+        }
     }
 
     @Test

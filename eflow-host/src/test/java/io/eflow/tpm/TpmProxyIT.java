@@ -33,6 +33,8 @@ class TpmProxyIT {
     private static final String NV_INDEX = "0x1500016";
     /** A persistent object of the host's owner, outside eflow's range. */
     private static final String HOST_PERSISTENT = "0x81000001";
+    /** The host's own HMAC key, where the SDKs keep a device key: the guest must not sign with it. */
+    private static final String HOST_HMAC_KEY = "0x81000100";
     private static SoftwareTpm softwareTpm;
     private static TpmProxy proxy;
     private static String tcti;
@@ -46,9 +48,11 @@ class TpmProxyIT {
         Exec.Result write = Exec.of("sh", "-c", "printf 12345678 | tpm2_nvwrite -C o -i - " + NV_INDEX)
                 .env("TPM2TOOLS_TCTI", softwareTpm.directTcti()).run();
         assertThat(write.exitCode()).as(write.stderr()).isZero();
-        // and keeps a primary key of its own at the SRK's usual handle
+        // and keeps a primary key of its own at the SRK's usual handle, and an HMAC key where the SDKs keep a device key
         Exec.Result persist = Exec.of("sh", "-c", "tpm2_createprimary -Q -C o -c " + dir.resolve("host.ctx") + " && tpm2_evictcontrol -Q -C o -c "
-                + dir.resolve("host.ctx") + " " + HOST_PERSISTENT + " && tpm2_flushcontext -t").env("TPM2TOOLS_TCTI", softwareTpm.directTcti()).run();
+                + dir.resolve("host.ctx") + " " + HOST_PERSISTENT + " && tpm2_flushcontext -t && tpm2_createprimary -Q -C o -G hmac -a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign' -c "
+                + dir.resolve("hmac.ctx") + " && tpm2_evictcontrol -Q -C o -c " + dir.resolve("hmac.ctx") + " " + HOST_HMAC_KEY
+                + " && tpm2_flushcontext -t").env("TPM2TOOLS_TCTI", softwareTpm.directTcti()).run();
         assertThat(persist.exitCode()).as(persist.stderr()).isZero();
         Path socket = dir.resolve("tpm.sock");
         proxy = TpmProxy.listening("test", softwareTpm.spec(), socket);
@@ -178,6 +182,7 @@ class TpmProxyIT {
                 "tpm2_evictcontrol -C o -c srk.ctx 0x81000001",
                 "tpm2_evictcontrol -C o -c " + HOST_PERSISTENT,
                 "tpm2_evictcontrol -C o -c " + HOST_PERSISTENT + " 0x81000E02",
+                "printf 'sr=host' | tpm2_hmac -c " + HOST_HMAC_KEY + " --hex",
                 "tpm2_dictionarylockout -c",
                 "tpm2_dictionarylockout -s -n 1 -t 1 -l 1",
                 "tpm2_shutdown",
@@ -189,7 +194,7 @@ class TpmProxyIT {
         Map<String, String> during = hostView();
         assertThat(during.get("tpm2_getcap handles-nv-index")).isEqualTo(before.get("tpm2_getcap handles-nv-index"));
         assertThat(during.get("tpm2_pcrread")).isEqualTo(before.get("tpm2_pcrread"));
-        assertThat(persistentHandles()).filteredOn(handle -> !handle.startsWith("0x81000E")).containsExactly(HOST_PERSISTENT);
+        assertThat(persistentHandles()).filteredOn(handle -> !handle.startsWith("0x81000E")).containsExactly(HOST_PERSISTENT, HOST_HMAC_KEY);
         passes(dir, "tpm2_evictcontrol -C o -c 0x81000E00");
         passes(dir, "tpm2_evictcontrol -C o -c 0x81000E01");
         assertThat(hostView()).isEqualTo(before);
