@@ -40,6 +40,7 @@ import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.RenewRequest;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.SizingChange;
+import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.daemon.api.UpdateRequest;
 import io.eflow.daemon.api.UpstreamChange;
 import io.eflow.daemon.api.Verification;
@@ -86,6 +87,10 @@ final class DaemonClient {
 
     HostInfo hostConfig() {
         return call("GET", "/v1/host", null, HostInfo.class);
+    }
+
+    TpmProvisioningInfo tpmInfo() {
+        return call("GET", "/v1/tpm", null, TpmProvisioningInfo.class);
     }
 
     VersionInfo version() {

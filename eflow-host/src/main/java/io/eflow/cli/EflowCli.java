@@ -40,7 +40,7 @@ public final class EflowCli implements Runnable {
     static final Map<String, Class<?>> COMMANDS = commands(ListCommand.class, DeployCommand.class, StartCommand.class,
             StopCommand.class, SetCommand.class, GetCommand.class, VerifyCommand.class, AddrCommand.class, HostConfigCommand.class,
             InvokeCommand.class, ConnectCommand.class, CopyCommand.class, LogsCommand.class, RemoveCommand.class,
-            ImageCommand.class, FirewallCommand.class, FeatureCommand.class, DeploymentCommand.class, ModuleCommand.class, HubCommand.class, ProvisionCommand.class, ForwardCommand.class,
+            ImageCommand.class, FirewallCommand.class, FeatureCommand.class, TpmInfoCommand.class, DeploymentCommand.class, ModuleCommand.class, HubCommand.class, ProvisionCommand.class, ForwardCommand.class,
             UpdateCommand.class, CheckCommand.class, DaemonCommand.class, VersionCommand.class);
 
     private final CliContext context;

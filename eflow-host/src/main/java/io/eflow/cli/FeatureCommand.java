@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
  * Optional guest features (Set-/Get-EflowVmFeature), both off by default as in the seeds; a change takes effect at
  * the next start. {@code dm-verity}: a root slot that does not match its signed root hash never runs (the host checks
  * the whole slot before every start; on qemu the guest kernel also checks every block it reads). {@code dps-tpm}:
- * the host's TPM, read-only, at /run/eflow-tpm/tpm.sock in the guest.
+ * the host's TPM at /run/eflow-tpm/tpm.sock in the guest, as much of it as DPS TPM attestation needs (see
+ * io.eflow.tpm.AdmittedCommand); {@code eflow tpm-info} shows its endorsement key and registration id.
  */
 @Command(name = "feature", description = "Get or set an optional guest feature (dm-verity, dps-tpm).",
         subcommands = {FeatureCommand.Get.class, FeatureCommand.Set.class})

@@ -60,6 +60,7 @@ import java.util.function.Consumer;
  * <pre>
  * GET    /v1/version                        VersionInfo
  * GET    /v1/host                           HostInfo                       (host-config)
+ * GET    /v1/tpm                            TpmProvisioningInfo            (tpm-info; the host's TPM)
  * GET    /v1/instances                      [InstanceSummary]              (list)
  * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
  * GET    /v1/instances/{name}               InstanceDetails                (get)
@@ -149,6 +150,7 @@ final class DaemonApi {
     void register(RoutesConfig routes) {
         routes.get("/v1/version", ctx -> ctx.json(VersionInfo.current()));
         routes.get("/v1/host", ctx -> ctx.json(manager.hostConfig()));
+        routes.get("/v1/tpm", ctx -> ctx.json(manager.tpmProvisioningInfo()));
         routes.get("/v1/instances", ctx -> ctx.json(manager.list()));
         routes.post("/v1/instances", deploy::handle);
         routes.post("/v1/instances/{name}/update", ctx -> {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * An instance's security settings kept in its configuration: the SSH transport, the user's firewall rules, whether
- * dm-verity checks the root and whether the guest reads the host's TPM (both off by default, as in the seeds).
+ * dm-verity checks the root and whether the guest reaches the host's TPM (both off by default, as in the seeds).
  * Re-applied at every start.
  */
 public record GuestSecurity(SshTransport sshTransport, List<FirewallRule> firewallRules, boolean dmVerity, boolean tpmPassthrough) {

@@ -14,6 +14,7 @@ import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.SetRequest;
+import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.firewall.FirewallRule;
 import io.eflow.firewall.GuestFirewall;
 import io.eflow.firewall.GuestSecurity;
@@ -35,6 +36,7 @@ import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Privileges;
+import io.eflow.tpm.EndorsementKey;
 import io.eflow.tpm.TpmPassthrough;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -86,7 +88,7 @@ public final class InstanceManager implements AutoCloseable {
         this(paths, TpmPassthrough.fromEnvironment(System.getenv()));
     }
 
-    /** @param tpm the host TPM guests with dps-tpm on read through */
+    /** @param tpm the host TPM guests with dps-tpm on reach through its proxy */
     public InstanceManager(EflowPaths paths, TpmPassthrough tpm) {
         this.paths = paths;
         this.tpm = tpm;
@@ -321,6 +323,15 @@ public final class InstanceManager implements AutoCloseable {
 
     public HostInfo hostConfig() {
         return HostInfo.probe(paths.home(), paths.cache());
+    }
+
+    /**
+     * Get-EflowVmTpmProvisioningInfo: the endorsement key and registration id of the host TPM that every guest with
+     * dps-tpm on reaches through its proxy (one TPM per host, so no instance is named).
+     */
+    public TpmProvisioningInfo tpmProvisioningInfo() {
+        EndorsementKey key = tpm.endorsementKey();
+        return new TpmProvisioningInfo(key.base64(), key.registrationId(), tpm.hostTpm());
     }
 
     /** Runs a command (argv, joined with shell quoting) as iotedge-user; a non-zero exit is returned, not thrown. */

@@ -5,36 +5,34 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.Map;
 
 /**
  * TPM 2.0 command and response frames as they travel on a TPM device or socket: a 10-byte header (tag, total size,
- * command or response code, big-endian) and the rest. What the read-only policy allows is decided here.
+ * command or response code, big-endian) and the rest; and the handles and constants the proxy's policy
+ * ({@link AdmittedCommand}) reads in them.
  */
-final class TpmFrames {
+public final class TpmFrames {
     static final int HEADER = 10;
     /** The largest frame the proxy passes; TPM 2.0 buffers are at most a few KiB. */
     static final int MAX_FRAME = 64 * 1024;
     static final int TPM_ST_NO_SESSIONS = 0x8001;
+    /** A command with an authorization area: a UINT32 authorizationSize and the sessions follow its handles. */
+    static final int TPM_ST_SESSIONS = 0x8002;
     /** TPM_RC_COMMAND_CODE: "command code not supported", what a TPM says to a command it does not implement. */
     static final int TPM_RC_COMMAND_CODE = 0x143;
-
+    static final int TPM_RH_OWNER = 0x40000001;
+    static final int TPM_RH_ENDORSEMENT = 0x4000000B;
+    /** The first byte of a transient object's handle (TPM_HT_TRANSIENT). */
+    static final int TPM_HT_TRANSIENT = 0x80;
+    /** The first byte of a persistent object's handle (TPM_HT_PERSISTENT). */
+    static final int TPM_HT_PERSISTENT = 0x81;
     /**
-     * The commands that only read the TPM, by command code; plus the session commands tools use around reads
-     * (a session is volatile, and through the kernel's resource manager it belongs to the proxy's connection).
+     * The persistent handles that belong to eflow's guests, first and last: the only ones a guest may persist an
+     * object at or evict (TPM2_EvictControl). The owner range 0x81000000..0x8100FFFF is the host owner's to share
+     * out; SDKs and the host's own software use its low end (the SRK at 0x81000001, say), eflow keeps to this block.
      */
-    static final Map<Integer, String> READ_ONLY = Map.ofEntries(
-            Map.entry(0x176, "StartAuthSession"),
-            Map.entry(0x165, "FlushContext"),
-            Map.entry(0x17A, "GetCapability"),
-            Map.entry(0x173, "ReadPublic"),
-            Map.entry(0x17E, "PCR_Read"),
-            Map.entry(0x169, "NV_ReadPublic"),
-            Map.entry(0x14E, "NV_Read"),
-            Map.entry(0x17B, "GetRandom"),
-            Map.entry(0x181, "ReadClock"),
-            Map.entry(0x17C, "GetTestResult"),
-            Map.entry(0x18A, "TestParms"));
+    public static final int EFLOW_PERSISTENT_FIRST = 0x81000E00;
+    public static final int EFLOW_PERSISTENT_LAST = 0x81000EFF;
 
     private TpmFrames() {
     }
@@ -66,8 +64,18 @@ final class TpmFrames {
         return ByteBuffer.wrap(frame).getInt(6);
     }
 
-    static boolean allowed(byte[] command) {
-        return READ_ONLY.containsKey(code(command));
+    static int tag(byte[] frame) {
+        return ByteBuffer.wrap(frame).getShort(0) & 0xFFFF;
+    }
+
+    /** Whether the proxy passes this command frame to the host's TPM: see {@link AdmittedCommand}. */
+    static boolean admitted(byte[] command) {
+        return AdmittedCommand.admits(command);
+    }
+
+    /** Whether {@code handle} is one of eflow's persistent handles. */
+    public static boolean inEflowRange(int handle) {
+        return Integer.compareUnsigned(handle, EFLOW_PERSISTENT_FIRST) >= 0 && Integer.compareUnsigned(handle, EFLOW_PERSISTENT_LAST) <= 0;
     }
 
     /** The answer to a command the policy does not pass. */

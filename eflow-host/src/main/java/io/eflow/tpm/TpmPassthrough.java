@@ -51,6 +51,16 @@ public final class TpmPassthrough implements AutoCloseable {
         }
     }
 
+    /** The host TPM this passthrough uses: {@code /dev/tpmrm0} or {@code unix:/path}. */
+    public String hostTpm() {
+        return hostTpm;
+    }
+
+    /** The endorsement key of the host TPM the guests reach (see {@link EndorsementKey#read}). */
+    public EndorsementKey endorsementKey() {
+        return EndorsementKey.read(hostTpm);
+    }
+
     /** The host folder a namespace guest sees at {@link #GUEST_FOLDER}. */
     public static Path folder(InstanceLayout layout) {
         return layout.run().resolve("tpm");

@@ -20,8 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The read-only TPM for one guest. Each command frame from the guest is passed to the host's TPM when it only
- * reads, and answered with TPM_RC_COMMAND_CODE otherwise. The guest's end is either a socket the proxy listens on
+ * The host's TPM for one guest, as much of it as DPS attestation needs and nothing that changes anyone else's state.
+ * Each command frame from the guest is passed to the host's TPM when {@link AdmittedCommand} admits it, and answered
+ * with TPM_RC_COMMAND_CODE otherwise. The guest's end is either a socket the proxy listens on
  * (bind-mounted into a namespace guest) or QEMU's socket of a virtio-serial port the proxy attaches to (a VM).
  */
 final class TpmProxy implements AutoCloseable {
@@ -108,10 +109,13 @@ final class TpmProxy implements AutoCloseable {
         byte[] command;
         while ((command = TpmFrames.read(guestSide)) != null) {
             byte[] response;
-            if (TpmFrames.allowed(command)) {
+            if (TpmFrames.admitted(command)) {
                 response = tpm.transact(command);
             } else {
-                LOG.info("{}: refused TPM command 0x{} (only read commands pass)", guest, HexFormat.of().toHexDigits(TpmFrames.code(command)));
+                int code = TpmFrames.code(command);
+                LOG.info("{}: refused TPM command 0x{} ({})", guest, HexFormat.of().toHexDigits(code), AdmittedCommand.of(code)
+                        .map(admitted -> admitted.name() + " with handles or a frame it is not admitted with")
+                        .orElse("not one DPS attestation needs"));
                 response = TpmFrames.refusal();
             }
             TpmFrames.write(guestSide, response);

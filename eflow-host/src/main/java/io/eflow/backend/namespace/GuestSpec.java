@@ -49,7 +49,7 @@ final class GuestSpec {
 
     /**
      * @param hostId    the host-wide name of the guest's kernel objects (its cgroup here)
-     * @param tpmFolder the host folder with the read-only TPM proxy's socket, or null without TPM passthrough
+     * @param tpmFolder the host folder with the TPM proxy's socket, or null without TPM passthrough
      * @param bootControl the instance's boot-control file, which the guest's health check writes (a VM's /dev/vda)
      * @param bootInfo  the host-written {@code slot=… fallback=… verity=…} lines of this boot (the initramfs's in a VM)
      */

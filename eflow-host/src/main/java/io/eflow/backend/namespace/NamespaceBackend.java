@@ -95,7 +95,7 @@ public final class NamespaceBackend implements Backend {
             loadFirewall(config, layout); // before the guest's first process exists
             Path tpmFolder = null;
             if (config.security().tpmPassthrough()) {
-                progress.accept("TPM passthrough: the host's TPM, read-only, at " + TpmPassthrough.GUEST_FOLDER);
+                progress.accept("TPM passthrough: the host's TPM, through eflow's DPS-only proxy, at " + TpmPassthrough.GUEST_FOLDER);
                 tpm.serveSocket(layout);
                 tpmFolder = TpmPassthrough.folder(layout);
             }

@@ -224,7 +224,7 @@ public final class QemuBackend implements Backend {
             QemuProcess.record(layout.run());
             serveChannel(layout);
             if (config.security().tpmPassthrough()) {
-                progress.accept("TPM passthrough: the host's TPM, read-only, on port " + TpmPassthrough.PORT_NAME);
+                progress.accept("TPM passthrough: the host's TPM, through eflow's DPS-only proxy, on port " + TpmPassthrough.PORT_NAME);
                 tpm.servePort(layout);
             }
             awaitGuestChannel(layout);

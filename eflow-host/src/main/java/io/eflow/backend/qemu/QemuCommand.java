@@ -28,7 +28,7 @@ public final class QemuCommand {
      *
      * @param sshSockets QEMU's host socket of each virtio-serial SSH port, port 0 first
      * @param tap        the host tap device of the guest's NIC (routed, reachable), or null for QEMU's user-mode NAT
-     * @param tpmPort    QEMU's socket of the TPM passthrough port (the read-only proxy attaches to it), or null
+     * @param tpmPort    QEMU's socket of the TPM passthrough port (the TPM proxy attaches to it), or null
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,

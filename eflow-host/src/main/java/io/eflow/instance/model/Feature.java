@@ -5,7 +5,7 @@ import io.eflow.platform.EflowException;
 
 /**
  * An optional guest feature and whether it is on (Set-/Get-EflowVmFeature): dm-verity, and dps-tpm (the original's
- * DpsTpm: the host's TPM passed through to the guest, read-only).
+ * DpsTpm: the host's TPM passed through to the guest, as much of it as DPS TPM attestation needs).
  */
 public record Feature(String name, boolean enabled) {
     public static final String DM_VERITY = "dm-verity";
