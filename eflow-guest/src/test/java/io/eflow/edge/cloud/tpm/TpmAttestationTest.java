@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The guest's side of DPS's TPM attestation against a TPM (swtpm, reached as the guest reaches eflow's proxy) and the
+ * The guest's side of DPS's TPM attestation against a TPM (swtpm, behind a stand-in for eflow's proxy that admits what
+ * the proxy admits, reached as the guest reaches the proxy) and the
  * IoT Hub emulator's DPS over HTTPS: the public keys and registration id, the challenge taken in, the token the TPM
  * signs admitted, the key the hub gets being the one in the TPM; and the key removed.
  */
@@ -39,6 +40,7 @@ class TpmAttestationTest {
     @TempDir
     Path dir;
     private Swtpm swtpm;
+    private AdmittingRelay proxy;
     private IotHubEmulator emulator;
     private TpmAttestation tpm;
     private HttpClient http;
@@ -46,7 +48,8 @@ class TpmAttestationTest {
     @BeforeEach
     void start() throws Exception {
         swtpm = Swtpm.start();
-        tpm = new TpmAttestation(swtpm.tcti(), dir.resolve("tpm-work"), Duration.ofSeconds(30));
+        proxy = new AdmittingRelay(dir.resolve("proxy.sock"), swtpm.dir().resolve("tpm.sock"));
+        tpm = new TpmAttestation(proxy.tcti(), dir.resolve("tpm-work"), Duration.ofSeconds(30));
         emulator = IotHubEmulator.start(new EmulatorOptions("localhost", "127.0.0.1", 0, 0, dir.resolve("iothub")));
         http = HttpClient.newBuilder().sslContext(TrustBundle.of(Optional.of(Files.readString(emulator.caCertificate(),
                 StandardCharsets.US_ASCII))).sslContext()).build();
@@ -56,6 +59,9 @@ class TpmAttestationTest {
     void stop() throws Exception {
         if (emulator != null) {
             emulator.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         if (swtpm != null) {
             swtpm.close();
@@ -87,6 +93,10 @@ class TpmAttestationTest {
         byte[] data = ("localhost/devices/" + keys.registrationId() + "\n1767229200").getBytes(StandardCharsets.UTF_8);
         assertThat(tpm.signingKey().hmacSha256(data)).isEqualTo(SigningKey.base64(hubKey).hmacSha256(data));
         assertThat(new TpmTools(swtpm.tcti(), swtpm.dir(), Duration.ofSeconds(30)).transients()).isEmpty();
+
+        assertThat(proxy.refused()).as("only commands eflow's TPM proxy admits").isEmpty();
+        // tpm2_hmac uses the HMAC sequence (HMAC_Start, SequenceUpdate, SequenceComplete) whatever the length
+        assertThat(proxy.seen()).contains(0x147, 0x156, 0x157, 0x15B, 0x13E, 0x120);
 
         tpm.removeKey();
         assertThat(tpm.hasKey()).isFalse();
