@@ -38,8 +38,8 @@ final class DeviceEndpoint implements Endpoint {
             if (!request.method().equals(register ? "PUT" : "GET")) {
                 throw new DpsException(405, 405000, request.method() + " is not allowed here.");
             }
-            JsonNode body = register && request.body().length > 0 ? json.readTree(request.body()) : json.createObjectNode();
-            JsonNode tpm = body == null ? json.nullNode() : body.path("tpm");
+            JsonNode body = register ? parse(request.body()) : json.createObjectNode();
+            JsonNode tpm = body.path("tpm");
             if (register && request.header("Authorization").isEmpty() && tpm.isObject()) {
                 // DPS's TPM flow (HTTPS only: neither SDK does TPM over MQTT) begins with a request with no proof
                 return Response.json(401, answers.challenge(registrations.challenge(request.part(1), request.part(2),
@@ -47,13 +47,23 @@ final class DeviceEndpoint implements Endpoint {
             }
             Registrations.Attested attested = registrations.attest(request.part(1), request.part(2), proof);
             if (register) {
-                Operation operation = registrations.register(attested, Optional.ofNullable(body == null ? null : body.get("payload")));
+                Operation operation = registrations.register(attested, Optional.ofNullable(body.get("payload")));
                 return new Response(202, Map.of("Retry-After", Integer.toString(RegistrationJson.RETRY_AFTER_SECONDS)),
                         answers.assigning(operation), Response.JSON);
             }
             return Response.json(200, answers.assigned(registrations.operation(attested, request.part(4))));
         } catch (DpsException e) {
             return Response.json(e.status(), answers.error(e));
+        }
+    }
+
+    /** The register request's body, read before the proof is checked: a TPM's first request has none but its keys. */
+    private JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = body.length == 0 ? null : json.readTree(body);
+            return node == null ? json.createObjectNode() : node;
+        } catch (IOException e) {
+            throw DpsException.badRequest("The registration body is not JSON.");
         }
     }
 }
