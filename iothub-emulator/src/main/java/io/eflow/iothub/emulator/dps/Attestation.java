@@ -32,9 +32,10 @@ public sealed interface Attestation {
     }
 
     /**
-     * TPM: kept so such enrollments can be stored and read back, but not emulated yet: a registration needs the
-     * key-wrapping challenge of DPS's TPM flow (ActivateCredential against the endorsement key), which is where it
-     * will go ({@link Registrations#attest}).
+     * TPM, individual enrollments only: the device sends its endorsement key (which must be this one) and storage root
+     * key, gets a key only that TPM can import ({@link Registrations#challenge}), and signs its token with it.
+     *
+     * @param endorsementKey base64 {@code TPM2B_PUBLIC}, as the SDKs and {@code tpm_device_provision} show it
      */
     record Tpm(String endorsementKey) implements Attestation {
         @Override

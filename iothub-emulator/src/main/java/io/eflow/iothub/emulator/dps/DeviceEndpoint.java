@@ -38,9 +38,15 @@ final class DeviceEndpoint implements Endpoint {
             if (!request.method().equals(register ? "PUT" : "GET")) {
                 throw new DpsException(405, 405000, request.method() + " is not allowed here.");
             }
+            JsonNode body = register ? parse(request.body()) : json.createObjectNode();
+            JsonNode tpm = body.path("tpm");
+            if (register && request.header("Authorization").isEmpty() && tpm.isObject()) {
+                // DPS's TPM flow (HTTPS only: neither SDK does TPM over MQTT) begins with a request with no proof
+                return Response.json(401, answers.challenge(registrations.challenge(request.part(1), request.part(2),
+                        tpm.path("endorsementKey").asText(""), tpm.path("storageRootKey").asText(""))));
+            }
             Registrations.Attested attested = registrations.attest(request.part(1), request.part(2), proof);
             if (register) {
-                JsonNode body = request.body().length == 0 ? json.createObjectNode() : json.readTree(request.body());
                 Operation operation = registrations.register(attested, Optional.ofNullable(body.get("payload")));
                 return new Response(202, Map.of("Retry-After", Integer.toString(RegistrationJson.RETRY_AFTER_SECONDS)),
                         answers.assigning(operation), Response.JSON);
@@ -48,6 +54,16 @@ final class DeviceEndpoint implements Endpoint {
             return Response.json(200, answers.assigned(registrations.operation(attested, request.part(4))));
         } catch (DpsException e) {
             return Response.json(e.status(), answers.error(e));
+        }
+    }
+
+    /** The register request's body, read before the proof is checked: a TPM's first request has none but its keys. */
+    private JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = body.length == 0 ? null : json.readTree(body);
+            return node == null ? json.createObjectNode() : node;
+        } catch (IOException e) {
+            throw DpsException.badRequest("The registration body is not JSON.");
         }
     }
 }

@@ -39,7 +39,18 @@ final class RegistrationJson {
         registration.put("lastUpdatedDateTimeUtc", state.updated().toString());
         registration.put("etag", state.etag());
         state.payload().ifPresent(p -> registration.set("payload", p.deepCopy()));
+        // the SDKs import it again (the C one fails a TPM registration without it)
+        state.tpmAuthenticationKey().ifPresent(k -> registration.putObject("tpm").put("authenticationKey", k));
         return bytes(node);
+    }
+
+    /**
+     * The TPM challenge: DPS's 401 with the key to import and the key name its token is to carry; the C SDK reads
+     * {@code authenticationKey} and {@code keyName}, the Node one {@code authenticationKey}.
+     */
+    byte[] challenge(String authenticationKey) {
+        return bytes(json.createObjectNode().put("message", "Authorization required, resend request using supplied key")
+                .put("authenticationKey", authenticationKey).put("keyName", Registrations.REGISTRATION_KEY_NAME));
     }
 
     /** {@code {"errorCode", "trackingId", "message", "timestampUtc"}}, as DPS answers a refusal. */

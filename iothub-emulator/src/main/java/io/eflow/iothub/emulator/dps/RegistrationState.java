@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param substatus {@code initialAssignment} for a device the hub did not have, {@code deviceDataMigrated} for one it
  *                  kept (its twin and keys carried over, as DPS's default reprovisioning policy does)
  * @param payload   the custom payload the device sent, echoed as DPS does without a custom allocation function
+ * @param tpmAuthenticationKey for a TPM device, its hub key wrapped for its TPM, as {@code tpm.authenticationKey}
  */
 public record RegistrationState(String registrationId, String assignedHub, String deviceId, String status,
                                 String substatus, Instant created, Instant updated, String etag,
-                                Optional<JsonNode> payload) {
+                                Optional<JsonNode> payload, Optional<String> tpmAuthenticationKey) {
 }

@@ -15,9 +15,11 @@ import io.eflow.iothub.emulator.registry.Registry;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +30,8 @@ import java.util.logging.Logger;
 /**
  * DPS's device side, whatever the transport: a device proves itself against an enrollment ({@link #attest}), then
  * registers ({@link #register}), which creates or updates its identity in the emulator's IoT Hub registry with the
- * credentials it proved itself with (so it connects to the hub the same way), and is polled ({@link #operation}).
+ * credentials it proved itself with (so it connects to the hub the same way), and is polled ({@link #operation}). A TPM
+ * device is first challenged ({@link #challenge}), then proves itself with a token signed by the key it was given.
  * Every failed proof — a wrong id scope, no enrollment, a wrong key or certificate, an expired token — is DPS's
  * {@code 401002} alike; the reason is logged, never told.
  */
@@ -36,9 +39,22 @@ public final class Registrations {
     /** The key name a device's registration token carries ({@code skn=registration}). */
     static final String REGISTRATION_KEY_NAME = "registration";
     private static final Logger LOG = Logger.getLogger(Registrations.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A device that proved itself: the enrollment that admits it and the credentials it gets in the hub. */
-    record Attested(String registrationId, Enrollment enrollment, Credentials credentials) {
+    /**
+     * A device that proved itself: the enrollment that admits it and the credentials it gets in the hub.
+     *
+     * @param tpmAuthenticationKey for a TPM device, the wrapped key its registration state gives it again
+     */
+    record Attested(String registrationId, Enrollment enrollment, Credentials credentials,
+                    Optional<String> tpmAuthenticationKey) {
+        Attested(String registrationId, Enrollment enrollment, Credentials credentials) {
+            this(registrationId, enrollment, credentials, Optional.empty());
+        }
+    }
+
+    /** The key made for a TPM device's latest challenge, and that key wrapped for its TPM. */
+    private record Issued(byte[] key, String authenticationKey) {
     }
 
     private final Enrollments enrollments;
@@ -47,6 +63,8 @@ public final class Registrations {
     private final Clock clock;
     /** Each registration's latest operation, the one its device polls: as many as devices registered, no more. */
     private final Map<String, Operation> latest = new ConcurrentHashMap<>();
+    /** Each TPM registration's latest challenge: as many as TPM enrollments, no more. */
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
 
     Registrations(Enrollments enrollments, Registry registry, String hubHostName, Clock clock) {
         this.enrollments = enrollments;
@@ -61,19 +79,54 @@ public final class Registrations {
             if (!idScope.equals(enrollments.idScope())) {
                 throw DpsException.unauthorized("no id scope '" + idScope + "' here (this one is " + enrollments.idScope() + ")");
             }
-            if (enrollments.get(Enrollment.Kind.INDIVIDUAL, registrationId)
-                    .filter(e -> e.attestation() instanceof Attestation.Tpm).isPresent()) {
-                // DPS's TPM flow goes here: a first PUT with the endorsement and storage root keys answered 401 with
-                // a key wrapped for the TPM, which then signs the token; not emulated yet
-                throw DpsException.unauthorized("enrollment '" + registrationId + "' uses TPM attestation, which the"
-                        + " emulator does not do");
-            }
             if (proof instanceof Proof.Token token) {
                 return attestToken(idScope, registrationId, token.sas());
             }
             return attestCertificates(registrationId, ((Proof.Certificates) proof).chain());
         } catch (DpsException e) {
             LOG.info("refused the registration of '" + registrationId + "': " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * DPS's TPM challenge, the answer to a registration that carries the TPM's public keys and no proof: a new key for
+     * the device, wrapped so that only the enrolled TPM takes it in ({@link TpmActivation}), which the device then
+     * signs its registration's SAS token with. Each challenge makes a new key; the latest one is the one that admits
+     * the device, and the one its device gets in the hub.
+     *
+     * @param endorsementKey base64 {@code TPM2B_PUBLIC}, the same as the individual enrollment's
+     * @param storageRootKey base64 {@code TPM2B_PUBLIC}, the storage key the key is imported under
+     * @return the {@code authenticationKey}, base64
+     * @throws DpsException 401 when no TPM enrollment of this id scope has that endorsement key
+     */
+    String challenge(String idScope, String registrationId, String endorsementKey, String storageRootKey) {
+        try {
+            if (!idScope.equals(enrollments.idScope())) {
+                throw DpsException.unauthorized("no id scope '" + idScope + "' here (this one is " + enrollments.idScope() + ")");
+            }
+            Optional<Enrollment> enrollment = enrollments.get(Enrollment.Kind.INDIVIDUAL, registrationId);
+            if (enrollment.isEmpty() || !(enrollment.get().attestation() instanceof Attestation.Tpm tpm)) {
+                throw DpsException.unauthorized("no TPM enrollment '" + registrationId + "'");
+            }
+            byte[] enrolled = base64(tpm.endorsementKey().strip(), "the enrollment's endorsement key");
+            if (!MessageDigest.isEqual(enrolled, base64(endorsementKey, "the endorsement key"))) {
+                throw DpsException.unauthorized("the endorsement key is not the one of enrollment '" + registrationId + "'");
+            }
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            String wrapped;
+            try {
+                wrapped = Base64.getEncoder().encodeToString(TpmActivation.wrap(enrolled,
+                        base64(storageRootKey, "the storage root key"), key));
+            } catch (IllegalArgumentException e) {
+                throw DpsException.unauthorized("no key can be wrapped for these TPM keys: " + e.getMessage());
+            }
+            issued.put(registrationId, new Issued(key, wrapped));
+            LOG.info("challenged the TPM of '" + registrationId + "'");
+            return wrapped;
+        } catch (DpsException e) {
+            LOG.info("refused the TPM challenge of '" + registrationId + "': " + e.getMessage());
             throw e;
         }
     }
@@ -114,7 +167,7 @@ public final class Registrations {
         Instant now = clock.instant();
         RegistrationState state = new RegistrationState(attested.registrationId(), hubHostName, deviceId, "assigned",
                 existed ? "deviceDataMigrated" : "initialAssignment", now, now,
-                Registry.etag(registry.device(deviceId).etagVersion()), payload);
+                Registry.etag(registry.device(deviceId).etagVersion()), payload, attested.tpmAuthenticationKey());
         Operation operation = new Operation("4." + UUID.randomUUID().toString().replace("-", ""), state);
         latest.put(attested.registrationId(), operation);
         LOG.info("assigned '" + attested.registrationId() + "' to " + hubHostName + " as device '" + deviceId + "'");
@@ -143,6 +196,20 @@ public final class Registrations {
                     + "), not for " + idScope + "/registrations/" + registrationId + " (registration)");
         }
         Optional<Enrollment> individual = enrollments.get(Enrollment.Kind.INDIVIDUAL, registrationId);
+        if (individual.isPresent() && individual.get().attestation() instanceof Attestation.Tpm) {
+            Issued challenge = issued.get(registrationId);
+            if (challenge == null) {
+                throw DpsException.unauthorized("the TPM of '" + registrationId + "' was not challenged");
+            }
+            String key = Base64.getEncoder().encodeToString(challenge.key());
+            if (!signed(token, key)) {
+                throw DpsException.unauthorized("the token is not signed with the key of the TPM challenge of '"
+                        + registrationId + "'");
+            }
+            // the hub gets the key in the TPM, which signs the device's tokens from then on; no one has a second one
+            return new Attested(registrationId, individual.get(), Credentials.sas(key, Registry.newKey()),
+                    Optional.of(challenge.authenticationKey()));
+        }
         if (individual.isPresent()) {
             if (individual.get().attestation() instanceof Attestation.SymmetricKey keys
                     && (signed(token, keys.primaryKey()) || signed(token, keys.secondaryKey()))) {
@@ -204,6 +271,14 @@ public final class Registrations {
         String raw = DerivedKeys.hmac(key, token.resource() + "\n" + token.expiry().getEpochSecond());
         return token.signedWith(key) || MessageDigest.isEqual(raw.getBytes(StandardCharsets.US_ASCII),
                 token.signature().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] base64(String text, String what) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw DpsException.unauthorized(what + " is not base64");
+        }
     }
 
     private static boolean valid(X509Certificate certificate) {
