@@ -5,7 +5,7 @@ import io.eflow.edge.agent.AgentRequests;
 import io.eflow.edge.agent.AgentServer;
 import io.eflow.edge.agent.EdgeAgent;
 import io.eflow.edge.cloud.AgentTwin;
-import io.eflow.edge.cloud.CloudException;
+import io.eflow.edge.cloud.tpm.GuestTpm;
 import io.eflow.edge.cloud.CloudLink;
 import io.eflow.edge.cloud.CloudRequests;
 import io.eflow.edge.cloud.CloudUpstream;
@@ -87,9 +87,8 @@ public final class GuestMain {
         hub.onDeployment(manifest -> applyFromUpstream(agent, manifest));
         CloudLink cloud = new CloudLink(EdgeAgent.Layout.GUEST.state().resolve("cloud"),
                 identity -> CloudLink.edgeAgentIdentity(identity, HubPorts.STANDARD, Duration.ofSeconds(20), Clock.systemUTC()),
-                new DpsRegistrar(Duration.ofSeconds(20), Clock.systemUTC(), () -> {
-                    throw CloudException.refused("dps-tpm is not available in this guest yet");
-                }), CloudLink.Backoff.STANDARD,
+                new DpsRegistrar(Duration.ofSeconds(20), Clock.systemUTC(),
+                        () -> GuestTpm.at(EdgeAgent.Layout.GUEST.state().resolve("cloud-tpm"))), CloudLink.Backoff.STANDARD,
                 Clock.systemUTC());
         status.iotHub(cloud::state);
         AgentTwin twin = new AgentTwin(cloud, agent, RuntimeStatus.currentVersion(), HubPorts.STANDARD,

@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The host's TPM as one guest client reaches it through the proxy: the kernel's resource-managed device
- * ({@code /dev/tpmrm0}), opened once per client so its sessions and objects are the client's own; or a socket
+ * The host's TPM as one guest reaches it through the proxy: the kernel's resource-managed device
+ * ({@code /dev/tpmrm0}), opened once per guest so its sessions and objects are the guest's own, kept while the guest's
+ * proxy runs and flushed by the kernel when it closes; or a socket
  * speaking raw TPM frames ({@code unix:/path}, such as swtpm's, for hosts and tests without a TPM chip), connected
  * per command, since such a TPM serves one connection at a time and keeps its state across them. One command at a
  * time: a TPM answers each command before it takes the next.

@@ -28,8 +28,9 @@ import java.util.concurrent.Executors;
 final class TpmProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TpmProxy.class);
     private final String guest;
-    private final String hostTpm;
     private final ExecutorService workers;
+    /** The guest's one connection to the host's TPM: its sessions and objects live as long as the guest's proxy. */
+    private final HostTpm tpm;
     private final Path socket;
     private volatile ServerSocketChannel server;
     private volatile SocketChannel attached;
@@ -37,7 +38,7 @@ final class TpmProxy implements AutoCloseable {
 
     private TpmProxy(String guest, String hostTpm, Path socket) {
         this.guest = guest;
-        this.hostTpm = hostTpm;
+        this.tpm = new HostTpm(hostTpm);
         this.socket = socket;
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "tpm-proxy-" + guest);
@@ -98,14 +99,12 @@ final class TpmProxy implements AutoCloseable {
         }
     }
 
-    /** Frame by frame until the guest's side ends, with a host TPM connection of this client's own. */
+    /**
+     * Frame by frame until the guest's side ends. Every client of the guest shares the guest's one host TPM
+     * connection: each tpm2-tools run is a client of its own, and DPS's attestation spans several (a policy session
+     * started by one, used by the next), which the kernel's resource manager would flush between connections.
+     */
     private void serve(ByteChannel guestSide) throws IOException {
-        try (HostTpm tpm = new HostTpm(hostTpm)) {
-            serve(guestSide, tpm);
-        }
-    }
-
-    private void serve(ByteChannel guestSide, HostTpm tpm) throws IOException {
         byte[] command;
         while ((command = TpmFrames.read(guestSide)) != null) {
             byte[] response;
@@ -137,5 +136,6 @@ final class TpmProxy implements AutoCloseable {
             // closing for good: nothing to add
         }
         workers.shutdownNow();
+        tpm.close();
     }
 }

@@ -6,8 +6,10 @@ import io.eflow.contract.iothub.SigningKey;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -30,7 +32,16 @@ public record CloudIdentity(String hostName, String deviceId, Optional<SigningKe
     }
 
     public static CloudIdentity withKey(String hostName, String deviceId, SigningKey key, TrustBundle trust) {
-        return new CloudIdentity(hostName, deviceId, Optional.of(key), Optional.empty(), key, trust);
+        return new CloudIdentity(hostName, deviceId, Optional.of(key), Optional.empty(), remembered(key), trust);
+    }
+
+    /**
+     * A module's key is the same each time it is derived, and a key in the TPM takes a tool run to derive it: each is
+     * derived once.
+     */
+    private static SigningKey remembered(SigningKey key) {
+        Map<String, byte[]> derived = new ConcurrentHashMap<>();
+        return data -> derived.computeIfAbsent(Base64.getEncoder().encodeToString(data), k -> key.hmacSha256(data)).clone();
     }
 
     public static CloudIdentity withCertificate(String hostName, String deviceId, X509Identity certificate,

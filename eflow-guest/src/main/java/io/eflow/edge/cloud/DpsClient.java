@@ -140,6 +140,11 @@ public final class DpsClient {
             throw CloudException.refused("DPS did not assign '" + registrationId + "': status " + status
                     + DpsErrors.describe(state.path("errorCode").asInt(0), state.path("errorMessage").asText("")));
         }
+        String assignedKey = state.path("tpm").path("authenticationKey").asText("");
+        if (proof instanceof Proof.Tpm tpm && !assignedKey.isEmpty()) {
+            // DPS sends the device's key for the hub with the assignment, which may differ from the registration's
+            tpm.tpm().activate(assignedKey);
+        }
         return new Assignment(state.path("assignedHub").asText(), state.path("deviceId").asText(), registrationId,
                 state.path("substatus").asText(null), clock.instant());
     }
