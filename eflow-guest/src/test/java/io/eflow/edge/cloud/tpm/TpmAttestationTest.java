@@ -5,6 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.iothub.SigningKey;
 import io.eflow.contract.json.Mappers;
+import io.eflow.contract.wire.ProvisioningSpec;
+import io.eflow.contract.wire.ProvisioningState;
+import io.eflow.contract.wire.ProvisioningType;
+import io.eflow.contract.wire.RequestException;
+import io.eflow.edge.cloud.CloudLink;
+import io.eflow.edge.cloud.DeviceTpm;
+import io.eflow.edge.cloud.DpsRegistrar;
+import io.eflow.edge.cloud.HubPorts;
+import io.eflow.edge.cloud.Provisioning;
 import io.eflow.edge.cloud.TrustBundle;
 import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
@@ -22,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -102,6 +112,53 @@ class TpmAttestationTest {
         assertThat(tpm.hasKey()).isFalse();
         assertThatThrownBy(() -> tpm.signingKey().hmacSha256(data)).isInstanceOf(TpmException.class)
                 .hasMessageContaining("tpm2_hmac");
+    }
+
+    @Test
+    void aDpsTpmProvisioningConnectsTheDeviceKeepsItsKeyAcrossRestartsAndRemovingItEvictsTheKey() throws Exception {
+        GuestTpm guestTpm = new GuestTpm(dir.resolve("proxy.sock"), tpm);
+        String registrationId = guestTpm.registrationId();
+        enroll(registrationId, guestTpm.endorsementKey());
+        ProvisioningSpec spec = new ProvisioningSpec(ProvisioningType.DPS_TPM, null, null, null,
+                "https://localhost:" + emulator.httpsPort(), emulator.provisioning().idScope(), null, null, null, null, null,
+                Files.readString(emulator.caCertificate(), StandardCharsets.US_ASCII));
+
+        try (CloudLink link = link(guestTpm)) {
+            ProvisioningState state = link.provision(Provisioning.of(spec, Instant.now()));
+            assertThat(state.state()).as(state.lastError()).isEqualTo(ProvisioningState.Link.CONNECTED);
+            assertThat(state.device()).isEqualTo(registrationId);
+            assertThat(state.dps().registrationId()).isEqualTo(registrationId);
+            assertThat(Files.readString(dir.resolve("cloud/provisioning.json"))).doesNotContain("Key\"");
+        }
+        assertThat(tpm.hasKey()).isTrue();
+
+        // a restart signs with the key the TPM kept, without asking DPS
+        emulator.provisioning().enrollments().delete(Enrollment.Kind.INDIVIDUAL, registrationId, Optional.empty());
+        try (CloudLink restarted = link(guestTpm)) {
+            restarted.start();
+            assertThat(restarted.state().state()).as(restarted.state().lastError()).isEqualTo(ProvisioningState.Link.CONNECTED);
+            restarted.remove();
+        }
+        assertThat(tpm.hasKey()).as("removing the provisioning evicts the key").isFalse();
+        assertThat(proxy.refused()).isEmpty();
+    }
+
+    @Test
+    void withoutTheTpmFeatureDpsTpmIsRefusedInOneLineThatSaysWhatToDo() {
+        GuestTpm absent = new GuestTpm(dir.resolve("no-such.sock"), tpm);
+        try (CloudLink link = link(absent)) {
+            assertThatThrownBy(() -> link.provision(Provisioning.of(new ProvisioningSpec(ProvisioningType.DPS_TPM, null, null,
+                    null, "https://localhost:" + emulator.httpsPort(), emulator.provisioning().idScope(), null, null, null,
+                    null, null, null), Instant.now())))
+                    .isInstanceOf(RequestException.class).hasMessageContaining("eflow feature set dps-tpm on");
+        }
+    }
+
+    private CloudLink link(DeviceTpm device) {
+        HubPorts ports = new HubPorts(emulator.mqttPort(), emulator.httpsPort());
+        return new CloudLink(dir.resolve("cloud"), identity -> CloudLink.edgeAgentIdentity(identity, ports,
+                Duration.ofSeconds(10), Clock.systemUTC()), new DpsRegistrar(Duration.ofSeconds(30), Clock.systemUTC(),
+                () -> device), CloudLink.Backoff.STANDARD, Clock.systemUTC());
     }
 
     @Test
