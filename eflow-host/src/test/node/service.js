@@ -41,6 +41,12 @@ const commands = {
       attestation: { type: 'x509', x509: { signingCertificates: { primary: { certificate } } } } })).responseBody;
     return { idScope: lib.dpsIdScope, group: group.enrollmentGroupId };
   },
+  // enroll-tpm REGISTRATION ENDORSEMENT_KEY: an individual TPM enrollment of an IoT Edge device (eflow tpm-info's values)
+  'enroll-tpm': async (registrationId, endorsementKey) => {
+    const enrollment = (await dps().createOrUpdateIndividualEnrollment({ registrationId, capabilities: { iotEdge: true },
+      attestation: { type: 'tpm', tpm: { endorsementKey } } })).responseBody;
+    return { idScope: lib.dpsIdScope, registrationId: enrollment.registrationId, type: enrollment.attestation.type };
+  },
   // enroll-disabled REGISTRATION: a disabled individual symmetric-key enrollment; prints its key
   'enroll-disabled': async (registrationId) => {
     const enrollment = (await dps().createOrUpdateIndividualEnrollment({ registrationId, provisioningStatus: 'disabled',

@@ -14,10 +14,12 @@ import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.Feature;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
+import io.eflow.channel.CommandResult;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.CloudClient;
 import io.eflow.modules.HubClient;
@@ -47,6 +49,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -360,20 +363,7 @@ class CloudIT extends SharedGuestTest {
     @Order(10)
     void aDeploymentFromTheCloudSurvivesAGuestRestartWithIotHubGone() throws Exception {
         emulator.close();
-        host.manager().stop(guest);
-        host.manager().start(guest);
-        // the forwards and the redirect live in the guest's connection and network namespace: made again
-        if (host.manager().config(guest).backend() == BackendKind.NAMESPACE) {
-            Forwards forwards = new Forwards(host.manager());
-            for (Forward forward : forwards.list(guest)) {
-                if (forward.direction() == Forward.Direction.TO_HOST
-                        && (forward.guestPort() == MQTT_FORWARD || forward.guestPort() == HTTPS_FORWARD)) {
-                    forwards.remove(guest, forward);
-                    forwards.add(guest, forward);
-                }
-            }
-        }
-        redirect(host, guest, true);
+        restartGuest();
 
         // offline is normal: the modules the cloud deployed run again from the guest's own copy of the deployment
         await().atMost(SLOW).untilAsserted(() -> {
@@ -507,6 +497,92 @@ class CloudIT extends SharedGuestTest {
         ProvisioningState after = cloud().provisioning(guest);
         assertThat(after.device()).isEqualTo(before.device());
         assertThat(after.type()).isEqualTo(before.type());
+    }
+
+    @Test
+    @Order(17)
+    void aTpmEnrollmentProvisionsTheGuestWithTheHostsTpmWhichTheGuestCannotChange() throws Exception {
+        TpmProvisioningInfo info = host.manager().tpmProvisioningInfo();
+        service("enroll-tpm", info.registrationId(), info.endorsementKey());
+        String before = hostTpmState();
+        host.manager().setFeature(guest, Feature.DPS_TPM, true);
+        try {
+            restartGuest();
+            ProvisioningState state = cloud().provision(guest, new ProvisioningSpec(ProvisioningType.DPS_TPM, null, null, null,
+                    "https://" + HUB, emulator.provisioning().idScope(), null, null, null, null, null, trust()));
+
+            assertThat(state.dps().registrationId()).as("the id eflow tpm-info shows").isEqualTo(info.registrationId());
+            deploysFromTheCloud(state, info.registrationId(), "29");
+            assertThat(host.tpm().tool(List.of("tpm2_getcap", "handles-persistent")).stdout().toLowerCase(Locale.ROOT))
+                    .as("DPS's key, in eflow's range of the host's TPM").contains("0x81000e00");
+
+            for (String attack : List.of("tpm2_clear -c p", "tpm2_changeauth -c o newpass", "tpm2_changeauth -c e newpass",
+                    "tpm2_hierarchycontrol -C p shEnable clear", "tpm2_nvdefine -C o -s 8 0x1500030",
+                    "printf 12345678 | tpm2_nvwrite -C o -i - 0x1500030", "tpm2_pcrextend 0:sha256="
+                            + "0000000000000000000000000000000000000000000000000000000000000000",
+                    "tpm2_evictcontrol -C o -c 0x81000e00 0x81000001", "tpm2_createprimary -C p -c /tmp/p.ctx",
+                    "tpm2_dictionarylockout -c")) {
+                CommandResult refused = invoke("sh", "-c", "export TPM2TOOLS_TCTI='cmd:socat - UNIX-CONNECT:"
+                        + "/run/eflow-tpm/tpm.sock'; " + attack);
+                assertThat(refused.exitCode()).as(attack).isNotZero();
+                assertThat(refused.stderrText()).as(attack).contains("0x143");
+            }
+
+            // the key stays in the TPM: a restarted guest signs with it again, without DPS
+            restartGuest();
+            await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
+            cloud().remove(guest);
+            assertThat(host.tpm().tool(List.of("tpm2_getcap", "handles-persistent")).stdout().toLowerCase(Locale.ROOT))
+                    .as("removing the provisioning evicts the key").doesNotContain("0x81000e00");
+            assertThat(hostTpmState()).as("the host's TPM as it was: persistent handles, NV indexes, hierarchy state")
+                    .isEqualTo(before);
+        } finally {
+            host.manager().setFeature(guest, Feature.DPS_TPM, false);
+            restartGuest();
+        }
+    }
+
+    /**
+     * What the guest must not change in the host's TPM, read directly: persistent handles, NV indexes, PCRs, and of
+     * the variable properties the hierarchies' auth and enable flags and the lockout counter (the others count what
+     * is loaded now).
+     */
+    private String hostTpmState() {
+        StringBuilder state = new StringBuilder();
+        for (List<String> read : List.of(List.of("tpm2_getcap", "handles-persistent"), List.of("tpm2_getcap", "handles-nv-index"),
+                List.of("tpm2_pcrread", "sha256"), List.of("tpm2_getcap", "properties-variable"))) {
+            Exec.Result result = host.tpm().tool(read);
+            assertThat(result.exitCode()).as(String.join(" ", read) + ": " + result.stderr()).isZero();
+            state.append(String.join(" ", read)).append('\n');
+            boolean kept = !read.get(1).equals("properties-variable");
+            for (String line : result.stdout().lines().toList()) {
+                if (!line.startsWith(" ") && read.get(1).equals("properties-variable")) {
+                    kept = line.startsWith("TPM2_PT_PERMANENT") || line.startsWith("TPM2_PT_STARTUP_CLEAR")
+                            || line.startsWith("TPM2_PT_LOCKOUT_COUNTER");
+                }
+                if (kept) {
+                    state.append(line).append('\n');
+                }
+            }
+        }
+        return state.toString();
+    }
+
+    /** Stops and starts the guest; the forwards and the redirect live in its connection and network namespace: made again. */
+    private void restartGuest() {
+        host.manager().stop(guest);
+        host.manager().start(guest);
+        if (host.manager().config(guest).backend() == BackendKind.NAMESPACE) {
+            Forwards forwards = new Forwards(host.manager());
+            for (Forward forward : forwards.list(guest)) {
+                if (forward.direction() == Forward.Direction.TO_HOST
+                        && (forward.guestPort() == MQTT_FORWARD || forward.guestPort() == HTTPS_FORWARD)) {
+                    forwards.remove(guest, forward);
+                    forwards.add(guest, forward);
+                }
+            }
+        }
+        redirect(host, guest, true);
     }
 
     /** The guest, just provisioned as {@code deviceId}, runs the deployment IoT Hub then sets on that device. */
