@@ -1,5 +1,6 @@
 package io.eflow.edge.cloud;
 
+import io.eflow.edge.hub.auth.KeyPairs;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -49,7 +50,7 @@ public record X509Identity(String certificatePem, String privateKeyPem) {
         List<X509Certificate> chain = identity.chain();
         PrivateKey key = identity.privateKey();
         X509Certificate leaf = chain.get(0);
-        if (!matches(key, leaf.getPublicKey())) {
+        if (!KeyPairs.belongTogether(key, leaf.getPublicKey())) {
             throw new IllegalArgumentException("the identity key is not the key of the certificate for " + subject(leaf));
         }
         for (X509Certificate certificate : chain) {
@@ -175,28 +176,6 @@ public record X509Identity(String certificatePem, String privateKeyPem) {
         }
     }
 
-    /** A key matches a certificate when what it signs the certificate's public key verifies. */
-    private static boolean matches(PrivateKey key, PublicKey certified) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC", "ECDSA" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> throw new IllegalArgumentException("the identity key is " + key.getAlgorithm() + ": RSA, EC or Ed25519 keys are taken");
-        };
-        try {
-            byte[] probe = "eflow identity check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certified);
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
 
     private static String subject(X509Certificate certificate) {
         return "'" + certificate.getSubjectX500Principal().getName(X500Principal.RFC2253) + "'";

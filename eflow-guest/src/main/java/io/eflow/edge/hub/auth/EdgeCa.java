@@ -109,7 +109,7 @@ public final class EdgeCa {
             }
             PrivateKey key = Pem.readEcPrivateKey(keyFile);
             X509Certificate certificate = Pem.readCertificate(certificateFile);
-            if (!belongTogether(key, certificate.getPublicKey())) {
+            if (!KeyPairs.belongTogether(key, certificate.getPublicKey())) {
                 throw new IOException(certificateFile + " is not the certificate of " + keyFile
                         + ": restore the pair from a backup, or remove both to make a new edge CA");
             }
@@ -297,23 +297,6 @@ public final class EdgeCa {
         }
     }
 
-    /** Proves the private key is the certificate's by signing with one and checking with the other. */
-    private static boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) {
-        try {
-            byte[] probe = new byte[32];
-            RANDOM.nextBytes(probe);
-            Signature signer = Signature.getInstance(SIGNATURE);
-            signer.initSign(privateKey);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(SIGNATURE);
-            verifier.initVerify(publicKey);
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
 
     /** 127 random bits, positive and never zero, as RFC 5280 asks of serial numbers. */
     private static BigInteger serial() {

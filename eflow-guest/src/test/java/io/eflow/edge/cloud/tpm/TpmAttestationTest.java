@@ -1,5 +1,6 @@
 package io.eflow.edge.cloud.tpm;
 
+import io.eflow.iothub.emulator.tpm.Swtpm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.iothub.SasToken;

@@ -38,7 +38,7 @@ final class DeviceEndpoint implements Endpoint {
             if (!request.method().equals(register ? "PUT" : "GET")) {
                 throw new DpsException(405, 405000, request.method() + " is not allowed here.");
             }
-            JsonNode body = register ? parse(request.body()) : json.createObjectNode();
+            JsonNode body = register ? answers.body(request.body()) : json.createObjectNode();
             JsonNode tpm = body.path("tpm");
             if (register && request.header("Authorization").isEmpty() && tpm.isObject()) {
                 // DPS's TPM flow (HTTPS only: neither SDK does TPM over MQTT) begins with a request with no proof
@@ -54,16 +54,6 @@ final class DeviceEndpoint implements Endpoint {
             return Response.json(200, answers.assigned(registrations.operation(attested, request.part(4))));
         } catch (DpsException e) {
             return Response.json(e.status(), answers.error(e));
-        }
-    }
-
-    /** The register request's body, read before the proof is checked: a TPM's first request has none but its keys. */
-    private JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = body.length == 0 ? null : json.readTree(body);
-            return node == null ? json.createObjectNode() : node;
-        } catch (IOException e) {
-            throw DpsException.badRequest("The registration body is not JSON.");
         }
     }
 }

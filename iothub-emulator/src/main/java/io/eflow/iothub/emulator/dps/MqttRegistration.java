@@ -126,7 +126,7 @@ final class MqttRegistration extends SimpleChannelInboundHandler<MqttMessage> {
         if (register.matches()) {
             String rid = register.group(1);
             try {
-                JsonNode body = parse(ByteBufUtil.getBytes(publish.content()));
+                JsonNode body = answers.body(ByteBufUtil.getBytes(publish.content()));
                 Operation operation = registrations.register(attested, Optional.ofNullable(body.get("payload")));
                 answer(ctx, 202, rid, true, answers.assigning(operation));
             } catch (DpsException e) {
@@ -141,15 +141,6 @@ final class MqttRegistration extends SimpleChannelInboundHandler<MqttMessage> {
         } else {
             LOG.info("dropping the registration of '" + attested.registrationId() + "': it published on '" + topic + "'");
             ctx.close();
-        }
-    }
-
-    private JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = body.length == 0 ? null : json.readTree(body);
-            return node == null ? json.createObjectNode() : node;
-        } catch (IOException e) {
-            throw DpsException.badRequest("The registration body is not JSON.");
         }
     }
 

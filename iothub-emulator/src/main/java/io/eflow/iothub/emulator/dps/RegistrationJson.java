@@ -1,9 +1,11 @@
 package io.eflow.iothub.emulator.dps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -58,6 +60,21 @@ final class RegistrationJson {
         return bytes(json.createObjectNode().put("errorCode", e.errorCode())
                 .put("trackingId", UUID.randomUUID().toString()).put("message", e.getMessage())
                 .put("timestampUtc", clock.instant().toString()));
+    }
+
+    /**
+     * A register request's body, read before the proof is checked (a TPM's first request has none but its keys); an
+     * empty one is an empty object.
+     *
+     * @throws DpsException 400 when it is not JSON
+     */
+    JsonNode body(byte[] body) {
+        try {
+            JsonNode node = body.length == 0 ? null : json.readTree(body);
+            return node == null ? json.createObjectNode() : node;
+        } catch (IOException e) {
+            throw DpsException.badRequest("The registration body is not JSON.");
+        }
     }
 
     byte[] bytes(Object node) {

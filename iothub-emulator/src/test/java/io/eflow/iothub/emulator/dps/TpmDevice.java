@@ -1,5 +1,6 @@
 package io.eflow.iothub.emulator.dps;
 
+import io.eflow.iothub.emulator.tpm.Swtpm;
 import io.eflow.contract.iothub.SigningKey;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.eflow.iothub.emulator.dps;
+package io.eflow.iothub.emulator.tpm;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,9 +15,10 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * swtpm, a TPM 2.0 in software, on a UNIX socket for a test, and Debian's tpm2-tools run against it through
- * {@code cmd:socat}: a real TPM to judge what the emulator wraps for one. {@link #startTcp} serves it on a loopback TCP
- * port instead, for a TSS of its own (the Node SDK's tss.js).
+ * swtpm, a TPM 2.0 in software, on a UNIX socket speaking raw TPM frames, and Debian's tpm2-tools run against it
+ * through {@code cmd:socat}: a real TPM for the tests of the emulator's DPS, the guest's attestation and the host's
+ * proxy (the host's tests take it as the host's TPM). {@link #startTcp} serves it on a loopback TCP port instead, for
+ * a TSS of its own (the Node SDK's tss.js).
  */
 public final class Swtpm implements AutoCloseable {
     private final Path dir;
@@ -28,14 +29,18 @@ public final class Swtpm implements AutoCloseable {
         this.process = process;
     }
 
-    static Swtpm start() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("emulator-swtpm");
+    public static Swtpm start() throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("eflow-swtpm"));
+    }
+
+    /** Keeps its state and sockets in {@code dir} (removed on close): a test run's home, say. */
+    public static Swtpm start(Path dir) throws IOException, InterruptedException {
         return start(dir, "type=unixio,path=" + dir.resolve("tpm.sock"), () -> Files.exists(dir.resolve("tpm.sock")));
     }
 
     /** On 127.0.0.1:{@code port} (its control channel on a UNIX socket). */
     public static Swtpm startTcp(int port) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("emulator-swtpm");
+        Path dir = Files.createTempDirectory("eflow-swtpm");
         return start(dir, "type=tcp,bindaddr=127.0.0.1,port=" + port, () -> {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;
@@ -55,23 +60,29 @@ public final class Swtpm implements AutoCloseable {
         while (!listening.getAsBoolean()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IOException("swtpm did not start: " + Files.readString(dir.resolve("swtpm.log")));
+                throw new IOException("swtpm did not start (apt-get install swtpm): " + Files.readString(dir.resolve("swtpm.log")));
             }
             Thread.sleep(20);
         }
         return new Swtpm(dir, process);
     }
 
-    String tcti() {
+    /** The socket that speaks raw TPM frames. */
+    public Path socket() {
+        return dir.resolve("tpm.sock");
+    }
+
+    /** tpm2-tools straight to the TPM: {@code cmd:socat} to its socket. */
+    public String tcti() {
         return "cmd:socat - UNIX-CONNECT:" + dir.resolve("tpm.sock");
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** Runs a tpm2-tools command in the TPM's folder; answers its standard output. */
-    String tool(String... argv) throws IOException, InterruptedException {
+    public String tool(String... argv) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile());
         builder.environment().put("TPM2TOOLS_TCTI", tcti());
         Path err = dir.resolve("tool.err");
