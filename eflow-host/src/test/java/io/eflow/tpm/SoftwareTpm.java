@@ -1,7 +1,7 @@
 package io.eflow.tpm;
 
-import io.eflow.platform.Exec;
 import io.eflow.iothub.emulator.tpm.Swtpm;
+import io.eflow.platform.Exec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.eflow.iothub.emulator;
 
-import io.eflow.iothub.emulator.tpm.Swtpm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.iothub.emulator.tpm.Swtpm;
 import org.junit.jupiter.api.Test;
 
 import java.security.MessageDigest;

@@ -1,6 +1,7 @@
 package io.eflow.edge.cloud.tpm;
 
 import io.eflow.iothub.emulator.tpm.Swtpm;
+
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.eflow.edge.cloud.tpm;
 
-import io.eflow.iothub.emulator.tpm.Swtpm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.iothub.SasToken;
@@ -20,6 +19,7 @@ import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
 import io.eflow.iothub.emulator.dps.Attestation;
 import io.eflow.iothub.emulator.dps.Enrollment;
+import io.eflow.iothub.emulator.tpm.Swtpm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.eflow.iothub.emulator.dps;
 
-import io.eflow.iothub.emulator.tpm.Swtpm;
 import io.eflow.contract.iothub.SigningKey;
+import io.eflow.iothub.emulator.tpm.Swtpm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
