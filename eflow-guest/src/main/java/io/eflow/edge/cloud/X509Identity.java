@@ -17,6 +17,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -31,6 +32,11 @@ import javax.security.auth.x500.X500Principal;
  * them. Checked when read, so a wrong pair is refused before anything is tried or kept.
  */
 public record X509Identity(String certificatePem, String privateKeyPem) {
+    /**
+     * How far the device's clock may lag the CA's: a certificate issued a moment ago on another machine is taken by a
+     * device whose clock is a little behind (a VM's often is), and IoT Hub checks the validity again with its own.
+     */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
     /**
      * The identity, checked: the key is the leaf's, each certificate is valid at {@code now}, and each but the last is
      * signed by the next one (a chain in order with nothing missing between).
@@ -56,7 +62,7 @@ public record X509Identity(String certificatePem, String privateKeyPem) {
                 throw new IllegalArgumentException("the certificate for " + subject(certificate) + " expired on "
                         + certificate.getNotAfter().toInstant());
             }
-            if (now.isBefore(certificate.getNotBefore().toInstant())) {
+            if (now.plus(CLOCK_SKEW).isBefore(certificate.getNotBefore().toInstant())) {
                 throw new IllegalArgumentException("the certificate for " + subject(certificate) + " is not valid before "
                         + certificate.getNotBefore().toInstant());
             }
