@@ -505,6 +505,10 @@ class CloudIT extends SharedGuestTest {
     void aTpmEnrollmentProvisionsTheGuestWithTheHostsTpmWhichTheGuestCannotChange() throws Exception {
         TpmProvisioningInfo info = host.manager().tpmProvisioningInfo();
         service("enroll-tpm", info.registrationId(), info.endorsementKey());
+        String index = TestHost.NAMESPACE.equals(backend) ? "0x1500030" : "0x1500031";
+        host.tpm().tool(List.of("tpm2_nvundefine", "-C", "o", index));
+        assertThat(host.tpm().tool(List.of("tpm2_nvdefine", "-C", "o", "-s", "8", "-a", "ownerread|ownerwrite|authread", index))
+                .exitCode()).isZero();
         String before = hostTpmState();
         host.manager().setFeature(guest, Feature.DPS_TPM, true);
         try {
@@ -518,8 +522,8 @@ class CloudIT extends SharedGuestTest {
                     .as("DPS's key, in eflow's range of the host's TPM").contains("0x81000e00");
 
             for (String attack : List.of("tpm2_clear -c p", "tpm2_changeauth -c o newpass", "tpm2_changeauth -c e newpass",
-                    "tpm2_hierarchycontrol -C p shEnable clear", "tpm2_nvdefine -C o -s 8 0x1500030",
-                    "printf 12345678 | tpm2_nvwrite -C o -i - 0x1500030", "tpm2_pcrextend 0:sha256="
+                    "tpm2_hierarchycontrol -C p shEnable clear", "tpm2_nvdefine -C o -s 8 0x1500040",
+                    "printf 12345678 | tpm2_nvwrite -C o -i - " + index, "tpm2_nvundefine -C o " + index, "tpm2_pcrextend 0:sha256="
                             + "0000000000000000000000000000000000000000000000000000000000000000",
                     "tpm2_evictcontrol -C o -c 0x81000e00 0x81000001", "tpm2_createprimary -C p -c /tmp/p.ctx",
                     "tpm2_dictionarylockout -c")) {
@@ -538,6 +542,7 @@ class CloudIT extends SharedGuestTest {
             assertThat(hostTpmState()).as("the host's TPM as it was: persistent handles, NV indexes, hierarchy state")
                     .isEqualTo(before);
         } finally {
+            host.tpm().tool(List.of("tpm2_nvundefine", "-C", "o", index));
             host.manager().setFeature(guest, Feature.DPS_TPM, false);
             restartGuest();
         }

@@ -217,7 +217,13 @@ public final class CloudLink implements AutoCloseable {
         Files.deleteIfExists(moduleSecretFile);
         if (current != null) {
             if (current.type().dps()) {
-                registrar.forget(current);
+                try {
+                    registrar.forget(current);
+                } catch (CloudException e) {
+                    // removing never fails for what is left elsewhere: said, and the provisioning goes all the same
+                    LOG.log(System.Logger.Level.WARNING, "the provisioning is removed, but what DPS left on the device is"
+                            + " not: " + e.getMessage());
+                }
             }
             LOG.log(System.Logger.Level.INFO, "provisioning removed: " + current);
         }
