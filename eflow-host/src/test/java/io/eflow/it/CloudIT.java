@@ -525,7 +525,7 @@ class CloudIT extends SharedGuestTest {
                     "tpm2_hierarchycontrol -C p shEnable clear", "tpm2_nvdefine -C o -s 8 0x1500040",
                     "printf 12345678 | tpm2_nvwrite -C o -i - " + index, "tpm2_nvundefine -C o " + index, "tpm2_pcrextend 0:sha256="
                             + "0000000000000000000000000000000000000000000000000000000000000000",
-                    "tpm2_evictcontrol -C o -c 0x81000e00 0x81000001", "tpm2_createprimary -C p -c /tmp/p.ctx",
+                    "tpm2_createprimary -C o -c /tmp/srk.ctx >/dev/null && tpm2_evictcontrol -C o -c /tmp/srk.ctx 0x81000001", "tpm2_createprimary -C p -c /tmp/p.ctx",
                     "tpm2_dictionarylockout -c")) {
                 CommandResult refused = invoke("sh", "-c", "export TPM2TOOLS_TCTI='cmd:socat - UNIX-CONNECT:"
                         + "/run/eflow-tpm/tpm.sock'; " + attack);
@@ -546,6 +546,34 @@ class CloudIT extends SharedGuestTest {
             host.manager().setFeature(guest, Feature.DPS_TPM, false);
             restartGuest();
         }
+    }
+
+    @Test
+    @Order(18)
+    void withDpsDownTheProvisioningIsKeptAndRetriedWithBackOffUntilDpsAnswers() throws Exception {
+        String registration = device + "-dps-later";
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String groupKey = Base64.getEncoder().encodeToString(key);
+        service("enroll-key-group", "eflow-it-later-" + backend, groupKey);
+        emulator.close();
+        try {
+            ProvisioningState waiting = cloud().provision(guest, dps(ProvisioningType.DPS_SYMMETRIC_KEY, registration, groupKey, null));
+            assertThat(waiting.state()).isEqualTo(ProvisioningState.Link.REGISTERING);
+            assertThat(waiting.dps().status()).isEqualTo("unreachable");
+            assertThat(waiting.dps().nextAttempt()).isNotNull();
+            assertThat(waiting.lastError()).contains("DPS at " + HUB);
+            Thread.sleep(5000);
+            ProvisioningState later = cloud().provisioning(guest);
+            assertThat(later.state()).as("still waiting for DPS").isEqualTo(ProvisioningState.Link.REGISTERING);
+            assertThat(later.dps().nextAttempt()).as("tried again, later each time").isAfter(waiting.dps().nextAttempt());
+        } finally {
+            // DPS and the hub come back on the same ports, with their enrollments and devices (their state)
+            emulator = startEmulator();
+        }
+        await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
+        assertThat(cloud().provisioning(guest).device()).isEqualTo(registration);
+        assertThat(cloud().provisioning(guest).dps().status()).isEqualTo("assigned");
     }
 
     /**
