@@ -520,12 +520,15 @@ class CloudIT extends SharedGuestTest {
             deploysFromTheCloud(state, info.registrationId(), "29");
             assertThat(host.tpm().tool(List.of("tpm2_getcap", "handles-persistent")).stdout().toLowerCase(Locale.ROOT))
                     .as("DPS's key, in eflow's range of the host's TPM").contains("0x81000e00");
+            assertThat(host.tpm().tool(List.of("tpm2_getcap", "handles-transient")).stdout())
+                    .as("the guest's attestation left nothing loaded in the host's TPM").isBlank();
 
             for (String attack : List.of("tpm2_clear -c p", "tpm2_changeauth -c o newpass", "tpm2_changeauth -c e newpass",
                     "tpm2_hierarchycontrol -C p shEnable clear", "tpm2_nvdefine -C o -s 8 0x1500040",
                     "printf 12345678 | tpm2_nvwrite -C o -i - " + index, "tpm2_nvundefine -C o " + index, "tpm2_pcrextend 0:sha256="
                             + "0000000000000000000000000000000000000000000000000000000000000000",
-                    "tpm2_createprimary -C o -c /tmp/srk.ctx >/dev/null && tpm2_evictcontrol -C o -c /tmp/srk.ctx 0x81000001", "tpm2_createprimary -C p -c /tmp/p.ctx",
+                    "tpm2_createprimary -C o -c /tmp/srk.ctx >/dev/null && tpm2_evictcontrol -C o -c /tmp/srk.ctx 0x81000001;"
+                            + " refused=$?; tpm2_flushcontext /tmp/srk.ctx; exit $refused", "tpm2_createprimary -C p -c /tmp/p.ctx",
                     "tpm2_dictionarylockout -c")) {
                 CommandResult refused = invoke("sh", "-c", "export TPM2TOOLS_TCTI='cmd:socat - UNIX-CONNECT:"
                         + "/run/eflow-tpm/tpm.sock'; " + attack);
@@ -533,6 +536,8 @@ class CloudIT extends SharedGuestTest {
                 assertThat(refused.stderrText()).as(attack).contains("0x143");
             }
 
+            assertThat(host.tpm().tool(List.of("tpm2_getcap", "handles-transient")).stdout())
+                    .as("the attacks left nothing loaded in the host's TPM").isBlank();
             // the key stays in the TPM: a restarted guest signs with it again, without DPS
             restartGuest();
             await().atMost(SLOW).until(() -> cloud().provisioning(guest).state() == ProvisioningState.Link.CONNECTED);
