@@ -495,6 +495,21 @@ class CloudIT extends SharedGuestTest {
                 null, "https://" + HUB, "0ne99999999", device + "-off", key, null, null, null, trust())))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.getMessage())
                         .contains("did not accept the device's proof").contains("401002"));
+        assertThatThrownBy(() -> cloud().provision(guest, dps(ProvisioningType.DPS_SYMMETRIC_KEY, device + "-off", null,
+                "not base64!")))
+                .isInstanceOfSatisfying(EflowException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("--symmetric-key: the key is not base64").doesNotContain("\n");
+                });
+        Path one = certificates().selfSigned(device + "-one");
+        Path other = certificates().selfSigned(device + "-one");
+        assertThatThrownBy(() -> cloud().provision(guest, new ProvisioningSpec(ProvisioningType.DPS_X509, null, null, null,
+                "https://" + HUB, emulator.provisioning().idScope(), null, null, null, Files.readString(one.resolve("cert.pem")),
+                Files.readString(other.resolve("key.pem")), trust())))
+                .isInstanceOfSatisfying(EflowException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("the identity key is not the key of the certificate");
+                });
         ProvisioningState after = cloud().provisioning(guest);
         assertThat(after.device()).isEqualTo(before.device());
         assertThat(after.type()).isEqualTo(before.type());
@@ -528,7 +543,7 @@ class CloudIT extends SharedGuestTest {
                     "printf 12345678 | tpm2_nvwrite -C o -i - " + index, "tpm2_nvundefine -C o " + index, "tpm2_pcrextend 0:sha256="
                             + "0000000000000000000000000000000000000000000000000000000000000000",
                     "tpm2_createprimary -C o -c /tmp/srk.ctx >/dev/null && tpm2_evictcontrol -C o -c /tmp/srk.ctx 0x81000001;"
-                            + " refused=$?; tpm2_flushcontext /tmp/srk.ctx; exit $refused", "tpm2_createprimary -C p -c /tmp/p.ctx",
+                            + " refused=$?; tpm2_flushcontext -t; exit $refused", "tpm2_createprimary -C p -c /tmp/p.ctx",
                     "tpm2_dictionarylockout -c")) {
                 CommandResult refused = invoke("sh", "-c", "export TPM2TOOLS_TCTI='cmd:socat - UNIX-CONNECT:"
                         + "/run/eflow-tpm/tpm.sock'; " + attack);
