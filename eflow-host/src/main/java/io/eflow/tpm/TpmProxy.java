@@ -1,7 +1,6 @@
 package io.eflow.tpm;
 
 import io.eflow.platform.FileTrees;
-import io.eflow.platform.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +94,11 @@ final class TpmProxy implements AutoCloseable {
                     LOG.debug("{}: TPM port: {}", guest, e.getMessage());
                 }
             }
-            Pause.millis(200);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return; // closed: the workers are shut down
+            }
         }
     }
 

@@ -97,13 +97,15 @@ public final class TpmAttestation {
             String ek = work.endorsementKey();
             String srk = work.storageRootKey();
             work.tools.run(new byte[0], "tpm2_startauthsession", "--policy-session", "-S", "session.ctx");
+            TpmException failure = null;
             try {
                 work.tools.run(new byte[0], "tpm2_policysecret", "-S", "session.ctx", "-c", "e");
                 work.tools.runFlushing("tpm2_activatecredential", "-c", srk, "-C", ek, "-i", "cred.bin", "-o", "inner.key",
                         "-P", "session:session.ctx");
-            } finally {
-                work.tools.run(new byte[0], "tpm2_flushcontext", "session.ctx");
+            } catch (TpmException e) {
+                failure = e;
             }
+            flushSession(work.tools, failure);
             work.tools.runFlushing("tpm2_import", "-C", srk, "-u", "key.pub", "-i", "dup.priv", "-s", "dup.seed",
                     "-k", "inner.key", "-r", "key.priv");
             List<String> before = work.tools.transients();
@@ -111,13 +113,26 @@ public final class TpmAttestation {
             try {
                 evict(work.tools);
                 work.tools.run(new byte[0], "tpm2_evictcontrol", "-C", "o", "-c", "key.ctx", KEY_HANDLE);
-            } finally {
-                for (String handle : work.tools.transients()) {
-                    if (!before.contains(handle)) {
-                        work.tools.run(new byte[0], "tpm2_flushcontext", handle);
-                    }
-                }
+            } catch (TpmException e) {
+                work.tools.flushNew(before, e);
+                throw e;
             }
+            work.tools.flushNew(before, null);
+        }
+    }
+
+    /** Ends the policy session; when {@code failure} happened with it, that is what is thrown, the flush's added. */
+    private static void flushSession(TpmTools tools, TpmException failure) {
+        try {
+            tools.run(new byte[0], "tpm2_flushcontext", "session.ctx");
+        } catch (TpmException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

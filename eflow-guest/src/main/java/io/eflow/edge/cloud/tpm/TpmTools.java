@@ -53,7 +53,7 @@ final class TpmTools {
             }
             byte[] stdout = out.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (process.exitValue() != 0) {
-                throw new TpmException(argv[0] + " failed (exit " + process.exitValue() + "): " + lastLine(err));
+                throw new TpmException(argv[0] + " failed (exit " + process.exitValue() + "): " + reason(err));
             }
             return stdout;
         } catch (IOException | ExecutionException | TimeoutException e) {
@@ -80,12 +80,29 @@ final class TpmTools {
         List<String> before = transients();
         try {
             run(new byte[0], argv);
-        } finally {
+        } catch (TpmException e) {
+            flushNew(before, e);
+            throw e;
+        }
+        flushNew(before, null);
+    }
+
+    /**
+     * Flushes the transient objects not in {@code before}. When {@code failure} is already on its way its message is
+     * the one that counts: a failed flush is added to it, not put in its place.
+     */
+    void flushNew(List<String> before, TpmException failure) {
+        try {
             for (String handle : transients()) {
                 if (!before.contains(handle)) {
                     run(new byte[0], "tpm2_flushcontext", handle);
                 }
             }
+        } catch (TpmException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 
@@ -119,10 +136,24 @@ final class TpmTools {
         }
     }
 
-    private static String lastLine(Path err) {
+    /**
+     * Why a tool failed, from its stderr: the last line that names a TPM or TCTI response code (tpm2-tools end with a
+     * bare "Unable to run …", which says nothing), with that last line when there is no such one.
+     */
+    private static String reason(Path err) {
         try {
-            List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? "(nothing on stderr)" : lines.get(lines.size() - 1).strip();
+            List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
+                    .map(String::strip).toList();
+            if (lines.isEmpty()) {
+                return "(nothing on stderr)";
+            }
+            String last = lines.get(lines.size() - 1);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).matches(".*\\(0x[0-9A-Fa-f]+\\).*|.*[Tt]cti.*")) {
+                    return lines.get(i).replaceFirst("^ERROR: ", "") + " (" + last + ")";
+                }
+            }
+            return last;
         } catch (IOException e) {
             return "(stderr unreadable: " + e.getMessage() + ")";
         }
