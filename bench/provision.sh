@@ -18,9 +18,11 @@ command -v swtpm >/dev/null || { echo "bench: needs swtpm (scripts/install-host-
 TPM_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$WORK/host-tpm" "$WORK/node-tpm"
 swtpm socket --tpm2 --tpmstate dir="$WORK/host-tpm" --server type=unixio,path="$WORK/host-tpm/tpm.sock" \
-  --ctrl type=unixio,path="$WORK/host-tpm/ctrl.sock" --flags not-need-init,startup-clear & HOST_TPM_PID=$!
+  --ctrl type=unixio,path="$WORK/host-tpm/ctrl.sock" --flags not-need-init,startup-clear >"$WORK/host-tpm.log" 2>&1 &
+HOST_TPM_PID=$!
 swtpm socket --tpm2 --tpmstate dir="$WORK/node-tpm" --server type=tcp,bindaddr=127.0.0.1,port="$TPM_PORT" \
-  --ctrl type=unixio,path="$WORK/node-tpm/ctrl.sock" --flags not-need-init,startup-clear & NODE_TPM_PID=$!
+  --ctrl type=unixio,path="$WORK/node-tpm/ctrl.sock" --flags not-need-init,startup-clear >"$WORK/node-tpm.log" 2>&1 &
+NODE_TPM_PID=$!
 bench_stop_tpms() { kill "$HOST_TPM_PID" "$NODE_TPM_PID" 2>/dev/null || true; }
 trap 'bench_stop_tpms; bench_cleanup' EXIT
 export EFLOW_TPM="unix:$WORK/host-tpm/tpm.sock"
