@@ -528,6 +528,8 @@ class CloudIT extends SharedGuestTest {
         host.manager().setFeature(guest, Feature.DPS_TPM, true);
         try {
             restartGuest();
+            // the runtime up first: a TCG VM's tools are slow enough that the provisioning wants the call's whole time
+            await().atMost(SLOW).ignoreExceptions().until(() -> new AgentClient(host.manager()).modules(guest) != null);
             ProvisioningState state = cloud().provision(guest, new ProvisioningSpec(ProvisioningType.DPS_TPM, null, null, null,
                     "https://" + HUB, emulator.provisioning().idScope(), null, null, null, null, null, trust()));
 

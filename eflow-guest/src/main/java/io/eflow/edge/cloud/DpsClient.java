@@ -96,6 +96,7 @@ public final class DpsClient {
         String base = "/" + encode(idScope) + "/registrations/" + encode(registrationId);
         ObjectNode body = JSON.createObjectNode().put("registrationId", registrationId);
         Optional<SigningKey> key = proof instanceof Proof.Key k ? Optional.of(k.key()) : Optional.empty();
+        String challengeKey = null;
         if (proof instanceof Proof.Tpm tpm) {
             body.putObject("tpm").put("endorsementKey", tpm.tpm().endorsementKey())
                     .put("storageRootKey", tpm.tpm().storageRootKey());
@@ -106,6 +107,7 @@ public final class DpsClient {
                 throw refusal(challenge, answer, "answer the TPM's keys with a challenge");
             }
             key = Optional.of(tpm.tpm().activate(wrapped));
+            challengeKey = wrapped;
         }
         String scope = idScope + "/registrations/" + registrationId;
         Optional<SigningKey> signer = key;
@@ -141,8 +143,8 @@ public final class DpsClient {
                     + DpsErrors.describe(state.path("errorCode").asInt(0), state.path("errorMessage").asText("")));
         }
         String assignedKey = state.path("tpm").path("authenticationKey").asText("");
-        if (proof instanceof Proof.Tpm tpm && !assignedKey.isEmpty()) {
-            // DPS sends the device's key for the hub with the assignment, which may differ from the registration's
+        if (proof instanceof Proof.Tpm tpm && !assignedKey.isEmpty() && !assignedKey.equals(challengeKey)) {
+            // DPS sends the device's key for the hub with the assignment; one that differs from the challenge's is taken in
             tpm.tpm().activate(assignedKey);
         }
         return new Assignment(state.path("assignedHub").asText(), state.path("deviceId").asText(), registrationId,
