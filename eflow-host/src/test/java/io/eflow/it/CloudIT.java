@@ -426,9 +426,7 @@ class CloudIT extends SharedGuestTest {
     @Order(13)
     void aGroupSymmetricKeyEnrollmentProvisionsTheGuestThroughDpsAndTheCloudsDeploymentRuns() throws Exception {
         String registration = device + "-dps-key";
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String groupKey = Base64.getEncoder().encodeToString(key);
+        String groupKey = newKey();
         service("enroll-key-group", "eflow-it-keys-" + backend, groupKey);
 
         ProvisioningState state = cloud().provision(guest, dps(ProvisioningType.DPS_SYMMETRIC_KEY, registration, groupKey, null));
@@ -574,9 +572,7 @@ class CloudIT extends SharedGuestTest {
     @Order(18)
     void withDpsDownTheProvisioningIsKeptAndRetriedWithBackOffUntilDpsAnswers() throws Exception {
         String registration = device + "-dps-later";
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String groupKey = Base64.getEncoder().encodeToString(key);
+        String groupKey = newKey();
         service("enroll-key-group", "eflow-it-later-" + backend, groupKey);
         emulator.close();
         try {
@@ -661,6 +657,13 @@ class CloudIT extends SharedGuestTest {
     private ProvisioningSpec dps(ProvisioningType type, String registration, String groupKey, String key) throws IOException {
         return new ProvisioningSpec(type, null, null, null, "https://" + HUB, emulator.provisioning().idScope(), registration,
                 key, groupKey, null, null, trust());
+    }
+
+    /** A fresh 32-byte key, base64, as DPS makes them. */
+    private static String newKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     private static String trust() throws IOException {

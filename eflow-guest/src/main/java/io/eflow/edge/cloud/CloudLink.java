@@ -125,12 +125,24 @@ public final class CloudLink implements AutoCloseable {
         current = saved.get();
         if (current.type().dps()) {
             assignment = read(assignmentFile, DpsClient.Assignment.class).orElse(null);
-            if (assignment == null) {
+            Optional<SigningKey> key;
+            try {
+                key = assignment == null ? Optional.empty() : registrar.keptKey(current);
+            } catch (CloudException e) {
+                // the key is where the guest cannot reach it now (the TPM feature turned off): said, not thrown away
+                state = withDps(new ProvisioningState(current.type(), assignment.hub(), assignment.deviceId(),
+                        ProvisioningState.Link.REFUSED, e.getMessage(), clock.instant()), e);
+                LOG.log(System.Logger.Level.WARNING, "IoT Hub: " + e.getMessage());
+                return;
+            }
+            if (assignment == null || (key.isEmpty() && current.certificate().isEmpty())) {
+                // no assignment yet, or the TPM no longer holds the key DPS gave: DPS is asked (again)
+                assignment = null;
                 schedule(Duration.ZERO);
                 state = registering(null);
                 return;
             }
-            identity = keptIdentity(current, assignment);
+            identity = current.assignedIdentity(assignment, key, this::moduleSecret);
         } else {
             identity = current.manualIdentity(this::moduleSecret).orElseThrow();
         }
@@ -341,10 +353,6 @@ public final class CloudLink implements AutoCloseable {
         current = provisioning;
         identity = newIdentity;
         assignment = newAssignment;
-    }
-
-    private CloudIdentity keptIdentity(Provisioning provisioning, DpsClient.Assignment kept) {
-        return provisioning.assignedIdentity(kept, registrar.keptKey(provisioning), this::moduleSecret);
     }
 
     /**

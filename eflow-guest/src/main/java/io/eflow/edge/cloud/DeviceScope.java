@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,8 @@ public final class DeviceScope {
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
+    private Optional<String> token = Optional.empty();
+    private Instant tokenRenewAt;
 
     public DeviceScope(CloudIdentity device, HubPorts ports, Duration timeout, Clock clock) {
         this.device = device;
@@ -113,8 +116,7 @@ public final class DeviceScope {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        device.sasToken(device.hostName() + "/devices/" + device.deviceId(), clock.instant().plus(TOKEN_LIFETIME))
-                .ifPresent(token -> request.header("Authorization", token));
+        token().ifPresent(value -> request.header("Authorization", value));
         try {
             return http.send(request.timeout(timeout).header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -134,6 +136,19 @@ public final class DeviceScope {
             Thread.currentThread().interrupt();
             throw CloudException.unreachable("interrupted while asking IoT Hub at " + device.hostName());
         }
+    }
+
+    /**
+     * The device's token, signed once and used until half its lifetime has passed: a key in the TPM signs by running a
+     * tool, and a reconcile makes a request per module.
+     */
+    private synchronized Optional<String> token() {
+        Instant now = clock.instant();
+        if (tokenRenewAt == null || !now.isBefore(tokenRenewAt)) {
+            token = device.sasToken(device.hostName() + "/devices/" + device.deviceId(), now.plus(TOKEN_LIFETIME));
+            tokenRenewAt = now.plus(TOKEN_LIFETIME.dividedBy(2));
+        }
+        return token;
     }
 
     private void expectOk(HttpResponse<String> response, String what) {

@@ -111,7 +111,9 @@ public final class DpsClient {
         }
         String scope = idScope + "/registrations/" + registrationId;
         Optional<SigningKey> signer = key;
-        HttpResponse<String> registered = send(http, put(base, body, signer.map(k -> token(scope, k))));
+        // one token for the registration and its polls: a key in the TPM signs by running a tool
+        Optional<String> authorization = signer.map(k -> token(scope, k));
+        HttpResponse<String> registered = send(http, put(base, body, authorization));
         JsonNode operation = parse(registered);
         if (registered.statusCode() != 202 && registered.statusCode() != 200) {
             throw refusal(registered, operation, "register '" + registrationId + "'");
@@ -129,7 +131,7 @@ public final class DpsClient {
             pause(registered.headers().firstValue("Retry-After"));
             HttpRequest.Builder poll = HttpRequest.newBuilder(uri(base + "/operations/" + encode(operationId))).GET()
                     .header("Accept", "application/json");
-            signer.ifPresent(k -> poll.header("Authorization", token(scope, k)));
+            authorization.ifPresent(value -> poll.header("Authorization", value));
             registered = send(http, poll);
             operation = parse(registered);
             if (registered.statusCode() != 200 && registered.statusCode() != 202) {

@@ -1,12 +1,17 @@
 /**
- * The device's link to IoT Hub: how it is provisioned ({@link io.eflow.edge.cloud.Provisioning}, saved 0600 because
- * it holds the device's key), and the state of its connection ({@link io.eflow.edge.cloud.CloudLink}).
+ * The device's link to IoT Hub: how it is provisioned ({@link io.eflow.edge.cloud.Provisioning}: Provision-EflowVm's
+ * five types, saved 0600 because it holds keys), who the device is once known ({@link io.eflow.edge.cloud.CloudIdentity}:
+ * a key in memory or in the TPM, or an X.509 certificate), and the state of its connection
+ * ({@link io.eflow.edge.cloud.CloudLink}).
  *
- * <p>Provisioning is a transaction: a new one is tried against the hub — the device's own scope over HTTPS, with a
- * SAS token signed by its key, reading its {@code $edgeAgent} module — before it replaces the saved one. So a
- * malformed string, a wrong key, an unknown or disabled device, or a hub that cannot be reached is answered with one
- * line and leaves the previous provisioning (or none) as it was. The key never leaves the guest's state folder:
- * replies, logs and {@code toString}s carry the hub and the device, never the key.
+ * <p>Provisioning is a transaction: a DPS type is first registered with DPS ({@link io.eflow.edge.cloud.DpsClient},
+ * {@link io.eflow.edge.cloud.DpsRegistrar}; the TPM's side in {@code edge.cloud.tpm}), then the identity is tried
+ * against the hub — the device's own scope over HTTPS, with a SAS token signed by its key or its certificate in the
+ * handshake, reading its {@code $edgeAgent} module — before it replaces the saved one. So malformed input, a wrong key,
+ * an unknown or disabled device or enrollment, or a hub that cannot be reached is answered with one line and leaves
+ * the previous provisioning (or none) as it was; a DPS that cannot be reached is retried with back-off. Keys never
+ * leave the guest's state folder (or the TPM): replies, logs and {@code toString}s carry the hub and the device, never
+ * a key.
  *
  * <p>Provisioned, the edge agent is IoT Hub's {@code $edgeAgent} ({@link io.eflow.edge.cloud.AgentTwin}): one MQTT
  * session ({@link io.eflow.edge.cloud.TwinSession}) reads its twin and takes its direct methods, deployments from its

@@ -1,5 +1,6 @@
 package io.eflow.edge.cloud;
 
+import io.eflow.contract.iothub.SigningKey;
 import io.eflow.contract.wire.Failure;
 import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.contract.wire.ProvisioningState;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -112,6 +114,27 @@ class DpsProvisioningTest {
         assertThat(restarted.state().state()).isEqualTo(ProvisioningState.Link.CONNECTED);
         assertThat(restarted.current().orElseThrow().deviceId()).isEqualTo("edge-dps-1");
         restarted.close();
+    }
+
+    @Test
+    void theDeviceScopeSignsOneTokenForManyRequests() throws IOException {
+        enroll(Enrollment.Kind.INDIVIDUAL, "edge-dps-1", new Attestation.SymmetricKey(SYMMETRIC, SYMMETRIC), true);
+        link.provision(Provisioning.of(dps(ProvisioningType.DPS_SYMMETRIC_KEY, "edge-dps-1", SYMMETRIC, null, null, null),
+                Instant.now()));
+        AtomicInteger signatures = new AtomicInteger();
+        SigningKey key = SigningKey.base64(SYMMETRIC);
+        CloudIdentity counted = CloudIdentity.withKey("localhost", "edge-dps-1", data -> {
+            signatures.incrementAndGet();
+            return key.hmacSha256(data);
+        }, TrustBundle.of(Optional.of(trust)));
+        DeviceScope scope = new DeviceScope(counted, new HubPorts(emulator.mqttPort(), emulator.httpsPort()),
+                Duration.ofSeconds(5), Clock.systemUTC());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(scope.module("$edgeAgent")).isPresent();
+        }
+        assertThat(scope.moduleIds()).contains("$edgeAgent", "$edgeHub");
+        assertThat(signatures).as("a key in the TPM signs by running a tool: once, not per request").hasValue(1);
     }
 
     @Test

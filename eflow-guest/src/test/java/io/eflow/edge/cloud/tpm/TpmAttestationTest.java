@@ -39,6 +39,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The guest's side of DPS's TPM attestation against a TPM (swtpm, behind a stand-in for eflow's proxy that admits what
@@ -138,6 +139,23 @@ class TpmAttestationTest {
         try (CloudLink restarted = link(guestTpm)) {
             restarted.start();
             assertThat(restarted.state().state()).as(restarted.state().lastError()).isEqualTo(ProvisioningState.Link.CONNECTED);
+        }
+
+        // the TPM out of the guest's reach at a start (the feature turned off): refused, in words, not thrown away
+        try (CloudLink withoutTpm = link(new GuestTpm(dir.resolve("no-such.sock"), tpm))) {
+            withoutTpm.start();
+            assertThat(withoutTpm.state().state()).isEqualTo(ProvisioningState.Link.REFUSED);
+            assertThat(withoutTpm.state().lastError()).contains("eflow feature set dps-tpm on");
+            assertThat(withoutTpm.current()).isEmpty();
+        }
+
+        // the key gone from the TPM: the next start asks DPS again and gets one
+        tpm.removeKey();
+        enroll(registrationId, guestTpm.endorsementKey());
+        try (CloudLink restarted = link(guestTpm)) {
+            restarted.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> restarted.state().state() == ProvisioningState.Link.CONNECTED);
+            assertThat(tpm.hasKey()).isTrue();
             restarted.remove();
         }
         assertThat(tpm.hasKey()).as("removing the provisioning evicts the key").isFalse();
