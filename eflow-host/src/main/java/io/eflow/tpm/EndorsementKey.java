@@ -1,11 +1,10 @@
 package io.eflow.tpm;
 
+import io.eflow.contract.iothub.TpmRegistrationId;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -37,7 +36,6 @@ public record EndorsementKey(byte[] tpm2bPublic) {
     private static final int TPM_RS_PW = 0x40000009;
     /** The EK's policy: PolicySecret(TPM_RH_ENDORSEMENT), from the EK Credential Profile. */
     private static final byte[] EK_POLICY = HexFormat.of().parseHex("837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa");
-    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     public EndorsementKey {
         tpm2bPublic = tpm2bPublic.clone();
@@ -58,29 +56,9 @@ public record EndorsementKey(byte[] tpm2bPublic) {
         return registrationId(tpm2bPublic);
     }
 
-    /** Lowercase base32 of SHA-256 of {@code ek} (a marshalled TPM2B_PUBLIC), '=' padding removed. */
+    /** The registration id of {@code ek} (a marshalled TPM2B_PUBLIC), as {@link TpmRegistrationId} derives it. */
     public static String registrationId(byte[] ek) {
-        byte[] hash;
-        try {
-            hash = MessageDigest.getInstance("SHA-256").digest(ek);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        StringBuilder out = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : hash) {
-            buffer = buffer << 8 | b & 0xFF;
-            bits += 8;
-            while (bits >= 5) {
-                out.append(BASE32[buffer >>> bits - 5 & 31]);
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(BASE32[buffer << 5 - bits & 31]);
-        }
-        return out.toString();
+        return TpmRegistrationId.of(ek);
     }
 
     /** The TPMT_PUBLIC of the TCG default EK template L-1: RSA 2048, AES-128-CFB, the EK policy, a 256-byte zero unique. */

@@ -1,6 +1,7 @@
 package io.eflow.edge.cloud.tpm;
 
 import io.eflow.contract.iothub.SigningKey;
+import io.eflow.contract.iothub.TpmRegistrationId;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
@@ -46,7 +45,6 @@ public final class TpmAttestation {
     private static final String SRK_ATTRIBUTES = "restricted|decrypt|fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda";
     /** tpm2-tools' header of a credential file (tpm2_makecredential's output, tpm2_activatecredential's input). */
     private static final int CREDENTIAL_MAGIC = 0xBADCC0DE;
-    private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
     private final String tcti;
     private final Path folder;
@@ -161,33 +159,9 @@ public final class TpmAttestation {
         };
     }
 
-    /**
-     * The registration id the SDKs derive from the EK (azure-iot-sdk-c {@code prov_auth_client.c}, azure-iot-sdk-node
-     * {@code TpmSecurityClient.getRegistrationId}): SHA-256 of its {@code TPM2B_PUBLIC}, base32 (RFC 4648), lower case,
-     * without the padding.
-     */
+    /** The registration id the SDKs derive from the EK ({@link TpmRegistrationId}). */
     public static String registrationId(byte[] endorsementKey) {
-        byte[] digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256").digest(endorsementKey);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-        StringBuilder out = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : digest) {
-            buffer = (buffer << 8) | (b & 0xFF);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(BASE32.charAt((buffer >> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(BASE32.charAt((buffer << (5 - bits)) & 31));
-        }
-        return out.toString();
+        return TpmRegistrationId.of(endorsementKey);
     }
 
     private static void evict(TpmTools tools) {
