@@ -4,6 +4,7 @@ import io.eflow.edge.logs.LogFiles.Segment;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -86,6 +87,9 @@ public final class LogReader {
                 files.clear();
             }
             new Forward(query, out, keepGoing, query.follow() ? Long.MAX_VALUE : limit).run(queue, position);
+        } catch (ClosedByInterruptException e) {
+            // Interrupted inside a read rather than a pause: the same request to stop, and the thread stays
+            // interrupted (the channel sets its flag).
         } finally {
             LogFiles.closeAll(files);
             LogFiles.closeAll(queue);
