@@ -273,6 +273,24 @@ class HubServiceTest {
     }
 
     @Test
+    void aModuleIdentityMadeAgainGetsANewGenerationAndLosesItsConnectionAndOldToken() throws Exception {
+        ConnectionString before = ConnectionString.parse(service.access("filter", true).orElseThrow().connectionString().orElseThrow());
+        String generation = service.access("filter", false).orElseThrow().generationId();
+        PahoClient filter = connect("filter");
+
+        assertThat(service.recreateIdentity("filter")).isTrue();
+
+        assertThat(filter.lost).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(service.access("filter", false).orElseThrow().generationId()).isNotEqualTo(generation);
+        assertThatThrownBy(() -> PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/filter",
+                options("dev1/filter", token(before)))).isInstanceOf(MqttException.class);
+        connect("filter");
+        service.addHostIdentity("hostApp");
+        assertThat(service.recreateIdentity("hostApp")).as("a host identity is the operator's").isFalse();
+        assertThat(service.recreateIdentity("stranger")).isFalse();
+    }
+
+    @Test
     void aDeploymentInTheDeviceTwinsDesiredPropertiesIsHandedToTheAgent() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("mosquitto"))) {
             List<JsonNode> delivered = new CopyOnWriteArrayList<>();
