@@ -227,8 +227,9 @@ final class DaemonClient {
         return call("GET", instancePath(instance, "/modules"), null, MODULES);
     }
 
-    ModuleRestarted restartModule(String instance, String module) {
-        return call("POST", instancePath(instance, "/modules/" + segment(module) + "/restart"), null, ModuleRestarted.class);
+    ModuleRestarted restartModule(String instance, String module, boolean newIdentity) {
+        return call("POST", instancePath(instance, "/modules/" + segment(module) + "/restart" + (newIdentity ? "?newIdentity=true" : "")),
+                null, ModuleRestarted.class);
     }
 
     List<Check> check(String instance) {

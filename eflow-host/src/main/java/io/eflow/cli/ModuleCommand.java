@@ -67,13 +67,17 @@ final class ModuleCommand extends CommandGroup {
         @Parameters(paramLabel = "NAME", description = "The module.")
         String module;
 
+        @Option(names = "--new-identity", description = "Make the module's hub identity again first (a new key and generation"
+                + " id): tokens and certificates it got before stop working, as when IoT Edge recreates a module.")
+        boolean newIdentity;
+
         @Mixin
         NameOption name;
 
         @Override
         public void run() {
-            client().restartModule(name.instance(), module);
-            context().out().println("Restarting " + module);
+            client().restartModule(name.instance(), module, newIdentity);
+            context().out().println("Restarting " + module + (newIdentity ? " with a new identity" : ""));
         }
     }
 

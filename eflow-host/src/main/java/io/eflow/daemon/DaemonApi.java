@@ -82,7 +82,7 @@ import java.util.function.Consumer;
  * POST   /v1/instances/{name}/deployment    manifest JSON  DeploymentApplied          (deployment apply)
  * GET    /v1/instances/{name}/deployment    the applied manifest                      (deployment show)
  * GET    /v1/instances/{name}/modules       {module: ModuleReport}                    (module list)
- * POST   /v1/instances/{name}/modules/{module}/restart  ModuleRestarted               (module restart)
+ * POST   /v1/instances/{name}/modules/{module}/restart[?newIdentity=true]  ModuleRestarted  (module restart)
  * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON of LogLine,
  *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
  * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  MethodResult
@@ -196,7 +196,7 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/deployment", ctx -> ctx.json(edge.deployment(name(ctx))));
         routes.get("/v1/instances/{name}/modules", ctx -> ctx.json(edge.modules(name(ctx))));
         routes.post("/v1/instances/{name}/modules/{module}/restart", ctx -> {
-            edge.restart(name(ctx), ctx.pathParam("module"));
+            edge.restart(name(ctx), ctx.pathParam("module"), Boolean.parseBoolean(ctx.queryParam("newIdentity")));
             ctx.json(new ModuleRestarted(ctx.pathParam("module"), true));
         });
         routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);

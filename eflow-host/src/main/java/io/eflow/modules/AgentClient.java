@@ -76,8 +76,9 @@ public final class AgentClient {
         return runtime.call(name, new AgentRequest.ListModules()).modules();
     }
 
-    public void restart(String name, String module) {
-        runtime.call(name, new AgentRequest.Restart(module));
+    /** @param newIdentity make the module's hub identity again first: a new key and generation id */
+    public void restart(String name, String module, boolean newIdentity) {
+        runtime.call(name, new AgentRequest.Restart(module, newIdentity));
     }
 
     /**

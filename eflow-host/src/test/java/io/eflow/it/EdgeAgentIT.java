@@ -267,9 +267,9 @@ class EdgeAgentIT extends SharedGuestTest {
         assertThat(run("sudo", "crun", "--root", "/run/eflow/crun", "list")).doesNotContain("sleeper");
 
         int restarts = modules().at("/ticker/restartCount").asInt();
-        edge().restart(guest, "ticker");
+        edge().restart(guest, "ticker", false);
         await().atMost(SLOW).untilAsserted(() -> assertThat(modules().at("/ticker/restartCount").asInt()).isGreaterThan(restarts));
-        assertThatThrownBy(() -> edge().restart(guest, "nosuch")).hasMessageContaining("no module named 'nosuch'");
+        assertThatThrownBy(() -> edge().restart(guest, "nosuch", false)).hasMessageContaining("no module named 'nosuch'");
     }
 
     @Test

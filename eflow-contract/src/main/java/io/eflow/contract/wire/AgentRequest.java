@@ -28,7 +28,8 @@ public sealed interface AgentRequest<R extends Reply> extends Request<R> {
         }
     }
 
-    record Restart(String module) implements AgentRequest<Reply.Done> {
+    /** Restarts a module; with {@code newIdentity}, after making its hub identity again (new key and generation id). */
+    record Restart(String module, boolean newIdentity) implements AgentRequest<Reply.Done> {
         @Override
         public Class<Reply.Done> replyType() {
             return Reply.Done.class;

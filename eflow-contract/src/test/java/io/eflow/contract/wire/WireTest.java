@@ -30,7 +30,7 @@ class WireTest {
     static List<Request<?>> requests() {
         JsonNode manifest = json("{\"modulesContent\":{\"$edgeAgent\":{}}}");
         return List.of(new AgentRequest.Apply(manifest), new AgentRequest.Show(), new AgentRequest.ListModules(),
-                new AgentRequest.Restart("filter"), new AgentRequest.Logs("filter", 10, "5m", true),
+                new AgentRequest.Restart("filter", true), new AgentRequest.Logs("filter", 10, "5m", true),
                 new AgentRequest.Logs("filter", null, null, false), new AgentRequest.Load("/var/tmp/x.tar", "busybox:1"),
                 new AgentRequest.Check(), new HubRequest.Status(),
                 new HubRequest.Publish("filter", "input1", new byte[] {0, (byte) 0xff}, Map.of("k", "v"), "application/json", "utf-8"),
@@ -109,7 +109,7 @@ class WireTest {
     void requestsKeepTheOperationNamesTheGuestHasAlwaysRead() {
         assertThat(text(Wire.line(new HubRequest.Publish("filter", "input1", new byte[] {(byte) 0xff, 0}, Map.of(), null, null))))
                 .isEqualTo("{\"op\":\"hub-publish\",\"module\":\"filter\",\"input\":\"input1\",\"body\":\"/wA=\",\"properties\":{}}\n");
-        assertThat(text(Wire.line(new AgentRequest.Restart("filter")))).isEqualTo("{\"op\":\"restart\",\"module\":\"filter\"}\n");
+        assertThat(text(Wire.line(new AgentRequest.Restart("filter", false)))).isEqualTo("{\"op\":\"restart\",\"module\":\"filter\",\"newIdentity\":false}\n");
         assertThat(text(Wire.line(new HubRequest.Subscribe(null, null)))).isEqualTo("{\"op\":\"hub-subscribe\"}\n");
         assertThat(new HubRequest.SetUpstream("HostName=h;SharedAccessKey=secret", null).toString()).doesNotContain("secret");
     }

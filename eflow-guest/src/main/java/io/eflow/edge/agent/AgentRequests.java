@@ -39,7 +39,7 @@ public final class AgentRequests implements Handler<AgentRequest<?>> {
         } else if (request instanceof AgentRequest.ListModules) {
             return new Reply.Modules(agent.modules());
         } else if (request instanceof AgentRequest.Restart restart) {
-            if (!agent.restart(restart.module())) {
+            if (!(restart.newIdentity() ? agent.restartWithNewIdentity(restart.module()) : agent.restart(restart.module()))) {
                 throw noModule(restart.module());
             }
             return new Reply.Done();

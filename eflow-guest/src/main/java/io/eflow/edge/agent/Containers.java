@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -69,12 +70,16 @@ final class Containers {
         for (String dir : new String[] {"rootfs", "upper", "work"}) {
             Files.createDirectories(bundle.resolve(dir));
         }
+        boolean connectionString = Boolean.parseBoolean(module.createOptions().labels().get(ModuleSpec.CONNECTION_STRING_LABEL));
+        Optional<ModuleHub.ModuleAccess> access = hub.access(module.name(), connectionString);
         ModuleSpec.Result spec = ModuleSpec.render(new ModuleSpec.Inputs(module, image.config(), bundle.resolve("rootfs"),
-                identity.deviceId(), identity.iotHubHostName(), identity.gatewayHostName(), generationId, null, hostsFile,
-                null, volumes, ModuleCgroup.enforced() ? CgroupMode.UNIFIED : CgroupMode.HYBRID, DeviceNode::stat,
-                hub.credentials(module.name())));
+                identity.deviceId(), identity.iotHubHostName(), identity.gatewayHostName(), generationId, hostsFile,
+                null, volumes, ModuleCgroup.enforced() ? CgroupMode.UNIFIED : CgroupMode.HYBRID, DeviceNode::stat, access));
         for (Path volume : spec.volumes()) {
             Files.createDirectories(volume);
+        }
+        if (access.isPresent()) {
+            hub.serveWorkload(module.name(), spec.user().uid(), spec.user().gid());
         }
         Files.writeString(bundle.resolve("config.json"), spec.json());
         Path probe = bundle.resolve(ContainerProcess.PROBE);

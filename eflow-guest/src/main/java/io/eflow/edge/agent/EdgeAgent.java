@@ -164,6 +164,18 @@ public final class EdgeAgent implements ModuleRuntime, AutoCloseable {
         return reconciler.restart(module);
     }
 
+    /**
+     * Makes the module's hub identity again (a new key and generation id) and restarts it, so it starts with the new
+     * generation; what it held before stops working. False when no such module is deployed.
+     */
+    public boolean restartWithNewIdentity(String module) throws IOException {
+        if (!modules().containsKey(module)) {
+            return false;
+        }
+        hub.recreateIdentity(module);
+        return reconciler.restart(module);
+    }
+
     public ModuleLogs logs() {
         return logs;
     }

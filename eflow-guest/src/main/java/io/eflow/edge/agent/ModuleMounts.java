@@ -24,6 +24,7 @@ import java.util.Set;
 record ModuleMounts(List<OciMount> mounts, List<Path> volumes) {
     /** Where IoT Edge modules find the workload API's socket. */
     static final String WORKLOAD_FOLDER = "/var/run/iotedge";
+    static final String WORKLOAD_SOCKET = "workload.sock";
     /** Where modules find the edge CA's certificate, to trust the hub's TLS port (EdgeModuleCACertificateFile). */
     static final String EDGE_CA_FILE = "/etc/eflow/edge-ca.pem";
     static final Path GUEST_RESOLV_CONF = Path.of("/etc/resolv.conf");
@@ -49,11 +50,11 @@ record ModuleMounts(List<OciMount> mounts, List<Path> volumes) {
                 new OciMount("/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", kernelFs)),
                 OciMount.bind("/etc/hosts", in.hostsFile().toString(), true, "nosuid", "nodev", "noexec"),
                 OciMount.bind("/etc/resolv.conf", GUEST_RESOLV_CONF.toString(), true, "nosuid", "nodev", "noexec")));
-        if (in.workloadSocketFolder() != null) {
+        in.hub().ifPresent(hub -> {
             // read-only: connect(2) works, but the module cannot replace the socket
-            mounts.add(OciMount.bind(WORKLOAD_FOLDER, in.workloadSocketFolder().toString(), true, "nosuid", "nodev", "noexec"));
-        }
-        in.hub().ifPresent(hub -> mounts.add(OciMount.bind(EDGE_CA_FILE, hub.caCertificate().toString(), true, "nosuid", "nodev", "noexec")));
+            mounts.add(OciMount.bind(WORKLOAD_FOLDER, hub.workloadFolder().toString(), true, "nosuid", "nodev", "noexec"));
+            mounts.add(OciMount.bind(EDGE_CA_FILE, hub.caCertificate().toString(), true, "nosuid", "nodev", "noexec"));
+        });
         Set<String> targets = new HashSet<>();
         mounts.forEach(mount -> targets.add(mount.destination()));
         List<Path> volumes = new ArrayList<>();

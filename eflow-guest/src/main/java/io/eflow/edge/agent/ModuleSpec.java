@@ -36,6 +36,11 @@ public final class ModuleSpec {
     /** The workload API version and auth scheme IoT Edge 1.x modules' SDKs expect. */
     static final String API_VERSION = "2019-01-30";
     static final String AUTH_SCHEME = "sasToken";
+    /**
+     * The createOptions label that gives a module {@code EdgeHubConnectionString} (its key included) beside the
+     * workload API: a compatibility choice for module code written against that variable alone.
+     */
+    public static final String CONNECTION_STRING_LABEL = "eflow.edgeHubConnectionString";
     static final long CPU_PERIOD = 100_000;
     static final long PIDS_LIMIT = 4096;
 
@@ -54,22 +59,23 @@ public final class ModuleSpec {
      * @param image                the image's configuration as pulled from the registry
      * @param rootfs               the module's root: the overlay of the image's layers and a writable layer, mounted
      * @param gatewayHostName      the name modules reach the edge hub by
-     * @param workloadSocketFolder the guest folder with the workload API's socket, or null for none
      * @param hostsFile            the deployment's hosts file, naming edgeHub and every module
      * @param netns                the network namespace of the deployment's module network (a bind-mounted nsfs file),
      *                             or null: the guest's own network
      * @param volumesRoot          where named volumes live, one folder per name
      * @param devices              reads a device node's numbers; {@link DeviceNode#stat} in the guest
-     * @param hub                  the module's hub credentials, when a hub runs
+     * @param generationId         IOTEDGE_MODULEGENERATIONID when no hub runs; the hub's identity gives it otherwise
+     * @param hub                  what the module gets to reach its hub, when a hub runs: its workload API socket
+     *                             (IOTEDGE_WORKLOADURI) and, if its deployment asks, a connection string
      */
     public record Inputs(EdgeModule module, ImageConfig image, Path rootfs, String deviceId, String iotHubHostName,
-                         String gatewayHostName, String generationId, Path workloadSocketFolder, Path hostsFile, Path netns,
+                         String gatewayHostName, String generationId, Path hostsFile, Path netns,
                          Path volumesRoot, CgroupMode cgroups, Function<Path, DeviceNode> devices,
-                         Optional<ModuleHub.ModuleCredentials> hub) {
+                         Optional<ModuleHub.ModuleAccess> hub) {
         public Inputs {
             if (Arrays.asList(module, image, rootfs, deviceId, iotHubHostName, gatewayHostName, generationId, hostsFile,
                     volumesRoot, cgroups, devices, hub).contains(null)) {
-                throw new NullPointerException("every input but workloadSocketFolder and netns is required");
+                throw new NullPointerException("every input but netns is required");
             }
         }
     }
@@ -85,7 +91,7 @@ public final class ModuleSpec {
      *                  the module has no health check
      */
     public record Result(String json, List<PublishedPort> published, Set<ContainerPort> exposed, List<Path> volumes,
-                         HealthCheck health, Optional<String> probe) {
+                         HealthCheck health, Optional<String> probe, ProcessUser user) {
         public Result {
             published = List.copyOf(published);
             exposed = Collections.unmodifiableSet(new LinkedHashSet<>(exposed));
@@ -104,7 +110,8 @@ public final class ModuleSpec {
         spec.put("ociVersion", "1.0.2");
         List<String> capabilities = ModuleCapabilities.of(module.name(), host.privileged(), host.capAdd(), host.capDrop());
         ObjectNode process = spec.putObject("process");
-        process(process, in, capabilities);
+        ProcessUser user = ProcessUser.resolve(module.name(), or(options.user(), in.image().user()), in.rootfs());
+        process(process, in, user, capabilities);
         HealthCheck health = options.healthcheck().over(in.image().healthcheck()).withDefaults();
         Optional<String> probe = health.command().map(test -> {
             ObjectNode probeProcess = process.deepCopy();
@@ -137,13 +144,12 @@ public final class ModuleSpec {
             strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
             linux.set("seccomp", JSON.valueToTree(ModuleSeccomp.profile(capabilities)));
         }
-        return new Result(write(spec), published(host), exposed(in.image(), options), mounts.volumes(), health, probe);
+        return new Result(write(spec), published(host), exposed(in.image(), options), mounts.volumes(), health, probe, user);
     }
 
-    private static void process(ObjectNode process, Inputs in, List<String> capabilities) {
+    private static void process(ObjectNode process, Inputs in, ProcessUser user, List<String> capabilities) {
         CreateOptions options = in.module().createOptions();
         process.put("terminal", false);
-        ProcessUser user = ProcessUser.resolve(in.module().name(), or(options.user(), in.image().user()), in.rootfs());
         process.set("user", JSON.valueToTree(new User(user.uid(), user.gid(), user.additionalGids())));
         strings(process.putArray("args"), args(in.module().name(), options, in.image()));
         strings(process.putArray("env"), env(in));
@@ -172,15 +178,17 @@ public final class ModuleSpec {
         edge.put("IOTEDGE_DEVICEID", in.deviceId());
         edge.put("IOTEDGE_IOTHUBHOSTNAME", in.iotHubHostName());
         edge.put("IOTEDGE_GATEWAYHOSTNAME", in.gatewayHostName());
-        edge.put("IOTEDGE_MODULEGENERATIONID", in.generationId());
-        if (in.workloadSocketFolder() != null) {
-            edge.put("IOTEDGE_WORKLOADURI", "unix://" + ModuleMounts.WORKLOAD_FOLDER + "/workload.sock");
+        edge.put("IOTEDGE_MODULEGENERATIONID", in.hub().map(ModuleHub.ModuleAccess::generationId).orElse(in.generationId()));
+        if (in.hub().isPresent()) {
+            edge.put("IOTEDGE_WORKLOADURI", "unix://" + ModuleMounts.WORKLOAD_FOLDER + "/" + ModuleMounts.WORKLOAD_SOCKET);
         }
         edge.put("IOTEDGE_APIVERSION", API_VERSION);
         edge.put("IOTEDGE_AUTHSCHEME", AUTH_SCHEME);
         edge.put("RuntimeLogLevel", "info");
-        in.hub().ifPresent(hub -> {
-            edge.put("EdgeHubConnectionString", hub.connectionString());
+        // only for a deployment that asks (CONNECTION_STRING_LABEL): IoT Edge keeps keys out of environments, which
+        // any process of the module, and `crun exec`, can read
+        in.hub().flatMap(ModuleHub.ModuleAccess::connectionString).ifPresent(connectionString -> {
+            edge.put("EdgeHubConnectionString", connectionString);
             edge.put("EdgeModuleCACertificateFile", ModuleMounts.EDGE_CA_FILE);
         });
         return new Environment().entries(in.image().env()).variables(edge).entries(module.createOptions().env())

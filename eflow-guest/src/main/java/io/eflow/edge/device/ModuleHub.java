@@ -2,13 +2,15 @@ package io.eflow.edge.device;
 
 import io.eflow.contract.manifest.DeploymentManifest;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The agent's side of the edge hub: the hub learns each deployment before its modules start (routes, module
- * identities, twins), and each module starts with the credentials of its hub identity. An agent runs without a hub
- * ({@link #NONE}) in tests of the agent alone.
+ * identities, twins), and each module starts with what IoT Edge gives a module to reach its hub: its generation id and
+ * a workload API socket of its own, never its key. An agent runs without a hub ({@link #NONE}) in tests of the agent
+ * alone.
  */
 public interface ModuleHub {
     ModuleHub NONE = new ModuleHub() {
@@ -17,24 +19,58 @@ public interface ModuleHub {
         }
 
         @Override
-        public Optional<ModuleCredentials> credentials(String module) {
+        public Optional<ModuleAccess> access(String module, boolean connectionString) {
             return Optional.empty();
+        }
+
+        @Override
+        public void serveWorkload(String module, long uid, long gid) {
+        }
+
+        @Override
+        public boolean recreateIdentity(String module) {
+            return false;
         }
     };
 
     /** A deployment is about to run (applied, or resumed at start). */
     void deploy(DeploymentManifest manifest);
 
-    /** What the module needs to connect to the hub, once {@link #deploy} has made its identity. */
-    Optional<ModuleCredentials> credentials(String module);
+    /**
+     * What the module starts with, once {@link #deploy} has made its identity.
+     *
+     * @param connectionString whether the module's deployment asks for {@code EdgeHubConnectionString} (key included)
+     */
+    Optional<ModuleAccess> access(String module, boolean connectionString);
 
     /**
-     * A module's hub credentials, as IoT Edge's module SDKs read them from the environment.
-     *
-     * @param connectionString {@code EdgeHubConnectionString}: host names, device and module id, the module's key
-     * @param caCertificate    the edge CA's certificate in the guest, mounted read-only into the module; its path
-     *                         inside goes in {@code EdgeModuleCACertificateFile} so the SDK trusts the hub's TLS port
+     * Serves the module's workload API socket in {@link ModuleAccess#workloadFolder}, reachable by {@code uid:gid}
+     * only; it goes when a deployment no longer has the module.
      */
-    record ModuleCredentials(String connectionString, Path caCertificate) {
+    void serveWorkload(String module, long uid, long gid) throws IOException;
+
+    /**
+     * Makes the module's identity again (a new key and generation id): what the module holds stops working, and it
+     * must restart to get the new generation.
+     *
+     * @return false when there is no such module identity
+     */
+    boolean recreateIdentity(String module) throws IOException;
+
+    /**
+     * What a module gets to reach its hub, as IoT Edge's module SDKs read it from the environment.
+     *
+     * @param generationId     {@code IOTEDGE_MODULEGENERATIONID}: which of the identities of that name it is
+     * @param workloadFolder   the guest folder with the module's workload API socket, mounted at IoT Edge's
+     *                         {@code /var/run/iotedge} ({@code IOTEDGE_WORKLOADURI})
+     * @param caCertificate    the edge CA's certificate in the guest, mounted read-only into the module
+     * @param connectionString {@code EdgeHubConnectionString}, only for a module whose deployment asks for it
+     */
+    record ModuleAccess(String generationId, Path workloadFolder, Path caCertificate, Optional<String> connectionString) {
+        @Override
+        public String toString() {
+            return "generation " + generationId + ", workload API in " + workloadFolder
+                    + (connectionString.isPresent() ? ", with a connection string" : "");
+        }
     }
 }

@@ -126,6 +126,14 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         reportedSink = Objects.requireNonNull(sink, "sink");
     }
 
+    /** Closes the module's connection, if it has one; its queues and twin stay. */
+    public void disconnect(String module, String reason) {
+        ConnectedClient link = links.remove(ClientId.module(deviceId, module));
+        if (link != null) {
+            link.close(reason);
+        }
+    }
+
     /**
      * Forgets a module that left the deployment or a host identity that was removed: its queues and twin go, and a
      * connection it still has is closed.

@@ -17,7 +17,7 @@ import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.EdgeCa;
 import io.eflow.edge.hub.auth.Identities;
 import io.eflow.edge.hub.auth.Identity;
-import io.eflow.edge.hub.auth.ServerCertificate;
+import io.eflow.edge.hub.auth.IssuedCertificate;
 import io.eflow.edge.hub.mqtt.MqttServer;
 import io.eflow.edge.hub.mqtt.ServerSettings;
 import io.eflow.edge.hub.mqtt.TlsSettings;
@@ -29,6 +29,8 @@ import io.eflow.edge.hub.upstream.UpstreamConnector;
 import io.eflow.edge.hub.upstream.UpstreamOptions;
 import io.eflow.edge.hub.upstream.UpstreamSettings;
 import io.eflow.edge.hub.upstream.UpstreamStatus;
+import io.eflow.edge.workload.WorkloadApi;
+import io.eflow.edge.workload.WorkloadSockets;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,16 +62,23 @@ public final class HubService implements ModuleHub, AutoCloseable {
     /**
      * Where the hub keeps its state and which ports it listens on.
      *
-     * @param folder  the hub's folder on the data partition: identities, the CA, the store, twins, the upstream
-     * @param plain   MQTT without TLS, bound to loopback only: modules share the guest's network
-     * @param tls     MQTT over TLS, bound to every address
-     * @param metrics the Prometheus endpoint, bound to loopback only
+     * @param folder   the hub's folder on the data partition: identities, the CA, the store, twins, the upstream
+     * @param plain    MQTT without TLS, bound to loopback only: modules share the guest's network
+     * @param tls      MQTT over TLS, bound to every address
+     * @param metrics  the Prometheus endpoint, bound to loopback only
+     * @param workload where the modules' workload API sockets are made, one folder each
      */
     public record Settings(Path folder, InetSocketAddress plain, InetSocketAddress tls, InetSocketAddress metrics,
-                           StoreConfig store) {
+                           StoreConfig store, Path workload) {
+        /** Workload sockets in the hub's folder: tests. */
+        public Settings(Path folder, InetSocketAddress plain, InetSocketAddress tls, InetSocketAddress metrics, StoreConfig store) {
+            this(folder, plain, tls, metrics, store, folder.resolve("workload"));
+        }
+
         public static Settings guest(Path folder) {
             return new Settings(folder, new InetSocketAddress("127.0.0.1", 1883), new InetSocketAddress("0.0.0.0", 8883),
-                    new InetSocketAddress("127.0.0.1", MetricsServer.PORT), StoreConfig.in(folder.resolve("store")));
+                    new InetSocketAddress("127.0.0.1", MetricsServer.PORT), StoreConfig.in(folder.resolve("store")),
+                    Path.of("/run/eflow/workload"));
         }
     }
 
@@ -82,6 +91,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private final EdgeHub hub;
     private final MqttServer server;
     private final MetricsServer metrics;
+    private final WorkloadSockets workload;
     private volatile UpstreamConnector upstream;
     /** Whether the upstream is the provisioned IoT Hub's, not one 'hub upstream set' saved. */
     private volatile boolean cloudManaged;
@@ -99,12 +109,14 @@ public final class HubService implements ModuleHub, AutoCloseable {
         this.store = LogMessageStore.open(settings.store());
         Authenticator authenticator = new Authenticator(identities, ca, device.iotHubHostName(), device.gatewayHostName());
         this.hub = new EdgeHub(device.deviceId(), store, authenticator, settings.folder().resolve("twins"), Clock.systemUTC());
-        ServerCertificate certificate = ca.serverCertificate(
+        IssuedCertificate certificate = ca.serverCertificate(
                 List.of("edgeHub", device.gatewayHostName(), "localhost"), List.of("127.0.0.1", "::1"));
         TlsSettings tls = new TlsSettings(certificate.privateKey(), certificate.chain(), Optional.of(ca.certificate()));
         this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort())
                 .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()));
         this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
+        this.workload = new WorkloadSockets(settings.workload(),
+                new WorkloadApi(identities, ca, device::iotHubHostName, Clock.systemUTC()));
         // the report is only handed to the link here: it is sent from the link's own thread, at most once a tick
         hub.onClientsChanged(this::sendReport);
         hub.onReported((module, patch) -> {
@@ -126,7 +138,10 @@ public final class HubService implements ModuleHub, AutoCloseable {
         Set<String> modules = manifest.agent().modules().keySet();
         try {
             Identities.Changes changes = identities.ensureModules(device.deviceId(), modules);
-            changes.removed().forEach(gone -> gone.moduleId().ifPresent(hub::forget));
+            changes.removed().forEach(gone -> gone.moduleId().ifPresent(module -> {
+                hub.forget(module);
+                workload.stop(module);
+            }));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the hub's identities: " + e.getMessage(), e);
         }
@@ -139,10 +154,30 @@ public final class HubService implements ModuleHub, AutoCloseable {
     }
 
     @Override
-    public Optional<ModuleCredentials> credentials(String module) {
+    public Optional<ModuleAccess> access(String module, boolean connectionString) {
         ClientId who = ClientId.module(device.deviceId(), module);
-        return identities.find(who).map(identity -> new ModuleCredentials(
-                identities.connectionString(who, device.iotHubHostName(), device.gatewayHostName()).toString(), caFile));
+        return identities.find(who).map(identity -> new ModuleAccess(identity.generationId(), workload.folder(module),
+                caFile, connectionString
+                        ? Optional.of(identities.connectionString(who, device.iotHubHostName(), device.gatewayHostName()).toString())
+                        : Optional.empty()));
+    }
+
+    @Override
+    public void serveWorkload(String module, long uid, long gid) throws IOException {
+        workload.serve(module, uid, gid);
+    }
+
+    @Override
+    public boolean recreateIdentity(String module) throws IOException {
+        ClientId who = ClientId.module(device.deviceId(), module);
+        Optional<Identity> identity = identities.find(who);
+        if (identity.isEmpty() || identity.get().kind() != Identity.Kind.MODULE) {
+            return false;
+        }
+        identities.recreate(who);
+        // its connection was proved with the old key
+        hub.disconnect(module, "its identity was made again");
+        return true;
     }
 
     public EdgeHub hub() {
@@ -382,6 +417,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
             current.close();
         }
         metrics.close();
+        workload.close();
         server.close();
         hub.close();
         store.close();

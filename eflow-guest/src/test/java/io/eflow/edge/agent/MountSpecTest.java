@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import static io.eflow.edge.agent.SpecFixture.mount;
 import static io.eflow.edge.agent.SpecFixture.texts;
@@ -28,11 +29,15 @@ class MountSpecTest extends SpecTest {
     }
 
     @Test
-    void theWorkloadSocketFolderIsMountedWhenGiven() {
-        fixture.workloadSocketFolder = dir.resolve("workload");
-        JsonNode workload = mount(fixture.spec(), "/var/run/iotedge");
+    void theWorkloadSocketFolderAndTheEdgeCaAreMountedReadOnlyWhenAHubRuns() {
+        assertThat(fixture.spec().get("mounts").findValuesAsText("destination")).doesNotContain("/var/run/iotedge");
+        fixture.withHub("637123456789", Optional.empty());
+        JsonNode spec = fixture.spec();
+        JsonNode workload = mount(spec, "/var/run/iotedge");
         assertThat(workload.get("source").asText()).isEqualTo(dir.resolve("workload").toString());
         assertThat(workload.get("type").asText()).isEqualTo("bind");
+        assertThat(texts(workload.get("options"))).contains("ro");
+        assertThat(mount(spec, "/etc/eflow/edge-ca.pem").get("source").asText()).isEqualTo(dir.resolve("ca.pem").toString());
     }
 
     @Test

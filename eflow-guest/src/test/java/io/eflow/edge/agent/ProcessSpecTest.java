@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static io.eflow.edge.agent.SpecFixture.texts;
@@ -48,7 +49,7 @@ class ProcessSpecTest extends SpecTest {
 
     @Test
     void environmentLayersImageEdgeVariablesCreateOptionsAndManifestInThatOrder() {
-        fixture.workloadSocketFolder = dir.resolve("workload");
+        fixture.withHub("637123456789", Optional.empty());
         fixture.createOptions = "{'Env': ['LANG=de_DE.UTF-8', 'LOG_LEVEL=debug', 'RuntimeLogLevel=warn']}";
         fixture.env.put("LOG_LEVEL", "trace");
         fixture.env.put("TemperatureThreshold", "25");
@@ -67,6 +68,25 @@ class ProcessSpecTest extends SpecTest {
                 "RuntimeLogLevel=warn",
                 "LOG_LEVEL=trace",
                 "TemperatureThreshold=25");
+    }
+
+    @Test
+    void theHubsGenerationWinsAndAConnectionStringComesOnlyWhenTheDeploymentAsks() {
+        fixture.withHub("638700000000000001", Optional.empty());
+        List<String> env = texts(fixture.spec().at("/process/env"));
+        assertThat(env).contains("IOTEDGE_MODULEGENERATIONID=638700000000000001")
+                .noneMatch(entry -> entry.startsWith("EdgeHubConnectionString=") || entry.contains("SharedAccessKey"));
+
+        fixture.withHub("638700000000000001", Optional.of("HostName=h;DeviceId=d;ModuleId=filtermodule;SharedAccessKey=a2V5"));
+        assertThat(texts(fixture.spec().at("/process/env")))
+                .contains("EdgeHubConnectionString=HostName=h;DeviceId=d;ModuleId=filtermodule;SharedAccessKey=a2V5",
+                        "EdgeModuleCACertificateFile=/etc/eflow/edge-ca.pem");
+    }
+
+    @Test
+    void theProcessUserIsPartOfTheResultForTheWorkloadSocketsOwner() {
+        fixture.createOptions = "{'User': '1000:1001'}";
+        assertThat(fixture.render().user()).isEqualTo(new ProcessUser(1000, 1001, List.of()));
     }
 
     @Test

@@ -38,8 +38,7 @@ final class SpecFixture {
     /** createOptions as JSON, single quotes for double ones so tests stay readable. */
     String createOptions = "{}";
     Map<String, String> env = new LinkedHashMap<>();
-    Path workloadSocketFolder;
-    Optional<ModuleHub.ModuleCredentials> hub = Optional.empty();
+    Optional<ModuleHub.ModuleAccess> hub = Optional.empty();
     Function<Path, DeviceNode> devices = path -> {
         throw new IllegalArgumentException(path + " is not a device node");
     };
@@ -51,6 +50,11 @@ final class SpecFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A hub runs: the module gets generation {@code generation} and its workload socket's folder. */
+    void withHub(String generation, Optional<String> connectionString) {
+        hub = Optional.of(new ModuleHub.ModuleAccess(generation, dir.resolve("workload"), dir.resolve("ca.pem"), connectionString));
     }
 
     Path rootfs() {
@@ -80,7 +84,7 @@ final class SpecFixture {
 
     ModuleSpec.Inputs inputs() {
         return new ModuleSpec.Inputs(module(), image, rootfs(), "device-1", "hub-1.azure-devices.net", "gateway.local",
-                "637123456789", workloadSocketFolder, dir.resolve("hosts"), Path.of("/run/netns/eflow-modules"),
+                "637123456789", dir.resolve("hosts"), Path.of("/run/netns/eflow-modules"),
                 dir.resolve("volumes"), CgroupMode.UNIFIED, devices, hub);
     }
 

@@ -60,7 +60,7 @@ final class BenchHub implements AutoCloseable {
 
     /** Connects as a module, with the credentials the agent hands it: its connection string's key signs a SAS token. */
     BenchClient module(String name, Consumer<byte[]> onMessage) throws MqttException {
-        ConnectionString identity = ConnectionString.parse(service.credentials(name).orElseThrow().connectionString());
+        ConnectionString identity = ConnectionString.parse(service.access(name, true).orElseThrow().connectionString().orElseThrow());
         String token = SasToken.sign(identity.resource(), identity.sharedAccessKey(), Instant.now().plusSeconds(3600),
                 Optional.empty()).toString();
         String clientId = DEVICE.deviceId() + "/" + name;

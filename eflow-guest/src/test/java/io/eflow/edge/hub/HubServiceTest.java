@@ -257,15 +257,37 @@ class HubServiceTest {
     }
 
     @Test
-    void modulesGetTheirConnectionStringAndTheEdgeCa() {
-        ModuleHub.ModuleCredentials credentials = service.credentials("filter").orElseThrow();
-        ConnectionString parsed = ConnectionString.parse(credentials.connectionString());
+    void modulesGetTheirGenerationAndWorkloadFolderAndAConnectionStringOnlyWhenAsked() {
+        ModuleHub.ModuleAccess access = service.access("filter", false).orElseThrow();
+        assertThat(access.connectionString()).isEmpty();
+        assertThat(access.workloadFolder()).isEqualTo(dir.resolve("hub").resolve("workload").resolve("filter"));
+        ModuleHub.ModuleAccess credentials = service.access("filter", true).orElseThrow();
+        assertThat(credentials.generationId()).isEqualTo(access.generationId()).matches("[0-9]{18}");
+        ConnectionString parsed = ConnectionString.parse(credentials.connectionString().orElseThrow());
         assertThat(parsed.deviceId()).isEqualTo("dev1");
         assertThat(parsed.moduleId()).contains("filter");
         assertThat(parsed.hostName()).isEqualTo("dev1.local");
         assertThat(parsed.gatewayHostName()).contains("dev1");
         assertThat(credentials.caCertificate()).hasContent(service.caCertificatePem());
-        assertThat(service.credentials("stranger")).isEmpty();
+        assertThat(service.access("stranger", true)).isEmpty();
+    }
+
+    @Test
+    void aModuleIdentityMadeAgainGetsANewGenerationAndLosesItsConnectionAndOldToken() throws Exception {
+        ConnectionString before = ConnectionString.parse(service.access("filter", true).orElseThrow().connectionString().orElseThrow());
+        String generation = service.access("filter", false).orElseThrow().generationId();
+        PahoClient filter = connect("filter");
+
+        assertThat(service.recreateIdentity("filter")).isTrue();
+
+        assertThat(filter.lost).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(service.access("filter", false).orElseThrow().generationId()).isNotEqualTo(generation);
+        assertThatThrownBy(() -> PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/filter",
+                options("dev1/filter", token(before)))).isInstanceOf(MqttException.class);
+        connect("filter");
+        service.addHostIdentity("hostApp");
+        assertThat(service.recreateIdentity("hostApp")).as("a host identity is the operator's").isFalse();
+        assertThat(service.recreateIdentity("stranger")).isFalse();
     }
 
     @Test
@@ -298,7 +320,7 @@ class HubServiceTest {
     private enum ClientIdentityCase { DEVICE }
 
     private PahoClient connect(String module) throws Exception {
-        ConnectionString identity = ConnectionString.parse(service.credentials(module).orElseThrow().connectionString());
+        ConnectionString identity = ConnectionString.parse(service.access(module, true).orElseThrow().connectionString().orElseThrow());
         PahoClient client = PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/" + module,
                 options("dev1/" + module, token(identity)));
         clients.add(client);

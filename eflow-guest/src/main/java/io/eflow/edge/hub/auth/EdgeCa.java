@@ -20,6 +20,7 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.IPAddress;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -45,8 +46,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The install's edge CA: it signs the hub's TLS server certificate and the client certificates of modules and host
@@ -74,6 +77,7 @@ public final class EdgeCa {
     private static final int COMMON_NAME_MAX = 64;
     private static final String SIGNATURE = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\\.?");
 
     private final PrivateKey key;
     private final X509Certificate certificate;
@@ -140,7 +144,7 @@ public final class EdgeCa {
      * @param ipAddresses IPv4 or IPv6 literals
      * @throws IllegalArgumentException with no name at all, or an address that is not a literal
      */
-    public ServerCertificate serverCertificate(List<String> dnsNames, List<String> ipAddresses) {
+    public IssuedCertificate serverCertificate(List<String> dnsNames, List<String> ipAddresses) {
         List<GeneralName> names = new ArrayList<>();
         dnsNames.forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
         // BC parses the literal and refuses anything else
@@ -152,7 +156,55 @@ public final class EdgeCa {
         KeyPair pair = newKeyPair();
         X509Certificate leaf = leaf(commonName("eflow edge hub"), pair.getPublic(), now.minus(BACKDATE),
                 now.plus(SERVER_VALIDITY), KeyPurposeId.id_kp_serverAuth, Optional.of(new GeneralNames(names.toArray(GeneralName[]::new))));
-        return new ServerCertificate(pair.getPrivate(), List.of(leaf, certificate));
+        return new IssuedCertificate(pair.getPrivate(), List.of(leaf, certificate));
+    }
+
+    /**
+     * A module's TLS server certificate, as IoT Edge's workload API issues it: for {@code commonName} (a DNS name or an
+     * IP literal) and the module's own name, valid until {@code until} but at most 90 days.
+     *
+     * @throws IllegalArgumentException when {@code commonName} is neither a DNS name nor an IP literal
+     */
+    public IssuedCertificate moduleServerCertificate(String moduleId, String commonName, Optional<Instant> until) {
+        GeneralName asked = IPAddress.isValid(commonName) ? new GeneralName(GeneralName.iPAddress, commonName)
+                : new GeneralName(GeneralName.dNSName, dnsName(commonName));
+        GeneralNames names = new GeneralNames(new GeneralName[] {asked, new GeneralName(GeneralName.dNSName, dnsName(moduleId.toLowerCase(Locale.ROOT)))});
+        Instant now = clock.instant();
+        KeyPair pair = newKeyPair();
+        X509Certificate leaf = leaf(commonName(truncate(commonName)), pair.getPublic(), now.minus(BACKDATE),
+                earlier(until, now.plus(SERVER_VALIDITY)), KeyPurposeId.id_kp_serverAuth, Optional.of(names));
+        return new IssuedCertificate(pair.getPrivate(), List.of(leaf, certificate));
+    }
+
+    /**
+     * A module's identity certificate, as IoT Edge's workload API issues it: its common name is
+     * {@code deviceId/moduleId}, which this hub takes as the module when it logs in with it, and its URI name IoT
+     * Edge's {@code azureiot://{hub}/devices/{device}/modules/{module}}. Valid until {@code until} but at most a year;
+     * not backdated, as {@link #issueClient} explains.
+     */
+    public IssuedCertificate moduleIdentityCertificate(ClientId module, String iotHubHostName, Optional<Instant> until) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        KeyPair pair = newKeyPair();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, module.toString()).build();
+        String uri = "azureiot://" + iotHubHostName + "/devices/" + module.deviceId()
+                + module.moduleId().map(m -> "/modules/" + m).orElse("");
+        GeneralNames names = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri));
+        X509Certificate leaf = leaf(subject, pair.getPublic(), now,
+                earlier(until, now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant()), KeyPurposeId.id_kp_clientAuth,
+                Optional.of(names));
+        return new IssuedCertificate(pair.getPrivate(), List.of(leaf, certificate));
+    }
+
+    private static Instant earlier(Optional<Instant> asked, Instant limit) {
+        return asked.filter(limit::isAfter).orElse(limit);
+    }
+
+    /** What a DNS name may hold; anything else would make a certificate TLS clients refuse to parse. */
+    private static String dnsName(String name) {
+        if (!DNS_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is neither a DNS name nor an IP address");
+        }
+        return name;
     }
 
     /**

@@ -184,6 +184,28 @@ public final class Identities {
         return rotated;
     }
 
+    /**
+     * Makes a module identity again: a new key and a new generation id. Tokens signed for the old one, certificates
+     * issued to it and workload API calls naming its generation stop working. The caller drops its connections and
+     * restarts the module, which learns the new generation from its environment.
+     *
+     * @throws IdentityException when there is no such identity, or it is a host application's
+     */
+    public synchronized Identity recreate(ClientId id) throws IOException {
+        Identity old = require(id);
+        if (old.kind() != Identity.Kind.MODULE) {
+            throw new IdentityException("'" + id + "' is a host identity: remove it and add it again instead");
+        }
+        Instant now = clock.instant();
+        // a generation is a tick count: two in the same tick (a coarse or fixed clock) would look like one
+        Instant created = now.isAfter(old.created().plusNanos(99)) ? now : old.created().plusNanos(100);
+        Identity made = new Identity(id, old.kind(), newKey(), created, created);
+        Map<ClientId, Identity> next = new LinkedHashMap<>(identities);
+        next.put(id, made);
+        save(deviceId, next);
+        return made;
+    }
+
     public Optional<Identity> find(ClientId id) {
         return Optional.ofNullable(identities.get(id));
     }

@@ -29,6 +29,19 @@ public record Identity(ClientId clientIdentity, Kind kind, String key, Instant c
         Objects.requireNonNull(keyCreated, "keyCreated");
     }
 
+    /** .NET ticks (100 ns) from 0001-01-01 to the Unix epoch: IoT Hub's generation ids are tick counts. */
+    private static final long TICKS_AT_EPOCH = 621_355_968_000_000_000L;
+
+    /**
+     * IoT Hub's {@code generationId}, which tells this identity from an earlier one of the same name: the moment it
+     * was made, in ticks, as IoT Hub's ids read. Modules get it as {@code IOTEDGE_MODULEGENERATIONID} and name it in
+     * every workload API call; an identity made again ({@link Identities#recreate}) has another one, so what a module
+     * of the old generation still holds stops working. A key rotation keeps it, as in IoT Hub.
+     */
+    public String generationId() {
+        return Long.toString(TICKS_AT_EPOCH + created.getEpochSecond() * 10_000_000L + created.getNano() / 100);
+    }
+
     /** Without the key: identities end up in logs. */
     @Override
     public String toString() {

@@ -117,7 +117,7 @@ class EdgeCaTest {
     void theServerCertificateChainsToTheCaAndNamesTheHub() throws Exception {
         EdgeCa ca = open();
 
-        ServerCertificate server = ca.serverCertificate(List.of("gateway.local", "edgeHub", "localhost"),
+        IssuedCertificate server = ca.serverCertificate(List.of("gateway.local", "edgeHub", "localhost"),
                 List.of("127.0.0.1", "::1"));
 
         assertThat(server.chain()).hasSize(2).element(1).isEqualTo(ca.certificate());
@@ -138,8 +138,8 @@ class EdgeCaTest {
     void eachServerCertificateIsNew() throws IOException {
         EdgeCa ca = open();
 
-        ServerCertificate first = ca.serverCertificate(List.of("edgeHub"), List.of());
-        ServerCertificate second = ca.serverCertificate(List.of("edgeHub"), List.of());
+        IssuedCertificate first = ca.serverCertificate(List.of("edgeHub"), List.of());
+        IssuedCertificate second = ca.serverCertificate(List.of("edgeHub"), List.of());
 
         assertThat(second.leaf().getSerialNumber()).isNotEqualTo(first.leaf().getSerialNumber());
         assertThat(second.leaf().getPublicKey()).isNotEqualTo(first.leaf().getPublicKey());
