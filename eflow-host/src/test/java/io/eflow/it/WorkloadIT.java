@@ -10,7 +10,6 @@ import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.HubClient;
 import io.eflow.modules.RuntimeSocket;
-import io.eflow.platform.Exec;
 import io.eflow.platform.Json;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -27,7 +26,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +59,6 @@ class WorkloadIT extends SharedGuestTest {
     static final String SOCKET = SOCKET_FOLDER + "/workload.sock";
     /** Everything that waits on a module start or a connection: an emulated VM is several times slower. */
     static final Duration SLOW = Duration.ofSeconds(300);
-    private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
     /** The backends whose shared guest has both images. */
     static final Set<String> LOADED = ConcurrentHashMap.newKeySet();
 
@@ -241,8 +238,7 @@ class WorkloadIT extends SharedGuestTest {
         // the token works before the restart: what fails afterwards fails for its generation
         signIn(port, before, before.path("token").asText());
 
-        Exec.Result restart = eflow("module", "restart", MODULE, "--new-identity", "--name", guest);
-        assertThat(restart.exitCode()).as(restart.stdout() + restart.stderr()).isZero();
+        edge().restart(guest, MODULE, true); // eflow module restart nodemod --new-identity
 
         String[] generation = {null};
         await().atMost(SLOW).ignoreExceptions().untilAsserted(() -> {
@@ -400,27 +396,6 @@ class WorkloadIT extends SharedGuestTest {
             client.disconnect().waitForCompletion(30_000);
         } finally {
             client.close(true);
-        }
-    }
-
-    /** The real launcher, as a user runs it; the daemon it starts on demand is stopped again. */
-    Exec.Result eflow(String... args) {
-        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
-        argv.addAll(List.of(args));
-        try {
-            return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
-                    .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(180).run();
-        } finally {
-            Exec.Result version = Exec.of(LAUNCHER.toString(), "version", "--json").env("EFLOW_HOME", host.paths().home().toString())
-                    .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(120).run();
-            try {
-                JsonNode pid = Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
-                if (pid.canConvertToLong()) {
-                    ProcessHandle.of(pid.asLong()).ifPresent(ProcessHandle::destroy);
-                }
-            } catch (IOException e) {
-                // no daemon to stop
-            }
         }
     }
 }
