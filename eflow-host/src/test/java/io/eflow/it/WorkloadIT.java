@@ -108,13 +108,13 @@ class WorkloadIT extends SharedGuestTest {
     @Order(1)
     void theSdkModuleConnectsReadsItsTwinReportsBackAndAnswers() throws Exception {
         deploy("{}");
-        await().atMost(SLOW).untilAsserted(() -> assertThat(logs(MODULE)).contains("open {").contains("twin desired {"));
+        await().atMost(SLOW).ignoreExceptions().untilAsserted(() -> assertThat(logs(MODULE)).contains("open {").contains("twin desired {"));
         String generation = environment(MODULE).get("IOTEDGE_MODULEGENERATIONID");
         String log = logs(MODULE);
         assertThat(log).as("the twin as the deployment wrote it").contains("twin desired {\"greeting\":\"" + greeting + "\"");
         assertThat(log).contains("open {\"generationId\":\"" + generation + "\"}");
         // the hub keeps the module's twin: the reported side is the module's answer
-        await().atMost(SLOW).untilAsserted(() -> {
+        await().atMost(SLOW).ignoreExceptions().untilAsserted(() -> {
             JsonNode twin = twin(MODULE);
             assertThat(twin.at("/reported/greeting").asText()).as(twin.toString()).isEqualTo(greeting);
             assertThat(twin.at("/reported/generationId").asText()).as(twin.toString()).isEqualTo(generation);
@@ -246,7 +246,7 @@ class WorkloadIT extends SharedGuestTest {
             assertThat(generation[0]).isNotBlank().isNotEqualTo(oldGeneration);
             assertThat(logs(MODULE)).contains("open {\"generationId\":\"" + generation[0] + "\"}");
         });
-        await().atMost(SLOW).untilAsserted(() -> assertThat(twin(MODULE).at("/reported/generationId").asText()).isEqualTo(generation[0]));
+        await().atMost(SLOW).ignoreExceptions().untilAsserted(() -> assertThat(twin(MODULE).at("/reported/generationId").asText()).isEqualTo(generation[0]));
         JsonNode after = method("token", null).payload();
         assertThat(after.path("generationId").asText()).isEqualTo(generation[0]);
         assertThat(after.path("token").asText()).isNotEqualTo(before.path("token").asText());
@@ -279,20 +279,29 @@ class WorkloadIT extends SharedGuestTest {
 
     // ---- helpers
 
-    /** The module's stdout and stderr since its latest start. */
-    String logs(String module) {
+    /** The module's stdout and stderr since its latest start: the text of each log line (JSON: time, stream, text). */
+    String logs(String module) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         edge().logs(guest, module, null, null, false, out);
-        String all = out.toString(StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                text.append(Json.MAPPER.readTree(line).path("text").asText()).append('\n');
+            }
+        }
+        String all = text.toString();
         int start = all.lastIndexOf("environment {");
         return start < 0 ? all : all.substring(start);
     }
 
-    /** The guest pid of a module's first process, from crun's state. */
+    /** The guest pid of a module's first process, from crun's state, once it runs. */
     String pid(String module) {
-        String pid = run("sudo", "sh", "-c", "cat /run/eflow/crun/" + module + "/status 2>/dev/null | tr ',' '\\n' | grep '\"pid\"' | tr -dc 0-9");
-        assertThat(pid).as(module + "'s pid").isNotEmpty();
-        return pid;
+        String[] pid = {""};
+        await().atMost(SLOW).until(() -> {
+            pid[0] = run("sudo", "sh", "-c", "cat /run/eflow/crun/" + module + "/status 2>/dev/null | tr ',' '\\n' | grep '\"pid\"' | tr -dc 0-9");
+            return !pid[0].isEmpty() && invoke("sudo", "test", "-e", "/proc/" + pid[0] + "/environ").exitCode() == 0;
+        });
+        return pid[0];
     }
 
     /** The environment of a module's first process, as the kernel keeps it. */
