@@ -124,13 +124,22 @@ class WorkloadIT extends SharedGuestTest {
         MethodResult echo = method("echo", ping);
         assertThat(echo.status()).isEqualTo(200);
         assertThat(echo.payload()).isEqualTo(ping);
+    }
 
-        String sent = firstMessage(MODULE, "ticks");
-        assertThat(sent).contains("\"module\":\"" + MODULE + "\"").contains("tick");
+    /**
+     * The SDK's sendOutputEvent reaches the hub as a message of the module on that output (the SDK ends the topic with
+     * a '/' after the property bag: {@code …/messages/events/%24.on=ticks/}).
+     */
+    @Test
+    @Order(2)
+    void theModulesOutputMessagesReachTheHubOnTheirOutput() throws Exception {
+        JsonNode sent = Json.MAPPER.readTree(firstMessage(MODULE, "ticks"));
+        assertThat(sent.path("module").asText()).isEqualTo(MODULE);
+        assertThat(new String(Base64.getDecoder().decode(sent.path("body").asText()), StandardCharsets.UTF_8)).contains("\"tick\":");
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void theModuleProcessHasIotEdgesVariablesAndNoKey() {
         Map<String, String> env = environment(MODULE);
         String device = run("hostname");
@@ -153,7 +162,7 @@ class WorkloadIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theWorkloadApiSignsAndCertifiesForTheModuleAloneAndItsCurrentGeneration() throws Exception {
         String generation = environment(MODULE).get("IOTEDGE_MODULEGENERATIONID");
         String neighbourGeneration = environment(NEIGHBOUR).get("IOTEDGE_MODULEGENERATIONID");
@@ -195,10 +204,12 @@ class WorkloadIT extends SharedGuestTest {
         JsonNode made = workload("POST", "/modules/" + MODULE + "/genid/" + generation + "0/sign", sign);
         assertThat(made.path("status").asInt()).as(made.toString()).isBetween(400, 499);
         assertThat(made.at("/body/message").asText()).isNotBlank();
+        System.out.printf("WorkloadIT[%s]: refused from inside the module: %s%n", backend,
+                List.of(other, otherIdentity, otherServer, stale, made));
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anotherUidInTheGuestCannotConnectToTheModulesWorkloadSocket() {
         String pid = pid(MODULE);
         String uid = run("sudo", "awk", "/^Uid:/ {print $2}", "/proc/" + pid + "/status");
@@ -228,7 +239,7 @@ class WorkloadIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aNewIdentityRetiresTheOldGenerationsTokensAndTheModuleGoesOnWithTheNew() throws Exception {
         int port = tlsPort();
         JsonNode before = method("token", null).payload();
@@ -255,6 +266,7 @@ class WorkloadIT extends SharedGuestTest {
                 .as("the old generation's token").isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
                         .isIn((int) MqttException.REASON_CODE_FAILED_AUTHENTICATION, (int) MqttException.REASON_CODE_NOT_AUTHORIZED));
         signIn(port, after, after.path("token").asText());
+        System.out.printf("WorkloadIT[%s]: generation %s retired for %s%n", backend, oldGeneration, generation[0]);
 
         // nor does the workload API sign for the old generation any more
         ObjectNode sign = Json.MAPPER.createObjectNode().put("keyId", "primary").put("algo", "HMACSHA256")
@@ -266,7 +278,7 @@ class WorkloadIT extends SharedGuestTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aLabelGivesTheModuleAConnectionStringForCompatibility() {
         deploy("{\"Labels\":{\"eflow.edgeHubConnectionString\":\"true\"}}");
         await().atMost(SLOW).ignoreExceptions().untilAsserted(() -> {
@@ -338,9 +350,13 @@ class WorkloadIT extends SharedGuestTest {
         return method("workload", request).payload();
     }
 
-    /** The first message a module sends on an output, as the hub passes it to a subscriber (a JSON line). */
+    /**
+     * The first message a module sends on an output, as the hub passes it to a subscriber of the module's messages (a
+     * JSON line).
+     */
     String firstMessage(String module, String output) throws InterruptedException {
         ByteArrayOutputStream watched = new ByteArrayOutputStream();
+        String wanted = "\"output\":\"" + output + "\"";
         OutputStream untilOne = new OutputStream() {
             @Override
             public void write(int b) {
@@ -350,33 +366,39 @@ class WorkloadIT extends SharedGuestTest {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 watched.write(b, off, len);
-                if (message(watched).isPresent()) {
+                if (message(watched, wanted).isPresent()) {
                     throw new IOException("seen: the watcher leaves");
                 }
             }
         };
         Thread subscriber = new Thread(() -> {
             try {
-                hub().subscribe(guest, module, output, untilOne);
+                hub().subscribe(guest, module, null, untilOne);
             } catch (RuntimeException e) {
                 // ends when the watcher leaves
             }
         });
         subscriber.start();
         try {
-            await().atMost(SLOW).until(() -> message(watched).isPresent());
+            // ticks every 3 s: two minutes is plenty even for an emulated VM
+            await().atMost(Duration.ofSeconds(120)).until(() -> message(watched, wanted).isPresent());
+        } catch (RuntimeException e) {
+            String metrics = hub().metrics(guest).lines().filter(line -> line.contains(module)).reduce("", (a, b) -> a + "\n" + b);
+            throw new AssertionError("no message of " + module + " on " + output + "; the subscription passed on: "
+                    + watched.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).limit(3).toList()
+                    + "; the hub's metrics of " + module + ":" + metrics, e);
         } finally {
             subscriber.interrupt();
             subscriber.join(Duration.ofSeconds(60).toMillis());
         }
-        return message(watched).orElseThrow();
+        return message(watched, wanted).orElseThrow();
     }
 
-    /** The first whole line that is not blank (the stream may keep itself alive with empty lines). */
-    private static Optional<String> message(ByteArrayOutputStream watched) {
+    /** The first whole line with {@code wanted} in it (the stream keeps itself alive with blank lines). */
+    private static Optional<String> message(ByteArrayOutputStream watched, String wanted) {
         String text = watched.toString(StandardCharsets.UTF_8);
         int end = text.lastIndexOf('\n');
-        return end < 0 ? Optional.empty() : text.substring(0, end).lines().filter(line -> !line.isBlank()).findFirst();
+        return end < 0 ? Optional.empty() : text.substring(0, end).lines().filter(line -> line.contains(wanted)).findFirst();
     }
 
     /** The host port of a forward of the hub's TLS port (HubIT's, or one of this class's own). */
