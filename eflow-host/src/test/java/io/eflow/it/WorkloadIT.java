@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -357,6 +358,7 @@ class WorkloadIT extends SharedGuestTest {
     String firstMessage(String module, String output) throws InterruptedException {
         ByteArrayOutputStream watched = new ByteArrayOutputStream();
         String wanted = "\"output\":\"" + output + "\"";
+        AtomicBoolean leaving = new AtomicBoolean();
         OutputStream untilOne = new OutputStream() {
             @Override
             public void write(int b) {
@@ -366,8 +368,8 @@ class WorkloadIT extends SharedGuestTest {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 watched.write(b, off, len);
-                if (message(watched, wanted).isPresent()) {
-                    throw new IOException("seen: the watcher leaves");
+                if (leaving.get() || message(watched, wanted).isPresent()) {
+                    throw new IOException("the watcher leaves");
                 }
             }
         };
@@ -388,7 +390,8 @@ class WorkloadIT extends SharedGuestTest {
                     + watched.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).limit(3).toList()
                     + "; the hub's metrics of " + module + ":" + metrics, e);
         } finally {
-            subscriber.interrupt();
+            // the follow ends at its next write: a message, or the blank line it keeps itself alive with
+            leaving.set(true);
             subscriber.join(Duration.ofSeconds(60).toMillis());
         }
         return message(watched, wanted).orElseThrow();
