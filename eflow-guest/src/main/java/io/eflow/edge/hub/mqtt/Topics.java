@@ -151,9 +151,18 @@ final class Topics {
             return Optional.of(new Events(""));
         }
         if (rest.startsWith("messages/events/")) {
-            return Optional.of(new Events(rest.substring("messages/events/".length())));
+            return Optional.of(new Events(withoutTrailingSlash(rest.substring("messages/events/".length()))));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The bag without the '/' the Java SDK puts after a module's bag ({@code …/messages/events/$.on=o&id=m4/}), as
+     * IoT Edge's hub takes {@code …/messages/events/{bag}/} too: a level separator, not the end of the last value. A
+     * value's own '/' at its end comes escaped ({@code %2F}) from every SDK, so it is never taken.
+     */
+    private static String withoutTrailingSlash(String bag) {
+        return bag.endsWith("/") ? bag.substring(0, bag.length() - 1) : bag;
     }
 
     private static Optional<Request> methodResponse(String rest) {
