@@ -1,7 +1,8 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.sdk;
 
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
+import io.eflow.edge.hub.HubService;
 import io.eflow.edge.hub.store.StoreConfig;
 
 import java.io.IOException;
@@ -87,8 +88,17 @@ final class SdkRoutes implements AutoCloseable {
         return new SdkRoutes(service);
     }
 
+    /** How many deliveries the scenario makes. */
     static int deliveries() {
         return DELIVERED.size();
+    }
+
+    /**
+     * How many deliveries the routes made of what was sent: final once the sender has its acknowledgements (the hub
+     * routes a message before it acknowledges it), so a receiver waits for these and no more.
+     */
+    long routed() {
+        return service.hub().metrics().routed().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** A module's connection string, as the agent hands it over: {@code GatewayHostName=localhost}. */

@@ -1,4 +1,4 @@
-package io.eflow.edge.hub;
+package io.eflow.edge.hub.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
