@@ -22,9 +22,9 @@ class EventTopicsTest {
     private static final String OWN = "devices/edge1/modules/filter/messages/events";
 
     @Test
-    void theNodeSdksOutputEventEscapesTheSystemKeysAndEndsWithTheBag() {
+    void theNodeSdksOutputEventEscapesTheSystemKeysAndEndsWithASlash() {
         HubMessage message = read(FILTER, OWN + "/%24.on=alerts&%24.mid=m1&%24.cid=c1&%24.ct=application%2Fjson"
-                + "&%24.ce=utf-8&MessageType=Alert&id=m4");
+                + "&%24.ce=utf-8&MessageType=Alert&id=m4/");
 
         assertThat(message.source()).isEqualTo(MessageSource.module("filter", "alerts"));
         assertThat(message.systemProperties()).containsOnly(
@@ -35,6 +35,15 @@ class EventTopicsTest {
                 Map.entry(SystemProperties.CONNECTION_DEVICE_ID, "edge1"),
                 Map.entry(SystemProperties.CONNECTION_MODULE_ID, "filter"));
         assertThat(message.applicationProperties()).containsOnly(Map.entry("MessageType", "Alert"), Map.entry("id", "m4"));
+    }
+
+    @Test
+    void theNodeSdksPlainEventEndsWithTheBag() {
+        HubMessage message = read(FILTER, OWN + "/%24.mid=m1&%24.ct=text%2Fplain&MessageType=Alert");
+
+        assertThat(message.source()).isEqualTo(MessageSource.module("filter"));
+        assertThat(message.systemProperties()).contains(Map.entry(SystemProperties.CONTENT_TYPE, "text/plain"));
+        assertThat(message.applicationProperties()).containsOnly(Map.entry("MessageType", "Alert"));
     }
 
     @Test

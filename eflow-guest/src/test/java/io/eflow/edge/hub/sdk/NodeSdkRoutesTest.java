@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Route conditions on what the official Node SDK sends: a module's {@code sendOutputEvent} through the hub's routes
- * to another module's {@code inputMessage}, both over MQTT with TLS trusting the edge CA.
+ * to another module's {@code inputMessage}, both over MQTT with TLS trusting the edge CA. The Node SDK ends an output
+ * event's topic with a '/' after the property bag.
  */
 class NodeSdkRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
