@@ -103,11 +103,11 @@ final class SdkRoutes implements AutoCloseable {
 
     /** A module's connection string, as the agent hands it over: {@code GatewayHostName=localhost}. */
     String connectionString(String module) {
-        return service.credentials(module).orElseThrow().connectionString();
+        return service.access(module, true).orElseThrow().connectionString().orElseThrow();
     }
 
     Path caCertificate() {
-        return service.credentials("sink").orElseThrow().caCertificate();
+        return service.access("sink", false).orElseThrow().caCertificate();
     }
 
     /**
