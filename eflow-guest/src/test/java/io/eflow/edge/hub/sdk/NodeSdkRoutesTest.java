@@ -9,15 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Route conditions on what the official Node SDK sends: a module's {@code sendOutputEvent} through the hub's routes
@@ -26,10 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 class NodeSdkRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The SDKs as the IoT Hub emulator's build installs them (npm ci), beside this module. */
-    private static final Path NODE_MODULES = Path.of("..", "iothub-emulator", "src", "test", "node", "node_modules")
-            .toAbsolutePath().normalize();
-    private static final Path SCRIPT = Path.of("src", "test", "node", "routes.js").toAbsolutePath();
     private static final long TIMEOUT_SECONDS = 40;
 
     @TempDir
@@ -83,29 +76,6 @@ class NodeSdkRoutesTest {
     }
 
     private static JsonNode node(Map<String, String> environment) throws IOException, InterruptedException {
-        if (!Files.isDirectory(NODE_MODULES)) {
-            throw new IllegalStateException(NODE_MODULES + " is missing: the build installs the SDKs with npm ci"
-                    + " (./mvnw -pl eflow-guest -am test builds the IoT Hub emulator first)");
-        }
-        Path output = Files.createTempFile("node-routes", ".out");
-        ProcessBuilder builder = new ProcessBuilder(List.of("node", SCRIPT.toString()))
-                .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("NODE_PATH", NODE_MODULES.toString());
-        builder.environment().putAll(environment);
-        Process node = builder.start();
-        try {
-            if (!node.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("node routes.js did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-            String text = Files.readString(output, StandardCharsets.UTF_8).strip();
-            if (node.exitValue() != 0 || text.isEmpty()) {
-                throw new IllegalStateException("node routes.js failed (exit " + node.exitValue() + "; its errors are"
-                        + " above): " + text);
-            }
-            return JSON.readTree(text.substring(text.lastIndexOf('\n') + 1));
-        } finally {
-            node.destroyForcibly();
-            Files.deleteIfExists(output);
-        }
+        return NodeScript.run("routes.js", environment, TIMEOUT_SECONDS);
     }
 }
