@@ -59,7 +59,7 @@ public final class HubConnection implements AutoCloseable {
     /** Opened and set up: a DISCONNECTED after it is news, one during an attempt to open is not. */
     private volatile boolean up;
     private volatile boolean closed;
-    private Thread connector;
+    private boolean started;
 
     /** @param access the hub; empty: no hub, nothing is sent (outside IoT Edge) */
     public HubConnection(Optional<HubAccess> access, Setup setup, Log log) {
@@ -70,17 +70,17 @@ public final class HubConnection implements AutoCloseable {
 
     /** Starts connecting in the background; without a hub, says so. */
     public synchronized HubConnection start() {
-        if (connector != null) {
+        if (started) {
             return this;
         }
+        started = true;
         if (access.isEmpty()) {
             log.info("no edge hub (not started by IoT Edge: no " + HubAccess.WORKLOAD_URI + ", no "
                     + HubAccess.CONNECTION_STRING + "): nothing is sent");
-            connector = Thread.currentThread();
             return this;
         }
         log.info("connecting to " + access.get().description());
-        connector = new Thread(this::keepOpen, "edgehub-connection");
+        Thread connector = new Thread(this::keepOpen, "edgehub-connection");
         connector.setDaemon(true);
         connector.start();
         return this;

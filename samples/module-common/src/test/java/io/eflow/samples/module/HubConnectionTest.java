@@ -103,6 +103,16 @@ class HubConnectionTest {
     }
 
     @Test
+    void outsideIoTEdgeThereIsNoHubToSendToAndItSaysSo() {
+        try (HubConnection connection = new HubConnection(Optional.empty(), nothing(), log).start()) {
+            assertThat(connection.send(new Message("x"), "out")).isFalse();
+            assertThat(connection.client()).isEmpty();
+            assertThat(lines("no edge hub (not started by IoT Edge: no IOTEDGE_WORKLOADURI, no EdgeHubConnectionString)"))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
     void withoutAHubNothingIsSentItRetriesQuietlyAndClosesAtOnce() throws Exception {
         HubAccess nowhere = HubAccess.forwarded(CloseBenchmark.CONNECTION_STRING, Optional.empty(), new Forward("127.0.0.1", freePort()));
         HubConnection connection = new HubConnection(Optional.of(nowhere), nothing(), log).start();

@@ -62,11 +62,16 @@ public final class TemperatureSensor {
     /** One reading, logged with whether it went to the hub. */
     static void send(HubConnection hub, MachineSimulator machine, long n, Log log) {
         String body = machine.next(Instant.now()).toJson();
-        Message message = new Message(body);
+        // a Message draws a random id: not made without a hub (a chroot without /dev/urandom waits seconds for one)
+        boolean sent = hub.isConnected() && hub.send(message(body), OUTPUT);
+        log.info("reading " + n + (sent ? " sent to " + OUTPUT : " not sent (no edgeHub connection)") + ": " + body);
+    }
+
+    private static Message message(String json) {
+        Message message = new Message(json);
         message.setContentType("application/json");
         message.setContentEncoding("utf-8");
-        boolean sent = hub.send(message, OUTPUT);
-        log.info("reading " + n + (sent ? " sent to " + OUTPUT : " not sent (no edgeHub connection)") + ": " + body);
+        return message;
     }
 
     /** A direct method call: {@value #RESET} cools the machine down, any other name is not here (501, as IoT Hub's). */
