@@ -1,6 +1,16 @@
 package io.eflow.samples.module;
 
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
+import com.microsoft.azure.sdk.iot.device.SasTokenProvider;
+import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
+import com.microsoft.azure.sdk.iot.device.edge.HttpsHsmTrustBundleProvider;
+import com.microsoft.azure.sdk.iot.device.hsm.HttpHsmSignatureProvider;
+import com.microsoft.azure.sdk.iot.device.hsm.IotHubSasTokenHsmAuthenticationProvider;
+import com.microsoft.azure.sdk.iot.device.transport.TransportException;
+import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.edge.hub.message.HubMessage;
 import io.eflow.edge.hub.message.MessageSource;
 import org.junit.jupiter.api.Disabled;
@@ -8,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,15 +27,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The samples' connection on the SDK against the guest's real edge hub, in-process, and against no hub at all. */
 class HubConnectionTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String API_VERSION = "2019-01-30";
 
     @TempDir
     Path dir;
@@ -73,6 +87,42 @@ class HubConnectionTest {
                 assertThat(new String(seen.get(0).body(), StandardCharsets.UTF_8)).isEqualTo("{\"machine\":{\"temperature\":21.5}}");
                 assertThat(seen.get(0).applicationProperties()).containsKey("site");
                 assertThat(lines("connected to the edge hub through 127.0.0.1:" + hub.forward().port())).hasSize(1);
+            }
+        }
+    }
+
+    /**
+     * What {@code ModuleClient.createFromEnvironment} does with IoT Edge's environment (IOTEDGE_WORKLOADURI and the
+     * rest), with the SDK's own parts: the trust bundle and every token's signature come from the workload API through
+     * {@link WorkloadSocket}; the module holds no key. Only the hub's TLS port is reached through a forward.
+     */
+    @Test
+    void aModuleWithoutAKeyHasTheWorkloadApiSignItsTokensAndNameItsCa() throws Exception {
+        try (TestHub hub = TestHub.start(dir)) {
+            hub.deploy("{\"up\": \"FROM /messages/modules/filter/outputs/* INTO $upstream\"}", "filter");
+            String key = ConnectionString.parse(hub.service().credentials("filter").orElseThrow().connectionString()).sharedAccessKey();
+            try (TestWorkloadApi workload = TestWorkloadApi.start(dir.resolve("workload.sock"), hub.service().caCertificatePem(),
+                    Map.of("filter", key))) {
+                SSLContext trust = IotHubSSLContext.getSSLContextFromString(new HttpsHsmTrustBundleProvider()
+                        .getTrustBundleCerts(workload.uri(), API_VERSION, new WorkloadSocket()));
+                IotHubSasTokenHsmAuthenticationProvider tokens = IotHubSasTokenHsmAuthenticationProvider.create(
+                        new HttpHsmSignatureProvider(workload.uri(), API_VERSION, new WorkloadSocket()), "dev1", "filter",
+                        "dev1.local", "dev1", "generation-1", 3600, 85);
+                SasTokenProvider signed = () -> {
+                    try {
+                        return tokens.getSasToken();
+                    } catch (IOException | TransportException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                HubAccess access = new HubAccess("the edge hub, signed by the workload API", () -> new ModuleClient("dev1", "dev1",
+                        "filter", signed, IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(hub.forward().over(trust)).build()));
+                try (HubConnection connection = new HubConnection(Optional.of(access), nothing(), log).start()) {
+                    await(connection::isConnected);
+                    assertThat(connection.send(new Message("{}"), "out")).isTrue();
+                }
+                assertThat(workload.requests()).anySatisfy(request -> assertThat(request)
+                        .startsWith("POST /modules/filter/genid/generation-1/sign?api-version=" + API_VERSION));
             }
         }
     }
