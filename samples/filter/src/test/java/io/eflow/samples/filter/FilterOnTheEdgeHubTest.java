@@ -156,6 +156,24 @@ class FilterOnTheEdgeHubTest {
     }
 
     @Test
+    void afterTheHubCameBackTheWholeTwinIsReadAgainAndAChangeMissedMeanwhileIsApplied() throws Exception {
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 30}"));
+        MessageFilter filter = startFilter(25);
+        await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 30.0);
+        int port = hub.forward().port();
+
+        hub.close(); // the SDK's connection drops: it reconnects by itself
+        await(() -> logged().contains("connection to edgeHub lost"));
+        hub = TestHub.start(dir, port);
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 45}")); // no patch reaches a filter not connected yet
+
+        await(() -> filter.threshold() == 45.0);
+        assertThat(logged()).contains("reconnected to edgeHub")
+                .contains("threshold 45.00 from the module twin (desired version 2; it was 30.00)");
+        await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 45.0);
+    }
+
+    @Test
     void theSamplesDeploymentGivesTheFilterItsThresholdThroughTheTwin() throws Exception {
         // the manifest scripts/quickstart applies, as it is (surefire runs in samples/filter)
         String sample = Files.readString(Path.of("../deployment.json"));
