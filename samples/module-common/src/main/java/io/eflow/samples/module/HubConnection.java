@@ -108,11 +108,6 @@ public final class HubConnection implements AutoCloseable {
         }
     }
 
-    /** The open client, for the SDK's other calls (twin, reported properties); empty when not connected. */
-    public Optional<ModuleClient> client() {
-        return isConnected() ? Optional.ofNullable(client) : Optional.empty();
-    }
-
     /** Closes the client; a module's stop does not wait for it more than {@link ModuleLifecycle}'s grace. */
     @Override
     public void close() {

@@ -156,7 +156,6 @@ class HubConnectionTest {
     void outsideIoTEdgeThereIsNoHubToSendToAndItSaysSo() {
         try (HubConnection connection = new HubConnection(Optional.empty(), nothing(), log).start()) {
             assertThat(connection.send(new Message("x"), "out")).isFalse();
-            assertThat(connection.client()).isEmpty();
             assertThat(lines("no edge hub (not started by IoT Edge: no IOTEDGE_WORKLOADURI, no EdgeHubConnectionString)"))
                     .hasSize(1);
         }
@@ -190,6 +189,22 @@ class HubConnectionTest {
             try (TestHub again = TestHub.start(dir, port)) {
                 await(connection::isConnected);
                 assertThat(lines("connected to the edge hub")).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void throughTheForwardTlsStillChecksTheGatewayHostNameAgainstTheHubsCertificate() throws Exception {
+        try (TestHub hub = TestHub.start(dir)) {
+            hub.deploy("{}", "sensor");
+            var credentials = hub.service().credentials("sensor").orElseThrow();
+            // the hub's certificate names edgeHub, dev1 (the gateway), localhost and the loopback addresses
+            String elsewhere = TestHub.withToken(credentials.connectionString()).replace("GatewayHostName=dev1", "GatewayHostName=elsewhere");
+            HubAccess misnamed = HubAccess.forwarded(elsewhere, Optional.of(credentials.caCertificate()), hub.forward());
+            try (HubConnection connection = new HubConnection(Optional.of(misnamed), nothing(), log).start()) {
+                await(() -> !lines("cannot reach").isEmpty());
+                assertThat(connection.isConnected()).isFalse();
+                assertThat(lines("cannot reach")).singleElement().asString().contains("No subject alternative DNS name matching elsewhere");
             }
         }
     }
