@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The filter's part in its connection: its input, its twin, and the order of the two. After each connection the
  * whole twin is read before any reading is judged: readings that come first (the hub may hold some in its queue) are
  * held, and judged once the twin's threshold is applied. A twin that cannot be read is asked again with back-off while
- * connected. The SDK hands over readings and twin answers one at a time, in the order they came.
+ * connected. The SDK hands over readings and twin answers one at a time, in the order they came. A held reading is
+ * acknowledged to the hub already (the SDK has no "not yet" for MQTT): one that is held when the module stops is lost.
  */
 final class FilterSetup implements HubConnection.Setup {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);

@@ -153,6 +153,7 @@ public final class HubConnection implements AutoCloseable {
         client.open(false);
         setup.opened(client);
         if (closed) {
+            closeQuietly(client); // closed while it opened: close() may have come before the client was made
             return;
         }
         up = true;
