@@ -46,7 +46,7 @@ public final class CloseBenchmark {
             new ModuleClient(CONNECTION_STRING, IotHubClientProtocol.MQTT).close();
             bare.add((System.nanoTime() - t0) / 1e6);
         }
-        System.out.printf("%-34s %-40s | bare SDK client, new + close: median %.2f ms%n", "samples' hub connection close, retrying",
+        System.out.printf("%-34s %-40s | bare SDK client, new + close: median %.2f ms%n", "samples' hub close, retrying",
                 String.format("median %.2f ms (n=%d)", median(connection), runs), median(bare));
     }
 
