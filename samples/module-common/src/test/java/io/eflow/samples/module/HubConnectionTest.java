@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The samples' connection on the SDK against the guest's real edge hub, in-process, and against no hub at all. */
 class HubConnectionTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String API_VERSION = "2019-01-30";
+    /** What createFromEnvironment asks the workload API with, whatever IOTEDGE_APIVERSION says (the SDK's constant). */
+    private static final String API_VERSION = "2018-06-28";
 
     @TempDir
     Path dir;

@@ -59,7 +59,7 @@ public final class TestWorkloadApi implements AutoCloseable {
         return "unix://" + socket;
     }
 
-    /** The request lines and bodies received, in order ("POST /modules/... HTTP/1.1\n{body}"). */
+    /** The requests received, whole (head and body), in order. */
     public List<String> requests() {
         return List.copyOf(requests);
     }
@@ -90,7 +90,7 @@ public final class TestWorkloadApi implements AutoCloseable {
         }
         String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
         String requestLine = head.substring(0, head.indexOf("\r\n"));
-        requests.add(requestLine + "\n" + body);
+        requests.add(head + body);
         Matcher sign = SIGN.matcher(requestLine);
         Matcher data = DATA.matcher(body);
         if (requestLine.startsWith("GET /trust-bundle?api-version=")) {

@@ -28,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkloadSocketTest {
     private static final String KEY = Base64.getEncoder().encodeToString("the filter's key, 32 bytes long!".getBytes(StandardCharsets.US_ASCII));
     private static final String API_VERSION = "2019-01-30";
+    /** What the SDK has signed for a token: the URL-encoded audience and the expiry. */
+    private static final String DATA = "dev1.local%2Fdevices%2Fdev1%2Fmodules%2Ffilter\n1700000000";
     private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
     @TempDir
@@ -38,16 +40,19 @@ class WorkloadSocketTest {
         try (TestWorkloadApi api = TestWorkloadApi.start(dir.resolve("workload.sock"), PEM, Map.of("filter", KEY))) {
             HttpHsmSignatureProvider signer = new HttpHsmSignatureProvider(api.uri(), API_VERSION, new WorkloadSocket());
 
-            String signature = signer.sign("filter", "dev1.local%2Fdevices%2Fdev1%2Fmodules%2Ffilter\n1700000000", "gen-1");
+            String signature = signer.sign("filter", DATA, "gen-1");
 
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(Base64.getDecoder().decode(KEY), "HmacSHA256"));
-            byte[] expected = mac.doFinal("dev1.local%2Fdevices%2Fdev1%2Fmodules%2Ffilter\n1700000000".getBytes(StandardCharsets.UTF_8));
+            byte[] expected = mac.doFinal(DATA.getBytes(StandardCharsets.UTF_8));
             // the SDK hands the signature on URL-encoded, as it goes into the token
             assertThat(signature).isEqualTo(URLEncoder.encode(Base64.getEncoder().encodeToString(expected), StandardCharsets.UTF_8));
+            // what the runtime's workload API is to take: the socket's path as Host, one request per connection
             assertThat(api.requests()).singleElement().asString()
-                    .startsWith("POST /modules/filter/genid/gen-1/sign?api-version=" + API_VERSION + " HTTP/1.1\n")
-                    .contains("\"keyId\":\"primary\"", "\"algo\":\"HMACSHA256\"");
+                    .startsWith("POST /modules/filter/genid/gen-1/sign?api-version=" + API_VERSION + " HTTP/1.1\r\n"
+                            + "Host: " + dir.resolve("workload.sock") + "\r\n")
+                    .contains("Connection: close\r\n", "Content-Length: ", "\"keyId\":\"primary\"", "\"algo\":\"HMACSHA256\"",
+                            "\"data\":\"" + Base64.getEncoder().encodeToString(DATA.getBytes(StandardCharsets.UTF_8)) + "\"");
         }
     }
 
@@ -57,7 +62,7 @@ class WorkloadSocketTest {
             String bundle = new HttpsHsmTrustBundleProvider().getTrustBundleCerts(api.uri(), API_VERSION, new WorkloadSocket());
 
             assertThat(bundle).isEqualTo(PEM);
-            assertThat(api.requests()).singleElement().asString().startsWith("GET /trust-bundle?api-version=" + API_VERSION + " HTTP/1.1");
+            assertThat(api.requests()).singleElement().asString().startsWith("GET /trust-bundle?api-version=" + API_VERSION + " HTTP/1.1\r\n");
         }
     }
 
