@@ -1,7 +1,5 @@
 package io.eflow.samples.module;
 
-import io.eflow.contract.iothub.ConnectionString;
-import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
@@ -11,8 +9,6 @@ import io.eflow.edge.hub.store.StoreConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.StringJoiner;
 
@@ -23,7 +19,6 @@ import java.util.StringJoiner;
  */
 public final class TestHub implements AutoCloseable {
     public static final DeviceIdentity DEVICE = new DeviceIdentity("dev1", "dev1.local", "dev1");
-    private static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
     private final HubService service;
 
@@ -71,32 +66,15 @@ public final class TestHub implements AutoCloseable {
         return new Forward("127.0.0.1", service.tlsPort());
     }
 
-    /**
-     * A deployed module's access through the forward: the connection string the agent would give it, with a SAS
-     * token the test signed for it in place of its key, and the edge CA.
-     *
-     * <p>Why a token: the SDK signs a key's tokens over the resource as written ({@code dev1.local/devices/…}), which
-     * IoT Hub takes but this hub does not yet (it wants the URL-encoded form the other SDKs sign); a token given in the
-     * connection string goes to the hub as it is.
-     */
+    /** A deployed module's access through the forward: the connection string the agent gives a module that asks, and the edge CA. */
     public HubAccess access(String module) {
-        ModuleHub.ModuleCredentials credentials = service.credentials(module).orElseThrow();
-        return access(credentials.connectionString(), credentials.caCertificate());
+        ModuleHub.ModuleAccess access = service.access(module, true).orElseThrow();
+        return access(access.connectionString().orElseThrow(), access.caCertificate());
     }
 
     /** The access of any identity's connection string (a host identity's, say), trusting {@code caFile}. */
     public HubAccess access(String connectionString, Path caFile) {
-        return HubAccess.forwarded(withToken(connectionString), Optional.of(caFile), forward());
-    }
-
-    /** {@code connectionString} with a SAS token signed by its key in place of the key. */
-    public static String withToken(String connectionString) {
-        ConnectionString identity = ConnectionString.parse(connectionString);
-        SasToken token = SasToken.sign(identity.resource(), identity.sharedAccessKey(), Instant.now().plus(TOKEN_LIFETIME),
-                Optional.empty());
-        return "HostName=" + identity.hostName() + ";DeviceId=" + identity.deviceId()
-                + identity.moduleId().map(m -> ";ModuleId=" + m).orElse("") + ";SharedAccessSignature=" + token
-                + identity.gatewayHostName().map(g -> ";GatewayHostName=" + g).orElse("");
+        return HubAccess.forwarded(connectionString, Optional.of(caFile), forward());
     }
 
     @Override
