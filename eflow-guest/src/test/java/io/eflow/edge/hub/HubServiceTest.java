@@ -397,18 +397,6 @@ class HubServiceTest {
     }
 
     private static DeploymentManifest manifest(String routes, String filterDesired) {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\",\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"sensor": %s, "filter": %s, "sink": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": %s,
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
-                  "filter": {"properties.desired": %s}
-                }}""".formatted(module, module, module, routes, filterDesired);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("sensor", "filter", "sink"), routes, Map.of("filter", filterDesired));
     }
 }

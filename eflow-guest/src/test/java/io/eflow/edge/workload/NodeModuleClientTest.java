@@ -5,6 +5,7 @@ import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.TestDeployments;
 import io.eflow.edge.hub.sdk.NodeScript;
 import io.eflow.edge.hub.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -80,20 +82,9 @@ class NodeModuleClientTest {
     }
 
     private static DeploymentManifest manifest() {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\",\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"nodeModule": %s, "sink": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1",
-                    "routes": {"critical": "FROM /messages/modules/nodeModule/outputs/temperature WHERE level = 'critical' AND $contentType = 'application/json' INTO BrokeredEndpoint(\\"/modules/sink/inputs/alerts\\")"},
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
-                  "nodeModule": {"properties.desired": {"threshold": 30}}
-                }}""".formatted(module, module);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("nodeModule", "sink"), """
+                {"critical": "FROM /messages/modules/nodeModule/outputs/temperature WHERE level = 'critical' AND $contentType = 'application/json' INTO BrokeredEndpoint(\\"/modules/sink/inputs/alerts\\")"}""",
+                Map.of("nodeModule", "{\"threshold\": 30}"));
     }
 
 }

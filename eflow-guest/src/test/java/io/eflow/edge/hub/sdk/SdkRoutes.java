@@ -3,6 +3,7 @@ package io.eflow.edge.hub.sdk;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.TestDeployments;
 import io.eflow.edge.hub.store.StoreConfig;
 
 import java.io.IOException;
@@ -145,17 +146,6 @@ final class SdkRoutes implements AutoCloseable {
     }
 
     private static DeploymentManifest manifest() {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\",\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"sensor": %s, "sink": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": %s,
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}
-                }}""".formatted(module, module, ROUTES);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("sensor", "sink"), ROUTES, Map.of());
     }
 }

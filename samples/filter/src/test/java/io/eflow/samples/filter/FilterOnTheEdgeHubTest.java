@@ -3,6 +3,7 @@ package io.eflow.samples.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.sdk.iot.device.Message;
 import io.eflow.contract.manifest.DeploymentManifest;
+import io.eflow.edge.hub.TestDeployments;
 import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.samples.module.HubConnection;
 import io.eflow.samples.module.Log;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -188,20 +190,8 @@ class FilterOnTheEdgeHubTest {
 
     /** A deployment of the sensor and the filter, the sensor's readings routed to the filter's input1. */
     private static DeploymentManifest manifest(String filterDesired) {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\","
-                + "\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"sensor": %s, "filter": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1",
-                    "routes": {"sensorToFilter": "FROM /messages/modules/sensor/outputs/temperatureOutput INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")"},
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
-                  "filter": {"properties.desired": %s}
-                }}""".formatted(module, module, filterDesired);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("sensor", "filter"), """
+                {"sensorToFilter": "FROM /messages/modules/sensor/outputs/temperatureOutput INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")"}""",
+                Map.of("filter", filterDesired));
     }
 }

@@ -1,16 +1,17 @@
 package io.eflow.samples.module;
 
-import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.TestDeployments;
 import io.eflow.edge.hub.store.StoreConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 
 /**
  * The guest's real edge hub, in-process on free loopback ports (its TLS port is reached through a {@link Forward}),
@@ -39,22 +40,7 @@ public final class TestHub implements AutoCloseable {
 
     /** A deployment of {@code modules} (no desired properties) with {@code routes} (a JSON object of routes). */
     public void deploy(String routes, String... modules) {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\","
-                + "\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        StringJoiner all = new StringJoiner(",");
-        for (String name : modules) {
-            all.add("\"" + name + "\":" + module);
-        }
-        service.deploy(DeploymentManifest.parse("""
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {%s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": %s,
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}}
-                }}""".formatted(all, routes)).manifest());
+        service.deploy(TestDeployments.of(List.of(modules), routes, Map.of()));
     }
 
     public HubService service() {
