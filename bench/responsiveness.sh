@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # How soon eflow acts once it should: the figures that used to be asserted inside unit tests, each next to the JVM
 # doing the plain equivalent in the same run (a BlockingQueue handoff, a ScheduledExecutorService on the same delay,
-# a bare Paho client):
+# a bare Paho or SDK client):
 #   a followed module log line, write -> seen          a waiting hub-queue consumer woken by an append
 #   a hub message redelivered after its 200 ms timeout the MQTT head closing a client after 1.5 keep-alives, and a
 #                                                       connection that sends no CONNECT after the 500 ms timeout
 #   the host's UNIX-socket channel failing a read after its 200 ms timeout
-#   the samples' hub client closing while it retries an absent hub (what a module's SIGTERM waits for)
+#   the samples' hub connection (Azure IoT SDK) closing while it retries an absent hub (what a module's SIGTERM waits for)
 # No root needed. Run after `./mvnw package` (it compiles the test classes too): bench/responsiveness.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."

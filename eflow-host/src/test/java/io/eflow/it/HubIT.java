@@ -279,7 +279,22 @@ class HubIT extends SharedGuestTest {
         } finally {
             forwards.remove(guest, metrics);
         }
+        // the modules got there through the workload API: nothing in their environment proves who they are
+        for (String module : List.of("filter", "tempSensor")) {
+            String environment = moduleEnvironment(module);
+            assertThat(environment).as(module + "'s environment").contains("IOTEDGE_MODULEID=" + module,
+                    "IOTEDGE_WORKLOADURI=unix:///var/run/iotedge/workload.sock", "IOTEDGE_AUTHSCHEME=sasToken")
+                    .contains("IOTEDGE_MODULEGENERATIONID=").doesNotContain("SharedAccessKey", "EdgeHubConnectionString");
+        }
         deploy(7200); // the sensor goes: the next steps count exactly what they send
+    }
+
+    /** The environment of a module's first process, read in the guest from /proc: what the module really got. */
+    String moduleEnvironment(String module) {
+        String pid = run("sudo", "sh", "-c", "cat /run/eflow/crun/" + module + "/status 2>/dev/null | tr ',' '\\n'"
+                + " | grep '\"pid\"' | tr -dc 0-9");
+        assertThat(pid).as(module + "'s pid").isNotEmpty();
+        return run("sudo", "sh", "-c", "tr '\\0' '\\n' < /proc/" + pid + "/environ");
     }
 
     @Test

@@ -75,15 +75,18 @@ public record SasToken(String resource, String signature, Instant expiry, Option
     }
 
     /**
-     * Whether the signature is the key's for this resource and expiry (compared in constant time). SDKs differ in the
-     * case of the resource's %-escapes they sign (.NET's HttpUtility writes {@code %2f}), so both are accepted.
+     * Whether the signature is the key's for this resource and expiry (compared in constant time). IoT Hub checks it
+     * over the resource as the token writes it, and SDKs write it differently: escaped in upper case (Node, Python),
+     * escaped in lower case (.NET's HttpUtility writes {@code %2f}), or not escaped at all (the Java SDK signs and
+     * sends {@code sr=hub/devices/d/modules/m}). Each form names the same resource, so each is accepted.
      */
     public boolean signedWith(String base64Key) {
         byte[] given = signature.getBytes(StandardCharsets.US_ASCII);
         String encoded = encode(resource);
         boolean upper = MessageDigest.isEqual(sign(encoded, base64Key, expiry).getBytes(StandardCharsets.US_ASCII), given);
         boolean lower = MessageDigest.isEqual(sign(lowerEscapes(encoded), base64Key, expiry).getBytes(StandardCharsets.US_ASCII), given);
-        return upper | lower;
+        boolean plain = MessageDigest.isEqual(sign(resource, base64Key, expiry).getBytes(StandardCharsets.US_ASCII), given);
+        return upper | lower | plain;
     }
 
     public boolean expiredAt(Instant now) {

@@ -2,6 +2,7 @@ package io.eflow.contract.iothub;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -48,6 +49,18 @@ class SasTokenTest {
         mac.init(new SecretKeySpec(Base64.getDecoder().decode(KEY), "HmacSHA256"));
         String lower = Base64.getEncoder().encodeToString(mac.doFinal("hub%2fdevices%2fd1\n1900000000".getBytes(StandardCharsets.UTF_8)));
         assertThat(new SasToken("hub/devices/d1", lower, EXPIRY, Optional.empty()).signedWith(KEY)).isTrue();
+    }
+
+    @Test
+    void theJavaSdksUnescapedResourceIsSignedAsItIsWritten() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(KEY), "HmacSHA256"));
+        String plain = Base64.getEncoder().encodeToString(mac.doFinal("hub/devices/d1/modules/m1\n1900000000".getBytes(StandardCharsets.UTF_8)));
+        SasToken token = SasToken.parse("SharedAccessSignature sr=hub/devices/d1/modules/m1&sig="
+                + URLEncoder.encode(plain, StandardCharsets.UTF_8) + "&se=1900000000");
+        assertThat(token.signedWith(KEY)).isTrue();
+        assertThat(new SasToken("hub/devices/d1/modules/m2", plain, EXPIRY, Optional.empty()).signedWith(KEY))
+                .as("another resource").isFalse();
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.eflow.edge.hub.auth.Identities;
 import io.eflow.edge.hub.auth.Identity;
 import io.eflow.edge.hub.auth.IssuedCertificate;
 import io.eflow.edge.hub.mqtt.MqttServer;
+import io.eflow.edge.hub.mqtt.SavedSessions;
 import io.eflow.edge.hub.mqtt.ServerSettings;
 import io.eflow.edge.hub.mqtt.TlsSettings;
 import io.eflow.edge.hub.store.LogMessageStore;
@@ -113,7 +114,8 @@ public final class HubService implements ModuleHub, AutoCloseable {
                 List.of("edgeHub", device.gatewayHostName(), "localhost"), List.of("127.0.0.1", "::1"));
         TlsSettings tls = new TlsSettings(certificate.privateKey(), certificate.chain(), Optional.of(ca.certificate()));
         this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort())
-                .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()));
+                .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()),
+                SavedSessions.open(settings.folder().resolve("sessions.json")));
         this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
         this.workload = new WorkloadSockets(settings.workload(),
                 new WorkloadApi(identities, ca, device::iotHubHostName, Clock.systemUTC()));

@@ -272,6 +272,41 @@ class HubServiceTest {
         assertThat(service.access("stranger", true)).isEmpty();
     }
 
+    /**
+     * The Java SDK connects with clean session 0 and does not subscribe again after its own reconnections: the hub
+     * keeps such a client's subscriptions, across its connections and the hub's restarts, as IoT Hub does.
+     */
+    @Test
+    void aCleanSessionZeroClientKeepsItsSubscriptionsAcrossReconnectionsAndHubRestarts() throws Exception {
+        ConnectionString sink = ConnectionString.parse(service.access("sink", true).orElseThrow().connectionString().orElseThrow());
+        MqttConnectOptions persistent = options("dev1/sink", token(sink));
+        persistent.setCleanSession(false);
+        PahoClient first = PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/sink", persistent);
+        first.subscribe("devices/dev1/modules/sink/inputs/#", 1);
+        first.close();
+
+        service.close();
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        service = HubService.start(new HubService.Settings(dir.resolve("hub"), loopback, loopback, loopback,
+                StoreConfig.in(dir.resolve("hub").resolve("store"))), DEVICE);
+        service.deploy(manifest(ROUTES, "{}"));
+        PahoClient again = PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/sink", persistent);
+        clients.add(again);
+        PahoClient sensor = connect("sensor");
+        sensor.publish("devices/dev1/modules/sensor/messages/events/level=critical", "x", 1).waitForCompletion(10_000);
+        assertThat(again.next().topic()).startsWith("devices/dev1/modules/sink/inputs/alerts/");
+
+        again.close();
+        MqttConnectOptions clean = options("dev1/sink", token(sink));
+        PahoClient fresh = PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/sink", clean);
+        clients.add(fresh);
+        fresh.close();
+        PahoClient later = PahoClient.connect("tcp://127.0.0.1:" + service.port(), "dev1/sink", persistent);
+        clients.add(later);
+        sensor.publish("devices/dev1/modules/sensor/messages/events/level=critical", "y", 1).waitForCompletion(10_000);
+        assertThat(later.received.poll(1, TimeUnit.SECONDS)).as("a clean session 1 ended the saved one").isNull();
+    }
+
     @Test
     void aModuleIdentityMadeAgainGetsANewGenerationAndLosesItsConnectionAndOldToken() throws Exception {
         ConnectionString before = ConnectionString.parse(service.access("filter", true).orElseThrow().connectionString().orElseThrow());
@@ -362,18 +397,6 @@ class HubServiceTest {
     }
 
     private static DeploymentManifest manifest(String routes, String filterDesired) {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\",\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"sensor": %s, "filter": %s, "sink": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1", "routes": %s,
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
-                  "filter": {"properties.desired": %s}
-                }}""".formatted(module, module, module, routes, filterDesired);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("sensor", "filter", "sink"), routes, Map.of("filter", filterDesired));
     }
 }

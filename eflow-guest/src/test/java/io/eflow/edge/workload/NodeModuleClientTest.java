@@ -1,11 +1,12 @@
 package io.eflow.edge.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.contract.json.Mappers;
 import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.TestDeployments;
+import io.eflow.edge.hub.sdk.NodeScript;
 import io.eflow.edge.hub.store.StoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trust bundle and its tokens from the module's socket, reads its twin, reports and sends a routed output.
  */
 class NodeModuleClientTest {
-    /** The official SDKs, installed by the emulator module's build (npm ci). */
-    static final Path SDKS = Path.of("..", "iothub-emulator", "src", "test", "node").toAbsolutePath().normalize();
     private static final DeviceIdentity DEVICE = new DeviceIdentity("dev1", "dev1.local", "dev1");
 
     @TempDir
@@ -57,10 +56,7 @@ class NodeModuleClientTest {
         service.serveWorkload("nodeModule", uid, gid);
         Map<String, Long> before = queues();
 
-        ProcessBuilder node = new ProcessBuilder("node", "edge-module.js").directory(SDKS.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Map<String, String> env = node.environment();
-        env.keySet().removeIf(name -> name.startsWith("IOTEDGE_") || name.contains("ConnectionString"));
+        Map<String, String> env = new HashMap<>();
         env.put("IOTEDGE_WORKLOADURI", "unix://" + access.workloadFolder().resolve(WorkloadSockets.SOCKET));
         env.put("IOTEDGE_MODULEID", "nodeModule");
         env.put("IOTEDGE_DEVICEID", DEVICE.deviceId());
@@ -70,11 +66,7 @@ class NodeModuleClientTest {
         env.put("IOTEDGE_MODULEGENERATIONID", access.generationId());
         env.put("IOTEDGE_AUTHSCHEME", "sasToken");
         env.put("IOTEDGE_APIVERSION", "2019-01-30");
-        Process process = node.start();
-        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("node finished").isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(process.exitValue()).as("node's exit; its output: " + output).isZero();
-        JsonNode outcome = Mappers.standard().readTree(output.substring(output.lastIndexOf('\n') + 1));
+        JsonNode outcome = NodeScript.run("edge-module.js", env, 90);
 
         assertThat(outcome.get("desiredThreshold").asInt()).isEqualTo(30);
         assertThat(service.hub().reported("nodeModule").path("applied").asInt()).isEqualTo(30);
@@ -90,20 +82,9 @@ class NodeModuleClientTest {
     }
 
     private static DeploymentManifest manifest() {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\",\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"nodeModule": %s, "sink": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1",
-                    "routes": {"critical": "FROM /messages/modules/nodeModule/outputs/temperature WHERE level = 'critical' AND $contentType = 'application/json' INTO BrokeredEndpoint(\\"/modules/sink/inputs/alerts\\")"},
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
-                  "nodeModule": {"properties.desired": {"threshold": 30}}
-                }}""".formatted(module, module);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("nodeModule", "sink"), """
+                {"critical": "FROM /messages/modules/nodeModule/outputs/temperature WHERE level = 'critical' AND $contentType = 'application/json' INTO BrokeredEndpoint(\\"/modules/sink/inputs/alerts\\")"}""",
+                Map.of("nodeModule", "{\"threshold\": 30}"));
     }
 
 }

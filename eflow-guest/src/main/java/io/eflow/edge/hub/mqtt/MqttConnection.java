@@ -98,6 +98,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     /** The inputs subscribed to by name, or {@link Topics#ALL_INPUTS}. */
     private final Set<String> inputs = ConcurrentHashMap.newKeySet();
+    private final SavedSessions saved;
+    /** Connected with clean session 0: its subscriptions outlive the connection. */
+    private boolean persistent;
     private State state = State.AWAITING_CONNECT;
     private ClientId who;
     private Topics topics;
@@ -107,7 +110,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     /** The hub's answers this connection waits for. */
     private int working;
 
-    MqttConnection(Channel channel, HubConnector hub, ServerSettings settings, ConcurrentMap<String, MqttConnection> sessions) {
+    MqttConnection(Channel channel, HubConnector hub, ServerSettings settings, ConcurrentMap<String, MqttConnection> sessions,
+                   SavedSessions saved) {
+        this.saved = saved;
         this.channel = channel;
         this.hub = hub;
         this.settings = settings;
@@ -396,10 +401,22 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
             end("the hub failed to take the connection", false);
             return;
         }
-        // no session outlives a connection (the hub's store keeps the messages): a session is never present
+        // a session is the client's subscriptions (the hub's store keeps the messages)
+        persistent = !header.isCleanSession();
+        Optional<List<String>> session = Optional.empty();
+        if (persistent) {
+            session = saved.resume(clientId);
+        } else {
+            saved.forget(clientId);
+        }
         channel.writeAndFlush(MqttMessageBuilders.connAck()
-                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(false).build());
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(session.isPresent()).build());
         LOG.log(System.Logger.Level.INFO, "{0} connected from {1}", who, channel.remoteAddress());
+        session.ifPresent(filters -> {
+            List<Subscription> added = new ArrayList<>();
+            filters.forEach(filter -> subscribeTo(filter, added));
+            tellHub(added);
+        });
     }
 
     private void takenOver() {
@@ -540,26 +557,43 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     private void subscribe(MqttSubscribeMessage message) {
         List<Integer> granted = new ArrayList<>();
         List<Subscription> added = new ArrayList<>();
+        List<String> accepted = new ArrayList<>();
         for (MqttTopicSubscription subscription : message.payload().topicSubscriptions()) {
-            Optional<Topics.Filter> filter = topics.filter(subscription.topicFilter());
-            if (filter.isEmpty()) {
+            if (!subscribeTo(subscription.topicFilter(), added)) {
                 LOG.log(System.Logger.Level.INFO, "refused {0} a subscription to {1}", who, subscription.topicFilter());
                 granted.add(MqttQoS.FAILURE.value());
                 continue;
             }
+            accepted.add(subscription.topicFilter());
             // IoT Hub grants QoS 2 as 1
             granted.add(Math.min(subscription.qualityOfService().value(), MqttQoS.AT_LEAST_ONCE.value()));
-            if (filter.get() == Topics.Filter.TWIN_RESPONSES) {
-                twinResponses = true;
-            }
-            topics.inputOf(subscription.topicFilter()).ifPresent(inputs::add);
-            filter.get().subscription().ifPresent(kind -> {
-                subscriptions.add(kind);
-                added.add(kind);
-            });
+        }
+        if (persistent) {
+            saved.subscribed(who.toString(), accepted);
         }
         channel.writeAndFlush(new MqttSubAckMessage(header(MqttMessageType.SUBACK),
                 MqttMessageIdVariableHeader.from(message.variableHeader().messageId()), new MqttSubAckPayload(granted)));
+        tellHub(added);
+    }
+
+    /** Takes one subscription, from a SUBSCRIBE or a saved session; false when it is not one of the client's own. */
+    private boolean subscribeTo(String topicFilter, List<Subscription> added) {
+        Optional<Topics.Filter> filter = topics.filter(topicFilter);
+        if (filter.isEmpty()) {
+            return false;
+        }
+        if (filter.get() == Topics.Filter.TWIN_RESPONSES) {
+            twinResponses = true;
+        }
+        topics.inputOf(topicFilter).ifPresent(inputs::add);
+        filter.get().subscription().ifPresent(kind -> {
+            subscriptions.add(kind);
+            added.add(kind);
+        });
+        return true;
+    }
+
+    private void tellHub(List<Subscription> added) {
         for (Subscription kind : added) {
             try {
                 hub.subscribed(who, this, kind);
@@ -570,6 +604,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     }
 
     private void unsubscribe(MqttUnsubscribeMessage message) {
+        if (persistent) {
+            saved.unsubscribed(who.toString(), message.payload().topics());
+        }
         for (String filter : message.payload().topics()) {
             topics.filter(filter).ifPresent(kind -> {
                 if (kind == Topics.Filter.TWIN_RESPONSES) {

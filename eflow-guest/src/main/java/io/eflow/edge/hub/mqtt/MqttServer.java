@@ -38,6 +38,7 @@ public final class MqttServer implements AutoCloseable {
     private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("mqtt", true));
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     private final ConcurrentMap<String, MqttConnection> sessions = new ConcurrentHashMap<>();
+    private final SavedSessions saved;
     private final Channel plain;
     private final Optional<Channel> tls;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -48,6 +49,12 @@ public final class MqttServer implements AutoCloseable {
      * @throws IOException when a port cannot be bound or the TLS certificate does not make a TLS context
      */
     public MqttServer(HubConnector hub, ServerSettings settings) throws IOException {
+        this(hub, settings, SavedSessions.inMemory());
+    }
+
+    /** @param saved the subscriptions of clean-session-0 clients, kept across their connections */
+    public MqttServer(HubConnector hub, ServerSettings settings, SavedSessions saved) throws IOException {
+        this.saved = saved;
         try {
             Optional<SslContext> tlsContext = settings.tls().isEmpty() ? Optional.empty()
                     : Optional.of(settings.tls().get().serverContext());
@@ -103,7 +110,7 @@ public final class MqttServer implements AutoCloseable {
                                         settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("decoder", new MqttDecoder(settings.maxPacketSize()))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
-                                .addLast("mqtt", new MqttConnection(channel, hub, settings, sessions));
+                                .addLast("mqtt", new MqttConnection(channel, hub, settings, sessions, saved));
                     }
                 })
                 .bind(address, port)

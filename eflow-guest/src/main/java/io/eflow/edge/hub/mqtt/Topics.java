@@ -151,9 +151,19 @@ final class Topics {
             return Optional.of(new Events(""));
         }
         if (rest.startsWith("messages/events/")) {
-            return Optional.of(new Events(rest.substring("messages/events/".length())));
+            return Optional.of(new Events(withoutTrailingSlash(rest.substring("messages/events/".length()))));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The bag without the '/' some SDKs put after it: the Node SDK after an output event's
+     * ({@code …/messages/events/%24.on=o&id=m4/}), the Java SDK after every module event's. IoT Edge's hub takes
+     * {@code …/messages/events/{bag}/} too: a level separator, not the end of the last value. A value's own '/' at its
+     * end comes escaped ({@code %2F}) from every SDK, so it is never taken.
+     */
+    private static String withoutTrailingSlash(String bag) {
+        return bag.endsWith("/") ? bag.substring(0, bag.length() - 1) : bag;
     }
 
     private static Optional<Request> methodResponse(String rest) {

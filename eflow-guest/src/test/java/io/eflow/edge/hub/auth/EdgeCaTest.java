@@ -11,8 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -130,7 +128,7 @@ class EdgeCaTest {
         assertThat(leaf.getBasicConstraints()).as("not a CA").isEqualTo(-1);
         assertThat(Duration.between(clock.instant(), leaf.getNotAfter().toInstant())).isEqualTo(Duration.ofDays(90));
         assertThat(leaf.getNotBefore().toInstant()).isBefore(clock.instant());
-        assertThat(belongTogether(server.privateKey(), leaf.getPublicKey())).isTrue();
+        assertThat(KeyPairs.belongTogether(server.privateKey(), leaf.getPublicKey())).isTrue();
         assertThat(server.toString()).doesNotContain(server.privateKey().toString());
     }
 
@@ -172,7 +170,7 @@ class EdgeCaTest {
         assertThat(leaf).isEqualTo(client.certificate());
         PrivateKey key = Pem.readEcPrivateKey(client.keyFile());
         assertThat(key).isInstanceOf(ECPrivateKey.class);
-        assertThat(belongTogether(key, leaf.getPublicKey())).isTrue();
+        assertThat(KeyPairs.belongTogether(key, leaf.getPublicKey())).isTrue();
 
         validate(leaf, ca.certificate(), clock.instant());
         assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=d1/filter");
@@ -258,17 +256,6 @@ class EdgeCaTest {
         parameters.setDate(Date.from(now));
         CertPathValidator.getInstance("PKIX").validate(
                 CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
-    }
-
-    private static boolean belongTogether(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
-        Signature signer = Signature.getInstance("SHA256withECDSA");
-        signer.initSign(key);
-        signer.update(new byte[] {1, 2, 3});
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance("SHA256withECDSA");
-        verifier.initVerify(publicKey);
-        verifier.update(new byte[] {1, 2, 3});
-        return verifier.verify(signature);
     }
 
     private static String mode(Path path) throws IOException {

@@ -92,6 +92,26 @@ class InputsTest extends HeadTestBase {
     }
 
     @Test
+    void theInputTopicHasTheShapeTheSdksParse() throws Exception {
+        PahoClient filter = filter();
+        filter.subscribe(FILTER_INPUTS, 1);
+        ConnectedClient link = hub.subscribedLink(FILTER, Subscription.INPUTS);
+        HubMessage slashes = new HubMessage(new byte[0], fromSensor("").systemProperties(),
+                Map.of("path", "a/b/", "sum", "1+1=2"), MessageSource.module("sensor", "out"));
+
+        link.deliverInput("input1", slashes);
+
+        // the Node SDK reads the input at level 6 and the bag at level 7; the Java SDK starts the bag at the topic's
+        // first "%24" (an escaped system key) and reads the input before it, and needs '=' in every pair
+        String topic = filter.next().topic();
+        assertThat(topic.split("/", -1)).hasSize(7);
+        assertThat(topic.split("/")[5]).isEqualTo("input1");
+        assertThat(topic).startsWith("devices/edge1/modules/filter/inputs/input1/%24.");
+        assertThat(topic.substring(topic.lastIndexOf('/') + 1).split("&")).allMatch(pair -> pair.contains("="))
+                .contains("path=a%2Fb%2F", "sum=1%2B1%3D2");
+    }
+
+    @Test
     void theDeliveryCompletesOnlyWhenTheModuleAcknowledges() throws Exception {
         PahoClient filter = filter();
         filter.client.setManualAcks(true);

@@ -1,56 +1,50 @@
 package io.eflow.samples.filter;
 
-import io.eflow.samples.module.Json;
-import io.eflow.samples.module.ModuleTopics;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.MessageProperty;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * What the filter does with one message, apart from MQTT: a reading on {@link #INPUT} whose
- * {@code machine.temperature} is above the threshold goes to {@link #OUTPUT} unchanged, with the property
- * {@code MessageType=Alert}; any other reading is dropped, and a message that is no reading is ignored. The
- * threshold may change at any time (the module twin sets it); each decision says which one it was judged by.
+ * What the filter does with one reading, apart from the hub: a reading whose {@code machine.temperature} is above the
+ * threshold goes to {@link #OUTPUT} unchanged, with the property {@code MessageType=Alert}; any other reading is
+ * dropped, and a message that is no reading is ignored. The threshold may change at any time (the module twin sets
+ * it); each decision says which one it was judged by.
  *
- * <p>The alert keeps the reading's application properties and its content type and encoding ({@code $.ct},
- * {@code $.ce}), as the body is the same; the other system properties (where it came from, its id) are the hub's
- * to set again.
+ * <p>The alert keeps the reading's application properties and its content type and encoding, as the body is the same;
+ * the system properties of where it came from are the hub's to set again.
  */
 public final class MessageFilter {
     public static final String INPUT = "input1";
     public static final String OUTPUT = "output1";
     public static final String ALERT_PROPERTY = "MessageType";
     public static final String ALERT_VALUE = "Alert";
-    private static final Set<String> KEPT_SYSTEM_PROPERTIES = Set.of("$.ct", "$.ce");
 
     /** What to do with a message. */
     public sealed interface Decision permits Alert, Below, Ignored {
     }
 
-    /** Send {@code payload} to {@code topic}: the reading, above the threshold. */
-    public record Alert(String topic, byte[] payload, double temperature, double threshold) implements Decision {
+    /** Send {@code alert} to {@link #OUTPUT}: the reading, above the threshold. */
+    public record Alert(Message alert, double temperature, double threshold) implements Decision {
     }
 
     /** A reading at or below the threshold: dropped. */
     public record Below(double temperature, double threshold) implements Decision {
     }
 
-    /** Not a reading of this module's input: dropped, {@code reason} says why. */
+    /** Not a reading: dropped, {@code reason} says why. */
     public record Ignored(String reason) implements Decision {
     }
 
-    private final String deviceId;
-    private final String moduleId;
-    /** Set by the twin's thread, read by the MQTT callback thread. */
+    /** Set by the twin's callbacks, read by the input's. */
     private volatile double threshold;
 
-    public MessageFilter(String deviceId, String moduleId, double threshold) {
-        this.deviceId = deviceId;
-        this.moduleId = moduleId;
+    public MessageFilter(double threshold) {
         threshold(threshold);
     }
 
@@ -66,23 +60,11 @@ public final class MessageFilter {
         threshold = value;
     }
 
-    /** The subscription to the input, every property bag included. */
-    public String subscription() {
-        return ModuleTopics.inputSubscription(deviceId, moduleId, INPUT);
-    }
-
-    public Decision decide(String topic, byte[] payload) {
-        Optional<ModuleTopics.Input> input = ModuleTopics.parseInput(topic, deviceId, moduleId);
-        if (input.isEmpty()) {
-            return new Ignored("not an input of " + deviceId + "/" + moduleId);
-        }
-        if (!input.get().name().equals(INPUT)) {
-            return new Ignored("input " + input.get().name() + ", not " + INPUT);
-        }
+    public Decision decide(Message reading) {
         Optional<Double> temperature;
         try {
-            temperature = machineTemperature(Json.parse(new String(payload, StandardCharsets.UTF_8)));
-        } catch (Json.JsonException e) {
+            temperature = machineTemperature(new String(reading.getBytes(), StandardCharsets.UTF_8));
+        } catch (JsonParseException e) {
             return new Ignored("not JSON: " + e.getMessage());
         }
         if (temperature.isEmpty()) {
@@ -92,29 +74,37 @@ public final class MessageFilter {
         if (temperature.get() <= limit) {
             return new Below(temperature.get(), limit);
         }
-        return new Alert(alertTopic(input.get().properties()), payload, temperature.get(), limit);
+        return new Alert(alert(reading), temperature.get(), limit);
     }
 
-    /** The output topic of an alert: the properties kept from the reading, then MessageType=Alert. */
-    String alertTopic(Map<String, String> readingProperties) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        readingProperties.forEach((key, value) -> {
-            if (!ModuleTopics.isSystem(key) || KEPT_SYSTEM_PROPERTIES.contains(key)) {
-                properties.put(key, value);
-            }
-        });
-        properties.remove(ALERT_PROPERTY);
-        properties.put(ALERT_PROPERTY, ALERT_VALUE);
-        return ModuleTopics.output(deviceId, moduleId, OUTPUT, properties);
+    /** The reading as an alert: the same body, content type and encoding and properties, and MessageType=Alert. */
+    static Message alert(Message reading) {
+        Message alert = new Message(reading.getBytes());
+        for (MessageProperty property : reading.getProperties()) {
+            alert.setProperty(property.getName(), property.getValue());
+        }
+        alert.setProperty(ALERT_PROPERTY, ALERT_VALUE);
+        if (reading.getContentType() != null) {
+            alert.setContentType(reading.getContentType());
+        }
+        if (reading.getContentEncoding() != null) {
+            alert.setContentEncoding(reading.getContentEncoding());
+        }
+        return alert;
     }
 
     /** {@code machine.temperature} of a reading, empty when the document has no number there. */
-    static Optional<Double> machineTemperature(Object document) {
-        if (document instanceof Map<?, ?> root && root.get("machine") instanceof Map<?, ?> machine
-                && machine.get("temperature") instanceof Double temperature) {
-            return Optional.of(temperature);
+    static Optional<Double> machineTemperature(String json) {
+        JsonElement machine = member(JsonParser.parseString(json), "machine");
+        JsonElement temperature = machine == null ? null : member(machine, "temperature");
+        if (temperature != null && temperature.isJsonPrimitive() && temperature.getAsJsonPrimitive().isNumber()) {
+            return Optional.of(temperature.getAsDouble());
         }
         return Optional.empty();
+    }
+
+    private static JsonElement member(JsonElement object, String name) {
+        return object.isJsonObject() ? object.getAsJsonObject().get(name) : null;
     }
 
     /** "26.31" for log lines. */

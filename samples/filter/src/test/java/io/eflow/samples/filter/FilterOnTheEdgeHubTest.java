@@ -1,16 +1,13 @@
 package io.eflow.samples.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.device.Message;
 import io.eflow.contract.manifest.DeploymentManifest;
-import io.eflow.edge.device.DeviceIdentity;
-import io.eflow.edge.hub.HubService;
+import io.eflow.edge.hub.TestDeployments;
 import io.eflow.edge.hub.auth.ClientId;
-import io.eflow.edge.hub.store.StoreConfig;
-import io.eflow.samples.module.EdgeHubClient;
-import io.eflow.samples.module.Env;
+import io.eflow.samples.module.HubConnection;
 import io.eflow.samples.module.Log;
-import io.eflow.samples.module.ModuleSettings;
-import io.eflow.samples.module.ModuleTopics;
+import io.eflow.samples.module.TestHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,32 +23,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The filter against the guest's real edge hub, run in-process as the guest runs it: a deployment gives the filter's
- * twin a desired TemperatureThreshold, the filter connects with the credentials the agent would hand it, applies the
- * threshold before it takes its first reading, reports it, and follows the deployments that change it.
+ * twin a desired TemperatureThreshold, the filter connects (the SDK, MQTT over TLS, through a forward to the hub's TLS
+ * port on a free port) with the credentials the agent would hand it, applies the threshold before it takes its first
+ * reading, reports it, and follows the deployments that change it.
  */
 class FilterOnTheEdgeHubTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final DeviceIdentity DEVICE = new DeviceIdentity("dev1", "dev1.local", "dev1");
     private static final ClientId FILTER = ClientId.module("dev1", "filter");
 
     @TempDir
     Path dir;
-    private HubService service;
+    private TestHub hub;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final Log log = new Log("filter", new PrintStream(output, true, StandardCharsets.UTF_8), Clock.systemUTC());
 
     @BeforeEach
     void start() throws Exception {
-        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-        service = HubService.start(new HubService.Settings(dir.resolve("hub"), loopback, loopback, loopback,
-                StoreConfig.in(dir.resolve("hub").resolve("store"))), DEVICE);
+        hub = TestHub.start(dir);
     }
 
     @AfterEach
@@ -60,51 +55,45 @@ class FilterOnTheEdgeHubTest {
         for (AutoCloseable closeable : closeables) {
             closeable.close();
         }
-        service.close();
-    }
-
-    /** What the agent gives a module: its connection string; the hub's plain port on loopback. */
-    private ModuleSettings settings(String module) {
-        return ModuleSettings.from(new Env(Map.of(
-                "EdgeHubConnectionString", service.credentials(module).orElseThrow().connectionString(),
-                "EDGEHUB_HOST", "127.0.0.1", "EDGEHUB_PORT", Integer.toString(service.port()))), module);
+        hub.close();
     }
 
     /** The filter as its main wires it, with the starting threshold TEMPERATURE_THRESHOLD would give. */
     private MessageFilter startFilter(double environmentThreshold) {
-        ModuleSettings settings = settings("filter");
-        MessageFilter filter = new MessageFilter(settings.deviceId(), settings.moduleId(), environmentThreshold);
-        closeables.add(Filter.connect(settings, filter, log));
+        MessageFilter filter = new MessageFilter(environmentThreshold);
+        closeables.add(Filter.connect(Optional.of(hub.access("filter")), filter, log));
         return filter;
     }
 
-    private EdgeHubClient startSensor() throws Exception {
-        EdgeHubClient sensor = new EdgeHubClient(settings("sensor"), new Log("sensor"));
+    private HubConnection startSensor() throws Exception {
+        HubConnection sensor = new HubConnection(Optional.of(hub.access("sensor")), new HubConnection.Setup() {
+        }, new Log("sensor"));
         closeables.add(sensor);
         sensor.start();
         await(sensor::isConnected);
         return sensor;
     }
 
-    private static void send(EdgeHubClient sensor, double temperature) {
-        assertThat(sensor.publish(ModuleTopics.output("dev1", "sensor", "temperatureOutput",
-                Map.of("$.ct", "application/json", "$.ce", "utf-8")),
-                ("{\"machine\":{\"temperature\":" + temperature + "}}").getBytes(StandardCharsets.UTF_8))).isTrue();
+    private static void send(HubConnection sensor, double temperature) {
+        Message reading = new Message("{\"machine\":{\"temperature\":" + temperature + "}}");
+        reading.setContentType("application/json");
+        reading.setContentEncoding("utf-8");
+        assertThat(sensor.send(reading, "temperatureOutput")).isTrue();
     }
 
     private JsonNode twin() throws Exception {
-        return service.hub().twin(FILTER).get(10, TimeUnit.SECONDS);
+        return hub.service().hub().twin(FILTER).get(10, TimeUnit.SECONDS);
     }
 
     private String logged() {
         return output.toString(StandardCharsets.UTF_8);
     }
 
-    private static void await(Check check) throws Exception {
+    private void await(Check check) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!check.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT);
+                throw new AssertionError("not within " + WAIT + "; the filter logged:\n" + logged());
             }
             Thread.sleep(25);
         }
@@ -117,8 +106,8 @@ class FilterOnTheEdgeHubTest {
 
     @Test
     void theDesiredThresholdIsAppliedBeforeTheFirstReadingReportedAndFollowed() throws Exception {
-        service.deploy(manifest("{\"TemperatureThreshold\": 30}"));
-        EdgeHubClient sensor = startSensor();
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 30}"));
+        HubConnection sensor = startSensor();
         send(sensor, 28); // waits in the filter's queue: judged by 30 from the twin, not by the environment's 25
 
         MessageFilter filter = startFilter(25);
@@ -129,7 +118,7 @@ class FilterOnTheEdgeHubTest {
         await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
         assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(30.0);
 
-        service.deploy(manifest("{\"TemperatureThreshold\": 40.5}"));
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 40.5}"));
 
         await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 40.5);
         assertThat(filter.threshold()).isEqualTo(40.5);
@@ -143,12 +132,12 @@ class FilterOnTheEdgeHubTest {
 
     @Test
     void anInvalidDesiredValueKeepsTheThresholdAndIsReportedAsItStands() throws Exception {
-        service.deploy(manifest("{\"TemperatureThreshold\": 30}"));
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 30}"));
         MessageFilter filter = startFilter(25);
         await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 30.0);
         long reportedVersion = twin().at("/reported/$version").asLong();
 
-        service.deploy(manifest("{\"TemperatureThreshold\": \"hot\"}"));
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": \"hot\"}"));
 
         await(() -> twin().at("/reported/$version").asLong() > reportedVersion);
         assertThat(twin().at("/reported/TemperatureThreshold").asDouble()).isEqualTo(30.0);
@@ -159,7 +148,7 @@ class FilterOnTheEdgeHubTest {
 
     @Test
     void withoutADesiredThresholdTheEnvironmentsStaysAndIsReported() throws Exception {
-        service.deploy(manifest("{}"));
+        hub.service().deploy(manifest("{}"));
         MessageFilter filter = startFilter(-100);
 
         await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
@@ -169,10 +158,28 @@ class FilterOnTheEdgeHubTest {
     }
 
     @Test
+    void afterTheHubCameBackTheWholeTwinIsReadAgainAndAChangeMissedMeanwhileIsApplied() throws Exception {
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 30}"));
+        MessageFilter filter = startFilter(25);
+        await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 30.0);
+        int port = hub.forward().port();
+
+        hub.close(); // the SDK's connection drops: it reconnects by itself
+        await(() -> logged().contains("connection to edgeHub lost"));
+        hub = TestHub.start(dir, port);
+        hub.service().deploy(manifest("{\"TemperatureThreshold\": 45}")); // no patch reaches a filter not connected yet
+
+        await(() -> filter.threshold() == 45.0);
+        assertThat(logged()).contains("reconnected to edgeHub")
+                .contains("threshold 45.00 from the module twin (desired version 2; it was 30.00)");
+        await(() -> twin().at("/reported/TemperatureThreshold").asDouble() == 45.0);
+    }
+
+    @Test
     void theSamplesDeploymentGivesTheFilterItsThresholdThroughTheTwin() throws Exception {
         // the manifest scripts/quickstart applies, as it is (surefire runs in samples/filter)
         String sample = Files.readString(Path.of("../deployment.json"));
-        service.deploy(DeploymentManifest.parse(sample).manifest());
+        hub.service().deploy(DeploymentManifest.parse(sample).manifest());
         MessageFilter filter = startFilter(-100);
 
         await(() -> twin().at("/reported/TemperatureThreshold").isNumber());
@@ -183,20 +190,8 @@ class FilterOnTheEdgeHubTest {
 
     /** A deployment of the sensor and the filter, the sensor's readings routed to the filter's input1. */
     private static DeploymentManifest manifest(String filterDesired) {
-        String module = "{\"type\":\"docker\",\"status\":\"running\",\"restartPolicy\":\"always\","
-                + "\"settings\":{\"image\":\"localhost:5000/m:1\",\"createOptions\":\"{}\"}}";
-        String json = """
-                {"modulesContent": {
-                  "$edgeAgent": {"properties.desired": {"schemaVersion": "1.1",
-                    "runtime": {"type": "docker", "settings": {}},
-                    "systemModules": {"edgeAgent": {"type": "docker", "settings": {"image": "mcr.microsoft.com/azureiotedge-agent:1.5"}},
-                                      "edgeHub": {"type": "docker", "status": "running", "restartPolicy": "always", "settings": {"image": "mcr.microsoft.com/azureiotedge-hub:1.5"}}},
-                    "modules": {"sensor": %s, "filter": %s}}},
-                  "$edgeHub": {"properties.desired": {"schemaVersion": "1.1",
-                    "routes": {"sensorToFilter": "FROM /messages/modules/sensor/outputs/temperatureOutput INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")"},
-                    "storeAndForwardConfiguration": {"timeToLiveSecs": 7200}}},
-                  "filter": {"properties.desired": %s}
-                }}""".formatted(module, module, filterDesired);
-        return DeploymentManifest.parse(json).manifest();
+        return TestDeployments.of(List.of("sensor", "filter"), """
+                {"sensorToFilter": "FROM /messages/modules/sensor/outputs/temperatureOutput INTO BrokeredEndpoint(\\"/modules/filter/inputs/input1\\")"}""",
+                Map.of("filter", filterDesired));
     }
 }

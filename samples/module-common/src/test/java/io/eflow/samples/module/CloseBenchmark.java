@@ -1,7 +1,7 @@
 package io.eflow.samples.module;
 
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,14 +10,17 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * bench/responsiveness.sh, samples half: how long the samples' hub client takes to close while it retries an
- * absent hub (what SIGTERM waits for), next to creating and closing a bare Paho client in the same run. Argument:
- * runs.
+ * bench/responsiveness.sh, samples half: how long the samples' hub connection takes to close while it retries an
+ * absent hub (what SIGTERM waits for), next to creating and closing a bare SDK client in the same run. Argument: runs.
  */
 public final class CloseBenchmark {
+    /** Any well-formed module connection string: nothing answers on its port. */
+    static final String CONNECTION_STRING = "HostName=hub.example;GatewayHostName=edge.example;DeviceId=d;ModuleId=m;"
+            + "SharedAccessKey=c2FtcGxlcy1iZW5jaG1hcmsta2V5LW5vdC1hLXNlY3JldA==";
+
     private CloseBenchmark() {
     }
 
@@ -28,24 +31,23 @@ public final class CloseBenchmark {
             port = socket.getLocalPort();
         }
         Log log = new Log("bench", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        List<Double> client = new ArrayList<>();
-        List<Double> paho = new ArrayList<>();
+        List<Double> connection = new ArrayList<>();
+        List<Double> bare = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            EdgeHubClient hubClient = new EdgeHubClient(ModuleSettings.from(new Env(Map.of("IOTEDGE_GATEWAYHOSTNAME", "127.0.0.1",
-                    "EDGEHUB_PORT", String.valueOf(port))), "m"), log);
-            hubClient.start();
+            HubConnection hub = new HubConnection(Optional.of(HubAccess.forwarded(CONNECTION_STRING, Optional.empty(),
+                    new Forward("127.0.0.1", port))), new HubConnection.Setup() {
+                    }, log).start();
             Thread.sleep(300); // inside its retry back-off
             long t0 = System.nanoTime();
-            hubClient.close();
-            client.add((System.nanoTime() - t0) / 1e6);
+            hub.close();
+            connection.add((System.nanoTime() - t0) / 1e6);
 
             t0 = System.nanoTime();
-            MqttClient bare = new MqttClient("tcp://127.0.0.1:" + port, "bench", new MemoryPersistence());
-            bare.close();
-            paho.add((System.nanoTime() - t0) / 1e6);
+            new ModuleClient(CONNECTION_STRING, IotHubClientProtocol.MQTT).close();
+            bare.add((System.nanoTime() - t0) / 1e6);
         }
-        System.out.printf("%-34s %-40s | bare Paho client, new + close: median %.2f ms%n", "samples' hub client close, retrying",
-                String.format("median %.2f ms (n=%d)", median(client), runs), median(paho));
+        System.out.printf("%-34s %-40s | bare SDK client, new + close: median %.2f ms%n", "samples' hub close, retrying",
+                String.format("median %.2f ms (n=%d)", median(connection), runs), median(bare));
     }
 
     private static double median(List<Double> values) {
