@@ -99,8 +99,8 @@ public final class WorkloadApi {
         }
         String generation = identity.get().generationId();
         if (asked.generation().isPresent() && !asked.generation().get().equals(generation)) {
-            return Response.error(403, "generation " + asked.generation().get() + " of module '" + module + "' is not its"
-                    + " current one: its identity was made again, and the module restarts with the new generation id");
+            return Response.error(403, "generation " + asked.generation().get() + " is not the current generation of module '"
+                    + module + "' (a module whose identity was made again restarts with the new one in IOTEDGE_MODULEGENERATIONID)");
         }
         JsonNode request;
         try {

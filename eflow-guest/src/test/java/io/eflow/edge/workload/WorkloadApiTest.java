@@ -94,7 +94,7 @@ class WorkloadApiTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             another module's identity          | POST | /modules/sensor/genid/GEN/sign?api-version=2019-01-30     | {"keyId":"primary","algo":"HMACSHA256","data":"eA=="} | 403 | may act only for itself
-            a stale generation                 | POST | /modules/filter/genid/1/sign?api-version=2019-01-30       | {"keyId":"primary","algo":"HMACSHA256","data":"eA=="} | 403 | not its current one
+            a stale generation                 | POST | /modules/filter/genid/1/sign?api-version=2019-01-30       | {"keyId":"primary","algo":"HMACSHA256","data":"eA=="} | 403 | not the current generation
             no api-version                     | POST | /modules/filter/genid/GEN/sign                            | {"data":"eA=="}                                       | 400 | no api-version
             an unknown api-version             | GET  | /trust-bundle?api-version=2030-01-01                      |                                                       | 400 | is not one of
             an unknown resource                | GET  | /modules?api-version=2019-01-30                           |                                                       | 404 | no such resource
