@@ -85,14 +85,18 @@ final class FilterSetup implements HubConnection.Setup {
         }
     }
 
+    /**
+     * Judged under the lock the twin read releases the held readings under: a reading that comes as they are released
+     * waits for them, so alerts leave in the order their readings came.
+     */
     private void received(Message reading) {
         synchronized (held) {
             if (!twinRead) {
                 held.add(reading);
                 return;
             }
+            judge(reading);
         }
-        judge(reading);
     }
 
     private void judge(Message reading) {
@@ -120,13 +124,11 @@ final class FilterSetup implements HubConnection.Setup {
                 }
                 retries.reset();
                 threshold.whole(twin.getDesiredProperties());
-                List<Message> waiting;
                 synchronized (held) {
                     twinRead = true;
-                    waiting = List.copyOf(held);
+                    held.forEach(this::judge);
                     held.clear();
                 }
-                waiting.forEach(this::judge);
             }, null);
         } catch (RuntimeException e) {
             twinFailed(e);
