@@ -3,6 +3,7 @@ package io.eflow.edge.hub.mqtt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.json.Mappers;
 import io.eflow.edge.hub.auth.AuthenticationException;
 import io.eflow.edge.hub.auth.ClientId;
@@ -169,7 +170,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
 
     @Override
     public void desiredPatch(JsonNode patch, long version) {
-        byte[] body = json(patch);
+        // IoT Hub puts the version in the body too, where the Java SDK reads it (TwinCollection.getVersion)
+        JsonNode versioned = patch;
+        if (patch instanceof ObjectNode object) {
+            versioned = object.deepCopy().put("$version", version);
+        }
+        byte[] body = json(versioned);
         onLoop(() -> {
             if (state == State.CONNECTED && subscriptions.contains(Subscription.DESIRED_PROPERTIES)) {
                 publishAtMostOnce(Topics.desiredPatch(version), body);
