@@ -18,6 +18,6 @@
  *
  * <p>The agent runs with or without the edge hub: it reaches the hub only through
  * {@link io.eflow.edge.device.ModuleHub}, which learns each deployment before its modules start and gives each module
- * its hub credentials; tests of the agent alone use {@link io.eflow.edge.device.ModuleHub#NONE}.
+ * its generation id and a workload API socket of its own (never its key, unless its deployment asks); tests of the agent alone use {@link io.eflow.edge.device.ModuleHub#NONE}.
  */
 package io.eflow.edge.agent;

@@ -140,10 +140,7 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
      */
     public void forget(String module) {
         ClientId who = ClientId.module(deviceId, module);
-        ConnectedClient link = links.remove(who);
-        if (link != null) {
-            link.close("its identity was removed");
-        }
+        disconnect(module, "its identity was removed");
         dispatchers.forEach((endpoint, dispatcher) -> {
             if (Endpoints.moduleInput(endpoint).map(input -> input.module().equals(module)).orElse(false)) {
                 dispatcher.stop();

@@ -43,7 +43,8 @@ final class RedirectedTls {
 
         @Override
         protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random) {
-            throw new UnsupportedOperationException("initialised already");
+            // the wrapped context is initialised: this one only redirects its sockets
+            throw new UnsupportedOperationException("a redirecting context wraps an initialised one and is not initialised itself");
         }
 
         @Override
