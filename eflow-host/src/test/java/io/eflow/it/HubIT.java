@@ -323,7 +323,14 @@ class HubIT extends SharedGuestTest {
             }
             await().atMost(SLOW).untilAsserted(() -> assertThat(Set.copyOf(arrived)).as(() -> "the hub: " + status()).hasSize(300));
         }
-        assertThat(firstArrivals()).containsExactlyElementsOf(range(0, 300));
+        assertThat(firstArrivals()).as(() -> "the filter's log:\n" + moduleLog("filter")).containsExactlyElementsOf(range(0, 300));
+    }
+
+    /** The module's last lines, to say what it went through when a check of its messages fails. */
+    String moduleLog(String module) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new AgentClient(host.manager()).logs(guest, module, 200, null, false, out);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -10,17 +10,27 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A sample's client of its edge hub, kept open by a thread of its own. The SDK reconnects a connection that drops (its
  * retry policy); what it cannot do is open the first connection without a hub, or one again once its retries ran out:
  * that is this thread's, with back-off and at most one log line per ten seconds. Nothing waits for the hub:
- * {@link #send} hands a message to the SDK when connected and says so, and returns false at once otherwise.
+ * {@link #send} takes a message when connected and says so, and returns false at once otherwise.
+ *
+ * <p>Messages leave in the order they were given, one on the wire at a time, as IoT Edge's samples send them (each
+ * {@code SendEventAsync} awaited): the SDK puts a message that was on the wire when its connection dropped behind
+ * those still waiting, so with several outstanding a reconnection reorders them.
  */
 public final class HubConnection implements AutoCloseable {
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofSeconds(15);
     static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
+    /** Messages taken and not yet sent: beyond it the hub is not keeping up, and {@link #send} says no. */
+    static final int OUTBOX = 1000;
 
     /** What a sample does with its client as it comes up; each step does nothing unless overridden. */
     public interface Setup {
@@ -60,6 +70,12 @@ public final class HubConnection implements AutoCloseable {
     private volatile boolean up;
     private volatile boolean closed;
     private boolean started;
+    private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX);
+    /** Counts the client's opens: a message given to the SDK before a close is the SDK's to end, not ours to wait for. */
+    private volatile int opens;
+
+    private record Outgoing(Message message, String output) {
+    }
 
     /** @param access the hub; empty: no hub, nothing is sent (outside IoT Edge) */
     public HubConnection(Optional<HubAccess> access, Setup setup, Log log) {
@@ -80,6 +96,9 @@ public final class HubConnection implements AutoCloseable {
             return this;
         }
         log.info("connecting to " + access.get().description());
+        Thread sender = new Thread(this::sendInOrder, "edgehub-send");
+        sender.setDaemon(true);
+        sender.start();
         Thread connector = new Thread(this::keepOpen, "edgehub-connection");
         connector.setDaemon(true);
         connector.start();
@@ -90,21 +109,47 @@ public final class HubConnection implements AutoCloseable {
         return up && status == IotHubConnectionStatus.CONNECTED;
     }
 
-    /** Hands {@code message} to the SDK for {@code output} when connected; false (nothing sent) otherwise. */
+    /**
+     * Takes {@code message} for {@code output} when connected; false (nothing sent) otherwise, or when
+     * {@value #OUTBOX} taken ones still wait.
+     */
     public boolean send(Message message, String output) {
-        ModuleClient current = client;
-        if (closed || current == null || !isConnected()) {
+        if (closed || client == null || !isConnected()) {
             return false;
         }
+        return outbox.offer(new Outgoing(message, output));
+    }
+
+    private void sendInOrder() {
         try {
-            current.sendEventAsync(message, (sent, failure, context) -> {
-                if (failure != null && !closed) {
-                    log.info("a message to " + output + " was not delivered: " + Log.describe(failure));
+            while (!closed) {
+                Outgoing next = outbox.poll(1, TimeUnit.SECONDS);
+                if (next != null && !closed) {
+                    sendAndWait(next);
                 }
-            }, null, output);
-            return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Until the SDK says how it went: it resends across its own reconnections; a close ends the message its way. */
+    private void sendAndWait(Outgoing next) throws InterruptedException {
+        ModuleClient current = client;
+        int open = opens;
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            current.sendEventAsync(next.message(), (sent, failure, context) -> {
+                if (failure != null && !closed) {
+                    log.info("a message to " + next.output() + " was not delivered: " + Log.describe(failure));
+                }
+                done.countDown();
+            }, null, next.output());
         } catch (IllegalStateException e) {
-            return false; // closed meanwhile
+            return; // closed meanwhile
+        }
+        while (!done.await(200, TimeUnit.MILLISECONDS) && !closed && opens == open) {
+            // waiting for the PUBACK
         }
     }
 
@@ -151,6 +196,7 @@ public final class HubConnection implements AutoCloseable {
             client = created;
         }
         client.open(false);
+        opens++;
         setup.opened(client);
         if (closed) {
             closeQuietly(client); // closed while it opened: close() may have come before the client was made

@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,6 +89,36 @@ class HubConnectionTest {
                 assertThat(new String(seen.get(0).body(), StandardCharsets.UTF_8)).isEqualTo("{\"machine\":{\"temperature\":21.5}}");
                 assertThat(seen.get(0).applicationProperties()).containsKey("site");
                 assertThat(lines("connected to the edge hub through 127.0.0.1:" + hub.forward().port())).hasSize(1);
+            }
+        }
+    }
+
+    /**
+     * The hub drops the module's connection while a burst is on its way; the SDK reconnects and resends what was on
+     * the wire. Every message taken arrives, first arrivals in the order they were given (the SDK alone would put
+     * those on the wire behind those still waiting).
+     */
+    @Test
+    void messagesTakenArriveInOrderAcrossAReconnection() throws Exception {
+        try (TestHub hub = TestHub.start(dir)) {
+            hub.deploy("{\"up\": \"FROM /messages/modules/sensor/outputs/* INTO $upstream\"}", "sensor");
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            List<Integer> taken = new ArrayList<>();
+            try (AutoCloseable watch = hub.service().hub().watch(source -> source.equals(MessageSource.module("sensor", "out")),
+                    message -> seen.add(Integer.parseInt(new String(message.body(), StandardCharsets.UTF_8))));
+                    HubConnection connection = new HubConnection(Optional.of(hub.access("sensor")), nothing(), log).start()) {
+                await(connection::isConnected);
+                for (int i = 0; i < 400; i++) {
+                    if (i == 100) {
+                        hub.service().hub().disconnect("sensor", "a test drops it");
+                    }
+                    if (connection.send(new Message(Integer.toString(i)), "out")) {
+                        taken.add(i);
+                    }
+                }
+                await(() -> new LinkedHashSet<>(seen).size() == taken.size());
+                assertThat(lines("reconnected to edgeHub")).isNotEmpty();
+                assertThat(new ArrayList<>(new LinkedHashSet<>(seen))).containsExactlyElementsOf(taken);
             }
         }
     }
