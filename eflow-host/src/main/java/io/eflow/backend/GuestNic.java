@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The guest's network interface as the host builds it: a host interface holding the gateway address, with NAT for
@@ -61,32 +63,34 @@ public final class GuestNic {
         return "eflow_" + instance.replace('-', '_');
     }
 
-    /** A veth pair: the host end here, eth0 in a new network namespace with the guest's address and route. */
+    /**
+     * A veth pair: the host end here, eth0 in a new network namespace with the guest's address and route. Each side
+     * is one {@code ip -batch}: a process start costs more than the work of any line.
+     */
     public void createInNamespace() {
-        build(() -> {
-            String veth = hostInterface();
-            String cidr = "/" + network.prefix();
-            Exec.of("ip", "netns", "add", netns()).check();
-            Exec.of("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", netns()).check();
-            Exec.of("ip", "-n", netns(), "link", "set", "lo", "up").check();
-            Exec.of("ip", "-n", netns(), "link", "set", "eth0", "address", network.mac()).check();
-            Exec.of("ip", "-n", netns(), "addr", "add", network.address() + cidr, "dev", "eth0").check();
-            Exec.of("ip", "-n", netns(), "link", "set", "eth0", "up").check();
-            Exec.of("ip", "-n", netns(), "route", "add", "default", "via", network.gateway()).check();
-        });
+        build(List.of("netns add " + netns(), "link add " + hostInterface() + " type veth peer name eth0 netns " + netns()),
+                () -> Exec.of("ip", "-n", netns(), "-batch", "-").input(String.join("\n",
+                        "link set lo up",
+                        "link set eth0 address " + network.mac(),
+                        "addr add " + network.address() + "/" + network.prefix() + " dev eth0",
+                        "link set eth0 up",
+                        "route add default via " + network.gateway()) + "\n").check());
     }
 
     /** A tap device for a VM's NIC (QEMU opens it by name); the guest configures its own end at boot. */
     public void createTap() {
-        build(() -> Exec.of("ip", "tuntap", "add", "dev", hostInterface(), "mode", "tap").check());
+        build(List.of("tuntap add dev " + hostInterface() + " mode tap"), () -> {
+        });
     }
 
-    private void build(Runnable guestEnd) {
+    private void build(List<String> hostEnd, Runnable guestEnd) {
         remove(instance);
         try {
+            List<String> host = new ArrayList<>(hostEnd);
+            host.add("addr add " + network.gateway() + "/" + network.prefix() + " dev " + hostInterface());
+            host.add("link set " + hostInterface() + " up");
+            Exec.of("ip", "-batch", "-").input(String.join("\n", host) + "\n").check();
             guestEnd.run();
-            Exec.of("ip", "addr", "add", network.gateway() + "/" + network.prefix(), "dev", hostInterface()).check();
-            Exec.of("ip", "link", "set", hostInterface(), "up").check();
             enableForwarding();
             Exec.of("nft", "-f", "-").input(natRules(hostInterface())).check();
         } catch (RuntimeException e) {
@@ -95,8 +99,9 @@ public final class GuestNic {
         }
     }
 
+    /** Replaces the instance's table whole, in one transaction: declaring it first makes the delete safe when absent. */
     private String natRules(String veth) {
-        return """
+        return dropTable(instance) + """
                 table ip %1$s {
                   chain postrouting {
                     type nat hook postrouting priority srcnat; policy accept;
@@ -125,14 +130,17 @@ public final class GuestNic {
 
     /** Removes the namespace, the veth pair or tap and the NAT rules; quiet about parts already gone. */
     public static void remove(String instance) {
-        if (Exec.of("nft", "list", "table", "ip", nftTable(instance)).run().ok()) {
-            Exec.of("nft", "delete", "table", "ip", nftTable(instance)).check();
-        }
+        Exec.of("nft", "-f", "-").input(dropTable(instance)).check();
         if (Files.exists(Path.of("/sys/class/net", hostInterface(instance)))) {
             Exec.of("ip", "link", "del", hostInterface(instance)).run();
         }
         if (Files.exists(Path.of("/run/netns", netns(instance)))) {
             Exec.of("ip", "netns", "delete", netns(instance)).check();
         }
+    }
+
+    /** nft input that deletes the instance's table, present or not (adding an existing table changes nothing). */
+    private static String dropTable(String instance) {
+        return "table ip " + nftTable(instance) + " {}\ndelete table ip " + nftTable(instance) + "\n";
     }
 }

@@ -2,6 +2,7 @@ package io.eflow.backend.namespace;
 
 import io.eflow.platform.Exec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,9 @@ final class Crun {
 
     /** The container's status (created, running, stopped), or null when crun does not know it. */
     String status(String id) {
+        if (!Files.isDirectory(stateRoot.resolve(id))) {
+            return null; // crun keeps a container's state in a folder of its id: no need to start it to hear "no"
+        }
         Exec.Result result = call("state", id);
         if (!result.ok()) {
             return null;
