@@ -118,7 +118,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
         this.hub = hub;
         this.settings = settings;
         this.sessions = sessions;
-        this.outbound = new OutboundWindow(settings.maxOutboundInFlight(), this::writeDelivery);
+        this.outbound = new OutboundWindow(settings.maxOutboundInFlight(), settings.maxOutboundInFlightBytes(),
+                this::writeDelivery);
     }
 
     // ---- ConnectedClient: any thread ----

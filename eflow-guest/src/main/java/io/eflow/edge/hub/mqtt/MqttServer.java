@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -33,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class MqttServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttServer.class.getName());
+    /** Packets written before a flush goes out regardless: bounds what waits unflushed in a long run. */
+    private static final int MAX_PACKETS_PER_FLUSH = 256;
 
     private final EventLoopGroup acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory("mqtt-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("mqtt", true));
@@ -105,7 +108,10 @@ public final class MqttServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         tlsContext.ifPresent(context -> channel.pipeline().addLast("tls", context.newHandler(channel.alloc())));
+                        // one write syscall (and one TLS record) for what a read or a run of the hub's answers
+                        // produced, not one per packet: PUBACKs of a synced batch, deliveries of a dispatch
                         channel.pipeline()
+                                .addLast("flush", new FlushConsolidationHandler(MAX_PACKETS_PER_FLUSH, true))
                                 .addLast(MqttConnection.IDLE_HANDLER, new IdleStateHandler(
                                         settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("decoder", new MqttDecoder(settings.maxPacketSize()))

@@ -16,17 +16,25 @@ import java.util.Optional;
  * @param maxInboundInFlight how many of a client's publishes the hub may be working on before the head stops reading
  *                           from that client
  * @param maxOutboundInFlight how many messages a client may have unacknowledged before the next ones wait
+ * @param maxOutboundInFlightBytes how many bytes of messages (bodies and topics) a client may have unacknowledged
+ *                           before the next ones wait; one message larger than this still goes, alone
  * @param connectTimeout     how long a new connection has to send CONNECT
  * @param tlsBindAddress     the address the TLS listener binds: the guest's plain port stays on loopback for its
  *                           modules while TLS is open to leaf devices and host applications
  */
 public record ServerSettings(String bindAddress, int port, Optional<TlsSettings> tls, int tlsPort, int maxPacketSize,
-                             int maxInboundInFlight, int maxOutboundInFlight, Duration connectTimeout,
-                             String tlsBindAddress) {
+                             int maxInboundInFlight, int maxOutboundInFlight, int maxOutboundInFlightBytes,
+                             Duration connectTimeout, String tlsBindAddress) {
     /** IoT Hub's largest device-to-cloud message. */
     public static final int DEFAULT_MAX_PACKET_SIZE = 256 * 1024;
     public static final int DEFAULT_MAX_INBOUND_IN_FLIGHT = 100;
     public static final int DEFAULT_MAX_OUTBOUND_IN_FLIGHT = 100;
+    /**
+     * 1 MiB: the count alone would let a client receiving IoT Hub's largest messages (256 KiB) hold 25 MiB of a
+     * 128 MiB heap. A mebibyte is still several round trips' worth on any link a module has (loopback or the
+     * guest's bridge), so small messages stay bound by the count and large ones still stream, four at a time.
+     */
+    public static final int DEFAULT_MAX_OUTBOUND_IN_FLIGHT_BYTES = 1 << 20;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     public ServerSettings {
@@ -38,6 +46,7 @@ public record ServerSettings(String bindAddress, int port, Optional<TlsSettings>
         positive(maxPacketSize, "maxPacketSize");
         positive(maxInboundInFlight, "maxInboundInFlight");
         positive(maxOutboundInFlight, "maxOutboundInFlight");
+        positive(maxOutboundInFlightBytes, "maxOutboundInFlightBytes");
         if (maxOutboundInFlight > 0xFFFF) {
             throw new IllegalArgumentException("maxOutboundInFlight is at most 65535, the number of MQTT packet ids");
         }
@@ -49,32 +58,39 @@ public record ServerSettings(String bindAddress, int port, Optional<TlsSettings>
     /** A plain listener only, with the default limits. */
     public static ServerSettings plain(String bindAddress, int port) {
         return new ServerSettings(bindAddress, port, Optional.empty(), 0, DEFAULT_MAX_PACKET_SIZE,
-                DEFAULT_MAX_INBOUND_IN_FLIGHT, DEFAULT_MAX_OUTBOUND_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT, bindAddress);
+                DEFAULT_MAX_INBOUND_IN_FLIGHT, DEFAULT_MAX_OUTBOUND_IN_FLIGHT, DEFAULT_MAX_OUTBOUND_IN_FLIGHT_BYTES,
+                DEFAULT_CONNECT_TIMEOUT, bindAddress);
     }
 
     /** A TLS listener on another address than the plain one. */
     public ServerSettings withTls(TlsSettings certificate, String bindAddress, int port) {
         return new ServerSettings(this.bindAddress, this.port, Optional.of(certificate), port, maxPacketSize,
-                maxInboundInFlight, maxOutboundInFlight, connectTimeout, bindAddress);
+                maxInboundInFlight, maxOutboundInFlight, maxOutboundInFlightBytes, connectTimeout, bindAddress);
     }
 
     public ServerSettings withTls(TlsSettings certificate, int port) {
         return new ServerSettings(bindAddress, this.port, Optional.of(certificate), port, maxPacketSize,
-                maxInboundInFlight, maxOutboundInFlight, connectTimeout, tlsBindAddress);
+                maxInboundInFlight, maxOutboundInFlight, maxOutboundInFlightBytes, connectTimeout, tlsBindAddress);
     }
 
     public ServerSettings withMaxPacketSize(int bytes) {
         return new ServerSettings(bindAddress, port, tls, tlsPort, bytes, maxInboundInFlight, maxOutboundInFlight,
-                connectTimeout, tlsBindAddress);
+                maxOutboundInFlightBytes, connectTimeout, tlsBindAddress);
     }
 
     public ServerSettings withInFlight(int inbound, int outbound) {
-        return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, inbound, outbound, connectTimeout, tlsBindAddress);
+        return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, inbound, outbound, maxOutboundInFlightBytes,
+                connectTimeout, tlsBindAddress);
+    }
+
+    public ServerSettings withOutboundInFlightBytes(int bytes) {
+        return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, maxInboundInFlight, maxOutboundInFlight,
+                bytes, connectTimeout, tlsBindAddress);
     }
 
     public ServerSettings withConnectTimeout(Duration timeout) {
         return new ServerSettings(bindAddress, port, tls, tlsPort, maxPacketSize, maxInboundInFlight,
-                maxOutboundInFlight, timeout, tlsBindAddress);
+                maxOutboundInFlight, maxOutboundInFlightBytes, timeout, tlsBindAddress);
     }
 
     private static void checkPort(int port) {

@@ -20,6 +20,12 @@ public interface EndpointQueue {
      */
     List<Delivery> poll(int max, Duration wait) throws InterruptedException;
 
+    /**
+     * As {@link #poll(int, Duration)}, but stops once the payloads handed out reach {@code maxBytes} (the first
+     * always comes, however large): a consumer bounds in bytes what it holds, not only in messages.
+     */
+    List<Delivery> poll(int max, long maxBytes, Duration wait) throws InterruptedException;
+
     /** The endpoint has the message: it is never handed out again. False when it was not outstanding. */
     boolean ack(long sequence);
 

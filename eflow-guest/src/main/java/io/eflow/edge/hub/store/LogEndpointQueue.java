@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class LogEndpointQueue implements EndpointQueue {
     private final long redeliveryNanos;
     private final LongQueue waiting = new LongQueue();
     private final TreeSet<Long> retry = new TreeSet<>();
+    /** Positions in {@link #retry} that were picked but never handed out (past a poll's byte budget). */
+    private final HashSet<Long> unsent = new HashSet<>();
     /** position -> System.nanoTime() after which it is handed out again. */
     private final TreeMap<Long, Long> inFlight = new TreeMap<>();
     private long delivered;
@@ -60,8 +63,13 @@ final class LogEndpointQueue implements EndpointQueue {
 
     @Override
     public List<Delivery> poll(int max, Duration wait) throws InterruptedException {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be positive: " + max);
+        return poll(max, Long.MAX_VALUE, wait);
+    }
+
+    @Override
+    public List<Delivery> poll(int max, long maxBytes, Duration wait) throws InterruptedException {
+        if (max < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("max and maxBytes must be positive: " + max + ", " + maxBytes);
         }
         long deadline = System.nanoTime() + Math.min(wait.toNanos(), Long.MAX_VALUE / 4);
         while (true) {
@@ -69,7 +77,7 @@ final class LogEndpointQueue implements EndpointQueue {
             if (picks.isEmpty()) {
                 return List.of();
             }
-            List<Delivery> deliveries = load(picks);
+            List<Delivery> deliveries = load(picks, maxBytes);
             if (!deliveries.isEmpty()) {
                 return deliveries;
             }
@@ -90,8 +98,9 @@ final class LogEndpointQueue implements EndpointQueue {
             if (!retry.isEmpty() || !waiting.isEmpty()) {
                 List<Pick> picks = new ArrayList<>(Math.min(max, retry.size() + waiting.size()));
                 while (picks.size() < max && !(retry.isEmpty() && waiting.isEmpty())) {
-                    boolean again = !retry.isEmpty();
-                    long position = again ? retry.pollFirst() : waiting.poll();
+                    boolean fromRetry = !retry.isEmpty();
+                    long position = fromRetry ? retry.pollFirst() : waiting.poll();
+                    boolean again = fromRetry && !unsent.remove(position);
                     inFlight.put(position, now + redeliveryNanos);
                     picks.add(new Pick(position, again));
                 }
@@ -124,11 +133,16 @@ final class LogEndpointQueue implements EndpointQueue {
         return next;
     }
 
-    private List<Delivery> load(List<Pick> picks) {
+    private List<Delivery> load(List<Pick> picks, long maxBytes) {
         List<Delivery> deliveries = new ArrayList<>(picks.size());
         long now = clock.millis();
+        long bytes = 0;
         for (int i = 0; i < picks.size(); i++) {
             Pick pick = picks.get(i);
+            if (bytes >= maxBytes) {
+                putBack(picks.subList(i, picks.size()));
+                return deliveries;
+            }
             LogEntry entry;
             try {
                 entry = log.read(pick.position(), true);
@@ -154,6 +168,7 @@ final class LogEndpointQueue implements EndpointQueue {
             }
             deliveries.add(new Delivery(pick.position(), entry.source(),
                     Instant.ofEpochMilli(entry.enqueuedAtMillis()), entry.payload(), pick.again()));
+            bytes += entry.payload().length;
         }
         return deliveries;
     }
@@ -171,6 +186,18 @@ final class LogEndpointQueue implements EndpointQueue {
         notifyAll();
     }
 
+    /** Picks past the byte budget: first in line again, and not counted as handed out. */
+    private synchronized void putBack(List<Pick> picks) {
+        for (Pick pick : picks) {
+            if (inFlight.remove(pick.position()) != null) {
+                retry.add(pick.position());
+                if (!pick.again()) {
+                    unsent.add(pick.position());
+                }
+            }
+        }
+    }
+
     private synchronized boolean dropInFlight(long position) {
         return inFlight.remove(position) != null;
     }
@@ -186,6 +213,7 @@ final class LogEndpointQueue implements EndpointQueue {
     @Override
     public synchronized boolean ack(long sequence) {
         if (inFlight.remove(sequence) != null || retry.remove(sequence)) {
+            unsent.remove(sequence);
             delivered++;
             return true;
         }
@@ -252,6 +280,7 @@ final class LogEndpointQueue implements EndpointQueue {
 
     private boolean removeWaiting(long position) {
         if (retry.remove(position)) {
+            unsent.remove(position);
             return true;
         }
         if (!waiting.isEmpty() && waiting.peek() == position) {

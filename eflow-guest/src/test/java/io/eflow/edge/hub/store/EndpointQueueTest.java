@@ -210,6 +210,26 @@ class EndpointQueueTest {
     }
 
     @Test
+    void aPollStopsAtItsByteBudgetAndTheRestComesNextInOrderNotAsRedeliveries() throws Exception {
+        try (LogMessageStore store = open()) {
+            append(store, 0, 10, UPSTREAM);
+            EndpointQueue queue = store.queue("$upstream");
+            int size = Messages.payload(0).length;
+
+            List<Delivery> first = queue.poll(10, 3L * size, Messages.SHORT);
+            // one always comes, however small the budget
+            List<Delivery> second = queue.poll(10, 1, Messages.SHORT);
+            List<Delivery> rest = queue.poll(10, Long.MAX_VALUE, Messages.SHORT);
+
+            assertThat(ids(first)).isEqualTo(range(0, 3));
+            assertThat(ids(second)).isEqualTo(range(3, 4));
+            assertThat(ids(rest)).isEqualTo(range(4, 10));
+            assertThat(rest).extracting(Delivery::redelivered).containsOnly(false);
+            assertThat(queue.metrics().redelivered()).isZero();
+        }
+    }
+
+    @Test
     void aRemovedEndpointKeepsNothingAndDoesNotComeBack() throws Exception {
         try (LogMessageStore store = open()) {
             append(store, 0, 10, UPSTREAM, FILTER);
