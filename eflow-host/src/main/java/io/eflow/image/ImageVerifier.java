@@ -31,10 +31,11 @@ public final class ImageVerifier {
     }
 
     /**
-     * Signature, shape, sizes and the verity root, but no full-file digests: for the builder's cache hit,
-     * where the folder was written atomically by this host and must answer instantly.
+     * Signature, shape, sizes and the verity root, but no full-file digests: for the builder's cache hit, where the
+     * folder was written atomically by this host and must answer instantly, and for a deploy, which checks the digests
+     * ({@link #checkDigests}) while it copies the parts and before anything boots from them.
      */
-    static GuestImage verifyWithoutDigests(Path imageDir, TrustStore trust) {
+    public static GuestImage verifyWithoutDigests(Path imageDir, TrustStore trust) {
         return verify(imageDir, trust, false);
     }
 
@@ -89,6 +90,13 @@ public final class ImageVerifier {
                 || v.hashBlockSize() != VerityHashTree.BLOCK_SIZE || v.dataBlocks() < 1
                 || v.salt() == null || v.rootHash() == null || !HEX64.matcher(v.rootHash()).matches()) {
             throw new EflowException("image manifest has unsupported verity parameters (eflow uses sha256 with 4096-byte blocks)");
+        }
+    }
+
+    /** Every part's sha256 against the signed manifest's (what {@link #verifyWithoutDigests} leaves out). */
+    public static void checkDigests(GuestImage image) {
+        for (ImageManifest.Part part : image.manifest().parts()) {
+            checkPart(image.dir(), part, true);
         }
     }
 

@@ -43,7 +43,7 @@ final class Deployer {
     }
 
     InstanceConfig deploy(DeployRequest.Validated request, BackendKind backendKind, Backend backend, GuestImage image,
-                          NetworkConfig network, Consumer<String> progress) {
+                          DigestCheck digests, NetworkConfig network, Consumer<String> progress) {
         InstanceLayout layout = store.layout(request.name());
         InstanceConfig config = new InstanceConfig(request.name(), request.cpus(), request.memoryMb(), request.dataSizeGb(),
                 request.logSize(), backendKind, network, image.manifest().version(), Slot.A, Instant.now(),
@@ -65,6 +65,7 @@ final class Deployer {
             GuestHostKey hostKey = GuestHostKey.generate();
             FileTrees.write(layout.pinnedHostKey(), (hostKey.publicKeyLine() + "\n").getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             GuestDisks.seedEtc(layout.dataDisk(), layout.run().resolve("seed"), etcFiles(config, hostKey));
+            digests.await(); // nothing boots from parts whose digests are not the signed ones
             store.save(config);
             progress.accept("starting the guest (" + backendKind.cliName() + " backend)");
             backend.start(config, layout, progress);

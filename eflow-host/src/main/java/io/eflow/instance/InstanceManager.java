@@ -136,22 +136,25 @@ public final class InstanceManager implements AutoCloseable {
         try {
             precheck(request); // again under the lock: two deploys of one name may race to here
             sweepUnfinishedDeploys();
-            GuestImage image = verifiedImage(valid.image());
+            GuestImage image = signedImage(valid.image());
             NetworkConfig network = networks.allocate(valid.staticIp(), store.all(), HostRoutes.subnets());
-            InstanceConfig config = withLock(valid.name(), () -> deployer.deploy(valid, kind, backend, image, network, progress));
-            return summary(config);
+            try (DigestCheck digests = DigestCheck.start(image)) {
+                InstanceConfig config = withLock(valid.name(), () -> deployer.deploy(valid, kind, backend, image, digests, network, progress));
+                return summary(config);
+            }
         } finally {
             deployLock.unlock();
         }
     }
 
-    private GuestImage verifiedImage(Path requested) {
+    /** Signature, shape and sizes now; the parts' digests are {@link DigestCheck}'s, beside the copy. */
+    private GuestImage signedImage(Path requested) {
         Path dir = requested != null ? requested.toAbsolutePath() : paths.images().resolve("current");
         if (!Files.exists(dir)) {
             throw new EflowException(requested != null ? "no image at " + dir
                     : "no guest image has been built yet; run 'eflow image build' first");
         }
-        return ImageVerifier.verify(dir, TrustStore.load(paths));
+        return ImageVerifier.verifyWithoutDigests(dir, TrustStore.load(paths));
     }
 
     private BackendKind resolveBackend(BackendKind requested, Consumer<String> progress) {

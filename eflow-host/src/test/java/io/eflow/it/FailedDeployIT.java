@@ -81,6 +81,31 @@ class FailedDeployIT {
         }
     }
 
+    /**
+     * A part changed after signing, its size kept: the deploy checks digests while it copies the parts, and fails
+     * before anything boots, leaving nothing behind.
+     */
+    @Test
+    void aPartWhoseBytesAreNotTheSignedOnesFailsTheDeployAndLeavesNothing(TestHost host) throws Exception {
+        Path work = Files.createTempDirectory("eflow-tampered-image");
+        Path trusted = host.paths().trust().resolve("tampered-test.pub");
+        try {
+            Files.createDirectories(work.resolve("tree/etc"));
+            Path image = work.resolve("image");
+            TestImages.sealed(work.resolve("tree"), image, work.resolve("key"), "0.0.1-tampered", host.image());
+            Files.createDirectories(host.paths().trust());
+            Files.copy(TestImages.publicKeyFile(work.resolve("key")), trusted);
+            Path initrd = image.resolve("initrd.img");
+            byte[] bytes = Files.readAllBytes(initrd);
+            bytes[bytes.length / 2] ^= 1; // no hash tree covers the boot parts: only their digests do
+            Files.write(initrd, bytes);
+            assertRefusedBeforeAnythingIsMade(host, "it-tampered", image, "initrd.img: sha256 mismatch (image corrupt or tampered)");
+        } finally {
+            Files.deleteIfExists(trusted);
+            FileTrees.deleteRecursively(work);
+        }
+    }
+
     /** A validly sealed image of an almost empty tree, signed with the key in {@code keyDir}. */
     private static Path smallImage(Path work, Path keyDir, String version) throws Exception {
         Path tree = work.resolve("tree");
