@@ -11,8 +11,6 @@ import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -112,13 +110,12 @@ public final class BundleInstaller {
                     slot = SlotInstaller.stage(rootSlotFile, imageManifest.verity(), imageManifest.version());
                     checkSlotSizes();
                     progress.accept("writing " + part.name() + " into " + rootSlotFile.getFileName());
-                    ReadableByteChannel in = Channels.newChannel(content);
                     long half = part.size() / 2;
-                    slot.write(in, 0, half);
+                    slot.write(content, 0, half);
                     halfway.run();
-                    slot.write(in, half, part.size() - half);
+                    slot.write(content, half, part.size() - half);
                 }
-                case GuestImage.VERITY -> slot.write(Channels.newChannel(content), slot.layout().hashOffset(), part.size());
+                case GuestImage.VERITY -> slot.write(content, slot.layout().hashOffset(), part.size());
                 case GuestImage.VMLINUX, GuestImage.INITRD -> Files.copy(content, staging.resolve(part.name()));
                 default -> throw new EflowException("bundle part " + part.name() + " is not one eflow installs");
             }
