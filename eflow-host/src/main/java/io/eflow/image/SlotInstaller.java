@@ -11,8 +11,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Writes an image into a root slot (the seeds' RootFS A/B partitions, here sparse files) and re-checks slots.
@@ -81,7 +79,6 @@ public final class SlotInstaller {
         private final SlotLayout layout;
         private final long treeBytes;
         private final AtomicFile file;
-        private FutureTask<Void> flush;
 
         private StagedSlot(SlotLayout layout, long treeBytes, AtomicFile file) {
             this.layout = layout;
@@ -111,25 +108,8 @@ public final class SlotInstaller {
             PipedCopy.copy(in, file.channel(), position, count);
         }
 
-        /**
-         * Starts putting what is written so far on disk, on a thread of its own, while the caller goes on (an update's
-         * kernel and initramfs stream meanwhile); {@link #commit} waits for it, and its own sync has little left to do.
-         * Only the temporary file is synced: nothing is visible before the commit.
-         */
-        public void startFlush() {
-            FutureTask<Void> task = new FutureTask<>(() -> {
-                file.channel().force(false);
-                return null;
-            });
-            Thread thread = new Thread(task, "eflow-slot-flush");
-            thread.setDaemon(true);
-            thread.start();
-            flush = task;
-        }
-
         /** Sizes the slot (a hole after the tree), forces it to disk and renames it over the slot file. */
         public SlotLayout commit() throws IOException {
-            awaitFlush();
             file.setLength(SLOT_SIZE);
             file.commit();
             return layout;
@@ -137,38 +117,7 @@ public final class SlotInstaller {
 
         @Override
         public void close() {
-            try {
-                awaitFlush();
-            } catch (IOException ignored) {
-                // the temporary file is deleted next; whether it reached the disk does not matter
-            }
             file.close();
-        }
-
-        private void awaitFlush() throws IOException {
-            if (flush == null) {
-                return;
-            }
-            FutureTask<Void> task = flush;
-            flush = null;
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        task.get();
-                        return;
-                    } catch (InterruptedException e) {
-                        // the flush must be over before the file is renamed or closed under it
-                        interrupted = true;
-                    }
-                }
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 

@@ -116,11 +116,9 @@ public final class BundleInstaller {
                     halfway.run();
                     slot.write(content, half, part.size() - half);
                 }
-                case GuestImage.VERITY -> {
-                    slot.write(content, slot.layout().hashOffset(), part.size());
-                    // the disk takes the root slot while the boot parts stream; the commit then has little left
-                    slot.startFlush();
-                }
+                // One sync per file, at the commit: a flush started here, while the boot parts stream, took CPU from
+                // their hashing on a two-core machine and the apply was no faster (bench/update-apply.sh).
+                case GuestImage.VERITY -> slot.write(content, slot.layout().hashOffset(), part.size());
                 case GuestImage.VMLINUX, GuestImage.INITRD -> {
                     if (boot == null) {
                         // mounted only now, so a crash while the root slot is written leaves no mount behind
