@@ -2,7 +2,6 @@ package io.eflow.image;
 
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
-import io.eflow.platform.FileTrees;
 import io.eflow.platform.PipedCopy;
 
 import java.io.IOException;
@@ -118,11 +117,7 @@ public final class BootSlotInstaller {
 
         private void unmount() {
             mounted = false;
-            try {
-                Exec.of("umount", mnt.toString()).timeoutSeconds(60).check();
-            } finally {
-                FileTrees.deleteRecursively(mnt);
-            }
+            BootSlotInstaller.unmount(mnt);
         }
     }
 
@@ -156,11 +151,20 @@ public final class BootSlotInstaller {
         } catch (IOException e) {
             throw EflowException.failure("cannot write boot slot " + slot.getFileName() + ": " + e.getMessage(), e);
         } finally {
-            try {
-                Exec.of("umount", mnt.toString()).timeoutSeconds(60).check();
-            } finally {
-                FileTrees.deleteRecursively(mnt);
-            }
+            unmount(mnt);
+        }
+    }
+
+    /**
+     * Unmounts and removes the mount point. Only an empty folder is removed: after a failed umount the slot's files
+     * are still under it, and a recursive delete would take them.
+     */
+    private static void unmount(Path mnt) {
+        Exec.of("umount", mnt.toString()).timeoutSeconds(60).check();
+        try {
+            Files.deleteIfExists(mnt);
+        } catch (IOException ignored) {
+            // an empty folder left in the temporary folder
         }
     }
 
@@ -181,7 +185,11 @@ public final class BootSlotInstaller {
             Exec.of("mount", "-t", "ext4", "-o", options, slot.toString(), mnt.toString()).timeoutSeconds(60).check();
             return mnt;
         } catch (RuntimeException e) {
-            FileTrees.deleteRecursively(mnt);
+            try {
+                Files.deleteIfExists(mnt);
+            } catch (IOException ignored) {
+                // an empty folder left in the temporary folder
+            }
             throw e;
         }
     }

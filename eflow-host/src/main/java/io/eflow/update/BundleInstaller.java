@@ -64,11 +64,14 @@ public final class BundleInstaller {
         } catch (IOException e) {
             throw EflowException.failure("cannot write root slot " + rootSlotFile + ": " + e.getMessage(), e);
         } finally {
-            if (receiver.boot != null) {
-                receiver.boot.close();
-            }
-            if (receiver.slot != null) {
-                receiver.slot.close();
+            try {
+                if (receiver.boot != null) {
+                    receiver.boot.close();
+                }
+            } finally {
+                if (receiver.slot != null) {
+                    receiver.slot.close();
+                }
             }
         }
     }
