@@ -2,9 +2,10 @@ package io.eflow.image;
 
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
-import io.eflow.platform.FileTrees;
+import io.eflow.platform.PipedCopy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +32,8 @@ public final class BootSlotInstaller {
         installFrom(image.dir(), bootSlotFile);
     }
 
-    /**
-     * As {@link #install(GuestImage, Path)}, from a folder holding {@link #FILES} ({@code vmlinux}, {@code initrd.img},
-     * {@code manifest.json}, {@code manifest.sig}) that the caller has already checked (an update bundle's staging).
-     */
-    public static void installFrom(Path dir, Path bootSlotFile) {
+    /** From a folder holding {@link #FILES}, checked by the caller (an image's). */
+    private static void installFrom(Path dir, Path bootSlotFile) {
         withMount(bootSlotFile, false, mnt -> {
             for (String name : FILES) {
                 Path temp = mnt.resolve("." + name + ".tmp");
@@ -46,6 +44,81 @@ public final class BootSlotInstaller {
                 Files.move(temp, mnt.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         });
+    }
+
+    /**
+     * Opens a boot slot for parts that arrive as streams (an update bundle's): each goes straight into a temporary file
+     * in the mounted slot, so its bytes are read once, not staged and copied again. The slot is mounted from here until
+     * {@link Writing#commit} or {@link Writing#close}: open it when the first part arrives, not earlier.
+     */
+    public static Writing writing(Path bootSlotFile) {
+        return new Writing(bootSlotFile, mount(bootSlotFile, false));
+    }
+
+    /**
+     * A boot slot mounted for writing. Parts go under temporary names, which nothing boots; {@link #commit} forces them
+     * and renames them into place in {@link #FILES}' order, then unmounts (which puts the slot on disk). Closing without
+     * a commit deletes the temporary files and unmounts: the slot's files are as they were.
+     */
+    public static final class Writing implements AutoCloseable {
+        private final Path slot;
+        private final Path mnt;
+        private boolean mounted = true;
+
+        private Writing(Path slot, Path mnt) {
+            this.slot = slot;
+            this.mnt = mnt;
+        }
+
+        /** Writes exactly {@code size} bytes of {@code in} as {@code name}'s temporary file. */
+        public void write(String name, InputStream in, long size) throws IOException {
+            try (FileChannel out = FileChannel.open(temp(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                PipedCopy.copy(in, out, 0, size);
+            }
+        }
+
+        /** Writes the signed manifest beside the parts, then puts all four in place (each on disk before its rename). */
+        public void commit(byte[] manifestJson, byte[] manifestSig) {
+            try {
+                Files.write(temp(GuestImage.MANIFEST), manifestJson);
+                Files.write(temp(GuestImage.SIGNATURE), manifestSig);
+                for (String name : FILES) {
+                    try (FileChannel channel = FileChannel.open(temp(name), StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                    Files.move(temp(name), mnt.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw EflowException.failure("cannot write boot slot " + slot.getFileName() + ": " + e.getMessage(), e);
+            }
+            unmount();
+        }
+
+        @Override
+        public void close() {
+            if (!mounted) {
+                return;
+            }
+            try {
+                for (String name : FILES) {
+                    Files.deleteIfExists(temp(name));
+                }
+            } catch (IOException ignored) {
+                // a leftover temporary file is replaced by the next writer
+            } finally {
+                unmount();
+            }
+        }
+
+        private Path temp(String name) {
+            return mnt.resolve("." + name + ".tmp");
+        }
+
+        private void unmount() {
+            mounted = false;
+            BootSlotInstaller.unmount(mnt);
+        }
     }
 
     /** Copies {@code vmlinux} and {@code initrd.img} out of a slot into {@code targetDir} (read-only mount). */
@@ -72,6 +145,31 @@ public final class BootSlotInstaller {
     }
 
     private static void withMount(Path slot, boolean readOnly, MountedWork work) {
+        Path mnt = mount(slot, readOnly);
+        try {
+            work.run(mnt);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot write boot slot " + slot.getFileName() + ": " + e.getMessage(), e);
+        } finally {
+            unmount(mnt);
+        }
+    }
+
+    /**
+     * Unmounts and removes the mount point. Only an empty folder is removed: after a failed umount the slot's files
+     * are still under it, and a recursive delete would take them.
+     */
+    private static void unmount(Path mnt) {
+        Exec.of("umount", mnt.toString()).timeoutSeconds(60).check();
+        try {
+            Files.deleteIfExists(mnt);
+        } catch (IOException ignored) {
+            // an empty folder left in the temporary folder
+        }
+    }
+
+    /** Loop-mounts the slot on a fresh temporary folder; the caller unmounts it and deletes the folder. */
+    private static Path mount(Path slot, boolean readOnly) {
         if (!Files.isRegularFile(slot)) {
             throw EflowException.notFound("boot slot " + slot + " does not exist");
         }
@@ -85,15 +183,14 @@ public final class BootSlotInstaller {
             // noload on read-only: a read never replays (writes) a journal.
             String options = readOnly ? "loop,ro,noload,nodev,nosuid,noexec" : "loop,rw,nodev,nosuid,noexec";
             Exec.of("mount", "-t", "ext4", "-o", options, slot.toString(), mnt.toString()).timeoutSeconds(60).check();
+            return mnt;
+        } catch (RuntimeException e) {
             try {
-                work.run(mnt);
-            } catch (IOException e) {
-                throw EflowException.failure("cannot write boot slot " + slot.getFileName() + ": " + e.getMessage(), e);
-            } finally {
-                Exec.of("umount", mnt.toString()).timeoutSeconds(60).check();
+                Files.deleteIfExists(mnt);
+            } catch (IOException ignored) {
+                // an empty folder left in the temporary folder
             }
-        } finally {
-            FileTrees.deleteRecursively(mnt);
+            throw e;
         }
     }
 }

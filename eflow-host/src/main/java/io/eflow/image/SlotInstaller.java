@@ -2,8 +2,10 @@ package io.eflow.image;
 
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.PipedCopy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
@@ -96,6 +98,14 @@ public final class SlotInstaller {
         /** Copies exactly {@code count} bytes from {@code in} into the temporary slot at {@code position}. */
         public void write(ReadableByteChannel in, long position, long count) throws IOException {
             file.transferFrom(in, position, count);
+        }
+
+        /**
+         * As above from a stream that does work of its own as it is read (a bundle part digested as it passes): its
+         * reading and the writing overlap ({@link PipedCopy}) rather than take turns.
+         */
+        public void write(InputStream in, long position, long count) throws IOException {
+            PipedCopy.copy(in, file.channel(), position, count);
         }
 
         /** Sizes the slot (a hole after the tree), forces it to disk and renames it over the slot file. */

@@ -7,21 +7,18 @@ import io.eflow.image.ImageVerifier;
 import io.eflow.image.SlotInstaller;
 import io.eflow.image.TrustStore;
 import io.eflow.platform.EflowException;
-import io.eflow.platform.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Writes a verified bundle into an instance's inactive slots in one pass over the file: the image manifest is checked
- * like an image's, the filesystem and its hash tree stream straight into the root slot's temporary file, the kernel
- * and initramfs into a staging folder. Only when every part has matched its signed digest is the boot slot written
- * and the root slot renamed into place; on any failure the root slot is untouched and nothing temporary is left.
+ * Writes a verified bundle into an instance's inactive slots in one pass over the file, each byte read once: the image
+ * manifest is checked like an image's, the filesystem and its hash tree stream straight into the root slot's temporary
+ * file, the kernel and initramfs into temporary files in the mounted boot slot (digested as they are read, written by
+ * another thread meanwhile). Only when every part has matched its signed digest are the boot slot's files renamed into
+ * place and then the root slot; on any failure both slots' files are as they were and nothing temporary is left.
  */
 public final class BundleInstaller {
     /** A signed manifest is a few KiB; more is not an image manifest. */
@@ -47,21 +44,17 @@ public final class BundleInstaller {
             throw new EflowException("bundle " + manifest.version() + " has no kernel and initramfs: it cannot update a boot slot"
                     + " (make the bundle from an image built with boot parts)");
         }
-        Path slotDir = rootSlotFile.toAbsolutePath().getParent();
-        Receiver receiver = new Receiver(bundle, trust, rootSlotFile, halfway, progress);
+        Receiver receiver = new Receiver(bundle, trust, rootSlotFile, bootSlotFile, halfway, progress);
         try {
-            receiver.staging = manifest.hasBootParts() ? Files.createTempDirectory(slotDir, ".bundle-boot-") : null;
             bundle.readParts(receiver);
             if (receiver.slot == null) {
                 throw new EflowException("bundle " + manifest.version() + " has no root filesystem");
             }
             replacing.run();
             // Boot slot first: if it fails, the root slot is still the old one and the pair is retried whole.
-            if (receiver.staging != null) {
-                Files.write(receiver.staging.resolve(GuestImage.MANIFEST), receiver.manifestJson);
-                Files.write(receiver.staging.resolve(GuestImage.SIGNATURE), receiver.manifestSig);
-                progress.accept("writing kernel and initramfs into " + bootSlotFile.getFileName());
-                BootSlotInstaller.installFrom(receiver.staging, bootSlotFile);
+            if (receiver.boot != null) {
+                progress.accept("putting kernel and initramfs in place in " + bootSlotFile.getFileName());
+                receiver.boot.commit(receiver.manifestJson, receiver.manifestSig);
             }
             receiver.slot.commit();
             progress.accept("installed " + manifest.version() + " (image " + receiver.imageManifest.version() + ") into "
@@ -71,32 +64,41 @@ public final class BundleInstaller {
         } catch (IOException e) {
             throw EflowException.failure("cannot write root slot " + rootSlotFile + ": " + e.getMessage(), e);
         } finally {
-            if (receiver.slot != null) {
-                receiver.slot.close();
-            }
-            if (receiver.staging != null) {
-                FileTrees.deleteRecursively(receiver.staging);
+            try {
+                if (receiver.boot != null) {
+                    receiver.boot.close();
+                }
+            } finally {
+                if (receiver.slot != null) {
+                    receiver.slot.close();
+                }
             }
         }
     }
 
-    /** The sink: everything it writes is temporary (the staged slot, the staging folder) until install commits. */
+    /**
+     * The sink: everything it writes is temporary (the staged root slot, the boot slot's temporary files) until install
+     * commits.
+     */
     private static final class Receiver implements PartSink {
         private final VerifiedBundle bundle;
         private final TrustStore trust;
         private final Path rootSlotFile;
+        private final Path bootSlotFile;
         private final Runnable halfway;
         private final Consumer<String> progress;
-        private Path staging;
         private byte[] manifestJson;
         private byte[] manifestSig;
         private ImageManifest imageManifest;
         private SlotInstaller.StagedSlot slot;
+        private BootSlotInstaller.Writing boot;
 
-        Receiver(VerifiedBundle bundle, TrustStore trust, Path rootSlotFile, Runnable halfway, Consumer<String> progress) {
+        Receiver(VerifiedBundle bundle, TrustStore trust, Path rootSlotFile, Path bootSlotFile, Runnable halfway,
+                 Consumer<String> progress) {
             this.bundle = bundle;
             this.trust = trust;
             this.rootSlotFile = rootSlotFile;
+            this.bootSlotFile = bootSlotFile;
             this.halfway = halfway;
             this.progress = progress;
         }
@@ -112,14 +114,22 @@ public final class BundleInstaller {
                     slot = SlotInstaller.stage(rootSlotFile, imageManifest.verity(), imageManifest.version());
                     checkSlotSizes();
                     progress.accept("writing " + part.name() + " into " + rootSlotFile.getFileName());
-                    ReadableByteChannel in = Channels.newChannel(content);
                     long half = part.size() / 2;
-                    slot.write(in, 0, half);
+                    slot.write(content, 0, half);
                     halfway.run();
-                    slot.write(in, half, part.size() - half);
+                    slot.write(content, half, part.size() - half);
                 }
-                case GuestImage.VERITY -> slot.write(Channels.newChannel(content), slot.layout().hashOffset(), part.size());
-                case GuestImage.VMLINUX, GuestImage.INITRD -> Files.copy(content, staging.resolve(part.name()));
+                // One sync per file, at the commit: a flush started here, while the boot parts stream, took CPU from
+                // their hashing on a two-core machine and the apply was no faster (bench/update-apply.sh).
+                case GuestImage.VERITY -> slot.write(content, slot.layout().hashOffset(), part.size());
+                case GuestImage.VMLINUX, GuestImage.INITRD -> {
+                    if (boot == null) {
+                        // mounted only now, so a crash while the root slot is written leaves no mount behind
+                        progress.accept("writing kernel and initramfs into " + bootSlotFile.getFileName());
+                        boot = BootSlotInstaller.writing(bootSlotFile);
+                    }
+                    boot.write(part.name(), content, part.size());
+                }
                 default -> throw new EflowException("bundle part " + part.name() + " is not one eflow installs");
             }
         }

@@ -53,6 +53,24 @@ public final class TestImages {
                 TestFiles.salt(7), keys, bootPartNames, line -> { });
     }
 
+    /**
+     * As {@link #random}, with the sizes in 4 KiB blocks given: what a benchmark needs to stand in for a real image
+     * (kernel and initramfs blocks 0 for an image without boot parts).
+     */
+    public static GuestImage random(Path imageDir, ReleaseKeys keys, String version, long rootfsBlocks, long vmlinuxBlocks,
+                                    long initrdBlocks) throws IOException {
+        Files.createDirectories(imageDir);
+        TestFiles.randomFile(imageDir.resolve(GuestImage.ROOTFS), rootfsBlocks, 42);
+        List<String> bootPartNames = List.of();
+        if (vmlinuxBlocks > 0 && initrdBlocks > 0) {
+            TestFiles.randomFile(imageDir.resolve(GuestImage.VMLINUX), vmlinuxBlocks, 43);
+            TestFiles.randomFile(imageDir.resolve(GuestImage.INITRD), initrdBlocks, 44);
+            bootPartNames = List.of(GuestImage.VMLINUX, GuestImage.INITRD);
+        }
+        return ImageSealer.seal(imageDir, new ImageIdentity(version, BaseRecipe.hostArch(), "2025-01-01T00:00:00Z", "ab".repeat(32)),
+                TestFiles.salt(7), keys, bootPartNames, line -> { });
+    }
+
     /** Flips one bit of the byte at {@code offset}: the smallest tampering. */
     public static void flipByte(Path file, long offset) throws IOException {
         TestFiles.flipByte(file, offset);

@@ -296,6 +296,34 @@ class BundleTest {
         assertNoLeftovers();
     }
 
+    @Test
+    void aFlippedByteInABootPartLeavesBothSlotsAndNothingTemporaryInTheBootSlot() throws IOException {
+        Assumptions.assumeTrue(Privileges.isRoot(), "loop-mounting a boot slot needs root");
+        GuestImage withBoot = TestImages.random(tmp.resolve("boot-image"), keys, "1.2.4+0123abcd", BaseRecipe.hostArch(), true);
+        Path bootSlot = tmp.resolve("disks/boot-b.img");
+        try (RandomAccessFile raf = new RandomAccessFile(bootSlot.toFile(), "rw")) {
+            raf.setLength(32L << 20);
+        }
+        Exec.of("mkfs.ext4", "-q", "-F", bootSlot.toString()).check();
+        for (String part : List.of("vmlinux", "initrd.img")) {
+            Path bootBundle = tmp.resolve("boot-" + part + ".bundle");
+            BundleWriter.write(withBoot, Semver.parse("1.2.4"), keys, bootBundle, line -> { });
+            TarArchiveEntry entry = entry(bootBundle, part);
+            TestImages.flipByte(bootBundle, entry.getDataOffset() + entry.getSize() - 1);
+
+            VerifiedBundle verified = BundleReader.open(bootBundle, trust);
+            assertThatThrownBy(() -> BundleInstaller.install(verified, trust, slot, bootSlot, () -> { },
+                    () -> { throw new AssertionError("a refused bundle must not reach the replacement of the slots"); }, line -> { }))
+                    .as(part)
+                    .hasMessage("bundle part " + part + " does not match its signed sha256: the bundle is corrupt or tampered");
+            assertSlotUntouched();
+            // unmounted (no loop device left on it), and in its root neither a part nor a temporary file
+            assertThat(Exec.of("losetup", "-j", bootSlot.toString()).check().stdout()).as(part).isBlank();
+            String listing = Exec.of("debugfs", "-R", "ls -l /", bootSlot.toString()).check().stdout();
+            assertThat(listing).as(part).doesNotContain("vmlinux").doesNotContain("initrd").doesNotContain(".tmp");
+        }
+    }
+
     private void assertSlotUntouched() throws IOException {
         assertThat(Files.readAllBytes(slot)).isEqualTo(oldSlot);
         assertNoLeftovers();
