@@ -207,6 +207,25 @@ class CliParsingTest {
         assertThat(Files.list(home)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-V"})
+    void theVersionOptionAloneAnswersWithoutItsCommandsAsWithThem(String option) {
+        // a lone version option registers no command; with one after it, picocli still answers the version first
+        CliRun alone = CliRun.run(home, cwd, false, option);
+        CliRun withCommand = CliRun.run(home, cwd, false, option, "list");
+
+        assertThat(alone.exitCode()).isZero();
+        assertThat(alone.out()).isEqualTo("eflow 0.1.0" + System.lineSeparator()).isEqualTo(withCommand.out());
+        assertThat(alone.err()).isEmpty();
+    }
+
+    @Test
+    void everyCommandIsRegisteredUnderItsOwnName() {
+        EflowCli.COMMANDS.forEach((name, type) -> assertThat(type.getAnnotation(CommandLine.Command.class).name()).as(type.getSimpleName())
+                .isEqualTo(name));
+        assertThat(EflowCli.COMMANDS.values()).doesNotHaveDuplicates();
+    }
+
     @Test
     void helpNamesACommandAsItsHelpOptionDoes() throws Exception {
         CliRun viaHelp = CliRun.run(home, cwd, false, "help", "deploy");
