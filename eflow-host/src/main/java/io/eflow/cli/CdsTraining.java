@@ -1,6 +1,7 @@
 package io.eflow.cli;
 
 import io.eflow.channel.CommandResult;
+import io.eflow.contract.wire.ModuleReport;
 import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
@@ -19,6 +20,7 @@ import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.Slot;
+import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Json;
 
 import java.io.ByteArrayInputStream;
@@ -27,16 +29,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A CLI run without a daemon, for {@code bin/eflow} to record an AppCDS archive from: it parses every command and
  * reads, renders and writes every answer type, so the archive holds the classes of every command, whichever
- * command the user happens to run first after a build. Never used by eflow itself.
+ * command the user happens to run first after a build. The commands scripts call most then run for real against a
+ * stand-in daemon ({@link TrainingDaemon}), so the UNIX socket and HTTP path is archived too (before, ~110 JDK classes
+ * of it were parsed from the runtime image on every call). Never used by eflow itself.
  */
 public final class CdsTraining {
     /**
@@ -57,6 +64,11 @@ public final class CdsTraining {
             Line.parses("hub", "status"), Line.parses("hub", "publish", "filter/input1", "x", "-p", "a=b"),
             Line.parses("hub", "subscribe", "m/o", "--count", "1"), Line.parses("hub", "identity", "list"),
             Line.parses("hub", "upstream", "show"), Line.parses("provision", "show"), Line.parses("module", "invoke", "m", "reset", "--payload", "{}"));
+
+    /** Run against {@link TrainingDaemon}: the answered ones end with 0, an unknown instance with the daemon's 404. */
+    static final List<Line> WIRE_LINES = List.of(new Line(0, "list"), new Line(0, "list", "--json"), new Line(0, "get", "--name", "a"),
+            new Line(EflowCli.FAILURE, "get", "--name", "nope"), new Line(0, "invoke", "--name", "a", "--", "true"),
+            new Line(0, "module", "list", "--name", "a"), new Line(0, "module", "list", "--name", "a", "--json"));
 
     /** @param exit what the line must end with in the training run */
     record Line(int exit, String... args) {
@@ -83,6 +95,8 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) throws IOException {
+        // what every real run starts with (the root check loads a JDK class from outside the base archive)
+        CliContext.system();
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         List<String> wrong = run(sink);
         if (!wrong.isEmpty()) {
@@ -112,5 +126,42 @@ public final class CdsTraining {
         }
         sink.println(new String(new ChunkedInputStream(in).readAllBytes(), StandardCharsets.UTF_8));
         new UnixHttpClient(Path.of("/nonexistent/eflowd.sock"));
+        InstanceSummary summary = new InstanceSummary("a", BackendKind.NAMESPACE, PowerState.RUNNING, "1");
+        Map<String, Object> daemonAnswers = Map.of("GET /v1/instances", List.of(summary), "GET /v1/instances/a", answers.get(0),
+                "POST /v1/instances/a/invoke", new CommandResult(0, new byte[0], new byte[0]), "GET /v1/instances/a/modules",
+                Map.of("m", new ModuleReport("running", "", null, 0, Instant.EPOCH, null, null, "1", "docker", "running", "always",
+                        "x:1", null, 0)));
+        List<String> wrongOnTheWire = runAgainstDaemon(sink, daemonAnswers);
+        if (!wrongOnTheWire.isEmpty()) {
+            throw new IllegalStateException("training lines against the stand-in daemon that ended otherwise: " + wrongOnTheWire);
+        }
+    }
+
+    /**
+     * The commands scripts call most, run as root against {@link TrainingDaemon} in a private state folder; returns
+     * those that ended with another exit code than the one they train. The socket answers before any line runs, so
+     * no line ever starts a real eflowd.
+     */
+    static List<String> runAgainstDaemon(PrintStream sink, Map<String, Object> daemonAnswers) throws IOException {
+        Path home = Files.createTempDirectory("eflow-cds-training");
+        List<String> wrong = new ArrayList<>();
+        try (TrainingDaemon daemon = TrainingDaemon.start(EflowPaths.from(Map.of("EFLOW_HOME", home.toString())).daemonSocket(),
+                daemonAnswers)) {
+            CliContext root = new CliContext(Map.of("EFLOW_HOME", home.toString()), Path.of("/"), InputStream.nullInputStream(), sink,
+                    sink, true);
+            for (Line line : WIRE_LINES) {
+                int exit = EflowCli.execute(root, line.args());
+                if (exit != line.exit()) {
+                    wrong.add(String.join(" ", line.args()) + " -> exit " + exit + " (expected " + line.exit() + ")");
+                }
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(home)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+        return wrong;
     }
 }
