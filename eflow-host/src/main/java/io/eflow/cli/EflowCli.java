@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,7 +42,7 @@ public final class EflowCli implements Runnable {
      * class's {@code @Command}: reading 27 annotations cost every run ~10 ms before parsing began (CliParsingTest checks
      * that each name is its command's).
      */
-    static final Map<String, Class<?>> COMMANDS = commands(Map.entry("list", ListCommand.class), Map.entry("deploy", DeployCommand.class),
+    static final Map<String, Class<?>> COMMANDS = commands(List.of(Map.entry("list", ListCommand.class), Map.entry("deploy", DeployCommand.class),
             Map.entry("start", StartCommand.class), Map.entry("stop", StopCommand.class), Map.entry("set", SetCommand.class),
             Map.entry("get", GetCommand.class), Map.entry("verify", VerifyCommand.class), Map.entry("addr", AddrCommand.class),
             Map.entry("host-config", HostConfigCommand.class), Map.entry("invoke", InvokeCommand.class),
@@ -51,7 +52,7 @@ public final class EflowCli implements Runnable {
             Map.entry("deployment", DeploymentCommand.class), Map.entry("module", ModuleCommand.class), Map.entry("hub", HubCommand.class),
             Map.entry("provision", ProvisionCommand.class), Map.entry("forward", ForwardCommand.class),
             Map.entry("update", UpdateCommand.class), Map.entry("check", CheckCommand.class), Map.entry("daemon", DaemonCommand.class),
-            Map.entry("version", VersionCommand.class));
+            Map.entry("version", VersionCommand.class)));
 
     private final CliContext context;
 
@@ -99,8 +100,9 @@ public final class EflowCli implements Runnable {
         } else if (!versionOnly(args)) {
             COMMANDS.forEach(commandLine::addSubcommand);
         }
-        if (!versionOnly(args)) {
+        if (only == null && !versionOnly(args)) {
             // `eflow help CMD` is `eflow CMD --help`; "help" is no entry of COMMANDS, so it gets every command registered.
+            // A line that starts with a command never reaches the root's subcommands again, so it needs no "help".
             commandLine.addSubcommand("help", new CommandLine.HelpCommand());
         }
         commandLine.setOut(new PrintWriter(context.out(), true));
@@ -160,8 +162,8 @@ public final class EflowCli implements Runnable {
         return FAILURE;
     }
 
-    @SafeVarargs
-    private static Map<String, Class<?>> commands(Map.Entry<String, Class<?>>... entries) {
+    /** Not varargs: picocli reads the annotations of this class's methods, and @SafeVarargs would cost a proxy class. */
+    private static Map<String, Class<?>> commands(List<Map.Entry<String, Class<?>>> entries) {
         Map<String, Class<?>> commands = new LinkedHashMap<>();
         for (Map.Entry<String, Class<?>> entry : entries) {
             commands.put(entry.getKey(), entry.getValue());
