@@ -8,7 +8,8 @@
 #                                                     no guest is needed and the call ends in the daemon's 404
 #   curl over the same socket                         the REST call alone (what the CLI adds is the difference)
 # The calls are interleaved round by round, so load from elsewhere falls on all of them alike; medians with the
-# spread (min..max) and the load average before and after. The fresh OpenSSH reference of the issue's target needs a
+# spread (min..max), the median CPU time (user + system, all threads: less swayed by other load than wall time)
+# and the load average before and after. The fresh OpenSSH reference of the issue's target needs a
 # guest: bench/namespace-guest.sh prints it beside `eflow invoke` into a real guest.
 # BASELINE=/other/checkout/bin/eflow adds the same CLI rows for another build (say, the commit before a change),
 # interleaved in the same rounds, talking to the same daemon.
@@ -31,11 +32,15 @@ BASELINE=${BASELINE:-}
 [[ -n $BASELINE ]] && $BASELINE --version >/dev/null
 names=(java-version version help list get invoke module-list curl-list curl-get)
 [[ -n $BASELINE ]] && names+=(base-version base-help base-list base-get base-invoke base-module-list)
-declare -A runs
+declare -A runs cpus
+# CPU time (user + system) of the command: the difference of this shell's children's totals from bash's `times`,
+# written to a file because a $(...) subshell would report its own children
 time_ms() {  # time_ms NAME CMD... (exit code ignored: the 404 calls end in 1)
   local t0 t1
-  t0=$(now); "${@:2}" >/dev/null 2>&1 || true; t1=$(now)
+  t0=$(now); times >"$WORK/times0"; "${@:2}" >/dev/null 2>&1 || true; times >"$WORK/times1"; t1=$(now)
   runs[$1]+="$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.1f", d / 1e6}') "
+  cpus[$1]+="$(cat "$WORK/times0" "$WORK/times1" | awk 'NR % 2 == 0 {split($1, u, "m"); split($2, s, "m"); c[NR / 2] = u[1] * 60 + u[2] + s[1] * 60 + s[2]}
+    END {printf "%.0f", (c[2] - c[1]) * 1000}') "
 }
 echo "load average (1, 5, 15 min) before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; $("$JAVA" -version 2>&1 | head -1)"
 for i in $(seq 1 "$ROUNDS"); do
@@ -65,5 +70,5 @@ floor=$(echo "${runs[java-version]}" | med)
 for name in "${names[@]}"; do
   extra=""
   [[ $name != java-version && $name != curl-* ]] && extra="$(awk -v m="$(echo "${runs[$name]}" | med)" -v f="$floor" 'BEGIN {printf "%+.1f ms vs java -version", m - f}')"
-  printf '%-13s %s  %s\n' "$name" "$(echo "${runs[$name]}" | spread)" "$extra"
+  printf '%-16s %s  cpu %4s ms  %s\n' "$name" "$(echo "${runs[$name]}" | spread)" "$(echo "${cpus[$name]}" | med)" "$extra"
 done
