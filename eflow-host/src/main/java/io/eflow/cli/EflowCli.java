@@ -78,6 +78,10 @@ public final class EflowCli implements Runnable {
             boolean daemon = args.length > 0 && args[0].equals("daemon");
             System.setProperty("logback.configurationFile", daemon ? "logback.xml" : "logback-cli.xml");
         }
+        if (args.length > 0 && COMMANDS.containsKey(args[0])) {
+            // a command line (not help, not --version): almost all of them read JSON from eflowd
+            Warmup.start();
+        }
         System.exit(execute(CliContext.system(), args));
     }
 
