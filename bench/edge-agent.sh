@@ -78,5 +78,5 @@ crunrun() {
 t0=$(now); for i in $(seq 1 10); do crunrun "ref$i" >/dev/null; done; t1=$(now)
 
 row "manifest -> 10 modules running" "$(printf '%s\n' "${times[@]}" | stats)" "10 x crun run --detach on the host: $(ms $t0 $t1) ms (target <= 2000 ms)"
-row "guest runtime RSS, 10 modules" "$((busy_rss / 1024)) MiB" "same runtime, no deployment: $((idle_rss / 1024)) MiB (target <= 150 MiB)"
+row "guest runtime RSS, 10 modules" "$((busy_rss / 1024)) MiB" "same runtime, no deployment: $((idle_rss / 1024)) MiB (target <= 100 MiB)"
 row "restart late after its back-off" "$(printf '%s\n' "${late[@]}" | stats)" "host sleep 1/2/4 s, late by: $(printf '%s\n' "${sleeps[@]}" | stats)"

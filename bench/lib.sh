@@ -22,6 +22,10 @@ ms() { echo $(( ($2 - $1) / 1000000 )); }
 stats() { sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; p=a[int(NR*0.99+0.999)]; if(p=="")p=a[NR]; printf "median %s ms, p99 %s ms (n=%d)", m, p, NR}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 row() { printf '%-34s %-40s | %s\n' "$1" "$2" "$3"; }
+# the machine's load, printed before and after a run's figures: they are only comparable within one run
+load() { echo "load average ($1): $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"; }
+# "1.23 x" of a figure over its reference, with the target beside it
+ratio() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {printf "%.2f x (target %s)", a / b, t}'; }
 
 # start -> SSH ready through the CLI and through the API, COUNT times each; sets STARTS and API_STARTS
 measure_starts() {
@@ -61,7 +65,8 @@ measure_invokes() {
   done
   row "invoke -- true via API (curl)" "$(printf '%s\n' "${api[@]}" | awk '{printf "%.1f\n", $1/1000}' | stats)" \
     "fresh OpenSSH client: $(printf '%s\n' "${ossh[@]}" | stats)"
-  row "invoke -- true via CLI (new JVM)" "$(printf '%s\n' "${cli[@]}" | stats)" "same reference"
+  row "invoke -- true via CLI (new JVM)" "$(printf '%s\n' "${cli[@]}" | stats)" \
+    "$(ratio "$(printf '%s\n' "${cli[@]}" | median)" "$(printf '%s\n' "${ossh[@]}" | median)" "<= 0.6") the OpenSSH client"
 }
 
 # a one-layer busybox image as a docker-archive, $WORK/busybox.tar (eflow-bench/busybox:1, sleeps until stopped); its

@@ -13,6 +13,7 @@ bench_cleanup_extra() {
   mountpoint -q "$WORK/rootfs" && umount "$WORK/rootfs"
 }
 
+load before
 $EFLOW image build >/dev/null 2>&1
 IMAGE=$(readlink -f "${EFLOW_CACHE:-/var/cache/eflow}/images/current")
 
@@ -24,7 +25,8 @@ for i in 1 2 3; do
   [ $i -lt 3 ] && $EFLOW remove --force --name bench >/dev/null
 done
 t0=$(now); cp --sparse=always "$IMAGE/rootfs.erofs" "$WORK/copy.img"; sync "$WORK/copy.img"; t1=$(now)
-row "deploy (image cached)" "$(printf '%s\n' "${deploys[@]}" | stats)" "plain copy of rootfs.erofs: $(ms $t0 $t1) ms"
+row "deploy (image cached)" "$(printf '%s\n' "${deploys[@]}" | stats)" \
+  "plain copy of rootfs.erofs: $(ms $t0 $t1) ms, $(ratio "$(printf '%s\n' "${deploys[@]}" | median)" "$(ms $t0 $t1)" "<= 3")"
 
 # --- start -> SSH ready; reference: raw crun run of the same rootfs to /bin/true
 measure_starts 10
@@ -40,8 +42,11 @@ crunrun() {
 }
 raw=()
 for i in $(seq 1 10); do t0=$(now); crunrun >/dev/null; t1=$(now); raw+=("$(ms $t0 $t1)"); done
+raw_median=$(printf '%s\n' "${raw[@]}" | median)
 row "start -> SSH ready (eflow start)" "$(printf '%s\n' "${STARTS[@]}" | stats)" "raw crun run /bin/true: $(printf '%s\n' "${raw[@]}" | stats)"
-row "start -> SSH ready (API)" "$(printf '%s\n' "${API_STARTS[@]}" | stats)" "same reference"
+row "start -> SSH ready (API)" "$(printf '%s\n' "${API_STARTS[@]}" | stats)" \
+  "$(ratio "$(printf '%s\n' "${API_STARTS[@]}" | median)" "$raw_median" "<= 4") raw crun run"
 
 # --- invoke -- true
 measure_invokes "$N"
+load after
