@@ -6,6 +6,7 @@ import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.ParallelSteps;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -38,12 +39,19 @@ public final class GuestDisks {
             throw EflowException.failure("cannot create " + layout.disks() + ": " + e.getMessage(), e);
         }
         for (Slot slot : Slot.values()) {
-            ext4(layout.bootSlot(slot), BOOT_SLOT_BYTES, "boot-" + slot.fileName());
             sparse(layout.rootSlot(slot), ROOT_SLOT_BYTES);
         }
         BootControl.initial().write(layout.bootControl());
-        ext4(layout.logDisk(), (long) logSize.gigabytes() << 30, "log");
-        ext4(layout.dataDisk(), (long) dataSizeGb << 30, "data");
+        // four mkfs processes, each mostly waiting for its own writes: side by side they take about as long as one
+        try {
+            ParallelSteps.run(List.of(
+                    () -> ext4(layout.bootSlot(Slot.A), BOOT_SLOT_BYTES, "boot-" + Slot.A.fileName()),
+                    () -> ext4(layout.bootSlot(Slot.B), BOOT_SLOT_BYTES, "boot-" + Slot.B.fileName()),
+                    () -> ext4(layout.logDisk(), (long) logSize.gigabytes() << 30, "log"),
+                    () -> ext4(layout.dataDisk(), (long) dataSizeGb << 30, "data")));
+        } catch (IOException e) {
+            throw EflowException.failure("cannot create the guest's disks: " + e.getMessage(), e);
+        }
     }
 
     static void sparse(Path file, long bytes) {

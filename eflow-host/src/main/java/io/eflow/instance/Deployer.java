@@ -16,6 +16,7 @@ import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
+import io.eflow.platform.ParallelSteps;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,17 +55,27 @@ final class Deployer {
             progress.accept("creating disks (data " + request.dataSizeGb() + " GB, log " + request.logSize().gigabytes() + " GB)");
             GuestDisks.create(layout, request.dataSizeGb(), request.logSize());
             progress.accept("installing image " + image.manifest().version() + " into root slot A");
-            SlotInstaller.install(image, layout.rootSlot(Slot.A));
-            SlotRecords.record(layout, Slot.A, image);
             if (image.hasBootParts()) {
                 // The qemu backend boots from here; namespace instances get it too, so updates find both slots alike.
                 progress.accept("installing the kernel and initramfs into boot slot A");
-                BootSlotInstaller.install(image, layout.bootSlot(Slot.A));
             }
             progress.accept("generating the guest's host key and seeding /etc");
-            GuestHostKey hostKey = GuestHostKey.generate();
-            FileTrees.write(layout.pinnedHostKey(), (hostKey.publicKeyLine() + "\n").getBytes(StandardCharsets.UTF_8), "rw-r--r--");
-            GuestDisks.seedEtc(layout.dataDisk(), layout.run().resolve("seed"), etcFiles(config, hostKey));
+            // Three writes to three files: side by side, the disk and both cores are busy, one after the other neither
+            ParallelSteps.run(List.of(
+                    () -> {
+                        SlotInstaller.install(image, layout.rootSlot(Slot.A));
+                        SlotRecords.record(layout, Slot.A, image);
+                    },
+                    () -> {
+                        if (image.hasBootParts()) {
+                            BootSlotInstaller.install(image, layout.bootSlot(Slot.A));
+                        }
+                    },
+                    () -> {
+                        GuestHostKey hostKey = GuestHostKey.generate();
+                        FileTrees.write(layout.pinnedHostKey(), (hostKey.publicKeyLine() + "\n").getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+                        GuestDisks.seedEtc(layout.dataDisk(), layout.run().resolve("seed"), etcFiles(config, hostKey));
+                    }));
             digests.await(); // nothing boots from parts whose digests are not the signed ones
             store.save(config);
             progress.accept("starting the guest (" + backendKind.cliName() + " backend)");
