@@ -2,6 +2,7 @@ package io.eflow.backend.namespace;
 
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
+import io.eflow.platform.ParallelSteps;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,16 +23,15 @@ final class GuestMounts {
     }
 
     static void mountAll(List<Disk> disks) {
-        List<Disk> done = new ArrayList<>();
         try {
             for (Disk disk : disks) {
                 Files.createDirectories(disk.mountPoint());
-                Exec.of("mount", "-t", disk.type(), "-o", "loop," + disk.options(), disk.image().toString(), disk.mountPoint().toString())
-                        .check();
-                done.add(disk);
             }
+            // setting up a loop device is most of a mount's time, and the disks do not depend on each other
+            ParallelSteps.run(disks.stream().<ParallelSteps.Step>map(disk -> () -> Exec.of("mount", "-t", disk.type(), "-o",
+                    "loop," + disk.options(), disk.image().toString(), disk.mountPoint().toString()).check()).toList());
         } catch (IOException | RuntimeException e) {
-            unmountAll(done.stream().map(Disk::mountPoint).toList());
+            unmountAll(disks.stream().map(Disk::mountPoint).toList()); // those that were mounted
             throw e instanceof EflowException ee ? ee : EflowException.failure("cannot mount the guest's disks: " + e.getMessage(), e);
         }
     }
