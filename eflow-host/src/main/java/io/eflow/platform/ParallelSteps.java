@@ -38,7 +38,7 @@ public final class ParallelSteps {
         Throwable first = null;
         for (FutureTask<Void> task : tasks) {
             try {
-                awaitUninterruptibly(task);
+                Uninterruptibly.await(task::get); // the caller's clean-up must not start while a step still writes
             } catch (ExecutionException e) {
                 first = first == null ? e.getCause() : first;
             }
@@ -54,19 +54,4 @@ public final class ParallelSteps {
         }
     }
 
-    /** An interrupt does not cut the wait short: the caller's clean-up must not start while a step still writes. */
-    private static void awaitUninterruptibly(FutureTask<Void> task) throws ExecutionException {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                task.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

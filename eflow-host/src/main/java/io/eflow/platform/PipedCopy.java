@@ -123,18 +123,10 @@ public final class PipedCopy {
     }
 
     private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.<Void, RuntimeException>await(() -> {
+            thread.join();
+            return null;
+        });
     }
 
     /** A buffer and, once filled, where its bytes go. */
