@@ -17,12 +17,14 @@ load before
 $EFLOW image build >/dev/null 2>&1
 IMAGE=$(readlink -f "${EFLOW_CACHE:-/var/cache/eflow}/images/current")
 
-# --- deploy, image cached, three times; reference: copying the root file system image
+# --- deploy, image cached, five times; reference: copying the root file system image. The daemon is started first
+# (any call starts it on demand): its own start is not part of a deploy.
+$EFLOW list >/dev/null
 deploys=()
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do
   t0=$(now); $EFLOW deploy --name bench --data-size 2 >/dev/null; t1=$(now)
   deploys+=("$(ms $t0 $t1)")
-  [ $i -lt 3 ] && $EFLOW remove --force --name bench >/dev/null
+  [ $i -lt 5 ] && $EFLOW remove --force --name bench >/dev/null
 done
 t0=$(now); cp --sparse=always "$IMAGE/rootfs.erofs" "$WORK/copy.img"; sync "$WORK/copy.img"; t1=$(now)
 row "deploy (image cached)" "$(printf '%s\n' "${deploys[@]}" | stats)" \
