@@ -14,6 +14,7 @@ import static java.lang.System.Logger.Level.ERROR;
  * Group commit: one thread takes every append waiting when it gets round to it, writes them with one write and
  * makes them durable with one {@code fdatasync}. While it syncs, new appends queue up and become the next batch, so
  * the number of syncs per second stays what the disk can do and each sync carries all the producers' messages.
+ * A batch is indexed for its consumers as soon as it is written, before its sync; its appenders hear after it.
  */
 final class LogWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
@@ -25,8 +26,15 @@ final class LogWriter implements AutoCloseable {
     record Pending(ByteBuffer record, List<String> endpoints, CompletableFuture<Long> done) {
     }
 
-    /** What happens to a batch once written: indexing and acknowledging, or failing it. Runs on the writer thread. */
+    /**
+     * What happens to a batch: indexed once written (its consumers may take it while it syncs), acknowledged once
+     * synced, or failed. Runs on the writer thread.
+     */
     interface Outcome {
+        /** Written to the page cache, not yet durable: the messages may be handed out, not acknowledged. */
+        void written(List<Pending> batch, long[] positions);
+
+        /** Durable: the appenders may be told. */
         void synced(List<Pending> batch, long[] positions);
 
         void failed(List<Pending> batch, StoreException cause);
@@ -135,7 +143,11 @@ final class LogWriter implements AutoCloseable {
         }
         long[] positions;
         try {
-            positions = log.append(records);
+            positions = log.write(records);
+            // Consumers get the batch during its sync, which is most of a commit: delivery latency is a write, not a
+            // sync. The appenders still hear only after the sync; see the package documentation for why that is safe.
+            outcome.written(batch, positions);
+            log.sync();
         } catch (IOException | RuntimeException e) {
             // After a failed fsync the kernel may have dropped the dirty pages and report the next fsync as clean,
             // so nothing written from here on could be trusted: the store takes no more appends until reopened.

@@ -17,7 +17,7 @@ import static java.nio.file.StandardOpenOption.READ;
 
 /**
  * The shared log every message is appended to once, whatever its destinations: segment files in one folder. The
- * log writer appends and syncs; consumers read at any durable position; spent segments are deleted from the front.
+ * log writer appends and syncs; consumers read at any written position; spent segments are deleted from the front.
  */
 final class SegmentLog implements Closeable {
     private static final System.Logger LOG = System.getLogger(SegmentLog.class.getName());
@@ -86,10 +86,11 @@ final class SegmentLog implements Closeable {
     }
 
     /**
-     * Writes the records after the end of the log, starting a new segment whenever one would pass the segment size,
-     * and syncs them; returns each record's position. Only the log writer calls this.
+     * Writes the records after the end of the log, starting a new segment whenever one would pass the segment size
+     * (the full one is synced first), and returns each record's position. The records are in the page cache, readable
+     * by {@link #read}, but durable only after {@link #sync}. Only the log writer calls this.
      */
-    long[] append(List<ByteBuffer> records) throws IOException {
+    long[] write(List<ByteBuffer> records) throws IOException {
         long[] positions = new long[records.size()];
         Segment segment = active;
         long next = segment.end();
@@ -114,8 +115,12 @@ final class SegmentLog implements Closeable {
             }
         }
         flush(segment);
-        sync(segment);
         return positions;
+    }
+
+    /** Makes everything written so far durable: older segments were synced when they filled. */
+    void sync() throws IOException {
+        sync(active);
     }
 
     private void flush(Segment segment) throws IOException {
@@ -145,7 +150,7 @@ final class SegmentLog implements Closeable {
         }
     }
 
-    /** The record at {@code position}; the caller knows one was appended and synced there. */
+    /** The record at {@code position}; the caller knows one was written there (synced or not: the page cache has it). */
     LogEntry read(long position, boolean withPayload) throws IOException {
         Map.Entry<Long, Segment> entry = segments.floorEntry(position);
         if (entry == null) {
