@@ -155,7 +155,8 @@ public final class LogMessageStore implements MessageStore {
             return CompletableFuture.failedFuture(space.refusal(bytes));
         }
         CompletableFuture<Long> done = new CompletableFuture<>();
-        if (!writer.submit(new LogWriter.Pending(record, List.copyOf(expiries.keySet()), done))) {
+        if (!writer.submit(new LogWriter.Pending(record,
+                new LogEntry(now, message.source(), routes, message.payload()), List.copyOf(expiries.keySet()), done))) {
             space.release(bytes);
             return CompletableFuture.failedFuture(writer.refusal());
         }
@@ -175,7 +176,7 @@ public final class LogMessageStore implements MessageStore {
             for (int i = 0; i < positions.length; i++) {
                 for (String endpoint : batch.get(i).endpoints()) {
                     LogEndpointQueue queue = queueFor(endpoint);
-                    queue.add(positions[i]);
+                    queue.add(positions[i], batch.get(i).entry());
                     touched.add(queue);
                 }
             }

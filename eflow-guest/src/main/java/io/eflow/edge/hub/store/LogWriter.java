@@ -20,10 +20,14 @@ final class LogWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
     /** Caps a batch (and the memory it holds) under a burst of large messages. */
     private static final long MAX_BATCH_BYTES = 8L << 20;
-    private static final Pending STOP = new Pending(ByteBuffer.allocate(0), List.of(), new CompletableFuture<>());
+    private static final Pending STOP = new Pending(ByteBuffer.allocate(0), new LogEntry(0, "", List.of(), new byte[0]),
+            List.of(), new CompletableFuture<>());
 
-    /** An accepted append: its record, the endpoints it goes to, and what its appender waits on. */
-    record Pending(ByteBuffer record, List<String> endpoints, CompletableFuture<Long> done) {
+    /**
+     * An accepted append: its record, the same decoded (what consumers get without reading it back), the endpoints it
+     * goes to, and what its appender waits on.
+     */
+    record Pending(ByteBuffer record, LogEntry entry, List<String> endpoints, CompletableFuture<Long> done) {
     }
 
     /**
