@@ -11,14 +11,15 @@ import io.eflow.edge.hub.store.StoreException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves one queue of the store to the client it is for (a module's input to the module, the device's cloud-to-device
  * messages to the device), while that client is connected and subscribed. Up to {@link #WINDOW} messages and about
  * {@link #WINDOW_BYTES} bytes are out at once (so what waits for the client's own outbound window is bounded in bytes
- * too), topped up {@link #REFILL} at a time; each is acknowledged in the store only when the client has acknowledged it (PUBACK). A message the client did
+ * too); each is acknowledged in the store only when the client has acknowledged it (PUBACK). A message the client did
  * not take is refused back to the store, which hands it out again first, so a reconnecting client gets its messages
  * in order, at least once.
  */
@@ -26,12 +27,6 @@ final class QueueDispatcher implements Runnable {
     private static final System.Logger LOG = System.getLogger(QueueDispatcher.class.getName());
     /** Messages out to the client at once: enough to keep a loopback connection busy, few enough to redeliver. */
     static final int WINDOW = 100;
-    /**
-     * With the window full, the dispatcher waits for this many acknowledgements before it polls again: waking it for
-     * each (a thread switch, a poll and an event-loop hand-over per message) cost more than the message itself, and
-     * the {@code WINDOW - REFILL} still out keep the client busy meanwhile.
-     */
-    static final int REFILL = WINDOW / 4;
     /** The client's outbound window in bytes: more out at once would only wait in its connection's memory. */
     static final long WINDOW_BYTES = ServerSettings.DEFAULT_MAX_OUTBOUND_IN_FLIGHT_BYTES;
     private static final Duration POLL = Duration.ofMillis(500);
@@ -48,8 +43,7 @@ final class QueueDispatcher implements Runnable {
     private final String endpoint;
     private final EndpointQueue queue;
     private final Recipient recipient;
-    /** Room in the window, in messages: taken by the dispatcher, given back by acknowledgements and refusals. */
-    private final AtomicInteger window = new AtomicInteger(WINDOW);
+    private final Semaphore window = new Semaphore(WINDOW);
     /** Payload bytes handed to the client and not yet acknowledged or refused; the budget is taken only when below. */
     private final AtomicLong outBytes = new AtomicLong();
     private final Object wakeUp = new Object();
@@ -96,13 +90,18 @@ final class QueueDispatcher implements Runnable {
     }
 
     private void deliver(ConnectedClient link) throws InterruptedException {
-        if (!awaitRoom()) {
+        if (!window.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
             return;
         }
         long byteRoom = WINDOW_BYTES - outBytes.get();
-        int room = window.getAndSet(0);
+        if (byteRoom <= 0) {
+            window.release();
+            awaitByteRoom();
+            return;
+        }
+        int room = 1 + window.drainPermits();
         List<Delivery> deliveries = queue.poll(room, byteRoom, POLL);
-        window.addAndGet(room - deliveries.size());
+        window.release(room - deliveries.size());
         for (Delivery delivery : deliveries) {
             int bytes = delivery.payload().length;
             outBytes.addAndGet(bytes);
@@ -114,7 +113,7 @@ final class QueueDispatcher implements Runnable {
                 LOG.log(System.Logger.Level.ERROR, "dropped an unreadable message for " + endpoint + ": " + e.getMessage());
                 queue.ack(delivery.sequence());
                 outBytes.addAndGet(-bytes);
-                window.incrementAndGet();
+                window.release();
                 continue;
             }
             recipient.deliver(link, message).whenComplete((ok, error) -> {
@@ -124,30 +123,21 @@ final class QueueDispatcher implements Runnable {
                     failed = link;
                     queue.nack(delivery.sequence());
                 }
-                boolean refilled = window.incrementAndGet() == REFILL;
-                if (outBytes.addAndGet(-bytes) + bytes >= WINDOW_BYTES || refilled) {
+                window.release();
+                if (outBytes.addAndGet(-bytes) + bytes >= WINDOW_BYTES) {
                     wake();
                 }
             });
         }
     }
 
-    /**
-     * Whether there is room to send: at least {@link #REFILL} messages, and bytes below the budget. Else waits, at most a poll's time, for the acknowledgement that makes it (checked under
-     * the lock wake() takes, so that wake-up cannot be missed).
-     */
-    private boolean awaitRoom() throws InterruptedException {
+    /** Full in bytes: the acknowledgement that makes room wakes this (checked under the lock wake() takes). */
+    private void awaitByteRoom() throws InterruptedException {
         synchronized (wakeUp) {
-            if (hasRoom() || stopped) {
-                return hasRoom();
+            if (outBytes.get() >= WINDOW_BYTES && !stopped) {
+                wakeUp.wait(POLL.toMillis());
             }
-            wakeUp.wait(POLL.toMillis());
-            return hasRoom();
         }
-    }
-
-    private boolean hasRoom() {
-        return window.get() >= REFILL && outBytes.get() < WINDOW_BYTES;
     }
 
     private void pause() throws InterruptedException {
