@@ -199,9 +199,12 @@ public final class LogMessageStore implements MessageStore {
         }
 
         @Override
-        public void failed(List<LogWriter.Pending> batch, StoreException cause) {
+        public void failed(List<LogWriter.Pending> batch, StoreException cause, boolean indexed) {
             for (LogWriter.Pending pending : batch) {
-                space.release(pending.record().remaining());
+                if (!indexed) {
+                    // else its bytes are in a segment, released when that is deleted
+                    space.release(pending.record().remaining());
+                }
                 pending.done().completeExceptionally(cause);
             }
         }

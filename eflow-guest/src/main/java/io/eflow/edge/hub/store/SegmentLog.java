@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static java.lang.System.Logger.Level.ERROR;
@@ -29,7 +30,8 @@ final class SegmentLog implements Closeable {
     private final ConcurrentSkipListMap<Long, Segment> segments;
     private volatile Segment active;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
-    private volatile long syncs;
+    /** The writer syncs a full segment, the syncer the active one. */
+    private final AtomicLong syncs = new AtomicLong();
 
     private SegmentLog(Path directory, long segmentBytes, ConcurrentSkipListMap<Long, Segment> segments) {
         this.directory = directory;
@@ -118,7 +120,10 @@ final class SegmentLog implements Closeable {
         return positions;
     }
 
-    /** Makes everything written so far durable: older segments were synced when they filled. */
+    /**
+     * Makes everything written before the call durable; the log syncer calls it while the writer goes on. Older
+     * segments were synced when they filled, before {@link #active} moved on, so syncing the active one suffices.
+     */
     void sync() throws IOException {
         sync(active);
     }
@@ -131,7 +136,7 @@ final class SegmentLog implements Closeable {
 
     private void sync(Segment segment) throws IOException {
         segment.force();
-        syncs++;
+        syncs.incrementAndGet();
     }
 
     /** The old segment is synced before the new one exists, so only the last segment can ever end in a torn write. */
@@ -186,9 +191,9 @@ final class SegmentLog implements Closeable {
         return segments.size();
     }
 
-    /** Syncs so far (only the writer counts, so a volatile suffices). */
+    /** Syncs so far. */
     long syncs() {
-        return syncs;
+        return syncs.get();
     }
 
     @Override
