@@ -52,7 +52,7 @@ public final class LogMessageStore implements MessageStore {
     /** Every position below this is written and in its endpoints' queues (the writer publishes it after indexing). */
     private volatile long indexedEnd;
     /**
-     * Every position below this is durable (the writer publishes it after the sync). A saved cursor never passes it:
+     * Every position below this is durable (the syncer publishes it after the sync). A saved cursor never passes it:
      * an acknowledgement of a message handed out before its sync is saved only once the message itself is durable.
      */
     private volatile long syncedEnd;
@@ -168,7 +168,7 @@ public final class LogMessageStore implements MessageStore {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /** Runs on the writer thread after each batch. */
+    /** {@code written} runs on the writer thread after each write, {@code synced} on the syncer after each sync. */
     private final class Indexer implements LogWriter.Outcome {
         @Override
         public void written(List<LogWriter.Pending> batch, long[] positions) {
