@@ -41,8 +41,9 @@
  *   <li>A batch is indexed into its endpoints' queues once it is written (in the page cache), before its
  *       {@code fdatasync}, so a consumer gets a message within a write rather than a sync; its appender hears only
  *       after the sync. The writer does not wait for a running sync either: a second thread syncs, each sync
- *       covering every batch written before it started. If the process or guest dies between the two, the publisher never got its acknowledgement
- *       and sends again: a consumer may see that message twice, which at-least-once allows, and none is lost. A
+ *       covering every batch written before it started. If the process or guest dies between write and sync, the
+ *       publisher never got its acknowledgement and sends again: a consumer may see that message twice, which
+ *       at-least-once allows, and none is lost. A
  *       consumer's acknowledgement of a message not yet synced changes only the queue in memory; it reaches the
  *       disk with a saved cursor, which by 3 stays at or below the synced end, so no saved state refers to a
  *       record a crash could take away. Order per endpoint is the log's order, as the single writer indexes it.
