@@ -61,7 +61,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -93,6 +92,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     private final ConcurrentMap<String, MqttConnection> sessions;
     private final AckQueue acks = new AckQueue();
     private final OutboundWindow outbound;
+    private final LoopInbox inbox;
     /** Packets read while the hub was busy with {@link ServerSettings#maxInboundInFlight} of this client's. */
     private final ArrayDeque<MqttMessage> backlog = new ArrayDeque<>();
     /** Read by the hub from any thread. */
@@ -115,6 +115,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
                    SavedSessions saved) {
         this.saved = saved;
         this.channel = channel;
+        this.inbox = new LoopInbox(channel.eventLoop());
         this.hub = hub;
         this.settings = settings;
         this.sessions = sessions;
@@ -710,11 +711,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Conne
     }
 
     private void onLoop(Runnable task, Runnable whenShutDown) {
-        try {
-            channel.eventLoop().execute(task);
-        } catch (RejectedExecutionException e) {
-            whenShutDown.run();
-        }
+        inbox.execute(task, whenShutDown);
     }
 
     private ConnectionClosedException closed() {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +23,11 @@ import static java.lang.System.Logger.Level.ERROR;
  */
 final class LogEndpointQueue implements EndpointQueue {
     private static final System.Logger LOG = System.getLogger(LogEndpointQueue.class.getName());
+    /**
+     * Enough for a few batches of the writer at small message sizes; a lagging consumer reads from the log (which
+     * checks each record's CRC, so damage on the disk is still found where the log is the only copy).
+     */
+    static final long RECENT_BYTES = 256 * 1024;
 
     private final String endpoint;
     private final SegmentLog log;
@@ -31,6 +37,12 @@ final class LogEndpointQueue implements EndpointQueue {
     private final TreeSet<Long> retry = new TreeSet<>();
     /** Positions in {@link #retry} that were picked but never handed out (past a poll's byte budget). */
     private final HashSet<Long> unsent = new HashSet<>();
+    /**
+     * Entries of the latest appends, by position, up to {@link #RECENT_BYTES} of payload: a consumer that keeps up
+     * takes them from here instead of reading back (a syscall, a copy and a checksum each) what was just written.
+     */
+    private final HashMap<Long, LogEntry> recent = new HashMap<>();
+    private long recentBytes;
     /** position -> System.nanoTime() after which it is handed out again. */
     private final TreeMap<Long, Long> inFlight = new TreeMap<>();
     private long delivered;
@@ -51,9 +63,26 @@ final class LogEndpointQueue implements EndpointQueue {
         return endpoint;
     }
 
-    /** A message appended for this endpoint (the writer, once it is synced; or recovery). */
+    /** A message recovered for this endpoint at open. */
     synchronized void add(long position) {
         waiting.add(position);
+    }
+
+    /** A message the writer just wrote, with its entry kept in memory while there is room. */
+    synchronized void add(long position, LogEntry entry) {
+        waiting.add(position);
+        if (recentBytes + entry.payload().length <= RECENT_BYTES) {
+            recent.put(position, entry);
+            recentBytes += entry.payload().length;
+        }
+    }
+
+    private synchronized LogEntry takeRecent(long position) {
+        LogEntry entry = recent.remove(position);
+        if (entry != null) {
+            recentBytes -= entry.payload().length;
+        }
+        return entry;
     }
 
     /** Wakes a consumer waiting in {@link #poll} after the writer added a batch. */
@@ -143,9 +172,11 @@ final class LogEndpointQueue implements EndpointQueue {
                 putBack(picks.subList(i, picks.size()));
                 return deliveries;
             }
-            LogEntry entry;
+            LogEntry entry = takeRecent(pick.position());
             try {
-                entry = log.read(pick.position(), true);
+                if (entry == null) {
+                    entry = log.read(pick.position(), true);
+                }
             } catch (CorruptRecordException e) {
                 LOG.log(ERROR, "endpoint {0}: message at {1} dropped, it cannot be read back ({2})", endpoint,
                         pick.position(), e.getMessage());
@@ -285,6 +316,10 @@ final class LogEndpointQueue implements EndpointQueue {
         }
         if (!waiting.isEmpty() && waiting.peek() == position) {
             waiting.poll();
+            LogEntry entry = recent.remove(position);
+            if (entry != null) {
+                recentBytes -= entry.payload().length;
+            }
             return true;
         }
         return false;
@@ -309,6 +344,8 @@ final class LogEndpointQueue implements EndpointQueue {
         if (closed == null) {
             closed = reason;
         }
+        recent.clear();
+        recentBytes = 0;
         notifyAll();
     }
 

@@ -49,8 +49,13 @@ public final class LogMessageStore implements MessageStore {
     private final AtomicBoolean maintenanceRequested = new AtomicBoolean();
     private final ScheduledExecutorService maintenance;
     private final LogWriter writer;
-    /** Every position below this is synced and in its endpoints' queues (the writer publishes it after indexing). */
+    /** Every position below this is written and in its endpoints' queues (the writer publishes it after indexing). */
     private volatile long indexedEnd;
+    /**
+     * Every position below this is durable (the syncer publishes it after the sync). A saved cursor never passes it:
+     * an acknowledgement of a message handed out before its sync is saved only once the message itself is durable.
+     */
+    private volatile long syncedEnd;
     /** Guarded by itself: endpoints the hub removed, and the checkpoint last written. */
     private final Map<String, Long> removed = new HashMap<>();
     private Checkpoint saved;
@@ -80,6 +85,7 @@ public final class LogMessageStore implements MessageStore {
         removed.putAll(cursors.removed());
         removed.keySet().removeAll(queues.keySet());
         indexedEnd = log.end();
+        syncedEnd = indexedEnd;
         space = new SpaceBudget(config.maxBytes(), log.bytes());
         LOG.log(INFO, "message store {0}: {1} bytes in {2} segments, {3} messages waiting for {4} endpoints",
                 directory, log.bytes(), log.segmentCount(), waiting, queues.size());
@@ -149,7 +155,8 @@ public final class LogMessageStore implements MessageStore {
             return CompletableFuture.failedFuture(space.refusal(bytes));
         }
         CompletableFuture<Long> done = new CompletableFuture<>();
-        if (!writer.submit(new LogWriter.Pending(record, List.copyOf(expiries.keySet()), done))) {
+        if (!writer.submit(new LogWriter.Pending(record,
+                new LogEntry(now, message.source(), routes, message.payload()), List.copyOf(expiries.keySet()), done))) {
             space.release(bytes);
             return CompletableFuture.failedFuture(writer.refusal());
         }
@@ -161,31 +168,43 @@ public final class LogMessageStore implements MessageStore {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /** Runs on the writer thread after each batch. */
+    /** {@code written} runs on the writer thread after each write, {@code synced} on the syncer after each sync. */
     private final class Indexer implements LogWriter.Outcome {
         @Override
-        public void synced(List<LogWriter.Pending> batch, long[] positions) {
+        public void written(List<LogWriter.Pending> batch, long[] positions) {
             Set<LogEndpointQueue> touched = new HashSet<>();
             for (int i = 0; i < positions.length; i++) {
                 for (String endpoint : batch.get(i).endpoints()) {
                     LogEndpointQueue queue = queueFor(endpoint);
-                    queue.add(positions[i]);
+                    queue.add(positions[i], batch.get(i).entry());
                     touched.add(queue);
                 }
             }
-            int last = positions.length - 1;
-            indexedEnd = positions[last] + batch.get(last).record().remaining();
-            appended.add(positions.length);
+            indexedEnd = end(batch, positions);
             touched.forEach(LogEndpointQueue::signal);
+        }
+
+        @Override
+        public void synced(List<LogWriter.Pending> batch, long[] positions) {
+            syncedEnd = end(batch, positions);
+            appended.add(positions.length);
             for (int i = 0; i < positions.length; i++) {
                 batch.get(i).done().complete(positions[i]);
             }
         }
 
+        private static long end(List<LogWriter.Pending> batch, long[] positions) {
+            int last = positions.length - 1;
+            return positions[last] + batch.get(last).record().remaining();
+        }
+
         @Override
-        public void failed(List<LogWriter.Pending> batch, StoreException cause) {
+        public void failed(List<LogWriter.Pending> batch, StoreException cause, boolean indexed) {
             for (LogWriter.Pending pending : batch) {
-                space.release(pending.record().remaining());
+                if (!indexed) {
+                    // else its bytes are in a segment, released when that is deleted
+                    space.release(pending.record().remaining());
+                }
                 pending.done().completeExceptionally(cause);
             }
         }
@@ -261,7 +280,9 @@ public final class LogMessageStore implements MessageStore {
             maintenanceRequested.set(false);
             long now = config.clock().millis();
             queues.values().forEach(queue -> queue.dropExpired(now));
-            long end = indexedEnd;
+            // not indexedEnd: a consumer may have acknowledged everything written, and the part not yet synced
+            // could be gone after a crash, leaving a saved cursor past the log's end
+            long end = syncedEnd;
             Map<String, Long> cursors = new HashMap<>();
             long start = end;
             for (Map.Entry<String, LogEndpointQueue> e : queues.entrySet()) {

@@ -11,37 +11,66 @@ import java.util.concurrent.TimeUnit;
 import static java.lang.System.Logger.Level.ERROR;
 
 /**
- * Group commit: one thread takes every append waiting when it gets round to it, writes them with one write and
- * makes them durable with one {@code fdatasync}. While it syncs, new appends queue up and become the next batch, so
- * the number of syncs per second stays what the disk can do and each sync carries all the producers' messages.
+ * Group commit in two threads. The writer takes every append waiting when it gets round to it, writes them with one
+ * write and hands the batch to its consumers at once; the syncer makes what was written durable with one
+ * {@code fdatasync} and only then tells the appenders. While one sync runs, the writer goes on writing (so a
+ * consumer never waits for a sync) and the batches it writes become the next sync's: the number of syncs per second
+ * stays what the disk can do and each sync carries all the producers' messages.
  */
 final class LogWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
     /** Caps a batch (and the memory it holds) under a burst of large messages. */
     private static final long MAX_BATCH_BYTES = 8L << 20;
-    private static final Pending STOP = new Pending(ByteBuffer.allocate(0), List.of(), new CompletableFuture<>());
+    /** The longest a write waits to gather the producers of the last batch: a fraction of a sync. */
+    private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final Pending STOP = new Pending(ByteBuffer.allocate(0), new LogEntry(0, "", List.of(), new byte[0]),
+            List.of(), new CompletableFuture<>());
+    private static final Written SYNCER_STOP = new Written(List.of(), new long[0]);
 
-    /** An accepted append: its record, the endpoints it goes to, and what its appender waits on. */
-    record Pending(ByteBuffer record, List<String> endpoints, CompletableFuture<Long> done) {
+    /**
+     * An accepted append: its record, the same decoded (what consumers get without reading it back), the endpoints it
+     * goes to, and what its appender waits on.
+     */
+    record Pending(ByteBuffer record, LogEntry entry, List<String> endpoints, CompletableFuture<Long> done) {
     }
 
-    /** What happens to a batch once written: indexing and acknowledging, or failing it. Runs on the writer thread. */
+    /** A batch written and indexed, waiting for its sync. */
+    private record Written(List<Pending> batch, long[] positions) {
+    }
+
+    /**
+     * What happens to a batch: indexed once written (its consumers may take it while it syncs), acknowledged once
+     * synced, or failed. {@code written} runs on the writer thread, {@code synced} on the syncer, each in log order.
+     */
     interface Outcome {
+        /** Written to the page cache, not yet durable: the messages may be handed out, not acknowledged. */
+        void written(List<Pending> batch, long[] positions);
+
+        /** Durable: the appenders may be told. */
         void synced(List<Pending> batch, long[] positions);
 
-        void failed(List<Pending> batch, StoreException cause);
+        /**
+         * Not made durable; {@code indexed} when it was written and handed to its consumers all the same (its sync
+         * failed), so its records stay in the log and its endpoints' queues.
+         */
+        void failed(List<Pending> batch, StoreException cause, boolean indexed);
     }
 
     private final SegmentLog log;
     private final Outcome outcome;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Written> toSync = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Thread syncer;
     private boolean closed;
     private volatile StoreException failure;
 
     LogWriter(SegmentLog log, Outcome outcome) {
         this.log = log;
         this.outcome = outcome;
+        this.syncer = new Thread(this::syncLoop, "message-store-syncer");
+        syncer.setDaemon(true);
+        syncer.start();
         this.thread = new Thread(this::run, "message-store-writer");
         thread.setDaemon(true);
         thread.start();
@@ -65,15 +94,14 @@ final class LogWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>();
-        List<ByteBuffer> records = new ArrayList<>();
         boolean stopping = false;
         int lastBatch = 0;
-        long lastCommitNanos = 0; // write, sync and acknowledge: mostly the sync
         while (!stopping) {
-            Pending next = take();
+            List<Pending> batch = new ArrayList<>();
+            List<ByteBuffer> records = new ArrayList<>();
+            Pending next = take(queue);
             long bytes = 0;
-            long gatherUntil = System.nanoTime() + lastCommitNanos / 4;
+            long gatherUntil = System.nanoTime() + GATHER_NANOS;
             while (next != null) {
                 if (next == STOP) {
                     stopping = true;
@@ -86,20 +114,17 @@ final class LogWriter implements AutoCloseable {
                         : batch.size() < lastBatch ? pollUntil(gatherUntil) : queue.poll();
             }
             if (!batch.isEmpty()) {
-                long t0 = System.nanoTime();
-                commit(batch, records);
-                lastCommitNanos = System.nanoTime() - t0;
+                write(batch, records);
             }
             lastBatch = batch.size();
-            batch.clear();
-            records.clear();
         }
+        toSync.add(SYNCER_STOP);
     }
 
     /**
-     * The producers the last batch released come back within microseconds with their next message; waiting for them
-     * (at most a quarter of a sync) lets one sync carry them all instead of splitting them over two. One that does
-     * not come back only shrinks the next wait.
+     * Under load the producers a sync released come back within microseconds with their next message; waiting that
+     * long for them (never more than {@link #GATHER_NANOS}, far below a sync, so a consumer hardly notices) makes one
+     * write of them rather than one each. One that does not come back only shrinks the next wait.
      */
     private Pending pollUntil(long deadline) {
         Pending next = queue.poll();
@@ -117,38 +142,85 @@ final class LogWriter implements AutoCloseable {
         return next;
     }
 
-    /** The writer is never interrupted: an interrupt during a write would close the segment's channel. */
-    private Pending take() {
-        while (true) {
-            try {
-                return queue.take();
-            } catch (InterruptedException e) {
-                // not ours to honour: close() stops this thread with the STOP marker
-            }
-        }
-    }
-
-    private void commit(List<Pending> batch, List<ByteBuffer> records) {
+    private void write(List<Pending> batch, List<ByteBuffer> records) {
         if (failure != null) {
-            outcome.failed(batch, failure);
+            outcome.failed(batch, failure, false);
             return;
         }
         long[] positions;
         try {
-            positions = log.append(records);
+            positions = log.write(records);
         } catch (IOException | RuntimeException e) {
-            // After a failed fsync the kernel may have dropped the dirty pages and report the next fsync as clean,
-            // so nothing written from here on could be trusted: the store takes no more appends until reopened.
+            fail(e);
+            outcome.failed(batch, failure, false);
+            return;
+        }
+        // Consumers get the batch before its sync: delivery latency is a write, not a sync. The appenders still hear
+        // only after the sync; see the package documentation for why that is safe.
+        outcome.written(batch, positions);
+        toSync.add(new Written(batch, positions));
+    }
+
+    private void syncLoop() {
+        List<Written> batches = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
+            batches.add(take(toSync));
+            toSync.drainTo(batches);
+            if (batches.get(batches.size() - 1) == SYNCER_STOP) {
+                stopping = true;
+                batches.remove(batches.size() - 1);
+            }
+            if (!batches.isEmpty()) {
+                sync(batches);
+            }
+            batches.clear();
+        }
+    }
+
+    /** One sync for every batch written before it started; the writer may be writing the next ones meanwhile. */
+    private void sync(List<Written> batches) {
+        if (failure == null) {
+            try {
+                log.sync();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+        StoreException failed = failure;
+        for (Written written : batches) {
+            if (failed == null) {
+                outcome.synced(written.batch(), written.positions());
+            } else {
+                outcome.failed(written.batch(), failed, true);
+            }
+        }
+    }
+
+    /**
+     * After a failed write or fsync the kernel may have dropped the dirty pages and report the next fsync as clean,
+     * so nothing written from here on could be trusted: the store takes no more appends until reopened.
+     */
+    private synchronized void fail(Exception e) {
+        if (failure == null) {
             failure = new StoreException("message store cannot write to its disk (" + e
                     + "); no message is accepted until the hub reopens the store", e);
             LOG.log(ERROR, failure.getMessage(), e);
-            outcome.failed(batch, failure);
-            return;
         }
-        outcome.synced(batch, positions);
     }
 
-    /** Writes every append accepted so far, then stops. */
+    /** Neither thread is ever interrupted: an interrupt during a write or sync would close the segment's channel. */
+    private static <T> T take(LinkedBlockingQueue<T> from) {
+        while (true) {
+            try {
+                return from.take();
+            } catch (InterruptedException e) {
+                // not ours to honour: close() stops the threads with the stop markers
+            }
+        }
+    }
+
+    /** Writes and syncs every append accepted so far, then stops. */
     @Override
     public void close() {
         synchronized (this) {
@@ -159,11 +231,13 @@ final class LogWriter implements AutoCloseable {
             queue.add(STOP);
         }
         boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Thread t : List.of(thread, syncer)) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static java.lang.System.Logger.Level.ERROR;
@@ -17,7 +18,7 @@ import static java.nio.file.StandardOpenOption.READ;
 
 /**
  * The shared log every message is appended to once, whatever its destinations: segment files in one folder. The
- * log writer appends and syncs; consumers read at any durable position; spent segments are deleted from the front.
+ * log writer appends and syncs; consumers read at any written position; spent segments are deleted from the front.
  */
 final class SegmentLog implements Closeable {
     private static final System.Logger LOG = System.getLogger(SegmentLog.class.getName());
@@ -29,7 +30,8 @@ final class SegmentLog implements Closeable {
     private final ConcurrentSkipListMap<Long, Segment> segments;
     private volatile Segment active;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
-    private volatile long syncs;
+    /** The writer syncs a full segment, the syncer the active one. */
+    private final AtomicLong syncs = new AtomicLong();
 
     private SegmentLog(Path directory, long segmentBytes, ConcurrentSkipListMap<Long, Segment> segments) {
         this.directory = directory;
@@ -86,10 +88,11 @@ final class SegmentLog implements Closeable {
     }
 
     /**
-     * Writes the records after the end of the log, starting a new segment whenever one would pass the segment size,
-     * and syncs them; returns each record's position. Only the log writer calls this.
+     * Writes the records after the end of the log, starting a new segment whenever one would pass the segment size
+     * (the full one is synced first), and returns each record's position. The records are in the page cache, readable
+     * by {@link #read}, but durable only after {@link #sync}. Only the log writer calls this.
      */
-    long[] append(List<ByteBuffer> records) throws IOException {
+    long[] write(List<ByteBuffer> records) throws IOException {
         long[] positions = new long[records.size()];
         Segment segment = active;
         long next = segment.end();
@@ -114,8 +117,15 @@ final class SegmentLog implements Closeable {
             }
         }
         flush(segment);
-        sync(segment);
         return positions;
+    }
+
+    /**
+     * Makes everything written before the call durable; the log syncer calls it while the writer goes on. Older
+     * segments were synced when they filled, before {@link #active} moved on, so syncing the active one suffices.
+     */
+    void sync() throws IOException {
+        sync(active);
     }
 
     private void flush(Segment segment) throws IOException {
@@ -126,7 +136,7 @@ final class SegmentLog implements Closeable {
 
     private void sync(Segment segment) throws IOException {
         segment.force();
-        syncs++;
+        syncs.incrementAndGet();
     }
 
     /** The old segment is synced before the new one exists, so only the last segment can ever end in a torn write. */
@@ -145,7 +155,7 @@ final class SegmentLog implements Closeable {
         }
     }
 
-    /** The record at {@code position}; the caller knows one was appended and synced there. */
+    /** The record at {@code position}; the caller knows one was written there (synced or not: the page cache has it). */
     LogEntry read(long position, boolean withPayload) throws IOException {
         Map.Entry<Long, Segment> entry = segments.floorEntry(position);
         if (entry == null) {
@@ -181,9 +191,9 @@ final class SegmentLog implements Closeable {
         return segments.size();
     }
 
-    /** Syncs so far (only the writer counts, so a volatile suffices). */
+    /** Syncs so far. */
     long syncs() {
-        return syncs;
+        return syncs.get();
     }
 
     @Override

@@ -5,7 +5,8 @@
  * <h2>Use</h2>
  * {@link io.eflow.edge.hub.store.LogMessageStore#open} a store; {@link io.eflow.edge.hub.store.MessageStore#append}
  * each routed message with its {@link io.eflow.edge.hub.store.Destination}s and acknowledge the publisher when the
- * future completes (it completes after {@code fdatasync}); per endpoint, {@code poll} its
+ * future completes (it completes after {@code fdatasync}; the message may reach its endpoints before that, see
+ * below); per endpoint, {@code poll} its
  * {@link io.eflow.edge.hub.store.EndpointQueue}, send, and {@code ack} or {@code nack};
  * {@link io.eflow.edge.hub.store.MessageStore#metrics} for the exported figures.
  *
@@ -33,10 +34,22 @@
  *       was created, so only the last can end torn. A bad record followed by a good one was damaged on the disk
  *       after its sync, which no crash does: it is skipped and logged, and only it is lost.</li>
  *   <li>An endpoint's cursor is the lowest position it has not finished (handed out but unacknowledged counts as
- *       unfinished), or the end of what had been indexed when nothing is outstanding; messages are indexed only
- *       after they are synced, and new ones land above every saved cursor. So everything below a saved cursor was
- *       acknowledged or expired. Saved cursors only lag, never lead: at worst some acknowledged messages are
- *       delivered again (at-least-once), never skipped.</li>
+ *       unfinished), or the end of what had been synced when nothing is outstanding, whichever is lower: a saved
+ *       cursor never passes the synced end of the log. New records land above every saved cursor. So everything
+ *       below a saved cursor was acknowledged or expired, and is durable. Saved cursors only lag, never lead: at
+ *       worst some acknowledged messages are delivered again (at-least-once), never skipped.</li>
+ *   <li>A batch is indexed into its endpoints' queues once it is written (in the page cache), before its
+ *       {@code fdatasync}, so a consumer gets a message within a write rather than a sync; its appender hears only
+ *       after the sync. The writer does not wait for a running sync either: a second thread syncs, each sync
+ *       covering every batch written before it started. If the process or guest dies between write and sync, the
+ *       publisher never got its acknowledgement and sends again: a consumer may see that message twice, which
+ *       at-least-once allows, and none is lost. A
+ *       consumer's acknowledgement of a message not yet synced changes only the queue in memory; it reaches the
+ *       disk with a saved cursor, which by 3 stays at or below the synced end, so no saved state refers to a
+ *       record a crash could take away. Order per endpoint is the log's order, as the single writer indexes it.
+ *       Should the sync fail, the store refuses everything from then on, the batch's appenders get the failure,
+ *       and its messages, already handed out, may have been delivered: a publisher that sends again duplicates
+ *       them, as after a crash.</li>
  *   <li>Segments are deleted only below {@code start} as saved, after the save: a crash between the two leaves
  *       spent segments, which the next open deletes.</li>
  * </ol>

@@ -140,14 +140,19 @@ class RecoveryTest {
 
     @Test
     void aRecordDamagedWhileQueuedIsDroppedAndCounted() throws Exception {
+        // past what the queue keeps in memory of the latest appends, so the damaged one is read back from the disk
+        int count = (int) (LogEndpointQueue.RECENT_BYTES / Messages.payload(0).length) + 10;
+        int damaged = count - 5;
         List<Long> positions = new ArrayList<>();
         try (LogMessageStore store = open()) {
-            for (int id = 0; id < 10; id++) {
+            for (int id = 0; id < count; id++) {
                 positions.add(store.append(Messages.message(id), List.of(UPSTREAM)).join());
             }
-            flipByte(last(), positions.get(4) + 100);
-            List<Integer> expected = range(0, 10);
-            expected.remove(Integer.valueOf(4));
+            Path segment = last();
+            long base = Long.parseLong(segment.getFileName().toString().replace(".log", ""));
+            flipByte(segment, positions.get(damaged) - base + 100);
+            List<Integer> expected = range(0, count);
+            expected.remove(Integer.valueOf(damaged));
             assertThat(drain(store.queue("$upstream"))).isEqualTo(expected);
             assertThat(store.metrics().endpoints().get("$upstream").unreadable()).isEqualTo(1);
         }
