@@ -78,6 +78,9 @@ public final class EflowCli implements Runnable {
             boolean daemon = args.length > 0 && args[0].equals("daemon");
             System.setProperty("logback.configurationFile", daemon ? "logback.xml" : "logback-cli.xml");
         }
+        if (!(args.length > 0 && args[0].equals("daemon"))) {
+            avoidClassPathScans();
+        }
         if (args.length > 0 && COMMANDS.containsKey(args[0])) {
             // a command line (not help, not --version): almost all of them read JSON from eflowd
             Warmup.start();
@@ -85,26 +88,56 @@ public final class EflowCli implements Runnable {
         System.exit(execute(CliContext.system(), args));
     }
 
+    /**
+     * A class or service that no jar holds makes the class loader open every one of the 58 jars of the class path to
+     * look for it, ~40 ms of a CLI run that would otherwise open three or four. Three such look-ups happened on every
+     * run, none of them for anything eflow uses: picocli probing for Groovy closures and for Jansi, and the JDK's
+     * selector provider looking for a replacement of itself in every jar's META-INF/services before it takes its own
+     * default. Each has a documented switch; a value someone set on the command line wins.
+     */
+    static void avoidClassPathScans() {
+        setIfAbsent("picocli.disable.closures", "true");
+        setIfAbsent("jansi.disable", "true");
+        if (System.getProperty("os.name").equals("Linux")) {
+            // the JDK's own default on Linux, named so the provider is not first looked for in every jar
+            setIfAbsent("java.nio.channels.spi.SelectorProvider", "sun.nio.ch.EPollSelectorProvider");
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     /** Runs one command line and returns the exit code; never throws and never calls System.exit. */
     static int execute(CliContext context, String... args) {
+        if (versionOnly(args)) {
+            // What scripts call to see that eflow is there, answered without picocli: building even the root command's
+            // model (its converters and the proxies of its annotations) was ~50 ms of a ~100 ms run. The text is
+            // picocli's own answer (CliParsingTest compares the two).
+            for (String line : new Version().getVersion()) {
+                context.out().println(line);
+            }
+            return 0;
+        }
         return commandLine(context, args).execute(args);
     }
 
     /**
      * picocli reflects over every registered command before parsing, which is most of a CLI run's time
-     * (~0.2 s for all of them). When the first argument names a command, only that one is registered; a lone
-     * {@code --version} (what scripts call to see that eflow is there) needs none; anything else (help, a typo)
-     * gets all of them, so help and "did you mean" stay complete.
+     * (~0.2 s for all of them). When the first argument names a command, only that one is registered; anything else
+     * (help, a typo) gets all of them, so help and "did you mean" stay complete.
      */
     static CommandLine commandLine(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new EflowCli(context));
         Class<?> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (only != null) {
             commandLine.addSubcommand(args[0], only);
-        } else if (!versionOnly(args)) {
+        } else {
             COMMANDS.forEach(commandLine::addSubcommand);
         }
-        if (only == null && !versionOnly(args)) {
+        if (only == null) {
             // `eflow help CMD` is `eflow CMD --help`; "help" is no entry of COMMANDS, so it gets every command registered.
             // A line that starts with a command never reaches the root's subcommands again, so it needs no "help".
             commandLine.addSubcommand("help", new CommandLine.HelpCommand());

@@ -209,8 +209,8 @@ class CliParsingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--version", "-V"})
-    void theVersionOptionAloneAnswersWithoutItsCommandsAsWithThem(String option) {
-        // a lone version option registers no command; with one after it, picocli still answers the version first
+    void theVersionOptionAloneAnswersWithoutPicocliAsPicocliDoes(String option) {
+        // a lone version option is answered before picocli is set up; with a command after it, picocli answers it
         CliRun alone = CliRun.run(home, cwd, false, option);
         CliRun withCommand = CliRun.run(home, cwd, false, option, "list");
 
