@@ -7,6 +7,9 @@
 #                                                     invoke and module list name an instance that does not exist, so
 #                                                     no guest is needed and the call ends in the daemon's 404
 #   curl over the same socket                         the REST call alone (what the CLI adds is the difference)
+#   java-client                                       bench/MinimalJavaClient: the same REST call from the smallest
+#                                                     Java program, with the CLI's flags and its own AppCDS archive:
+#                                                     the floor of any CLI written in Java on this JDK
 # The calls are interleaved round by round, so load from elsewhere falls on all of them alike; medians with the
 # spread (min..max), the median CPU time (user + system, all threads: less swayed by other load than wall time)
 # and the load average before and after. The fresh OpenSSH reference of the target needs a
@@ -28,9 +31,16 @@ JAVA=$(command -v java)
 $EFLOW list >/dev/null
 $EFLOW --version >/dev/null
 
+# the floor client, compiled and its AppCDS archive recorded the way bin/eflow records the CLI's
+# (AppCDS takes jars only on the class path)
+javac -d "$WORK/floor" bench/MinimalJavaClient.java
+jar cf "$WORK/floor.jar" -C "$WORK/floor" .
+"$JAVA" "${flags[@]}" -XX:ArchiveClassesAtExit="$WORK/floor.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -cp "$WORK/floor.jar" MinimalJavaClient "$SOCK" /v1/instances >/dev/null
+
 BASELINE=${BASELINE:-}
 [[ -n $BASELINE ]] && $BASELINE --version >/dev/null
-names=(java-version version help list get invoke module-list curl-list curl-get)
+names=(java-version version help list get invoke module-list curl-list curl-get java-client)
 [[ -n $BASELINE ]] && names+=(base-version base-help base-list base-get base-invoke base-module-list)
 declare -A runs cpus
 # CPU time (user + system) of the command: the difference of this shell's children's totals from bash's `times`,
@@ -61,6 +71,7 @@ for i in $(seq 1 "$ROUNDS"); do
   fi
   time_ms curl-list curl -sf --unix-socket "$SOCK" http://eflow/v1/instances
   time_ms curl-get curl -s --unix-socket "$SOCK" http://eflow/v1/instances/missing
+  time_ms java-client "$JAVA" "${flags[@]}" -XX:SharedArchiveFile="$WORK/floor.jsa" -cp "$WORK/floor.jar" MinimalJavaClient "$SOCK" /v1/instances
 done
 echo "load average (1, 5, 15 min) after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
