@@ -2,6 +2,7 @@ package io.eflow.cli;
 
 import io.eflow.channel.CommandResult;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.daemon.api.CliLine;
 import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.daemon.api.DeployEvent;
 import io.eflow.daemon.api.ErrorBody;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -130,7 +132,7 @@ public final class CdsTraining {
         Map<String, Object> daemonAnswers = Map.of("GET /v1/instances", List.of(summary), "GET /v1/instances/a", answers.get(0),
                 "POST /v1/instances/a/invoke", new CommandResult(0, new byte[0], new byte[0]), "GET /v1/instances/a/modules",
                 Map.of("m", new ModuleReport("running", "", null, 0, Instant.EPOCH, null, null, "1", "docker", "running", "always",
-                        "x:1", null, 0)));
+                        "x:1", null, 0)), "POST /v1/cli", new CliLine.Answer(0, new byte[1], new byte[1]));
         List<String> wrongOnTheWire = runAgainstDaemon(sink, daemonAnswers);
         if (!wrongOnTheWire.isEmpty()) {
             throw new IllegalStateException("training lines against the stand-in daemon that ended otherwise: " + wrongOnTheWire);
@@ -154,6 +156,11 @@ public final class CdsTraining {
                 if (exit != line.exit()) {
                     wrong.add(String.join(" ", line.args()) + " -> exit " + exit + " (expected " + line.exit() + ")");
                 }
+            }
+            // the path a script's lines take first: handed to eflowd whole
+            OptionalInt delegated = DelegatedLine.tryInDaemon(root, "invoke", "--name", "a", "--", "true");
+            if (delegated.isEmpty() || delegated.getAsInt() != 0) {
+                wrong.add("invoke handed to the daemon -> " + delegated);
             }
         } finally {
             try (Stream<Path> paths = Files.walk(home)) {

@@ -25,7 +25,7 @@ final class DaemonCommand extends EflowCommand implements Callable<Integer> {
         EflowPaths paths = context.paths();
         configureLogging(paths.log(), context.debug(), detached);
         // logging is configured now; the manager and the daemon may log from here on
-        Eflowd eflowd = Eflowd.start(paths, new InstanceManager(paths));
+        Eflowd eflowd = Eflowd.start(paths, new InstanceManager(paths), DelegatedLine::run);
         Runtime.getRuntime().addShutdownHook(new Thread(eflowd::close, "eflowd-shutdown"));
         eflowd.awaitStop();
         return 0;

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -81,11 +82,16 @@ public final class EflowCli implements Runnable {
         if (!(args.length > 0 && args[0].equals("daemon"))) {
             avoidClassPathScans();
         }
+        CliContext context = CliContext.system();
+        OptionalInt delegated = DelegatedLine.tryInDaemon(context, args);
+        if (delegated.isPresent()) {
+            System.exit(delegated.getAsInt());
+        }
         if (args.length > 0 && COMMANDS.containsKey(args[0])) {
             // a command line (not help, not --version): almost all of them read JSON from eflowd
             Warmup.start();
         }
-        System.exit(execute(CliContext.system(), args));
+        System.exit(execute(context, args));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.eflow.cli;
 
+import io.eflow.daemon.api.CliLine;
 import io.eflow.daemon.api.ErrorBody;
 import io.eflow.platform.Json;
 
@@ -23,7 +24,8 @@ import java.util.Map;
  * A stand-in for eflowd during {@link CdsTraining}: it answers canned JSON on a UNIX socket, so the training run goes
  * through the CLI's whole request path (the JDK's UNIX socket channel and the secure random it seeds, the HTTP client,
  * the answer's deserializer, the text rendering) and the AppCDS archive holds those classes too. An answer it has not
- * been given is eflowd's 404 with an {@link ErrorBody}, which trains the error path. Never used by eflow itself.
+ * been given is eflowd's 404 with an {@link ErrorBody}, which trains the error path; a {@link CliLine.Answer} is
+ * sent as eflowd sends it, for the lines the CLI hands over. Never used by eflow itself.
  */
 final class TrainingDaemon implements Closeable {
     private final ServerSocketChannel server;
@@ -51,8 +53,10 @@ final class TrainingDaemon implements Closeable {
                 String request = requestLine(client);
                 Object answer = answers.get(request);
                 int status = answer == null ? 404 : 200;
-                byte[] body = Json.write(answer == null ? new ErrorBody("no answer for " + request) : answer);
-                String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : " Not Found") + "\r\nContent-Type: application/json\r\n"
+                byte[] body = answer instanceof CliLine.Answer line ? line.encode()
+                        : Json.write(answer == null ? new ErrorBody("no answer for " + request) : answer);
+                String type = answer instanceof CliLine.Answer ? "application/octet-stream" : "application/json";
+                String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : " Not Found") + "\r\nContent-Type: " + type + "\r\n"
                         + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
                 client.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
                 client.write(ByteBuffer.wrap(body));

@@ -44,6 +44,11 @@ final class UnixHttpClient {
 
     /** Sends one request; {@code body} may be null. The caller closes the answer. */
     Response send(String method, String target, byte[] body) throws IOException {
+        return send(method, target, body, "application/json");
+    }
+
+    /** Sends one request with a body of the given media type. The caller closes the answer. */
+    Response send(String method, String target, byte[] body, String contentType) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -53,7 +58,7 @@ final class UnixHttpClient {
         }
         try {
             try {
-                write(channel, method, target, body);
+                write(channel, method, target, body, contentType);
             } catch (IOException writeFailed) {
                 // the daemon may answer (404, 400) before it has read the body, then close: its answer is still
                 // waiting in our receive buffer, and it says more than "broken pipe" would
@@ -71,8 +76,8 @@ final class UnixHttpClient {
         }
     }
 
-    private static void write(SocketChannel channel, String method, String target, byte[] body) throws IOException {
-        byte[] head = head(method, target, body).getBytes(StandardCharsets.ISO_8859_1);
+    private static void write(SocketChannel channel, String method, String target, byte[] body, String contentType) throws IOException {
+        byte[] head = head(method, target, body, contentType).getBytes(StandardCharsets.ISO_8859_1);
         byte[] request = new byte[head.length + (body == null ? 0 : body.length)];
         System.arraycopy(head, 0, request, 0, head.length);
         if (body != null) {
@@ -83,14 +88,14 @@ final class UnixHttpClient {
         out.flush();
     }
 
-    private static String head(String method, String target, byte[] body) {
+    private static String head(String method, String target, byte[] body, String contentType) {
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: eflowd\r\n")
                 .append("Connection: close\r\n")
                 .append("Accept: application/json, application/x-ndjson\r\n");
         if (body != null) {
-            head.append("Content-Type: application/json\r\n").append("Content-Length: ").append(body.length).append("\r\n");
+            head.append("Content-Type: ").append(contentType).append("\r\n").append("Content-Length: ").append(body.length).append("\r\n");
         }
         return head.append("\r\n").toString();
     }

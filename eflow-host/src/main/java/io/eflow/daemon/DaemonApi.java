@@ -3,6 +3,7 @@ package io.eflow.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eflow.contract.wire.Check;
 import io.eflow.contract.wire.ProvisioningSpec;
+import io.eflow.daemon.api.CliLine;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.FeatureChange;
@@ -52,7 +53,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * eflowd's REST API, version 1: one endpoint per eflow command, each a thin translation to
@@ -61,6 +64,7 @@ import java.util.function.Consumer;
  * GET    /v1/version                        VersionInfo
  * GET    /v1/host                           HostInfo                       (host-config)
  * GET    /v1/tpm                            TpmProvisioningInfo            (tpm-info; the host's TPM)
+ * POST   /v1/cli                CliLine        CliLine.Answer              (a CLI line run here; 503 when busy)
  * GET    /v1/instances                      [InstanceSummary]              (list)
  * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
  * GET    /v1/instances/{name}               InstanceDetails                (get)
@@ -130,13 +134,27 @@ final class DaemonApi {
     private final CloudClient cloud;
     private final Forwards forwards;
     private final Updater updater;
+    private final Function<CliLine, CliLine.Answer> lines;
+    /**
+     * A command line run here holds a request thread while its command calls this API on another: a bound well under
+     * the pool's 32 threads keeps those calls served. Beyond it the client is told 503 and runs the line itself.
+     */
+    private final Semaphore lineSlots = new Semaphore(8);
 
     DaemonApi(InstanceManager manager, Forwards forwards) {
-        this(manager, forwards, new RuntimeSocket(manager));
+        this(manager, forwards, new RuntimeSocket(manager), null);
     }
 
-    /** @param runtime how requests reach the guests' runtimes */
-    DaemonApi(InstanceManager manager, Forwards forwards, RuntimeSocket runtime) {
+    DaemonApi(InstanceManager manager, Forwards forwards, Function<CliLine, CliLine.Answer> lines) {
+        this(manager, forwards, new RuntimeSocket(manager), lines);
+    }
+
+    /**
+     * @param runtime how requests reach the guests' runtimes
+     * @param lines runs a CLI command line in this process ({@code POST /v1/cli}); null: no such route
+     */
+    DaemonApi(InstanceManager manager, Forwards forwards, RuntimeSocket runtime, Function<CliLine, CliLine.Answer> lines) {
+        this.lines = lines;
         this.manager = manager;
         this.updater = new Updater(manager);
         updater.reconcileAll();
@@ -149,6 +167,9 @@ final class DaemonApi {
 
     void register(RoutesConfig routes) {
         routes.get("/v1/version", ctx -> ctx.json(VersionInfo.current()));
+        if (lines != null) {
+            routes.post("/v1/cli", this::runLine);
+        }
         routes.get("/v1/host", ctx -> ctx.json(manager.hostConfig()));
         routes.get("/v1/tpm", ctx -> ctx.json(manager.tpmProvisioningInfo()));
         routes.get("/v1/instances", ctx -> ctx.json(manager.list()));
@@ -374,6 +395,23 @@ final class DaemonApi {
         manager.remove(name);
         forwards.forget(name);
         ctx.json(new Removed(name));
+    }
+
+    private void runLine(Context ctx) {
+        CliLine line;
+        try {
+            line = CliLine.decode(ctx.bodyAsBytes());
+        } catch (IllegalArgumentException e) {
+            throw new EflowException(e.getMessage());
+        }
+        if (!lineSlots.tryAcquire()) {
+            throw new EflowException(503, "eflowd runs " + lineSlots.availablePermits() + " command lines already");
+        }
+        try {
+            ctx.contentType("application/octet-stream").result(lines.apply(line).encode());
+        } finally {
+            lineSlots.release();
+        }
     }
 
     private void invoke(Context ctx) {

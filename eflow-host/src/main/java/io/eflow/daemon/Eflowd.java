@@ -1,5 +1,6 @@
 package io.eflow.daemon;
 
+import io.eflow.daemon.api.CliLine;
 import io.eflow.daemon.api.EflowVersion;
 import io.eflow.daemon.api.SocketProbe;
 import io.eflow.forward.Forwards;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * The eflow daemon: owns the {@link InstanceManager} and serves its REST API on a root-only UNIX socket.
@@ -58,6 +60,14 @@ public final class Eflowd implements AutoCloseable {
 
     /** Starts serving; refuses without root and when another eflowd runs. Takes ownership of {@code manager}. */
     public static Eflowd start(EflowPaths paths, InstanceManager manager) {
+        return start(paths, manager, null);
+    }
+
+    /**
+     * @param lines runs a CLI command line in this process, for {@code POST /v1/cli} (the CLI hands the lines it
+     *              can over, so they run in this warm JVM); null: the route is not served
+     */
+    public static Eflowd start(EflowPaths paths, InstanceManager manager, Function<CliLine, CliLine.Answer> lines) {
         DaemonLock lock = null;
         try {
             Privileges.requireRoot();
@@ -70,7 +80,7 @@ public final class Eflowd implements AutoCloseable {
             // we hold the lock, so whatever socket file is left belongs to a daemon that died
             Files.deleteIfExists(socket);
             Forwards forwards = new Forwards(manager);
-            Javalin app = createApp(socket, new DaemonApi(manager, forwards));
+            Javalin app = createApp(socket, new DaemonApi(manager, forwards, lines));
             app.start();
             RuntimeDirectory.restrictSocket(socket);
             forwards.restore(); // after the socket is root-only: restoring may take a while

@@ -22,7 +22,7 @@ public final class ApiOverAgent implements AutoCloseable {
 
     public static ApiOverAgent start(Path socket, InstanceManager manager, RuntimeSocket agent) {
         Forwards forwards = new Forwards(manager);
-        Javalin app = Eflowd.createApp(socket, new DaemonApi(manager, forwards, agent));
+        Javalin app = Eflowd.createApp(socket, new DaemonApi(manager, forwards, agent, null));
         app.start();
         return new ApiOverAgent(app, forwards);
     }
