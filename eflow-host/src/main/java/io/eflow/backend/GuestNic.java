@@ -84,7 +84,9 @@ public final class GuestNic {
     }
 
     private void build(List<String> hostEnd, Runnable guestEnd) {
-        remove(instance);
+        // the NAT table is replaced whole below: dropping it here too would be one more nftables transaction, and each
+        // costs the kernel an RCU grace period (~15 ms here), not CPU
+        removeLinks(instance);
         try {
             List<String> host = new ArrayList<>(hostEnd);
             host.add("addr add " + network.gateway() + "/" + network.prefix() + " dev " + hostInterface());
@@ -131,6 +133,14 @@ public final class GuestNic {
     /** Removes the namespace, the veth pair or tap and the NAT rules; quiet about parts already gone. */
     public static void remove(String instance) {
         Exec.of("nft", "-f", "-").input(dropTable(instance)).check();
+        removeLinks(instance);
+    }
+
+    /**
+     * Removes the namespace and the veth pair or tap but leaves the NAT table, for a start that replaces it: rules
+     * naming an interface that is gone match nothing in the meantime.
+     */
+    public static void removeLinks(String instance) {
         if (Files.exists(Path.of("/sys/class/net", hostInterface(instance)))) {
             Exec.of("ip", "link", "del", hostInterface(instance)).run();
         }

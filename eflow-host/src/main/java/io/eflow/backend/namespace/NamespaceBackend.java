@@ -71,7 +71,7 @@ public final class NamespaceBackend implements Backend {
 
     @Override
     public void start(InstanceConfig config, InstanceLayout layout, Consumer<String> progress) {
-        cleanup(layout);
+        cleanup(layout, false);
         GuestStart.run(layout, () -> cleanup(layout), () -> {
             if (!crun.cgroups().enforcesLimits()) {
                 progress.accept("warning: this host's cgroups cannot be used; the guest runs without CPU and memory limits");
@@ -186,6 +186,11 @@ public final class NamespaceBackend implements Backend {
 
     @Override
     public void cleanup(InstanceLayout layout) {
+        cleanup(layout, true);
+    }
+
+    /** @param dropNat false before a start, whose network set-up replaces the NAT table in one transaction */
+    private void cleanup(InstanceLayout layout, boolean dropNat) {
         String id = containerId(layout.hostId());
         if (crun.status(id) != null) {
             Exec.Result deleted = crun.delete(id);
@@ -199,7 +204,11 @@ public final class NamespaceBackend implements Backend {
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
         }
-        GuestNic.remove(layout.hostId());
+        if (dropNat) {
+            GuestNic.remove(layout.hostId());
+        } else {
+            GuestNic.removeLinks(layout.hostId());
+        }
         removeEmptyCgroupParents();
         FileTrees.deleteRecursively(layout.run());
     }
