@@ -26,7 +26,7 @@ import java.util.Set;
  * the CLI runs the line itself as before, which also starts eflowd on demand.
  */
 final class DelegatedLine {
-    private static final Set<String> WHOLE_ANSWER_COMMANDS = Set.of("list", "get", "invoke", "addr");
+    private static final Set<String> WHOLE_ANSWER_COMMANDS = Set.of("list", "get", "invoke", "addr", "start", "stop");
     /** The answers for which eflowd says it did not run the line, so running it here cannot run it twice. */
     private static final Set<Integer> NOT_RUN = Set.of(400, 404, 503);
 

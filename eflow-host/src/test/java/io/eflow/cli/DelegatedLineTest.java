@@ -45,7 +45,7 @@ class DelegatedLineTest {
         startDaemon(true);
         List<String[]> lines = List.of(new String[]{"list"}, new String[]{"list", "--json"}, new String[]{"get", "--name", "missing"},
                 new String[]{"invoke", "--name", "missing", "--", "true"}, new String[]{"module", "list", "--name", "missing"},
-                new String[]{"get", "--name", "Bad_Name!"}, new String[]{"invoke", "--nmae", "x"}, new String[]{"addr", "--name", "missing"},
+                new String[]{"get", "--name", "Bad_Name!"}, new String[]{"invoke", "--nmae", "x"}, new String[]{"addr", "--name", "missing"}, new String[]{"start", "--name", "missing"}, new String[]{"stop", "--name", "missing", "--json"},
                 new String[]{"get", "--help"});
         for (String[] line : lines) {
             CliRun own = CliRun.run(home, cwd, true, line);
