@@ -27,16 +27,16 @@ load() { echo "load average ($1): $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cor
 # "1.23 x" of a figure over its reference, with the target beside it
 ratio() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {printf "%.2f x (target %s)", a / b, t}'; }
 
-# start -> SSH ready through the CLI and through the API, COUNT times each; sets STARTS and API_STARTS
+# start -> SSH ready through the CLI and through the API, COUNT times each; sets STARTS and API_STARTS. The two
+# alternate, each after the same stop, so whatever drifts over a run (the guest's disks, the host's load) falls on
+# both alike: in two blocks, the later block came out up to 10% slower whichever path it was.
 measure_starts() {
   local count=$1 t0 t1
   STARTS=(); API_STARTS=()
   for i in $(seq 1 "$count"); do
-    $EFLOW stop --name bench >/dev/null
+    curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/stop >/dev/null
     t0=$(now); $EFLOW start --name bench >/dev/null; t1=$(now)
     STARTS+=("$(ms $t0 $t1)")
-  done
-  for i in $(seq 1 "$count"); do
     curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/stop >/dev/null
     t0=$(now); curl -sf --unix-socket "$SOCK" -X POST http://eflow/v1/instances/bench/start >/dev/null; t1=$(now)
     API_STARTS+=("$(ms $t0 $t1)")

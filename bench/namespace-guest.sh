@@ -45,7 +45,8 @@ crunrun() {
 raw=()
 for i in $(seq 1 10); do t0=$(now); crunrun >/dev/null; t1=$(now); raw+=("$(ms $t0 $t1)"); done
 raw_median=$(printf '%s\n' "${raw[@]}" | median)
-row "start -> SSH ready (eflow start)" "$(printf '%s\n' "${STARTS[@]}" | stats)" "raw crun run /bin/true: $(printf '%s\n' "${raw[@]}" | stats)"
+row "start -> SSH ready (eflow start)" "$(printf '%s\n' "${STARTS[@]}" | stats)" "raw crun run /bin/true: $(printf '%s\n' "${raw[@]}" | stats); \
+CLI - API: +$(( $(printf '%s\n' "${STARTS[@]}" | median) - $(printf '%s\n' "${API_STARTS[@]}" | median) )) ms (target: the CLI's own start, bench/cli-start.sh)"
 row "start -> SSH ready (API)" "$(printf '%s\n' "${API_STARTS[@]}" | stats)" \
   "$(ratio "$(printf '%s\n' "${API_STARTS[@]}" | median)" "$raw_median" "<= 4") raw crun run"
 
