@@ -96,7 +96,7 @@ public final class EflowCli implements Runnable {
 
     /**
      * A class or service that no jar holds makes the class loader open every one of the 58 jars of the class path to
-     * look for it, ~40 ms of a CLI run that would otherwise open three or four. Three such look-ups happened on every
+     * look for it, ~35 ms of a CLI run that otherwise opens none (its classes come from the AppCDS archive). Three such look-ups happened on every
      * run, none of them for anything eflow uses: picocli probing for Groovy closures and for Jansi, and the JDK's
      * selector provider looking for a replacement of itself in every jar's META-INF/services before it takes its own
      * default. Each has a documented switch; a value someone set on the command line wins.
