@@ -96,10 +96,11 @@ public final class EflowCli implements Runnable {
 
     /**
      * A class or service that no jar holds makes the class loader open every one of the 58 jars of the class path to
-     * look for it, ~35 ms of a CLI run that otherwise opens none (its classes come from the AppCDS archive). Three such look-ups happened on every
-     * run, none of them for anything eflow uses: picocli probing for Groovy closures and for Jansi, and the JDK's
-     * selector provider looking for a replacement of itself in every jar's META-INF/services before it takes its own
-     * default. Each has a documented switch; a value someone set on the command line wins.
+     * look for it, ~35 ms of a CLI run that otherwise opens none (its classes come from the AppCDS archive). Three such
+     * look-ups happened on every run, none of them for anything eflow uses: picocli probing for Groovy closures and
+     * for Jansi, and the JDK's selector provider looking for a replacement of itself in every jar's
+     * META-INF/services before it takes its own default. Each has a documented switch; a value set on the command line
+     * wins.
      */
     static void avoidClassPathScans() {
         setIfAbsent("picocli.disable.closures", "true");
