@@ -139,7 +139,8 @@ final class DaemonApi {
      * A command line run here holds a request thread while its command calls this API on another: a bound well under
      * the pool's 32 threads keeps those calls served. Beyond it the client is told 503 and runs the line itself.
      */
-    private final Semaphore lineSlots = new Semaphore(8);
+    private static final int LINE_SLOTS = 8;
+    private final Semaphore lineSlots = new Semaphore(LINE_SLOTS);
 
     DaemonApi(InstanceManager manager, Forwards forwards) {
         this(manager, forwards, new RuntimeSocket(manager), null);
@@ -405,7 +406,7 @@ final class DaemonApi {
             throw new EflowException(e.getMessage());
         }
         if (!lineSlots.tryAcquire()) {
-            throw new EflowException(503, "eflowd runs " + lineSlots.availablePermits() + " command lines already");
+            throw new EflowException(503, "eflowd runs " + LINE_SLOTS + " command lines already: the CLI runs this one itself");
         }
         try {
             ctx.contentType("application/octet-stream").result(lines.apply(line).encode());
