@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Set-EflowVM: vCPUs and memory for the next start, checked as deploy checks them. */
-@Command(name = "set", description = "Change an instance's vCPUs and memory; used from its next start (Set-EflowVM).")
+/** Set-EflowVM: vCPUs, memory and disk sizes for the next start, checked as deploy checks them. */
+@Command(name = "set", description = "Change an instance's vCPUs, memory or disk sizes; used from its next start (Set-EflowVM).")
 final class SetCommand extends EflowCommand implements Runnable {
     @Mixin
     NameOption name;
@@ -17,13 +17,20 @@ final class SetCommand extends EflowCommand implements Runnable {
     @Option(names = "--memory", paramLabel = "MB", description = "Memory in MB, even, at least 1024, at most the host's free memory.")
     Integer memoryMb;
 
+    @Option(names = "--data-size", paramLabel = "GB", description = "Grow the data disk (/var) to GB, up to 2048; it never shrinks.")
+    Integer dataSizeGb;
+
+    @Option(names = "--log-size", paramLabel = "SIZE", description = "large: grow the log disk (/logs) from 1 to 6 GB.")
+    String logSize;
+
     @Mixin
     JsonOption json;
 
     @Override
     public void run() {
-        print(json, client().set(name.instance(), new SetRequest(cpus, memoryMb)),
-                change -> change.name() + ": " + change.cpus() + " vCPU, " + change.memoryMb() + " MB"
+        print(json, client().set(name.instance(), new SetRequest(cpus, memoryMb, dataSizeGb, logSize)),
+                change -> change.name() + ": " + change.cpus() + " vCPU, " + change.memoryMb() + " MB, /var " + change.dataSizeGb()
+                        + " GB, /logs " + change.logSize().gigabytes() + " GB"
                         + (change.appliesAtNextStart() ? " (from the next start; stop and start the instance to apply)" : ""));
     }
 }

@@ -378,7 +378,7 @@ final class DaemonApi {
         InstanceConfig changed = manager.set(name, request);
         boolean running = manager.list().stream()
                 .anyMatch(summary -> summary.name().equals(name) && summary.powerState() == PowerState.RUNNING);
-        ctx.json(new SizingChange(name, changed.cpus(), changed.memoryMb(), running));
+        ctx.json(SizingChange.of(changed, running));
     }
 
     /** Removing deletes the data disk: a running instance goes only with {@code ?force=true}. */

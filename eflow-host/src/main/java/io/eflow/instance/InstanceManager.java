@@ -4,6 +4,7 @@ import io.eflow.backend.Backend;
 import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
+import io.eflow.boot.DiskGrowth;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.channel.GuestTunnel;
@@ -264,11 +265,19 @@ public final class InstanceManager implements AutoCloseable {
             InstanceLayout layout = store.layout(name);
             access.forget(name);
             Backend backend = backend(config.backend());
-            backend.start(config, layout, line -> LOG.info("{}: {}", name, line));
+            Consumer<String> progress = line -> LOG.info("{}: {}", name, line);
+            growDisks(config, layout, progress);
+            backend.start(config, layout, progress);
             access.awaitReady(layout, SSH_READY);
             backend.guestReady(config, layout, access.shell(layout));
             return null;
         });
+    }
+
+    /** What set asked of the disks takes effect here, on the stopped guest's images, before it mounts them. */
+    private static void growDisks(InstanceConfig config, InstanceLayout layout, Consumer<String> progress) {
+        DiskGrowth.growTo(layout.dataDisk(), (long) config.dataSizeGb() << 30, "the data disk (/var)", progress);
+        DiskGrowth.growTo(layout.logDisk(), (long) config.logSize().gigabytes() << 30, "the log disk (/logs)", progress);
     }
 
     public void stop(String name) {

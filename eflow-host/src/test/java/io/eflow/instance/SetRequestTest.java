@@ -1,6 +1,9 @@
 package io.eflow.instance;
 
 import io.eflow.daemon.api.SetRequest;
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.GuestSecurity;
+import io.eflow.firewall.SshTransport;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
@@ -38,7 +41,32 @@ class SetRequestTest {
     void aValueNotGivenIsKept() {
         assertThat(new SetRequest(3, null).applyTo(CONFIG, HOST).memoryMb()).isEqualTo(1024);
         assertThat(new SetRequest(null, 2048).applyTo(CONFIG, HOST).cpus()).isEqualTo(1);
-        assertThatThrownBy(() -> new SetRequest(null, null).applyTo(CONFIG, HOST)).hasMessage("cpus and memoryMb are both missing: set needs one or both");
+        assertThatThrownBy(() -> new SetRequest(null, null).applyTo(CONFIG, HOST))
+                .hasMessage("cpus, memoryMb, dataSizeGb and logSize are all missing: set needs at least one");
+    }
+
+    @Test
+    void disksGrowAndNeverShrink() {
+        InstanceConfig grown = new SetRequest(null, null, 20, "large").applyTo(CONFIG, HOST);
+        assertThat(grown.dataSizeGb()).isEqualTo(20);
+        assertThat(grown.logSize()).isEqualTo(LogSize.LARGE);
+        assertThat(grown.withDisks(10, LogSize.SMALL)).isEqualTo(CONFIG);
+        assertThat(new SetRequest(null, null, 10, "small").applyTo(CONFIG, HOST)).as("the same sizes").isEqualTo(CONFIG);
+        assertThatThrownBy(() -> new SetRequest(null, null, 4, null).applyTo(CONFIG, HOST))
+                .hasMessage("dataSizeGb must be at least the data disk's present 10 GB (disks only grow: /var holds the modules' data), not 4");
+        assertThatThrownBy(() -> new SetRequest(null, null, 4096, null).applyTo(CONFIG, HOST))
+                .hasMessage("dataSizeGb must be between 2 and 2048 GB, not 4096");
+        assertThatThrownBy(() -> new SetRequest(null, null, null, "small").applyTo(grown, HOST))
+                .hasMessage("logSize must stay large (disks only grow), not small");
+        assertThatThrownBy(() -> new SetRequest(null, null, null, "huge").applyTo(CONFIG, HOST))
+                .hasMessage("logSize must be small (1 GB) or large (6 GB), not 'huge'");
+    }
+
+    @Test
+    void aSizeChangeKeepsTheFirewallAndTheSshTransport() {
+        InstanceConfig secured = CONFIG.withSecurity(new GuestSecurity(SshTransport.TCP,
+                List.of(FirewallRule.of("tcp", "8883", null)), true, true));
+        assertThat(new SetRequest(2, 2048, 12, "large").applyTo(secured, HOST).security()).isEqualTo(secured.security());
     }
 
     @Test

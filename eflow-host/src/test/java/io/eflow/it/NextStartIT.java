@@ -19,12 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a stop and a start keep and what they change, seen over one restart of the shared guest (each restart of a VM
  * under TCG costs most of a minute): writes to the /etc and /home overlays and to /var land on the data disk and
  * survive; --cpus and --memory hold the guest to its share on either backend (cgroup limits for namespace, vCPUs and
- * RAM for qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before. A second restart puts
+ * RAM for qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before; 'set --data-size' grows
+ * /var (for good: disks do not shrink) at that start with its files intact. A second restart puts
  * the shared guest's size back, and shows the files survive that one too.
  */
 @BothBackends
 @VmCheck
 class NextStartIT extends SharedGuestTest {
+    private static final long GB = 1L << 30;
 
     /** CPUs and memory (MB) as the guest is held to them. */
     record Sizing(int cpus, long memoryMb) {
@@ -38,14 +40,18 @@ class NextStartIT extends SharedGuestTest {
                 + " && echo " + token + " > /home/iotedge-user/it");
         assertThat(observed()).isEqualTo(new Sizing(1, 1024));
         try {
-            manager.set(guest, new SetRequest(2, 1536));
+            long varBefore = varBytes();
+            assertThat(varBefore).as("deployed with --data-size 2").isBetween(GB, 2 * GB);
+            manager.set(guest, new SetRequest(2, 1536, 4, null));
             assertThat(observed()).as("not before the next start").isEqualTo(new Sizing(1, 1024));
+            assertThat(varBytes()).isEqualTo(varBefore);
             manager.stop(guest);
             assertThat(manager.get(guest).powerState()).isEqualTo(PowerState.STOPPED);
             manager.stop(guest); // a no-op when already stopped
             manager.start(guest);
             manager.start(guest); // a no-op when already running
             assertThat(observed()).isEqualTo(new Sizing(2, 1536));
+            assertThat(varBytes()).as("/var grown from 2 to 4 GB").isBetween(3 * GB, 4 * GB);
             assertThat(written()).as("written before the stop").containsExactly(token, token, token);
         } finally {
             manager.set(guest, new SetRequest(1, 1024));
@@ -55,6 +61,11 @@ class NextStartIT extends SharedGuestTest {
         assertThat(observed()).isEqualTo(new Sizing(1, 1024));
         assertThat(written()).as("after a second restart").containsExactly(token, token, token);
         run("sudo", "rm", "/etc/eflow-it", "/var/eflow-it", "/home/iotedge-user/it");
+    }
+
+    /** The size of the guest's /var file system as the guest sees it. */
+    private long varBytes() {
+        return Long.parseLong(run("df", "-B1", "--output=size", "/var").lines().toList().get(1).trim());
     }
 
     private List<String> written() {

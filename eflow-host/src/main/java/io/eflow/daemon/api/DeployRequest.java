@@ -45,9 +45,7 @@ public record DeployRequest(
         int resolvedMemory = memoryMb == null ? MIN_MEMORY_MB : memoryMb;
         checkMemory(resolvedMemory, host);
         int resolvedData = dataSizeGb == null ? 10 : dataSizeGb;
-        if (resolvedData < MIN_DATA_GB || resolvedData > MAX_DATA_GB) {
-            throw new InvalidValue("dataSizeGb", "must be between " + MIN_DATA_GB + " and " + MAX_DATA_GB + " GB, not " + resolvedData);
-        }
+        checkDataSize(resolvedData);
         LogSize resolvedLog = logSize == null ? LogSize.SMALL : LogSize.parse(logSize);
         BackendKind resolvedBackend = backend == null ? BackendKind.AUTO : BackendKind.parse(backend);
         StaticIp staticIp = StaticIp.of(ip, prefix, gateway);
@@ -59,6 +57,12 @@ public record DeployRequest(
     public static void checkCpus(int cpus, HostInfo host) {
         if (cpus < 1 || cpus > host.logicalProcessors()) {
             throw new InvalidValue("cpus", "must be between 1 and " + host.logicalProcessors() + " (the host's logical processors), not " + cpus);
+        }
+    }
+
+    public static void checkDataSize(int dataSizeGb) {
+        if (dataSizeGb < MIN_DATA_GB || dataSizeGb > MAX_DATA_GB) {
+            throw new InvalidValue("dataSizeGb", "must be between " + MIN_DATA_GB + " and " + MAX_DATA_GB + " GB, not " + dataSizeGb);
         }
     }
 

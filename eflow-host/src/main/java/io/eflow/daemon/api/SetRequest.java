@@ -2,20 +2,28 @@ package io.eflow.daemon.api;
 
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.LogSize;
 import io.eflow.platform.InvalidValue;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Set-EflowVM's arguments (null = keep): the guest's vCPUs and memory, checked as deploy checks them and
- * applied at the next start.
+ * Set-EflowVM's arguments (null = keep): the guest's vCPUs and memory, and the sizes of its data disk (/var) and log
+ * disk (/logs), checked as deploy checks them and applied at the next start. Disks only grow: shrinking a file system
+ * that holds the modules' data is refused.
  */
-public record SetRequest(Integer cpus, Integer memoryMb) {
+public record SetRequest(Integer cpus, Integer memoryMb, Integer dataSizeGb, String logSize) {
+
+    /** vCPUs and memory only. */
+    public SetRequest(Integer cpus, Integer memoryMb) {
+        this(cpus, memoryMb, null, null);
+    }
 
     /** The configuration with the new sizes; throws, changing nothing, on the first invalid value. */
     public InstanceConfig applyTo(InstanceConfig current, HostInfo host) {
-        if (cpus == null && memoryMb == null) {
-            throw new InvalidValue(List.of("cpus", "memoryMb"), "are both missing: set needs one or both");
+        if (cpus == null && memoryMb == null && dataSizeGb == null && logSize == null) {
+            throw new InvalidValue(List.of("cpus", "memoryMb", "dataSizeGb", "logSize"), "are all missing: set needs at least one");
         }
         int newCpus = cpus == null ? current.cpus() : cpus;
         int newMemory = memoryMb == null ? current.memoryMb() : memoryMb;
@@ -25,6 +33,19 @@ public record SetRequest(Integer cpus, Integer memoryMb) {
         if (memoryMb != null) {
             DeployRequest.checkMemory(newMemory, host);
         }
-        return current.withSizing(newCpus, newMemory);
+        int newData = dataSizeGb == null ? current.dataSizeGb() : dataSizeGb;
+        if (dataSizeGb != null) {
+            DeployRequest.checkDataSize(newData);
+            if (newData < current.dataSizeGb()) {
+                throw new InvalidValue("dataSizeGb", "must be at least the data disk's present " + current.dataSizeGb()
+                        + " GB (disks only grow: /var holds the modules' data), not " + newData);
+            }
+        }
+        LogSize newLog = logSize == null ? current.logSize() : LogSize.parse(logSize);
+        if (newLog.gigabytes() < current.logSize().gigabytes()) {
+            throw new InvalidValue("logSize", "must stay " + current.logSize().name().toLowerCase(Locale.ROOT)
+                    + " (disks only grow), not " + newLog.name().toLowerCase(Locale.ROOT));
+        }
+        return current.withSizing(newCpus, newMemory).withDisks(newData, newLog);
     }
 }

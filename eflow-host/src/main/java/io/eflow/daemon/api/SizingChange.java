@@ -1,5 +1,13 @@
 package io.eflow.daemon.api;
 
+
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.LogSize;
+
 /** Answer of set: the sizes stored, and whether the guest runs (then they apply at its next start). */
-public record SizingChange(String name, int cpus, int memoryMb, boolean appliesAtNextStart) {
+public record SizingChange(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, boolean appliesAtNextStart) {
+
+    public static SizingChange of(InstanceConfig config, boolean running) {
+        return new SizingChange(config.name(), config.cpus(), config.memoryMb(), config.dataSizeGb(), config.logSize(), running);
+    }
 }

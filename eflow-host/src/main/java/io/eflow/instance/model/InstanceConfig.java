@@ -43,7 +43,13 @@ public record InstanceConfig(
     }
 
     public InstanceConfig withSizing(int newCpus, int newMemoryMb) {
-        return new InstanceConfig(name, newCpus, newMemoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created);
+        return new InstanceConfig(name, newCpus, newMemoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
+                security);
+    }
+
+    public InstanceConfig withDisks(int newDataSizeGb, LogSize newLogSize) {
+        return new InstanceConfig(name, cpus, memoryMb, newDataSizeGb, newLogSize, backend, network, imageVersion, activeSlot, created,
+                security);
     }
 
     public InstanceConfig withActiveSlot(Slot slot, String version) {
