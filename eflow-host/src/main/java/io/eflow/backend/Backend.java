@@ -61,6 +61,11 @@ public interface Backend {
     default void guestReady(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
     }
 
+    /** The guest's resolver when the user named no servers: the host's, unless the backend has one of its own. */
+    default GuestResolver defaultResolver(InstanceConfig config) {
+        return GuestResolver.host();
+    }
+
     /** Removes every runtime trace (processes, mounts, network, cgroups) of the instance; idempotent. */
     void cleanup(InstanceLayout layout);
 }

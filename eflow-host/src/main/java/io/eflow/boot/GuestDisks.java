@@ -79,6 +79,11 @@ public final class GuestDisks {
         }
     }
 
+    /** The upper layer of the guest's /etc overlay on a mounted data disk: a file here is the guest's /etc file. */
+    public static Path etcUpper(Path varRoot) {
+        return varRoot.resolve(".eflow/overlays/etc/upper");
+    }
+
     /**
      * Mounts the data disk at {@code mountPoint}, creates the overlay layers and writes {@code etcFiles}
      * (paths relative to /etc) into the /etc overlay's upper layer, then unmounts.
@@ -92,7 +97,7 @@ public final class GuestDisks {
         Exec.of("mount", "-t", "ext4", "-o", "loop,nodev", dataDisk.toString(), mountPoint.toString()).check();
         try {
             ensureOverlayLayers(mountPoint);
-            Path upper = mountPoint.resolve(".eflow/overlays/etc/upper");
+            Path upper = etcUpper(mountPoint);
             etcFiles.forEach((relative, file) -> FileTrees.write(upper.resolve(relative), file.content(), file.mode()));
         } finally {
             Exec.of("umount", mountPoint.toString()).check();

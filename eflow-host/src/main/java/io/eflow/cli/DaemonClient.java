@@ -34,6 +34,8 @@ import io.eflow.daemon.api.InvokeRequest;
 import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
+import io.eflow.daemon.api.NameServerChange;
+import io.eflow.daemon.api.NameServerView;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
@@ -115,6 +117,14 @@ final class DaemonClient {
 
     Verification verify(String instance) {
         return call("GET", instancePath(instance, "/verify"), null, Verification.class);
+    }
+
+    NameServerView nameServers(String instance) {
+        return call("GET", instancePath(instance, "/dns"), null, NameServerView.class);
+    }
+
+    NameServerView setNameServers(String instance, List<String> servers) {
+        return call("POST", instancePath(instance, "/dns"), new NameServerChange(servers), NameServerView.class);
     }
 
     Feature feature(String instance, String feature) {

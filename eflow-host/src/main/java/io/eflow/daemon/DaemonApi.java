@@ -16,6 +16,7 @@ import io.eflow.daemon.api.InvokeRequest;
 import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
+import io.eflow.daemon.api.NameServerChange;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
@@ -80,6 +81,8 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/connect       ConnectInfo
  * GET    /v1/instances/{name}/features/{feature}                  Feature
  * POST   /v1/instances/{name}/features/{feature}  FeatureChange   Feature        (from the next start)
+ * GET    /v1/instances/{name}/dns           NameServerView
+ * POST   /v1/instances/{name}/dns           NameServerChange NameServerView (Set-EflowVmDNSServers; none: default)
  * GET    /v1/instances/{name}/firewall      FirewallView
  * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
  * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
@@ -209,6 +212,9 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/logs", this::logs);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
         routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
+        routes.get("/v1/instances/{name}/dns", ctx -> ctx.json(manager.nameServers(name(ctx))));
+        routes.post("/v1/instances/{name}/dns", ctx -> ctx.json(manager.setNameServers(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), NameServerChange.class).servers())));
         routes.get("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.feature(name(ctx), ctx.pathParam("feature"))));
         routes.post("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.setFeature(name(ctx), ctx.pathParam("feature"),
                 Json.readRequest(ctx.bodyAsBytes(), FeatureChange.class).enabled())));

@@ -1,6 +1,7 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestResolver;
 import io.eflow.boot.GuestDisks;
 import io.eflow.boot.SlotRecords;
 import io.eflow.channel.GuestHostKey;
@@ -119,26 +120,10 @@ final class Deployer {
         files.put("hostname", new GuestDisks.SeedFile(utf8(config.name() + "\n"), "rw-r--r--"));
         files.put("hosts", new GuestDisks.SeedFile(utf8("127.0.0.1 localhost\n127.0.1.1 " + config.name() + "\n"
                 + "::1 localhost ip6-localhost ip6-loopback\n"), "rw-r--r--"));
-        files.put("resolv.conf", new GuestDisks.SeedFile(utf8(resolvConf()), "rw-r--r--"));
+        files.put("resolv.conf", new GuestDisks.SeedFile(GuestResolver.host().resolvConf(), "rw-r--r--"));
         // read by the guest's init: whether sshd also listens on tcp/22
         files.put("eflow/ssh-transport", new GuestDisks.SeedFile(utf8(config.security().sshTransport().cliName() + "\n"), "rw-r--r--"));
         return files;
-    }
-
-    /** The host's name servers, less loopback ones (a stub resolver on the host is not reachable from the guest). */
-    private static String resolvConf() throws IOException {
-        Path hostResolv = Path.of("/etc/resolv.conf");
-        StringBuilder out = new StringBuilder("# written by eflow at deploy from the host's resolvers\n");
-        if (Files.isReadable(hostResolv)) {
-            for (String line : Files.readAllLines(hostResolv)) {
-                String trimmed = line.trim();
-                boolean loopback = trimmed.startsWith("nameserver 127.") || trimmed.equals("nameserver ::1");
-                if ((trimmed.startsWith("nameserver ") && !loopback) || trimmed.startsWith("search ") || trimmed.startsWith("options ")) {
-                    out.append(trimmed).append('\n');
-                }
-            }
-        }
-        return out.toString();
     }
 
     private static byte[] utf8(String text) {

@@ -1,6 +1,7 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestResolver;
 import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
@@ -14,6 +15,7 @@ import io.eflow.daemon.api.FirewallView;
 import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.daemon.api.NameServerView;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.firewall.FirewallRule;
@@ -29,6 +31,7 @@ import io.eflow.instance.model.Feature;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.InstanceName;
+import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.Slot;
@@ -488,6 +491,40 @@ public final class InstanceManager implements AutoCloseable {
                 }
             }
             return firewall(name);
+        });
+    }
+
+    /** {@code eflow dns show}: the servers each start gives the guest, and those a running guest uses now. */
+    public NameServerView nameServers(String name) {
+        InstanceConfig config = store.load(name);
+        GuestResolver resolver = GuestResolver.of(config, backend(config.backend()));
+        List<String> inGuest = powerState(config) == PowerState.RUNNING
+                ? NameServers.inResolvConf(access.shell(store.layout(name), "cat /etc/resolv.conf", Duration.ofSeconds(30)))
+                : null;
+        return new NameServerView(config.name(), resolver.servers(), resolver.source(), inGuest);
+    }
+
+    /**
+     * Set-EflowVmDNSServers: stored, then written into a running guest at once (no servers: the default again). Each
+     * start writes them too. A failure to write them restores the stored ones.
+     */
+    public NameServerView setNameServers(String name, List<String> servers) {
+        Privileges.requireRoot();
+        return withLock(name, () -> {
+            InstanceConfig before = store.load(name);
+            InstanceConfig after = before.withNetwork(before.network().withDns(servers));
+            store.save(after);
+            if (powerState(after) == PowerState.RUNNING) {
+                try {
+                    // a new file moved over the old one: a resolver never reads half of it
+                    access.shell(store.layout(name), "sudo -n sh -c 'cat > /etc/.resolv.conf.eflow && mv -f /etc/.resolv.conf.eflow"
+                            + " /etc/resolv.conf'", GuestResolver.of(after, backend(after.backend())).resolvConf(), Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    store.save(before);
+                    throw e;
+                }
+            }
+            return nameServers(name);
         });
     }
 

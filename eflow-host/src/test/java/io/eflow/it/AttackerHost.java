@@ -2,6 +2,7 @@ package io.eflow.it;
 
 import io.eflow.platform.Exec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * A test host of the test's own: a network namespace joined to the host by a veth pair, with two addresses from
- * TEST-NET-2 (198.51.100.0/24), routed to the guests' subnets through the host. Probes connect from either address.
+ * TEST-NET-2 (198.51.100.0/24), routed to the guests' subnets through the host. Probes connect from either address,
+ * and servers the guests reach (a name server, a proxy) run in it: it stands for the plant network's other machines.
  */
 final class AttackerHost implements AutoCloseable {
     static final String FIRST = "198.51.100.10";
@@ -67,6 +69,27 @@ final class AttackerHost implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         argv.addAll(command);
         return argv;
+    }
+
+    /**
+     * Starts a long-running server in the namespace, its output (both streams) to {@code log}; the caller stops it.
+     * Returns once {@code port} accepts on {@code FIRST} (TCP) or, for a UDP server, once it has bound.
+     */
+    Process serve(List<String> command, Path log, int tcpPort) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(inNamespace(command)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(command.get(0) + " ended at once: " + Files.readString(log).strip());
+            }
+            String listening = Exec.of(inNamespace(List.of("ss", "-Hlntu"))).check().stdout();
+            if (listening.contains(FIRST + ":" + tcpPort + " ")) {
+                return process;
+            }
+            Thread.sleep(20);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException(command.get(0) + " did not listen on " + FIRST + ":" + tcpPort + " within 10 s");
     }
 
     /** Opens a TCP connection from {@code source} and reads what the server says first (an SSH banner, say). */

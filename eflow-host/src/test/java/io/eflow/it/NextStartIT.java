@@ -1,8 +1,10 @@
 package io.eflow.it;
 
+import io.eflow.daemon.api.NameServerView;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.PowerState;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * under TCG costs most of a minute): writes to the /etc and /home overlays and to /var land on the data disk and
  * survive; --cpus and --memory hold the guest to its share on either backend (cgroup limits for namespace, vCPUs and
  * RAM for qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before; 'set --data-size' grows
- * /var (for good: disks do not shrink) at that start with its files intact. A second restart puts
+ * /var (for good: disks do not shrink) at that start with its files intact; name servers set while the guest is
+ * stopped are its resolvers from that start. A second restart puts
  * the shared guest's size back, and shows the files survive that one too.
  */
 @BothBackends
@@ -48,18 +51,24 @@ class NextStartIT extends SharedGuestTest {
             manager.stop(guest);
             assertThat(manager.get(guest).powerState()).isEqualTo(PowerState.STOPPED);
             manager.stop(guest); // a no-op when already stopped
+            manager.setNameServers(guest, List.of("198.51.100.53", "198.51.100.54"));
             manager.start(guest);
             manager.start(guest); // a no-op when already running
             assertThat(observed()).isEqualTo(new Sizing(2, 1536));
             assertThat(varBytes()).as("/var grown from 2 to 4 GB").isBetween(3 * GB, 4 * GB);
             assertThat(written()).as("written before the stop").containsExactly(token, token, token);
+            assertThat(NameServers.inResolvConf(run("cat", "/etc/resolv.conf"))).as("dns set while stopped")
+                    .containsExactly("198.51.100.53", "198.51.100.54");
         } finally {
             manager.set(guest, new SetRequest(1, 1024));
+            manager.setNameServers(guest, List.of());
             manager.stop(guest);
             manager.start(guest);
         }
         assertThat(observed()).isEqualTo(new Sizing(1, 1024));
         assertThat(written()).as("after a second restart").containsExactly(token, token, token);
+        NameServerView servers = manager.nameServers(guest);
+        assertThat(servers.inGuest()).as("the default again: " + servers.source()).isEqualTo(servers.servers());
         run("sudo", "rm", "/etc/eflow-it", "/var/eflow-it", "/home/iotedge-user/it");
     }
 

@@ -2,6 +2,7 @@ package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestNic;
+import io.eflow.backend.GuestResolver;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
 import io.eflow.backend.RootCheck;
@@ -90,6 +91,9 @@ public final class NamespaceBackend implements Backend {
                     new GuestMounts.Disk(layout.dataDisk(), var(layout), "ext4", "rw,nodev"),
                     new GuestMounts.Disk(layout.logDisk(), logs(layout), "ext4", "rw,nodev,nosuid,noexec")));
             GuestDisks.ensureOverlayLayers(var(layout));
+            // the servers chosen with dns set, else the host's as they are now (the host may have moved networks)
+            FileTrees.write(GuestDisks.etcUpper(var(layout)).resolve("resolv.conf"), GuestResolver.of(config, this).resolvConf(),
+                    "rw-r--r--");
             GuestNic network = new GuestNic(layout.hostId(), config.network());
             network.createInNamespace();
             loadFirewall(config, layout); // before the guest's first process exists

@@ -1,6 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.image.ImageManifest;
+import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.Slot;
 
@@ -20,10 +21,10 @@ public final class KernelCommandLine {
 
     /**
      * @param slots    manifest per slot that holds an image, in slot order
-     * @param dns      the resolver the guest uses, or null to keep its own configuration
+     * @param dns      the name servers the guest uses, or none to keep its own configuration
      * @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature)
      */
-    public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, String dns, boolean verityOn) {
+    public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, List<String> dns, boolean verityOn) {
         if (!slots.containsKey(Slot.A)) {
             throw new IllegalArgumentException("slot A holds no image");
         }
@@ -38,8 +39,8 @@ public final class KernelCommandLine {
         }
         words.add("eflow.ip=" + network.address() + "/" + network.prefix());
         words.add("eflow.gw=" + network.gateway());
-        if (dns != null) {
-            words.add("eflow.dns=" + dns);
+        if (!dns.isEmpty()) {
+            words.add("eflow.dns=" + String.join(",", NameServers.check(dns)));
         }
         return String.join(" ", words);
     }

@@ -3,6 +3,7 @@ package io.eflow.backend.qemu;
 
 import io.eflow.backend.Backend;
 import io.eflow.backend.GuestNic;
+import io.eflow.backend.GuestResolver;
 import io.eflow.backend.GuestShell;
 import io.eflow.backend.GuestStart;
 import io.eflow.backend.RootCheck;
@@ -179,10 +180,17 @@ public final class QemuBackend implements Backend {
         return config.security().sshTransport() == SshTransport.TCP;
     }
 
+    /** On its user-mode NAT a VM asks QEMU's resolver, which asks the host's; a routed VM asks the host's directly. */
+    @Override
+    public GuestResolver defaultResolver(InstanceConfig config) {
+        return routed(config) ? GuestResolver.host()
+                : new GuestResolver(List.of(QemuCommand.dnsAddress(config.network())), List.of(), "QEMU's resolver on the guest's NAT");
+    }
+
     QemuCommand.Inputs inputs(InstanceConfig config, InstanceLayout layout, Accelerator accelerator, BootFiles boot) {
         boolean routed = routed(config);
-        String append = KernelCommandLine.build(slotManifests(layout), config.network(),
-                routed ? null : QemuCommand.dnsAddress(config.network()), config.security().dmVerity());
+        String append = KernelCommandLine.build(slotManifests(layout), config.network(), GuestResolver.of(config, this).servers(),
+                config.security().dmVerity());
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot(Slot.A), layout.rootSlot(Slot.B),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),

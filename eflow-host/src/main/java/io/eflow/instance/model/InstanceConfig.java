@@ -52,6 +52,11 @@ public record InstanceConfig(
                 security);
     }
 
+    public InstanceConfig withNetwork(NetworkConfig newNetwork) {
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, newNetwork, imageVersion, activeSlot, created,
+                security);
+    }
+
     public InstanceConfig withActiveSlot(Slot slot, String version) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security);
     }

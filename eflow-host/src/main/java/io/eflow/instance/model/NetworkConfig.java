@@ -1,5 +1,7 @@
 package io.eflow.instance.model;
 
+import java.util.List;
+
 /**
  * The guest's network: its address, the host-side gateway, and a MAC generated at deploy and kept for life
  * (as the original keeps its random MAC across reboots).
@@ -9,8 +11,22 @@ package io.eflow.instance.model;
  * @param gateway     the host side of the link, the guest's default route
  * @param mac         guest MAC address
  * @param staticAddress whether the user chose the address with --ip/--prefix/--gateway
+ * @param dns         name servers the user chose with {@code eflow dns set}; empty: the ones deploy chose
  */
-public record NetworkConfig(String address, int prefix, String gateway, String mac, boolean staticAddress) {
+public record NetworkConfig(String address, int prefix, String gateway, String mac, boolean staticAddress, List<String> dns) {
+
+    public NetworkConfig {
+        dns = dns == null ? List.of() : List.copyOf(dns);
+    }
+
+    /** With the name servers deploy chose. */
+    public NetworkConfig(String address, int prefix, String gateway, String mac, boolean staticAddress) {
+        this(address, prefix, gateway, mac, staticAddress, List.of());
+    }
+
+    public NetworkConfig withDns(List<String> servers) {
+        return new NetworkConfig(address, prefix, gateway, mac, staticAddress, NameServers.check(servers));
+    }
 
     public String subnet() {
         int mask = -1 << (32 - prefix);

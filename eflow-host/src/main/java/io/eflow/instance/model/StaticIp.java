@@ -47,7 +47,7 @@ public record StaticIp(String address, int prefix, String gateway) {
         return (toInt(a) & mask) == (toInt(b) & mask);
     }
 
-    private static void requireIpv4(String field, String text) {
+    static void requireIpv4(String field, String text) {
         if (text == null || !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
             throw new InvalidValue(field, "must be an IPv4 address like 192.168.1.10, not '" + text + "'");
         }

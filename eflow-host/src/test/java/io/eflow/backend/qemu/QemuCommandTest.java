@@ -134,19 +134,29 @@ class QemuCommandTest {
         Map<Slot, ImageManifest> slots = new LinkedHashMap<>();
         slots.put(Slot.A, manifest("aa11", "bb22", 1000));
         slots.put(Slot.B, manifest("cc33", "dd44", 2000));
-        assertThat(KernelCommandLine.build(slots, NET, "172.30.4.3", false)).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
+        assertThat(KernelCommandLine.build(slots, NET, List.of("172.30.4.3"), false)).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
                 + "eflow.roothash.A=aa11 eflow.salt.A=bb22 eflow.blocks.A=1000 "
                 + "eflow.roothash.B=cc33 eflow.salt.B=dd44 eflow.blocks.B=2000 "
                 + "eflow.ip=172.30.4.2/24 eflow.gw=172.30.4.1 eflow.dns=172.30.4.3");
-        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, "172.30.4.3", false))
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of("172.30.4.3"), false))
                 .doesNotContain(".B=");
     }
 
     @Test
+    void theNameServersTheUserChoseReachTheGuestAsOneListAndNoneMeansTheGuestKeepsItsOwn() {
+        Map<Slot, ImageManifest> slot = Map.of(Slot.A, manifest("aa11", "bb22", 1000));
+        assertThat(KernelCommandLine.build(slot, NET, List.of("10.251.0.2", "192.0.2.53"), false))
+                .endsWith(" eflow.gw=172.30.4.1 eflow.dns=10.251.0.2,192.0.2.53");
+        assertThat(KernelCommandLine.build(slot, NET, List.of(), false)).endsWith(" eflow.gw=172.30.4.1");
+        assertThatThrownBy(() -> KernelCommandLine.build(slot, NET, List.of("10.0.0.1 init=/bin/sh"), false))
+                .hasMessageContaining("must be an IPv4 address");
+    }
+
+    @Test
     void kernelCommandLineRefusesValuesThatAreNotHex() {
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, "172.30.4.3", false))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, List.of("172.30.4.3"), false))
                 .hasMessageContaining("not hexadecimal");
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, "172.30.4.3", false))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, List.of("172.30.4.3"), false))
                 .hasMessageContaining("slot A");
     }
 
