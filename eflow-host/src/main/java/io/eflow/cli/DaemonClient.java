@@ -41,6 +41,8 @@ import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.RenewRequest;
 import io.eflow.daemon.api.SetRequest;
+import io.eflow.daemon.api.ShareChange;
+import io.eflow.daemon.api.ShareList;
 import io.eflow.daemon.api.SizingChange;
 import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.daemon.api.UpdateRequest;
@@ -117,6 +119,14 @@ final class DaemonClient {
 
     Verification verify(String instance) {
         return call("GET", instancePath(instance, "/verify"), null, Verification.class);
+    }
+
+    ShareList shares(String instance) {
+        return call("GET", instancePath(instance, "/shares"), null, ShareList.class);
+    }
+
+    ShareList changeShares(String instance, ShareChange change) {
+        return call("POST", instancePath(instance, "/shares"), change, ShareList.class);
     }
 
     NameServerView nameServers(String instance) {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param arch          Debian architecture
  * @param kernelPackage the metapackage that names the current kernel, e.g. {@code linux-image-amd64}
  * @param packages      packages unpacked for the initramfs: busybox-static, dmsetup and its libraries
- * @param modules       modules for virtio disks/console/net, ext4, overlay, erofs, dm-verity and nftables
+ * @param modules       modules for virtio disks/console/net, ext4, overlay, erofs, dm-verity, nftables and 9p
  */
 record BootRecipe(String arch, String kernelPackage, List<String> packages, List<String> modules) {
     /** Bump when the kit's layout or extraction changes without the recipe's fields changing. */
@@ -29,7 +29,9 @@ record BootRecipe(String arch, String kernelPackage, List<String> packages, List
                         "virtio_console", "failover", "net_failover", "virtio_net", "crc16", "mbcache", "jbd2", "crc32c_generic",
                         "libcrc32c", "ext4", "overlay", "erofs", "dm-mod", "dm-bufio", "reed_solomon", "dm-verity",
                         // the guest's inbound firewall: nftables with connection tracking and rate limits
-                        "nf_tables", "nft_ct", "nft_limit"));
+                        "nf_tables", "nft_ct", "nft_limit",
+                        // shared folders: virtio-9p (Debian 12 has no virtiofsd)
+                        "9pnet_virtio", "9p"));
     }
 
     String canonical() {

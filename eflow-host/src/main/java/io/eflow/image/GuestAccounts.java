@@ -1,5 +1,6 @@
 package io.eflow.image;
 
+import io.eflow.instance.model.GuestUser;
 import io.eflow.platform.EflowException;
 
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ final class GuestAccounts {
     /** The account eflow's users log in as (the original's {@code iotedge-user}). */
     record Account(String name, int uid, int gid, String gecos, String home, String shell) {
         static Account iotedgeUser() {
-            return new Account("iotedge-user", 1000, 1000, "IoT Edge user", "/home/iotedge-user", "/bin/bash");
+            return new Account(GuestUser.NAME, GuestUser.UID, GuestUser.GID, "IoT Edge user", "/home/" + GuestUser.NAME, "/bin/bash");
         }
     }
 

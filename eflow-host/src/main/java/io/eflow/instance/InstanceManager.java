@@ -17,6 +17,8 @@ import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.NameServerView;
 import io.eflow.daemon.api.SetRequest;
+import io.eflow.daemon.api.ShareChange;
+import io.eflow.daemon.api.ShareList;
 import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.firewall.FirewallRule;
 import io.eflow.firewall.GuestFirewall;
@@ -34,6 +36,7 @@ import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
@@ -54,6 +57,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -269,12 +273,23 @@ public final class InstanceManager implements AutoCloseable {
             access.forget(name);
             Backend backend = backend(config.backend());
             Consumer<String> progress = line -> LOG.info("{}: {}", name, line);
+            requireSharedFolders(config);
             growDisks(config, layout, progress);
             backend.start(config, layout, progress);
             access.awaitReady(layout, SSH_READY);
             backend.guestReady(config, layout, access.shell(layout));
             return null;
         });
+    }
+
+    /** A shared folder removed from the host since it was added stops the start, with what to do about it. */
+    private static void requireSharedFolders(InstanceConfig config) {
+        for (SharedFolder share : config.shares()) {
+            if (!Files.isDirectory(Path.of(share.hostPath()), LinkOption.NOFOLLOW_LINKS)) {
+                throw new EflowException("the shared folder " + share.hostPath() + " is gone or no longer a folder: restore it, or"
+                        + " eflow share remove --guest-path " + share.guestPath());
+            }
+        }
     }
 
     /** What set asked of the disks takes effect here, on the stopped guest's images, before it mounts them. */
@@ -491,6 +506,39 @@ public final class InstanceManager implements AutoCloseable {
                 }
             }
             return firewall(name);
+        });
+    }
+
+    /** Get-EflowVmSharedFolder. */
+    public ShareList shares(String name) {
+        InstanceConfig config = store.load(name);
+        String transport = config.backend() == BackendKind.QEMU
+                ? "virtio-9p (virtiofs needs virtiofsd, which this host's Debian does not have)" : "bind mount";
+        return new ShareList(config.name(), transport, config.shares(), powerState(config) == PowerState.RUNNING);
+    }
+
+    /**
+     * Add- or Remove-EflowVmSharedFolder: stored whole or not at all, in force from the next start (a running guest's
+     * mounts are made by its start: the host's side of a VM's 9p devices cannot be added to a running QEMU here).
+     */
+    public ShareList changeShares(String name, ShareChange change) {
+        Privileges.requireRoot();
+        return withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            List<SharedFolder> shares = config.shares();
+            if (change.removeGuestPath() != null) {
+                List<SharedFolder> kept = shares.stream().filter(share -> !share.guestPath().equals(change.removeGuestPath())).toList();
+                if (kept.size() == shares.size()) {
+                    throw EflowException.notFound("instance '" + config.name() + "' has no shared folder at " + change.removeGuestPath());
+                }
+                shares = kept;
+            }
+            ShareCheck check = new ShareCheck(paths);
+            for (SharedFolder share : change.add()) {
+                shares = check.add(shares, share);
+            }
+            store.save(config.withShares(shares));
+            return shares(name);
         });
     }
 

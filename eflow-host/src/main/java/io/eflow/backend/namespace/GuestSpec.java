@@ -10,6 +10,8 @@ import io.eflow.contract.oci.Namespace;
 import io.eflow.contract.oci.OciMount;
 import io.eflow.contract.oci.Seccomp;
 import io.eflow.contract.oci.User;
+import io.eflow.instance.model.GuestUser;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.tpm.TpmPassthrough;
 
 import java.nio.file.Path;
@@ -54,7 +56,23 @@ final class GuestSpec {
      * @param bootInfo  the host-written {@code slot=… fallback=… verity=…} lines of this boot (the initramfs's in a VM)
      */
     record Inputs(String hostname, String hostId, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
-                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder, Path bootControl, Path bootInfo) {
+                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder, Path bootControl, Path bootInfo, List<Share> shares) {
+        Inputs {
+            shares = List.copyOf(shares);
+        }
+    }
+
+    /**
+     * A shared folder with the owner of its host folder, whom the guest sees as iotedge-user: an ID-mapped bind mount
+     * (crun's idmap option) changes what the guest sees, never the host's files. The guest's root, which the mapping
+     * leaves out, can read the share but create nothing in it; read-only is a read-only mount, which the guest cannot
+     * remount without CAP_SYS_ADMIN.
+     */
+    record Share(SharedFolder folder, int hostUid, int hostGid) {
+        OciMount mount() {
+            return OciMount.bind(folder.guestPath(), folder.hostPath(), folder.readOnly(), "nosuid", "nodev",
+                    "idmap=uids=" + hostUid + "-" + GuestUser.UID + "-1;gids=" + hostGid + "-" + GuestUser.GID + "-1");
+        }
     }
 
     static final String GUEST_BOOT_CONTROL = "/run/eflow-bootctl";
@@ -112,6 +130,8 @@ final class GuestSpec {
                     "nodev", "noexec"));
         }
 
+        // after /home and /var, which hold their mount points
+        in.shares().forEach(share -> mounts.add(share.mount()));
         spec.set("mounts", JSON.valueToTree(mounts));
 
         ObjectNode linux = spec.putObject("linux");

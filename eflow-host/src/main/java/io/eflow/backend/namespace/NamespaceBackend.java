@@ -13,6 +13,7 @@ import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
@@ -22,8 +23,10 @@ import io.eflow.tpm.TpmPassthrough;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -107,7 +110,7 @@ public final class NamespaceBackend implements Backend {
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
                     var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(),
-                    crun.cgroups(), tpmFolder, layout.bootControl(), bootInfo)));
+                    crun.cgroups(), tpmFolder, layout.bootControl(), bootInfo, shares(config, progress))));
             Exec.Result started = crun.run(containerId(layout.hostId()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {
@@ -116,6 +119,18 @@ public final class NamespaceBackend implements Backend {
             GuestProcess.record(layout.run());
             awaitChannel(layout);
         });
+    }
+
+    /** Each shared folder with its host owner, read now: the owner the guest sees as iotedge-user. */
+    private static List<GuestSpec.Share> shares(InstanceConfig config, Consumer<String> progress) throws IOException {
+        List<GuestSpec.Share> shares = new ArrayList<>();
+        for (SharedFolder folder : config.shares()) {
+            Path host = Path.of(folder.hostPath());
+            shares.add(new GuestSpec.Share(folder, (int) Files.getAttribute(host, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+                    (int) Files.getAttribute(host, "unix:gid", LinkOption.NOFOLLOW_LINKS)));
+            progress.accept("shared folder " + host + " at " + folder.guestPath() + (folder.readOnly() ? " (read-only)" : ""));
+        }
+        return shares;
     }
 
     /** What the initramfs writes in a VM: the guest's health check reads the booted slot here. */

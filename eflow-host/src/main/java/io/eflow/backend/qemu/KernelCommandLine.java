@@ -3,6 +3,7 @@ package io.eflow.backend.qemu;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
 
 import java.util.ArrayList;
@@ -23,8 +24,10 @@ public final class KernelCommandLine {
      * @param slots    manifest per slot that holds an image, in slot order
      * @param dns      the name servers the guest uses, or none to keep its own configuration
      * @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature)
+     * @param shares   shared folders: {@code eflow.share.N=ro|rw:/guest/path} for the 9p device tagged the same
      */
-    public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, List<String> dns, boolean verityOn) {
+    public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, List<String> dns, boolean verityOn,
+                               List<SharedFolder> shares) {
         if (!slots.containsKey(Slot.A)) {
             throw new IllegalArgumentException("slot A holds no image");
         }
@@ -41,6 +44,10 @@ public final class KernelCommandLine {
         words.add("eflow.gw=" + network.gateway());
         if (!dns.isEmpty()) {
             words.add("eflow.dns=" + String.join(",", NameServers.check(dns)));
+        }
+        for (int i = 0; i < shares.size(); i++) {
+            SharedFolder share = shares.get(i); // its guest path holds no space or other separator (SharedFolder checks)
+            words.add(QemuCommand.SHARE_TAG_PREFIX + i + "=" + (share.readOnly() ? "ro" : "rw") + ":" + share.guestPath());
         }
         return String.join(" ", words);
     }

@@ -1,6 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.StaticIp;
 import io.eflow.tpm.TpmPassthrough;
 
@@ -19,6 +20,8 @@ public final class QemuCommand {
     /** Virtio-serial ports for SSH: port 0 is the daemon's pooled connection, the rest serve 'eflow connect'. */
     public static final int SSH_PORTS = 4;
     public static final String PORT_NAME_PREFIX = "eflow.ssh.";
+    /** The 9p mount tag of shared folder N, which the initramfs mounts where {@code eflow.share.N} says. */
+    public static final String SHARE_TAG_PREFIX = "eflow.share.";
 
     private QemuCommand() {
     }
@@ -29,13 +32,15 @@ public final class QemuCommand {
      * @param sshSockets QEMU's host socket of each virtio-serial SSH port, port 0 first
      * @param tap        the host tap device of the guest's NIC (routed, reachable), or null for QEMU's user-mode NAT
      * @param tpmPort    QEMU's socket of the TPM passthrough port (the TPM proxy attaches to it), or null
+     * @param shares     shared folders, each a virtio-9p device tagged {@code eflow.share.N} in this order
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,
                          NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets,
-                         String tap, Path tpmPort) {
+                         String tap, Path tpmPort, List<SharedFolder> shares) {
         public Inputs {
             sshSockets = List.copyOf(sshSockets);
+            shares = List.copyOf(shares);
         }
     }
 
@@ -73,6 +78,14 @@ public final class QemuCommand {
             argv.addAll(List.of(
                     "-chardev", "socket,id=tpm,path=" + path(in.tpmPort()) + ",server=on,wait=off",
                     "-device", "virtserialport,bus=vser0.0,chardev=tpm,name=" + TpmPassthrough.PORT_NAME));
+        }
+        for (int i = 0; i < in.shares().size(); i++) {
+            SharedFolder share = in.shares().get(i);
+            // mapped-xattr: the guest's chown and chmod land in extended attributes, never on the host's owners
+            argv.addAll(List.of(
+                    "-fsdev", "local,id=share" + i + ",path=" + path(Path.of(share.hostPath())) + ",security_model=mapped-xattr"
+                            + (share.readOnly() ? ",readonly=on" : ""),
+                    "-device", "virtio-9p-pci,fsdev=share" + i + ",mount_tag=" + SHARE_TAG_PREFIX + i));
         }
         argv.addAll(List.of(
                 "-serial", "file:" + path(in.consoleLog()),

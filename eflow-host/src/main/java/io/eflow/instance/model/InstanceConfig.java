@@ -3,6 +3,7 @@ package io.eflow.instance.model;
 import io.eflow.firewall.GuestSecurity;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * An instance's stored configuration: what deploy decided, changed only by explicit commands.
@@ -18,6 +19,7 @@ import java.time.Instant;
  * @param activeSlot   the slot that boots
  * @param created      when deploy finished
  * @param security     SSH transport and firewall rules, applied at every start
+ * @param shares       host folders the guest sees, from the next start
  */
 public record InstanceConfig(
         String name,
@@ -30,10 +32,18 @@ public record InstanceConfig(
         String imageVersion,
         Slot activeSlot,
         Instant created,
-        GuestSecurity security) {
+        GuestSecurity security,
+        List<SharedFolder> shares) {
 
     public InstanceConfig {
         security = security == null ? GuestSecurity.defaults() : security;
+        shares = shares == null ? List.of() : List.copyOf(shares);
+    }
+
+    /** Without shared folders. */
+    public InstanceConfig(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, BackendKind backend,
+                          NetworkConfig network, String imageVersion, Slot activeSlot, Instant created, GuestSecurity security) {
+        this(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created, security, null);
     }
 
     /** With the default security settings (host-only SSH, no user firewall rules). */
@@ -44,25 +54,30 @@ public record InstanceConfig(
 
     public InstanceConfig withSizing(int newCpus, int newMemoryMb) {
         return new InstanceConfig(name, newCpus, newMemoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
-                security);
+                security, shares);
     }
 
     public InstanceConfig withDisks(int newDataSizeGb, LogSize newLogSize) {
         return new InstanceConfig(name, cpus, memoryMb, newDataSizeGb, newLogSize, backend, network, imageVersion, activeSlot, created,
-                security);
+                security, shares);
     }
 
     public InstanceConfig withNetwork(NetworkConfig newNetwork) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, newNetwork, imageVersion, activeSlot, created,
-                security);
+                security, shares);
+    }
+
+    public InstanceConfig withShares(List<SharedFolder> newShares) {
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
+                security, newShares);
     }
 
     public InstanceConfig withActiveSlot(Slot slot, String version) {
-        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security);
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security, shares);
     }
 
     public InstanceConfig withSecurity(GuestSecurity newSecurity) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
-                newSecurity);
+                newSecurity, shares);
     }
 }

@@ -2,6 +2,7 @@ package io.eflow.backend.namespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eflow.instance.model.SharedFolder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class GuestSpecTest {
         Path run = Path.of("/run/eflow/instances/edge1");
         return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"), run.resolve("var"),
                 run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups, null,
-                run.resolve("bootctl.img"), run.resolve("eflow-boot"))));
+                run.resolve("bootctl.img"), run.resolve("eflow-boot"), List.of())));
     }
 
     private static JsonNode mountAt(JsonNode spec, String destination) {
@@ -43,7 +44,7 @@ class GuestSpecTest {
         Path run = Path.of("/run/eflow/instances/edge1");
         JsonNode spec = new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"),
                 run.resolve("var"), run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048,
-                CgroupMode.UNIFIED, run.resolve("tpm"), run.resolve("bootctl.img"), run.resolve("eflow-boot"))));
+                CgroupMode.UNIFIED, run.resolve("tpm"), run.resolve("bootctl.img"), run.resolve("eflow-boot"), List.of())));
         JsonNode tpm = null;
         for (JsonNode mount : spec.path("mounts")) {
             if (mount.path("destination").asText().equals("/run/eflow-tpm")) {
@@ -54,6 +55,25 @@ class GuestSpecTest {
         assertThat(tpm.path("source").asText()).isEqualTo("/run/eflow/instances/edge1/tpm");
         assertThat(tpm.path("options").toString()).contains("\"ro\"");
         assertThat(render(CgroupMode.UNIFIED).path("mounts").toString()).doesNotContain("eflow-tpm");
+    }
+
+    @Test
+    void aSharedFolderIsAnIdMappedBindWhoseHostOwnerTheGuestSeesAsIotedgeUserAfterHomeIsMounted() throws Exception {
+        Path run = Path.of("/run/eflow/instances/edge1");
+        List<GuestSpec.Share> shares = List.of(new GuestSpec.Share(new SharedFolder("/srv/data", "/home/iotedge-user/data", false), 0, 0),
+                new GuestSpec.Share(new SharedFolder("/srv/recipes", "/var/recipes", true), 1234, 50));
+        JsonNode spec = new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"),
+                run.resolve("var"), run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048,
+                CgroupMode.UNIFIED, null, run.resolve("bootctl.img"), run.resolve("eflow-boot"), shares)));
+        JsonNode data = mountAt(spec, "/home/iotedge-user/data");
+        assertThat(data.path("source").asText()).isEqualTo("/srv/data");
+        assertThat(data.path("options").toString()).isEqualTo(
+                "[\"rbind\",\"rprivate\",\"rw\",\"nosuid\",\"nodev\",\"idmap=uids=0-1000-1;gids=0-1000-1\"]");
+        assertThat(mountAt(spec, "/var/recipes").path("options").toString()).contains("\"ro\"", "idmap=uids=1234-1000-1;gids=50-1000-1");
+        List<String> order = new ArrayList<>();
+        spec.path("mounts").forEach(mount -> order.add(mount.path("destination").asText()));
+        assertThat(order.indexOf("/home/iotedge-user/data")).isGreaterThan(order.indexOf("/home"));
+        assertThat(order.indexOf("/var/recipes")).isGreaterThan(order.indexOf("/var"));
     }
 
     @Test

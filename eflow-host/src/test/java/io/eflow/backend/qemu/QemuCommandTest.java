@@ -2,6 +2,7 @@ package io.eflow.backend.qemu;
 
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class QemuCommandTest {
                 DISKS.resolve("root-a.img"), DISKS.resolve("root-b.img"), DISKS.resolve("data.img"), DISKS.resolve("log.img"),
                 NET, Path.of("/var/log/eflow/edge1/console.log"), RUN.resolve("qmp.sock"), RUN.resolve("qemu.pid"),
                 List.of(RUN.resolve("host/port-0.sock"), RUN.resolve("host/port-1.sock"), RUN.resolve("host/port-2.sock"),
-                        RUN.resolve("host/port-3.sock")), null, null);
+                        RUN.resolve("host/port-3.sock")), null, null, List.of());
     }
 
     /** The values that follow each occurrence of {@code option}. */
@@ -95,7 +96,7 @@ class QemuCommandTest {
         QemuCommand.Inputs routed = new QemuCommand.Inputs(user.qemu(), user.name(), user.accelerator(), user.cpus(), user.memoryMb(),
                 user.kernel(), user.initrd(), user.kernelCommandLine(), user.bootControl(), user.rootA(), user.rootB(), user.data(),
                 user.log(), user.network(), user.consoleLog(), user.qmpSocket(), user.pidFile(), user.sshSockets(), "ef0123456789",
-                RUN.resolve("tpm/port.sock"));
+                RUN.resolve("tpm/port.sock"), List.of());
         List<String> argv = QemuCommand.argv(routed);
         assertThat(values(argv, "-netdev")).containsExactly("tap,id=n0,ifname=ef0123456789,script=no,downscript=no");
         assertThat(values(argv, "-chardev")).contains("socket,id=tpm,path=/run/eflow/instances/edge1/tpm/port.sock,server=on,wait=off");
@@ -134,29 +135,49 @@ class QemuCommandTest {
         Map<Slot, ImageManifest> slots = new LinkedHashMap<>();
         slots.put(Slot.A, manifest("aa11", "bb22", 1000));
         slots.put(Slot.B, manifest("cc33", "dd44", 2000));
-        assertThat(KernelCommandLine.build(slots, NET, List.of("172.30.4.3"), false)).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
+        assertThat(KernelCommandLine.build(slots, NET, List.of("172.30.4.3"), false, List.of())).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
                 + "eflow.roothash.A=aa11 eflow.salt.A=bb22 eflow.blocks.A=1000 "
                 + "eflow.roothash.B=cc33 eflow.salt.B=dd44 eflow.blocks.B=2000 "
                 + "eflow.ip=172.30.4.2/24 eflow.gw=172.30.4.1 eflow.dns=172.30.4.3");
-        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of("172.30.4.3"), false))
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of("172.30.4.3"), false, List.of()))
                 .doesNotContain(".B=");
+    }
+
+    @Test
+    void eachSharedFolderIsANinePDeviceWhoseTagTheKernelCommandLineMapsToItsGuestFolder() {
+        QemuCommand.Inputs plain = inputs(Accelerator.TCG, 1, 1024);
+        List<SharedFolder> shares = List.of(new SharedFolder("/srv/plant data,1", "/home/iotedge-user/data", false),
+                new SharedFolder("/srv/recipes", "/var/recipes", true));
+        QemuCommand.Inputs shared = new QemuCommand.Inputs(plain.qemu(), plain.name(), plain.accelerator(), plain.cpus(),
+                plain.memoryMb(), plain.kernel(), plain.initrd(), plain.kernelCommandLine(), plain.bootControl(), plain.rootA(),
+                plain.rootB(), plain.data(), plain.log(), plain.network(), plain.consoleLog(), plain.qmpSocket(), plain.pidFile(),
+                plain.sshSockets(), null, null, shares);
+        List<String> argv = QemuCommand.argv(shared);
+        assertThat(values(argv, "-fsdev")).containsExactly(
+                "local,id=share0,path=/srv/plant data,,1,security_model=mapped-xattr",
+                "local,id=share1,path=/srv/recipes,security_model=mapped-xattr,readonly=on");
+        assertThat(values(argv, "-device")).contains("virtio-9p-pci,fsdev=share0,mount_tag=eflow.share.0",
+                "virtio-9p-pci,fsdev=share1,mount_tag=eflow.share.1");
+        assertThat(values(QemuCommand.argv(plain), "-fsdev")).isEmpty();
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of(), false, shares))
+                .endsWith(" eflow.share.0=rw:/home/iotedge-user/data eflow.share.1=ro:/var/recipes");
     }
 
     @Test
     void theNameServersTheUserChoseReachTheGuestAsOneListAndNoneMeansTheGuestKeepsItsOwn() {
         Map<Slot, ImageManifest> slot = Map.of(Slot.A, manifest("aa11", "bb22", 1000));
-        assertThat(KernelCommandLine.build(slot, NET, List.of("10.251.0.2", "192.0.2.53"), false))
+        assertThat(KernelCommandLine.build(slot, NET, List.of("10.251.0.2", "192.0.2.53"), false, List.of()))
                 .endsWith(" eflow.gw=172.30.4.1 eflow.dns=10.251.0.2,192.0.2.53");
-        assertThat(KernelCommandLine.build(slot, NET, List.of(), false)).endsWith(" eflow.gw=172.30.4.1");
-        assertThatThrownBy(() -> KernelCommandLine.build(slot, NET, List.of("10.0.0.1 init=/bin/sh"), false))
+        assertThat(KernelCommandLine.build(slot, NET, List.of(), false, List.of())).endsWith(" eflow.gw=172.30.4.1");
+        assertThatThrownBy(() -> KernelCommandLine.build(slot, NET, List.of("10.0.0.1 init=/bin/sh"), false, List.of()))
                 .hasMessageContaining("must be an IPv4 address");
     }
 
     @Test
     void kernelCommandLineRefusesValuesThatAreNotHex() {
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, List.of("172.30.4.3"), false))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, List.of("172.30.4.3"), false, List.of()))
                 .hasMessageContaining("not hexadecimal");
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, List.of("172.30.4.3"), false))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, List.of("172.30.4.3"), false, List.of()))
                 .hasMessageContaining("slot A");
     }
 
