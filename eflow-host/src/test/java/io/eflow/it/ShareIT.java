@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Add-EflowVmSharedFolder on either backend: a read-write and a read-only host folder, added while the guest runs and
  * seen from its next start, owned by iotedge-user in the guest; the read-only one refuses writes from the guest's root
- * too; bad folders are refused in one line with nothing stored. The shares are removed again with one more restart.
+ * too, on a VM even after the guest's root remounted it read-write; bad folders are refused in one line with nothing stored. The shares are removed again with one more restart.
  */
 @BothBackends
 @VmCheck
@@ -62,13 +62,17 @@ class ShareIT extends SharedGuestTest {
             run("sh", "-c", "echo from the guest > " + RW + "/from-guest.txt");
             assertThat(Files.readString(rw.resolve("from-guest.txt"), StandardCharsets.UTF_8)).isEqualTo("from the guest\n");
 
+            // A namespace guest has no CAP_SYS_ADMIN to remount with; a VM's root may remount, and QEMU still refuses writes.
+            int remount = invoke("sudo", "mount", "-o", "remount,rw", RO).exitCode();
+            if (backend.equals(TestHost.NAMESPACE)) {
+                assertThat(remount).as("remount by the guest's root").isNotZero();
+            }
             for (List<String> write : List.of(List.of("touch", RO + "/new"), List.of("sudo", "touch", RO + "/new"),
                     List.of("sudo", "sh", "-c", "echo changed > " + RO + "/recipe.txt"), List.of("sudo", "rm", RO + "/recipe.txt"))) {
                 var result = invoke(write.toArray(String[]::new));
                 assertThat(result.exitCode()).as(String.join(" ", write)).isNotZero();
                 assertThat(new String(result.stderr(), StandardCharsets.UTF_8)).as(String.join(" ", write)).contains("Read-only file system");
             }
-            assertThat(invoke("sudo", "mount", "-o", "remount,rw", RO).exitCode()).as("remount by the guest's root").isNotZero();
             assertThat(Files.readString(ro.resolve("recipe.txt"))).isEqualTo("keep me\n");
             assertThat(ro.resolve("new")).doesNotExist();
         } finally {

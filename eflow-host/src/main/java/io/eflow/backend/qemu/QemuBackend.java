@@ -221,6 +221,7 @@ public final class QemuBackend implements Backend {
                 tpm.requireHostTpm();
                 TpmPassthrough.prepare(layout);
             }
+            config.shares().forEach(share -> NinePShare.ownedByTheGuestUser(Path.of(share.hostPath()), progress));
             Accelerator accelerator = acceleration.accelerator();
             progress.accept("QEMU with " + accelerator.qemuName() + ", " + config.cpus() + " vCPU, " + config.memoryMb() + " MB");
             List<String> argv = QemuCommand.argv(inputs(config, layout, accelerator, bootFiles(layout, progress)));
