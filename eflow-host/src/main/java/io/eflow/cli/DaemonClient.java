@@ -40,6 +40,8 @@ import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.RenewRequest;
+import io.eflow.daemon.api.SerialPortChange;
+import io.eflow.daemon.api.SerialPortList;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.ShareChange;
 import io.eflow.daemon.api.ShareList;
@@ -119,6 +121,14 @@ final class DaemonClient {
 
     Verification verify(String instance) {
         return call("GET", instancePath(instance, "/verify"), null, Verification.class);
+    }
+
+    SerialPortList serialPorts(String instance) {
+        return call("GET", instancePath(instance, "/devices"), null, SerialPortList.class);
+    }
+
+    SerialPortList changeSerialPorts(String instance, SerialPortChange change) {
+        return call("POST", instancePath(instance, "/devices"), change, SerialPortList.class);
     }
 
     ShareList shares(String instance) {

@@ -20,7 +20,8 @@ final class Flags {
             entry("timeoutSeconds", "--timeout"), entry("output", "--output"),
             // logs without --output: the CLI sends its working folder
             entry("directory", "the output directory"),
-            entry("from", "--from"), entry("hostPath", "--host-path"), entry("guestPath", "--guest-path"), entry("to", "--to"), entry("force", "--force"));
+            entry("from", "--from"), entry("hostPath", "--host-path"), entry("guestPath", "--guest-path"),
+            entry("serial", "--serial"), entry("guestName", "--guest-name"), entry("to", "--to"), entry("force", "--force"));
 
     private Flags() {
     }

@@ -21,6 +21,7 @@ import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.RenewRequest;
+import io.eflow.daemon.api.SerialPortChange;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.ShareChange;
 import io.eflow.daemon.api.SizingChange;
@@ -82,6 +83,8 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/connect       ConnectInfo
  * GET    /v1/instances/{name}/features/{feature}                  Feature
  * POST   /v1/instances/{name}/features/{feature}  FeatureChange   Feature        (from the next start)
+ * GET    /v1/instances/{name}/devices       SerialPortList
+ * POST   /v1/instances/{name}/devices       SerialPortChange SerialPortList (add or remove; from the next start)
  * GET    /v1/instances/{name}/shares        ShareList
  * POST   /v1/instances/{name}/shares        ShareChange    ShareList      (add or remove; from the next start)
  * GET    /v1/instances/{name}/dns           NameServerView
@@ -215,6 +218,9 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/logs", this::logs);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
         routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
+        routes.get("/v1/instances/{name}/devices", ctx -> ctx.json(manager.serialPorts(name(ctx))));
+        routes.post("/v1/instances/{name}/devices", ctx -> ctx.json(manager.changeSerialPorts(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), SerialPortChange.class))));
         routes.get("/v1/instances/{name}/shares", ctx -> ctx.json(manager.shares(name(ctx))));
         routes.post("/v1/instances/{name}/shares", ctx -> ctx.json(manager.changeShares(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), ShareChange.class))));

@@ -16,6 +16,8 @@ import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.NameServerView;
+import io.eflow.daemon.api.SerialPortChange;
+import io.eflow.daemon.api.SerialPortList;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.ShareChange;
 import io.eflow.daemon.api.ShareList;
@@ -36,6 +38,7 @@ import io.eflow.instance.model.InstanceName;
 import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
@@ -273,7 +276,7 @@ public final class InstanceManager implements AutoCloseable {
             access.forget(name);
             Backend backend = backend(config.backend());
             Consumer<String> progress = line -> LOG.info("{}: {}", name, line);
-            requireSharedFolders(config);
+            requireHostResources(config);
             growDisks(config, layout, progress);
             backend.start(config, layout, progress);
             access.awaitReady(layout, SSH_READY);
@@ -282,12 +285,18 @@ public final class InstanceManager implements AutoCloseable {
         });
     }
 
-    /** A shared folder removed from the host since it was added stops the start, with what to do about it. */
-    private static void requireSharedFolders(InstanceConfig config) {
+    /** A shared folder or serial port gone from the host since it was added stops the start, with what to do about it. */
+    private static void requireHostResources(InstanceConfig config) {
         for (SharedFolder share : config.shares()) {
             if (!Files.isDirectory(Path.of(share.hostPath()), LinkOption.NOFOLLOW_LINKS)) {
                 throw new EflowException("the shared folder " + share.hostPath() + " is gone or no longer a folder: restore it, or"
                         + " eflow share remove --guest-path " + share.guestPath());
+            }
+        }
+        for (SerialPort port : config.serialPorts()) {
+            if (!Files.exists(Path.of(port.hostPath()))) {
+                throw new EflowException("the serial port " + port.hostPath() + " is gone: plug it in again, or eflow device remove"
+                        + " --guest-name " + port.guestName());
             }
         }
     }
@@ -539,6 +548,36 @@ public final class InstanceManager implements AutoCloseable {
             }
             store.save(config.withShares(shares));
             return shares(name);
+        });
+    }
+
+    /** {@code eflow device list}. */
+    public SerialPortList serialPorts(String name) {
+        InstanceConfig config = store.load(name);
+        String transport = config.backend() == BackendKind.QEMU ? "an emulated 16550 UART (ttyS1 to ttyS3) on the host's port"
+                : "the host's device node, bound in";
+        return new SerialPortList(config.name(), transport, config.serialPorts(), powerState(config) == PowerState.RUNNING);
+    }
+
+    /** {@code eflow device add|remove}: stored whole or not at all, in force from the next start. */
+    public SerialPortList changeSerialPorts(String name, SerialPortChange change) {
+        Privileges.requireRoot();
+        return withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            List<SerialPort> ports = config.serialPorts();
+            if (change.removeGuestName() != null) {
+                List<SerialPort> kept = ports.stream().filter(port -> !port.guestName().equals(change.removeGuestName())).toList();
+                if (kept.size() == ports.size()) {
+                    throw EflowException.notFound("instance '" + config.name() + "' has no serial port " + change.removeGuestName());
+                }
+                ports = kept;
+            }
+            if (change.serial() != null) {
+                String guestName = change.guestName() == null ? SerialCheck.freeName(ports) : change.guestName();
+                ports = SerialCheck.add(ports, new SerialPort(change.serial(), guestName));
+            }
+            store.save(config.withSerialPorts(ports));
+            return serialPorts(name);
         });
     }
 

@@ -12,6 +12,7 @@ import io.eflow.contract.manifest.HealthCheck;
 import io.eflow.contract.manifest.HostConfig;
 import io.eflow.contract.oci.Capabilities;
 import io.eflow.contract.oci.Namespace;
+import io.eflow.contract.oci.OciMount;
 import io.eflow.contract.oci.User;
 import io.eflow.edge.device.ModuleHub;
 
@@ -129,7 +130,9 @@ public final class ModuleSpec {
         ObjectNode linux = spec.putObject("linux");
         linux.set("namespaces", JSON.valueToTree(namespaces(in.netns())));
         ObjectNode resources = linux.putObject("resources");
-        ModuleDevices.write(module.name(), host, in.devices(), linux.putArray("devices"), resources.putArray("devices"));
+        List<OciMount> deviceBinds = ModuleDevices.write(module.name(), host, in.devices(), linux.putArray("devices"),
+                resources.putArray("devices"));
+        deviceBinds.forEach(bind -> ((ArrayNode) spec.get("mounts")).add(JSON.valueToTree(bind)));
         if (host.memory() > 0) {
             resources.putObject("memory").put("limit", host.memory());
         }

@@ -100,6 +100,26 @@ class SecuritySpecTest extends SpecTest {
     }
 
     @Test
+    void aPseudoTerminalIsBoundInBecauseANodeMadeWithMknodWouldOpenNothing() {
+        fixture.devices = path -> new DeviceNode('c', 136, 5);
+        fixture.createOptions = "{'HostConfig': {'Devices': [{'PathOnHost': '/dev/ttyEFLOW0', 'PathInContainer': '/dev/ttyUSB0'}]}}";
+        JsonNode spec = fixture.spec();
+        assertThat(spec.at("/linux/devices")).isEmpty();
+        JsonNode bind = null;
+        for (JsonNode mount : spec.at("/mounts")) {
+            if (mount.get("destination").asText().equals("/dev/ttyUSB0")) {
+                bind = mount;
+            }
+        }
+        assertThat(bind).isNotNull();
+        assertThat(bind.get("source").asText()).isEqualTo("/dev/ttyEFLOW0");
+        assertThat(bind.get("options").toString()).contains("\"rbind\"", "\"rw\"", "\"nosuid\"");
+        JsonNode rules = spec.at("/linux/resources/devices");
+        assertThat(rules.get(rules.size() - 1).toString())
+                .isEqualTo("{\"allow\":true,\"type\":\"c\",\"major\":136,\"minor\":5,\"access\":\"rwm\"}");
+    }
+
+    @Test
     void aDeviceThatCannotBeReadIsAnErrorNamingTheModule() {
         fixture.devices = DeviceNode::stat;
         assertRefused("{'HostConfig': {'Devices': [{'PathOnHost': '/dev/nothing-here'}]}}")

@@ -11,6 +11,7 @@ import io.eflow.contract.oci.OciMount;
 import io.eflow.contract.oci.Seccomp;
 import io.eflow.contract.oci.User;
 import io.eflow.instance.model.GuestUser;
+import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.tpm.TpmPassthrough;
 
@@ -56,9 +57,11 @@ final class GuestSpec {
      * @param bootInfo  the host-written {@code slot=… fallback=… verity=…} lines of this boot (the initramfs's in a VM)
      */
     record Inputs(String hostname, String hostId, Path rootfs, Path var, Path logs, Path hostChannel, Path netns,
-                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder, Path bootControl, Path bootInfo, List<Share> shares) {
+                  int cpus, int memoryMb, CgroupMode cgroups, Path tpmFolder, Path bootControl, Path bootInfo, List<Share> shares,
+                  List<SerialPort> serialPorts) {
         Inputs {
             shares = List.copyOf(shares);
+            serialPorts = List.copyOf(serialPorts);
         }
     }
 
@@ -132,6 +135,10 @@ final class GuestSpec {
 
         // after /home and /var, which hold their mount points
         in.shares().forEach(share -> mounts.add(share.mount()));
+        // a serial port is the host's node itself, bound in: a pseudo-terminal only works through its own devpts inode,
+        // and nothing else of the host's /dev becomes visible
+        in.serialPorts().forEach(port -> mounts.add(OciMount.bind("/dev/" + port.guestName(), port.hostPath(), false, "nosuid",
+                "noexec")));
         spec.set("mounts", JSON.valueToTree(mounts));
 
         ObjectNode linux = spec.putObject("linux");

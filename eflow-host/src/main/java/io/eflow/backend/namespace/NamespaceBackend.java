@@ -110,7 +110,7 @@ public final class NamespaceBackend implements Backend {
             Files.createDirectories(bundle);
             Files.writeString(bundle.resolve("config.json"), GuestSpec.render(new GuestSpec.Inputs(config.name(), layout.hostId(), rootfs(layout),
                     var(layout), logs(layout), layout.sshSocket().getParent(), network.netnsPath(), config.cpus(), config.memoryMb(),
-                    crun.cgroups(), tpmFolder, layout.bootControl(), bootInfo, shares(config, progress))));
+                    crun.cgroups(), tpmFolder, layout.bootControl(), bootInfo, shares(config, progress), config.serialPorts())));
             Exec.Result started = crun.run(containerId(layout.hostId()), bundle, GuestProcess.pidFile(layout.run()),
                     layout.consoleLog());
             if (!started.ok()) {

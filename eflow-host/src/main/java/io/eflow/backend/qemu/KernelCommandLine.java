@@ -3,6 +3,7 @@ package io.eflow.backend.qemu;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
 
@@ -25,9 +26,10 @@ public final class KernelCommandLine {
      * @param dns      the name servers the guest uses, or none to keep its own configuration
      * @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature)
      * @param shares   shared folders: {@code eflow.share.N=ro|rw:/guest/path} for the 9p device tagged the same
+     * @param serialPorts serial ports: {@code eflow.serial.ttySN=NAME}, the name the guest's UART N gets under /dev
      */
     public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, List<String> dns, boolean verityOn,
-                               List<SharedFolder> shares) {
+                               List<SharedFolder> shares, List<SerialPort> serialPorts) {
         if (!slots.containsKey(Slot.A)) {
             throw new IllegalArgumentException("slot A holds no image");
         }
@@ -48,6 +50,9 @@ public final class KernelCommandLine {
         for (int i = 0; i < shares.size(); i++) {
             SharedFolder share = shares.get(i); // its guest path holds no space or other separator (SharedFolder checks)
             words.add(QemuCommand.SHARE_TAG_PREFIX + i + "=" + (share.readOnly() ? "ro" : "rw") + ":" + share.guestPath());
+        }
+        for (int i = 0; i < serialPorts.size(); i++) {
+            words.add("eflow.serial.ttyS" + (i + 1) + "=" + serialPorts.get(i).guestName()); // a checked name: tty + [A-Za-z0-9_]
         }
         return String.join(" ", words);
     }

@@ -190,13 +190,14 @@ public final class QemuBackend implements Backend {
     QemuCommand.Inputs inputs(InstanceConfig config, InstanceLayout layout, Accelerator accelerator, BootFiles boot) {
         boolean routed = routed(config);
         String append = KernelCommandLine.build(slotManifests(layout), config.network(), GuestResolver.of(config, this).servers(),
-                config.security().dmVerity(), config.shares());
+                config.security().dmVerity(), config.shares(), config.serialPorts());
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot(Slot.A), layout.rootSlot(Slot.B),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
                 QemuProcess.pidFile(layout.run()), portSockets(layout),
                 routed ? new GuestNic(layout.hostId(), config.network()).hostInterface() : null,
-                config.security().tpmPassthrough() ? TpmPassthrough.portSocket(layout) : null, config.shares());
+                config.security().tpmPassthrough() ? TpmPassthrough.portSocket(layout) : null, config.shares(),
+                config.serialPorts());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.StaticIp;
 import io.eflow.tpm.TpmPassthrough;
@@ -33,14 +34,16 @@ public final class QemuCommand {
      * @param tap        the host tap device of the guest's NIC (routed, reachable), or null for QEMU's user-mode NAT
      * @param tpmPort    QEMU's socket of the TPM passthrough port (the TPM proxy attaches to it), or null
      * @param shares     shared folders, each a virtio-9p device tagged {@code eflow.share.N} in this order
+     * @param serialPorts host serial ports, the guest's ttyS1 to ttyS3 in this order (ttyS0 is its console)
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,
                          NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets,
-                         String tap, Path tpmPort, List<SharedFolder> shares) {
+                         String tap, Path tpmPort, List<SharedFolder> shares, List<SerialPort> serialPorts) {
         public Inputs {
             sshSockets = List.copyOf(sshSockets);
             shares = List.copyOf(shares);
+            serialPorts = List.copyOf(serialPorts);
         }
     }
 
@@ -87,8 +90,14 @@ public final class QemuCommand {
                             + (share.readOnly() ? ",readonly=on" : ""),
                     "-device", "virtio-9p-pci,fsdev=share" + i + ",mount_tag=" + SHARE_TAG_PREFIX + i));
         }
+        argv.addAll(List.of("-serial", "file:" + path(in.consoleLog())));
+        for (int i = 0; i < in.serialPorts().size(); i++) {
+            // QEMU drives the host's port with its termios (speed, parity) as the guest sets them on its UART
+            argv.addAll(List.of(
+                    "-chardev", "serial,id=serial" + (i + 1) + ",path=" + path(Path.of(in.serialPorts().get(i).hostPath())),
+                    "-device", "isa-serial,chardev=serial" + (i + 1) + ",index=" + (i + 1)));
+        }
         argv.addAll(List.of(
-                "-serial", "file:" + path(in.consoleLog()),
                 "-qmp", "unix:" + path(in.qmpSocket()) + ",server=on,wait=off",
                 "-pidfile", in.pidFile().toString(),
                 "-daemonize"));

@@ -20,6 +20,7 @@ import java.util.List;
  * @param created      when deploy finished
  * @param security     SSH transport and firewall rules, applied at every start
  * @param shares       host folders the guest sees, from the next start
+ * @param serialPorts  host serial ports passed through, from the next start
  */
 public record InstanceConfig(
         String name,
@@ -33,17 +34,19 @@ public record InstanceConfig(
         Slot activeSlot,
         Instant created,
         GuestSecurity security,
-        List<SharedFolder> shares) {
+        List<SharedFolder> shares,
+        List<SerialPort> serialPorts) {
 
     public InstanceConfig {
         security = security == null ? GuestSecurity.defaults() : security;
         shares = shares == null ? List.of() : List.copyOf(shares);
+        serialPorts = serialPorts == null ? List.of() : List.copyOf(serialPorts);
     }
 
-    /** Without shared folders. */
+    /** Without shared folders or serial ports. */
     public InstanceConfig(String name, int cpus, int memoryMb, int dataSizeGb, LogSize logSize, BackendKind backend,
                           NetworkConfig network, String imageVersion, Slot activeSlot, Instant created, GuestSecurity security) {
-        this(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created, security, null);
+        this(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created, security, null, null);
     }
 
     /** With the default security settings (host-only SSH, no user firewall rules). */
@@ -54,30 +57,35 @@ public record InstanceConfig(
 
     public InstanceConfig withSizing(int newCpus, int newMemoryMb) {
         return new InstanceConfig(name, newCpus, newMemoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
-                security, shares);
+                security, shares, serialPorts);
     }
 
     public InstanceConfig withDisks(int newDataSizeGb, LogSize newLogSize) {
         return new InstanceConfig(name, cpus, memoryMb, newDataSizeGb, newLogSize, backend, network, imageVersion, activeSlot, created,
-                security, shares);
+                security, shares, serialPorts);
     }
 
     public InstanceConfig withNetwork(NetworkConfig newNetwork) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, newNetwork, imageVersion, activeSlot, created,
-                security, shares);
+                security, shares, serialPorts);
     }
 
     public InstanceConfig withShares(List<SharedFolder> newShares) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
-                security, newShares);
+                security, newShares, serialPorts);
+    }
+
+    public InstanceConfig withSerialPorts(List<SerialPort> newPorts) {
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
+                security, shares, newPorts);
     }
 
     public InstanceConfig withActiveSlot(Slot slot, String version) {
-        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security, shares);
+        return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, version, slot, created, security, shares, serialPorts);
     }
 
     public InstanceConfig withSecurity(GuestSecurity newSecurity) {
         return new InstanceConfig(name, cpus, memoryMb, dataSizeGb, logSize, backend, network, imageVersion, activeSlot, created,
-                newSecurity, shares);
+                newSecurity, shares, serialPorts);
     }
 }

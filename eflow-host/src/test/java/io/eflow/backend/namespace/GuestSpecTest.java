@@ -16,7 +16,7 @@ class GuestSpecTest {
         Path run = Path.of("/run/eflow/instances/edge1");
         return new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"), run.resolve("var"),
                 run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048, cgroups, null,
-                run.resolve("bootctl.img"), run.resolve("eflow-boot"), List.of())));
+                run.resolve("bootctl.img"), run.resolve("eflow-boot"), List.of(), List.of())));
     }
 
     private static JsonNode mountAt(JsonNode spec, String destination) {
@@ -44,7 +44,7 @@ class GuestSpecTest {
         Path run = Path.of("/run/eflow/instances/edge1");
         JsonNode spec = new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"),
                 run.resolve("var"), run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048,
-                CgroupMode.UNIFIED, run.resolve("tpm"), run.resolve("bootctl.img"), run.resolve("eflow-boot"), List.of())));
+                CgroupMode.UNIFIED, run.resolve("tpm"), run.resolve("bootctl.img"), run.resolve("eflow-boot"), List.of(), List.of())));
         JsonNode tpm = null;
         for (JsonNode mount : spec.path("mounts")) {
             if (mount.path("destination").asText().equals("/run/eflow-tpm")) {
@@ -64,7 +64,7 @@ class GuestSpecTest {
                 new GuestSpec.Share(new SharedFolder("/srv/recipes", "/var/recipes", true), 1234, 50));
         JsonNode spec = new ObjectMapper().readTree(GuestSpec.render(new GuestSpec.Inputs("edge1", "edge1", run.resolve("rootfs"),
                 run.resolve("var"), run.resolve("logs"), run.resolve("host"), Path.of("/run/netns/eflow-edge1"), 2, 2048,
-                CgroupMode.UNIFIED, null, run.resolve("bootctl.img"), run.resolve("eflow-boot"), shares)));
+                CgroupMode.UNIFIED, null, run.resolve("bootctl.img"), run.resolve("eflow-boot"), shares, List.of())));
         JsonNode data = mountAt(spec, "/home/iotedge-user/data");
         assertThat(data.path("source").asText()).isEqualTo("/srv/data");
         assertThat(data.path("options").toString()).isEqualTo(
