@@ -111,7 +111,7 @@ public final class CdsTraining {
                         new InstanceDetails.SystemStatistics(1.0, 1, 1, new InstanceDetails.DiskUse("/var", 1, 1), null, 1)),
                 new HostInfo(1, 1, List.of(new HostInfo.Disk("/", "ext4", 1, 1))), new GuestAddress("10.0.0.2", "02:00:00:00:00:01"),
                 new CommandResult(0, new byte[1], new byte[1]), new ConnectInfo("/s", "u", "/i", "/c", "/k", "a"),
-                new VersionInfo("1", "17", 1), new ErrorBody("x"), new SizingChange("a", 2, 2048, 4, LogSize.LARGE, true),
+                new VersionInfo("1", "17", 1), new ErrorBody("x"), new SizingChange("a", 2, 2048, 4, LogSize.LARGE, "10.0.0.2/24", "10.0.0.1", true),
                 new Feature("dm-verity", true), new FirewallView(SshTransport.TCP, List.of("x"),
                         List.of(FirewallRule.of("tcp", "80", "10.0.0.0/8"))), DeployEvent.result(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1")));
         for (Object answer : answers) {

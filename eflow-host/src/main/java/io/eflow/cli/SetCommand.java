@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Set-EflowVM: vCPUs, memory and disk sizes for the next start, checked as deploy checks them. */
-@Command(name = "set", description = "Change an instance's vCPUs, memory or disk sizes; used from its next start (Set-EflowVM).")
+/** Set-EflowVM: vCPUs, memory, disk sizes and a static address for the next start, checked as deploy checks them. */
+@Command(name = "set", description = "Change an instance's vCPUs, memory, disk sizes or static address; used from its next start (Set-EflowVM).")
 final class SetCommand extends EflowCommand implements Runnable {
     @Mixin
     NameOption name;
@@ -23,14 +23,23 @@ final class SetCommand extends EflowCommand implements Runnable {
     @Option(names = "--log-size", paramLabel = "SIZE", description = "large: grow the log disk (/logs) from 1 to 6 GB.")
     String logSize;
 
+    @Option(names = "--ip", paramLabel = "ADDRESS", description = "A static IPv4 address for the guest's link, with --prefix and --gateway.")
+    String ip;
+
+    @Option(names = "--prefix", paramLabel = "N", description = "Its prefix length.")
+    Integer prefix;
+
+    @Option(names = "--gateway", paramLabel = "ADDRESS", description = "The host's side of the link, the guest's default route.")
+    String gateway;
+
     @Mixin
     JsonOption json;
 
     @Override
     public void run() {
-        print(json, client().set(name.instance(), new SetRequest(cpus, memoryMb, dataSizeGb, logSize)),
+        print(json, client().set(name.instance(), new SetRequest(cpus, memoryMb, dataSizeGb, logSize, ip, prefix, gateway)),
                 change -> change.name() + ": " + change.cpus() + " vCPU, " + change.memoryMb() + " MB, /var " + change.dataSizeGb()
-                        + " GB, /logs " + change.logSize().gigabytes() + " GB"
+                        + " GB, /logs " + change.logSize().gigabytes() + " GB, " + change.address() + " via " + change.gateway()
                         + (change.appliesAtNextStart() ? " (from the next start; stop and start the instance to apply)" : ""));
     }
 }

@@ -41,6 +41,7 @@ import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
+import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
@@ -324,11 +325,20 @@ public final class InstanceManager implements AutoCloseable {
         return () -> access.exec(layout, List.of("sudo", "kill", "-CONT", "1"), Duration.ofSeconds(10));
     }
 
-    /** Set-EflowVM: new vCPUs and memory, checked like deploy's, used from the next start on either backend. */
+    /**
+     * Set-EflowVM: new vCPUs, memory, disk sizes or static address, checked like deploy's, used from the next start on
+     * either backend (the link is made anew at every start).
+     */
     public InstanceConfig set(String name, SetRequest request) {
         Privileges.requireRoot();
         return withLock(name, () -> {
             InstanceConfig changed = request.applyTo(store.load(name), hostConfig());
+            StaticIp address = request.staticIp();
+            if (address != null) {
+                String self = changed.name();
+                List<InstanceConfig> others = store.all().stream().filter(other -> !other.name().equals(self)).toList();
+                changed = changed.withNetwork(networks.readdress(changed.network(), address, others, HostRoutes.subnets()));
+            }
             store.save(changed);
             return changed;
         });

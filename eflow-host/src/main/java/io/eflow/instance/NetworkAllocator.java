@@ -27,21 +27,64 @@ final class NetworkAllocator {
         Set<String> subnetsInUse = existing.stream().map(c -> c.network().subnet()).collect(Collectors.toSet());
         if (requested != null) {
             NetworkConfig chosen = new NetworkConfig(requested.address(), requested.prefix(), requested.gateway(), mac(), true);
-            if (subnetsInUse.contains(chosen.subnet())) {
-                throw EflowException.conflict("subnet " + chosen.subnet() + " is already used by another instance; choose another address");
-            }
-            if (hostSubnets.contains(chosen.subnet())) {
-                throw EflowException.conflict("subnet " + chosen.subnet() + " is already routed on this host; choose another address");
-            }
+            requireFree(chosen, subnetsInUse, hostSubnets);
             return chosen;
         }
         for (int n = 0; n < 256; n++) {
             NetworkConfig candidate = new NetworkConfig(POOL_PREFIX + n + ".2", 24, POOL_PREFIX + n + ".1", mac(), false);
-            if (!subnetsInUse.contains(candidate.subnet()) && !hostSubnets.contains(candidate.subnet())) {
+            if (overlapping(candidate.subnet(), subnetsInUse) == null && overlapping(candidate.subnet(), hostSubnets) == null) {
                 return candidate;
             }
         }
         throw EflowException.conflict("no free guest subnet left in " + POOL_PREFIX + "0.0/16; remove an instance or give a static address");
+    }
+
+    /**
+     * Set-EflowVM's static address after deploy: {@code current} moved to {@code requested}, keeping its MAC and name
+     * servers, checked as deploy checks a static address against everyone else's subnets.
+     *
+     * @param others      the other instances of this install
+     * @param hostSubnets networks the host routes now, which include this guest's own link while it runs
+     */
+    NetworkConfig readdress(NetworkConfig current, StaticIp requested, List<InstanceConfig> others, Set<String> hostSubnets) {
+        NetworkConfig moved = new NetworkConfig(requested.address(), requested.prefix(), requested.gateway(), current.mac(), true,
+                current.dns());
+        Set<String> routed = hostSubnets.stream().filter(subnet -> !subnet.equals(current.subnet())).collect(Collectors.toSet());
+        requireFree(moved, others.stream().map(c -> c.network().subnet()).collect(Collectors.toSet()), routed);
+        return moved;
+    }
+
+    private static void requireFree(NetworkConfig chosen, Set<String> subnetsInUse, Set<String> hostSubnets) {
+        String clash = overlapping(chosen.subnet(), subnetsInUse);
+        if (clash != null) {
+            throw EflowException.conflict("subnet " + chosen.subnet() + " overlaps " + clash + ", another instance's; choose another"
+                    + " address");
+        }
+        clash = overlapping(chosen.subnet(), hostSubnets);
+        if (clash != null) {
+            throw EflowException.conflict("subnet " + chosen.subnet() + " overlaps " + clash + ", which this host already routes;"
+                    + " choose another address");
+        }
+    }
+
+    /** The first of {@code subnets} that shares an address with {@code subnet}, or null. */
+    static String overlapping(String subnet, Set<String> subnets) {
+        for (String other : subnets) {
+            int prefix = Math.min(prefix(subnet), prefix(other));
+            int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+            if ((StaticIp.toInt(address(subnet)) & mask) == (StaticIp.toInt(address(other)) & mask)) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    private static String address(String subnet) {
+        return subnet.substring(0, subnet.indexOf('/'));
+    }
+
+    private static int prefix(String subnet) {
+        return Integer.parseInt(subnet.substring(subnet.indexOf('/') + 1));
     }
 
     /** A unicast, locally administered MAC (second bit of the first byte set). */

@@ -36,7 +36,7 @@ class NetworkAndQuotingTest {
     void aStaticSubnetInUseIsRefused() {
         NetworkConfig taken = allocator.allocate(null, List.of(), Set.of());
         assertThatThrownBy(() -> allocator.allocate(new StaticIp("172.30.0.9", 24, "172.30.0.1"), List.of(withNetwork(taken)), Set.of()))
-                .isInstanceOf(EflowException.class).hasMessageContaining("already used");
+                .isInstanceOf(EflowException.class).hasMessage("subnet 172.30.0.0/24 overlaps 172.30.0.0/24, another instance's; choose another address");
     }
 
     @Test
@@ -44,7 +44,30 @@ class NetworkAndQuotingTest {
         NetworkConfig chosen = allocator.allocate(null, List.of(), Set.of("172.30.0.0/24", "172.30.1.0/24"));
         assertThat(chosen.subnet()).isEqualTo("172.30.2.0/24");
         assertThatThrownBy(() -> allocator.allocate(new StaticIp("10.5.0.2", 24, "10.5.0.1"), List.of(), Set.of("10.5.0.0/24")))
-                .hasMessageContaining("already routed on this host");
+                .hasMessageContaining("which this host already routes");
+    }
+
+    @Test
+    void overlappingIsAnyAddressInCommonNotOnlyTheSameSubnet() {
+        assertThat(NetworkAllocator.overlapping("10.5.1.0/24", Set.of("10.5.0.0/16"))).isEqualTo("10.5.0.0/16");
+        assertThat(NetworkAllocator.overlapping("10.0.0.0/8", Set.of("192.168.0.0/16", "10.200.3.0/24"))).isEqualTo("10.200.3.0/24");
+        assertThat(NetworkAllocator.overlapping("10.5.1.0/24", Set.of("10.5.2.0/24", "10.6.0.0/16"))).isNull();
+        assertThatThrownBy(() -> allocator.allocate(new StaticIp("172.30.0.130", 25, "172.30.0.129"),
+                List.of(withNetwork(allocator.allocate(null, List.of(), Set.of()))), Set.of())).hasMessageContaining("overlaps 172.30.0.0/24");
+        assertThatThrownBy(() -> allocator.allocate(null, List.of(), Set.of("172.30.0.0/16"))).hasMessageContaining("no free guest subnet");
+    }
+
+    @Test
+    void aGuestMovedAfterDeployKeepsItsMacAndNameServersAndMayLeaveItsOwnRoutedSubnet() {
+        NetworkConfig current = allocator.allocate(null, List.of(), Set.of()).withDns(List.of("10.0.0.53"));
+        NetworkConfig moved = allocator.readdress(current, new StaticIp("192.168.50.10", 24, "192.168.50.1"), List.of(),
+                Set.of(current.subnet()));
+        assertThat(moved).isEqualTo(new NetworkConfig("192.168.50.10", 24, "192.168.50.1", current.mac(), true, List.of("10.0.0.53")));
+        assertThat(allocator.readdress(current, new StaticIp("172.30.0.9", 24, "172.30.0.1"), List.of(), Set.of(current.subnet())).subnet())
+                .as("its own link, routed while it runs, is no clash").isEqualTo("172.30.0.0/24");
+        NetworkConfig other = new NetworkConfig("10.9.0.2", 16, "10.9.0.1", "02:00:00:00:00:09", true);
+        assertThatThrownBy(() -> allocator.readdress(current, new StaticIp("10.9.200.2", 24, "10.9.200.1"), List.of(withNetwork(other)),
+                Set.of())).hasMessage("subnet 10.9.200.0/24 overlaps 10.9.0.0/16, another instance's; choose another address");
     }
 
     @Test

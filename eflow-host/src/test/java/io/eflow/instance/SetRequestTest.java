@@ -42,7 +42,7 @@ class SetRequestTest {
         assertThat(new SetRequest(3, null).applyTo(CONFIG, HOST).memoryMb()).isEqualTo(1024);
         assertThat(new SetRequest(null, 2048).applyTo(CONFIG, HOST).cpus()).isEqualTo(1);
         assertThatThrownBy(() -> new SetRequest(null, null).applyTo(CONFIG, HOST))
-                .hasMessage("cpus, memoryMb, dataSizeGb and logSize are all missing: set needs at least one");
+                .hasMessage("cpus, memoryMb, dataSizeGb, logSize and ip are all missing: set needs at least one");
     }
 
     @Test

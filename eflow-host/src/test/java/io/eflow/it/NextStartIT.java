@@ -5,6 +5,7 @@ import io.eflow.daemon.api.SetRequest;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.NameServers;
+import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.PowerState;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * under TCG costs most of a minute): writes to the /etc and /home overlays and to /var land on the data disk and
  * survive; --cpus and --memory hold the guest to its share on either backend (cgroup limits for namespace, vCPUs and
  * RAM for qemu), and Set-EflowVM ('eflow set') changes them from the next start, not before; 'set --data-size' grows
- * /var (for good: disks do not shrink) at that start with its files intact; name servers set while the guest is
- * stopped are its resolvers from that start. A second restart puts
+ * /var (for good: disks do not shrink) at that start with its files intact; 'set --ip' moves its link to another
+ * subnet; name servers set while the guest is stopped are its resolvers from that start. A second restart puts
  * the shared guest's size back, and shows the files survive that one too.
  */
 @BothBackends
 @VmCheck
 class NextStartIT extends SharedGuestTest {
     private static final long GB = 1L << 30;
+    /** The address 'set --ip' moves the guest to (TEST-NET-3 is documentation-only, so free on any host). */
+    private static final String MOVED = "203.0.113.2";
+    private static final String MOVED_GATEWAY = "203.0.113.1";
 
     /** CPUs and memory (MB) as the guest is held to them. */
     record Sizing(int cpus, long memoryMb) {
@@ -38,6 +42,7 @@ class NextStartIT extends SharedGuestTest {
     @Test
     void filesSurviveAndSizingChangesFromTheNextStart() throws IOException {
         InstanceManager manager = host.manager();
+        NetworkConfig before = manager.config(guest).network();
         String token = UUID.randomUUID().toString();
         run("sudo", "sh", "-c", "echo " + token + " > /etc/eflow-it && echo " + token + " > /var/eflow-it"
                 + " && echo " + token + " > /home/iotedge-user/it");
@@ -45,7 +50,7 @@ class NextStartIT extends SharedGuestTest {
         try {
             long varBefore = varBytes();
             assertThat(varBefore).as("deployed with --data-size 2").isBetween(GB, 2 * GB);
-            manager.set(guest, new SetRequest(2, 1536, 4, null));
+            manager.set(guest, new SetRequest(2, 1536, 4, null, MOVED, 24, MOVED_GATEWAY));
             assertThat(observed()).as("not before the next start").isEqualTo(new Sizing(1, 1024));
             assertThat(varBytes()).isEqualTo(varBefore);
             manager.stop(guest);
@@ -56,11 +61,14 @@ class NextStartIT extends SharedGuestTest {
             manager.start(guest); // a no-op when already running
             assertThat(observed()).isEqualTo(new Sizing(2, 1536));
             assertThat(varBytes()).as("/var grown from 2 to 4 GB").isBetween(3 * GB, 4 * GB);
+            assertThat(run("ip", "-4", "-o", "addr", "show", "dev", "eth0")).contains(" " + MOVED + "/24 ");
+            assertThat(run("ip", "-4", "route", "show", "default")).startsWith("default via " + MOVED_GATEWAY + " ");
+            assertThat(manager.addr(guest).ip()).isEqualTo(MOVED);
             assertThat(written()).as("written before the stop").containsExactly(token, token, token);
             assertThat(NameServers.inResolvConf(run("cat", "/etc/resolv.conf"))).as("dns set while stopped")
                     .containsExactly("198.51.100.53", "198.51.100.54");
         } finally {
-            manager.set(guest, new SetRequest(1, 1024));
+            manager.set(guest, new SetRequest(1, 1024, null, null, before.address(), before.prefix(), before.gateway()));
             manager.setNameServers(guest, List.of());
             manager.stop(guest);
             manager.start(guest);

@@ -3,27 +3,39 @@ package io.eflow.daemon.api;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.InvalidValue;
 
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Set-EflowVM's arguments (null = keep): the guest's vCPUs and memory, and the sizes of its data disk (/var) and log
- * disk (/logs), checked as deploy checks them and applied at the next start. Disks only grow: shrinking a file system
- * that holds the modules' data is refused.
+ * Set-EflowVM's arguments (null = keep): the guest's vCPUs and memory, the sizes of its data disk (/var) and log disk
+ * (/logs), and a static address for its link (all three of ip, prefix and gateway), checked as deploy checks them and
+ * applied at the next start. Disks only grow: shrinking a file system that holds the modules' data is refused.
  */
-public record SetRequest(Integer cpus, Integer memoryMb, Integer dataSizeGb, String logSize) {
+public record SetRequest(Integer cpus, Integer memoryMb, Integer dataSizeGb, String logSize, String ip, Integer prefix,
+                         String gateway) {
 
     /** vCPUs and memory only. */
     public SetRequest(Integer cpus, Integer memoryMb) {
         this(cpus, memoryMb, null, null);
     }
 
+    /** Without an address. */
+    public SetRequest(Integer cpus, Integer memoryMb, Integer dataSizeGb, String logSize) {
+        this(cpus, memoryMb, dataSizeGb, logSize, null, null, null);
+    }
+
+    /** The static address asked for, checked on its own (its subnet against others' is the instance manager's), or null. */
+    public StaticIp staticIp() {
+        return StaticIp.of(ip, prefix, gateway);
+    }
+
     /** The configuration with the new sizes; throws, changing nothing, on the first invalid value. */
     public InstanceConfig applyTo(InstanceConfig current, HostInfo host) {
-        if (cpus == null && memoryMb == null && dataSizeGb == null && logSize == null) {
-            throw new InvalidValue(List.of("cpus", "memoryMb", "dataSizeGb", "logSize"), "are all missing: set needs at least one");
+        if (cpus == null && memoryMb == null && dataSizeGb == null && logSize == null && staticIp() == null) {
+            throw new InvalidValue(List.of("cpus", "memoryMb", "dataSizeGb", "logSize", "ip"), "are all missing: set needs at least one");
         }
         int newCpus = cpus == null ? current.cpus() : cpus;
         int newMemory = memoryMb == null ? current.memoryMb() : memoryMb;
