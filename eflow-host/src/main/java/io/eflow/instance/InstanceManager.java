@@ -72,6 +72,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -546,11 +547,8 @@ public final class InstanceManager implements AutoCloseable {
             InstanceConfig config = store.load(name);
             List<SharedFolder> shares = config.shares();
             if (change.removeGuestPath() != null) {
-                List<SharedFolder> kept = shares.stream().filter(share -> !share.guestPath().equals(change.removeGuestPath())).toList();
-                if (kept.size() == shares.size()) {
-                    throw EflowException.notFound("instance '" + config.name() + "' has no shared folder at " + change.removeGuestPath());
-                }
-                shares = kept;
+                shares = without(shares, share -> share.guestPath().equals(change.removeGuestPath()),
+                        "instance '" + config.name() + "' has no shared folder at " + change.removeGuestPath());
             }
             ShareCheck check = new ShareCheck(paths);
             for (SharedFolder share : change.add()) {
@@ -576,11 +574,8 @@ public final class InstanceManager implements AutoCloseable {
             InstanceConfig config = store.load(name);
             List<SerialPort> ports = config.serialPorts();
             if (change.removeGuestName() != null) {
-                List<SerialPort> kept = ports.stream().filter(port -> !port.guestName().equals(change.removeGuestName())).toList();
-                if (kept.size() == ports.size()) {
-                    throw EflowException.notFound("instance '" + config.name() + "' has no serial port " + change.removeGuestName());
-                }
-                ports = kept;
+                ports = without(ports, port -> port.guestName().equals(change.removeGuestName()),
+                        "instance '" + config.name() + "' has no serial port " + change.removeGuestName());
             }
             if (change.serial() != null) {
                 String guestName = change.guestName() == null ? SerialCheck.freeName(ports) : change.guestName();
@@ -589,6 +584,15 @@ public final class InstanceManager implements AutoCloseable {
             store.save(config.withSerialPorts(ports));
             return serialPorts(name);
         });
+    }
+
+    /** {@code items} less those that {@code match}; none matching is a not-found error saying {@code absent}. */
+    private static <T> List<T> without(List<T> items, Predicate<T> match, String absent) {
+        List<T> kept = items.stream().filter(match.negate()).toList();
+        if (kept.size() == items.size()) {
+            throw EflowException.notFound(absent);
+        }
+        return kept;
     }
 
     /** {@code eflow dns show}: the servers each start gives the guest, and those a running guest uses now. */
