@@ -3,7 +3,6 @@ package io.eflow.cli;
 import io.eflow.daemon.api.SerialPortChange;
 import io.eflow.daemon.api.SerialPortList;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
 final class DeviceCommand extends CommandGroup {
 
     @Command(name = "add", description = "From the next start: eflow device add --serial /dev/ttyUSB0 [--guest-name ttyEFLOW0]")
-    static final class Add extends EflowCommand implements Runnable {
+    static final class Add extends InstanceCommand implements Runnable {
         @Option(names = "--serial", required = true, paramLabel = "PATH", description = "The host's serial port (a UART, USB"
                 + " adapter or pseudo-terminal).")
         String serial;
@@ -25,26 +24,14 @@ final class DeviceCommand extends CommandGroup {
                 + " free ttyEFLOWn).")
         String guestName;
 
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
-
         @Override
         public void run() {
-            print(json, client().changeSerialPorts(name.instance(), new SerialPortChange(serial, guestName, null)), DeviceCommand::text);
+            print(json, client().changeSerialPorts(name.instance(), new SerialPortChange(context().absolute(serial), guestName, null)), DeviceCommand::text);
         }
     }
 
     @Command(name = "list", description = "The serial ports the instance gets.")
-    static final class ListPorts extends EflowCommand implements Runnable {
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
-
+    static final class ListPorts extends InstanceCommand implements Runnable {
         @Override
         public void run() {
             print(json, client().serialPorts(name.instance()), DeviceCommand::text);
@@ -52,15 +39,9 @@ final class DeviceCommand extends CommandGroup {
     }
 
     @Command(name = "remove", description = "From the next start: eflow device remove --guest-name ttyEFLOW0")
-    static final class Remove extends EflowCommand implements Runnable {
+    static final class Remove extends InstanceCommand implements Runnable {
         @Option(names = "--guest-name", required = true, paramLabel = "NAME", description = "The port's name in the guest.")
         String guestName;
-
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
 
         @Override
         public void run() {
@@ -69,17 +50,6 @@ final class DeviceCommand extends CommandGroup {
     }
 
     static String text(SerialPortList list) {
-        StringBuilder out = new StringBuilder();
-        if (list.ports().isEmpty()) {
-            out.append(list.name()).append(": no serial ports");
-        } else {
-            out.append(String.format("%-30s %s%n", "HOST PORT", "IN THE GUEST"));
-            list.ports().forEach(port -> out.append(String.format("%-30s /dev/%s%n", port.hostPath(), port.guestName())));
-            out.append("carried as ").append(list.transport());
-        }
-        if (list.appliesAtNextStart()) {
-            out.append("\nchanges show from the next start: eflow stop && eflow start");
-        }
-        return out.toString();
+        return TextRenderer.hostResources(list.name(), "serial ports", list.ports(), list.transport(), list.appliesAtNextStart());
     }
 }

@@ -2,7 +2,6 @@ package io.eflow.cli;
 
 import io.eflow.daemon.api.NameServerView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -17,13 +16,7 @@ import java.util.List;
 final class DnsCommand extends CommandGroup {
 
     @Command(name = "show", description = "The name servers the guest is given, and those it uses now.")
-    static final class Show extends EflowCommand implements Runnable {
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
-
+    static final class Show extends InstanceCommand implements Runnable {
         @Override
         public void run() {
             print(json, client().nameServers(name.instance()), DnsCommand::text);
@@ -31,15 +24,9 @@ final class DnsCommand extends CommandGroup {
     }
 
     @Command(name = "set", description = "Use these name servers (up to 3, IPv4), now and from every start: eflow dns set 10.0.0.53")
-    static final class Set extends EflowCommand implements Runnable {
+    static final class Set extends InstanceCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "SERVER", description = "Name server addresses, in the order to ask them.")
         List<String> servers;
-
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
 
         @Override
         public void run() {
@@ -48,13 +35,7 @@ final class DnsCommand extends CommandGroup {
     }
 
     @Command(name = "clear", description = "Go back to the default name servers (the host's, or QEMU's on its NAT).")
-    static final class Clear extends EflowCommand implements Runnable {
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
-
+    static final class Clear extends InstanceCommand implements Runnable {
         @Override
         public void run() {
             print(json, client().setNameServers(name.instance(), List.of()), DnsCommand::text);

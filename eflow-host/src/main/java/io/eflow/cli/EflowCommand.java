@@ -40,7 +40,6 @@ abstract class EflowCommand {
         }
     }
 
-    /** The first line of stdin, empty when there is none: a secret given as "-" stays out of the shell's history. */
     /** A text file the user named (a PEM certificate or key), read on the CLI's side; {@code option} names it in errors. */
     String readText(String file, String option) {
         try {
@@ -52,6 +51,7 @@ abstract class EflowCommand {
         }
     }
 
+    /** The first line of stdin, empty when there is none: a secret given as "-" stays out of the shell's history. */
     String stdinLine() {
         try {
             String line = new BufferedReader(new InputStreamReader(context().in(), StandardCharsets.UTF_8)).readLine();

@@ -6,7 +6,6 @@ import io.eflow.instance.model.SharedFolder;
 import io.eflow.platform.EflowException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -25,7 +24,7 @@ final class ShareCommand extends CommandGroup {
 
     @Command(name = "add", description = "Share a host folder from the next start: eflow share add --host-path /srv/data"
             + " --guest-path /home/iotedge-user/data [--read-only], or the original's JSON with --from-json FILE")
-    static final class Add extends EflowCommand implements Runnable {
+    static final class Add extends InstanceCommand implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1")
         What what;
 
@@ -49,16 +48,10 @@ final class ShareCommand extends CommandGroup {
             boolean readOnly;
         }
 
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
-
         @Override
         public void run() {
-            List<SharedFolder> folders = what.json != null ? fromFile(what.json)
-                    : List.of(new SharedFolder(absolute(what.one.hostPath), what.one.guestPath, what.one.readOnly));
+            List<SharedFolder> folders = what.json != null ? fromFile(Path.of(context().absolute(what.json.toString())))
+                    : List.of(new SharedFolder(context().absolute(what.one.hostPath), what.one.guestPath, what.one.readOnly));
             print(json, client().changeShares(name.instance(), new ShareChange(folders, null)), ShareCommand::text);
         }
 
@@ -71,21 +64,10 @@ final class ShareCommand extends CommandGroup {
                 throw new EflowException(file + ": " + e.getMessage());
             }
         }
-
-        /** The daemon's working folder is not the caller's: a relative path means the caller's. */
-        private static String absolute(String path) {
-            return Path.of(path).toAbsolutePath().normalize().toString();
-        }
     }
 
     @Command(name = "list", description = "The instance's shared folders.")
-    static final class ListShares extends EflowCommand implements Runnable {
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
-
+    static final class ListShares extends InstanceCommand implements Runnable {
         @Override
         public void run() {
             print(json, client().shares(name.instance()), ShareCommand::text);
@@ -93,15 +75,9 @@ final class ShareCommand extends CommandGroup {
     }
 
     @Command(name = "remove", description = "Stop sharing a folder, from the next start: eflow share remove --guest-path PATH")
-    static final class Remove extends EflowCommand implements Runnable {
+    static final class Remove extends InstanceCommand implements Runnable {
         @Option(names = "--guest-path", required = true, paramLabel = "PATH", description = "The shared folder's place in the guest.")
         String guestPath;
-
-        @Mixin
-        NameOption name;
-
-        @Mixin
-        JsonOption json;
 
         @Override
         public void run() {
@@ -110,18 +86,6 @@ final class ShareCommand extends CommandGroup {
     }
 
     static String text(ShareList list) {
-        StringBuilder out = new StringBuilder();
-        if (list.shares().isEmpty()) {
-            out.append(list.name()).append(": no shared folders");
-        } else {
-            out.append(String.format("%-40s %-40s %s%n", "HOST FOLDER", "GUEST FOLDER", "ACCESS"));
-            list.shares().forEach(share -> out.append(String.format("%-40s %-40s %s%n", share.hostPath(), share.guestPath(),
-                    share.readOnly() ? "read-only" : "read-write")));
-            out.append("carried by ").append(list.transport());
-        }
-        if (list.appliesAtNextStart()) {
-            out.append("\nchanges show from the next start: eflow stop && eflow start");
-        }
-        return out.toString();
+        return TextRenderer.hostResources(list.name(), "shared folders", list.shares(), list.transport(), list.appliesAtNextStart());
     }
 }

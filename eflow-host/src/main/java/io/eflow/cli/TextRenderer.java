@@ -38,6 +38,15 @@ final class TextRenderer {
         return text.toString();
     }
 
+    /**
+     * What an instance gets from the host (shared folders, serial ports): a table of them, how the backend carries them,
+     * and, while the guest runs, that a change shows from its next start.
+     */
+    static String hostResources(String instance, String what, List<?> rows, String transport, boolean running) {
+        String text = rows.isEmpty() ? instance + ": no " + what + "\n" : table(rows) + "carried as " + transport + "\n";
+        return running ? text + "changes show from the next start: eflow stop && eflow start" : text;
+    }
+
     /** "memoryTotalMb" → "Memory total (MB)". */
     static String label(String field) {
         String[] words = field.split("(?<=[a-z0-9])(?=[A-Z])|_");

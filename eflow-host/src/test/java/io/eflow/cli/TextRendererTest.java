@@ -4,12 +4,16 @@ import io.eflow.channel.CommandResult;
 import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.daemon.api.NameServerView;
+import io.eflow.daemon.api.SerialPortList;
+import io.eflow.daemon.api.ShareList;
 import io.eflow.daemon.api.Verification;
 import io.eflow.host.HostInfo;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.LogSize;
 import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.Test;
@@ -21,6 +25,19 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TextRendererTest {
+
+    @Test
+    void sharesAndSerialPortsAreATableWithHowTheyAreCarriedAndWhenTheyApply() {
+        assertThat(ShareCommand.text(new ShareList("edge1", "bind mount", List.of(new SharedFolder("/srv/plant", "/var/plant", true)), true)))
+                .isEqualTo("""
+                        HOST PATH   GUEST PATH  READ ONLY
+                        /srv/plant  /var/plant  true
+                        carried as bind mount
+                        changes show from the next start: eflow stop && eflow start""");
+        assertThat(DeviceCommand.text(new SerialPortList("edge1", "a UART", List.of(), false))).isEqualTo("edge1: no serial ports\n");
+        assertThat(DnsCommand.text(new NameServerView("edge1", List.of("10.0.0.53"), "eflow dns set", List.of("10.0.0.53"))))
+                .isEqualTo("edge1: 10.0.0.53 (eflow dns set)\nin use now: 10.0.0.53");
+    }
 
     @Test
     void labelsReadAsWords() {
