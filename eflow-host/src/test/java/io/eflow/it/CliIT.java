@@ -1,5 +1,6 @@
 package io.eflow.it;
 
+import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.Json;
@@ -76,6 +77,37 @@ class CliIT extends SharedGuestTest {
                     .allSatisfy(line -> assertThat(line).startsWith("eflow: "));
         }
         assertThat(Files.exists(host.paths().instance("cli-bad"))).isFalse();
+    }
+
+    @Test
+    void changesAfterDeployRefuseBadInputInOneLineAndChangeNothing() throws Exception {
+        Path config = InstanceLayout.of(host.paths(), guest).configFile();
+        byte[] before = Files.readAllBytes(config);
+        Path file = Files.createTempFile("eflow-cli-it-", ".txt");
+        try {
+            List<List<String>> attempts = List.of(
+                    List.of("set", "--name", guest, "--data-size", "1"),
+                    List.of("set", "--name", guest, "--log-size", "medium"),
+                    List.of("set", "--name", guest, "--ip", "10.77.0.5", "--prefix", "24", "--gateway", "10.77.1.1"),
+                    List.of("set", "--name", guest, "--ip", "10.77.0.5"),
+                    List.of("dns", "set", "--name", guest, "127.0.0.1"),
+                    List.of("dns", "set", "--name", guest, "1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"),
+                    List.of("share", "add", "--name", guest, "--host-path", file.toString(), "--guest-path", "/var/x"),
+                    List.of("share", "add", "--name", guest, "--host-path", "/etc", "--guest-path", "/var/x"),
+                    List.of("share", "add", "--name", guest, "--host-path", file.getParent().toString(), "--guest-path", "/etc/x"),
+                    List.of("share", "remove", "--name", guest, "--guest-path", "/var/none"),
+                    List.of("device", "add", "--name", guest, "--serial", "/dev/no-such-port"),
+                    List.of("device", "add", "--name", guest, "--serial", "/dev/null"));
+            for (List<String> attempt : attempts) {
+                Exec.Result result = eflow(attempt.toArray(String[]::new));
+                assertThat(result.exitCode()).as(attempt.toString()).isNotZero();
+                assertThat(result.stderr().lines().toList()).as(attempt.toString()).hasSize(1)
+                        .allSatisfy(line -> assertThat(line).startsWith("eflow: "));
+            }
+            assertThat(Files.readAllBytes(config)).as("the stored configuration").isEqualTo(before);
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test
