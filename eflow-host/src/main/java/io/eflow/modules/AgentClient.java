@@ -9,7 +9,11 @@ import io.eflow.contract.wire.Check;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.contract.wire.Reply;
 import io.eflow.daemon.api.DeploymentApplied;
+import io.eflow.daemon.api.NameServerView;
 import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.SerialPort;
+import io.eflow.instance.model.SharedFolder;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 
@@ -22,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +36,7 @@ import java.util.Map;
  */
 public final class AgentClient {
     static final String LOAD_FOLDER = "/var/tmp";
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration REMOVE_TIMEOUT = Duration.ofMinutes(2);
     private final InstanceManager instances;
     private final RuntimeSocket runtime;
@@ -119,12 +125,46 @@ public final class AgentClient {
         }
     }
 
-    /** The guest's checks, plus what the host sees: the guest's clock against the host's. */
+    /**
+     * The guest's checks, plus what the host sees: the guest's clock against the host's, and what the host lends the
+     * guest as the guest has it (each shared folder mounted, each serial port there, the name servers it was given).
+     */
     public List<Check> check(String name) {
         Instant before = Instant.now();
         List<Check> checks = runtime.call(name, new AgentRequest.Check()).checks();
         Instant after = Instant.now();
-        return checks.stream().map(check -> check.id().equals("clock") ? clock(check, before, after) : check).toList();
+        List<Check> all = new ArrayList<>(checks.stream().map(check -> check.id().equals("clock") ? clock(check, before, after) : check)
+                .toList());
+        all.addAll(hostResources(name));
+        return all;
+    }
+
+    private List<Check> hostResources(String name) {
+        List<Check> checks = new ArrayList<>();
+        InstanceConfig config = instances.config(name);
+        for (SharedFolder share : config.shares()) {
+            boolean mounted = inGuest(name, "mountpoint", "-q", share.guestPath());
+            checks.add(new Check("share", "shared folder " + share.hostPath() + " at " + share.guestPath(), mounted ? "ok" : "error",
+                    mounted ? (share.readOnly() ? "mounted read-only" : "mounted read-write")
+                            : "not mounted: it was added after the guest started (eflow stop && eflow start), or the host folder is gone"));
+        }
+        for (SerialPort port : config.serialPorts()) {
+            boolean there = inGuest(name, "test", "-c", "/dev/" + port.guestName());
+            checks.add(new Check("serial", "serial port " + port.hostPath() + " as /dev/" + port.guestName(), there ? "ok" : "error",
+                    there ? "present" : "missing: it was added after the guest started (eflow stop && eflow start)"));
+        }
+        NameServerView servers = instances.nameServers(name);
+        boolean same = servers.servers().isEmpty() || servers.servers().equals(servers.inGuest());
+        checks.add(new Check("dns", "name servers (" + servers.source() + ")", same ? "ok" : "warning", same
+                ? String.join(" ", servers.inGuest())
+                : "the guest uses " + String.join(" ", servers.inGuest()) + ", not " + String.join(" ", servers.servers())
+                        + ": changed since the guest started (its /etc/resolv.conf, or the host's resolvers); a restart or eflow dns set"
+                        + " puts them in line"));
+        return checks;
+    }
+
+    private boolean inGuest(String name, String... command) {
+        return instances.invoke(name, List.of(command), CHECK_TIMEOUT).exitCode() == 0;
     }
 
     private static Check clock(Check guestClock, Instant before, Instant after) {

@@ -335,8 +335,8 @@ class EdgeAgentIT extends SharedGuestTest {
         JsonNode checks = Json.MAPPER.valueToTree(edge().check(guest));
         Map<String, JsonNode> byId = new HashMap<>();
         checks.forEach(check -> byId.put(check.path("id").asText(), check));
-        assertThat(byId).containsKeys("runtime", "images", "clock");
-        for (String id : List.of("runtime", "images", "clock")) {
+        assertThat(byId).containsKeys("runtime", "images", "clock", "dns");
+        for (String id : List.of("runtime", "images", "clock", "dns")) {
             assertThat(byId.get(id).path("status").asText()).as(byId.get(id).toString()).isEqualTo("ok");
         }
         assertThat(byId.get("runtime").path("detail").asText()).isEqualTo("the agent answers");

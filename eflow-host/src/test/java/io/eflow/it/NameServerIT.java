@@ -2,6 +2,7 @@ package io.eflow.it;
 
 import io.eflow.daemon.api.NameServerView;
 import io.eflow.instance.InstanceManager;
+import io.eflow.modules.AgentClient;
 import io.eflow.platform.EflowException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +68,11 @@ class NameServerIT extends SharedGuestTest {
         assertThatThrownBy(() -> manager.setNameServers(guest, List.of("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4")))
                 .hasMessageContaining("at most 3");
         assertThat(manager.nameServers(guest)).as("a refused change changes nothing").isEqualTo(set);
+
+        run("sudo", "sh", "-c", "echo nameserver 192.0.2.99 > /etc/resolv.conf");
+        assertThat(new AgentClient(manager).check(guest)).filteredOn(check -> check.id().equals("dns")).singleElement()
+                .satisfies(check -> assertThat(check.status()).isEqualTo("warning"))
+                .satisfies(check -> assertThat(check.detail()).startsWith("the guest uses 192.0.2.99, not " + AttackerHost.FIRST));
 
         NameServerView cleared = manager.setNameServers(guest, List.of());
         assertThat(cleared.servers()).isEqualTo(before.servers());

@@ -2,6 +2,7 @@ package io.eflow.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eflow.contract.wire.Check;
 import io.eflow.daemon.api.SerialPortChange;
 import io.eflow.daemon.api.SerialPortList;
 import io.eflow.instance.InstanceManager;
@@ -62,6 +63,8 @@ class SerialIT extends SharedGuestTest {
             manager.stop(guest);
             manager.start(guest);
             run("test", "-c", "/dev/ttyEFLOW0");
+            assertThat(edge.check(guest)).filteredOn(check -> check.id().equals("serial")).extracting(Check::status)
+                    .as("eflow check").containsExactly("ok");
 
             edge.load(guest, EdgeAgentIT.busyboxImage(host), null);
             edge.apply(guest, EdgeAgentIT.manifest(Map.of(ECHO, echoModule())).getBytes(StandardCharsets.UTF_8));

@@ -1,9 +1,11 @@
 package io.eflow.it;
 
+import io.eflow.contract.wire.Check;
 import io.eflow.daemon.api.ShareChange;
 import io.eflow.daemon.api.ShareList;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.SharedFolder;
+import io.eflow.modules.AgentClient;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.InvalidValue;
 import org.junit.jupiter.api.Test;
@@ -53,9 +55,14 @@ class ShareIT extends SharedGuestTest {
             assertThat(added.shares()).hasSize(2);
             assertThat(added.appliesAtNextStart()).isTrue();
             assertThat(invoke("test", "-e", RW + "/hello.txt").exitCode()).as("not before the next start").isNotZero();
+            AgentClient edge = new AgentClient(manager);
+            assertThat(edge.check(guest)).filteredOn(check -> check.id().equals("share")).extracting(Check::status)
+                    .as("eflow check before the restart").containsExactly("error", "error");
 
             manager.stop(guest);
             manager.start(guest);
+            assertThat(edge.check(guest)).filteredOn(check -> check.id().equals("share")).extracting(Check::detail)
+                    .containsExactly("mounted read-write", "mounted read-only");
 
             assertThat(run("cat", RW + "/hello.txt", RO + "/recipe.txt")).isEqualTo("from the host\nkeep me");
             assertThat(run("stat", "-c", "%U:%G", RW, RO)).isEqualTo("iotedge-user:iotedge-user\niotedge-user:iotedge-user");
