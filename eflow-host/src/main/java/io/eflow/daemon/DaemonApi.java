@@ -218,14 +218,14 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/logs", this::logs);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
         routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
-        routes.get("/v1/instances/{name}/devices", ctx -> ctx.json(manager.serialPorts(name(ctx))));
-        routes.post("/v1/instances/{name}/devices", ctx -> ctx.json(manager.changeSerialPorts(name(ctx),
+        routes.get("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().serialPorts(name(ctx))));
+        routes.post("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().changeSerialPorts(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), SerialPortChange.class))));
-        routes.get("/v1/instances/{name}/shares", ctx -> ctx.json(manager.shares(name(ctx))));
-        routes.post("/v1/instances/{name}/shares", ctx -> ctx.json(manager.changeShares(name(ctx),
+        routes.get("/v1/instances/{name}/shares", ctx -> ctx.json(manager.hostResources().shares(name(ctx))));
+        routes.post("/v1/instances/{name}/shares", ctx -> ctx.json(manager.hostResources().changeShares(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), ShareChange.class))));
-        routes.get("/v1/instances/{name}/dns", ctx -> ctx.json(manager.nameServers(name(ctx))));
-        routes.post("/v1/instances/{name}/dns", ctx -> ctx.json(manager.setNameServers(name(ctx),
+        routes.get("/v1/instances/{name}/dns", ctx -> ctx.json(manager.hostResources().nameServers(name(ctx))));
+        routes.post("/v1/instances/{name}/dns", ctx -> ctx.json(manager.hostResources().setNameServers(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), NameServerChange.class).servers())));
         routes.get("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.feature(name(ctx), ctx.pathParam("feature"))));
         routes.post("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.setFeature(name(ctx), ctx.pathParam("feature"),

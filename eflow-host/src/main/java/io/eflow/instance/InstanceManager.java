@@ -1,7 +1,6 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
-import io.eflow.backend.GuestResolver;
 import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
@@ -15,12 +14,7 @@ import io.eflow.daemon.api.FirewallView;
 import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
-import io.eflow.daemon.api.NameServerView;
-import io.eflow.daemon.api.SerialPortChange;
-import io.eflow.daemon.api.SerialPortList;
 import io.eflow.daemon.api.SetRequest;
-import io.eflow.daemon.api.ShareChange;
-import io.eflow.daemon.api.ShareList;
 import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.firewall.FirewallRule;
 import io.eflow.firewall.GuestFirewall;
@@ -35,7 +29,6 @@ import io.eflow.instance.model.Feature;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.InstanceName;
-import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.SerialPort;
@@ -72,7 +65,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -96,6 +88,7 @@ public final class InstanceManager implements AutoCloseable {
     private final ReentrantLock deployLock = new ReentrantLock();
     private final HostAcceleration acceleration = new HostAcceleration();
     private final TpmPassthrough tpm;
+    private final HostResources hostResources;
 
     public InstanceManager(EflowPaths paths) {
         this(paths, TpmPassthrough.fromEnvironment(System.getenv()));
@@ -110,6 +103,7 @@ public final class InstanceManager implements AutoCloseable {
         this.inspector = new GuestInspector(access);
         this.deployer = new Deployer(store, access);
         this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths, tpm), BackendKind.QEMU, new QemuBackend(acceleration, tpm));
+        this.hostResources = new HostResources(this, store, access);
         sweepUnfinishedDeploys();
         resumeRunningGuests();
     }
@@ -209,7 +203,7 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    private Backend backend(BackendKind kind) {
+    Backend backend(BackendKind kind) {
         Backend backend = backends.get(kind);
         if (backend == null) {
             throw new EflowException("the " + kind.cliName() + " backend is not available on this host");
@@ -263,7 +257,7 @@ public final class InstanceManager implements AutoCloseable {
         return new InstanceSummary(config.name(), config.backend(), powerState(config), config.imageVersion());
     }
 
-    private PowerState powerState(InstanceConfig config) {
+    PowerState powerState(InstanceConfig config) {
         return backend(config.backend()).state(config, store.layout(config.name()));
     }
 
@@ -529,104 +523,9 @@ public final class InstanceManager implements AutoCloseable {
         });
     }
 
-    /** Get-EflowVmSharedFolder. */
-    public ShareList shares(String name) {
-        InstanceConfig config = store.load(name);
-        String transport = config.backend() == BackendKind.QEMU
-                ? "virtio-9p (virtiofs needs virtiofsd, which this host's Debian does not have)" : "bind mount";
-        return new ShareList(config.name(), transport, config.shares(), powerState(config) == PowerState.RUNNING);
-    }
-
-    /**
-     * Add- or Remove-EflowVmSharedFolder: stored whole or not at all, in force from the next start (a running guest's
-     * mounts are made by its start: the host's side of a VM's 9p devices cannot be added to a running QEMU here).
-     */
-    public ShareList changeShares(String name, ShareChange change) {
-        Privileges.requireRoot();
-        return withLock(name, () -> {
-            InstanceConfig config = store.load(name);
-            List<SharedFolder> shares = config.shares();
-            if (change.removeGuestPath() != null) {
-                shares = without(shares, share -> share.guestPath().equals(change.removeGuestPath()),
-                        "instance '" + config.name() + "' has no shared folder at " + change.removeGuestPath());
-            }
-            ShareCheck check = new ShareCheck(paths);
-            for (SharedFolder share : change.add()) {
-                shares = check.add(shares, share);
-            }
-            store.save(config.withShares(shares));
-            return shares(name);
-        });
-    }
-
-    /** {@code eflow device list}. */
-    public SerialPortList serialPorts(String name) {
-        InstanceConfig config = store.load(name);
-        String transport = config.backend() == BackendKind.QEMU ? "an emulated 16550 UART (ttyS1 to ttyS3) on the host's port"
-                : "the host's device node, bound in";
-        return new SerialPortList(config.name(), transport, config.serialPorts(), powerState(config) == PowerState.RUNNING);
-    }
-
-    /** {@code eflow device add|remove}: stored whole or not at all, in force from the next start. */
-    public SerialPortList changeSerialPorts(String name, SerialPortChange change) {
-        Privileges.requireRoot();
-        return withLock(name, () -> {
-            InstanceConfig config = store.load(name);
-            List<SerialPort> ports = config.serialPorts();
-            if (change.removeGuestName() != null) {
-                ports = without(ports, port -> port.guestName().equals(change.removeGuestName()),
-                        "instance '" + config.name() + "' has no serial port " + change.removeGuestName());
-            }
-            if (change.serial() != null) {
-                String guestName = change.guestName() == null ? SerialCheck.freeName(ports) : change.guestName();
-                ports = SerialCheck.add(ports, new SerialPort(change.serial(), guestName));
-            }
-            store.save(config.withSerialPorts(ports));
-            return serialPorts(name);
-        });
-    }
-
-    /** {@code items} less those that {@code match}; none matching is a not-found error saying {@code absent}. */
-    private static <T> List<T> without(List<T> items, Predicate<T> match, String absent) {
-        List<T> kept = items.stream().filter(match.negate()).toList();
-        if (kept.size() == items.size()) {
-            throw EflowException.notFound(absent);
-        }
-        return kept;
-    }
-
-    /** {@code eflow dns show}: the servers each start gives the guest, and those a running guest uses now. */
-    public NameServerView nameServers(String name) {
-        InstanceConfig config = store.load(name);
-        GuestResolver resolver = GuestResolver.of(config, backend(config.backend()));
-        List<String> inGuest = powerState(config) == PowerState.RUNNING
-                ? NameServers.inResolvConf(access.shell(store.layout(name), "cat /etc/resolv.conf", Duration.ofSeconds(30)))
-                : null;
-        return new NameServerView(config.name(), resolver.servers(), resolver.source(), inGuest);
-    }
-
-    /**
-     * Set-EflowVmDNSServers: stored, then written into a running guest at once (no servers: the default again). Each
-     * start writes them too. A failure to write them restores the stored ones.
-     */
-    public NameServerView setNameServers(String name, List<String> servers) {
-        Privileges.requireRoot();
-        return withLock(name, () -> {
-            InstanceConfig before = store.load(name);
-            InstanceConfig after = before.withNetwork(before.network().withDns(servers));
-            store.save(after);
-            if (powerState(after) == PowerState.RUNNING) {
-                try {
-                    // a new file moved over the old one: a resolver never reads half of it
-                    access.shell(store.layout(name), "sudo -n sh -c 'cat > /etc/.resolv.conf.eflow && mv -f /etc/.resolv.conf.eflow"
-                            + " /etc/resolv.conf'", GuestResolver.of(after, backend(after.backend())).resolvConf(), Duration.ofSeconds(30));
-                } catch (RuntimeException e) {
-                    store.save(before);
-                    throw e;
-                }
-            }
-            return nameServers(name);
-        });
+    /** Shared folders, serial ports and name servers: what the host lends each guest. */
+    public HostResources hostResources() {
+        return hostResources;
     }
 
     /** {@code eflow feature get dm-verity}. */
@@ -688,7 +587,7 @@ public final class InstanceManager implements AutoCloseable {
         return config;
     }
 
-    private <T> T withLock(String name, Supplier<T> action) {
+    <T> T withLock(String name, Supplier<T> action) {
         ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
         lock.lock();
         try {

@@ -153,7 +153,7 @@ public final class AgentClient {
             checks.add(new Check("serial", "serial port " + port.hostPath() + " as /dev/" + port.guestName(), there ? "ok" : "error",
                     there ? "present" : "missing: it was added after the guest started (eflow stop && eflow start)"));
         }
-        NameServerView servers = instances.nameServers(name);
+        NameServerView servers = instances.hostResources().nameServers(name);
         boolean same = servers.servers().isEmpty() || servers.servers().equals(servers.inGuest());
         checks.add(new Check("dns", "name servers (" + servers.source() + ")", same ? "ok" : "warning", same
                 ? String.join(" ", servers.inGuest())

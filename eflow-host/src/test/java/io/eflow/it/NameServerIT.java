@@ -43,7 +43,7 @@ class NameServerIT extends SharedGuestTest {
 
     @AfterEach
     void removePlant() throws Exception {
-        host.manager().setNameServers(guest, List.of());
+        host.manager().hostResources().setNameServers(guest, List.of());
         dnsmasq.destroy();
         dnsmasq.waitFor();
         plant.close();
@@ -52,29 +52,29 @@ class NameServerIT extends SharedGuestTest {
     @Test
     void theGuestAsksTheServersSetAfterDeployAtOnceAndTheDefaultOnesAfterClear() throws Exception {
         InstanceManager manager = host.manager();
-        NameServerView before = manager.nameServers(guest);
+        NameServerView before = manager.hostResources().nameServers(guest);
         assertThat(before.inGuest()).as("the guest uses what each start gives it").isEqualTo(before.servers());
         assertThat(invoke("getent", "hosts", NAME).exitCode()).as("unknown before").isNotZero();
 
-        NameServerView set = manager.setNameServers(guest, List.of(AttackerHost.FIRST));
+        NameServerView set = manager.hostResources().setNameServers(guest, List.of(AttackerHost.FIRST));
         assertThat(set.servers()).containsExactly(AttackerHost.FIRST);
         assertThat(set.source()).isEqualTo("eflow dns set");
         assertThat(set.inGuest()).containsExactly(AttackerHost.FIRST);
         assertThat(run("getent", "hosts", NAME)).matches(ANSWER.replace(".", "\\.") + "\\s+" + NAME.replace(".", "\\."));
         assertThat(Files.readString(log)).as("answered by the plant's dnsmasq").contains("query[A] " + NAME + " from ");
 
-        assertThatThrownBy(() -> manager.setNameServers(guest, List.of("127.0.0.53"))).isInstanceOf(EflowException.class)
+        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, List.of("127.0.0.53"))).isInstanceOf(EflowException.class)
                 .hasMessageContaining("loopback");
-        assertThatThrownBy(() -> manager.setNameServers(guest, List.of("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4")))
+        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, List.of("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4")))
                 .hasMessageContaining("at most 3");
-        assertThat(manager.nameServers(guest)).as("a refused change changes nothing").isEqualTo(set);
+        assertThat(manager.hostResources().nameServers(guest)).as("a refused change changes nothing").isEqualTo(set);
 
         run("sudo", "sh", "-c", "echo nameserver 192.0.2.99 > /etc/resolv.conf");
         assertThat(new AgentClient(manager).check(guest)).filteredOn(check -> check.id().equals("dns")).singleElement()
                 .satisfies(check -> assertThat(check.status()).isEqualTo("warning"))
                 .satisfies(check -> assertThat(check.detail()).startsWith("the guest uses 192.0.2.99, not " + AttackerHost.FIRST));
 
-        NameServerView cleared = manager.setNameServers(guest, List.of());
+        NameServerView cleared = manager.hostResources().setNameServers(guest, List.of());
         assertThat(cleared.servers()).isEqualTo(before.servers());
         assertThat(cleared.source()).isEqualTo(before.source());
         assertThat(cleared.inGuest()).isEqualTo(before.servers());

@@ -56,7 +56,7 @@ class NextStartIT extends SharedGuestTest {
             manager.stop(guest);
             assertThat(manager.get(guest).powerState()).isEqualTo(PowerState.STOPPED);
             manager.stop(guest); // a no-op when already stopped
-            manager.setNameServers(guest, List.of("198.51.100.53", "198.51.100.54"));
+            manager.hostResources().setNameServers(guest, List.of("198.51.100.53", "198.51.100.54"));
             manager.start(guest);
             manager.start(guest); // a no-op when already running
             assertThat(observed()).isEqualTo(new Sizing(2, 1536));
@@ -69,13 +69,13 @@ class NextStartIT extends SharedGuestTest {
                     .containsExactly("198.51.100.53", "198.51.100.54");
         } finally {
             manager.set(guest, new SetRequest(1, 1024, null, null, before.address(), before.prefix(), before.gateway()));
-            manager.setNameServers(guest, List.of());
+            manager.hostResources().setNameServers(guest, List.of());
             manager.stop(guest);
             manager.start(guest);
         }
         assertThat(observed()).isEqualTo(new Sizing(1, 1024));
         assertThat(written()).as("after a second restart").containsExactly(token, token, token);
-        NameServerView servers = manager.nameServers(guest);
+        NameServerView servers = manager.hostResources().nameServers(guest);
         assertThat(servers.inGuest()).as("the default again: " + servers.source()).isEqualTo(servers.servers());
         run("sudo", "rm", "/etc/eflow-it", "/var/eflow-it", "/home/iotedge-user/it");
     }

@@ -53,11 +53,11 @@ class SerialIT extends SharedGuestTest {
             for (SerialPortChange bad : List.of(new SerialPortChange(notAPort.toString(), null, null),
                     new SerialPortChange("/dev/null", null, null), new SerialPortChange(dir.resolve("absent").toString(), null, null),
                     new SerialPortChange(dir.resolve("guest-end").toString(), "ttyS1", null))) {
-                assertThatThrownBy(() -> manager.changeSerialPorts(guest, bad)).as(bad.toString()).isInstanceOf(InvalidValue.class);
+                assertThatThrownBy(() -> manager.hostResources().changeSerialPorts(guest, bad)).as(bad.toString()).isInstanceOf(InvalidValue.class);
             }
-            assertThat(manager.serialPorts(guest).ports()).as("nothing stored by a refused change").isEmpty();
+            assertThat(manager.hostResources().serialPorts(guest).ports()).as("nothing stored by a refused change").isEmpty();
 
-            SerialPortList added = manager.changeSerialPorts(guest, new SerialPortChange(dir.resolve("guest-end").toString(), null, null));
+            SerialPortList added = manager.hostResources().changeSerialPorts(guest, new SerialPortChange(dir.resolve("guest-end").toString(), null, null));
             assertThat(added.ports()).extracting(SerialPort::guestName).containsExactly("ttyEFLOW0");
             assertThat(added.ports().get(0).hostPath()).startsWith("/dev/pts/");
             manager.stop(guest);
@@ -83,8 +83,8 @@ class SerialIT extends SharedGuestTest {
             }
         } finally {
             edge.apply(guest, EdgeAgentIT.manifest(Map.of()).getBytes(StandardCharsets.UTF_8));
-            for (SerialPort port : manager.serialPorts(guest).ports()) {
-                manager.changeSerialPorts(guest, new SerialPortChange(null, null, port.guestName()));
+            for (SerialPort port : manager.hostResources().serialPorts(guest).ports()) {
+                manager.hostResources().changeSerialPorts(guest, new SerialPortChange(null, null, port.guestName()));
             }
             manager.stop(guest);
             line.destroy();

@@ -42,15 +42,15 @@ class ShareIT extends SharedGuestTest {
 
             for (SharedFolder bad : List.of(new SharedFolder(file.toString(), RW, false),
                     new SharedFolder("/etc", RW, false), new SharedFolder(host.paths().home().toString(), RW, false))) {
-                assertThatThrownBy(() -> manager.changeShares(guest, new ShareChange(List.of(bad), null)))
+                assertThatThrownBy(() -> manager.hostResources().changeShares(guest, new ShareChange(List.of(bad), null)))
                         .as(bad.hostPath()).isInstanceOf(InvalidValue.class).hasMessageStartingWith("hostPath ");
             }
-            assertThatThrownBy(() -> manager.changeShares(guest, new ShareChange(List.of(new SharedFolder(rw.toString(), RW, false),
+            assertThatThrownBy(() -> manager.hostResources().changeShares(guest, new ShareChange(List.of(new SharedFolder(rw.toString(), RW, false),
                     new SharedFolder(ro.toString(), RW + "/inner", true)), null)))
                     .as("all or none").hasMessageContaining("overlaps");
-            assertThat(manager.shares(guest).shares()).as("nothing stored by a refused change").isEmpty();
+            assertThat(manager.hostResources().shares(guest).shares()).as("nothing stored by a refused change").isEmpty();
 
-            ShareList added = manager.changeShares(guest, new ShareChange(List.of(new SharedFolder(rw.toString(), RW, false),
+            ShareList added = manager.hostResources().changeShares(guest, new ShareChange(List.of(new SharedFolder(rw.toString(), RW, false),
                     new SharedFolder(ro.toString(), RO, true)), null));
             assertThat(added.shares()).hasSize(2);
             assertThat(added.appliesAtNextStart()).isTrue();
@@ -83,8 +83,8 @@ class ShareIT extends SharedGuestTest {
             assertThat(Files.readString(ro.resolve("recipe.txt"))).isEqualTo("keep me\n");
             assertThat(ro.resolve("new")).doesNotExist();
         } finally {
-            for (SharedFolder share : manager.shares(guest).shares()) {
-                manager.changeShares(guest, new ShareChange(List.of(), share.guestPath()));
+            for (SharedFolder share : manager.hostResources().shares(guest).shares()) {
+                manager.hostResources().changeShares(guest, new ShareChange(List.of(), share.guestPath()));
             }
             manager.stop(guest);
             manager.start(guest);

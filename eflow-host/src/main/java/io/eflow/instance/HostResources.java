@@ -1,0 +1,137 @@
+package io.eflow.instance;
+
+import io.eflow.backend.GuestResolver;
+import io.eflow.daemon.api.NameServerView;
+import io.eflow.daemon.api.SerialPortChange;
+import io.eflow.daemon.api.SerialPortList;
+import io.eflow.daemon.api.ShareChange;
+import io.eflow.daemon.api.ShareList;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.NameServers;
+import io.eflow.instance.model.PowerState;
+import io.eflow.instance.model.SerialPort;
+import io.eflow.instance.model.SharedFolder;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Privileges;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * What the host lends a guest after deploy: shared folders and serial ports (stored, in force from the next start) and
+ * name servers (also written into a running guest at once). Each change is checked whole and stored under the
+ * instance's lock, or refused with nothing stored.
+ */
+public final class HostResources {
+    private final InstanceManager manager;
+    private final InstanceStore store;
+    private final GuestAccess access;
+
+    HostResources(InstanceManager manager, InstanceStore store, GuestAccess access) {
+        this.manager = manager;
+        this.store = store;
+        this.access = access;
+    }
+
+    /** Get-EflowVmSharedFolder. */
+    public ShareList shares(String name) {
+        InstanceConfig config = store.load(name);
+        String transport = config.backend() == BackendKind.QEMU
+                ? "virtio-9p (virtiofs needs virtiofsd, which this host's Debian does not have)" : "bind mount";
+        return new ShareList(config.name(), transport, config.shares(), manager.powerState(config) == PowerState.RUNNING);
+    }
+
+    /**
+     * Add- or Remove-EflowVmSharedFolder: stored whole or not at all, in force from the next start (a running guest's
+     * mounts are made by its start: the host's side of a VM's 9p devices cannot be added to a running QEMU here).
+     */
+    public ShareList changeShares(String name, ShareChange change) {
+        Privileges.requireRoot();
+        return manager.withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            List<SharedFolder> shares = config.shares();
+            if (change.removeGuestPath() != null) {
+                shares = without(shares, share -> share.guestPath().equals(change.removeGuestPath()),
+                        "instance '" + config.name() + "' has no shared folder at " + change.removeGuestPath());
+            }
+            ShareCheck check = new ShareCheck(manager.paths());
+            for (SharedFolder share : change.add()) {
+                shares = check.add(shares, share);
+            }
+            store.save(config.withShares(shares));
+            return shares(name);
+        });
+    }
+
+    /** {@code eflow device list}. */
+    public SerialPortList serialPorts(String name) {
+        InstanceConfig config = store.load(name);
+        String transport = config.backend() == BackendKind.QEMU ? "an emulated 16550 UART (ttyS1 to ttyS3) on the host's port"
+                : "the host's device node, bound in";
+        return new SerialPortList(config.name(), transport, config.serialPorts(), manager.powerState(config) == PowerState.RUNNING);
+    }
+
+    /** {@code eflow device add|remove}: stored whole or not at all, in force from the next start. */
+    public SerialPortList changeSerialPorts(String name, SerialPortChange change) {
+        Privileges.requireRoot();
+        return manager.withLock(name, () -> {
+            InstanceConfig config = store.load(name);
+            List<SerialPort> ports = config.serialPorts();
+            if (change.removeGuestName() != null) {
+                ports = without(ports, port -> port.guestName().equals(change.removeGuestName()),
+                        "instance '" + config.name() + "' has no serial port " + change.removeGuestName());
+            }
+            if (change.serial() != null) {
+                String guestName = change.guestName() == null ? SerialCheck.freeName(ports) : change.guestName();
+                ports = SerialCheck.add(ports, new SerialPort(change.serial(), guestName));
+            }
+            store.save(config.withSerialPorts(ports));
+            return serialPorts(name);
+        });
+    }
+
+    /** {@code items} less those that {@code match}; none matching is a not-found error saying {@code absent}. */
+    private static <T> List<T> without(List<T> items, Predicate<T> match, String absent) {
+        List<T> kept = items.stream().filter(match.negate()).toList();
+        if (kept.size() == items.size()) {
+            throw EflowException.notFound(absent);
+        }
+        return kept;
+    }
+
+    /** {@code eflow dns show}: the servers each start gives the guest, and those a running guest uses now. */
+    public NameServerView nameServers(String name) {
+        InstanceConfig config = store.load(name);
+        GuestResolver resolver = GuestResolver.of(config, manager.backend(config.backend()));
+        List<String> inGuest = manager.powerState(config) == PowerState.RUNNING
+                ? NameServers.inResolvConf(access.shell(store.layout(name), "cat /etc/resolv.conf", Duration.ofSeconds(30)))
+                : null;
+        return new NameServerView(config.name(), resolver.servers(), resolver.source(), inGuest);
+    }
+
+    /**
+     * Set-EflowVmDNSServers: stored, then written into a running guest at once (no servers: the default again). Each
+     * start writes them too. A failure to write them restores the stored ones.
+     */
+    public NameServerView setNameServers(String name, List<String> servers) {
+        Privileges.requireRoot();
+        return manager.withLock(name, () -> {
+            InstanceConfig before = store.load(name);
+            InstanceConfig after = before.withNetwork(before.network().withDns(servers));
+            store.save(after);
+            if (manager.powerState(after) == PowerState.RUNNING) {
+                try {
+                    // a new file moved over the old one: a resolver never reads half of it
+                    access.shell(store.layout(name), "sudo -n sh -c 'cat > /etc/.resolv.conf.eflow && mv -f /etc/.resolv.conf.eflow"
+                            + " /etc/resolv.conf'", GuestResolver.of(after, manager.backend(after.backend())).resolvConf(), Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    store.save(before);
+                    throw e;
+                }
+            }
+            return nameServers(name);
+        });
+    }
+}
