@@ -18,17 +18,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The filter's part in its connection: its input, its twin, and the order of the two. After each connection the
  * whole twin is read before any reading is judged: readings that come first (the hub may hold some in its queue) are
  * held, and judged once the twin's threshold is applied. A twin that cannot be read is asked again with back-off while
- * connected. The SDK hands over readings and twin answers one at a time, in the order they came. A held reading is
+ * connected, and so is one whose answer does not come: the SDK waits minutes for an answer lost in a reconnection. The SDK hands over readings and twin answers one at a time, in the order they came. A held reading is
  * acknowledged to the hub already (the SDK has no "not yet" for MQTT): one that is held when the module stops is lost.
  */
 final class FilterSetup implements HubConnection.Setup {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(15);
+    /** How long a twin read waits for its answer before it is asked again. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
     private final MessageFilter filter;
     private final Log log;
@@ -116,8 +119,16 @@ final class FilterSetup implements HubConnection.Setup {
 
     private void readTwin() {
         ModuleClient current = client;
+        AtomicBoolean answered = new AtomicBoolean();
+        retry.schedule(() -> {
+            if (!answered.get() && current == client && hub.isConnected()) {
+                log.info("no answer to the module twin read within " + ANSWER_TIMEOUT.toSeconds() + " s: asking again");
+                readTwin();
+            }
+        }, ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             current.getTwinAsync((twin, failure, context) -> {
+                answered.set(true); // a late answer to an earlier read applies too: the whole twin, again
                 if (failure != null || twin == null) {
                     twinFailed(failure);
                     return;
@@ -131,6 +142,7 @@ final class FilterSetup implements HubConnection.Setup {
                 }
             }, null);
         } catch (RuntimeException e) {
+            answered.set(true);
             twinFailed(e);
         }
     }
