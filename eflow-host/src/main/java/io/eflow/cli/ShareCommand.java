@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,7 +34,7 @@ final class ShareCommand extends CommandGroup {
             One one;
 
             @Option(names = "--from-json", paramLabel = "FILE", description = "The original's shared-folder JSON: every folder in it, or none.")
-            Path json;
+            String jsonFile;
         }
 
         static final class One {
@@ -50,7 +51,7 @@ final class ShareCommand extends CommandGroup {
 
         @Override
         public void run() {
-            List<SharedFolder> folders = what.json != null ? fromFile(Path.of(context().absolute(what.json.toString())))
+            List<SharedFolder> folders = what.jsonFile != null ? fromFile(Path.of(context().absolute(what.jsonFile)))
                     : List.of(new SharedFolder(context().absolute(what.one.hostPath), what.one.guestPath, what.one.readOnly));
             print(json, client().changeShares(name.instance(), new ShareChange(folders, null)), ShareCommand::text);
         }
@@ -58,8 +59,10 @@ final class ShareCommand extends CommandGroup {
         private static List<SharedFolder> fromFile(Path file) {
             try {
                 return SharedFolderJson.read(Files.readAllBytes(file));
+            } catch (NoSuchFileException e) {
+                throw new EflowException("--from-json: no file " + file);
             } catch (IOException e) {
-                throw new EflowException("cannot read " + file + ": " + e.getMessage());
+                throw new EflowException("--from-json: cannot read " + file + ": " + e.getMessage());
             } catch (EflowException e) {
                 throw new EflowException(file + ": " + e.getMessage());
             }

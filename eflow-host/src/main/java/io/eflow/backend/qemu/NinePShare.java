@@ -22,11 +22,15 @@ final class NinePShare {
 
     static void ownedByTheGuestUser(Path folder, Consumer<String> progress) {
         UserDefinedFileAttributeView attributes = Files.getFileAttributeView(folder, UserDefinedFileAttributeView.class);
+        if (attributes == null) {
+            progress.accept("warning: " + folder + " takes no extended attributes: the guest sees its host owner");
+            return;
+        }
         try {
             // QEMU writes them as the host's uid_t and gid_t: 32 bits in native (here little-endian) order
             attributes.write("virtfs.uid", ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, GuestUser.UID));
             attributes.write("virtfs.gid", ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, GuestUser.GID));
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             // a file system without user attributes still shares; the guest then sees the host's owner
             progress.accept("warning: " + folder + " takes no extended attributes (" + e.getMessage() + "): the guest sees its host owner");
         }
