@@ -139,6 +139,8 @@ class UpstreamConnectorTest {
                 QUICK.withWindow(50), json -> { }));
 
         await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> far.count() >= 300);
+        // sent but not yet acknowledged just before the outage (sent read first, so this never counts too many)
+        long inFlight = connector.status().sent() - upstream(store).delivered();
         broker.stop();
         broker.start();
         far.reconnect();
@@ -148,8 +150,11 @@ class UpstreamConnectorTest {
         assertThat(firstOccurrences(Events.numbers(topics(far)))).isEqualTo(range(0, 10000));
         assertThat(upstream(store).delivered()).isEqualTo(10000);
         assertThat(connector.status().sent()).isEqualTo(10000);
-        assertThat(upstream(store).redelivered()).as("the outage caught publishes in flight, handed back and resent")
-                .isPositive();
+        if (inFlight > 0) {
+            // on a loaded machine the window can be all acknowledged when the broker stops: then nothing is resent
+            assertThat(upstream(store).redelivered()).as("the outage caught publishes in flight, handed back and resent")
+                    .isPositive();
+        }
     }
 
     @Test
