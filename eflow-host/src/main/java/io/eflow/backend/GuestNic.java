@@ -1,10 +1,9 @@
 package io.eflow.backend;
 
 import io.eflow.instance.model.NetworkConfig;
-import io.eflow.platform.EflowException;
+import io.eflow.network.HostNat;
 import io.eflow.platform.Exec;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ public final class GuestNic {
                         "link set eth0 address " + network.mac(),
                         "addr add " + network.address() + "/" + network.prefix() + " dev eth0",
                         "link set eth0 up",
-                        "route add default via " + network.gateway()) + "\n").check());
+                        "route add default via " + network.gateway() + " metric " + GuestLinks.PRIMARY_METRIC) + "\n").check());
     }
 
     /** A tap device for a VM's NIC (QEMU opens it by name); the guest configures its own end at boot. */
@@ -93,46 +92,17 @@ public final class GuestNic {
             host.add("link set " + hostInterface() + " up");
             Exec.of("ip", "-batch", "-").input(String.join("\n", host) + "\n").check();
             guestEnd.run();
-            enableForwarding();
-            Exec.of("nft", "-f", "-").input(natRules(hostInterface())).check();
+            HostNat.enableForwarding();
+            Exec.of("nft", "-f", "-").input(HostNat.natTable(nftTable(), network.subnet(), hostInterface())).check();
         } catch (RuntimeException e) {
             remove(instance);
             throw e;
         }
     }
 
-    /** Replaces the instance's table whole, in one transaction: declaring it first makes the delete safe when absent. */
-    private String natRules(String veth) {
-        return dropTable(instance) + """
-                table ip %1$s {
-                  chain postrouting {
-                    type nat hook postrouting priority srcnat; policy accept;
-                    ip saddr %2$s oifname != "%3$s" masquerade
-                  }
-                  chain forward {
-                    type filter hook forward priority filter; policy accept;
-                    iifname "%3$s" accept
-                    oifname "%3$s" ct state established,related accept
-                  }
-                }
-                """.formatted(nftTable(), network.subnet(), veth);
-    }
-
-    /** NAT needs the host to route; Docker and libvirt make the same host-wide change. */
-    private static void enableForwarding() {
-        Path forward = Path.of("/proc/sys/net/ipv4/ip_forward");
-        try {
-            if (!Files.readString(forward).trim().equals("1")) {
-                Files.writeString(forward, "1");
-            }
-        } catch (IOException e) {
-            throw EflowException.failure("cannot enable IPv4 forwarding for the guest's NAT: " + e.getMessage(), e);
-        }
-    }
-
     /** Removes the namespace, the veth pair or tap and the NAT rules; quiet about parts already gone. */
     public static void remove(String instance) {
-        Exec.of("nft", "-f", "-").input(dropTable(instance)).check();
+        Exec.of("nft", "-f", "-").input(HostNat.dropTable(nftTable(instance))).check();
         removeLinks(instance);
     }
 
@@ -147,10 +117,5 @@ public final class GuestNic {
         if (Files.exists(Path.of("/run/netns", netns(instance)))) {
             Exec.of("ip", "netns", "delete", netns(instance)).check();
         }
-    }
-
-    /** nft input that deletes the instance's table, present or not (adding an existing table changes nothing). */
-    private static String dropTable(String instance) {
-        return "table ip " + nftTable(instance) + " {}\ndelete table ip " + nftTable(instance) + "\n";
     }
 }

@@ -19,6 +19,9 @@ import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.DeploymentApplied;
+import io.eflow.daemon.api.EndpointAdd;
+import io.eflow.daemon.api.EndpointAddress;
+import io.eflow.daemon.api.EndpointList;
 import io.eflow.daemon.api.ErrorBody;
 import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
@@ -36,6 +39,8 @@ import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.NameServerChange;
 import io.eflow.daemon.api.NameServerView;
+import io.eflow.daemon.api.NetworkAdd;
+import io.eflow.daemon.api.NetworkView;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
@@ -89,6 +94,35 @@ final class DaemonClient {
 
     List<InstanceSummary> list() {
         return call("GET", "/v1/instances", null, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, InstanceSummary.class));
+    }
+
+    List<NetworkView> networks() {
+        return call("GET", "/v1/networks", null, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, NetworkView.class));
+    }
+
+    NetworkView addNetwork(NetworkAdd request) {
+        return call("POST", "/v1/networks", request, NetworkView.class);
+    }
+
+    NetworkView removeNetwork(String network) {
+        return call("DELETE", "/v1/networks/" + InstanceName.pathSegment(network), null, NetworkView.class);
+    }
+
+    EndpointList endpoints(String instance) {
+        return call("GET", instancePath(instance, "/endpoints"), null, EndpointList.class);
+    }
+
+    EndpointList addEndpoint(String instance, EndpointAdd request) {
+        return call("POST", instancePath(instance, "/endpoints"), request, EndpointList.class);
+    }
+
+    EndpointList readdressEndpoint(String instance, String endpoint, EndpointAddress request) {
+        return call("POST", instancePath(instance, "/endpoints/" + InstanceName.pathSegment(endpoint) + "/address"), request,
+                EndpointList.class);
+    }
+
+    EndpointList removeEndpoint(String instance, String endpoint) {
+        return call("DELETE", instancePath(instance, "/endpoints/" + InstanceName.pathSegment(endpoint)), null, EndpointList.class);
     }
 
     HostInfo hostConfig() {

@@ -26,8 +26,12 @@ final class FirewallCommand extends CommandGroup {
         @Option(names = "--source", paramLabel = "CIDR", description = "Only from this IPv4 network (default: any).")
         String source;
 
+        @Option(names = "--endpoint", paramLabel = "NAME", description = "Only on this endpoint (default: every one; 'default' is"
+                + " the host link).")
+        String endpoint;
+
         FirewallChange change() {
-            return new FirewallChange(protocol, port, source);
+            return new FirewallChange(protocol, port, source, endpoint);
         }
     }
 
@@ -45,7 +49,7 @@ final class FirewallCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "allow", description = "Let inbound traffic in: --protocol tcp|udp --port N[-M] [--source CIDR].")
+    @Command(name = "allow", description = "Let inbound traffic in: --protocol tcp|udp --port N[-M] [--source CIDR] [--endpoint NAME].")
     static final class Allow extends RuleChange {
         @Override
         FirewallView apply(DaemonClient client, String instance, FirewallChange change) {

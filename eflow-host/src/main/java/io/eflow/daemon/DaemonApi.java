@@ -6,6 +6,8 @@ import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.daemon.api.CliLine;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
+import io.eflow.daemon.api.EndpointAdd;
+import io.eflow.daemon.api.EndpointAddress;
 import io.eflow.daemon.api.FeatureChange;
 import io.eflow.daemon.api.FirewallChange;
 import io.eflow.daemon.api.HubPublish;
@@ -17,6 +19,7 @@ import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.NameServerChange;
+import io.eflow.daemon.api.NetworkAdd;
 import io.eflow.daemon.api.PowerChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
@@ -85,6 +88,13 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/features/{feature}  FeatureChange   Feature        (from the next start)
  * GET    /v1/instances/{name}/devices       SerialPortList
  * POST   /v1/instances/{name}/devices       SerialPortChange SerialPortList (add or remove; from the next start)
+ * GET    /v1/networks                       [NetworkView]
+ * POST   /v1/networks                       NetworkAdd     NetworkView
+ * DELETE /v1/networks/{network}             -              NetworkView    (refused while an endpoint uses it)
+ * GET    /v1/instances/{name}/endpoints     EndpointList
+ * POST   /v1/instances/{name}/endpoints     EndpointAdd    EndpointList   (from the next start)
+ * POST   /v1/instances/{name}/endpoints/{endpoint}/address  EndpointAddress  EndpointList
+ * DELETE /v1/instances/{name}/endpoints/{endpoint}          -                EndpointList
  * GET    /v1/instances/{name}/shares        ShareList
  * POST   /v1/instances/{name}/shares        ShareChange    ShareList      (add or remove; from the next start)
  * GET    /v1/instances/{name}/dns           NameServerView
@@ -221,6 +231,16 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().serialPorts(name(ctx))));
         routes.post("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().changeSerialPorts(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), SerialPortChange.class))));
+        routes.get("/v1/networks", ctx -> ctx.json(manager.networks().list()));
+        routes.post("/v1/networks", ctx -> ctx.json(manager.networks().add(Json.readRequest(ctx.bodyAsBytes(), NetworkAdd.class))));
+        routes.delete("/v1/networks/{network}", ctx -> ctx.json(manager.networks().remove(ctx.pathParam("network"))));
+        routes.get("/v1/instances/{name}/endpoints", ctx -> ctx.json(manager.endpoints().list(name(ctx))));
+        routes.post("/v1/instances/{name}/endpoints", ctx -> ctx.json(manager.endpoints().add(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), EndpointAdd.class))));
+        routes.post("/v1/instances/{name}/endpoints/{endpoint}/address", ctx -> ctx.json(manager.endpoints().readdress(name(ctx),
+                ctx.pathParam("endpoint"), Json.readRequest(ctx.bodyAsBytes(), EndpointAddress.class))));
+        routes.delete("/v1/instances/{name}/endpoints/{endpoint}", ctx -> ctx.json(manager.endpoints().remove(name(ctx),
+                ctx.pathParam("endpoint"))));
         routes.get("/v1/instances/{name}/shares", ctx -> ctx.json(manager.hostResources().shares(name(ctx))));
         routes.post("/v1/instances/{name}/shares", ctx -> ctx.json(manager.hostResources().changeShares(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), ShareChange.class))));
@@ -278,7 +298,7 @@ final class DaemonApi {
     private void changeFirewall(Context ctx, boolean allow) {
         String name = name(ctx);
         FirewallChange change = Json.readRequest(ctx.bodyAsBytes(), FirewallChange.class);
-        ctx.json(manager.changeFirewall(name, FirewallRule.of(change.protocol(), change.port(), change.source()), allow));
+        ctx.json(manager.changeFirewall(name, FirewallRule.of(change.protocol(), change.port(), change.source(), change.endpoint()), allow));
     }
 
     /** Streams a module's log. */

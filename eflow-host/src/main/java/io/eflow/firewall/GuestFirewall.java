@@ -1,6 +1,7 @@
 package io.eflow.firewall;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The guest's inbound firewall as one nftables ruleset: policy drop; loopback and established traffic allowed;
@@ -16,7 +17,13 @@ public final class GuestFirewall {
     private GuestFirewall() {
     }
 
+    /** The ruleset of a guest with the host link alone. */
     public static String render(GuestSecurity security) {
+        return render(security, Map.of("default", "eth0"));
+    }
+
+    /** @param interfaces each endpoint's name to its interface in the guest, for rules that name one */
+    public static String render(GuestSecurity security, Map<String, String> interfaces) {
         StringBuilder nft = new StringBuilder();
         nft.append("table inet ").append(TABLE).append("\n");
         nft.append("delete table inet ").append(TABLE).append("\n");
@@ -37,7 +44,7 @@ public final class GuestFirewall {
             nft.append("    tcp dport 22 accept\n");
         }
         for (FirewallRule rule : security.firewallRules()) {
-            nft.append("    ").append(rule.toNft()).append("\n");
+            nft.append("    ").append(rule.toNft(interfaces)).append("\n");
         }
         nft.append("  }\n");
         nft.append("}\n");

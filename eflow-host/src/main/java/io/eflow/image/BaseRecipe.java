@@ -33,7 +33,7 @@ public record BaseRecipe(String suite, String arch, String variant, List<String>
     public static BaseRecipe bookworm(String arch) {
         return new BaseRecipe("bookworm", arch, "minbase",
                 List.of("openssh-server", "nftables", "iproute2", "crun", "openjdk-17-jre-headless", "tpm2-tools",
-                        "runit", "socat", "sudo", "ca-certificates", "procps"),
+                        "runit", "socat", "sudo", "ca-certificates", "procps", "udhcpc"),
                 List.of("deb http://deb.debian.org/debian bookworm main",
                         "deb http://deb.debian.org/debian bookworm-updates main",
                         "deb http://deb.debian.org/debian-security bookworm-security main"),

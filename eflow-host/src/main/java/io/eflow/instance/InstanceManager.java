@@ -89,6 +89,8 @@ public final class InstanceManager implements AutoCloseable {
     private final HostAcceleration acceleration = new HostAcceleration();
     private final TpmPassthrough tpm;
     private final HostResources hostResources;
+    private final HostNetworks hostNetworks;
+    private final Endpoints endpoints;
 
     public InstanceManager(EflowPaths paths) {
         this(paths, TpmPassthrough.fromEnvironment(System.getenv()));
@@ -104,6 +106,8 @@ public final class InstanceManager implements AutoCloseable {
         this.deployer = new Deployer(store, access);
         this.backends = Map.of(BackendKind.NAMESPACE, new NamespaceBackend(paths, tpm), BackendKind.QEMU, new QemuBackend(acceleration, tpm));
         this.hostResources = new HostResources(this, store, access);
+        this.hostNetworks = new HostNetworks(paths, store);
+        this.endpoints = new Endpoints(this, store, hostNetworks, access);
         sweepUnfinishedDeploys();
         resumeRunningGuests();
     }
@@ -273,6 +277,7 @@ public final class InstanceManager implements AutoCloseable {
             Backend backend = backend(config.backend());
             Consumer<String> progress = line -> LOG.info("{}: {}", name, line);
             requireHostResources(config);
+            hostNetworks.bringUp(config);
             growDisks(config, layout, progress);
             backend.start(config, layout, progress);
             access.awaitReady(layout, SSH_READY);
@@ -526,6 +531,16 @@ public final class InstanceManager implements AutoCloseable {
     /** Shared folders, serial ports and name servers: what the host lends each guest. */
     public HostResources hostResources() {
         return hostResources;
+    }
+
+    /** Add-, Get- and Remove-EflowNetwork. */
+    public HostNetworks networks() {
+        return hostNetworks;
+    }
+
+    /** Add-, Get- and Remove-EflowVmEndpoint. */
+    public Endpoints endpoints() {
+        return endpoints;
     }
 
     /** {@code eflow feature get dm-verity}. */

@@ -3,6 +3,7 @@ package io.eflow.instance;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.StaticIp;
+import io.eflow.network.Subnets;
 import io.eflow.platform.EflowException;
 
 import java.security.SecureRandom;
@@ -69,22 +70,7 @@ final class NetworkAllocator {
 
     /** The first of {@code subnets} that shares an address with {@code subnet}, or null. */
     static String overlapping(String subnet, Set<String> subnets) {
-        for (String other : subnets) {
-            int prefix = Math.min(prefix(subnet), prefix(other));
-            int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-            if ((StaticIp.toInt(address(subnet)) & mask) == (StaticIp.toInt(address(other)) & mask)) {
-                return other;
-            }
-        }
-        return null;
-    }
-
-    private static String address(String subnet) {
-        return subnet.substring(0, subnet.indexOf('/'));
-    }
-
-    private static int prefix(String subnet) {
-        return Integer.parseInt(subnet.substring(subnet.indexOf('/') + 1));
+        return Subnets.overlapping(subnet, subnets);
     }
 
     /** A unicast, locally administered MAC (second bit of the first byte set). */

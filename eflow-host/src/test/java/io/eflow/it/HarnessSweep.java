@@ -63,6 +63,7 @@ final class HarnessSweep {
             }
         }
         AttackerHost.remove(run.id());
+        PlantNetwork.remove(run.id());
         for (ProcessHandle helper : run.liveHelpers()) {
             end(helper);
         }
@@ -75,7 +76,7 @@ final class HarnessSweep {
         return problems;
     }
 
-    /** Removes every instance, going on past one that fails; returns the failures. */
+    /** Removes every instance, then every network (bridges, DHCP servers), going on past one that fails; returns the failures. */
     static List<String> removeAll(InstanceManager manager) {
         List<String> problems = new ArrayList<>();
         for (var instance : manager.list()) {
@@ -83,6 +84,13 @@ final class HarnessSweep {
                 manager.remove(instance.name());
             } catch (RuntimeException e) {
                 problems.add("cannot remove " + instance.name() + ": " + e.getMessage());
+            }
+        }
+        for (var network : manager.networks().list()) {
+            try {
+                manager.networks().remove(network.name());
+            } catch (RuntimeException e) {
+                problems.add("cannot remove network " + network.name() + ": " + e.getMessage());
             }
         }
         return problems;

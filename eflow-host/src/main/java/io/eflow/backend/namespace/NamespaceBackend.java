@@ -1,6 +1,7 @@
 package io.eflow.backend.namespace;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestLinks;
 import io.eflow.backend.GuestNic;
 import io.eflow.backend.GuestResolver;
 import io.eflow.backend.GuestShell;
@@ -99,6 +100,7 @@ public final class NamespaceBackend implements Backend {
                     "rw-r--r--");
             GuestNic network = new GuestNic(layout.hostId(), config.network());
             network.createInNamespace();
+            GuestLinks.createInNamespace(layout.hostId(), network.netns(), config.name(), config.endpoints(), layout.run());
             loadFirewall(config, layout); // before the guest's first process exists
             Path tpmFolder = null;
             if (config.security().tpmPassthrough()) {
@@ -184,7 +186,7 @@ public final class NamespaceBackend implements Backend {
 
     private static void loadFirewall(InstanceConfig config, InstanceLayout layout) {
         Exec.of("ip", "netns", "exec", new GuestNic(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
-                .input(GuestFirewall.render(config.security())).check();
+                .input(GuestFirewall.render(config.security(), GuestLinks.interfaces(config.endpoints()))).check();
     }
 
     /** The guest's socat forks one sshd per connection: every session shares the one socket. */
@@ -219,10 +221,12 @@ public final class NamespaceBackend implements Backend {
         }
         GuestMounts.unmountAll(List.of(rootfs(layout), var(layout), logs(layout)));
         tpm.stop(layout);
+        GuestLinks.stopDhcpClients(layout.run());
         List<String> leftover = GuestMounts.mountedUnder(layout.run());
         if (!leftover.isEmpty()) {
             throw EflowException.failure("mounts remain under " + layout.run() + ": " + leftover, null);
         }
+        GuestLinks.remove(layout.hostId());
         if (dropNat) {
             GuestNic.remove(layout.hostId());
         } else {

@@ -1,6 +1,8 @@
 package io.eflow.backend.qemu;
 
+import io.eflow.backend.GuestLinks;
 import io.eflow.image.ImageManifest;
+import io.eflow.instance.model.Endpoint;
 import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.SerialPort;
@@ -27,9 +29,10 @@ public final class KernelCommandLine {
      * @param verityOn whether the initramfs maps the root through dm-verity (the instance's dm-verity feature)
      * @param shares   shared folders: {@code eflow.share.N=ro|rw:/guest/path} for the 9p device tagged the same
      * @param serialPorts serial ports: {@code eflow.serial.ttySN=NAME}, the name the guest's UART N gets under /dev
+     * @param endpoints  endpoints: {@code eflow.nic.N=MAC,dhcp|ADDR/PREFIX,GATEWAY|-,METRIC} for the guest's init
      */
     public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, List<String> dns, boolean verityOn,
-                               List<SharedFolder> shares, List<SerialPort> serialPorts) {
+                               List<SharedFolder> shares, List<SerialPort> serialPorts, List<Endpoint> endpoints) {
         if (!slots.containsKey(Slot.A)) {
             throw new IllegalArgumentException("slot A holds no image");
         }
@@ -53,6 +56,9 @@ public final class KernelCommandLine {
         }
         for (int i = 0; i < serialPorts.size(); i++) {
             words.add("eflow.serial.ttyS" + (i + 1) + "=" + serialPorts.get(i).guestName()); // a checked name: tty + [A-Za-z0-9_]
+        }
+        for (int i = 0; i < endpoints.size(); i++) {
+            words.add(GuestLinks.kernelWord(endpoints, i)); // checked addresses and MAC: no spaces
         }
         return String.join(" ", words);
     }

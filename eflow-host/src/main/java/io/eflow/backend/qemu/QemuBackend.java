@@ -2,6 +2,7 @@ package io.eflow.backend.qemu;
 
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestLinks;
 import io.eflow.backend.GuestNic;
 import io.eflow.backend.GuestResolver;
 import io.eflow.backend.GuestShell;
@@ -145,7 +146,7 @@ public final class QemuBackend implements Backend {
      */
     @Override
     public void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
-        guest.run("sudo nft -f -", GuestFirewall.render(config.security()).getBytes(StandardCharsets.UTF_8));
+        guest.run("sudo nft -f -", GuestFirewall.render(config.security(), GuestLinks.interfaces(config.endpoints())).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The user's rules join the defaults the guest's init loaded at boot. */
@@ -190,14 +191,22 @@ public final class QemuBackend implements Backend {
     QemuCommand.Inputs inputs(InstanceConfig config, InstanceLayout layout, Accelerator accelerator, BootFiles boot) {
         boolean routed = routed(config);
         String append = KernelCommandLine.build(slotManifests(layout), config.network(), GuestResolver.of(config, this).servers(),
-                config.security().dmVerity(), config.shares(), config.serialPorts());
+                config.security().dmVerity(), config.shares(), config.serialPorts(), config.endpoints());
         return new QemuCommand.Inputs(HostAcceleration.QEMU, config.name(), accelerator, config.cpus(), config.memoryMb(),
                 boot.kernel(), boot.initrd(), append, layout.bootControl(), layout.rootSlot(Slot.A), layout.rootSlot(Slot.B),
                 layout.dataDisk(), layout.logDisk(), config.network(), layout.consoleLog(), qmpSocket(layout),
                 QemuProcess.pidFile(layout.run()), portSockets(layout),
                 routed ? new GuestNic(layout.hostId(), config.network()).hostInterface() : null,
                 config.security().tpmPassthrough() ? TpmPassthrough.portSocket(layout) : null, config.shares(),
-                config.serialPorts());
+                config.serialPorts(), nics(config, layout));
+    }
+
+    private static List<QemuCommand.Nic> nics(InstanceConfig config, InstanceLayout layout) {
+        List<QemuCommand.Nic> nics = new ArrayList<>();
+        for (int i = 0; i < config.endpoints().size(); i++) {
+            nics.add(new QemuCommand.Nic(GuestLinks.hostInterface(layout.hostId(), i), config.endpoints().get(i).mac()));
+        }
+        return nics;
     }
 
     @Override
@@ -218,6 +227,7 @@ public final class QemuBackend implements Backend {
             if (routed(config)) {
                 new GuestNic(layout.hostId(), config.network()).createTap();
             }
+            GuestLinks.createTaps(layout.hostId(), config.endpoints());
             if (config.security().tpmPassthrough()) {
                 tpm.requireHostTpm();
                 TpmPassthrough.prepare(layout);
@@ -370,6 +380,7 @@ public final class QemuBackend implements Backend {
         closeGate(layout);
         tpm.stop(layout);
         GuestNic.remove(layout.hostId());
+        GuestLinks.remove(layout.hostId());
         // Only this backend's files: the daemon also sweeps a folder another backend may have mounts in.
         for (Path file : List.of(qmpSocket(layout), QemuProcess.pidFile(layout.run()), QemuProcess.identityFile(layout.run()))) {
             FileTrees.deleteRecursively(file);

@@ -35,16 +35,22 @@ public final class QemuCommand {
      * @param tpmPort    QEMU's socket of the TPM passthrough port (the TPM proxy attaches to it), or null
      * @param shares     shared folders, each a virtio-9p device tagged {@code eflow.share.N} in this order
      * @param serialPorts host serial ports, the guest's ttyS1 to ttyS3 in this order (ttyS0 is its console)
+     * @param endpoints  the endpoints' taps and MACs, in the endpoints' order (the guest finds each NIC by its MAC)
      */
     public record Inputs(String qemu, String name, Accelerator accelerator, int cpus, int memoryMb, Path kernel, Path initrd,
                          String kernelCommandLine, Path bootControl, Path rootA, Path rootB, Path data, Path log,
                          NetworkConfig network, Path consoleLog, Path qmpSocket, Path pidFile, List<Path> sshSockets,
-                         String tap, Path tpmPort, List<SharedFolder> shares, List<SerialPort> serialPorts) {
+                         String tap, Path tpmPort, List<SharedFolder> shares, List<SerialPort> serialPorts, List<Nic> endpoints) {
         public Inputs {
+            endpoints = List.copyOf(endpoints);
             sshSockets = List.copyOf(sshSockets);
             shares = List.copyOf(shares);
             serialPorts = List.copyOf(serialPorts);
         }
+    }
+
+    /** A NIC on a host tap: @param tap the tap's name; @param mac the guest's MAC */
+    public record Nic(String tap, String mac) {
     }
 
     static String cpuModel(Accelerator accelerator) {
@@ -69,7 +75,13 @@ public final class QemuCommand {
                 "-netdev", in.tap() != null ? "tap,id=n0,ifname=" + in.tap() + ",script=no,downscript=no"
                         : "user,id=n0,ipv6=off,net=" + net.subnet() + ",host=" + net.gateway() + ",dns=" + dnsAddress(net)
                         + ",dhcpstart=" + net.address(),
-                "-device", "virtio-net-pci,netdev=n0,mac=" + net.mac() + ",romfile=",
+                "-device", "virtio-net-pci,netdev=n0,mac=" + net.mac() + ",romfile="));
+        for (int i = 0; i < in.endpoints().size(); i++) {
+            Nic nic = in.endpoints().get(i);
+            argv.addAll(List.of("-netdev", "tap,id=n" + (i + 1) + ",ifname=" + nic.tap() + ",script=no,downscript=no",
+                    "-device", "virtio-net-pci,netdev=n" + (i + 1) + ",mac=" + nic.mac() + ",romfile="));
+        }
+        argv.addAll(List.of(
                 "-device", "virtio-rng-pci",
                 "-device", "virtio-serial-pci,id=vser0"));
         for (int port = 0; port < in.sshSockets().size(); port++) {

@@ -1,6 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.image.ImageManifest;
+import io.eflow.instance.model.Endpoint;
 import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
@@ -26,7 +27,7 @@ class QemuCommandTest {
                 DISKS.resolve("root-a.img"), DISKS.resolve("root-b.img"), DISKS.resolve("data.img"), DISKS.resolve("log.img"),
                 NET, Path.of("/var/log/eflow/edge1/console.log"), RUN.resolve("qmp.sock"), RUN.resolve("qemu.pid"),
                 List.of(RUN.resolve("host/port-0.sock"), RUN.resolve("host/port-1.sock"), RUN.resolve("host/port-2.sock"),
-                        RUN.resolve("host/port-3.sock")), null, null, List.of(), List.of());
+                        RUN.resolve("host/port-3.sock")), null, null, List.of(), List.of(), List.of());
     }
 
     /** The values that follow each occurrence of {@code option}. */
@@ -96,7 +97,7 @@ class QemuCommandTest {
         QemuCommand.Inputs routed = new QemuCommand.Inputs(user.qemu(), user.name(), user.accelerator(), user.cpus(), user.memoryMb(),
                 user.kernel(), user.initrd(), user.kernelCommandLine(), user.bootControl(), user.rootA(), user.rootB(), user.data(),
                 user.log(), user.network(), user.consoleLog(), user.qmpSocket(), user.pidFile(), user.sshSockets(), "ef0123456789",
-                RUN.resolve("tpm/port.sock"), List.of(), List.of());
+                RUN.resolve("tpm/port.sock"), List.of(), List.of(), List.of());
         List<String> argv = QemuCommand.argv(routed);
         assertThat(values(argv, "-netdev")).containsExactly("tap,id=n0,ifname=ef0123456789,script=no,downscript=no");
         assertThat(values(argv, "-chardev")).contains("socket,id=tpm,path=/run/eflow/instances/edge1/tpm/port.sock,server=on,wait=off");
@@ -135,11 +136,11 @@ class QemuCommandTest {
         Map<Slot, ImageManifest> slots = new LinkedHashMap<>();
         slots.put(Slot.A, manifest("aa11", "bb22", 1000));
         slots.put(Slot.B, manifest("cc33", "dd44", 2000));
-        assertThat(KernelCommandLine.build(slots, NET, List.of("172.30.4.3"), false, List.of(), List.of())).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
+        assertThat(KernelCommandLine.build(slots, NET, List.of("172.30.4.3"), false, List.of(), List.of(), List.of())).isEqualTo("console=ttyS0 quiet panic=-1 eflow.verity=0 "
                 + "eflow.roothash.A=aa11 eflow.salt.A=bb22 eflow.blocks.A=1000 "
                 + "eflow.roothash.B=cc33 eflow.salt.B=dd44 eflow.blocks.B=2000 "
                 + "eflow.ip=172.30.4.2/24 eflow.gw=172.30.4.1 eflow.dns=172.30.4.3");
-        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of("172.30.4.3"), false, List.of(), List.of()))
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of("172.30.4.3"), false, List.of(), List.of(), List.of()))
                 .doesNotContain(".B=");
     }
 
@@ -151,7 +152,7 @@ class QemuCommandTest {
         QemuCommand.Inputs shared = new QemuCommand.Inputs(plain.qemu(), plain.name(), plain.accelerator(), plain.cpus(),
                 plain.memoryMb(), plain.kernel(), plain.initrd(), plain.kernelCommandLine(), plain.bootControl(), plain.rootA(),
                 plain.rootB(), plain.data(), plain.log(), plain.network(), plain.consoleLog(), plain.qmpSocket(), plain.pidFile(),
-                plain.sshSockets(), null, null, shares, List.of());
+                plain.sshSockets(), null, null, shares, List.of(), List.of());
         List<String> argv = QemuCommand.argv(shared);
         assertThat(values(argv, "-fsdev")).containsExactly(
                 "local,id=share0,path=/srv/plant data,,1,security_model=mapped-xattr",
@@ -159,25 +160,48 @@ class QemuCommandTest {
         assertThat(values(argv, "-device")).contains("virtio-9p-pci,fsdev=share0,mount_tag=eflow.share.0",
                 "virtio-9p-pci,fsdev=share1,mount_tag=eflow.share.1");
         assertThat(values(QemuCommand.argv(plain), "-fsdev")).isEmpty();
-        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of(), false, shares, List.of()))
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of(), false, shares, List.of(), List.of()))
                 .endsWith(" eflow.share.0=rw:/home/iotedge-user/data eflow.share.1=ro:/var/recipes");
     }
 
     @Test
     void theNameServersTheUserChoseReachTheGuestAsOneListAndNoneMeansTheGuestKeepsItsOwn() {
         Map<Slot, ImageManifest> slot = Map.of(Slot.A, manifest("aa11", "bb22", 1000));
-        assertThat(KernelCommandLine.build(slot, NET, List.of("10.251.0.2", "192.0.2.53"), false, List.of(), List.of()))
+        assertThat(KernelCommandLine.build(slot, NET, List.of("10.251.0.2", "192.0.2.53"), false, List.of(), List.of(), List.of()))
                 .endsWith(" eflow.gw=172.30.4.1 eflow.dns=10.251.0.2,192.0.2.53");
-        assertThat(KernelCommandLine.build(slot, NET, List.of(), false, List.of(), List.of())).endsWith(" eflow.gw=172.30.4.1");
-        assertThatThrownBy(() -> KernelCommandLine.build(slot, NET, List.of("10.0.0.1 init=/bin/sh"), false, List.of(), List.of()))
+        assertThat(KernelCommandLine.build(slot, NET, List.of(), false, List.of(), List.of(), List.of())).endsWith(" eflow.gw=172.30.4.1");
+        assertThatThrownBy(() -> KernelCommandLine.build(slot, NET, List.of("10.0.0.1 init=/bin/sh"), false, List.of(), List.of(), List.of()))
                 .hasMessageContaining("must be an IPv4 address");
     }
 
     @Test
+    void eachEndpointIsAVirtioNicOnItsTapAndTheGuestFindsItByMacWithTheChosenDefaultRouteFirst() {
+        QemuCommand.Inputs plain = inputs(Accelerator.TCG, 1, 1024);
+        QemuCommand.Inputs nics = new QemuCommand.Inputs(plain.qemu(), plain.name(), plain.accelerator(), plain.cpus(),
+                plain.memoryMb(), plain.kernel(), plain.initrd(), plain.kernelCommandLine(), plain.bootControl(), plain.rootA(),
+                plain.rootB(), plain.data(), plain.log(), plain.network(), plain.consoleLog(), plain.qmpSocket(), plain.pidFile(),
+                plain.sshSockets(), null, null, List.of(), List.of(),
+                List.of(new QemuCommand.Nic("ex0a1b2c3d0", "02:00:00:00:00:01"), new QemuCommand.Nic("ex0a1b2c3d1", "02:00:00:00:00:02")));
+        List<String> argv = QemuCommand.argv(nics);
+        assertThat(values(argv, "-netdev")).containsSubsequence("tap,id=n1,ifname=ex0a1b2c3d0,script=no,downscript=no",
+                "tap,id=n2,ifname=ex0a1b2c3d1,script=no,downscript=no");
+        assertThat(values(argv, "-device")).contains("virtio-net-pci,netdev=n1,mac=02:00:00:00:00:01,romfile=",
+                "virtio-net-pci,netdev=n2,mac=02:00:00:00:00:02,romfile=");
+
+        List<Endpoint> endpoints = List.of(
+                new Endpoint("plant", "plant", "br0", "02:00:00:00:00:01", null, false),
+                new Endpoint("lab", "lab", "efn0", "02:00:00:00:00:02", new Endpoint.StaticAddress("10.198.0.20", 24, "10.198.0.1"), true),
+                new Endpoint("iso", "iso", "efn1", "02:00:00:00:00:03", new Endpoint.StaticAddress("10.197.0.20", 24, null), false));
+        assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of(), false, List.of(), List.of(),
+                endpoints)).endsWith(" eflow.nic.1=02:00:00:00:00:01,dhcp,200 eflow.nic.2=02:00:00:00:00:02,10.198.0.20/24,10.198.0.1,50"
+                        + " eflow.nic.3=02:00:00:00:00:03,10.197.0.20/24,-,202");
+    }
+
+    @Test
     void kernelCommandLineRefusesValuesThatAreNotHex() {
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, List.of("172.30.4.3"), false, List.of(), List.of()))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.A, manifest("aa init=/bin/sh", "bb", 1)), NET, List.of("172.30.4.3"), false, List.of(), List.of(), List.of()))
                 .hasMessageContaining("not hexadecimal");
-        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, List.of("172.30.4.3"), false, List.of(), List.of()))
+        assertThatThrownBy(() -> KernelCommandLine.build(Map.of(Slot.B, manifest("aa", "bb", 1)), NET, List.of("172.30.4.3"), false, List.of(), List.of(), List.of()))
                 .hasMessageContaining("slot A");
     }
 
