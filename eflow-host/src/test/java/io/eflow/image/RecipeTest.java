@@ -38,7 +38,7 @@ class RecipeTest {
         List<String> command = base.mmdebstrapCommand(Path.of("/cache/base.tar"));
         assertThat(command).startsWith("mmdebstrap", "--variant=minbase", "--mode=root", "--format=tar", "--architectures=amd64");
         assertThat(command).contains("--include=openssh-server,nftables,iproute2,crun,openjdk-17-jre-headless,"
-                        + "tpm2-tools,runit,socat,sudo,ca-certificates,procps",
+                        + "tpm2-tools,runit,socat,sudo,ca-certificates,procps,udhcpc",
                 "--dpkgopt=path-exclude=/usr/share/man/*", "--dpkgopt=path-exclude=/usr/share/doc/*",
                 "--dpkgopt=path-exclude=/usr/share/locale/*", "--essential-hook=mkdir -p \"$1/usr/share/man/man1\"");
         assertThat(command).endsWith("bookworm", "/cache/base.tar",
