@@ -9,6 +9,7 @@ import io.eflow.contract.wire.Check;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.contract.wire.Reply;
 import io.eflow.daemon.api.DeploymentApplied;
+import io.eflow.daemon.api.EndpointList.EndpointView;
 import io.eflow.daemon.api.NameServerView;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.InstanceConfig;
@@ -127,7 +128,8 @@ public final class AgentClient {
 
     /**
      * The guest's checks, plus what the host sees: the guest's clock against the host's, and what the host lends the
-     * guest as the guest has it (each shared folder mounted, each serial port there, the name servers it was given).
+     * guest as the guest has it (each shared folder mounted, each serial port there, each endpoint up with an address, the
+     * name servers it was given).
      */
     public List<Check> check(String name) {
         Instant before = Instant.now();
@@ -152,6 +154,16 @@ public final class AgentClient {
             boolean there = inGuest(name, "test", "-c", "/dev/" + port.guestName());
             checks.add(new Check("serial", "serial port " + port.hostPath() + " as /dev/" + port.guestName(), there ? "ok" : "error",
                     there ? "present" : "missing: it was added after the guest started (eflow stop && eflow start)"));
+        }
+        if (!config.endpoints().isEmpty()) {
+            for (EndpointView endpoint : instances.endpoints().list(name).endpoints().subList(1, config.endpoints().size() + 1)) {
+                boolean up = "UP".equals(endpoint.state()) && !endpoint.addresses().isEmpty();
+                checks.add(new Check("endpoint", "endpoint " + endpoint.name() + " (" + endpoint.guestInterface() + " on network "
+                        + endpoint.network() + ", " + endpoint.configuration() + ")", up ? "ok" : "error", up
+                        ? String.join(" ", endpoint.addresses())
+                        : "link " + endpoint.state() + (endpoint.addresses().isEmpty() ? ", no address" : "") + ": added after the guest"
+                                + " started (eflow stop && eflow start), or no DHCP answer on the network"));
+            }
         }
         NameServerView servers = instances.hostResources().nameServers(name);
         boolean same = servers.servers().isEmpty() || servers.servers().equals(servers.inGuest());

@@ -1,5 +1,6 @@
 package io.eflow.network;
 
+import io.eflow.instance.model.Endpoint;
 import io.eflow.instance.model.StaticIp;
 import io.eflow.platform.InvalidValue;
 
@@ -23,7 +24,7 @@ public record HostNetwork(String name, NetworkType type, String subnet, String u
     }
 
     public static String requireName(String name) {
-        if (name == null || !name.matches("[a-z][a-z0-9-]{0,30}")) {
+        if (name == null || !name.matches(Endpoint.NAME)) {
             throw new InvalidValue("network", "must be 1-31 lower-case letters, digits or '-', starting with a letter, not '"
                     + name + "'");
         }

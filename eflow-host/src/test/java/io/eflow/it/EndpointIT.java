@@ -1,5 +1,6 @@
 package io.eflow.it;
 
+import io.eflow.contract.wire.Check;
 import io.eflow.daemon.api.EndpointAdd;
 import io.eflow.daemon.api.EndpointAddress;
 import io.eflow.daemon.api.EndpointList;
@@ -7,6 +8,7 @@ import io.eflow.daemon.api.EndpointList.EndpointView;
 import io.eflow.daemon.api.NetworkAdd;
 import io.eflow.firewall.FirewallRule;
 import io.eflow.instance.InstanceManager;
+import io.eflow.modules.AgentClient;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +103,8 @@ class EndpointIT extends SharedGuestTest {
         assertThat(leased).as("from the plant's DHCP").startsWith("198.18.7.").endsWith("/24");
         assertThat(plantEndpoint.state()).isEqualTo("UP");
         assertThat(running.endpoints().get(2).addresses()).containsExactly("198.19.7.20/24");
+        assertThat(new AgentClient(manager).check(guest)).filteredOn(check -> check.id().equals("endpoint")).extracting(Check::status)
+                .as("eflow check").containsExactly("ok", "ok");
         assertThat(run("ip", "-4", "route", "show", "default")).as("the host link's default route stays first")
                 .startsWith("default via " + manager.config(guest).network().gateway());
 

@@ -1,6 +1,5 @@
 package io.eflow.instance.model;
 
-import io.eflow.network.HostNetwork;
 import io.eflow.platform.InvalidValue;
 
 /**
@@ -17,10 +16,14 @@ import io.eflow.platform.InvalidValue;
 public record Endpoint(String name, String network, String bridge, String mac, StaticAddress ip, boolean defaultRoute) {
     /** The endpoint name the host link every guest has goes by (eth0), for firewall rules. */
     public static final String HOST_LINK = "default";
+    /** Endpoint and network names: DNS-label-like, lower case, as short as an interface's altname allows. */
+    public static final String NAME = "[a-z][a-z0-9-]{0,30}";
 
     public Endpoint {
-        HostNetwork.requireName(network);
-        if (name == null || !name.matches("[a-z][a-z0-9-]{0,30}")) {
+        if (network == null || !network.matches(NAME)) {
+            throw new InvalidValue("network", "must be a network's name, not '" + network + "'");
+        }
+        if (name == null || !name.matches(NAME)) {
             throw new InvalidValue("endpoint", "must be 1-31 lower-case letters, digits or '-', starting with a"
                     + " letter, not '" + name + "'");
         }
