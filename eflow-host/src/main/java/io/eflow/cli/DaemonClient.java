@@ -42,6 +42,8 @@ import io.eflow.daemon.api.NameServerView;
 import io.eflow.daemon.api.NetworkAdd;
 import io.eflow.daemon.api.NetworkView;
 import io.eflow.daemon.api.PowerChange;
+import io.eflow.daemon.api.ProxyChange;
+import io.eflow.daemon.api.ProxyView;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.RenewRequest;
@@ -171,6 +173,14 @@ final class DaemonClient {
 
     ShareList changeShares(String instance, ShareChange change) {
         return call("POST", instancePath(instance, "/shares"), change, ShareList.class);
+    }
+
+    ProxyView proxy(String instance) {
+        return call("GET", instancePath(instance, "/proxy"), null, ProxyView.class);
+    }
+
+    ProxyView setProxy(String instance, ProxyChange change) {
+        return call("POST", instancePath(instance, "/proxy"), change, ProxyView.class);
     }
 
     NameServerView nameServers(String instance) {

@@ -50,6 +50,7 @@ public final class EflowCli implements Runnable {
             Map.entry("connect", ConnectCommand.class), Map.entry("copy", CopyCommand.class), Map.entry("logs", LogsCommand.class),
             Map.entry("remove", RemoveCommand.class), Map.entry("image", ImageCommand.class), Map.entry("firewall", FirewallCommand.class),
             Map.entry("feature", FeatureCommand.class), Map.entry("tpm-info", TpmInfoCommand.class), Map.entry("dns", DnsCommand.class),
+            Map.entry("proxy", ProxyCommand.class),
             Map.entry("share", ShareCommand.class), Map.entry("network", NetworkCommand.class),
             Map.entry("endpoint", EndpointCommand.class), Map.entry("device", DeviceCommand.class),
             Map.entry("deployment", DeploymentCommand.class), Map.entry("module", ModuleCommand.class), Map.entry("hub", HubCommand.class),

@@ -1,7 +1,9 @@
 package io.eflow.cli;
 
+import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.image.TrustStore;
+import io.eflow.instance.model.InstanceConfig;
 import io.eflow.platform.EflowException;
 import io.eflow.update.Semver;
 import io.eflow.update.UpdateCheck;
@@ -35,33 +37,39 @@ final class UpdateCheckCommand extends EflowCommand implements Runnable {
     public void run() {
         CliContext context = context();
         TrustStore trust = TrustStore.load(context.paths());
-        Semver installed = installedVersion();
+        InstanceConfig instance = instance();
+        Semver installed = installedVersion(instance);
         String where = UpdateCheck.isUrl(source) ? source : context.absolute(source);
         Path caPem = ca == null ? null : Path.of(context.absolute(ca));
-        List<UpdateCheck.Row> rows = UpdateCheck.source(where, caPem, trust, installed);
+        // the instance's proxy, as its update apply would go through it
+        ProxySettings proxy = instance == null ? ProxySettings.none() : instance.network().proxy();
+        List<UpdateCheck.Row> rows = UpdateCheck.source(where, caPem, trust, installed, proxy.selector());
         print(json, rows, TextRenderer::table);
     }
 
     /**
-     * The instance's release, from its image version; none when no instance can be resolved (no daemon answer, none or
-     * several instances and no --name; the daemon is not started for it), then the bundles are only listed. A named instance that does not exist is an error.
+     * The instance checked for: none when none can be resolved (no daemon answer, none or several instances and no
+     * --name; the daemon is not started for it), then the bundles are only listed. A named instance that does not exist
+     * is an error.
      */
-    private Semver installedVersion() {
-        String imageVersion;
+    private InstanceConfig instance() {
         if (name.instance() != null) {
-            imageVersion = client().get(name.instance()).configuration().imageVersion();
-        } else {
-            List<InstanceSummary> instances;
-            try {
-                instances = context().clientIfRunning().list();
-            } catch (EflowException e) {
-                return null;
-            }
-            if (instances.size() != 1) {
-                return null;
-            }
-            imageVersion = instances.get(0).imageVersion();
+            return client().get(name.instance()).configuration();
         }
+        DaemonClient running;
+        List<InstanceSummary> instances;
+        try {
+            running = context().clientIfRunning();
+            instances = running.list();
+        } catch (EflowException e) {
+            return null;
+        }
+        return instances.size() == 1 ? running.get(instances.get(0).name()).configuration() : null;
+    }
+
+    /** The instance's release, from its image version. */
+    private static Semver installedVersion(InstanceConfig instance) {
+        String imageVersion = instance == null ? null : instance.imageVersion();
         try {
             return imageVersion == null ? null : Semver.ofImageVersion(imageVersion);
         } catch (EflowException e) {

@@ -21,6 +21,7 @@ import io.eflow.daemon.api.ModuleRestarted;
 import io.eflow.daemon.api.NameServerChange;
 import io.eflow.daemon.api.NetworkAdd;
 import io.eflow.daemon.api.PowerChange;
+import io.eflow.daemon.api.ProxyChange;
 import io.eflow.daemon.api.Published;
 import io.eflow.daemon.api.Removed;
 import io.eflow.daemon.api.RenewRequest;
@@ -95,6 +96,8 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/endpoints     EndpointAdd    EndpointList   (from the next start)
  * POST   /v1/instances/{name}/endpoints/{endpoint}/address  EndpointAddress  EndpointList
  * DELETE /v1/instances/{name}/endpoints/{endpoint}          -                EndpointList
+ * GET    /v1/instances/{name}/proxy         ProxyView
+ * POST   /v1/instances/{name}/proxy         ProxyChange    ProxyView      (at once, and from every start)
  * GET    /v1/instances/{name}/shares        ShareList
  * POST   /v1/instances/{name}/shares        ShareChange    ShareList      (add or remove; from the next start)
  * GET    /v1/instances/{name}/dns           NameServerView
@@ -244,6 +247,9 @@ final class DaemonApi {
         routes.get("/v1/instances/{name}/shares", ctx -> ctx.json(manager.hostResources().shares(name(ctx))));
         routes.post("/v1/instances/{name}/shares", ctx -> ctx.json(manager.hostResources().changeShares(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), ShareChange.class))));
+        routes.get("/v1/instances/{name}/proxy", ctx -> ctx.json(manager.hostResources().proxy(name(ctx))));
+        routes.post("/v1/instances/{name}/proxy", ctx -> ctx.json(manager.hostResources().setProxy(name(ctx),
+                Json.readRequest(ctx.bodyAsBytes(), ProxyChange.class))));
         routes.get("/v1/instances/{name}/dns", ctx -> ctx.json(manager.hostResources().nameServers(name(ctx))));
         routes.post("/v1/instances/{name}/dns", ctx -> ctx.json(manager.hostResources().setNameServers(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), NameServerChange.class).servers())));

@@ -1,7 +1,10 @@
 package io.eflow.instance;
 
 import io.eflow.backend.GuestResolver;
+import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.daemon.api.NameServerView;
+import io.eflow.daemon.api.ProxyChange;
+import io.eflow.daemon.api.ProxyView;
 import io.eflow.daemon.api.SerialPortChange;
 import io.eflow.daemon.api.SerialPortList;
 import io.eflow.daemon.api.ShareChange;
@@ -13,15 +16,17 @@ import io.eflow.instance.model.PowerState;
 import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Privileges;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * What the host lends a guest after deploy: shared folders and serial ports (stored, in force from the next start) and
- * name servers (also written into a running guest at once). Each change is checked whole and stored under the
+ * What the host lends a guest after deploy: shared folders and serial ports (stored, in force from the next start), and
+ * name servers and the proxy (also written into a running guest at once). Each change is checked whole and stored under the
  * instance's lock, or refused with nothing stored.
  */
 public final class HostResources {
@@ -99,6 +104,47 @@ public final class HostResources {
             throw EflowException.notFound(absent);
         }
         return kept;
+    }
+
+    /** {@code eflow proxy show}. */
+    public ProxyView proxy(String name) {
+        InstanceConfig config = store.load(name);
+        ProxySettings inGuest = manager.powerState(config) == PowerState.RUNNING
+                ? ProxySettings.parse(access.shell(store.layout(name), "cat " + ProxySettings.GUEST_FILE + " 2>/dev/null; true",
+                Duration.ofSeconds(30)))
+                : null;
+        return new ProxyView(config.name(), config.network().proxy(), inGuest);
+    }
+
+    /**
+     * Set-EflowVmProxyServers (no proxies: clear): stored, written into a running guest at once (its runtime reads the
+     * file at each connection), and given again at every start. A failure to write restores the stored settings.
+     */
+    public ProxyView setProxy(String name, ProxyChange change) {
+        Privileges.requireRoot();
+        ProxySettings settings;
+        try {
+            settings = new ProxySettings(change.http(), change.https(), change.noProxy());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValue("proxy", e.getMessage());
+        }
+        return manager.withLock(name, () -> {
+            InstanceConfig before = store.load(name);
+            InstanceConfig after = before.withNetwork(before.network().withProxy(settings));
+            store.save(after);
+            if (manager.powerState(after) == PowerState.RUNNING) {
+                try {
+                    access.shell(store.layout(name), settings.isEmpty() ? "sudo -n rm -f " + ProxySettings.GUEST_FILE
+                            : "sudo -n sh -c 'umask 022; cat > " + ProxySettings.GUEST_FILE + ".new && mv -f " + ProxySettings.GUEST_FILE
+                            + ".new " + ProxySettings.GUEST_FILE + "'", settings.toFile().getBytes(StandardCharsets.UTF_8),
+                            Duration.ofSeconds(30));
+                } catch (RuntimeException e) {
+                    store.save(before);
+                    throw e;
+                }
+            }
+            return proxy(name);
+        });
     }
 
     /** {@code eflow dns show}: the servers each start gives the guest, and those a running guest uses now. */

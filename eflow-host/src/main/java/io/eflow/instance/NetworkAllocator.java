@@ -49,7 +49,7 @@ final class NetworkAllocator {
      */
     NetworkConfig readdress(NetworkConfig current, StaticIp requested, List<InstanceConfig> others, Set<String> hostSubnets) {
         NetworkConfig moved = new NetworkConfig(requested.address(), requested.prefix(), requested.gateway(), current.mac(), true,
-                current.dns());
+                current.dns(), current.proxy());
         Set<String> routed = hostSubnets.stream().filter(subnet -> !subnet.equals(current.subnet())).collect(Collectors.toSet());
         requireFree(moved, others.stream().map(c -> c.network().subnet()).collect(Collectors.toSet()), routed);
         return moved;

@@ -1,10 +1,12 @@
 package io.eflow.update;
 
 import io.eflow.contract.files.AtomicFile;
+import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,9 +37,9 @@ public final class BundleSource {
     }
 
     /** Fetches {@code catalog.json} from the folder URL {@code base} ({@code https://host/updates/}). */
-    public static UpdateCatalog catalog(URI base, Path caPemOrNull) {
+    public static UpdateCatalog catalog(URI base, Path caPemOrNull, ProxySelector proxy) {
         URI url = folder(base).resolve(UpdateCatalog.FILE);
-        try (InputStream body = get(url, caPemOrNull)) {
+        try (InputStream body = get(url, caPemOrNull, proxy)) {
             byte[] json = body.readNBytes((int) MAX_CATALOG + 1);
             if (json.length > MAX_CATALOG) {
                 throw new EflowException(url + " is larger than " + (MAX_CATALOG >> 20) + " MiB: not an update catalog");
@@ -49,8 +51,8 @@ public final class BundleSource {
     }
 
     /** Downloads one bundle to {@code target}, which appears only once the download is complete. */
-    public static Path fetch(URI url, Path target, Path caPemOrNull) {
-        try (InputStream body = get(url, caPemOrNull); AtomicFile file = AtomicFile.create(target.toAbsolutePath())) {
+    public static Path fetch(URI url, Path target, Path caPemOrNull, ProxySelector proxy) {
+        try (InputStream body = get(url, caPemOrNull, proxy); AtomicFile file = AtomicFile.create(target.toAbsolutePath())) {
             body.transferTo(Channels.newOutputStream(file.channel()));
             file.commit();
             return target;
@@ -72,9 +74,11 @@ public final class BundleSource {
         }
     }
 
-    private static InputStream get(URI url, Path caPemOrNull) {
+    /** @param proxy the instance's proxy (eflow proxy set): the download is tunnelled through it with CONNECT */
+    private static InputStream get(URI url, Path caPemOrNull, ProxySelector proxy) {
         requireHttps(url);
         HttpClient client = HttpClient.newBuilder()
+                .proxy(proxy)
                 .sslContext(sslContext(caPemOrNull))
                 .connectTimeout(CONNECT_TIMEOUT)
                 // NORMAL never follows a redirect from https to http.
@@ -90,7 +94,7 @@ public final class BundleSource {
             }
             return response.body();
         } catch (IOException e) {
-            throw EflowException.failure("cannot reach " + url + ": " + describe(e), e);
+            throw EflowException.failure("cannot reach " + url + ProxySettings.through(proxy, url) + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw EflowException.failure("interrupted while fetching " + url, e);

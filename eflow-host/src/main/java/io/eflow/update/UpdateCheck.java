@@ -4,6 +4,7 @@ import io.eflow.image.TrustStore;
 import io.eflow.platform.EflowException;
 
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class UpdateCheck {
      * What {@code source} offers: an {@code https://} folder URL (its {@code catalog.json}, trusting {@code caPemOrNull}
      * if given) or a folder on this host. Paths are absolute: the CLI resolves them, the daemon has no caller's folder.
      */
-    public static List<Row> source(String source, Path caPemOrNull, TrustStore trust, Semver installed) {
+    public static List<Row> source(String source, Path caPemOrNull, TrustStore trust, Semver installed, ProxySelector proxy) {
         if (source == null || source.isBlank()) {
             throw new EflowException("update check needs a source: a folder of *.bundle files or an https:// URL");
         }
@@ -46,7 +47,7 @@ public final class UpdateCheck {
         if (isUrl(source)) {
             URI base = URI.create(source);
             BundleSource.requireHttps(base);
-            return catalog(BundleSource.catalog(base, caPemOrNull), base, trust, installed);
+            return catalog(BundleSource.catalog(base, caPemOrNull, proxy), base, trust, installed);
         }
         Path dir = Path.of(source);
         if (!dir.isAbsolute()) {

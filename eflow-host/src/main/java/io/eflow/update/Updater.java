@@ -84,7 +84,8 @@ public final class Updater {
         if (source.startsWith("https://") || source.startsWith("http://")) {
             Path target = layout.state().resolve("update").resolve("download.bundle");
             progress.accept("downloading " + source);
-            BundleSource.fetch(URI.create(source), target, options.caCertificate() == null ? null : Path.of(options.caCertificate()));
+            BundleSource.fetch(URI.create(source), target, options.caCertificate() == null ? null : Path.of(options.caCertificate()),
+                    instances.config(layout.name()).network().proxy().selector());
             return target;
         }
         Path file = Path.of(source);
@@ -331,7 +332,8 @@ public final class Updater {
     public List<UpdateCheck.Row> check(String name, String source, Path caPemOrNull) {
         InstanceLayout layout = instances.layout(name);
         Semver installed = installedVersion(layout, BootControl.read(layout.bootControl()).active());
-        return UpdateCheck.source(source, caPemOrNull, TrustStore.load(instances.paths()), installed);
+        return UpdateCheck.source(source, caPemOrNull, TrustStore.load(instances.paths()), installed,
+                instances.config(name).network().proxy().selector());
     }
 
     /** What happened: the journal brought in line with the boot-control record, which a guest or a crash may have changed. */

@@ -62,7 +62,7 @@ class NetworkAndQuotingTest {
         NetworkConfig current = allocator.allocate(null, List.of(), Set.of()).withDns(List.of("10.0.0.53"));
         NetworkConfig moved = allocator.readdress(current, new StaticIp("192.168.50.10", 24, "192.168.50.1"), List.of(),
                 Set.of(current.subnet()));
-        assertThat(moved).isEqualTo(new NetworkConfig("192.168.50.10", 24, "192.168.50.1", current.mac(), true, List.of("10.0.0.53")));
+        assertThat(moved).isEqualTo(new NetworkConfig("192.168.50.10", 24, "192.168.50.1", current.mac(), true, List.of("10.0.0.53"), null));
         assertThat(allocator.readdress(current, new StaticIp("172.30.0.9", 24, "172.30.0.1"), List.of(), Set.of(current.subnet())).subnet())
                 .as("its own link, routed while it runs, is no clash").isEqualTo("172.30.0.0/24");
         NetworkConfig other = new NetworkConfig("10.9.0.2", 16, "10.9.0.1", "02:00:00:00:00:09", true);

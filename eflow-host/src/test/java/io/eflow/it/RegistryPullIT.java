@@ -78,10 +78,10 @@ class RegistryPullIT extends SharedGuestTest {
         Files.writeString(work.resolve("login.txt"), "another layer of its own: " + System.nanoTime());
         corrupting = new FaultyProxy(open, FaultyProxy.Fault.CORRUPT);
         cutting = new FaultyProxy(open, FaultyProxy.Fault.TRUNCATE);
-        push(open.address() + "/eflow-test/busybox:reg", null, null);
-        push(secured.address() + "/eflow-test/busybox:reg", null, PASSWORD);
-        push(secured.address() + "/eflow-test/login:1", work.resolve("login.txt"), PASSWORD);
-        push(open.address() + "/eflow-test/busybox:extra", work.resolve("extra.txt"), null);
+        push(open.address() + "/eflow-test/busybox:reg", null, null, work);
+        push(secured.address() + "/eflow-test/busybox:reg", null, PASSWORD, work);
+        push(secured.address() + "/eflow-test/login:1", work.resolve("login.txt"), PASSWORD, work);
+        push(open.address() + "/eflow-test/busybox:extra", work.resolve("extra.txt"), null, work);
         JsonNode manifest = Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://" + open.address() + "/v2/eflow-test/busybox/manifests/extra"))
                 .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -89,8 +89,8 @@ class RegistryPullIT extends SharedGuestTest {
         extraLayer = layers.get(layers.size() - 1).path("digest").asText();
     }
 
-    /** Busybox from the host (plus, for a second image, a file in a layer of its own), pushed with Jib. */
-    private static void push(String reference, Path extraFile, String password) throws Exception {
+    /** Busybox from the host (plus, for a second image, a file in a layer of its own), pushed with Jib; its caches in {@code work}. */
+    static void push(String reference, Path extraFile, String password, Path work) throws Exception {
         FileEntriesLayer busybox = FileEntriesLayer.builder().addEntry(Path.of("/bin/busybox"), AbsoluteUnixPath.get("/bin/busybox"),
                 FilePermissions.fromOctalString("755")).build();
         var builder = Jib.fromScratch().addFileEntriesLayer(busybox).setFormat(ImageFormat.OCI);

@@ -1,5 +1,7 @@
 package io.eflow.update;
 
+import io.eflow.contract.proxy.ProxySettings;
+import io.eflow.edge.proxy.Tinyproxy;
 import io.eflow.image.BaseRecipe;
 import io.eflow.image.FileDigests;
 import io.eflow.image.GuestImage;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Catalogs, folders and HTTPS sources: what check lists, and what it refuses. */
 class UpdateSourceTest {
+    private static final ProxySelector DIRECT = ProxySettings.none().selector();
     @TempDir
     Path tmp;
 
@@ -75,7 +79,7 @@ class UpdateSourceTest {
 
     @Test
     void aFolderListsTrustedBundlesWithTheirRelationAndRefusesTheRest() {
-        List<UpdateCheck.Row> rows = UpdateCheck.source(updates.toString(), null, trust, Semver.parse("1.2.3"));
+        List<UpdateCheck.Row> rows = UpdateCheck.source(updates.toString(), null, trust, Semver.parse("1.2.3"), DIRECT);
         assertThat(rows).filteredOn(UpdateCheck.Row::available)
                 .extracting(UpdateCheck.Row::version, UpdateCheck.Row::relation, UpdateCheck.Row::keyId)
                 .containsExactly(
@@ -89,13 +93,13 @@ class UpdateSourceTest {
         assertThat(UpdateCheck.directory(updates, trust, null)).filteredOn(UpdateCheck.Row::available)
                 .allSatisfy(r -> assertThat(r.relation()).isNull());
         assertThat(UpdateCheck.relation(Semver.parse("1.2.2"), Semver.parse("1.2.3"))).isEqualTo(UpdateCheck.Relation.older);
-        assertThatThrownBy(() -> UpdateCheck.source(tmp.resolve("nowhere").toString(), null, trust, null))
+        assertThatThrownBy(() -> UpdateCheck.source(tmp.resolve("nowhere").toString(), null, trust, null, DIRECT))
                 .hasMessageStartingWith("update source " + tmp.resolve("nowhere") + " is not a folder");
-        assertThatThrownBy(() -> UpdateCheck.source("updates", null, trust, null))
+        assertThatThrownBy(() -> UpdateCheck.source("updates", null, trust, null, DIRECT))
                 .hasMessage("update source updates is not an absolute folder path or an https:// URL");
-        assertThatThrownBy(() -> UpdateCheck.source(server.base().toString(), Path.of("ca.pem"), trust, null))
+        assertThatThrownBy(() -> UpdateCheck.source(server.base().toString(), Path.of("ca.pem"), trust, null, DIRECT))
                 .hasMessage("the CA certificate ca.pem is not an absolute path");
-        assertThatThrownBy(() -> UpdateCheck.source(" ", null, trust, null))
+        assertThatThrownBy(() -> UpdateCheck.source(" ", null, trust, null, DIRECT))
                 .hasMessage("update check needs a source: a folder of *.bundle files or an https:// URL");
     }
 
@@ -104,7 +108,7 @@ class UpdateSourceTest {
         UpdateCatalog.write(updates, line -> { });
         Path ca = server.writeCertificate(tmp.resolve("ca.pem"));
 
-        List<UpdateCheck.Row> rows = UpdateCheck.source(server.base().toString(), ca, trust, Semver.parse("1.2.4"));
+        List<UpdateCheck.Row> rows = UpdateCheck.source(server.base().toString(), ca, trust, Semver.parse("1.2.4"), DIRECT);
 
         assertThat(rows).filteredOn(UpdateCheck.Row::available).extracting(UpdateCheck.Row::version, UpdateCheck.Row::relation)
                 .containsExactly(Tuple.tuple("1.2.3", UpdateCheck.Relation.older),
@@ -120,16 +124,39 @@ class UpdateSourceTest {
     }
 
     @Test
+    void checksAndDownloadsGoThroughTheInstancesProxyAndAProxyThatRefusesIsOneLine() throws Exception {
+        UpdateCatalog.write(updates, line -> { });
+        Path ca = server.writeCertificate(tmp.resolve("ca.pem"));
+        int port = server.base().getPort();
+        try (Tinyproxy proxy = Tinyproxy.start(tmp.resolve("proxy"), port)) {
+            ProxySelector via = new ProxySettings(null, proxy.url(), List.of()).selector();
+            assertThat(UpdateCheck.source(server.base().toString(), ca, trust, Semver.parse("1.2.4"), via))
+                    .filteredOn(UpdateCheck.Row::available).hasSize(4);
+            Path target = tmp.resolve("downloads/proxied.bundle");
+            Files.createDirectories(target.getParent());
+            BundleSource.fetch(server.base().resolve("eflow-1.3.0.bundle"), target, ca, via);
+            assertThat(target).hasSameBinaryContentAs(updates.resolve("eflow-1.3.0.bundle"));
+            assertThat(proxy.log()).as("tinyproxy's log").contains("CONNECT").contains(":" + port);
+        }
+        try (Tinyproxy refusing = Tinyproxy.start(tmp.resolve("refusing"))) {
+            ProxySelector via = new ProxySettings(null, refusing.url(), List.of()).selector();
+            assertThatThrownBy(() -> UpdateCheck.source(server.base().toString(), ca, trust, null, via))
+                    .hasMessageStartingWith("cannot reach " + server.base() + "catalog.json through the proxy 127.0.0.1:" + refusing.port())
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
     void aFetchedBundleIsTheFileAndOpensAsOne() throws IOException {
         Path ca = server.writeCertificate(tmp.resolve("ca.pem"));
         Path target = tmp.resolve("downloads/eflow-1.2.4.bundle");
         Files.createDirectories(target.getParent());
 
-        BundleSource.fetch(server.base().resolve("eflow-1.2.4.bundle"), target, ca);
+        BundleSource.fetch(server.base().resolve("eflow-1.2.4.bundle"), target, ca, DIRECT);
 
         assertThat(target).hasSameBinaryContentAs(updates.resolve("eflow-1.2.4.bundle"));
         assertThat(BundleReader.open(target, trust).version()).isEqualTo(Semver.parse("1.2.4"));
-        assertThatThrownBy(() -> BundleSource.fetch(server.base().resolve("missing.bundle"), tmp.resolve("downloads/m.bundle"), ca))
+        assertThatThrownBy(() -> BundleSource.fetch(server.base().resolve("missing.bundle"), tmp.resolve("downloads/m.bundle"), ca, DIRECT))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404))
                 .hasMessage("GET " + server.base() + "missing.bundle answered HTTP 404");
         try (var files = Files.list(target.getParent())) {
@@ -139,7 +166,7 @@ class UpdateSourceTest {
 
     @Test
     void withoutTheCaTheServerIsNotTrusted() {
-        assertThatThrownBy(() -> BundleSource.catalog(server.base(), null))
+        assertThatThrownBy(() -> BundleSource.catalog(server.base(), null, DIRECT))
                 .isInstanceOf(EflowException.class)
                 .hasMessageStartingWith("cannot reach " + server.base() + "catalog.json: ");
     }
@@ -147,9 +174,9 @@ class UpdateSourceTest {
     @Test
     void plainHttpIsRefusedInOneLine() {
         URI http = URI.create("http://localhost:" + server.base().getPort() + "/");
-        assertThatThrownBy(() -> UpdateCheck.source(http.toString(), null, trust, null))
+        assertThatThrownBy(() -> UpdateCheck.source(http.toString(), null, trust, null, DIRECT))
                 .hasMessage("update source " + http + " is not an https:// URL: eflow fetches updates over HTTPS only");
-        assertThatThrownBy(() -> BundleSource.fetch(http.resolve("x.bundle"), tmp.resolve("x.bundle"), null))
+        assertThatThrownBy(() -> BundleSource.fetch(http.resolve("x.bundle"), tmp.resolve("x.bundle"), null, DIRECT))
                 .hasMessage("update source " + http.resolve("x.bundle") + " is not an https:// URL: eflow fetches updates over HTTPS only");
         assertThat(tmp.resolve("x.bundle")).doesNotExist();
     }

@@ -1,5 +1,7 @@
 package io.eflow.edge.cloud;
 
+import io.eflow.edge.proxy.GuestProxy;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -56,7 +58,7 @@ final class BlobContainer {
 
     /** A client for one task's puts, trusting what {@code tls} trusts. */
     static HttpClient client(SSLContext tls) {
-        return HttpClient.newBuilder().sslContext(tls).connectTimeout(CONNECT).build();
+        return HttpClient.newBuilder().proxy(GuestProxy.INSTANCE.selector()).sslContext(tls).connectTimeout(CONNECT).build();
     }
 
     /** Writes one block blob; an answer other than 201 Created throws, naming the status and Azure's error code. */

@@ -3,6 +3,7 @@ package io.eflow.edge.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.json.Mappers;
+import io.eflow.edge.proxy.GuestProxy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -45,7 +46,7 @@ public final class DeviceScope {
         this.timeout = timeout;
         this.clock = clock;
         // an X.509 device proves itself in the TLS handshake, a key device with a token in each request
-        this.http = HttpClient.newBuilder().sslContext(device.deviceTls())
+        this.http = HttpClient.newBuilder().proxy(GuestProxy.INSTANCE.selector()).sslContext(device.deviceTls())
                 .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

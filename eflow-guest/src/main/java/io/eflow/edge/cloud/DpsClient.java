@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.iothub.SigningKey;
 import io.eflow.contract.json.Mappers;
+import io.eflow.edge.proxy.GuestProxy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -91,7 +92,7 @@ public final class DpsClient {
      *                        asked or did not finish in time
      */
     public Assignment register(String idScope, String registrationId, Proof proof) {
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout)
+        HttpClient http = HttpClient.newBuilder().proxy(GuestProxy.INSTANCE.selector()).sslContext(tls).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         String base = "/" + encode(idScope) + "/registrations/" + encode(registrationId);
         ObjectNode body = JSON.createObjectNode().put("registrationId", registrationId);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eflow.contract.iothub.SasToken;
 import io.eflow.contract.json.Mappers;
+import io.eflow.edge.proxy.GuestProxy;
+import io.eflow.edge.proxy.TunnelSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -108,7 +110,7 @@ public final class TwinSession implements MqttCallback, AutoCloseable {
         String resource = host + "/devices/" + device + "/modules/" + moduleId;
         connect.setPassword(SasToken.sign(resource, moduleKey, clock.instant().plus(TOKEN_LIFETIME), Optional.empty())
                 .toString().toCharArray());
-        connect.setSocketFactory(provisioning.moduleTls().getSocketFactory());
+        connect.setSocketFactory(new TunnelSocketFactory(provisioning.moduleTls().getSocketFactory(), GuestProxy.INSTANCE));
         connect.setHttpsHostnameVerificationEnabled(true);
         try {
             client.connect(connect).waitForCompletion(timeout.toMillis() + 1000);

@@ -2,9 +2,12 @@ package io.eflow.edge.image;
 
 import io.eflow.contract.manifest.ImageReference;
 import io.eflow.contract.manifest.RegistryCredential;
+import io.eflow.contract.proxy.ProxySettings;
+import io.eflow.edge.proxy.GuestProxy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +31,8 @@ public final class RegistryClient {
     private final HttpClient http;
     private final RegistryAuth auth;
     private final Set<String> insecureRegistries;
+    /** The instance's proxy (eflow proxy set), asked afresh for each request. */
+    private final ProxySelector proxy = GuestProxy.INSTANCE.selector();
     private final Platform platform;
 
     /**
@@ -40,7 +45,7 @@ public final class RegistryClient {
 
     public RegistryClient(Set<String> insecureRegistries, Collection<RegistryCredential> credentials, Platform platform) {
         // Redirects are followed by hand: a blob's redirect target (a CDN, object storage) must not get our login.
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().proxy(proxy).connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
         this.auth = new RegistryAuth(http, credentials);
         this.insecureRegistries = Set.copyOf(insecureRegistries);
         this.platform = platform;
@@ -150,16 +155,16 @@ public final class RegistryClient {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw new ImageException("cannot reach registry at " + uri.getAuthority() + ": " + e, e);
+            throw new ImageException("cannot reach registry at " + uri.getAuthority() + ProxySettings.through(proxy, uri) + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageException("interrupted while fetching " + uri, e);
         }
     }
 
-    private static void expectOk(HttpResponse<InputStream> response, URI uri) {
+    private void expectOk(HttpResponse<InputStream> response, URI uri) {
         if (response.statusCode() != 200) {
-            throw new ImageException("registry answered HTTP " + response.statusCode() + " for " + uri);
+            throw new ImageException("registry answered HTTP " + response.statusCode() + " for " + uri + ProxySettings.through(proxy, uri));
         }
     }
 

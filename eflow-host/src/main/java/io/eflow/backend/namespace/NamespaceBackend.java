@@ -23,6 +23,7 @@ import io.eflow.platform.Pause;
 import io.eflow.tpm.TpmPassthrough;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -98,6 +99,13 @@ public final class NamespaceBackend implements Backend {
             // the servers chosen with dns set, else the host's as they are now (the host may have moved networks)
             FileTrees.write(GuestDisks.etcUpper(var(layout)).resolve("resolv.conf"), GuestResolver.of(config, this).resolvConf(),
                     "rw-r--r--");
+            // the proxy the guest runtime reads at each connection (ProxySettings.GUEST_FILE), or none
+            Path proxy = GuestDisks.etcUpper(var(layout)).resolve("eflow/proxy.conf");
+            if (config.network().proxy().isEmpty()) {
+                FileTrees.deleteRecursively(proxy);
+            } else {
+                FileTrees.write(proxy, config.network().proxy().toFile().getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+            }
             GuestNic network = new GuestNic(layout.hostId(), config.network());
             network.createInNamespace();
             GuestLinks.createInNamespace(layout.hostId(), network.netns(), config.name(), config.endpoints(), layout.run());

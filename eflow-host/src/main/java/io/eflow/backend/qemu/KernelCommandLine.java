@@ -1,6 +1,7 @@
 package io.eflow.backend.qemu;
 
 import io.eflow.backend.GuestLinks;
+import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.Endpoint;
 import io.eflow.instance.model.NameServers;
@@ -49,6 +50,16 @@ public final class KernelCommandLine {
         words.add("eflow.gw=" + network.gateway());
         if (!dns.isEmpty()) {
             words.add("eflow.dns=" + String.join(",", NameServers.check(dns)));
+        }
+        ProxySettings proxy = network.proxy(); // checked URLs and host names: no spaces, no commas within an entry
+        if (proxy.http() != null) {
+            words.add("eflow.proxy.http=" + proxy.http());
+        }
+        if (proxy.https() != null) {
+            words.add("eflow.proxy.https=" + proxy.https());
+        }
+        if (!proxy.noProxy().isEmpty()) {
+            words.add("eflow.proxy.no=" + String.join(",", proxy.noProxy()));
         }
         for (int i = 0; i < shares.size(); i++) {
             SharedFolder share = shares.get(i); // its guest path holds no space or other separator (SharedFolder checks)

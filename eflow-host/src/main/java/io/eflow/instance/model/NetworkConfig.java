@@ -1,5 +1,7 @@
 package io.eflow.instance.model;
 
+import io.eflow.contract.proxy.ProxySettings;
+
 import java.util.List;
 
 /**
@@ -12,20 +14,27 @@ import java.util.List;
  * @param mac         guest MAC address
  * @param staticAddress whether the user chose the address with --ip/--prefix/--gateway
  * @param dns         name servers the user chose with {@code eflow dns set}; empty: the ones deploy chose
+ * @param proxy       the proxy the guest's outbound HTTP and MQTT go through ({@code eflow proxy set}), or none
  */
-public record NetworkConfig(String address, int prefix, String gateway, String mac, boolean staticAddress, List<String> dns) {
+public record NetworkConfig(String address, int prefix, String gateway, String mac, boolean staticAddress, List<String> dns,
+                            ProxySettings proxy) {
 
     public NetworkConfig {
         dns = dns == null ? List.of() : List.copyOf(dns);
+        proxy = proxy == null ? ProxySettings.none() : proxy;
     }
 
     /** With the name servers deploy chose. */
     public NetworkConfig(String address, int prefix, String gateway, String mac, boolean staticAddress) {
-        this(address, prefix, gateway, mac, staticAddress, List.of());
+        this(address, prefix, gateway, mac, staticAddress, List.of(), null);
     }
 
     public NetworkConfig withDns(List<String> servers) {
-        return new NetworkConfig(address, prefix, gateway, mac, staticAddress, NameServers.check(servers));
+        return new NetworkConfig(address, prefix, gateway, mac, staticAddress, NameServers.check(servers), proxy);
+    }
+
+    public NetworkConfig withProxy(ProxySettings settings) {
+        return new NetworkConfig(address, prefix, gateway, mac, staticAddress, dns, settings);
     }
 
     public String subnet() {

@@ -1,5 +1,6 @@
 package io.eflow.backend.qemu;
 
+import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.image.ImageManifest;
 import io.eflow.instance.model.Endpoint;
 import io.eflow.instance.model.NetworkConfig;
@@ -195,6 +196,15 @@ class QemuCommandTest {
         assertThat(KernelCommandLine.build(Map.of(Slot.A, manifest("aa11", "bb22", 1000)), NET, List.of(), false, List.of(), List.of(),
                 endpoints)).endsWith(" eflow.nic.1=02:00:00:00:00:01,dhcp,200 eflow.nic.2=02:00:00:00:00:02,10.198.0.20/24,10.198.0.1,50"
                         + " eflow.nic.3=02:00:00:00:00:03,10.197.0.20/24,-,202");
+    }
+
+    @Test
+    void theProxyReachesAVmOnItsKernelCommandLineAndNoneLeavesItOut() {
+        Map<Slot, ImageManifest> slot = Map.of(Slot.A, manifest("aa11", "bb22", 1000));
+        NetworkConfig proxied = NET.withProxy(new ProxySettings("http://p.plant:3128", "http://p.plant:3129", List.of(".corp", "10.0.0.5")));
+        assertThat(KernelCommandLine.build(slot, proxied, List.of(), false, List.of(), List.of(), List.of())).endsWith(
+                " eflow.proxy.http=http://p.plant:3128 eflow.proxy.https=http://p.plant:3129 eflow.proxy.no=.corp,10.0.0.5");
+        assertThat(KernelCommandLine.build(slot, NET, List.of(), false, List.of(), List.of(), List.of())).doesNotContain("eflow.proxy");
     }
 
     @Test

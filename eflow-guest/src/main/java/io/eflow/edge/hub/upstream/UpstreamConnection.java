@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.upstream;
 
+import io.eflow.edge.proxy.GuestProxy;
+import io.eflow.edge.proxy.TunnelSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -76,8 +78,9 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
         login.password().map(String::toCharArray).ifPresent(connect::setPassword);
         if ("mqtts".equals(settings.endpoint().getScheme())) {
             // a certificate login brings TLS that presents the certificate; every other uses the endpoint's
-            connect.setSocketFactory(login.clientTls().or(settings::tls)
-                    .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault()));
+            // through the instance's https proxy (CONNECT) when it has one for the endpoint's host
+            connect.setSocketFactory(new TunnelSocketFactory(login.clientTls().or(settings::tls)
+                    .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault()), GuestProxy.INSTANCE));
             connect.setHttpsHostnameVerificationEnabled(true);
         }
         long waitMillis = options.connectTimeout().toMillis() + 1000;
