@@ -1,5 +1,8 @@
 package io.eflow.backend;
 
+import io.eflow.firewall.FirewallRule;
+import io.eflow.firewall.GuestFirewall;
+import io.eflow.firewall.GuestSecurity;
 import io.eflow.image.GuestPayloadFiles;
 import io.eflow.instance.model.Endpoint;
 import io.eflow.platform.EflowException;
@@ -31,6 +34,7 @@ public final class GuestLinks {
     private static final int OTHER_METRIC = 200;
     /** The event script udhcpc runs, from the guest payload: the same file a VM's own udhcpc runs. */
     private static final String DHCP_SCRIPT = "usr/lib/eflow/bin/dhcp-event";
+    private static final String STARTED_INTERFACES = "interfaces";
 
     private GuestLinks() {
     }
@@ -53,6 +57,39 @@ public final class GuestLinks {
         return interfaces;
     }
 
+    /**
+     * Remembers which interface each endpoint has in the guest just started: endpoints added or removed while it runs
+     * wait for the next start, and a firewall change in the meantime must match the interfaces the guest has.
+     */
+    public static void recordStarted(Path run, List<Endpoint> endpoints) {
+        StringBuilder text = new StringBuilder();
+        interfaces(endpoints).forEach((name, iface) -> text.append(name).append('=').append(iface).append('\n'));
+        FileTrees.write(run.resolve(STARTED_INTERFACES), text.toString().getBytes(StandardCharsets.UTF_8), "rw-------");
+    }
+
+    /**
+     * The guest's firewall for its interfaces in force: those of its start when it runs, else those of its
+     * configuration. A rule for an endpoint the running guest does not have yet is left out until the next start.
+     */
+    public static String firewall(GuestSecurity security, List<Endpoint> endpoints, Path run) {
+        Map<String, String> interfaces = interfaces(endpoints);
+        Path started = run.resolve(STARTED_INTERFACES);
+        if (Files.isRegularFile(started)) {
+            interfaces = new LinkedHashMap<>();
+            for (String line : new String(FileTrees.read(started), StandardCharsets.UTF_8).split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    interfaces.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        Map<String, String> inForce = interfaces;
+        List<FirewallRule> rules = security.firewallRules().stream()
+                .filter(rule -> rule.endpoint() == null || inForce.containsKey(rule.endpoint())).toList();
+        return GuestFirewall.render(new GuestSecurity(security.sshTransport(), rules, security.dmVerity(), security.tpmPassthrough()),
+                inForce);
+    }
+
     /** Host-side name of endpoint {@code index}'s interface: per instance, within the kernel's 15 characters. */
     public static String hostInterface(String hostId, int index) {
         return prefix(hostId) + index;
@@ -69,9 +106,11 @@ public final class GuestLinks {
 
     /**
      * Veth pairs into the guest's network namespace, each configured from the host (the guest has no CAP_NET_ADMIN):
-     * a static address and route at once, or the host's udhcpc running in the namespace, its pid in {@code run}.
+     * a static address and route at once, or the host's udhcpc running in the namespace, its pid in {@code run} and its
+     * event script in {@code state} (the host's /run may be mounted noexec).
      */
-    public static void createInNamespace(String hostId, String netns, String hostname, List<Endpoint> endpoints, Path run) {
+    public static void createInNamespace(String hostId, String netns, String hostname, List<Endpoint> endpoints, Path run,
+                                         Path state) {
         for (int i = 0; i < endpoints.size(); i++) {
             Endpoint endpoint = endpoints.get(i);
             String host = hostInterface(hostId, i);
@@ -89,7 +128,7 @@ public final class GuestLinks {
             }
             Exec.of("ip", "-n", netns, "-batch", "-").input(String.join("\n", inGuest) + "\n").check();
             if (endpoint.dhcp()) {
-                startDhcpClient(netns, guest, hostname, metric(endpoints, i), run);
+                startDhcpClient(netns, guest, hostname, metric(endpoints, i), run, state);
             }
         }
     }
@@ -98,8 +137,8 @@ public final class GuestLinks {
      * Busybox's udhcpc (-b: it goes on trying in the background when no lease comes within three tries); it forks
      * once it holds a lease and renews it for as long as the guest runs.
      */
-    private static void startDhcpClient(String netns, String iface, String hostname, int metric, Path run) {
-        Path script = run.resolve("dhcp-event");
+    private static void startDhcpClient(String netns, String iface, String hostname, int metric, Path run, Path state) {
+        Path script = state.resolve("dhcp-event");
         FileTrees.write(script, GuestPayloadFiles.read(DHCP_SCRIPT), "rwx------");
         Path log = run.resolve("udhcpc-" + iface + ".log");
         Exec.Result started = Exec.of("ip", "netns", "exec", netns, "busybox", "udhcpc", "-b", "-t", "3", "-T", "1", "-i", iface,
@@ -121,10 +160,13 @@ public final class GuestLinks {
         }
         try (var files = Files.list(run)) {
             for (Path pidFile : files.filter(f -> f.getFileName().toString().matches("udhcpc-.*\\.pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(process -> {
-                    process.destroyForcibly();
-                    process.onExit().join();
-                });
+                // a pid is only trusted while it is still busybox's udhcpc (pids are reused)
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+                        .filter(process -> process.info().command().map(c -> c.endsWith("busybox") || c.endsWith("udhcpc")).orElse(false))
+                        .ifPresent(process -> {
+                            process.destroyForcibly();
+                            process.onExit().join();
+                        });
                 Files.delete(pidFile);
             }
         } catch (IOException | NumberFormatException e) {

@@ -47,6 +47,10 @@ public final class GuestFirewall {
             nft.append("    ").append(rule.toNft(interfaces)).append("\n");
         }
         nft.append("  }\n");
+        // a guest on several networks is not a router between them (a namespace guest inherits the host's forwarding)
+        nft.append("  chain forward {\n");
+        nft.append("    type filter hook forward priority filter; policy drop;\n");
+        nft.append("  }\n");
         nft.append("}\n");
         return nft.toString();
     }

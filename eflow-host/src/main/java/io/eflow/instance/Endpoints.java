@@ -161,6 +161,12 @@ public final class Endpoints {
 
     /** No two endpoints on one network hold the same static address or MAC. */
     private void requireUnique(Endpoint endpoint, InstanceConfig self) {
+        // the guest finds each NIC by its MAC: one MAC per card of the instance
+        boolean clash = self.network().mac().equals(endpoint.mac()) || self.endpoints().stream()
+                .anyMatch(other -> !other.name().equals(endpoint.name()) && other.mac().equals(endpoint.mac()));
+        if (clash) {
+            throw EflowException.conflict("MAC " + endpoint.mac() + " is another of " + self.name() + "'s network cards'");
+        }
         for (InstanceConfig config : store.all()) {
             for (Endpoint other : config.endpoints()) {
                 boolean same = config.name().equals(self.name()) && other.name().equals(endpoint.name());

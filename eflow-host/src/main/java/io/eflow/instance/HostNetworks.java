@@ -11,7 +11,6 @@ import io.eflow.network.NetworkType;
 import io.eflow.network.Subnets;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
-import io.eflow.platform.Exec;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Privileges;
 
@@ -66,8 +65,10 @@ public final class HostNetworks {
             } catch (RuntimeException e) {
                 try {
                     host.down(network);
-                } finally {
                     store.save(existing);
+                } catch (RuntimeException teardown) {
+                    // left stored, so that network remove finds what is left on the host
+                    e.addSuppressed(teardown);
                 }
                 throw e;
             }
@@ -136,8 +137,7 @@ public final class HostNetworks {
         if (Files.exists(Path.of("/sys/class/net", uplink, "master"))) {
             throw EflowException.conflict("interface " + uplink + " is already part of a bridge or bond: give that instead");
         }
-        String addresses = Exec.of("ip", "-4", "-o", "addr", "show", "dev", uplink).check().stdout().strip();
-        if (!addresses.isEmpty()) {
+        if (NetworkHost.holdsAddresses(uplink)) {
             throw EflowException.conflict("interface " + uplink + " holds IPv4 addresses, which bridging it would cut off; put"
                     + " them on a bridge with it and give the bridge");
         }
@@ -158,6 +158,11 @@ public final class HostNetworks {
             store.save(store.all().stream().filter(n -> !n.name().equals(name)).toList());
             return view(network);
         });
+    }
+
+    /** Every eflow subnet stored, up or not. */
+    List<String> subnets() {
+        return store.all().stream().map(HostNetwork::subnet).filter(subnet -> subnet != null).toList();
     }
 
     HostNetwork get(String name) {

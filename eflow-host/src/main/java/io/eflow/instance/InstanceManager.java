@@ -1,6 +1,7 @@
 package io.eflow.instance;
 
 import io.eflow.backend.Backend;
+import io.eflow.backend.GuestLinks;
 import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
@@ -60,8 +61,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -148,7 +151,7 @@ public final class InstanceManager implements AutoCloseable {
             precheck(request); // again under the lock: two deploys of one name may race to here
             sweepUnfinishedDeploys();
             GuestImage image = signedImage(valid.image());
-            NetworkConfig network = networks.allocate(valid.staticIp(), store.all(), HostRoutes.subnets());
+            NetworkConfig network = networks.allocate(valid.staticIp(), store.all(), takenByTheHost());
             try (DigestCheck digests = DigestCheck.start(image)) {
                 InstanceConfig config = withLock(valid.name(), () -> deployer.deploy(valid, kind, backend, image, digests, network, progress));
                 return summary(config);
@@ -280,6 +283,7 @@ public final class InstanceManager implements AutoCloseable {
             hostNetworks.bringUp(config);
             growDisks(config, layout, progress);
             backend.start(config, layout, progress);
+            GuestLinks.recordStarted(layout.run(), config.endpoints());
             access.awaitReady(layout, SSH_READY);
             backend.guestReady(config, layout, access.shell(layout));
             return null;
@@ -337,11 +341,18 @@ public final class InstanceManager implements AutoCloseable {
             if (address != null) {
                 String self = changed.name();
                 List<InstanceConfig> others = store.all().stream().filter(other -> !other.name().equals(self)).toList();
-                changed = changed.withNetwork(networks.readdress(changed.network(), address, others, HostRoutes.subnets()));
+                changed = changed.withNetwork(networks.readdress(changed.network(), address, others, takenByTheHost()));
             }
             store.save(changed);
             return changed;
         });
+    }
+
+    /** The host's routes and eflow's stored networks (one not brought up since a reboot is not routed yet). */
+    private Set<String> takenByTheHost() {
+        Set<String> taken = new HashSet<>(HostRoutes.subnets());
+        taken.addAll(hostNetworks.subnets());
+        return taken;
     }
 
     public InstanceDetails get(String name) {
@@ -513,6 +524,10 @@ public final class InstanceManager implements AutoCloseable {
         Privileges.requireRoot();
         return withLock(name, () -> {
             InstanceConfig before = store.load(name);
+            if (allow && rule.endpoint() != null && !GuestLinks.interfaces(before.endpoints()).containsKey(rule.endpoint())) {
+                throw new InvalidValue("endpoint", "instance '" + name + "' has no endpoint " + rule.endpoint() + " ('default' is the"
+                        + " host link; 'eflow endpoint list' shows the others)");
+            }
             GuestSecurity security = allow ? before.security().allow(rule) : before.security().remove(rule);
             InstanceConfig after = before.withSecurity(security);
             store.save(after);

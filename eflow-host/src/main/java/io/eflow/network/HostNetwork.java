@@ -65,5 +65,9 @@ public record HostNetwork(String name, NetworkType type, String subnet, String u
         if (host <= 1 || host == (1 << (32 - prefix())) - 1) {
             throw new InvalidValue("ip", ip.address() + " is the network's own address, its host's or its broadcast");
         }
+        if (host >= (1 << (32 - prefix())) / 2) {
+            throw new InvalidValue("ip", ip.address() + " is in eflow's DHCP range " + String.join("-", dhcpRange())
+                    + "; static addresses go below it");
+        }
     }
 }

@@ -53,12 +53,17 @@ public final class NetworkHost {
         return Files.exists(Path.of("/sys/class/net", iface));
     }
 
+    /** Whether the host has IPv4 addresses on {@code iface} (an interface eflow must not enslave). */
+    public static boolean holdsAddresses(String iface) {
+        return !Exec.of("ip", "-4", "-o", "addr", "show", "dev", iface).check().stdout().isBlank();
+    }
+
     /** Whether eflow made the bridge (and so removes it with the network). */
     static boolean ownsBridge(HostNetwork network) {
         return !network.bridge().equals(network.uplink());
     }
 
-    public void up(HostNetwork network) {
+    public synchronized void up(HostNetwork network) {
         if (!ownsBridge(network)) {
             if (!isBridge(network.bridge())) {
                 throw new EflowException("network " + network.name() + "'s bridge " + network.bridge() + " is gone from this host:"
@@ -68,6 +73,10 @@ public final class NetworkHost {
         }
         if (network.type() == NetworkType.BRIDGE && !exists(network.uplink())) {
             throw new EflowException("network " + network.name() + "'s interface " + network.uplink() + " is gone from this host");
+        }
+        if (network.type() == NetworkType.BRIDGE && holdsAddresses(network.uplink())) {
+            throw new EflowException("network " + network.name() + "'s interface " + network.uplink() + " holds IPv4 addresses now,"
+                    + " which bridging it would cut off; put them on a bridge with it, or remove the network");
         }
         List<String> batch = new ArrayList<>();
         if (!exists(network.bridge())) {
@@ -98,7 +107,7 @@ public final class NetworkHost {
     }
 
     /** Takes the network off the host: its DHCP server, its table, and its bridge when eflow made it (the uplink freed). */
-    public void down(HostNetwork network) {
+    public synchronized void down(HostNetwork network) {
         stopDhcp(network);
         nft(HostNat.dropTable(table(network)));
         if (ownsBridge(network) && exists(network.bridge())) {

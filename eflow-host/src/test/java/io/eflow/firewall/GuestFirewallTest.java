@@ -17,7 +17,7 @@ class GuestFirewallTest {
                 FirewallRule.of("udp", "5000-5010", "10.0.0.0/8", null)));
         String nft = GuestFirewall.render(security, INTERFACES);
         assertThat(nft).contains("    iifname \"eth1\" tcp dport 8883 accept\n", "    ip saddr 10.0.0.0/8 udp dport 5000-5010 accept\n");
-        assertThat(nft).contains("policy drop;");
+        assertThat(nft).contains("hook input priority filter; policy drop;", "hook forward priority filter; policy drop;");
         assertThat(FirewallRule.of("tcp", "8883", null, "plant")).hasToString("tcp 8883 on plant");
     }
 

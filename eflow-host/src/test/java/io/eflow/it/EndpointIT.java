@@ -88,12 +88,19 @@ class EndpointIT extends SharedGuestTest {
                 .hasMessageContaining("no network named 'nosuch'");
         assertThat(manager.endpoints().list(guest)).isEqualTo(before);
 
+        String hostLinkMac = manager.config(guest).network().mac();
+        assertThatThrownBy(() -> manager.endpoints().add(guest, new EndpointAdd(null, "plant", null, null, null, true, hostLinkMac, false)))
+                .as("one MAC per card").hasMessageContaining("another of " + guest + "'s network cards");
+        assertThatThrownBy(() -> manager.endpoints().add(guest, new EndpointAdd(null, "lab", "198.19.7.200", 24, null, false, null, false)))
+                .as("in eflow's DHCP range").hasMessageContaining("DHCP range");
         manager.endpoints().add(guest, new EndpointAdd(null, "plant", null, null, null, true, null, false));
         EndpointList added = manager.endpoints().add(guest, new EndpointAdd(null, "lab", "198.19.7.20", 24, null, false, null, false));
         assertThat(added.appliesAtNextStart()).isTrue();
         assertThat(added.endpoints()).extracting(EndpointView::name).containsExactly("default", "plant", "lab");
         assertThat(added.endpoints().get(2).configuration()).isEqualTo("198.19.7.20/24 via 198.19.7.1");
         assertThatThrownBy(() -> manager.networks().remove("lab")).as("in use").hasMessageContaining("in use by " + guest + "/lab");
+        assertThatThrownBy(() -> manager.changeFirewall(guest, FirewallRule.of("tcp", "80", null, "nosuch"), true))
+                .as("a rule on an endpoint the guest lacks").isInstanceOf(InvalidValue.class).hasMessageContaining("has no endpoint nosuch");
 
         manager.stop(guest);
         manager.start(guest);

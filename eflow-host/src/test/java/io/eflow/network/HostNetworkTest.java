@@ -28,7 +28,8 @@ class HostNetworkTest {
     void aGuestsStaticAddressMustBeAnOrdinaryHostOfTheSubnet() {
         LAB.requireGuestAddress(new StaticIp("198.19.7.20", 24, "198.19.7.1"));
         for (StaticIp bad : List.of(new StaticIp("198.19.8.20", 24, "198.19.8.1"), new StaticIp("198.19.7.20", 16, "198.19.7.1"),
-                new StaticIp("198.19.7.1", 24, "198.19.7.2"), new StaticIp("198.19.7.255", 24, "198.19.7.1"))) {
+                new StaticIp("198.19.7.1", 24, "198.19.7.2"), new StaticIp("198.19.7.255", 24, "198.19.7.1"),
+                new StaticIp("198.19.7.128", 24, "198.19.7.1"))) {
             assertThatThrownBy(() -> LAB.requireGuestAddress(bad)).as(bad.toString()).isInstanceOf(InvalidValue.class)
                     .hasMessageStartingWith("ip ");
         }

@@ -25,6 +25,8 @@ import java.util.Properties;
 public record ProxySettings(String http, String https, List<String> noProxy) {
     /** Where the guest keeps the settings the host gives it. */
     public static final String GUEST_FILE = "/etc/eflow/proxy.conf";
+    /** A VM gets the list on its kernel command line, which has room for about 2 KB in all. */
+    static final int MAX_NO_PROXY = 32;
 
     public ProxySettings {
         http = http == null || http.isBlank() ? null : checkUrl("http", http.trim());
@@ -38,6 +40,9 @@ public record ProxySettings(String http, String https, List<String> noProxy) {
                 }
                 hosts.add(trimmed);
             }
+        }
+        if (hosts.size() > MAX_NO_PROXY || String.join(",", hosts).length() > 512) {
+            throw new IllegalArgumentException("no-proxy: at most " + MAX_NO_PROXY + " hosts in 512 characters");
         }
         noProxy = List.copyOf(hosts);
     }

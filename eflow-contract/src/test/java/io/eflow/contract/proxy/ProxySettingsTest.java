@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,5 +44,7 @@ class ProxySettingsTest {
                     .hasMessageStartingWith("http proxy");
         }
         assertThatThrownBy(() -> new ProxySettings(null, null, List.of("a b"))).hasMessageStartingWith("no-proxy: 'a b'");
+        List<String> many = IntStream.range(0, 33).mapToObj(i -> "h" + i + ".example").toList();
+        assertThatThrownBy(() -> new ProxySettings(null, "http://p:1", many)).hasMessageContaining("at most 32 hosts");
     }
 }

@@ -42,7 +42,10 @@ public final class TunnelSocketFactory extends SSLSocketFactory {
         // Java's socket with an HTTP proxy speaks CONNECT itself; the target stays a name for the proxy to resolve
         Socket tunnel = new Socket(new Proxy(Proxy.Type.HTTP, new InetSocketAddress(via.getHostString(), via.getPort())));
         try {
+            // bounds the wait for the proxy's answer to CONNECT too, not only the TCP connect
+            tunnel.setSoTimeout(timeoutMillis);
             tunnel.connect(InetSocketAddress.createUnresolved(host, target.getPort()), timeoutMillis);
+            tunnel.setSoTimeout(0);
         } catch (IOException e) {
             tunnel.close();
             throw new IOException("through the proxy " + via.getHostString() + ":" + via.getPort() + ": " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import javax.net.ssl.HandshakeCompletedListener;
@@ -18,7 +19,9 @@ import javax.net.ssl.SSLSocket;
  */
 final class TunnelledSocket extends SSLSocket {
     private final TunnelSocketFactory factory;
-    private SSLSocket tls;
+    private volatile SSLSocket tls;
+    /** The raw connection while TLS is not yet layered on it, so that close() can end a connect in progress. */
+    private volatile Socket raw;
 
     TunnelledSocket(TunnelSocketFactory factory) {
         this.factory = factory;
@@ -29,7 +32,13 @@ final class TunnelledSocket extends SSLSocket {
         if (!(endpoint instanceof InetSocketAddress target)) {
             throw new IllegalArgumentException("not an internet address: " + endpoint);
         }
-        tls = factory.layer(factory.open(target, timeout), target);
+        raw = factory.open(target, timeout);
+        try {
+            tls = factory.layer(raw, target);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
     }
 
     @Override
@@ -62,9 +71,11 @@ final class TunnelledSocket extends SSLSocket {
     }
 
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
         if (tls != null) {
             tls.close();
+        } else if (raw != null) {
+            raw.close();
         }
     }
 

@@ -9,7 +9,6 @@ import io.eflow.backend.GuestStart;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
 import io.eflow.boot.GuestDisks;
-import io.eflow.firewall.GuestFirewall;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.InstanceLayout;
@@ -108,7 +107,7 @@ public final class NamespaceBackend implements Backend {
             }
             GuestNic network = new GuestNic(layout.hostId(), config.network());
             network.createInNamespace();
-            GuestLinks.createInNamespace(layout.hostId(), network.netns(), config.name(), config.endpoints(), layout.run());
+            GuestLinks.createInNamespace(layout.hostId(), network.netns(), config.name(), config.endpoints(), layout.run(), layout.state());
             loadFirewall(config, layout); // before the guest's first process exists
             Path tpmFolder = null;
             if (config.security().tpmPassthrough()) {
@@ -194,7 +193,7 @@ public final class NamespaceBackend implements Backend {
 
     private static void loadFirewall(InstanceConfig config, InstanceLayout layout) {
         Exec.of("ip", "netns", "exec", new GuestNic(layout.hostId(), config.network()).netns(), "nft", "-f", "-")
-                .input(GuestFirewall.render(config.security(), GuestLinks.interfaces(config.endpoints()))).check();
+                .input(GuestLinks.firewall(config.security(), config.endpoints(), layout.run())).check();
     }
 
     /** The guest's socat forks one sshd per connection: every session shares the one socket. */

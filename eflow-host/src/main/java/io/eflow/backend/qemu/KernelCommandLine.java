@@ -9,6 +9,7 @@ import io.eflow.instance.model.NetworkConfig;
 import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.instance.model.Slot;
+import io.eflow.platform.EflowException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ public final class KernelCommandLine {
      * @param serialPorts serial ports: {@code eflow.serial.ttySN=NAME}, the name the guest's UART N gets under /dev
      * @param endpoints  endpoints: {@code eflow.nic.N=MAC,dhcp|ADDR/PREFIX,GATEWAY|-,METRIC} for the guest's init
      */
+    static final int MAX_LENGTH = 2000;
+
     public static String build(Map<Slot, ImageManifest> slots, NetworkConfig network, List<String> dns, boolean verityOn,
                                List<SharedFolder> shares, List<SerialPort> serialPorts, List<Endpoint> endpoints) {
         if (!slots.containsKey(Slot.A)) {
@@ -71,7 +74,13 @@ public final class KernelCommandLine {
         for (int i = 0; i < endpoints.size(); i++) {
             words.add(GuestLinks.kernelWord(endpoints, i)); // checked addresses and MAC: no spaces
         }
-        return String.join(" ", words);
+        String line = String.join(" ", words);
+        if (line.length() > MAX_LENGTH) {
+            // x86 keeps 2048 bytes of it and cuts the rest without a word: a cut address would be a wrong one
+            throw new EflowException("the guest's kernel command line would be " + line.length() + " bytes, more than the "
+                    + MAX_LENGTH + " it can take: fewer endpoints, shares or no-proxy hosts");
+        }
+        return line;
     }
 
     /** A manifest is signed, but a space in a value would still split the command line: refuse anything not hex. */

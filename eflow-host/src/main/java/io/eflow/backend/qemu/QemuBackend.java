@@ -10,7 +10,6 @@ import io.eflow.backend.GuestStart;
 import io.eflow.backend.RootCheck;
 import io.eflow.backend.TrialRule;
 import io.eflow.boot.BootControl;
-import io.eflow.firewall.GuestFirewall;
 import io.eflow.firewall.SshTransport;
 import io.eflow.image.BootSlotInstaller;
 import io.eflow.image.ImageManifest;
@@ -146,7 +145,7 @@ public final class QemuBackend implements Backend {
      */
     @Override
     public void applyFirewall(InstanceConfig config, InstanceLayout layout, GuestShell guest) {
-        guest.run("sudo nft -f -", GuestFirewall.render(config.security(), GuestLinks.interfaces(config.endpoints())).getBytes(StandardCharsets.UTF_8));
+        guest.run("sudo nft -f -", GuestLinks.firewall(config.security(), config.endpoints(), layout.run()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The user's rules join the defaults the guest's init loaded at boot. */
