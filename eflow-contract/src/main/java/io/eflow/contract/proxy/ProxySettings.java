@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * An HTTP proxy for plain and for TLS traffic, and the hosts that bypass it, in the environment variables' sense
@@ -99,11 +100,15 @@ public record ProxySettings(String http, String https, List<String> noProxy) {
 
     /** A selector for Java's HTTP client: https URLs through the https proxy, http ones through the http proxy. */
     public ProxySelector selector() {
-        ProxySettings settings = this;
+        return selector(() -> this);
+    }
+
+    /** The same for settings that may change between requests: {@code current} is asked at each one. */
+    public static ProxySelector selector(Supplier<ProxySettings> current) {
         return new ProxySelector() {
             @Override
             public List<Proxy> select(URI uri) {
-                InetSocketAddress proxy = settings.proxyFor(uri.getHost(), "https".equalsIgnoreCase(uri.getScheme())
+                InetSocketAddress proxy = current.get().proxyFor(uri.getHost(), "https".equalsIgnoreCase(uri.getScheme())
                         || "wss".equalsIgnoreCase(uri.getScheme()));
                 return List.of(proxy == null ? Proxy.NO_PROXY : new Proxy(Proxy.Type.HTTP, proxy));
             }

@@ -3,15 +3,11 @@ package io.eflow.edge.proxy;
 import io.eflow.contract.proxy.ProxySettings;
 
 import java.io.IOException;
-import java.net.Proxy;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -48,16 +44,6 @@ public final class GuestProxy implements Supplier<ProxySettings> {
 
     /** For Java's HTTP clients: the current settings' choice for each request. */
     public ProxySelector selector() {
-        return new ProxySelector() {
-            @Override
-            public List<Proxy> select(URI uri) {
-                return get().selector().select(uri);
-            }
-
-            @Override
-            public void connectFailed(URI uri, SocketAddress address, IOException e) {
-                // the client reports the failure; there is no other proxy to try
-            }
-        };
+        return ProxySettings.selector(this);
     }
 }
