@@ -187,8 +187,8 @@ final class DaemonClient {
         return call("GET", instancePath(instance, "/dns"), null, NameServerView.class);
     }
 
-    NameServerView setNameServers(String instance, List<String> servers) {
-        return call("POST", instancePath(instance, "/dns"), new NameServerChange(servers), NameServerView.class);
+    NameServerView setNameServers(String instance, String endpoint, List<String> servers) {
+        return call("POST", instancePath(instance, "/dns"), new NameServerChange(endpoint, servers), NameServerView.class);
     }
 
     Feature feature(String instance, String feature) {

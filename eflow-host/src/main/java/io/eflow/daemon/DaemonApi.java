@@ -101,7 +101,7 @@ import java.util.function.Function;
  * GET    /v1/instances/{name}/shares        ShareList
  * POST   /v1/instances/{name}/shares        ShareChange    ShareList      (add or remove; from the next start)
  * GET    /v1/instances/{name}/dns           NameServerView
- * POST   /v1/instances/{name}/dns           NameServerChange NameServerView (Set-EflowVmDNSServers; none: default)
+ * POST   /v1/instances/{name}/dns           NameServerChange NameServerView (Set-EflowVmDNSServers, host link or endpoint; none: default)
  * GET    /v1/instances/{name}/firewall      FirewallView
  * POST   /v1/instances/{name}/firewall/rules         FirewallChange  FirewallView   (allow)
  * POST   /v1/instances/{name}/firewall/rules/remove  FirewallChange  FirewallView
@@ -251,8 +251,10 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/proxy", ctx -> ctx.json(manager.hostResources().setProxy(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), ProxyChange.class))));
         routes.get("/v1/instances/{name}/dns", ctx -> ctx.json(manager.hostResources().nameServers(name(ctx))));
-        routes.post("/v1/instances/{name}/dns", ctx -> ctx.json(manager.hostResources().setNameServers(name(ctx),
-                Json.readRequest(ctx.bodyAsBytes(), NameServerChange.class).servers())));
+        routes.post("/v1/instances/{name}/dns", ctx -> {
+            NameServerChange change = Json.readRequest(ctx.bodyAsBytes(), NameServerChange.class);
+            ctx.json(manager.hostResources().setNameServers(name(ctx), change.endpoint(), change.servers()));
+        });
         routes.get("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.feature(name(ctx), ctx.pathParam("feature"))));
         routes.post("/v1/instances/{name}/features/{feature}", ctx -> ctx.json(manager.setFeature(name(ctx), ctx.pathParam("feature"),
                 Json.readRequest(ctx.bodyAsBytes(), FeatureChange.class).enabled())));

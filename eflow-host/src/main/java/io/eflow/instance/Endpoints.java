@@ -127,7 +127,7 @@ public final class Endpoints {
         });
     }
 
-    private static int indexOf(InstanceConfig config, String endpointName) {
+    static int indexOf(InstanceConfig config, String endpointName) {
         for (int i = 0; i < config.endpoints().size(); i++) {
             if (config.endpoints().get(i).name().equals(endpointName)) {
                 return i;

@@ -10,6 +10,7 @@ import io.eflow.daemon.api.SerialPortList;
 import io.eflow.daemon.api.ShareChange;
 import io.eflow.daemon.api.ShareList;
 import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.Endpoint;
 import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.NameServers;
 import io.eflow.instance.model.PowerState;
@@ -21,7 +22,10 @@ import io.eflow.platform.Privileges;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -154,18 +158,29 @@ public final class HostResources {
         List<String> inGuest = manager.powerState(config) == PowerState.RUNNING
                 ? NameServers.inResolvConf(access.shell(store.layout(name), "cat /etc/resolv.conf", Duration.ofSeconds(30)))
                 : null;
-        return new NameServerView(config.name(), resolver.servers(), resolver.source(), inGuest);
+        Map<String, List<String>> endpoints = new LinkedHashMap<>();
+        config.endpoints().stream().filter(e -> !e.dns().isEmpty()).forEach(e -> endpoints.put(e.name(), e.dns()));
+        return new NameServerView(config.name(), resolver.servers(), resolver.source(), endpoints, resolver.unused(), inGuest);
     }
 
     /**
-     * Set-EflowVmDNSServers: stored, then written into a running guest at once (no servers: the default again). Each
-     * start writes them too. A failure to write them restores the stored ones.
+     * Set-EflowVmDNSServers, for the host link or an endpoint: stored, then written into a running guest at once (no
+     * servers: the host link's default again, or none of the endpoint's own). Each start writes them too. A failure to
+     * write them restores the stored ones.
      */
-    public NameServerView setNameServers(String name, List<String> servers) {
+    public NameServerView setNameServers(String name, String endpoint, List<String> servers) {
         Privileges.requireRoot();
         return manager.withLock(name, () -> {
             InstanceConfig before = store.load(name);
-            InstanceConfig after = before.withNetwork(before.network().withDns(servers));
+            InstanceConfig after;
+            if (endpoint == null || endpoint.isBlank() || endpoint.equals(Endpoint.HOST_LINK)) {
+                after = before.withNetwork(before.network().withDns(servers));
+            } else {
+                List<Endpoint> endpoints = new ArrayList<>(before.endpoints());
+                int index = Endpoints.indexOf(before, endpoint);
+                endpoints.set(index, endpoints.get(index).withDns(servers));
+                after = before.withEndpoints(endpoints);
+            }
             store.save(after);
             if (manager.powerState(after) == PowerState.RUNNING) {
                 try {

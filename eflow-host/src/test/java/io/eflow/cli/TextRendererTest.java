@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,8 +36,14 @@ class TextRendererTest {
                         carried as bind mount
                         changes show from the next start: eflow stop && eflow start""");
         assertThat(DeviceCommand.text(new SerialPortList("edge1", "a UART", List.of(), false))).isEqualTo("edge1: no serial ports\n");
-        assertThat(DnsCommand.text(new NameServerView("edge1", List.of("10.0.0.53"), "eflow dns set", List.of("10.0.0.53"))))
+        assertThat(DnsCommand.text(new NameServerView("edge1", List.of("10.0.0.53"), "eflow dns set", Map.of(), List.of(), List.of("10.0.0.53"))))
                 .isEqualTo("edge1: 10.0.0.53 (eflow dns set)\nin use now: 10.0.0.53");
+        assertThat(DnsCommand.text(new NameServerView("edge1", List.of("10.1.0.53", "10.0.0.53", "10.0.0.54"),
+                "eflow dns set --endpoint plant, eflow dns set", Map.of("plant", List.of("10.1.0.53")), List.of("10.0.0.55"), null)))
+                .isEqualTo("""
+                        edge1: 10.1.0.53 10.0.0.53 10.0.0.54 (eflow dns set --endpoint plant, eflow dns set); stopped
+                        endpoint plant: 10.1.0.53
+                        not used (the guest's resolver reads the first 3): 10.0.0.55""");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.eflow.daemon.api.EndpointAdd;
 import io.eflow.daemon.api.EndpointAddress;
 import io.eflow.daemon.api.EndpointList;
 import io.eflow.daemon.api.EndpointList.EndpointView;
+import io.eflow.daemon.api.NameServerView;
 import io.eflow.daemon.api.NetworkAdd;
 import io.eflow.firewall.FirewallRule;
 import io.eflow.instance.InstanceManager;
@@ -16,16 +17,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Networks and endpoints on either backend: the guest joins the test's plant network (a bridge network on an uplink
- * veth, the plant's dnsmasq giving it an address by DHCP) and an eflow nat network with a static address, from the next
- * start; the plant's client reaches the hub's TLS port only once the firewall allows it on that endpoint; a new address
- * set after deploy takes effect at the next start; bad input is refused in one line with nothing stored.
+ * veth, the plant's dnsmasq giving it an address by DHCP) and an eflow nat network with a static address and the
+ * default route, from the next start; the plant's client reaches the hub's TLS port only once the firewall allows it on
+ * that endpoint; name servers set for the default-route endpoint are asked first, at once and at each start; a new
+ * address set after deploy takes effect at the next start; bad input is refused in one line with nothing stored.
  */
 @BothBackends
 @VmCheck
@@ -94,7 +99,7 @@ class EndpointIT extends SharedGuestTest {
         assertThatThrownBy(() -> manager.endpoints().add(guest, new EndpointAdd(null, "lab", "198.19.7.200", 24, null, false, null, false)))
                 .as("in eflow's DHCP range").hasMessageContaining("DHCP range");
         manager.endpoints().add(guest, new EndpointAdd(null, "plant", null, null, null, true, null, false));
-        EndpointList added = manager.endpoints().add(guest, new EndpointAdd(null, "lab", "198.19.7.20", 24, null, false, null, false));
+        EndpointList added = manager.endpoints().add(guest, new EndpointAdd(null, "lab", "198.19.7.20", 24, null, false, null, true));
         assertThat(added.appliesAtNextStart()).isTrue();
         assertThat(added.endpoints()).extracting(EndpointView::name).containsExactly("default", "plant", "lab");
         assertThat(added.endpoints().get(2).configuration()).isEqualTo("198.19.7.20/24 via 198.19.7.1");
@@ -112,8 +117,19 @@ class EndpointIT extends SharedGuestTest {
         assertThat(running.endpoints().get(2).addresses()).containsExactly("198.19.7.20/24");
         assertThat(new AgentClient(manager).check(guest)).filteredOn(check -> check.id().equals("endpoint")).extracting(Check::status)
                 .as("eflow check").containsExactly("ok", "ok");
-        assertThat(run("ip", "-4", "route", "show", "default")).as("the host link's default route stays first")
-                .startsWith("default via " + manager.config(guest).network().gateway());
+        assertThat(run("ip", "-4", "route", "show", "default")).as("the chosen default route first, then the host link's")
+                .startsWith("default via 198.19.7.1 dev eth2 ").contains("default via " + manager.config(guest).network().gateway() + " dev eth0 ");
+
+        // name servers for an endpoint: the default-route endpoint's are asked before the host link's, at once
+        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, "nosuch", List.of(PlantNetwork.ROUTER)))
+                .hasMessageContaining("has no endpoint nosuch");
+        NameServerView dns = manager.hostResources().setNameServers(guest, "lab", List.of(PlantNetwork.ROUTER));
+        assertThat(dns.servers()).startsWith(PlantNetwork.ROUTER);
+        assertThat(dns.endpoints()).containsExactly(Map.entry("lab", List.of(PlantNetwork.ROUTER)));
+        assertThat(dns.inGuest()).isEqualTo(dns.servers());
+        assertThat(run("getent", "hosts", PlantNetwork.NAME)).as("answered by the plant's name server")
+                .matches(PlantNetwork.NAME_ADDRESS.replace(".", "\\.") + "\\s+" + PlantNetwork.NAME.replace(".", "\\."));
+        assertThat(Files.readString(tmp.resolve("dnsmasq.log"))).contains("query[A] " + PlantNetwork.NAME + " from 198.18.7.");
 
         String plantAddress = leased.substring(0, leased.indexOf('/'));
         assertThat(awaitHub()).as("the hub listens on every address").doesNotContain("127.0.0.1:" + HUB_TLS);
@@ -128,6 +144,10 @@ class EndpointIT extends SharedGuestTest {
         manager.start(guest);
         EndpointList restarted = awaitDhcp(manager);
         assertThat(restarted.endpoints().get(2).addresses()).containsExactly("198.19.7.30/24");
+        assertThat(manager.hostResources().nameServers(guest).inGuest()).as("each start gives the endpoint's name servers")
+                .startsWith(PlantNetwork.ROUTER);
+        assertThat(manager.hostResources().setNameServers(guest, "lab", List.of()).inGuest()).as("dns clear --endpoint")
+                .doesNotContain(PlantNetwork.ROUTER);
         awaitHub();
         assertThat(plant.clientConnects(restarted.endpoints().get(1).addresses().get(0).replaceAll("/.*", ""), HUB_TLS))
                 .as("the rule holds across starts").isTrue();

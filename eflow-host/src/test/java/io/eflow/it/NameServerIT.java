@@ -43,7 +43,7 @@ class NameServerIT extends SharedGuestTest {
 
     @AfterEach
     void removePlant() throws Exception {
-        host.manager().hostResources().setNameServers(guest, List.of());
+        host.manager().hostResources().setNameServers(guest, null, List.of());
         dnsmasq.destroy();
         dnsmasq.waitFor();
         plant.close();
@@ -56,16 +56,16 @@ class NameServerIT extends SharedGuestTest {
         assertThat(before.inGuest()).as("the guest uses what each start gives it").isEqualTo(before.servers());
         assertThat(invoke("getent", "hosts", NAME).exitCode()).as("unknown before").isNotZero();
 
-        NameServerView set = manager.hostResources().setNameServers(guest, List.of(AttackerHost.FIRST));
+        NameServerView set = manager.hostResources().setNameServers(guest, null, List.of(AttackerHost.FIRST));
         assertThat(set.servers()).containsExactly(AttackerHost.FIRST);
         assertThat(set.source()).isEqualTo("eflow dns set");
         assertThat(set.inGuest()).containsExactly(AttackerHost.FIRST);
         assertThat(run("getent", "hosts", NAME)).matches(ANSWER.replace(".", "\\.") + "\\s+" + NAME.replace(".", "\\."));
         assertThat(Files.readString(log)).as("answered by the plant's dnsmasq").contains("query[A] " + NAME + " from ");
 
-        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, List.of("127.0.0.53"))).isInstanceOf(EflowException.class)
+        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, null, List.of("127.0.0.53"))).isInstanceOf(EflowException.class)
                 .hasMessageContaining("loopback");
-        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, List.of("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4")))
+        assertThatThrownBy(() -> manager.hostResources().setNameServers(guest, null, List.of("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4")))
                 .hasMessageContaining("at most 3");
         assertThat(manager.hostResources().nameServers(guest)).as("a refused change changes nothing").isEqualTo(set);
 
@@ -74,7 +74,7 @@ class NameServerIT extends SharedGuestTest {
                 .satisfies(check -> assertThat(check.status()).isEqualTo("warning"))
                 .satisfies(check -> assertThat(check.detail()).startsWith("the guest uses 192.0.2.99, not " + AttackerHost.FIRST));
 
-        NameServerView cleared = manager.hostResources().setNameServers(guest, List.of());
+        NameServerView cleared = manager.hostResources().setNameServers(guest, null, List.of());
         assertThat(cleared.servers()).isEqualTo(before.servers());
         assertThat(cleared.source()).isEqualTo(before.source());
         assertThat(cleared.inGuest()).isEqualTo(before.servers());

@@ -56,7 +56,7 @@ class NextStartIT extends SharedGuestTest {
             manager.stop(guest);
             assertThat(manager.get(guest).powerState()).isEqualTo(PowerState.STOPPED);
             manager.stop(guest); // a no-op when already stopped
-            manager.hostResources().setNameServers(guest, List.of("198.51.100.53", "198.51.100.54"));
+            manager.hostResources().setNameServers(guest, null, List.of("198.51.100.53", "198.51.100.54"));
             manager.start(guest);
             manager.start(guest); // a no-op when already running
             assertThat(observed()).isEqualTo(new Sizing(2, 1536));
@@ -69,7 +69,7 @@ class NextStartIT extends SharedGuestTest {
                     .containsExactly("198.51.100.53", "198.51.100.54");
         } finally {
             manager.set(guest, new SetRequest(1, 1024, null, null, before.address(), before.prefix(), before.gateway()));
-            manager.hostResources().setNameServers(guest, List.of());
+            manager.hostResources().setNameServers(guest, null, List.of());
             manager.stop(guest);
             manager.start(guest);
         }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A "plant" network of the test's own: a network namespace with a bridge, Debian's dnsmasq serving DHCP on it, a client
+ * A "plant" network of the test's own: a network namespace with a bridge, Debian's dnsmasq serving DHCP and DNS (for
+ * {@link #NAME} only) on it, a client
  * namespace on the same bridge, and an uplink veth whose host end an eflow bridge network can take (as an External
  * switch takes a NIC). Addresses come from 198.18.0.0/15, the range set aside for network tests.
  */
@@ -16,6 +17,9 @@ final class PlantNetwork implements AutoCloseable {
     static final String ROUTER = "198.18.7.1";
     static final String CLIENT = "198.18.7.9";
     static final String DHCP_FIRST = "198.18.7.100";
+    /** The one name the plant's name server knows, and its answer. */
+    static final String NAME = "plant-it.example";
+    static final String NAME_ADDRESS = "198.18.7.77";
     private final String plant;
     private final String client;
     private final String uplink;
@@ -45,8 +49,9 @@ final class PlantNetwork implements AutoCloseable {
                 "link set lo up",
                 "addr add " + CLIENT + "/24 dev eth0",
                 "link set eth0 up") + "\n").check();
-        // dnsmasq forks once it listens; its pid file lets close() stop it
-        Exec.of("ip", "netns", "exec", plant, "dnsmasq", "--conf-file=/dev/null", "--port=0", "--bind-interfaces", "--interface=br0",
+        // dnsmasq forks once it listens; its pid file lets close() stop it. No upstream, no /etc/hosts: it answers for NAME only
+        Exec.of("ip", "netns", "exec", plant, "dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--log-queries",
+                "--address=/" + NAME + "/" + NAME_ADDRESS, "--bind-interfaces", "--interface=br0",
                 "--dhcp-range=" + DHCP_FIRST + ",198.18.7.150,255.255.255.0,1h", "--dhcp-option=option:router," + ROUTER,
                 "--dhcp-leasefile=" + log.resolveSibling("plant.leases"), "--pid-file=" + pidFile(), "--user=root",
                 "--log-dhcp", "--log-facility=" + log).check();

@@ -2,6 +2,8 @@ package io.eflow.instance.model;
 
 import io.eflow.platform.InvalidValue;
 
+import java.util.List;
+
 /**
  * A guest NIC on one of the host's networks (Add-EflowVmEndpoint), besides the host link every guest has. The guest
  * sees it as eth1, eth2… in the order added; the MAC is chosen at add and kept.
@@ -12,8 +14,11 @@ import io.eflow.platform.InvalidValue;
  * @param mac          its MAC address
  * @param ip           a static address, or null for DHCP
  * @param defaultRoute whether its gateway is the guest's default route, ahead of the host link's
+ * @param dns          name servers set for it with {@code eflow dns set --endpoint}, in order; the guest asks them
+ *                     before the host link's when this is the default route, after them otherwise
  */
-public record Endpoint(String name, String network, String bridge, String mac, StaticAddress ip, boolean defaultRoute) {
+public record Endpoint(String name, String network, String bridge, String mac, StaticAddress ip, boolean defaultRoute,
+        List<String> dns) {
     /** The endpoint name the host link every guest has goes by (eth0), for firewall rules. */
     public static final String HOST_LINK = "default";
     /** Endpoint and network names: DNS-label-like, lower case, as short as an interface's altname allows. */
@@ -30,6 +35,11 @@ public record Endpoint(String name, String network, String bridge, String mac, S
         if (defaultRoute && ip != null && ip.gateway() == null) {
             throw new InvalidValue("default-route", "needs a gateway for the endpoint's static address");
         }
+        dns = dns == null ? List.of() : NameServers.check(dns);
+    }
+
+    public Endpoint(String name, String network, String bridge, String mac, StaticAddress ip, boolean defaultRoute) {
+        this(name, network, bridge, mac, ip, defaultRoute, List.of());
     }
 
     public boolean dhcp() {
@@ -37,7 +47,11 @@ public record Endpoint(String name, String network, String bridge, String mac, S
     }
 
     public Endpoint withIp(StaticAddress newIp) {
-        return new Endpoint(name, network, bridge, mac, newIp, defaultRoute);
+        return new Endpoint(name, network, bridge, mac, newIp, defaultRoute, dns);
+    }
+
+    public Endpoint withDns(List<String> servers) {
+        return new Endpoint(name, network, bridge, mac, ip, defaultRoute, servers);
     }
 
     /**
