@@ -123,11 +123,11 @@ public final class CdsTraining {
         sink.println(TextRenderer.table(List.of(new InstanceSummary("a", BackendKind.QEMU, PowerState.STOPPED, "1"))));
         String wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
         ByteArrayInputStream in = new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1));
-        for (String line = UnixHttpClient.readLine(in); line != null && !line.isEmpty(); line = UnixHttpClient.readLine(in)) {
+        for (String line = DaemonHttp.readLine(in); line != null && !line.isEmpty(); line = DaemonHttp.readLine(in)) {
             sink.println(line);
         }
         sink.println(new String(new ChunkedInputStream(in).readAllBytes(), StandardCharsets.UTF_8));
-        new UnixHttpClient(Path.of("/nonexistent/eflowd.sock"));
+        DaemonHttp.unix(Path.of("/nonexistent/eflowd.sock"));
         InstanceSummary summary = new InstanceSummary("a", BackendKind.NAMESPACE, PowerState.RUNNING, "1");
         Map<String, Object> daemonAnswers = Map.of("GET /v1/instances", List.of(summary), "GET /v1/instances/a", answers.get(0),
                 "POST /v1/instances/a/invoke", new CommandResult(0, new byte[0], new byte[0]), "GET /v1/instances/a/modules",

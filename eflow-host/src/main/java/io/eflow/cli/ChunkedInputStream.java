@@ -47,7 +47,7 @@ final class ChunkedInputStream extends InputStream {
         if (chunkLeft > 0) {
             return true;
         }
-        String sizeLine = UnixHttpClient.readLine(in);
+        String sizeLine = DaemonHttp.readLine(in);
         if (sizeLine == null) {
             throw new IOException("the daemon's answer ended before its last chunk");
         }
@@ -62,7 +62,7 @@ final class ChunkedInputStream extends InputStream {
             throw new IOException("bad chunk size line: " + sizeLine);
         }
         if (chunkLeft == 0) {
-            for (String trailer = UnixHttpClient.readLine(in); trailer != null && !trailer.isEmpty(); trailer = UnixHttpClient.readLine(in)) {
+            for (String trailer = DaemonHttp.readLine(in); trailer != null && !trailer.isEmpty(); trailer = DaemonHttp.readLine(in)) {
                 // trailers carry nothing eflow uses
             }
             done = true;
@@ -72,7 +72,7 @@ final class ChunkedInputStream extends InputStream {
     }
 
     private void expectLineEnd() throws IOException {
-        String rest = UnixHttpClient.readLine(in);
+        String rest = DaemonHttp.readLine(in);
         if (rest == null || !rest.isEmpty()) {
             throw new IOException("chunk not followed by CRLF");
         }

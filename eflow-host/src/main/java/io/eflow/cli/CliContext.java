@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a CLI run sees of the world: environment, working directory, standard streams and whether it runs as root.
@@ -26,15 +27,29 @@ record CliContext(Map<String, String> env, Path cwd, InputStream in, PrintStream
         return "1".equals(env.get("EFLOW_DEBUG"));
     }
 
-    /** A client that starts eflowd when nobody answers. */
+    /** The other host's daemon {@code --host} or EFLOW_HOST names; empty: this host's. */
+    Optional<RemoteTarget> remote() {
+        return RemoteTarget.from(env, cwd);
+    }
+
+    /** A client of the remote daemon, or of this host's, which it starts when nobody answers. */
     DaemonClient client() {
+        Optional<RemoteTarget> remote = remote();
+        if (remote.isPresent()) {
+            return new DaemonClient(remote.get().http(), null);
+        }
         EflowPaths paths = paths();
-        return new DaemonClient(new UnixHttpClient(paths.daemonSocket()), new DaemonLauncher(paths, env));
+        return new DaemonClient(DaemonHttp.unix(paths.daemonSocket()), new DaemonLauncher(paths, env));
     }
 
     /** A client that only talks to a daemon already running. */
     DaemonClient clientIfRunning() {
-        return new DaemonClient(new UnixHttpClient(paths().daemonSocket()), null);
+        Optional<RemoteTarget> remote = remote();
+        return new DaemonClient(remote.isPresent() ? remote.get().http() : DaemonHttp.unix(paths().daemonSocket()), null);
+    }
+
+    CliContext withEnv(Map<String, String> newEnv) {
+        return new CliContext(newEnv, cwd, in, out, err, root);
     }
 
     /** A host path as the user typed it, made absolute against the CLI's working directory (the daemon's is /). */

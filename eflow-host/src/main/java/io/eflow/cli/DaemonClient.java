@@ -15,6 +15,10 @@ import io.eflow.contract.wire.ProvisioningState;
 import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.UpstreamState;
 import io.eflow.daemon.api.ConnectInfo;
+import io.eflow.daemon.api.ConsoleEnable;
+import io.eflow.daemon.api.ConsoleStatus;
+import io.eflow.daemon.api.ConsoleUserChange;
+import io.eflow.daemon.api.ConsoleUserView;
 import io.eflow.daemon.api.CopyDone;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.DeployRequest;
@@ -53,6 +57,8 @@ import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.ShareChange;
 import io.eflow.daemon.api.ShareList;
 import io.eflow.daemon.api.SizingChange;
+import io.eflow.daemon.api.TokenCreate;
+import io.eflow.daemon.api.TokenView;
 import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.daemon.api.UpdateRequest;
 import io.eflow.daemon.api.UpstreamChange;
@@ -85,11 +91,11 @@ import java.util.function.Predicate;
  * the daemon's status and one-line message.
  */
 final class DaemonClient {
-    private final UnixHttpClient http;
+    private final DaemonHttp http;
     private final DaemonLauncher launcher;
 
     /** {@code launcher} null: never start a daemon (version only reports whether one runs). */
-    DaemonClient(UnixHttpClient http, DaemonLauncher launcher) {
+    DaemonClient(DaemonHttp http, DaemonLauncher launcher) {
         this.http = http;
         this.launcher = launcher;
     }
@@ -191,6 +197,47 @@ final class DaemonClient {
         return call("POST", instancePath(instance, "/dns"), new NameServerChange(endpoint, servers), NameServerView.class);
     }
 
+    ConsoleStatus consoleStatus() {
+        return call("GET", "/v1/console/settings", null, ConsoleStatus.class);
+    }
+
+    ConsoleStatus enableConsole(ConsoleEnable request) {
+        return call("POST", "/v1/console/enable", request, ConsoleStatus.class);
+    }
+
+    ConsoleStatus disableConsole() {
+        return call("POST", "/v1/console/disable", null, ConsoleStatus.class);
+    }
+
+    List<ConsoleUserView> consoleUsers() {
+        return call("GET", "/v1/console/users", null, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ConsoleUserView.class));
+    }
+
+    ConsoleUserView addConsoleUser(ConsoleUserChange request) {
+        return call("POST", "/v1/console/users", request, ConsoleUserView.class);
+    }
+
+    ConsoleUserView setConsolePassword(String user, String password) {
+        return call("POST", "/v1/console/users/" + InstanceName.pathSegment(user) + "/password", new ConsoleUserChange(user, null, password),
+                ConsoleUserView.class);
+    }
+
+    ConsoleUserView removeConsoleUser(String user) {
+        return call("DELETE", "/v1/console/users/" + InstanceName.pathSegment(user), null, ConsoleUserView.class);
+    }
+
+    List<TokenView> tokens() {
+        return call("GET", "/v1/console/tokens", null, Json.MAPPER.getTypeFactory().constructCollectionType(List.class, TokenView.class));
+    }
+
+    TokenView createToken(TokenCreate request) {
+        return call("POST", "/v1/console/tokens", request, TokenView.class);
+    }
+
+    TokenView revokeToken(String token) {
+        return call("DELETE", "/v1/console/tokens/" + InstanceName.pathSegment(token), null, TokenView.class);
+    }
+
     Feature feature(String instance, String feature) {
         return call("GET", instancePath(instance, "/features/" + feature), null, Feature.class);
     }
@@ -255,7 +302,7 @@ final class DaemonClient {
 
     /** A long-running command's NDJSON answer ({@link DeployEvent}s): progress lines, then its result or its error. */
     private <T> T streamed(String method, String target, byte[] body, Class<T> type, Consumer<String> progress) {
-        try (UnixHttpClient.Response response = send(method, target, body)) {
+        try (DaemonHttp.Response response = send(method, target, body)) {
             if (response.status() >= 400) {
                 throw error(response);
             }
@@ -429,7 +476,7 @@ final class DaemonClient {
      * ended.
      */
     private <T> void follow(String target, Class<T> type, Predicate<T> lines) {
-        try (UnixHttpClient.Response response = send("GET", target, null)) {
+        try (DaemonHttp.Response response = send("GET", target, null)) {
             if (response.status() >= 400) {
                 throw error(response);
             }
@@ -468,7 +515,7 @@ final class DaemonClient {
 
     /** A text answer (Prometheus metrics, a PEM certificate), as UTF-8. */
     private String text(String target) {
-        try (UnixHttpClient.Response response = send("GET", target, null)) {
+        try (DaemonHttp.Response response = send("GET", target, null)) {
             if (response.status() >= 400) {
                 throw error(response);
             }
@@ -491,7 +538,7 @@ final class DaemonClient {
     }
 
     private <T> T send(String method, String target, byte[] body, JavaType type) {
-        try (UnixHttpClient.Response response = send(method, target, body)) {
+        try (DaemonHttp.Response response = send(method, target, body)) {
             if (response.status() >= 400) {
                 throw error(response);
             }
@@ -501,19 +548,19 @@ final class DaemonClient {
         }
     }
 
-    private UnixHttpClient.Response send(String method, String target, byte[] body) throws IOException {
+    private DaemonHttp.Response send(String method, String target, byte[] body) throws IOException {
         try {
             return http.send(method, target, body);
-        } catch (UnixHttpClient.NotAnswering e) {
+        } catch (DaemonHttp.NotAnswering e) {
             if (launcher == null) {
-                throw new EflowException(500, "eflowd is not running on " + http.socket());
+                throw new EflowException(500, "eflowd is not running on " + http.where());
             }
             launcher.ensureRunning();
             return http.send(method, target, body);
         }
     }
 
-    private static EflowException error(UnixHttpClient.Response response) throws IOException {
+    private static EflowException error(DaemonHttp.Response response) throws IOException {
         byte[] body = response.bodyBytes();
         String message = null;
         if (response.contentType().startsWith("application/json")) {
@@ -534,6 +581,6 @@ final class DaemonClient {
     }
 
     private EflowException lost(IOException e) {
-        return new EflowException(500, "lost the connection to eflowd on " + http.socket() + ": " + e.getMessage());
+        return new EflowException(500, "lost the connection to eflowd on " + http.where() + ": " + e.getMessage());
     }
 }

@@ -40,13 +40,14 @@ final class DelegatedLine {
 
     /** Runs the line in eflowd and answers its exit code; empty when eflowd did not run it, for the caller to run. */
     static OptionalInt tryInDaemon(CliContext context, String... args) {
-        if (!context.root() || !delegable(args)) {
+        if (!context.root() || !delegable(args) || context.env().containsKey("EFLOW_HOST") || RemoteTarget.OPTIONS.containsKey(
+                args[0].replaceAll("=.*", ""))) {
             return OptionalInt.empty();
         }
         CliLine line = new CliLine(Charset.defaultCharset().name(), context.cwd().toString(), context.env(), List.of(args));
         CliLine.Answer answer;
-        UnixHttpClient http = new UnixHttpClient(context.paths().daemonSocket());
-        try (UnixHttpClient.Response response = http.send("POST", "/v1/cli", line.encode(), "application/octet-stream")) {
+        DaemonHttp http = DaemonHttp.unix(context.paths().daemonSocket());
+        try (DaemonHttp.Response response = http.send("POST", "/v1/cli", line.encode(), "application/octet-stream")) {
             if (NOT_RUN.contains(response.status())) {
                 return OptionalInt.empty();
             }
@@ -56,7 +57,7 @@ final class DelegatedLine {
                 return OptionalInt.of(EflowCli.FAILURE);
             }
             answer = CliLine.Answer.read(response.body());
-        } catch (UnixHttpClient.NotAnswering e) {
+        } catch (DaemonHttp.NotAnswering e) {
             return OptionalInt.empty();
         } catch (IOException e) {
             // the line may have run in eflowd: running it again here could run a guest command twice

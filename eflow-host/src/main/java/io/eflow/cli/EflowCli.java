@@ -30,7 +30,10 @@ import java.util.Set;
         description = "Manage eflow instances: locked-down Linux guests with an edge runtime, beside the host's own applications.",
         footer = {"", "Exit codes: 0 done; 1 failed (one 'eflow: ...' line on stderr), or verify printed False; 2 usage error;",
                 "invoke and connect exit with the guest command's code.",
-                "Environment: EFLOW_HOME moves state, the daemon socket and logs; EFLOW_DEBUG=1 adds stack traces."})
+                "Environment: EFLOW_HOME moves state, the daemon socket and logs; EFLOW_DEBUG=1 adds stack traces.",
+                "Another host: eflow --host https://HOST:9443 [--token-file FILE] [--ca PEM] COMMAND ... runs COMMAND against that",
+                "host's eflowd (eflow console enable there), as the token's console user; or set EFLOW_HOST, EFLOW_TOKEN_FILE",
+                "(or EFLOW_TOKEN) and EFLOW_CA."})
 public final class EflowCli implements Runnable {
     static final int USAGE = 2;
     static final int FAILURE = 1;
@@ -55,7 +58,8 @@ public final class EflowCli implements Runnable {
             Map.entry("endpoint", EndpointCommand.class), Map.entry("device", DeviceCommand.class),
             Map.entry("deployment", DeploymentCommand.class), Map.entry("module", ModuleCommand.class), Map.entry("hub", HubCommand.class),
             Map.entry("provision", ProvisionCommand.class), Map.entry("forward", ForwardCommand.class),
-            Map.entry("update", UpdateCommand.class), Map.entry("check", CheckCommand.class), Map.entry("daemon", DaemonCommand.class),
+            Map.entry("update", UpdateCommand.class), Map.entry("check", CheckCommand.class), Map.entry("console", ConsoleCommand.class),
+            Map.entry("daemon", DaemonCommand.class),
             Map.entry("version", VersionCommand.class)));
 
     private final CliContext context;
@@ -121,7 +125,16 @@ public final class EflowCli implements Runnable {
     }
 
     /** Runs one command line and returns the exit code; never throws and never calls System.exit. */
-    static int execute(CliContext context, String... args) {
+    static int execute(CliContext given, String... arguments) {
+        RemoteTarget.Split split;
+        try {
+            split = RemoteTarget.split(given.env(), arguments);
+        } catch (EflowException e) {
+            given.err().println("eflow: " + oneLine(e.getMessage()) + " (see 'eflow --help')");
+            return USAGE;
+        }
+        CliContext context = given.withEnv(split.env());
+        String[] args = split.command();
         if (versionOnly(args)) {
             // What scripts call to see that eflow is there, answered without picocli: building even the root command's
             // model (its converters and the proxies of its annotations) was ~50 ms of a ~100 ms run. The text is
@@ -178,7 +191,9 @@ public final class EflowCli implements Runnable {
         while (leaf.subcommand() != null) {
             leaf = leaf.subcommand();
         }
-        if (!context.root() && !WITHOUT_ROOT.contains(leaf.commandSpec().userObject().getClass())) {
+        // a remote daemon decides by the token's role what runs; only this host's needs root here
+        boolean remote = context.env().get("EFLOW_HOST") != null && !context.env().get("EFLOW_HOST").isBlank();
+        if (!remote && !context.root() && !WITHOUT_ROOT.contains(leaf.commandSpec().userObject().getClass())) {
             context.err().println("eflow: eflow needs root: run it with sudo (the original needs an elevated session too)");
             return FAILURE;
         }

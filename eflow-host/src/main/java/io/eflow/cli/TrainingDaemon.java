@@ -79,9 +79,9 @@ final class TrainingDaemon implements Closeable {
             received.write(buffer.array(), 0, buffer.position());
         }
         InputStream head = new ByteArrayInputStream(received.toByteArray(), 0, headEnd + 2);
-        String first = UnixHttpClient.readLine(head);
+        String first = DaemonHttp.readLine(head);
         long length = 0;
-        for (String line = UnixHttpClient.readLine(head); line != null && !line.isEmpty(); line = UnixHttpClient.readLine(head)) {
+        for (String line = DaemonHttp.readLine(head); line != null && !line.isEmpty(); line = DaemonHttp.readLine(head)) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }

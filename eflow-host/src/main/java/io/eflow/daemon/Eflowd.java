@@ -1,5 +1,6 @@
 package io.eflow.daemon;
 
+import io.eflow.console.Console;
 import io.eflow.daemon.api.CliLine;
 import io.eflow.daemon.api.EflowVersion;
 import io.eflow.daemon.api.SocketProbe;
@@ -11,6 +12,7 @@ import io.eflow.platform.Json;
 import io.eflow.platform.Privileges;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -27,12 +29,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The eflow daemon: owns the {@link InstanceManager} and serves its REST API on a root-only UNIX socket.
- * There is no TCP listener at all (Javalin adds its default 8080 connector only when none is configured),
- * so management never opens a network port, as the design requires.
+ * There is no TCP listener unless the operator enables the console ({@link Console}: HTTPS, users, roles, tokens;
+ * Javalin adds its default 8080 connector only when none is configured, so the socket's app has none).
  */
 public final class Eflowd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Eflowd.class);
@@ -47,10 +50,12 @@ public final class Eflowd implements AutoCloseable {
     private final DaemonLock lock;
     private final Javalin app;
     private final Forwards forwards;
+    private final Console console;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
-    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app, Forwards forwards) {
+    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app, Forwards forwards, Console console) {
+        this.console = console;
         this.socket = socket;
         this.manager = manager;
         this.lock = lock;
@@ -80,12 +85,18 @@ public final class Eflowd implements AutoCloseable {
             // we hold the lock, so whatever socket file is left belongs to a daemon that died
             Files.deleteIfExists(socket);
             Forwards forwards = new Forwards(manager);
-            Javalin app = createApp(socket, new DaemonApi(manager, forwards, lines));
+            DaemonApi api = new DaemonApi(manager, forwards, lines);
+            Console console = new Console(paths.home().resolve("console"), paths.log().resolve("console-audit.log"), api::register);
+            Javalin app = createApp(socket, routes -> {
+                api.register(routes);
+                console.register(routes);
+            });
             app.start();
             RuntimeDirectory.restrictSocket(socket);
             forwards.restore(); // after the socket is root-only: restoring may take a while
+            console.startIfEnabled();
             log.info("eflowd {} (pid {}) serving on {}", EflowVersion.get(), ProcessHandle.current().pid(), socket);
-            return new Eflowd(socket, manager, lock, app, forwards);
+            return new Eflowd(socket, manager, lock, app, forwards, console);
         } catch (IOException e) {
             closeAfterFailedStart(manager, lock);
             throw EflowException.failure("cannot start eflowd: " + e.getMessage(), e);
@@ -96,6 +107,10 @@ public final class Eflowd implements AutoCloseable {
     }
 
     static Javalin createApp(Path socket, DaemonApi api) {
+        return createApp(socket, api::register);
+    }
+
+    static Javalin createApp(Path socket, Consumer<RoutesConfig> routes) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -106,7 +121,7 @@ public final class Eflowd implements AutoCloseable {
             config.jetty.addConnector((server, http) -> unixConnector(server, http, socket));
             config.requestLogger.http((ctx, ms) ->
                     log.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
-            api.register(config.routes);
+            routes.accept(config.routes);
         });
     }
 
@@ -132,6 +147,11 @@ public final class Eflowd implements AutoCloseable {
         return socket;
     }
 
+    /** The remote API and console, enabled or not. */
+    public Console console() {
+        return console;
+    }
+
     /** The server's connectors, so tests can prove there is no TCP listener. */
     public List<Connector> connectors() {
         return List.of(app.jettyServer().server().getConnectors());
@@ -151,6 +171,7 @@ public final class Eflowd implements AutoCloseable {
         closed = true;
         log.info("eflowd stopping");
         try {
+            console.close();
             app.stop();
             forwards.close();
             manager.close();

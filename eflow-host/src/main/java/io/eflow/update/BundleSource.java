@@ -3,6 +3,7 @@ package io.eflow.update;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.TrustedCa;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,16 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Update sources on the network: HTTPS only, trusting the JDK's certificate authorities or, when given, one PEM
@@ -79,7 +72,7 @@ public final class BundleSource {
         requireHttps(url);
         HttpClient client = HttpClient.newBuilder()
                 .proxy(proxy)
-                .sslContext(sslContext(caPemOrNull))
+                .sslContext(TrustedCa.sslContext(caPemOrNull))
                 .connectTimeout(CONNECT_TIMEOUT)
                 // NORMAL never follows a redirect from https to http.
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -103,35 +96,5 @@ public final class BundleSource {
 
     private static String describe(IOException e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    private static SSLContext sslContext(Path caPem) {
-        try {
-            if (caPem == null) {
-                return SSLContext.getDefault();
-            }
-            Collection<? extends Certificate> certificates;
-            try (InputStream in = Files.newInputStream(caPem)) {
-                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (certificates.isEmpty()) {
-                throw new EflowException(caPem + " holds no PEM certificate");
-            }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read " + caPem + ": " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
-            throw new EflowException(caPem + " is not a PEM certificate: " + e.getMessage());
-        }
     }
 }

@@ -64,7 +64,7 @@ class DaemonClientTest {
             config.routes.post("/v1/instances", ctx -> deploy.get().handle(ctx));
             config.routes.get("/v1/host", ctx -> host.get().handle(ctx));
         }).start();
-        client = new DaemonClient(new UnixHttpClient(socket), null);
+        client = new DaemonClient(DaemonHttp.unix(socket), null);
     }
 
     @AfterEach
@@ -199,7 +199,7 @@ class DaemonClientTest {
             answerer.start();
             byte[] hugeBody = new byte[16 * 1024 * 1024];
 
-            try (UnixHttpClient.Response response = new UnixHttpClient(socket).send("POST", "/v1/instances/x/logs", hugeBody)) {
+            try (DaemonHttp.Response response = DaemonHttp.unix(socket).send("POST", "/v1/instances/x/logs", hugeBody)) {
                 assertThat(response.status()).isEqualTo(404);
                 assertThat(new String(response.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"error\":\"gone\"}");
             }

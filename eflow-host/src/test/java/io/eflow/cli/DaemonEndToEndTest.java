@@ -52,7 +52,7 @@ class DaemonEndToEndTest {
     void startDaemon() {
         EflowPaths paths = EflowPaths.from(Map.of("EFLOW_HOME", home.toString()));
         eflowd = Eflowd.start(paths, new InstanceManager(paths));
-        client = new DaemonClient(new UnixHttpClient(paths.daemonSocket()), null);
+        client = new DaemonClient(DaemonHttp.unix(paths.daemonSocket()), null);
     }
 
     @AfterEach
@@ -176,13 +176,13 @@ class DaemonEndToEndTest {
 
     @Test
     void malformedBodiesAndUnknownEndpointsAnswerJsonErrors() throws Exception {
-        UnixHttpClient http = new UnixHttpClient(eflowd.socket());
-        try (UnixHttpClient.Response response = http.send("POST", "/v1/instances", "{\"cpus\": \"many\"".getBytes(StandardCharsets.UTF_8))) {
+        DaemonHttp http = DaemonHttp.unix(eflowd.socket());
+        try (DaemonHttp.Response response = http.send("POST", "/v1/instances", "{\"cpus\": \"many\"".getBytes(StandardCharsets.UTF_8))) {
             assertThat(response.status()).isEqualTo(400);
             JsonNode body = Json.MAPPER.readTree(response.bodyBytes());
             assertThat(body.get("error").asText()).startsWith("malformed DeployRequest JSON: ").doesNotContain("\n");
         }
-        try (UnixHttpClient.Response response = http.send("GET", "/v1/nothing", null)) {
+        try (DaemonHttp.Response response = http.send("GET", "/v1/nothing", null)) {
             assertThat(response.status()).isEqualTo(404);
             assertThat(response.contentType()).startsWith("application/json");
             assertThat(Json.MAPPER.readTree(response.bodyBytes()).get("error").asText()).isNotBlank();

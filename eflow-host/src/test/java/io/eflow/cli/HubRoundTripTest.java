@@ -65,7 +65,7 @@ class HubRoundTripTest {
                 new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A, Instant.EPOCH)));
         Files.createDirectories(paths.daemonSocket().getParent());
         daemon = ApiOverAgent.start(paths.daemonSocket(), manager, new RuntimeSocket(agent, Duration.ofMillis(200)));
-        client = new DaemonClient(new UnixHttpClient(paths.daemonSocket()), null);
+        client = new DaemonClient(DaemonHttp.unix(paths.daemonSocket()), null);
     }
 
     @AfterEach
@@ -358,19 +358,19 @@ class HubRoundTripTest {
     @Test
     void unknownInstancesAndBadRequestsAreErrorsBeforeTheAgentIsAsked() throws Exception {
         CliRun unknown = eflow("hub", "status", "--name", "nosuch");
-        UnixHttpClient http = new UnixHttpClient(EflowPaths.from(Map.of("EFLOW_HOME", home.toString())).daemonSocket());
+        DaemonHttp http = DaemonHttp.unix(EflowPaths.from(Map.of("EFLOW_HOME", home.toString())).daemonSocket());
 
         assertThat(unknown.errLines()).containsExactly("eflow: no instance named 'nosuch'; 'eflow list' shows the instances");
-        try (UnixHttpClient.Response response = http.send("GET", "/v1/instances/edge1/hub/subscribe?output=x", null)) {
+        try (DaemonHttp.Response response = http.send("GET", "/v1/instances/edge1/hub/subscribe?output=x", null)) {
             assertThat(response.status()).isEqualTo(400);
             assertThat(json(new String(response.bodyBytes(), StandardCharsets.UTF_8)).path("error").asText())
                     .isEqualTo("an output needs its module");
         }
-        try (UnixHttpClient.Response response = http.send("POST", "/v1/instances/edge1/hub/publish",
+        try (DaemonHttp.Response response = http.send("POST", "/v1/instances/edge1/hub/publish",
                 "{\"module\":\"filter\",\"input\":\"input1\"}".getBytes(StandardCharsets.UTF_8))) {
             assertThat(response.status()).isEqualTo(400);
         }
-        try (UnixHttpClient.Response response = http.send("POST", "/v1/instances/edge1/modules/filter/methods/reset",
+        try (DaemonHttp.Response response = http.send("POST", "/v1/instances/edge1/modules/filter/methods/reset",
                 "{not json".getBytes(StandardCharsets.UTF_8))) {
             assertThat(response.status()).isEqualTo(400);
             assertThat(json(new String(response.bodyBytes(), StandardCharsets.UTF_8)).path("error").asText())

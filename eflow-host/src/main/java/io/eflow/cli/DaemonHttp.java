@@ -6,7 +6,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -16,26 +19,59 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 /**
- * HTTP/1.1 over a UNIX socket, one request per connection: the only HTTP the CLI speaks, to its own daemon.
- * Jetty's HttpClient can do it too, but in a fresh JVM it took ~0.9 s to its first answer here (thread pool,
- * scheduler, selector, hundreds of classes) against ~40 ms for this, and every CLI command is a fresh JVM.
- * Answers are read with Content-Length, chunked transfer coding (deploy's streamed progress) or until close.
+ * HTTP/1.1, one request per connection: the only HTTP the CLI speaks, to its own daemon over the host's UNIX socket,
+ * or to another host's daemon over HTTPS ({@code eflow --host}) with an API token. Jetty's HttpClient can do both,
+ * but in a fresh JVM it took ~0.9 s to its first answer here (thread pool, scheduler, selector, hundreds of classes)
+ * against ~40 ms for this, and every CLI command is a fresh JVM. Answers are read with Content-Length, chunked
+ * transfer coding (deploy's streamed progress) or until close.
  */
-final class UnixHttpClient {
+final class DaemonHttp {
     private static final int MAX_HEADER_LINE = 16 * 1024;
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final Path socket;
+    private final URI remote;
+    private final SSLSocketFactory tls;
+    private final String token;
 
-    UnixHttpClient(Path socket) {
+    private DaemonHttp(Path socket, URI remote, SSLSocketFactory tls, String token) {
         this.socket = socket;
+        this.remote = remote;
+        this.tls = tls;
+        this.token = token;
     }
 
-    Path socket() {
-        return socket;
+    /** The host's own daemon, on its root-only socket. */
+    static DaemonHttp unix(Path socket) {
+        return new DaemonHttp(socket, null, null, null);
     }
 
-    /** Nothing listens on the socket (no file, or a file left by a dead daemon). */
+    /**
+     * Another host's daemon ({@code https://host:port}), its certificate checked by {@code trust} against the name in
+     * the URL.
+     *
+     * @param token an API token, sent as a bearer token; null: none (every call but the login is then refused)
+     */
+    static DaemonHttp remote(URI base, SSLContext trust, String token) {
+        return new DaemonHttp(null, base, trust.getSocketFactory(), token);
+    }
+
+    /** Where the daemon is, for messages: its socket or URL. */
+    String where() {
+        return socket != null ? socket.toString() : remote.toString();
+    }
+
+    boolean isRemote() {
+        return remote != null;
+    }
+
+    /** Nothing listens (no socket file, a file left by a dead daemon, or no answer at the remote address). */
     static final class NotAnswering extends IOException {
         NotAnswering(String message, Throwable cause) {
             super(message, cause);
@@ -49,58 +85,102 @@ final class UnixHttpClient {
 
     /** Sends one request with a body of the given media type. The caller closes the answer. */
     Response send(String method, String target, byte[] body, String contentType) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            channel.close();
-            throw new NotAnswering(e.getMessage(), e);
-        }
+        Connection connection = connect();
         try {
             try {
-                write(channel, method, target, body, contentType);
+                write(connection.out(), method, target, body, contentType);
             } catch (IOException writeFailed) {
                 // the daemon may answer (404, 400) before it has read the body, then close: its answer is still
                 // waiting in our receive buffer, and it says more than "broken pipe" would
                 try {
-                    return read(channel, new BufferedInputStream(Channels.newInputStream(channel)));
+                    return read(connection);
                 } catch (IOException noAnswer) {
                     writeFailed.addSuppressed(noAnswer);
                     throw writeFailed;
                 }
             }
-            return read(channel, new BufferedInputStream(Channels.newInputStream(channel)));
+            return read(connection);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            connection.close();
             throw e;
         }
     }
 
-    private static void write(SocketChannel channel, String method, String target, byte[] body, String contentType) throws IOException {
+    /** An open connection's two directions, and what closes it. */
+    private record Connection(InputStream in, OutputStream out, Closeable closer) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
+    }
+
+    private Connection connect() throws IOException {
+        if (socket != null) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                channel.close();
+                throw new NotAnswering(e.getMessage(), e);
+            }
+            return new Connection(new BufferedInputStream(Channels.newInputStream(channel)), Channels.newOutputStream(channel), channel);
+        }
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(remote.getHost(), port()), CONNECT_TIMEOUT_MS);
+        } catch (IOException e) {
+            plain.close();
+            throw new NotAnswering(e.getMessage(), e);
+        }
+        SSLSocket secure = (SSLSocket) tls.createSocket(plain, remote.getHost(), port(), true);
+        try {
+            SSLParameters parameters = secure.getSSLParameters();
+            // the certificate must name the host the user asked for, as a browser would check
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            parameters.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
+            secure.setSSLParameters(parameters);
+            secure.startHandshake();
+        } catch (IOException e) {
+            secure.close();
+            throw new IOException("TLS with " + remote.getHost() + ":" + port() + " failed: " + e.getMessage()
+                    + " (is --ca the console's CA, and does its certificate name this host?)", e);
+        }
+        return new Connection(new BufferedInputStream(secure.getInputStream()), secure.getOutputStream(), secure);
+    }
+
+    private int port() {
+        return remote.getPort() == -1 ? 443 : remote.getPort();
+    }
+
+    private void write(OutputStream out, String method, String target, byte[] body, String contentType) throws IOException {
         byte[] head = head(method, target, body, contentType).getBytes(StandardCharsets.ISO_8859_1);
         byte[] request = new byte[head.length + (body == null ? 0 : body.length)];
         System.arraycopy(head, 0, request, 0, head.length);
         if (body != null) {
             System.arraycopy(body, 0, request, head.length, body.length);
         }
-        OutputStream out = Channels.newOutputStream(channel);
         out.write(request);
         out.flush();
     }
 
-    private static String head(String method, String target, byte[] body, String contentType) {
+    private String head(String method, String target, byte[] body, String contentType) {
         StringBuilder head = new StringBuilder()
-                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: eflowd\r\n")
+                .append(method).append(' ').append(remote == null ? target : remote.getRawPath().replaceAll("/$", "") + target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ").append(remote == null ? "eflowd" : remote.getHost() + ":" + port()).append("\r\n")
                 .append("Connection: close\r\n")
                 .append("Accept: application/json, application/x-ndjson\r\n");
+        if (token != null) {
+            head.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
         if (body != null) {
             head.append("Content-Type: ").append(contentType).append("\r\n").append("Content-Length: ").append(body.length).append("\r\n");
         }
         return head.append("\r\n").toString();
     }
 
-    private static Response read(SocketChannel channel, InputStream in) throws IOException {
+    private static Response read(Connection connection) throws IOException {
+        InputStream in = connection.in();
         String statusLine = readLine(in);
         if (statusLine == null) {
             throw new IOException("the daemon closed the connection without an answer");
@@ -130,7 +210,7 @@ final class UnixHttpClient {
         } else {
             body = in;
         }
-        return new Response(status, headers, body, channel);
+        return new Response(status, headers, body, connection);
     }
 
     /** A CRLF- (or LF-) terminated line in ISO-8859-1, without the terminator; null at end of stream. */
@@ -151,7 +231,7 @@ final class UnixHttpClient {
     }
 
     /** An answer: status, lower-cased headers and the body, which is read from the open connection. */
-    record Response(int status, Map<String, String> headers, InputStream body, SocketChannel channel) implements Closeable {
+    record Response(int status, Map<String, String> headers, InputStream body, Closeable connection) implements Closeable {
         byte[] bodyBytes() throws IOException {
             return body.readAllBytes();
         }
@@ -162,7 +242,7 @@ final class UnixHttpClient {
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            connection.close();
         }
     }
 

@@ -1,0 +1,135 @@
+package io.eflow.console;
+
+import io.eflow.daemon.api.ConsoleSession;
+import io.eflow.daemon.api.LoginRequest;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Json;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import io.javalin.router.Endpoint;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The remote API's door: every request shows a browser session (cookie) or an API token (bearer) before anything
+ * else runs, a session's state-changing calls repeat its CSRF token, and the caller's role must cover the call
+ * ({@link AccessRules}). Only the login call itself is open.
+ */
+final class ConsoleGate {
+    static final String COOKIE = "eflow-session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final String LOGIN = "/v1/console/login";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final ConsoleAccounts accounts;
+    private final Sessions sessions;
+    private final LoginGuard guard;
+    private final ConsoleAudit audit;
+
+    ConsoleGate(ConsoleAccounts accounts, Sessions sessions, LoginGuard guard, ConsoleAudit audit) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.guard = guard;
+        this.audit = audit;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.before(this::authenticate);
+        routes.beforeMatched(this::authorize);
+        routes.post(LOGIN, this::login);
+        routes.post("/v1/console/logout", ctx -> {
+            Caller caller = Caller.of(ctx);
+            sessions.close(caller.session());
+            ctx.cookie(cookie("", 0));
+            ctx.json(new ConsoleSession(caller.user(), caller.role().word(), null));
+        });
+        routes.get("/v1/console/session", ctx -> {
+            Caller caller = Caller.of(ctx);
+            String csrf = caller.session() == null ? null : sessions.touch(caller.session()).map(Sessions.Session::csrf).orElse(null);
+            ctx.json(new ConsoleSession(caller.user(), caller.role().word(), csrf));
+        });
+    }
+
+    private void authenticate(Context ctx) {
+        securityHeaders(ctx);
+        if (ctx.path().equals(LOGIN) && ctx.method().name().equals("POST")) {
+            return;
+        }
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            Optional<ConsoleUser> user = authorization.startsWith("Bearer ")
+                    ? accounts.tokenUser(authorization.substring("Bearer ".length()).trim()) : Optional.empty();
+            ConsoleUser found = user.orElseThrow(() -> new EflowException(401, "the API token is unknown, revoked or expired"));
+            new Caller(found.name(), found.role(), null).attach(ctx);
+            return;
+        }
+        Sessions.Session session = sessions.touch(ctx.cookie(COOKIE))
+                .orElseThrow(() -> new EflowException(401, "log in first, or send an API token (Authorization: Bearer …)"));
+        // the user may have been removed since it logged in
+        ConsoleUser user = accounts.find(session.user()).orElseThrow(() -> {
+            sessions.close(session.id());
+            return new EflowException(401, "log in first: the session's user is gone");
+        });
+        if (!SAFE_METHODS.contains(ctx.method().name()) && !session.csrf().equals(ctx.header(CSRF_HEADER))) {
+            audit.record("refused " + ctx.method() + " " + ctx.path() + " of user " + user.name() + " from " + ctx.ip()
+                    + ": no or a wrong CSRF token");
+            throw new EflowException(403, "missing or wrong " + CSRF_HEADER + " header: the request did not come from the console");
+        }
+        new Caller(user.name(), user.role(), session.id()).attach(ctx);
+    }
+
+    private void authorize(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        if (endpoint == null || (endpoint.path.equals(LOGIN))) {
+            return;
+        }
+        Caller caller = Caller.of(ctx);
+        Optional<ConsoleRole> needed = AccessRules.required(endpoint.method.name(), endpoint.path);
+        if (needed.isEmpty()) {
+            throw new EflowException(403, ctx.method() + " " + endpoint.path + " works on the host only (it names the host's"
+                    + " own files or runs there): run it there");
+        }
+        if (!caller.role().allows(needed.get())) {
+            throw new EflowException(403, "user " + caller.user() + " has the " + caller.role().word() + " role; this needs "
+                    + needed.get().word());
+        }
+    }
+
+    private void login(Context ctx) {
+        LoginRequest request = Json.readRequest(ctx.bodyAsBytes(), LoginRequest.class);
+        String name = request.user() == null ? "" : request.user();
+        Instant locked = guard.lockedUntil(name);
+        if (locked != null) {
+            audit.record("login of locked user " + name + " refused, from " + ctx.ip());
+            throw new EflowException(429, "user " + name + " is locked out after repeated wrong passwords, until " + locked);
+        }
+        ConsoleUser user = accounts.authenticate(name, request.password()).orElse(null);
+        if (user == null) {
+            guard.failed(name, ctx.ip());
+            throw new EflowException(401, "wrong user name or password");
+        }
+        guard.succeeded(name);
+        Sessions.Session session = sessions.open(user.name());
+        audit.record("user " + user.name() + " logged in from " + ctx.ip());
+        ctx.cookie(cookie(session.id(), (int) sessions.absolute().toSeconds()));
+        ctx.json(new ConsoleSession(user.name(), user.role().word(), session.csrf()));
+    }
+
+    /** Secure (HTTPS only), HttpOnly (no script reads it), SameSite=Strict (no other site's request carries it). */
+    private static Cookie cookie(String value, int maxAge) {
+        return new Cookie(COOKIE, value, "/", maxAge, true, true, null, SameSite.STRICT);
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Strict-Transport-Security", "max-age=31536000");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", "default-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+        ctx.header("Cache-Control", "no-store");
+    }
+}

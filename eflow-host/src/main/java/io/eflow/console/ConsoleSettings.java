@@ -1,0 +1,63 @@
+package io.eflow.console;
+
+import io.eflow.platform.InvalidValue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The remote API's settings ({@code eflow console enable}), kept across daemon restarts.
+ *
+ * @param enabled     whether eflowd serves HTTPS
+ * @param host        the address it listens on: loopback unless the operator says otherwise
+ * @param port        its TCP port
+ * @param certificate the operator's PEM certificate chain; null: one from the install-local CA
+ * @param key         the operator's PEM private key, with {@code certificate}
+ * @param sessionIdle a browser session ends after this long without a request
+ * @param sessionMax  and this long after login, however busy
+ */
+public record ConsoleSettings(boolean enabled, String host, int port, String certificate, String key, Duration sessionIdle,
+                              Duration sessionMax) {
+    public static final int DEFAULT_PORT = 9443;
+    static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+    static final Duration DEFAULT_MAX = Duration.ofHours(12);
+
+    public ConsoleSettings {
+        host = host == null ? "127.0.0.1" : host;
+        sessionIdle = sessionIdle == null ? DEFAULT_IDLE : sessionIdle;
+        sessionMax = sessionMax == null ? DEFAULT_MAX : sessionMax;
+        if (port < 1 || port > 65535) {
+            throw new InvalidValue("listen", "port must be 1-65535, not " + port);
+        }
+        if ((certificate == null) != (key == null)) {
+            throw new InvalidValue(List.of("cert", "key"), "give both a certificate and its key, or neither");
+        }
+    }
+
+    static ConsoleSettings off() {
+        return new ConsoleSettings(false, null, DEFAULT_PORT, null, null, null, null);
+    }
+
+    ConsoleSettings disabled() {
+        return new ConsoleSettings(false, host, port, certificate, key, sessionIdle, sessionMax);
+    }
+
+    /** {@code HOST:PORT}, {@code :PORT} or {@code PORT}; an IPv4 address or a name. */
+    static ConsoleSettings parseListen(String listen, String certificate, String key, Duration idle, Duration max) {
+        String host = "127.0.0.1";
+        String port = listen == null ? Integer.toString(DEFAULT_PORT) : listen;
+        int colon = port.lastIndexOf(':');
+        if (colon >= 0) {
+            host = colon == 0 ? host : port.substring(0, colon);
+            port = port.substring(colon + 1);
+        }
+        if (!port.matches("\\d{1,5}") || !host.matches("[A-Za-z0-9.-]{1,253}")) {
+            throw new InvalidValue("listen", "must be HOST:PORT, :PORT or PORT, not '" + listen + "'");
+        }
+        return new ConsoleSettings(true, host, Integer.parseInt(port), certificate, key, idle, max);
+    }
+
+    public String url() {
+        return "https://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port + "/";
+    }
+}

@@ -1,0 +1,174 @@
+package io.eflow.console;
+
+import io.eflow.console.ConsoleClient.Browser;
+import io.eflow.daemon.Eflowd;
+import io.eflow.daemon.api.ConsoleEnable;
+import io.eflow.daemon.api.ConsoleStatus;
+import io.eflow.daemon.api.ConsoleUserView;
+import io.eflow.daemon.api.TokenView;
+import io.eflow.instance.InstanceManager;
+import io.eflow.platform.EflowPaths;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The remote API's security claims, each as an attack on a real eflowd serving HTTPS on loopback: no call without a
+ * session or token, roles hold, CSRF, logout and expiry end sessions, lock-out after the sixth wrong password (audited),
+ * no plain HTTP, a revoked token dies at once. Runs as root, as eflowd does.
+ */
+@EnabledIf("io.eflow.platform.Privileges#isRoot")
+class ConsoleSecurityTest {
+    @TempDir
+    Path home;
+    private EflowPaths paths;
+    private Eflowd eflowd;
+    private ConsoleClient client;
+    private String adminPassword;
+    private int port;
+
+    @BeforeEach
+    void enable() throws IOException {
+        paths = EflowPaths.from(Map.of("EFLOW_HOME", home.toString()));
+        eflowd = Eflowd.start(paths, new InstanceManager(paths));
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ConsoleStatus status = eflowd.console().enable(new ConsoleEnable("127.0.0.1:" + port, null, null, "3s", null));
+        assertThat(status.url()).isEqualTo("https://127.0.0.1:" + port + "/");
+        assertThat(status.firstAdmin()).isEqualTo("admin");
+        adminPassword = status.firstPassword();
+        client = new ConsoleClient(URI.create(status.url()), Path.of(status.caFile()));
+    }
+
+    @AfterEach
+    void stop() {
+        eflowd.close();
+    }
+
+    @Test
+    void everyCallWithoutASessionOrTokenIsRefused() throws Exception {
+        for (List<String> call : List.of(List.of("GET", "/v1/version"), List.of("GET", "/v1/instances"), List.of("POST", "/v1/instances/edge1/stop"),
+                List.of("GET", "/v1/console/users"), List.of("POST", "/v1/console/tokens"), List.of("GET", "/v1/no/such/route"),
+                List.of("DELETE", "/v1/instances/edge1"))) {
+            assertThat(client.call(call.get(0), call.get(1), call.get(0).equals("GET") ? null : "{}").statusCode())
+                    .as(String.join(" ", call)).isEqualTo(401);
+        }
+        assertThat(client.call("GET", "/v1/instances", null, "Cookie", ConsoleGate.COOKIE + "=made-up").statusCode()).isEqualTo(401);
+        assertThat(client.withToken("eflow_made.up", "GET", "/v1/instances", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aViewerReadsButCannotStopAnInstanceOrReadAConnectionStringOrManageUsers() throws Exception {
+        ConsoleUserView viewer = eflowd.console().accounts().add("watcher", ConsoleRole.VIEWER, null);
+        Browser browser = client.browser("watcher", viewer.password());
+
+        assertThat(client.asBrowser(browser, "GET", "/v1/instances", null).statusCode()).isEqualTo(200);
+        assertThat(client.asBrowser(browser, "POST", "/v1/instances/edge1/stop", "{}").body()).contains("has the viewer role; this needs operator")
+                .doesNotContain("edge1' does not exist");
+        assertThat(client.asBrowser(browser, "GET", "/v1/instances/edge1/hub/identities/dev1", null).statusCode())
+                .as("a connection string").isEqualTo(403);
+        assertThat(client.asBrowser(browser, "POST", "/v1/console/users", "{\"name\":\"mallory\",\"role\":\"admin\"}").statusCode()).isEqualTo(403);
+        assertThat(client.asBrowser(browser, "POST", "/v1/instances/edge1/invoke", "{}").statusCode()).isEqualTo(403);
+        assertThat(eflowd.console().accounts().users()).extracting(ConsoleUserView::name).containsExactly("admin", "watcher");
+
+        Browser admin = client.browser("admin", adminPassword);
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/copy", "{}").body()).as("host files stay on the host")
+                .contains("works on the host only");
+        assertThat(client.asBrowser(admin, "POST", "/v1/console/disable", "{}").statusCode()).isEqualTo(403);
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/stop", "{}").statusCode()).as("allowed, and no such instance")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aCrossSitePostWithoutTheCsrfTokenIsRefused() throws Exception {
+        Browser admin = client.browser("admin", adminPassword);
+        String body = "{\"name\":\"mallory\",\"role\":\"admin\"}";
+
+        assertThat(client.call("POST", "/v1/console/users", body, "Cookie", admin.cookie()).statusCode()).isEqualTo(403);
+        assertThat(client.call("POST", "/v1/console/users", body, "Cookie", admin.cookie(), ConsoleGate.CSRF_HEADER, "guessed").statusCode())
+                .isEqualTo(403);
+        assertThat(eflowd.console().accounts().users()).extracting(ConsoleUserView::name).containsExactly("admin");
+        assertThat(client.asBrowser(admin, "POST", "/v1/console/users", "{\"name\":\"ops\",\"role\":\"operator\"}").statusCode()).isEqualTo(200);
+        assertThat(Files.readString(paths.log().resolve("console-audit.log"))).contains("no or a wrong CSRF token");
+    }
+
+    @Test
+    void theSessionCookieDiesAtLogoutAndAfterItsIdleTime() throws Exception {
+        Browser first = client.browser("admin", adminPassword);
+        assertThat(client.asBrowser(first, "GET", "/v1/console/session", null).body()).contains("\"role\":\"admin\"");
+        assertThat(client.asBrowser(first, "POST", "/v1/console/logout", "{}").statusCode()).isEqualTo(200);
+        assertThat(client.asBrowser(first, "GET", "/v1/instances", null).statusCode()).isEqualTo(401);
+
+        Browser second = client.browser("admin", adminPassword);
+        assertThat(client.asBrowser(second, "GET", "/v1/instances", null).statusCode()).isEqualTo(200);
+        Thread.sleep(3_500); // the idle time this console was enabled with
+        assertThat(client.asBrowser(second, "GET", "/v1/instances", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theSixthWrongPasswordInAMinuteLocksTheAccountAndIsLogged() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.login("admin", "wrong password " + i).statusCode()).isEqualTo(401);
+        }
+        assertThat(client.login("admin", adminPassword).statusCode()).as("five wrong ones do not lock").isEqualTo(200);
+        for (int i = 0; i < 6; i++) {
+            assertThat(client.login("admin", "wrong password " + i).statusCode()).isEqualTo(401);
+        }
+        assertThat(client.login("admin", adminPassword).statusCode()).as("locked: even the right password").isEqualTo(429);
+        assertThat(Files.readString(paths.log().resolve("console-audit.log")))
+                .contains("user admin locked out until").contains("6 wrong passwords within 60 s")
+                .doesNotContain(adminPassword).doesNotContain("wrong password 3");
+    }
+
+    @Test
+    void plainHttpIsRefused() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /v1/version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readNBytes(200), StandardCharsets.ISO_8859_1);
+            assertThat(answer).doesNotContain("200 OK").doesNotContain("\"version\"");
+        } catch (IOException reset) {
+            // the TLS side closing on plain text is a refusal too
+        }
+        assertThat(client.call("GET", "/v1/version", null).statusCode()).as("HTTPS answers").isEqualTo(401);
+    }
+
+    @Test
+    void aRevokedTokenStopsWorkingAtOnce() throws Exception {
+        eflowd.console().accounts().add("ci", ConsoleRole.OPERATOR, "a long password for ci");
+        TokenView token = eflowd.console().accounts().createToken("ci", "pipeline", "1h");
+        assertThat(token.token()).startsWith("eflow_");
+        assertThat(client.withToken(token.token(), "GET", "/v1/instances", null).statusCode()).isEqualTo(200);
+        assertThat(client.withToken(token.token(), "POST", "/v1/instances/edge1/start", "{}").statusCode())
+                .as("an operator's token may start; no CSRF token needed, no cookie sent").isEqualTo(404);
+
+        Browser ci = client.browser("ci", "a long password for ci");
+        assertThat(client.asBrowser(ci, "DELETE", "/v1/console/tokens/pipeline", null).statusCode()).isEqualTo(200);
+        assertThat(client.withToken(token.token(), "GET", "/v1/instances", null).statusCode()).isEqualTo(401);
+        assertThat(eflowd.console().accounts().tokens(null)).isEmpty();
+        assertThat(Files.readString(home.resolve("console/accounts.json"))).as("only hashes are stored")
+                .doesNotContain(token.token().substring(token.token().indexOf('.') + 1)).doesNotContain("a long password for ci");
+        assertThatThrownBy(() -> eflowd.console().accounts().createToken("ci", "x", "soon")).hasMessageContaining("expires");
+    }
+}
