@@ -56,7 +56,8 @@ final class ConsoleGate {
 
     private void authenticate(Context ctx) {
         securityHeaders(ctx);
-        if (ctx.path().equals(LOGIN) && ctx.method().name().equals("POST")) {
+        // the console's own files (the login page among them) are public; everything under /v1 is the API
+        if (!ctx.path().startsWith("/v1/") || ctx.path().equals(LOGIN) && ctx.method().name().equals("POST")) {
             return;
         }
         String authorization = ctx.header("Authorization");

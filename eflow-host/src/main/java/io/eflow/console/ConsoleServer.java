@@ -5,6 +5,7 @@ import io.eflow.platform.Json;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -30,6 +31,8 @@ final class ConsoleServer implements AutoCloseable {
     /** Longer than a followed log's keep-alive lines, short enough that dead browsers' connections go. */
     private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+    static final String WEB = "/io/eflow/console/web";
+
     private final Javalin app;
 
     private ConsoleServer(Javalin app) {
@@ -44,6 +47,12 @@ final class ConsoleServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.jetty.threadPool = new QueuedThreadPool(32, 2);
             config.jetty.addConnector((server, http) -> connector(server, http, settings, keyStore));
+            // the console's pages from eflow-console-ui's jar; nothing is fetched from elsewhere
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = WEB;
+                files.location = Location.CLASSPATH;
+            });
             config.requestLogger.http((ctx, ms) -> {
                 Caller caller = Caller.of(ctx);
                 log.info("console {} {} {} -> {} in {} ms", caller == null ? "-" : caller.user(), ctx.method(), ctx.path(), ctx.statusCode(),

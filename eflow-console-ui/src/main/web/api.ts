@@ -1,0 +1,107 @@
+// The daemon's REST API as the console calls it: the session cookie rides along by itself, the CSRF token is added to
+// every state-changing call, errors become Error with the daemon's one-line message, a lost session sends to login.
+
+export interface Session {
+  user: string;
+  role: 'viewer' | 'operator' | 'admin';
+  csrf: string | null;
+}
+
+let csrf: string | null = null;
+let onLoggedOut: () => void = () => {};
+
+export function setSession(session: Session | null) {
+  csrf = session?.csrf ?? null;
+}
+
+export function whenLoggedOut(handler: () => void) {
+  onLoggedOut = handler;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly fields: string[] = []) {
+    super(message);
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  if (method !== 'GET' && csrf) {
+    headers['X-CSRF-Token'] = csrf;
+  }
+  const answer = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const text = await answer.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!answer.ok) {
+    if (answer.status === 401 && !path.endsWith('/login')) {
+      onLoggedOut();
+    }
+    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? []);
+  }
+  return json as T;
+}
+
+/** A path segment for an instance, module or user name. */
+export function seg(name: string): string {
+  return encodeURIComponent(name);
+}
+
+export interface InstanceSummary {
+  name: string;
+  backend: string;
+  powerState: string;
+  imageVersion: string;
+}
+
+export interface DiskUse {
+  mount: string;
+  totalMb: number;
+  usedMb: number;
+}
+
+export interface InstanceDetails {
+  configuration: {
+    name: string;
+    cpus: number;
+    memoryMb: number;
+    dataSizeGb: number;
+    backend: string;
+    network: { address: string; prefix: number; gateway: string };
+    version: string;
+  };
+  powerState: string;
+  runtime: { version: string; status: string; detail: string } | null;
+  statistics: {
+    cpuPercent: number;
+    memoryTotalMb: number;
+    memoryUsedMb: number;
+    data: DiskUse | null;
+    logs: DiskUse | null;
+    uptimeSeconds: number;
+  } | null;
+}
+
+export interface HostInfo {
+  freeMemoryMb: number;
+  logicalProcessors: number;
+  disks: { path: string; type: string; totalGb: number; freeGb: number }[];
+}
+
+export interface ConsoleUser {
+  name: string;
+  role: string;
+  created: string;
+  password: string | null;
+}
+
+export interface Token {
+  id: string;
+  user: string;
+  name: string;
+  created: string;
+  expires: string | null;
+  token: string | null;
+}
