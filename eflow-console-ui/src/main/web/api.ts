@@ -19,27 +19,42 @@ export function whenLoggedOut(handler: () => void) {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly fields: string[] = []) {
+  constructor(readonly status: number, message: string, readonly fields: string[] = [], readonly problem: string | null = null) {
     super(message);
   }
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+function headersFor(method: string, body: unknown): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/x-ndjson' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }
   if (method !== 'GET' && csrf) {
     headers['X-CSRF-Token'] = csrf;
   }
-  const answer = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  return headers;
+}
+
+/** A call whose answer streams (deploy, update): the response itself, or the error the daemon answered before it. */
+export async function streamed(method: string, path: string, body?: unknown): Promise<Response> {
+  const answer = await fetch(path, { method, headers: headersFor(method, body), body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!answer.ok) {
+    const json = await answer.json().catch(() => null);
+    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? []);
+  }
+  return answer;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const answer = await fetch(path, { method, headers: headersFor(method, body), body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin' });
   const text = await answer.text();
   const json = text ? JSON.parse(text) : null;
   if (!answer.ok) {
     if (answer.status === 401 && !path.endsWith('/login')) {
       onLoggedOut();
     }
-    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? []);
+    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? [], json?.problem ?? null);
   }
   return json as T;
 }
@@ -104,4 +119,26 @@ export interface Token {
   created: string;
   expires: string | null;
   token: string | null;
+}
+
+export interface ModuleReport {
+  runtimeStatus: string;
+  statusDescription: string;
+  exitCode: number | null;
+  restartCount: number;
+  lastStartTimeUtc: string | null;
+  image: string;
+  type: string;
+  status: string;
+}
+
+export interface LiveInstance {
+  instance: InstanceDetails;
+  modules: Record<string, ModuleReport> | { error: string } | null;
+}
+
+export interface LogLine {
+  time: string;
+  stream: string;
+  text: string;
 }

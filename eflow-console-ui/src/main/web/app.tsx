@@ -6,6 +6,7 @@ import { Instances } from './pages/instances';
 import { Instance } from './pages/instance';
 import { Host } from './pages/host';
 import { Access } from './pages/access';
+import { Wizard } from './pages/wizard';
 
 /** The page the address's fragment names: #/instances, #/instances/NAME, #/host, #/access. */
 function useRoute(): string[] {
@@ -42,12 +43,13 @@ function App() {
     await api('POST', '/v1/console/logout', {}).catch(() => undefined);
     adopt(null);
   };
-  const [page, name] = route;
+  const [page, name, tab] = route;
   return (
     <div class="shell">
       <nav>
         <span class="brand">eflow</span>
         <a href="#/instances" class={page === 'instances' ? 'here' : ''}>Instances</a>
+        {session.role === 'admin' && <a href="#/deploy" class={page === 'deploy' ? 'here' : ''}>Deploy</a>}
         <a href="#/host" class={page === 'host' ? 'here' : ''}>Host</a>
         {session.role === 'admin' && <a href="#/access" class={page === 'access' ? 'here' : ''}>Users and tokens</a>}
         <span class="who">
@@ -56,7 +58,8 @@ function App() {
       </nav>
       <main>
         {page === 'instances' && !name && <Instances />}
-        {page === 'instances' && name && <Instance name={name} session={session} />}
+        {page === 'instances' && name && <Instance name={name} tab={tab ?? 'overview'} session={session} />}
+        {page === 'deploy' && <Wizard session={session} />}
         {page === 'host' && <Host />}
         {page === 'access' && <Access session={session} />}
       </main>

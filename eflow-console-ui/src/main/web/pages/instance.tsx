@@ -1,26 +1,26 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, InstanceDetails, seg, Session } from '../api';
+import { useState } from 'preact/hooks';
+import { api, InstanceDetails, LiveInstance, seg, Session } from '../api';
+import { useLive } from '../live';
+import { Modules } from './modules';
+import { Deployment } from './deployment';
 
 function mb(value: number) {
   return value >= 1024 ? `${(value / 1024).toFixed(1)} GiB` : `${value} MiB`;
 }
 
-export function Instance({ name, session }: { name: string; session: Session }) {
-  const [details, setDetails] = useState<InstanceDetails | null>(null);
+const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment']];
+
+/** One instance, live: its state and statistics and its modules arrive as the daemon sees them change. */
+export function Instance({ name, tab, session }: { name: string; tab: string; session: Session }) {
+  const { value: live, connected } = useLive<LiveInstance>(`/v1/instances/${seg(name)}/events`);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-
-  const load = () => api<InstanceDetails>('GET', `/v1/instances/${seg(name)}`).then(setDetails, (e) => setError(e.message));
-  useEffect(() => {
-    load();
-  }, [name]);
 
   const power = async (action: 'start' | 'stop') => {
     setBusy(action);
     setError(null);
     try {
       await api('POST', `/v1/instances/${seg(name)}/${action}`, {});
-      await load();
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -28,42 +28,86 @@ export function Instance({ name, session }: { name: string; session: Session }) 
     }
   };
 
-  if (!details) {
-    return error ? <p class="error" role="alert">{error}</p> : <p class="loading">Loading…</p>;
+  if (!live) {
+    return <p class="loading">Loading {name}…</p>;
   }
-  const config = details.configuration;
-  const stats = details.statistics;
+  const details = live.instance;
   const running = details.powerState === 'RUNNING';
-  const mayOperate = session.role !== 'viewer';
   return (
     <section>
       <h1>
-        {config.name} <span class={`state ${details.powerState.toLowerCase()}`}>{details.powerState.toLowerCase()}</span>
+        {name} <span class={`state ${details.powerState.toLowerCase()}`}>{details.powerState.toLowerCase()}</span>
+        {!connected && <span class="stale" title="reconnecting to the daemon"> (reconnecting)</span>}
       </h1>
       {error && <p class="error" role="alert">{error}</p>}
-      {mayOperate && (
+      {session.role !== 'viewer' && (
         <div class="actions">
           <button disabled={running || busy !== null} onClick={() => power('start')}>{busy === 'start' ? 'Starting…' : 'Start'}</button>
           <button disabled={!running || busy !== null} onClick={() => power('stop')}>{busy === 'stop' ? 'Stopping…' : 'Stop'}</button>
         </div>
       )}
-      <dl class="facts">
-        <dt>Backend</dt><dd>{config.backend.toLowerCase()}</dd>
-        <dt>CPUs</dt><dd>{config.cpus}</dd>
-        <dt>Memory</dt><dd>{mb(config.memoryMb)}</dd>
-        <dt>Data disk</dt><dd>{config.dataSizeGb} GB</dd>
-        <dt>Address</dt><dd>{config.network.address}/{config.network.prefix}</dd>
-        <dt>Image</dt><dd>{config.version}</dd>
-        {details.runtime && (<><dt>Runtime</dt><dd>{details.runtime.status} {details.runtime.version}</dd></>)}
-        {stats && (
-          <>
-            <dt>CPU</dt><dd>{stats.cpuPercent.toFixed(0)} %</dd>
-            <dt>Memory used</dt><dd>{mb(stats.memoryUsedMb)} of {mb(stats.memoryTotalMb)}</dd>
-            {stats.data && (<><dt>/var</dt><dd>{mb(stats.data.usedMb)} of {mb(stats.data.totalMb)}</dd></>)}
-            <dt>Up</dt><dd>{Math.floor(stats.uptimeSeconds / 60)} min</dd>
-          </>
-        )}
-      </dl>
+      <nav class="tabs">
+        {TABS.map(([id, label]) => (
+          <a key={id} href={`#/instances/${seg(name)}/${id}`} class={tab === id ? 'here' : ''}>{label}</a>
+        ))}
+      </nav>
+      {tab === 'overview' && <Overview details={details} />}
+      {tab === 'overview' && session.role === 'admin' && <Sizing name={name} details={details} />}
+      {tab === 'modules' && <Modules name={name} live={live} session={session} />}
+      {tab === 'deployment' && <Deployment name={name} session={session} />}
     </section>
+  );
+}
+
+function Overview({ details }: { details: InstanceDetails }) {
+  const config = details.configuration;
+  const stats = details.statistics;
+  return (
+    <dl class="facts">
+      <dt>Backend</dt><dd>{config.backend.toLowerCase()}</dd>
+      <dt>CPUs</dt><dd>{config.cpus}</dd>
+      <dt>Memory</dt><dd>{mb(config.memoryMb)}</dd>
+      <dt>Data disk</dt><dd>{config.dataSizeGb} GB</dd>
+      <dt>Address</dt><dd>{config.network.address}/{config.network.prefix}</dd>
+      <dt>Image</dt><dd>{config.version}</dd>
+      {details.runtime && (<><dt>Runtime</dt><dd>{details.runtime.status} {details.runtime.version}</dd></>)}
+      {stats && (
+        <>
+          <dt>CPU</dt><dd>{stats.cpuPercent.toFixed(0)} %</dd>
+          <dt>Memory used</dt><dd>{mb(stats.memoryUsedMb)} of {mb(stats.memoryTotalMb)}</dd>
+          {stats.data && (<><dt>/var</dt><dd>{mb(stats.data.usedMb)} of {mb(stats.data.totalMb)}</dd></>)}
+          <dt>Up</dt><dd>{Math.floor(stats.uptimeSeconds / 60)} min</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** Set-EflowVM: CPUs and memory, which a running guest takes at its next start. */
+function Sizing({ name, details }: { name: string; details: InstanceDetails }) {
+  const [cpus, setCpus] = useState(details.configuration.cpus);
+  const [memoryMb, setMemory] = useState(details.configuration.memoryMb);
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    setNote(null);
+    try {
+      const change = await api<{ appliesAtNextStart: boolean }>('POST', `/v1/instances/${seg(name)}/set`, { cpus, memoryMb });
+      setNote(change.appliesAtNextStart ? 'Saved: the guest takes it at its next start (Stop, then Start).' : 'Saved.');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <form class="inline sizing" onSubmit={save}>
+      <label>CPUs <input aria-label="CPUs" type="number" min={1} value={cpus} onInput={(e) => setCpus(Number(e.currentTarget.value))} /></label>
+      <label>Memory (MiB) <input aria-label="memory" type="number" min={256} step={256} value={memoryMb}
+                                 onInput={(e) => setMemory(Number(e.currentTarget.value))} /></label>
+      <button type="submit">Save</button>
+      {note && <output role="status">{note}</output>}
+      {error && <span class="error" role="alert">{error}</span>}
+    </form>
   );
 }

@@ -75,6 +75,7 @@ import java.util.function.Function;
  * GET    /v1/instances                      [InstanceSummary]              (list)
  * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
  * GET    /v1/instances/{name}               InstanceDetails                (get)
+ * GET    /v1/instances/{name}/events        server-sent events of {instance: InstanceDetails, modules}, on change (console)
  * DELETE /v1/instances/{name}[?force=true]  Removed                        (remove)
  * POST   /v1/instances/{name}/start         PowerChange
  * POST   /v1/instances/{name}/stop          PowerChange
@@ -109,6 +110,7 @@ import java.util.function.Function;
  * GET    /v1/instances/{name}/deployment    the applied manifest                      (deployment show)
  * GET    /v1/instances/{name}/modules       {module: ModuleReport}                    (module list)
  * POST   /v1/instances/{name}/modules/{module}/restart[?newIdentity=true]  ModuleRestarted  (module restart)
+ * GET    /v1/instances/{name}/modules/{module}/logs/events?tail=N  the followed log as server-sent events (console)
  * GET    /v1/instances/{name}/modules/{module}/logs?tail=N&since=T&follow=true  NDJSON of LogLine,
  *                                                     ending with {"ok": true} or {"ok": false, "error": ...}
  * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  MethodResult
@@ -155,6 +157,7 @@ final class DaemonApi {
     private final HubClient hub;
     private final CloudClient cloud;
     private final Forwards forwards;
+    private final InstanceEvents events;
     private final Updater updater;
     private final Function<CliLine, CliLine.Answer> lines;
     /**
@@ -183,6 +186,7 @@ final class DaemonApi {
         updater.reconcileAll();
         this.deploy = new DeployStream(manager);
         this.edge = new AgentClient(manager, runtime);
+        this.events = new InstanceEvents(manager, edge);
         this.hub = new HubClient(runtime);
         this.cloud = new CloudClient(runtime);
         this.forwards = forwards;
@@ -217,6 +221,7 @@ final class DaemonApi {
             DeployStream.stream(ctx, "rollback " + name, progress -> updater.rollback(name, request.noRestart(), progress));
         });
         routes.get("/v1/instances/{name}", ctx -> ctx.json(manager.get(name(ctx))));
+        routes.get("/v1/instances/{name}/events", ctx -> events.handle(ctx, name(ctx)));
         routes.delete("/v1/instances/{name}", this::remove);
         routes.post("/v1/instances/{name}/start", this::start);
         routes.post("/v1/instances/{name}/stop", this::stop);
@@ -268,6 +273,7 @@ final class DaemonApi {
             ctx.json(new ModuleRestarted(ctx.pathParam("module"), true));
         });
         routes.get("/v1/instances/{name}/modules/{module}/logs", this::moduleLogs);
+        routes.get("/v1/instances/{name}/modules/{module}/logs/events", this::moduleLogEvents);
         routes.post("/v1/instances/{name}/modules/{module}/methods/{method}", this::invokeMethod);
         registerHub(routes);
         routes.get("/v1/instances/{name}/provisioning", ctx -> ctx.json(cloud.provisioning(name(ctx))));
@@ -316,6 +322,15 @@ final class DaemonApi {
         Integer tail = ctx.queryParam("tail") == null ? null : Integer.valueOf(ctx.queryParam("tail"));
         boolean follow = Boolean.parseBoolean(ctx.queryParam("follow"));
         ndjson(ctx, out -> edge.logs(name, module, tail, ctx.queryParam("since"), follow, out));
+    }
+
+    /** A module's log followed as server-sent events, for the console: the followed NDJSON, one line per event. */
+    private void moduleLogEvents(Context ctx) throws IOException {
+        String name = name(ctx);
+        String module = ctx.pathParam("module");
+        Integer tail = ctx.queryParam("tail") == null ? 100 : Integer.valueOf(ctx.queryParam("tail"));
+        ctx.header("Cache-Control", "no-store").header("X-Accel-Buffering", "no");
+        stream(ctx, SseFraming.CONTENT_TYPE, SseFraming::new, out -> edge.logs(name, module, tail, null, true, out));
     }
 
     private void registerHub(RoutesConfig routes) {
@@ -388,8 +403,14 @@ final class DaemonApi {
      * {@code {"ok": false, "error": ...}}, and success as {@code {"ok": true}}.
      */
     private static void ndjson(Context ctx, Consumer<OutputStream> work) throws IOException {
-        ctx.status(200).contentType(NdjsonSink.CONTENT_TYPE);
-        OutputStream out = ctx.res().getOutputStream();
+        stream(ctx, NdjsonSink.CONTENT_TYPE, Function.identity(), work);
+    }
+
+    /** NDJSON lines from {@code work}, then {@code {"ok":…}}, framed for the reader ({@link SseFraming} or as they are). */
+    private static void stream(Context ctx, String contentType, Function<OutputStream, OutputStream> framing, Consumer<OutputStream> work)
+            throws IOException {
+        ctx.status(200).contentType(contentType);
+        OutputStream out = framing.apply(ctx.res().getOutputStream());
         String end;
         try {
             work.accept(out);

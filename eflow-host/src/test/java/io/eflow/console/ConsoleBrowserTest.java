@@ -5,7 +5,6 @@ import io.eflow.daemon.api.ConsoleEnable;
 import io.eflow.daemon.api.ConsoleStatus;
 import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowPaths;
-import io.eflow.platform.Exec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @EnabledIf("io.eflow.platform.Privileges#isRoot")
 class ConsoleBrowserTest {
-    static final Path SCENARIOS = Path.of("src/test/node/console");
-    static final Path SCREENSHOTS = Path.of("target/console-screenshots");
     @TempDir
     Path home;
     private Eflowd eflowd;
@@ -48,18 +45,9 @@ class ConsoleBrowserTest {
         eflowd.close();
     }
 
-    /** Runs one scenario file with the console's address; its failure is the test's, with Playwright's reason. */
-    static void scenario(String file, String url, Map<String, String> env) {
-        Exec exec = Exec.of("node", file).in(SCENARIOS).env("EFLOW_CONSOLE_URL", url)
-                .env("EFLOW_SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString()).timeoutSeconds(180);
-        env.forEach(exec::env);
-        Exec.Result result = exec.run();
-        assertThat(result.exitCode()).as(file + ":\n" + result.stdout() + result.stderr()).isZero();
-    }
-
     @Test
     void loginUsersRolesAndLogoutInTheBrowser() {
-        scenario("access.mjs", status.url(), Map.of("EFLOW_ADMIN_PASSWORD", status.firstPassword()));
+        ConsoleBrowser.scenario("access.mjs", status.url(), Map.of("EFLOW_ADMIN_PASSWORD", status.firstPassword()));
         assertThat(eflowd.console().accounts().users()).extracting(u -> u.name() + ":" + u.role()).containsExactly("admin:admin", "watcher:viewer");
     }
 }

@@ -1,0 +1,82 @@
+package io.eflow.daemon;
+
+import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.PowerState;
+import io.eflow.modules.AgentClient;
+import io.eflow.platform.EflowException;
+import io.eflow.platform.Json;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code GET /v1/instances/{name}/events}: an instance as the console shows it, pushed as server-sent events whenever
+ * it changes (state, statistics, each module's status and restarts), sampled here every few seconds so that browsers
+ * do not poll. Each stream holds a request thread, so there are at most a few at once; beyond them, 503.
+ */
+final class InstanceEvents {
+    private static final Duration SAMPLE = Duration.ofSeconds(3);
+    private static final int MAX_STREAMS = 8;
+    private final InstanceManager manager;
+    private final AgentClient edge;
+    private final Semaphore streams = new Semaphore(MAX_STREAMS);
+
+    InstanceEvents(InstanceManager manager, AgentClient edge) {
+        this.manager = manager;
+        this.edge = edge;
+    }
+
+    void handle(Context ctx, String name) throws IOException {
+        manager.config(name); // unknown: 404 before the stream starts
+        if (!streams.tryAcquire()) {
+            throw new EflowException(503, "too many live views of instances are open; close one");
+        }
+        try {
+            ctx.status(200).contentType(SseFraming.CONTENT_TYPE).header("Cache-Control", "no-store");
+            OutputStream out = ctx.res().getOutputStream();
+            byte[] last = null;
+            while (true) {
+                byte[] now = Json.write(sample(name));
+                if (!Arrays.equals(now, last)) {
+                    out.write("data: ".getBytes(StandardCharsets.US_ASCII));
+                    out.write(now);
+                    out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
+                    last = now;
+                } else {
+                    out.write(":\n\n".getBytes(StandardCharsets.US_ASCII)); // finds a reader that left
+                }
+                out.flush();
+                Thread.sleep(SAMPLE.toMillis());
+            }
+        } catch (IOException | RuntimeException e) {
+            // the reader left, or the instance went away: the stream ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streams.release();
+        }
+    }
+
+    private Map<String, Object> sample(String name) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        var details = manager.get(name);
+        event.put("instance", details);
+        Object modules = null;
+        if (details.powerState() == PowerState.RUNNING) {
+            try {
+                modules = edge.modules(name);
+            } catch (EflowException e) {
+                modules = Map.of("error", e.getMessage());
+            }
+        }
+        event.put("modules", modules);
+        return event;
+    }
+}
