@@ -1,4 +1,5 @@
-// Bundles the console into target/classes/io/eflow/console/web: one script, one style sheet and the page, all served by
+// Bundles the console into target/classes/io/eflow/console/web: one script, one style sheet (ours and the terminal's,
+// imported by app.tsx) and the page, all served by
 // eflowd from its own jar (nothing is fetched from elsewhere at run time, and the page's CSP allows only 'self').
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -15,7 +16,7 @@ await build({
   jsx: 'automatic',
   jsxImportSource: 'preact',
   outfile: `${out}/app.js`,
+  loader: { '.css': 'css' },
   logLevel: 'warning',
 });
 await copyFile('src/main/web/index.html', `${out}/index.html`);
-await copyFile('src/main/web/app.css', `${out}/app.css`);

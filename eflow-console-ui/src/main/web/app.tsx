@@ -1,4 +1,6 @@
 import { render } from 'preact';
+import '@xterm/xterm/css/xterm.css';
+import './app.css';
 import { useEffect, useState } from 'preact/hooks';
 import { api, Session, setSession, whenLoggedOut } from './api';
 import { Login } from './pages/login';

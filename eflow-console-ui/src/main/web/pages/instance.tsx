@@ -3,12 +3,13 @@ import { api, InstanceDetails, LiveInstance, seg, Session } from '../api';
 import { useLive } from '../live';
 import { Modules } from './modules';
 import { Deployment } from './deployment';
+import { Diagnose } from './diagnose';
 
 function mb(value: number) {
   return value >= 1024 ? `${(value / 1024).toFixed(1)} GiB` : `${value} MiB`;
 }
 
-const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment']];
+const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['diagnose', 'Diagnose']];
 
 /** One instance, live: its state and statistics and its modules arrive as the daemon sees them change. */
 export function Instance({ name, tab, session }: { name: string; tab: string; session: Session }) {
@@ -55,6 +56,7 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
       {tab === 'overview' && session.role === 'admin' && <Sizing name={name} details={details} />}
       {tab === 'modules' && <Modules name={name} live={live} session={session} />}
       {tab === 'deployment' && <Deployment name={name} session={session} />}
+      {tab === 'diagnose' && <Diagnose name={name} session={session} />}
     </section>
   );
 }

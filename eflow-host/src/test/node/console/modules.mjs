@@ -63,4 +63,17 @@ run(async (page) => {
   await page.getByRole('heading', { name }).getByText('running').waitFor({ timeout: 300_000 });
   await page.locator('dt:text-is("CPUs") + dd').filter({ hasText: '2' }).waitFor();
   await shot(page, `setting-after-restart-${backend}`);
+
+  await page.getByRole('link', { name: 'Diagnose' }).click();
+  await page.locator('table.checks tbody tr').first().waitFor({ timeout: 120_000 });
+  await shot(page, `diagnose-${backend}`);
+  await page.getByRole('button', { name: `Open a terminal in ${name}` }).click();
+  const terminal = page.locator('.xterm-rows');
+  await terminal.waitFor();
+  await page.locator('.xterm').click();
+  await page.waitForFunction(() => /[$#] *$/m.test(document.querySelector('.xterm-rows')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.keyboard.type('uname -a');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => (document.querySelector('.xterm-rows')?.textContent ?? '').includes('Linux'), null, { timeout: 30_000 });
+  await shot(page, `terminal-${backend}`);
 });

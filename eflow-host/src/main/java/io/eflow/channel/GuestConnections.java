@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 /**
  * The daemon's SSH connections to its guests: one MINA client, one authenticated session per guest reused by every
@@ -72,6 +73,17 @@ public final class GuestConnections implements AutoCloseable {
             Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
         return shared(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));
+    }
+
+    /**
+     * An interactive shell on a pty of {@code columns} × {@code rows}: keystrokes from {@code in}, the terminal's output
+     * to {@code out}, until the shell exits, {@code in} ends or {@code maxLength} passes. {@code opened} gets the means to
+     * resize it. Returns the shell's exit status, -1 when it had none.
+     */
+    public int terminal(GuestEndpoint guest, int columns, int rows, InputStream in, OutputStream out, Consumer<TerminalResize> opened,
+                        Duration maxLength) {
+        Deadline deadline = Deadline.after(maxLength);
+        return shared(guest).call(guest, deadline, session -> RemoteShell.run(session, guest, columns, rows, in, out, opened, deadline));
     }
 
     /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */

@@ -16,13 +16,13 @@ final class AccessRules {
             "GET " + INSTANCE + "/hub/identities/{id}",
             "GET " + INSTANCE + "/update/check");
     private static final Set<String> VIEWER_POSTS = Set.of(
-            "POST " + INSTANCE + "/logs",
             "POST /v1/console/logout",
             "POST /v1/console/tokens",
             "DELETE /v1/console/tokens/{token}");
     /** The applied manifest may hold registry credentials: those who may apply one may read it. */
     private static final Set<String> OPERATOR_CALLS = Set.of(
             "GET " + INSTANCE + "/deployment",
+            "GET " + INSTANCE + "/logs/bundle",
             "POST " + INSTANCE + "/start",
             "POST " + INSTANCE + "/stop",
             "POST " + INSTANCE + "/modules/{module}/restart",
@@ -34,6 +34,7 @@ final class AccessRules {
     private static final Set<String> HOST_ONLY = Set.of(
             "POST /v1/cli",
             "POST " + INSTANCE + "/copy",
+            "POST " + INSTANCE + "/logs",
             "POST " + INSTANCE + "/connect",
             "POST " + INSTANCE + "/images/load",
             "GET /v1/console/settings",

@@ -40,6 +40,7 @@ final class ConsoleGate {
     void register(RoutesConfig routes) {
         routes.before(this::authenticate);
         routes.beforeMatched(this::authorize);
+        routes.wsBeforeUpgrade(this::upgrade);
         routes.post(LOGIN, this::login);
         routes.post("/v1/console/logout", ctx -> {
             Caller caller = Caller.of(ctx);
@@ -81,6 +82,23 @@ final class ConsoleGate {
             throw new EflowException(403, "missing or wrong " + CSRF_HEADER + " header: the request did not come from the console");
         }
         new Caller(user.name(), user.role(), session.id()).attach(ctx);
+    }
+
+    /**
+     * A WebSocket (the terminal, a shell in the guest: admins only). Browsers send a cookie on a WebSocket handshake
+     * from any site's page and no CSRF header, so a session's handshake must come from the console's own origin.
+     */
+    private void upgrade(Context ctx) {
+        authenticate(ctx);
+        Caller caller = Caller.of(ctx);
+        String origin = ctx.header("Origin");
+        if (caller.session() != null && (origin == null || !origin.equals("https://" + ctx.host()))) {
+            audit.record("refused a WebSocket to " + ctx.path() + " of user " + caller.user() + " from origin " + origin);
+            throw new EflowException(403, "a WebSocket from another origin (" + origin + ")");
+        }
+        if (!caller.role().allows(ConsoleRole.ADMIN)) {
+            throw new EflowException(403, "user " + caller.user() + " has the " + caller.role().word() + " role; a terminal needs admin");
+        }
     }
 
     private void authorize(Context ctx) {
@@ -130,7 +148,7 @@ final class ConsoleGate {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Content-Security-Policy", "default-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+        ctx.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
         ctx.header("Cache-Control", "no-store");
     }
 }

@@ -46,6 +46,7 @@ import io.eflow.modules.CloudClient;
 import io.eflow.modules.HubClient;
 import io.eflow.modules.RuntimeSocket;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.FileTrees;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Json;
 import io.eflow.update.Updater;
@@ -56,6 +57,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,6 +78,7 @@ import java.util.function.Function;
  * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
  * GET    /v1/instances/{name}               InstanceDetails                (get)
  * GET    /v1/instances/{name}/events        server-sent events of {instance: InstanceDetails, modules}, on change (console)
+ * WS     /v1/instances/{name}/terminal?cols=C&amp;rows=R  a login shell on a pty: binary frames both ways, text {cols, rows} resizes
  * DELETE /v1/instances/{name}[?force=true]  Removed                        (remove)
  * POST   /v1/instances/{name}/start         PowerChange
  * POST   /v1/instances/{name}/stop          PowerChange
@@ -85,6 +88,7 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/invoke   InvokeRequest  CommandResult (stdout/stderr base64)
  * POST   /v1/instances/{name}/copy     CopyRequest    CopyDone
  * POST   /v1/instances/{name}/logs     LogsRequest    LogsResult
+ * GET    /v1/instances/{name}/logs/bundle   the same zip as a download (console)
  * POST   /v1/instances/{name}/connect       ConnectInfo
  * GET    /v1/instances/{name}/features/{feature}                  Feature
  * POST   /v1/instances/{name}/features/{feature}  FeatureChange   Feature        (from the next start)
@@ -158,6 +162,7 @@ final class DaemonApi {
     private final CloudClient cloud;
     private final Forwards forwards;
     private final InstanceEvents events;
+    private final TerminalSocket terminals;
     private final Updater updater;
     private final Function<CliLine, CliLine.Answer> lines;
     /**
@@ -187,6 +192,7 @@ final class DaemonApi {
         this.deploy = new DeployStream(manager);
         this.edge = new AgentClient(manager, runtime);
         this.events = new InstanceEvents(manager, edge);
+        this.terminals = new TerminalSocket(manager);
         this.hub = new HubClient(runtime);
         this.cloud = new CloudClient(runtime);
         this.forwards = forwards;
@@ -222,6 +228,7 @@ final class DaemonApi {
         });
         routes.get("/v1/instances/{name}", ctx -> ctx.json(manager.get(name(ctx))));
         routes.get("/v1/instances/{name}/events", ctx -> events.handle(ctx, name(ctx)));
+        routes.ws("/v1/instances/{name}/terminal", terminals::configure);
         routes.delete("/v1/instances/{name}", this::remove);
         routes.post("/v1/instances/{name}/start", this::start);
         routes.post("/v1/instances/{name}/stop", this::stop);
@@ -234,6 +241,7 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/invoke", this::invoke);
         routes.post("/v1/instances/{name}/copy", this::copy);
         routes.post("/v1/instances/{name}/logs", this::logs);
+        routes.get("/v1/instances/{name}/logs/bundle", this::logBundle);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
         routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
         routes.get("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().serialPorts(name(ctx))));
@@ -493,6 +501,21 @@ final class DaemonApi {
         CopyRequest request = Json.readRequest(ctx.bodyAsBytes(), CopyRequest.class).checked();
         manager.copy(name, Path.of(request.from()), request.to(), request.push());
         ctx.json(new CopyDone(name, request.from(), request.to(), request.push()));
+    }
+
+    /** Get-EflowLogs for a browser: the same zip, made in the daemon's run folder and sent as a download. */
+    private void logBundle(Context ctx) throws IOException {
+        String name = name(ctx);
+        Path folder = Files.createTempDirectory(manager.paths().run(), "bundle-");
+        try {
+            Path written = manager.logs(name, new LogsRequest(null, folder.toString()).outputFor(name, Instant.now()));
+            ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"" + written.getFileName() + "\"");
+            try (OutputStream out = ctx.res().getOutputStream()) {
+                Files.copy(written, out);
+            }
+        } finally {
+            FileTrees.deleteRecursively(folder);
+        }
     }
 
     private void logs(Context ctx) {

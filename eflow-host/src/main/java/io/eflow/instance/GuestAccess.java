@@ -7,6 +7,7 @@ import io.eflow.channel.GuestConnections;
 import io.eflow.channel.GuestEndpoint;
 import io.eflow.channel.GuestHostKey;
 import io.eflow.channel.GuestTunnel;
+import io.eflow.channel.TerminalResize;
 import io.eflow.channel.UserCertificateAuthority;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
@@ -58,6 +59,11 @@ final class GuestAccess implements AutoCloseable {
 
     String shell(InstanceLayout layout, String script, Duration timeout) {
         return shell(layout, script, new byte[0], timeout);
+    }
+
+    int terminal(InstanceLayout layout, int columns, int rows, InputStream in, OutputStream out, Consumer<TerminalResize> opened,
+                 Duration maxLength) {
+        return connections.terminal(endpoint(layout), columns, rows, in, out, opened, maxLength);
     }
 
     /** The guest's shell for a backend that changes a guest from inside. */

@@ -9,6 +9,7 @@ import io.eflow.boot.DiskGrowth;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.channel.GuestTunnel;
+import io.eflow.channel.TerminalResize;
 import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.FirewallView;
@@ -79,6 +80,8 @@ public final class InstanceManager implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final Duration SSH_READY = Duration.ofSeconds(120);
     private static final Duration TUNNEL_OPEN = Duration.ofSeconds(15);
+    /** A console terminal ends after this long however busy, as a browser session does. */
+    private static final Duration TERMINAL_MAX = Duration.ofHours(12);
 
     private final EflowPaths paths;
     private final InstanceStore store;
@@ -417,6 +420,15 @@ public final class InstanceManager implements AutoCloseable {
             throw EflowException.failure("in guest " + config.name() + ": " + err.toString(StandardCharsets.UTF_8).strip(), null);
         }
         return exit;
+    }
+
+    /**
+     * An interactive login shell of iotedge-user on a pty (the console's terminal, as {@code eflow connect}): blocks
+     * until the shell exits or {@code in} ends; returns its exit status.
+     */
+    public int terminal(String name, int columns, int rows, InputStream in, OutputStream out, Consumer<TerminalResize> opened) {
+        InstanceConfig config = requireRunning(name);
+        return access.terminal(store.layout(config.name()), columns, rows, in, out, opened, TERMINAL_MAX);
     }
 
     /** A connection to {@code guestPort} on the running guest's loopback, made by its sshd (forwards into the guest). */

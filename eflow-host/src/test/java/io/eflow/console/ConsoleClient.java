@@ -10,9 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** An HTTPS client of the remote API as a browser or script is one: it trusts the console's CA and nothing else. */
 final class ConsoleClient {
@@ -61,6 +63,17 @@ final class ConsoleClient {
             headers.addAll(List.of(ConsoleGate.CSRF_HEADER, browser.csrf()));
         }
         return call(method, path, body, headers.toArray(String[]::new));
+    }
+
+    /** Opens a WebSocket with these headers; fails as the handshake does. */
+    void webSocket(String path, String... headers) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        URI uri = URI.create(base.toString().replaceFirst("^https", "wss")).resolve(path);
+        builder.buildAsync(uri, new WebSocket.Listener() {
+        }).get(10, TimeUnit.SECONDS).abort();
     }
 
     HttpResponse<String> withToken(String token, String method, String path, String body) throws IOException, InterruptedException {

@@ -98,6 +98,24 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void theTerminalsWebSocketNeedsAnAdminsSessionFromTheConsolesOwnOrigin() throws Exception {
+        String terminal = "/v1/instances/edge1/terminal?cols=80&rows=24";
+        String origin = "https://127.0.0.1:" + port;
+        Browser admin = client.browser("admin", adminPassword);
+        ConsoleUserView viewer = eflowd.console().accounts().add("watcher", ConsoleRole.VIEWER, null);
+        Browser watcher = client.browser("watcher", viewer.password());
+
+        assertThatThrownBy(() -> client.webSocket(terminal)).as("no session").rootCause().hasMessageContaining("401");
+        assertThatThrownBy(() -> client.webSocket(terminal, "Cookie", watcher.cookie(), "Origin", origin)).as("a viewer")
+                .rootCause().hasMessageContaining("403");
+        assertThatThrownBy(() -> client.webSocket(terminal, "Cookie", admin.cookie(), "Origin", "https://evil.example"))
+                .as("another site's page").rootCause().hasMessageContaining("403");
+        assertThatThrownBy(() -> client.webSocket(terminal, "Cookie", admin.cookie())).as("no origin").rootCause().hasMessageContaining("403");
+        assertThat(Files.readString(paths.log().resolve("console-audit.log"))).contains("refused a WebSocket")
+                .contains("from origin https://evil.example");
+    }
+
+    @Test
     void aCrossSitePostWithoutTheCsrfTokenIsRefused() throws Exception {
         Browser admin = client.browser("admin", adminPassword);
         String body = "{\"name\":\"mallory\",\"role\":\"admin\"}";
