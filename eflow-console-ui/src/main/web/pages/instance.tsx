@@ -4,12 +4,13 @@ import { useLive } from '../live';
 import { Modules } from './modules';
 import { Deployment } from './deployment';
 import { Diagnose } from './diagnose';
+import { Hub } from './hub';
 
 function mb(value: number) {
   return value >= 1024 ? `${(value / 1024).toFixed(1)} GiB` : `${value} MiB`;
 }
 
-const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['diagnose', 'Diagnose']];
+const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['hub', 'Hub'], ['diagnose', 'Diagnose']];
 
 /** One instance, live: its state and statistics and its modules arrive as the daemon sees them change. */
 export function Instance({ name, tab, session }: { name: string; tab: string; session: Session }) {
@@ -56,6 +57,7 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
       {tab === 'overview' && session.role === 'admin' && <Sizing name={name} details={details} />}
       {tab === 'modules' && <Modules name={name} live={live} session={session} />}
       {tab === 'deployment' && <Deployment name={name} session={session} />}
+      {tab === 'hub' && <Hub name={name} />}
       {tab === 'diagnose' && <Diagnose name={name} session={session} />}
     </section>
   );

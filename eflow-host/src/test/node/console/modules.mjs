@@ -64,6 +64,12 @@ run(async (page) => {
   await page.locator('dt:text-is("CPUs") + dd').filter({ hasText: '2' }).waitFor();
   await shot(page, `setting-after-restart-${backend}`);
 
+  await page.getByRole('link', { name: 'Hub' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('dd.clients')?.textContent) >= 2, null, { timeout: 60_000 });
+  await page.locator('table.routes tbody tr').first().waitFor();
+  await page.getByRole('img', { name: 'messages per second per route' }).waitFor({ timeout: 30_000 });
+  await shot(page, `hub-${backend}`);
+
   await page.getByRole('link', { name: 'Diagnose' }).click();
   await page.locator('table.checks tbody tr').first().waitFor({ timeout: 120_000 });
   await shot(page, `diagnose-${backend}`);

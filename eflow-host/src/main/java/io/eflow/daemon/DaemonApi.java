@@ -120,6 +120,7 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/modules/{module}/methods/{method}[?timeout=S]  payload JSON  MethodResult
  *                                                                                    (module invoke; direct method)
  * GET    /v1/instances/{name}/hub           HubStatus                                             (hub status)
+ * GET    /v1/instances/{name}/hub/events    server-sent events of HubStatus, on change (console)
  * GET    /v1/instances/{name}/hub/metrics   text/plain, the Prometheus text format                   (hub metrics)
  * POST   /v1/instances/{name}/hub/publish   HubPublish  Published                                (hub publish)
  * GET    /v1/instances/{name}/hub/subscribe[?module=M[&output=O]]  NDJSON of ModuleMessage (body base64),
@@ -227,7 +228,7 @@ final class DaemonApi {
             DeployStream.stream(ctx, "rollback " + name, progress -> updater.rollback(name, request.noRestart(), progress));
         });
         routes.get("/v1/instances/{name}", ctx -> ctx.json(manager.get(name(ctx))));
-        routes.get("/v1/instances/{name}/events", ctx -> events.handle(ctx, name(ctx)));
+        routes.get("/v1/instances/{name}/events", ctx -> events.instance(ctx, name(ctx)));
         routes.ws("/v1/instances/{name}/terminal", terminals::configure);
         routes.delete("/v1/instances/{name}", this::remove);
         routes.post("/v1/instances/{name}/start", this::start);
@@ -343,6 +344,10 @@ final class DaemonApi {
 
     private void registerHub(RoutesConfig routes) {
         routes.get("/v1/instances/{name}/hub", ctx -> ctx.json(hub.status(name(ctx))));
+        routes.get("/v1/instances/{name}/hub/events", ctx -> {
+            String name = name(ctx);
+            events.hub(ctx, name, () -> hub.status(name));
+        });
         routes.get("/v1/instances/{name}/hub/metrics", ctx -> {
             String metrics = hub.metrics(name(ctx));
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics);

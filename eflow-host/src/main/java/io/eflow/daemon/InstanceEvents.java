@@ -15,11 +15,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
- * {@code GET /v1/instances/{name}/events}: an instance as the console shows it, pushed as server-sent events whenever
- * it changes (state, statistics, each module's status and restarts), sampled here every few seconds so that browsers
- * do not poll. Each stream holds a request thread, so there are at most a few at once; beyond them, 503.
+ * Live views for the console as server-sent events, pushed whenever what they show changes, sampled here every few
+ * seconds so that browsers do not poll: {@code GET /v1/instances/{name}/events} (state, statistics, each module's
+ * status and restarts) and {@code GET /v1/instances/{name}/hub/events} (the hub's clients, queues, routes and upstream).
+ * Each stream holds a request thread, so there are at most a few at once; beyond them, 503.
  */
 final class InstanceEvents {
     private static final Duration SAMPLE = Duration.ofSeconds(3);
@@ -33,8 +35,23 @@ final class InstanceEvents {
         this.edge = edge;
     }
 
-    void handle(Context ctx, String name) throws IOException {
+    void instance(Context ctx, String name) throws IOException {
         manager.config(name); // unknown: 404 before the stream starts
+        stream(ctx, () -> sample(name));
+    }
+
+    void hub(Context ctx, String name, Supplier<Object> status) throws IOException {
+        manager.config(name);
+        stream(ctx, () -> {
+            try {
+                return manager.get(name).powerState() == PowerState.RUNNING ? status.get() : Map.of("error", name + " is not running");
+            } catch (EflowException e) {
+                return Map.of("error", e.getMessage());
+            }
+        });
+    }
+
+    private void stream(Context ctx, Supplier<Object> sampler) throws IOException {
         if (!streams.tryAcquire()) {
             throw new EflowException(503, "too many live views of instances are open; close one");
         }
@@ -43,7 +60,7 @@ final class InstanceEvents {
             OutputStream out = ctx.res().getOutputStream();
             byte[] last = null;
             while (true) {
-                byte[] now = Json.write(sample(name));
+                byte[] now = Json.write(sampler.get());
                 if (!Arrays.equals(now, last)) {
                     out.write("data: ".getBytes(StandardCharsets.US_ASCII));
                     out.write(now);
