@@ -5,12 +5,13 @@ import { Modules } from './modules';
 import { Deployment } from './deployment';
 import { Diagnose } from './diagnose';
 import { Hub } from './hub';
+import { Updates } from './updates';
 
 function mb(value: number) {
   return value >= 1024 ? `${(value / 1024).toFixed(1)} GiB` : `${value} MiB`;
 }
 
-const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['hub', 'Hub'], ['diagnose', 'Diagnose']];
+const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['hub', 'Hub'], ['updates', 'Updates'], ['diagnose', 'Diagnose']];
 
 /** One instance, live: its state and statistics and its modules arrive as the daemon sees them change. */
 export function Instance({ name, tab, session }: { name: string; tab: string; session: Session }) {
@@ -58,6 +59,7 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
       {tab === 'modules' && <Modules name={name} live={live} session={session} />}
       {tab === 'deployment' && <Deployment name={name} session={session} />}
       {tab === 'hub' && <Hub name={name} />}
+      {tab === 'updates' && <Updates name={name} session={session} />}
       {tab === 'diagnose' && <Diagnose name={name} session={session} />}
     </section>
   );

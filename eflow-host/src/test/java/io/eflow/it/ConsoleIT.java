@@ -7,11 +7,14 @@ import io.eflow.daemon.api.ConsoleStatus;
 import io.eflow.instance.InstanceManager;
 import io.eflow.modules.AgentClient;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The console in Debian's Chromium against a real eflowd with a real guest: the wizard deploys it (progress streamed),
  * the samples' deployment is applied from the Deployment tab, both modules run, the sensor's log lines arrive live, a
  * restart moves the restart count, a bad manifest is refused at its field, and a CPU count saved on the overview holds
- * after a stop and a start. The daemon has its own install (EFLOW_HOME) beside the harness's, sharing its image cache and
+ * after a stop and a start, the hub's live figures show, the checks run, {@code uname -a} answers in the terminal, and an
+ * update is applied from the Updates tab and followed to "committed". The daemon has its own install (EFLOW_HOME) beside the harness's, sharing its image cache and
  * trusted keys. Screenshots of each page go to target/console-screenshots.
  */
 @BothBackends
@@ -54,6 +58,20 @@ class ConsoleIT {
                 }
                 ConsoleBrowser.scenario("modules.mjs", status.url(), env);
                 assertThat(manager.config(NAME).cpus()).isEqualTo(2);
+
+                // an update: the same image bundled as the next version (updates go in sequence), in a folder the Updates tab checks
+                String installed = manager.list().get(0).imageVersion();
+                String next = installed.substring(0, installed.lastIndexOf('.') + 1)
+                        + (Integer.parseInt(installed.substring(installed.lastIndexOf('.') + 1)) + 1);
+                Path bundles = Files.createDirectories(home.resolve("bundles"));
+                Exec.Result bundled = Exec.of(UpdateIT.LAUNCHER.toString(), "image", "bundle", "--image", host.image().dir().toString(),
+                        "--version", next, "--out", bundles.resolve("eflow-" + next + ".bundle").toString())
+                        .env("EFLOW_HOME", home.toString()).env("EFLOW_TRUST_DIR", ours.trust().toString()).timeoutSeconds(900).run();
+                assertThat(bundled.exitCode()).as(bundled.stderr()).isZero();
+                Map<String, String> update = new HashMap<>(env);
+                update.putAll(Map.of("EFLOW_UPDATE_SOURCE", bundles.toString(), "EFLOW_UPDATE_VERSION", next));
+                ConsoleBrowser.scenario("updates.mjs", status.url(), update);
+                assertThat(manager.list()).singleElement().satisfies(i -> assertThat(i.imageVersion()).isEqualTo(next));
             } finally {
                 if (manager.list().stream().anyMatch(i -> i.name().equals(NAME))) {
                     manager.remove(NAME);

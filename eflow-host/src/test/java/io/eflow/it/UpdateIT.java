@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpdateIT {
-    private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
+    static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
     private static final Map<String, Fixture> FIXTURES = new HashMap<>();
     /**
      * Bundles and derived images both halves use, built once: the halves run in JVMs of their own, one after the other,
