@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { seg } from '../api';
 import { useLive } from '../live';
+import { LineChart } from '../chart';
 
 interface Endpoint {
   queueLength: number;
@@ -72,36 +73,19 @@ export function Hub({ name }: { name: string }) {
   );
 }
 
-const COLORS = ['#0b5cad', '#1a7f37', '#b42318', '#8250df', '#bf8700', '#1b7c83'];
-
 /** Messages per second on each route since the page opened, from the differences between the pushed totals. */
 function RouteChart({ samples }: { samples: { at: number; routed: Record<string, number> }[] }) {
   if (samples.length < 2) {
     return <p class="empty">The chart fills in as the hub's figures arrive.</p>;
   }
   const routes = Object.keys(samples[samples.length - 1].routed);
-  const rates = routes.map((route) => samples.slice(1).map((s, i) => {
-    const before = samples[i];
-    const seconds = Math.max((s.at - before.at) / 1000, 0.001);
-    return Math.max(0, ((s.routed[route] ?? 0) - (before.routed[route] ?? 0)) / seconds);
+  const series = routes.map((route) => ({
+    label: route,
+    values: samples.slice(1).map((s, i) => {
+      const before = samples[i];
+      const seconds = Math.max((s.at - before.at) / 1000, 0.001);
+      return Math.max(0, ((s.routed[route] ?? 0) - (before.routed[route] ?? 0)) / seconds);
+    }),
   }));
-  const top = Math.max(1, ...rates.flat());
-  const width = 600;
-  const height = 120;
-  const x = (i: number) => (i / Math.max(1, rates[0].length - 1)) * width;
-  const y = (v: number) => height - (v / top) * height;
-  return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label="messages per second per route">
-        {rates.map((series, r) => (
-          <polyline key={routes[r]} fill="none" stroke={COLORS[r % COLORS.length]} stroke-width="2"
-                    points={series.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')} />
-        ))}
-      </svg>
-      <figcaption>
-        {routes.map((route, r) => <span key={route} style={{ color: COLORS[r % COLORS.length] }}>■ {route} </span>)}
-        (up to {top.toFixed(1)} messages/s)
-      </figcaption>
-    </figure>
-  );
+  return <LineChart title="messages per second per route" series={series} unit="messages/s" />;
 }

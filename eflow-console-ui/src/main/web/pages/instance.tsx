@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, InstanceDetails, LiveInstance, seg, Session } from '../api';
 import { useLive } from '../live';
+import { LineChart } from '../chart';
 import { Modules } from './modules';
 import { Deployment } from './deployment';
 import { Diagnose } from './diagnose';
@@ -55,6 +56,7 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
         ))}
       </nav>
       {tab === 'overview' && <Overview details={details} />}
+      {tab === 'overview' && running && <Charts name={name} details={details} />}
       {tab === 'overview' && session.role === 'admin' && <Sizing name={name} details={details} />}
       {tab === 'modules' && <Modules name={name} live={live} session={session} />}
       {tab === 'deployment' && <Deployment name={name} session={session} />}
@@ -115,5 +117,41 @@ function Sizing({ name, details }: { name: string; details: InstanceDetails }) {
       {note && <output role="status">{note}</output>}
       {error && <span class="error" role="alert">{error}</span>}
     </form>
+  );
+}
+
+interface Point {
+  at: string;
+  cpuPercent: number;
+  memoryUsedMb: number;
+  memoryTotalMb: number;
+  dataUsedMb: number;
+}
+
+/** The last hour of CPU, memory and /var: the daemon's samples, then each live update as it arrives. */
+function Charts({ name, details }: { name: string; details: InstanceDetails }) {
+  const [points, setPoints] = useState<Point[]>([]);
+  useEffect(() => {
+    api<Point[]>('GET', `/v1/instances/${seg(name)}/history`).then(setPoints, () => setPoints([]));
+  }, [name]);
+  useEffect(() => {
+    const stats = details.statistics;
+    if (stats) {
+      const now = new Date();
+      const hourAgo = now.getTime() - 3_600_000;
+      setPoints((old) => [...old.filter((p) => Date.parse(p.at) >= hourAgo), { at: now.toISOString(), cpuPercent: stats.cpuPercent,
+        memoryUsedMb: stats.memoryUsedMb, memoryTotalMb: stats.memoryTotalMb, dataUsedMb: stats.data?.usedMb ?? -1 }]);
+    }
+  }, [details]);
+  const last = points[points.length - 1];
+  return (
+    <div class="charts">
+      <h2>The last hour</h2>
+      <LineChart title="CPU" series={[{ label: 'CPU', values: points.map((p) => p.cpuPercent) }]} unit="%" max={100} />
+      <LineChart title="memory" series={[{ label: 'used', values: points.map((p) => p.memoryUsedMb) }]} unit="MiB"
+                 max={last?.memoryTotalMb} />
+      <LineChart title="/var" series={[{ label: 'used', values: points.filter((p) => p.dataUsedMb >= 0).map((p) => p.dataUsedMb) }]}
+                 unit="MiB" max={details.statistics?.data?.totalMb} />
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 // The deployment wizard to a running instance: the host checked, the guest chosen, the progress lines arriving while
-// the daemon deploys, then the instance's live overview.
+// the daemon deploys, then the instance's live overview with its charts.
 import { login, run, shot } from './lib.mjs';
 
 const name = process.env.EFLOW_INSTANCE;
@@ -24,5 +24,6 @@ run(async (page) => {
   await page.getByRole('link', { name: `Open ${name}` }).click();
   await page.getByRole('heading', { name }).getByText('running').waitFor();
   await page.getByText('Memory used').waitFor({ timeout: 60_000 });
+  await page.getByRole('img', { name: 'CPU' }).waitFor({ timeout: 60_000 });
   await shot(page, `instance-${backend}`);
 });

@@ -59,6 +59,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,7 @@ import java.util.function.Function;
  * POST   /v1/instances          DeployRequest  NDJSON of DeployEvent       (deploy)
  * GET    /v1/instances/{name}               InstanceDetails                (get)
  * GET    /v1/instances/{name}/events        server-sent events of {instance: InstanceDetails, modules}, on change (console)
+ * GET    /v1/instances/{name}/history       [MetricsPoint], the last hour every 30 s (console charts)
  * WS     /v1/instances/{name}/terminal?cols=C&amp;rows=R  a login shell on a pty: binary frames both ways, text {cols, rows} resizes
  * DELETE /v1/instances/{name}[?force=true]  Removed                        (remove)
  * POST   /v1/instances/{name}/start         PowerChange
@@ -164,6 +166,7 @@ final class DaemonApi {
     private final Forwards forwards;
     private final InstanceEvents events;
     private final TerminalSocket terminals;
+    private final MetricsHistory history;
     private final Updater updater;
     private final Function<CliLine, CliLine.Answer> lines;
     /**
@@ -194,9 +197,20 @@ final class DaemonApi {
         this.edge = new AgentClient(manager, runtime);
         this.events = new InstanceEvents(manager, edge);
         this.terminals = new TerminalSocket(manager);
+        this.history = new MetricsHistory(manager, Clock.systemUTC());
         this.hub = new HubClient(runtime);
         this.cloud = new CloudClient(runtime);
         this.forwards = forwards;
+    }
+
+    /** Starts what the API samples in the background (the console's hour of metrics). */
+    void start() {
+        history.start();
+    }
+
+    /** Stops it again. */
+    void stop() {
+        history.close();
     }
 
     void register(RoutesConfig routes) {
@@ -229,6 +243,7 @@ final class DaemonApi {
         });
         routes.get("/v1/instances/{name}", ctx -> ctx.json(manager.get(name(ctx))));
         routes.get("/v1/instances/{name}/events", ctx -> events.instance(ctx, name(ctx)));
+        routes.get("/v1/instances/{name}/history", ctx -> ctx.json(history.history(name(ctx))));
         routes.ws("/v1/instances/{name}/terminal", terminals::configure);
         routes.delete("/v1/instances/{name}", this::remove);
         routes.post("/v1/instances/{name}/start", this::start);

@@ -51,11 +51,13 @@ public final class Eflowd implements AutoCloseable {
     private final Javalin app;
     private final Forwards forwards;
     private final Console console;
+    private final DaemonApi api;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
-    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app, Forwards forwards, Console console) {
+    private Eflowd(Path socket, InstanceManager manager, DaemonLock lock, Javalin app, Forwards forwards, Console console, DaemonApi api) {
         this.console = console;
+        this.api = api;
         this.socket = socket;
         this.manager = manager;
         this.lock = lock;
@@ -95,8 +97,9 @@ public final class Eflowd implements AutoCloseable {
             RuntimeDirectory.restrictSocket(socket);
             forwards.restore(); // after the socket is root-only: restoring may take a while
             console.startIfEnabled();
+            api.start();
             log.info("eflowd {} (pid {}) serving on {}", EflowVersion.get(), ProcessHandle.current().pid(), socket);
-            return new Eflowd(socket, manager, lock, app, forwards, console);
+            return new Eflowd(socket, manager, lock, app, forwards, console, api);
         } catch (IOException e) {
             closeAfterFailedStart(manager, lock);
             throw EflowException.failure("cannot start eflowd: " + e.getMessage(), e);
@@ -172,6 +175,7 @@ public final class Eflowd implements AutoCloseable {
         log.info("eflowd stopping");
         try {
             console.close();
+            api.stop();
             app.stop();
             forwards.close();
             manager.close();
