@@ -10,12 +10,15 @@ export function Deployment({ name, session }: { name: string; session: Session }
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [loaded, setLoaded] = useState(false);
   const mayApply = session.role !== 'viewer';
 
   useEffect(() => {
     if (mayApply) {
-      api<unknown>('GET', `/v1/instances/${seg(name)}/deployment`).then(
-        (manifest) => setText(manifest ? JSON.stringify(manifest, null, 2) : ''), () => setText(''));
+      // the editor opens once the applied manifest is in it (or there is none), so nothing typed is overwritten
+      api<unknown>('GET', `/v1/instances/${seg(name)}/deployment`)
+        .then((manifest) => setText(manifest ? JSON.stringify(manifest, null, 2) : ''), () => setText(''))
+        .finally(() => setLoaded(true));
     }
   }, [name]);
 
@@ -41,21 +44,24 @@ export function Deployment({ name, session }: { name: string; session: Session }
       setBusy(false);
     }
   };
-  const field = error?.fields?.[0] ?? null;
+  // the manifest reader names the field as a path before its complaint ("invalid deployment manifest: PATH: problem")
+  const named = error?.message.match(/manifest: ([\w$.\[\]-]+): (.*)$/);
+  const field = error?.fields?.[0] ?? named?.[1] ?? null;
+  const problem = error?.problem ?? named?.[2] ?? error?.message;
   const marked = field ? lineOf(text, field) : -1;
   return (
     <div class="deployment">
       <p class="hint">An IoT Edge deployment manifest (<code>modulesContent</code> with <code>$edgeAgent</code> and <code>$edgeHub</code>).</p>
       {marked >= 0 && <pre class="marked" aria-label="the line the error names">{marked + 1}: {text.split('\n')[marked]}</pre>}
-      <textarea aria-label="deployment manifest" spellcheck={false} rows={24} value={text}
+      <textarea aria-label="deployment manifest" spellcheck={false} rows={24} value={text} disabled={!loaded}
                 class={error ? 'invalid' : ''} onInput={(e) => setText(e.currentTarget.value)} />
       {error && (
         <p class="error" role="alert">
-          {field && <span class="field">{field}: </span>}{error.problem ?? error.message}
+          {field && <span class="field">{field}: </span>}{problem}
         </p>
       )}
       {done && <p class="done" role="status">{done}</p>}
-      <button onClick={apply} disabled={busy}>{busy ? 'Applying…' : 'Apply'}</button>
+      <button onClick={apply} disabled={busy || !loaded}>{busy ? 'Applying…' : 'Apply'}</button>
     </div>
   );
 }

@@ -68,6 +68,7 @@ export function Updates({ name, session }: { name: string; session: Session }) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
+      setRows(null); // what the source offers relative to this instance has changed
       load();
     }
   };

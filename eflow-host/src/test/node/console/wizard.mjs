@@ -11,9 +11,9 @@ run(async (page) => {
   await page.getByText('Logical processors').waitFor();
   await shot(page, `wizard-host-${backend}`);
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel(new RegExp(`^${backend}:`)).check();
-  await page.getByLabel('Memory (MiB)').fill('1024');
+  await page.getByLabel('Memory (MiB)', { exact: true }).fill('1024');
   await shot(page, `wizard-settings-${backend}`);
   await page.getByRole('button', { name: 'Deploy' }).click();
   const log = page.getByRole('log', { name: 'deploy progress' });

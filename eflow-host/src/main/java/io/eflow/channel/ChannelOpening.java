@@ -1,11 +1,15 @@
 package io.eflow.channel;
 
 import io.eflow.channel.GuestSession.StaleSessionException;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.future.CancelOption;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 /**
  * Opens a channel, riding out sshd's momentary refusals. OpenSSH frees a MaxSessions slot only when our reply to
@@ -72,5 +76,32 @@ final class ChannelOpening {
     @FunctionalInterface
     interface Opener<T> {
         T open() throws IOException;
+    }
+
+    /**
+     * Opens a channel already set up (streams given) and waits for the guest's answer within the deadline; the channel is
+     * closed again when it does not open.
+     */
+    static <C extends ClientChannel> C awaitOpen(C channel, GuestEndpoint guest, Deadline deadline) throws IOException {
+        boolean opened = false;
+        try {
+            OpenFuture open = channel.open();
+            if (!open.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
+                throw GuestErrors.connectTimeout(guest, deadline.budget());
+            }
+            if (!open.isOpened()) {
+                Throwable failure = open.getException();
+                throw failure instanceof IOException io ? io : new IOException("channel open failed", failure);
+            }
+            opened = true;
+            return channel;
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw GuestErrors.lost(guest, "opening a channel", e);
+        } finally {
+            if (!opened) {
+                channel.close(true);
+            }
+        }
     }
 }

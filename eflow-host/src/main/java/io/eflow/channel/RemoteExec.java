@@ -3,17 +3,14 @@ package io.eflow.channel;
 import io.eflow.channel.GuestSession.StaleSessionException;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.future.CancelOption;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.Map;
@@ -98,25 +95,6 @@ final class RemoteExec {
         channel.setIn(stdin);
         channel.setOut(out);
         channel.setErr(err);
-        boolean opened = false;
-        try {
-            OpenFuture open = channel.open();
-            if (!open.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
-                throw GuestErrors.connectTimeout(guest, deadline.budget());
-            }
-            if (!open.isOpened()) {
-                Throwable failure = open.getException();
-                throw failure instanceof IOException io ? io : new IOException("channel open failed", failure);
-            }
-            opened = true;
-            return channel;
-        } catch (InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-            throw GuestErrors.lost(guest, "opening a channel", e);
-        } finally {
-            if (!opened) {
-                channel.close(true);
-            }
-        }
+        return ChannelOpening.awaitOpen(channel, guest, deadline);
     }
 }

@@ -3,10 +3,8 @@ package io.eflow.channel;
 import io.eflow.channel.GuestSession.StaleSessionException;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
-import org.apache.sshd.common.future.CancelOption;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,22 +51,6 @@ final class RemoteShell {
         shell.setIn(in);
         shell.setOut(out);
         shell.setRedirectErrorStream(true);
-        boolean opened = false;
-        try {
-            OpenFuture open = shell.open();
-            if (!open.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
-                throw GuestErrors.connectTimeout(guest, deadline.budget());
-            }
-            if (!open.isOpened()) {
-                Throwable failure = open.getException();
-                throw failure instanceof IOException io ? io : new IOException("channel open failed", failure);
-            }
-            opened = true;
-            return shell;
-        } finally {
-            if (!opened) {
-                shell.close(true);
-            }
-        }
+        return ChannelOpening.awaitOpen(shell, guest, deadline);
     }
 }

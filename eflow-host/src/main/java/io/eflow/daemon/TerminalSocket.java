@@ -37,6 +37,7 @@ final class TerminalSocket {
     private static final class Open {
         final PipedOutputStream keys = new PipedOutputStream();
         volatile TerminalResize resize;
+        volatile boolean closed;
     }
 
     record Size(int cols, int rows) {
@@ -60,7 +61,7 @@ final class TerminalSocket {
             open.put(ctx.sessionId(), terminal);
             Thread shell = new Thread(() -> {
                 try {
-                    int status = manager.terminal(name, cols, rows, in, toSocket(ctx), resize -> terminal.resize = resize);
+                    int status = manager.terminal(name, cols, rows, in, toSocket(ctx, terminal), resize -> terminal.resize = resize);
                     ctx.closeSession(1000, "the shell exited with status " + status);
                 } catch (RuntimeException e) {
                     log.info("terminal on {} ended: {}", name, e.getMessage());
@@ -93,6 +94,7 @@ final class TerminalSocket {
         ws.onClose(ctx -> {
             Open terminal = open.remove(ctx.sessionId());
             if (terminal != null) {
+                terminal.closed = true;
                 terminal.keys.close(); // the shell reads its end of input and exits
             }
         });
@@ -107,7 +109,7 @@ final class TerminalSocket {
     }
 
     /** The terminal's output, as binary frames in the order it came. */
-    private static OutputStream toSocket(WsContext ctx) {
+    private static OutputStream toSocket(WsContext ctx, Open terminal) {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -116,7 +118,7 @@ final class TerminalSocket {
 
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
-                if (!ctx.session.isOpen()) {
+                if (terminal.closed) {
                     throw new IOException("the browser closed the terminal");
                 }
                 ctx.send(ByteBuffer.wrap(Arrays.copyOfRange(bytes, offset, offset + length)));

@@ -60,7 +60,7 @@ class ConsoleIT {
                 assertThat(manager.config(NAME).cpus()).isEqualTo(2);
 
                 // an update: the same image bundled as the next version (updates go in sequence), in a folder the Updates tab checks
-                String installed = manager.list().get(0).imageVersion();
+                String installed = manager.list().get(0).imageVersion().replaceAll("\\+.*", ""); // without build metadata
                 String next = installed.substring(0, installed.lastIndexOf('.') + 1)
                         + (Integer.parseInt(installed.substring(installed.lastIndexOf('.') + 1)) + 1);
                 Path bundles = Files.createDirectories(home.resolve("bundles"));
