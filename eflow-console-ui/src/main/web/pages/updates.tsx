@@ -29,6 +29,7 @@ export function Updates({ name, session }: { name: string; session: Session }) {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [progress, setProgress] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [bytes, setBytes] = useState<{ step: string; done: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () => api<UpdateView>('GET', `/v1/instances/${seg(name)}/update`).then(setView, (e) => setError(e.message));
   useEffect(() => {
@@ -55,6 +56,9 @@ export function Updates({ name, session }: { name: string; session: Session }) {
       await readLines(await streamed('POST', path, body), (line) => {
         if (line.progress) {
           setProgress((old) => [...old, line.progress]);
+          setBytes(null);
+        } else if (line.done !== undefined) {
+          setBytes({ step: line.step, done: line.done, total: line.total });
         } else if (line.error) {
           failed = line.error;
         } else if (line.result) {
@@ -116,6 +120,10 @@ export function Updates({ name, session }: { name: string; session: Session }) {
       {(busy || progress.length > 0) && (
         <div>
           <progress aria-label="update progress" max={4} value={stage(progress)} />
+          {bytes && (
+            <label class="bytes">{bytes.step}: {Math.floor((100 * bytes.done) / bytes.total)} %
+              <progress aria-label="bytes written" max={bytes.total} value={bytes.done} /></label>
+          )}
           <pre class="progress" role="log" aria-label="update progress lines">{progress.map((l, i) => <div key={i}>{l}</div>)}</pre>
         </div>
       )}

@@ -19,6 +19,11 @@ record CliContext(Map<String, String> env, Path cwd, InputStream in, PrintStream
         return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err, Privileges.isRoot());
     }
 
+    /** Whether a person watches: this process's own output on a terminal (a test's captured streams are not). */
+    boolean terminal() {
+        return out == System.out && System.console() != null;
+    }
+
     EflowPaths paths() {
         return EflowPaths.from(env);
     }

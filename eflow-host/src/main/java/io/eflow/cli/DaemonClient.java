@@ -71,6 +71,7 @@ import io.eflow.instance.model.InstanceName;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Json;
+import io.eflow.platform.Progress;
 import io.eflow.update.UpdateView;
 
 import java.io.BufferedReader;
@@ -326,6 +327,8 @@ final class DaemonClient {
                 }
                 if (event.hasNonNull("progress")) {
                     progress.accept(event.path("progress").asText());
+                } else if (event.hasNonNull("done")) {
+                    Progress.of(progress).bytes(event.path("step").asText(), event.path("done").asLong(), event.path("total").asLong());
                 }
             }
             throw new EflowException(500, "eflowd ended its answer without a result; see its log");

@@ -48,7 +48,7 @@ final class DeployCommand extends EflowCommand implements Runnable {
     @Override
     public void run() {
         CliContext context = context();
-        print(json, client().deploy(request(context), context.err()::println), TextRenderer::keyValues);
+        print(json, client().deploy(request(context), ProgressLines.of(context, json)), TextRenderer::keyValues);
     }
 
     /** The flags as the daemon's request; only the image folder is resolved here, against the user's directory. */

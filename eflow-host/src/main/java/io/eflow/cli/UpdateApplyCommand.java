@@ -44,6 +44,6 @@ final class UpdateApplyCommand extends EflowCommand implements Runnable {
         boolean remote = bundle.startsWith("https://") || bundle.startsWith("http://");
         UpdateRequest request = new UpdateRequest(remote ? bundle : context.absolute(bundle), allowSkip, allowDowngrade,
                 noRestart, healthTimeout, tries, ca == null ? null : context.absolute(ca));
-        print(json, client().applyUpdate(name.instance(), request, context.err()::println), UpdateText::render);
+        print(json, client().applyUpdate(name.instance(), request, ProgressLines.of(context, json)), UpdateText::render);
     }
 }

@@ -20,6 +20,6 @@ final class UpdateRollbackCommand extends EflowCommand implements Runnable {
     @Override
     public void run() {
         CliContext context = context();
-        print(json, client().rollback(name.instance(), UpdateRequest.rollback(noRestart), context.err()::println), UpdateText::render);
+        print(json, client().rollback(name.instance(), UpdateRequest.rollback(noRestart), ProgressLines.of(context(), json)), UpdateText::render);
     }
 }

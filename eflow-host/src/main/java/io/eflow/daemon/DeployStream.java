@@ -6,6 +6,7 @@ import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Json;
+import io.eflow.platform.Progress;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,17 @@ final class DeployStream {
             throws IOException {
         NdjsonSink sink = NdjsonSink.open(ctx);
         try {
-            Object result = work.apply(line -> {
-                log.info("{}: {}", what, line);
-                sink.send(DeployEvent.progress(line));
+            Object result = work.apply(new Progress() {
+                @Override
+                public void accept(String line) {
+                    log.info("{}: {}", what, line);
+                    sink.send(DeployEvent.progress(line));
+                }
+
+                @Override
+                public void bytes(String step, long done, long total) {
+                    sink.send(DeployEvent.bytes(step, done, total));
+                }
             });
             log.info("{}: done", what);
             sink.send(DeployEvent.result(result));

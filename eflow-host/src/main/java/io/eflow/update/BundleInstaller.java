@@ -6,7 +6,9 @@ import io.eflow.image.ImageManifest;
 import io.eflow.image.ImageVerifier;
 import io.eflow.image.SlotInstaller;
 import io.eflow.image.TrustStore;
+import io.eflow.platform.CountingInputStream;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Progress;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,11 +115,13 @@ public final class BundleInstaller {
                     imageManifest = checkImageManifest();
                     slot = SlotInstaller.stage(rootSlotFile, imageManifest.verity(), imageManifest.version());
                     checkSlotSizes();
-                    progress.accept("writing " + part.name() + " into " + rootSlotFile.getFileName());
+                    String step = "writing " + part.name() + " into " + rootSlotFile.getFileName();
+                    progress.accept(step);
+                    InputStream counted = new CountingInputStream(content, Progress.of(progress), step, part.size());
                     long half = part.size() / 2;
-                    slot.write(content, 0, half);
+                    slot.write(counted, 0, half);
                     halfway.run();
-                    slot.write(content, half, part.size() - half);
+                    slot.write(counted, half, part.size() - half);
                 }
                 // One sync per file, at the commit: a flush started here, while the boot parts stream, took CPU from
                 // their hashing on a two-core machine and the apply was no faster (bench/update-apply.sh).

@@ -65,7 +65,7 @@ final class AttackerHost implements AutoCloseable {
         return "efit" + runId.substring(Math.max(0, runId.length() - 10));
     }
 
-    private List<String> inNamespace(List<String> command) {
+    List<String> inNamespace(List<String> command) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         argv.addAll(command);
         return argv;

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.Parameter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the samples' deployment is applied from the Deployment tab, both modules run, the sensor's log lines arrive live, a
  * restart moves the restart count, a bad manifest is refused at its field, and a CPU count saved on the overview holds
  * after a stop and a start, the hub's live figures show, the checks run, {@code uname -a} answers in the terminal, and an
- * update is applied from the Updates tab and followed to "committed". The daemon has its own install (EFLOW_HOME) beside the harness's, sharing its image cache and
+ * update is applied from the Updates tab and followed to "committed"; then the README's commands from another network
+ * namespace with {@code eflow --host} give what they give on the host. The daemon has its own install (EFLOW_HOME) beside the harness's, sharing its image cache and
  * trusted keys. Screenshots of each page go to target/console-screenshots.
  */
 @BothBackends
@@ -72,10 +75,50 @@ class ConsoleIT {
                 update.putAll(Map.of("EFLOW_UPDATE_SOURCE", bundles.toString(), "EFLOW_UPDATE_VERSION", next));
                 ConsoleBrowser.scenario("updates.mjs", status.url(), update);
                 assertThat(manager.list()).singleElement().satisfies(i -> assertThat(i.imageVersion()).isEqualTo(next));
+
+                remoteCliGivesWhatTheHostsGives(host, eflowd, home);
             } finally {
                 if (manager.list().stream().anyMatch(i -> i.name().equals(NAME))) {
                     manager.remove(NAME);
                 }
+            }
+        }
+    }
+
+    /**
+     * The README's commands from another machine (a network namespace of the test's, joined to the host by a veth) with
+     * {@code eflow --host} and a token, next to the same commands on the host: the same output and exit codes. The
+     * console is enabled again on the host's address of that link, which its certificate then names.
+     */
+    private void remoteCliGivesWhatTheHostsGives(TestHost host, Eflowd eflowd, Path home) throws Exception {
+        try (AttackerHost elsewhere = new AttackerHost(host.runId())) {
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            ConsoleStatus status = eflowd.console().enable(new ConsoleEnable(AttackerHost.HOST + ":" + port, null, null, null, null));
+            assertThat(status.firstPassword()).as("the admin is there already").isNull();
+            Path token = home.resolve("remote.token");
+            Files.writeString(token, eflowd.console().accounts().createToken("admin", "remote-it", "1h").token());
+            List<String> remote = List.of("--host", "https://" + AttackerHost.HOST + ":" + port, "--token-file", token.toString(),
+                    "--ca", status.caFile());
+            for (List<String> command : List.of(List.of("list"), List.of("verify", "--name", NAME), List.of("addr", "--name", NAME),
+                    List.of("invoke", "--name", NAME, "--", "uname", "-a"), List.of("module", "list", "--name", NAME),
+                    List.of("firewall", "list", "--name", NAME), List.of("forward", "list", "--name", NAME),
+                    List.of("dns", "show", "--name", NAME), List.of("hub", "identity", "list", "--name", NAME),
+                    List.of("endpoint", "list", "--name", NAME), List.of("network", "list"), List.of("get", "--name", "nosuch"),
+                    List.of("invoke", "--name", NAME, "--", "sh", "-c", "exit 3"))) {
+                List<String> local = new ArrayList<>(List.of(UpdateIT.LAUNCHER.toString()));
+                local.addAll(command);
+                List<String> far = new ArrayList<>(local.subList(0, 1));
+                far.addAll(remote);
+                far.addAll(command);
+                Exec.Result here = Exec.of(local).env("EFLOW_HOME", home.toString()).timeoutSeconds(120).run();
+                Exec.Result there = Exec.of(elsewhere.inNamespace(far)).env("EFLOW_HOME", home.resolve("not-here").toString())
+                        .timeoutSeconds(120).run();
+                assertThat(there.exitCode()).as(String.join(" ", command) + ": " + there.stderr()).isEqualTo(here.exitCode());
+                assertThat(there.stdout()).as(String.join(" ", command)).isEqualTo(here.stdout());
+                assertThat(there.stderr()).as(String.join(" ", command)).isEqualTo(here.stderr());
             }
         }
     }

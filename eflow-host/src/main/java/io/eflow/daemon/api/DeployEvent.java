@@ -10,21 +10,27 @@ import java.util.List;
  * An error about request values names them as {@link ErrorBody} does ({@code fields}, {@code problem}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeployEvent(String progress, Object result, String error, Integer status, List<String> fields, String problem) {
+public record DeployEvent(String progress, Object result, String error, Integer status, List<String> fields, String problem,
+                          String step, Long done, Long total) {
 
     public static DeployEvent progress(String line) {
-        return new DeployEvent(line, null, null, null, null, null);
+        return new DeployEvent(line, null, null, null, null, null, null, null, null);
+    }
+
+    /** How far a step that moves through bytes got (the step's own line came before, as a progress line). */
+    public static DeployEvent bytes(String step, long done, long total) {
+        return new DeployEvent(null, null, null, null, null, null, step, done, total);
     }
 
     public static DeployEvent result(Object result) {
-        return new DeployEvent(null, result, null, null, null, null);
+        return new DeployEvent(null, result, null, null, null, null, null, null, null);
     }
 
     public static DeployEvent error(int status, String message) {
-        return new DeployEvent(null, null, message, status, null, null);
+        return new DeployEvent(null, null, message, status, null, null, null, null, null);
     }
 
     public static DeployEvent invalid(int status, String message, List<String> fields, String problem) {
-        return new DeployEvent(null, null, message, status, fields, problem);
+        return new DeployEvent(null, null, message, status, fields, problem, null, null, null);
     }
 }
