@@ -14,6 +14,7 @@ final class AccessRules {
     /** Reads that show secrets (a device identity's connection string) or host files, or run something. */
     private static final Set<String> ADMIN_READS = Set.of(
             "GET " + INSTANCE + "/hub/identities/{id}",
+            "GET /v1/console/users",
             "GET " + INSTANCE + "/update/check");
     private static final Set<String> VIEWER_POSTS = Set.of(
             "POST /v1/console/logout",
@@ -35,6 +36,10 @@ final class AccessRules {
             "POST /v1/cli",
             "POST " + INSTANCE + "/copy",
             "POST " + INSTANCE + "/logs",
+            // a host folder or device handed to the guest is the host's to give: a read-write share of a host folder
+            // is a way to root on the host
+            "POST " + INSTANCE + "/shares",
+            "POST " + INSTANCE + "/devices",
             "POST " + INSTANCE + "/connect",
             "POST " + INSTANCE + "/images/load",
             "GET /v1/console/settings",

@@ -104,8 +104,11 @@ public final class ConsoleAccounts {
         return view(user, null);
     }
 
-    /** The user whose password this is; empty for a wrong name or password (both take as long). */
-    synchronized Optional<ConsoleUser> authenticate(String name, String password) {
+    /**
+     * The user whose password this is; empty for a wrong name or password (both take as long). The hash is checked
+     * outside the lock: Argon2 is deliberately slow, and every request's token or session check takes the lock.
+     */
+    Optional<ConsoleUser> authenticate(String name, String password) {
         Optional<ConsoleUser> user = find(name);
         boolean matches = PasswordHash.matches(password == null ? "" : password, user.map(ConsoleUser::passwordHash).orElse(DECOY));
         return matches ? user : Optional.empty();

@@ -24,7 +24,9 @@ public final class ConsoleAudit {
         this.clock = clock;
     }
 
-    public synchronized void record(String event) {
+    public synchronized void record(String raw) {
+        // one line per event, whatever a caller put in a name or header
+        String event = raw.replaceAll("\\p{Cntrl}", "?");
         log.warn("console: {}", event);
         try {
             Files.createDirectories(file.getParent());

@@ -10,6 +10,8 @@ import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import io.javalin.router.Endpoint;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -76,7 +78,7 @@ final class ConsoleGate {
             sessions.close(session.id());
             return new EflowException(401, "log in first: the session's user is gone");
         });
-        if (!SAFE_METHODS.contains(ctx.method().name()) && !session.csrf().equals(ctx.header(CSRF_HEADER))) {
+        if (!SAFE_METHODS.contains(ctx.method().name()) && !sameSecret(session.csrf(), ctx.header(CSRF_HEADER))) {
             audit.record("refused " + ctx.method() + " " + ctx.path() + " of user " + user.name() + " from " + ctx.ip()
                     + ": no or a wrong CSRF token");
             throw new EflowException(403, "missing or wrong " + CSRF_HEADER + " header: the request did not come from the console");
@@ -120,7 +122,8 @@ final class ConsoleGate {
 
     private void login(Context ctx) {
         LoginRequest request = Json.readRequest(ctx.bodyAsBytes(), LoginRequest.class);
-        String name = request.user() == null ? "" : request.user();
+        // a name no user can have is counted and audited as one, so made-up names fill neither memory nor the log
+        String name = request.user() != null && request.user().matches(ConsoleUser.NAME) ? request.user() : "(not a user name)";
         Instant locked = guard.lockedUntil(name);
         if (locked != null) {
             audit.record("login of locked user " + name + " refused, from " + ctx.ip());
@@ -136,6 +139,10 @@ final class ConsoleGate {
         audit.record("user " + user.name() + " logged in from " + ctx.ip());
         ctx.cookie(cookie(session.id(), (int) sessions.absolute().toSeconds()));
         ctx.json(new ConsoleSession(user.name(), user.role().word(), session.csrf()));
+    }
+
+    private static boolean sameSecret(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Secure (HTTPS only), HttpOnly (no script reads it), SameSite=Strict (no other site's request carries it). */

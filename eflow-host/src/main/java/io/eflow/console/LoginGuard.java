@@ -46,6 +46,7 @@ final class LoginGuard {
         if (failures.size() >= MAX_TRACKED && !failures.containsKey(user)) {
             failures.clear();
         }
+        lockedUntil.values().removeIf(until -> !now.isBefore(until));
         Deque<Instant> recent = failures.computeIfAbsent(user, key -> new ArrayDeque<>());
         while (!recent.isEmpty() && recent.peekFirst().isBefore(now.minus(WINDOW))) {
             recent.removeFirst();

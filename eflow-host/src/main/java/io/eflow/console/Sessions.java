@@ -33,6 +33,7 @@ final class Sessions {
 
     Session open(String user) {
         Instant now = clock.instant();
+        live.values().removeIf(old -> expired(old, now)); // sessions nobody closed go when someone logs in
         Session session = new Session(random(), user, random(), now, now);
         live.put(session.id(), session);
         return session;

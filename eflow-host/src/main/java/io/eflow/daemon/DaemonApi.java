@@ -317,11 +317,26 @@ final class DaemonApi {
             ctx.json(checks);
         });
         routes.get("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.list(name(ctx))));
-        routes.post("/v1/instances/{name}/forwards", ctx -> ctx.json(forwards.add(name(ctx),
-                Json.readRequest(ctx.bodyAsBytes(), Forward.class))));
+        routes.post("/v1/instances/{name}/forwards", ctx -> {
+            Forward forward = remotelyAllowed(ctx, Json.readRequest(ctx.bodyAsBytes(), Forward.class));
+            ctx.json(forwards.add(name(ctx), forward));
+        });
         routes.post("/v1/instances/{name}/forwards/remove", ctx -> ctx.json(forwards.remove(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), Forward.class))));
         ErrorMapping.register(routes);
+    }
+
+    /**
+     * Over the remote API (the console's HTTPS listener, the only secure connector) a forward may only bring a guest port
+     * to a TCP port of the host: a UNIX socket path is a file the daemon, as root, would create anywhere, and a forward
+     * to the host hands the guest's modules the host's loopback services. Both stay with the host's own users.
+     */
+    private static Forward remotelyAllowed(Context ctx, Forward forward) {
+        if (ctx.req().isSecure() && (forward.direction() == Forward.Direction.TO_HOST || forward.hostSide().socket() != null)) {
+            throw new EflowException(403, "forwards to the host and forwards on UNIX sockets work on the host only: run"
+                    + " eflow forward add there");
+        }
+        return forward;
     }
 
     /**

@@ -58,7 +58,17 @@ final class MetricsHistory implements AutoCloseable {
     }
 
     void sampleAll() {
-        for (InstanceSummary instance : manager.list()) {
+        try {
+            sampleEach();
+        } catch (RuntimeException e) {
+            // a failure here must not end the schedule: the next period tries again
+            log.warn("metrics sampling failed: {}", e.getMessage());
+        }
+    }
+
+    private void sampleEach() {
+        List<InstanceSummary> instances = manager.list();
+        for (InstanceSummary instance : instances) {
             if (instance.powerState() != PowerState.RUNNING) {
                 continue;
             }
@@ -68,7 +78,7 @@ final class MetricsHistory implements AutoCloseable {
                 log.debug("no metrics from {} this time: {}", instance.name(), e.getMessage());
             }
         }
-        points.keySet().removeIf(name -> manager.list().stream().noneMatch(i -> i.name().equals(name)));
+        points.keySet().removeIf(name -> instances.stream().noneMatch(i -> i.name().equals(name)));
     }
 
     void record(String name, InstanceDetails details) {

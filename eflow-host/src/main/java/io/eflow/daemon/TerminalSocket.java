@@ -10,14 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -28,16 +29,70 @@ import java.util.concurrent.Semaphore;
 final class TerminalSocket {
     private static final Logger log = LoggerFactory.getLogger(TerminalSocket.class);
     private static final int MAX_TERMINALS = 4;
-    private static final int PIPE_BYTES = 64 * 1024;
     private final InstanceManager manager;
     private final Semaphore slots = new Semaphore(MAX_TERMINALS);
     private final Map<String, Open> open = new ConcurrentHashMap<>();
 
     /** One terminal: where keystrokes go, and how to resize it once the shell is there. */
     private static final class Open {
-        final PipedOutputStream keys = new PipedOutputStream();
+        final Keystrokes keys = new Keystrokes();
         volatile TerminalResize resize;
         volatile boolean closed;
+    }
+
+    /**
+     * Keystrokes from whichever thread the WebSocket's messages arrive on, read by the shell's channel. Not a pipe:
+     * a PipedInputStream fails once the thread that last wrote has ended, and Jetty's threads come and go.
+     */
+    static final class Keystrokes extends InputStream {
+        private static final byte[] END = new byte[0];
+        private final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>(1024);
+        private byte[] current = new byte[0];
+        private int position;
+        private boolean ended;
+
+        void offer(byte[] chunk) throws IOException {
+            try {
+                chunks.put(chunk);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        void end() {
+            chunks.offer(END);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            while (position == current.length) {
+                if (ended) {
+                    return -1;
+                }
+                try {
+                    current = chunks.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                position = 0;
+                ended = current == END;
+            }
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(current, position, buffer, offset, n);
+            position += n;
+            return n;
+        }
     }
 
     record Size(int cols, int rows) {
@@ -49,15 +104,21 @@ final class TerminalSocket {
 
     void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
+            String name;
+            try {
+                name = manager.resolveName(InstanceName.fromPathSegment(ctx.pathParam("name")).map(InstanceName::value).orElse(null));
+            } catch (RuntimeException e) {
+                ctx.closeSession(1008, ErrorMapping.oneLine(e.getMessage()));
+                return;
+            }
             if (!slots.tryAcquire()) {
                 ctx.closeSession(1013, "too many terminals are open");
                 return;
             }
-            String name = manager.resolveName(InstanceName.fromPathSegment(ctx.pathParam("name")).map(InstanceName::value).orElse(null));
             int cols = bounded(ctx.queryParam("cols"), 80);
             int rows = bounded(ctx.queryParam("rows"), 24);
             Open terminal = new Open();
-            PipedInputStream in = new PipedInputStream(terminal.keys, PIPE_BYTES);
+            InputStream in = terminal.keys;
             open.put(ctx.sessionId(), terminal);
             Thread shell = new Thread(() -> {
                 try {
@@ -80,8 +141,7 @@ final class TerminalSocket {
                 ByteBuffer data = ctx.data();
                 byte[] bytes = new byte[data.remaining()];
                 data.get(bytes);
-                terminal.keys.write(bytes);
-                terminal.keys.flush();
+                terminal.keys.offer(bytes);
             }
         });
         ws.onMessage(ctx -> {
@@ -95,7 +155,7 @@ final class TerminalSocket {
             Open terminal = open.remove(ctx.sessionId());
             if (terminal != null) {
                 terminal.closed = true;
-                terminal.keys.close(); // the shell reads its end of input and exits
+                terminal.keys.end(); // the shell reads its end of input and exits
             }
         });
     }

@@ -93,6 +93,15 @@ class ConsoleSecurityTest {
         assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/copy", "{}").body()).as("host files stay on the host")
                 .contains("works on the host only");
         assertThat(client.asBrowser(admin, "POST", "/v1/console/disable", "{}").statusCode()).isEqualTo(403);
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/shares", "{}").body()).as("a host folder into the guest")
+                .contains("works on the host only");
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/forwards",
+                "{\"direction\":\"TO_HOST\",\"host\":\"127.0.0.1:22\",\"guestPort\":2222}").body())
+                .as("the host's loopback for the guest").contains("work on the host only");
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/forwards",
+                "{\"direction\":\"INTO_GUEST\",\"host\":\"/var/run/x.sock\",\"guestPort\":22}").body())
+                .as("a socket file the daemon would make anywhere").contains("work on the host only");
+        assertThat(client.asBrowser(browser, "GET", "/v1/console/users", null).statusCode()).as("a viewer lists no users").isEqualTo(403);
         assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/stop", "{}").statusCode()).as("allowed, and no such instance")
                 .isEqualTo(404);
     }
@@ -151,9 +160,12 @@ class ConsoleSecurityTest {
             assertThat(client.login("admin", "wrong password " + i).statusCode()).isEqualTo(401);
         }
         assertThat(client.login("admin", adminPassword).statusCode()).as("locked: even the right password").isEqualTo(429);
+        String junk = "x\\n".repeat(20_000);
+        assertThat(client.login(junk, "whatever").statusCode()).as("a name no user can have").isEqualTo(401);
         assertThat(Files.readString(paths.log().resolve("console-audit.log")))
                 .contains("user admin locked out until").contains("6 wrong passwords within 60 s")
-                .doesNotContain(adminPassword).doesNotContain("wrong password 3");
+                .doesNotContain(adminPassword).doesNotContain("wrong password 3").doesNotContain("xxxx")
+                .contains("wrong password for user (not a user name)");
     }
 
     @Test
