@@ -42,16 +42,19 @@ class ConsoleIT {
         EflowPaths ours = host.paths();
         EflowPaths paths = new EflowPaths(home, home.resolve("run"), home.resolve("log"), ours.cache(), ours.releaseKey(), ours.trust());
         InstanceManager manager = new InstanceManager(paths);
-        try (Eflowd eflowd = Eflowd.start(paths, manager)) {
+        // the browser and the remote CLI on another machine: a network namespace joined to the host by a veth, whose
+        // addresses stay put while the host's change with every guest started (Chromium drops its requests when they do)
+        try (Eflowd eflowd = Eflowd.start(paths, manager); AttackerHost elsewhere = new AttackerHost(host.runId())) {
             int port;
             try (ServerSocket free = new ServerSocket(0)) {
                 port = free.getLocalPort();
             }
-            ConsoleStatus status = eflowd.console().enable(new ConsoleEnable("127.0.0.1:" + port, null, null, null, null));
+            ConsoleStatus status = eflowd.console().enable(new ConsoleEnable(AttackerHost.HOST + ":" + port, null, null, null, null));
+            List<String> there = elsewhere.inNamespace(List.of());
             Map<String, String> env = Map.of("EFLOW_ADMIN_PASSWORD", status.firstPassword(), "EFLOW_INSTANCE", NAME,
                     "EFLOW_BACKEND", backend, "EFLOW_MANIFEST", HubIT.SAMPLES.resolve("deployment.json").toAbsolutePath().toString());
             try {
-                ConsoleBrowser.scenario("wizard.mjs", status.url(), env);
+                ConsoleBrowser.scenario(there, "wizard.mjs", status.url(), env);
                 assertThat(manager.list()).singleElement().satisfies(i -> assertThat(i.name()).isEqualTo(NAME));
 
                 // what the quickstart does on the host: the sample modules' images into the guest
@@ -59,7 +62,7 @@ class ConsoleIT {
                     new AgentClient(manager).load(NAME, HubIT.SAMPLES.resolve(sample + "/target/" + sample + ".tar"),
                             "localhost:5000/eflow-samples/" + sample + ":0.1.0");
                 }
-                ConsoleBrowser.scenario("modules.mjs", status.url(), env);
+                ConsoleBrowser.scenario(there, "modules.mjs", status.url(), env);
                 assertThat(manager.config(NAME).cpus()).isEqualTo(2);
 
                 // an update: the same image bundled as the next version (updates go in sequence), in a folder the Updates tab checks
@@ -73,10 +76,10 @@ class ConsoleIT {
                 assertThat(bundled.exitCode()).as(bundled.stderr()).isZero();
                 Map<String, String> update = new HashMap<>(env);
                 update.putAll(Map.of("EFLOW_UPDATE_SOURCE", bundles.toString(), "EFLOW_UPDATE_VERSION", next));
-                ConsoleBrowser.scenario("updates.mjs", status.url(), update);
+                ConsoleBrowser.scenario(there, "updates.mjs", status.url(), update);
                 assertThat(manager.list()).singleElement().satisfies(i -> assertThat(i.imageVersion()).isEqualTo(next));
 
-                remoteCliGivesWhatTheHostsGives(host, eflowd, home);
+                remoteCliGivesWhatTheHostsGives(eflowd, elsewhere, status, home);
             } finally {
                 if (manager.list().stream().anyMatch(i -> i.name().equals(NAME))) {
                     manager.remove(NAME);
@@ -86,40 +89,31 @@ class ConsoleIT {
     }
 
     /**
-     * The README's commands from another machine (a network namespace of the test's, joined to the host by a veth) with
-     * {@code eflow --host} and a token, next to the same commands on the host: the same output and exit codes. The
-     * console is enabled again on the host's address of that link, which its certificate then names.
+     * The README's commands from the other machine with {@code eflow --host} and a token, next to the same commands on
+     * the host: the same output and exit codes. The console listens on the host's address of that link, which its
+     * certificate names.
      */
-    private void remoteCliGivesWhatTheHostsGives(TestHost host, Eflowd eflowd, Path home) throws Exception {
-        try (AttackerHost elsewhere = new AttackerHost(host.runId())) {
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
-            ConsoleStatus status = eflowd.console().enable(new ConsoleEnable(AttackerHost.HOST + ":" + port, null, null, null, null));
-            assertThat(status.firstPassword()).as("the admin is there already").isNull();
-            Path token = home.resolve("remote.token");
-            Files.writeString(token, eflowd.console().accounts().createToken("admin", "remote-it", "1h").token());
-            List<String> remote = List.of("--host", "https://" + AttackerHost.HOST + ":" + port, "--token-file", token.toString(),
-                    "--ca", status.caFile());
-            for (List<String> command : List.of(List.of("list"), List.of("verify", "--name", NAME), List.of("addr", "--name", NAME),
-                    List.of("invoke", "--name", NAME, "--", "uname", "-a"), List.of("module", "list", "--name", NAME),
-                    List.of("firewall", "list", "--name", NAME), List.of("forward", "list", "--name", NAME),
-                    List.of("dns", "show", "--name", NAME), List.of("hub", "identity", "list", "--name", NAME),
-                    List.of("endpoint", "list", "--name", NAME), List.of("network", "list"), List.of("get", "--name", "nosuch"),
-                    List.of("invoke", "--name", NAME, "--", "sh", "-c", "exit 3"))) {
-                List<String> local = new ArrayList<>(List.of(UpdateIT.LAUNCHER.toString()));
-                local.addAll(command);
-                List<String> far = new ArrayList<>(local.subList(0, 1));
-                far.addAll(remote);
-                far.addAll(command);
-                Exec.Result here = Exec.of(local).env("EFLOW_HOME", home.toString()).timeoutSeconds(120).run();
-                Exec.Result there = Exec.of(elsewhere.inNamespace(far)).env("EFLOW_HOME", home.resolve("not-here").toString())
-                        .timeoutSeconds(120).run();
-                assertThat(there.exitCode()).as(String.join(" ", command) + ": " + there.stderr()).isEqualTo(here.exitCode());
-                assertThat(there.stdout()).as(String.join(" ", command)).isEqualTo(here.stdout());
-                assertThat(there.stderr()).as(String.join(" ", command)).isEqualTo(here.stderr());
-            }
+    private void remoteCliGivesWhatTheHostsGives(Eflowd eflowd, AttackerHost elsewhere, ConsoleStatus status, Path home) throws Exception {
+        Path token = home.resolve("remote.token");
+        Files.writeString(token, eflowd.console().accounts().createToken("admin", "remote-it", "1h").token());
+        List<String> remote = List.of("--host", status.url(), "--token-file", token.toString(), "--ca", status.caFile());
+        for (List<String> command : List.of(List.of("list"), List.of("verify", "--name", NAME), List.of("addr", "--name", NAME),
+                List.of("invoke", "--name", NAME, "--", "uname", "-a"), List.of("module", "list", "--name", NAME),
+                List.of("firewall", "list", "--name", NAME), List.of("forward", "list", "--name", NAME),
+                List.of("dns", "show", "--name", NAME), List.of("hub", "identity", "list", "--name", NAME),
+                List.of("endpoint", "list", "--name", NAME), List.of("network", "list"), List.of("get", "--name", "nosuch"),
+                List.of("invoke", "--name", NAME, "--", "sh", "-c", "exit 3"))) {
+            List<String> local = new ArrayList<>(List.of(UpdateIT.LAUNCHER.toString()));
+            local.addAll(command);
+            List<String> far = new ArrayList<>(local.subList(0, 1));
+            far.addAll(remote);
+            far.addAll(command);
+            Exec.Result here = Exec.of(local).env("EFLOW_HOME", home.toString()).timeoutSeconds(120).run();
+            Exec.Result there = Exec.of(elsewhere.inNamespace(far)).env("EFLOW_HOME", home.resolve("not-here").toString())
+                    .timeoutSeconds(120).run();
+            assertThat(there.exitCode()).as(String.join(" ", command) + ": " + there.stderr()).isEqualTo(here.exitCode());
+            assertThat(there.stdout()).as(String.join(" ", command)).isEqualTo(here.stdout());
+            assertThat(there.stderr()).as(String.join(" ", command)).isEqualTo(here.stderr());
         }
     }
 }
