@@ -9,7 +9,7 @@ export function Modules({ name, live, session }: { name: string; live: LiveInsta
   const [error, setError] = useState<string | null>(null);
   const modules = live.modules;
   if (modules === null) {
-    return <p class="empty">The instance is not running.</p>;
+    return <p class="empty">{live.instance.powerState === 'RUNNING' ? 'Asking the runtime…' : 'The instance is not running.'}</p>;
   }
   if ('error' in modules && typeof modules.error === 'string') {
     return <p class="error" role="alert">{modules.error}</p>;

@@ -22,8 +22,8 @@ run(async (page) => {
   await page.getByRole('status').filter({ hasText: `${name} is running` }).waitFor({ timeout: 300_000 });
   await shot(page, `wizard-done-${backend}`);
   await page.getByRole('link', { name: `Open ${name}` }).click();
-  await page.getByRole('heading', { name }).getByText('running').waitFor();
-  await page.getByText('Memory used').waitFor({ timeout: 60_000 });
-  await page.getByRole('img', { name: 'CPU' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('heading', { name }).getByText('running').waitFor({ timeout: 60_000 });
+  await page.getByText('Memory used').waitFor({ timeout: 180_000 });
+  await page.getByRole('img', { name: 'CPU' }).waitFor({ timeout: 180_000 });
   await shot(page, `instance-${backend}`);
 });

@@ -1,6 +1,9 @@
 package io.eflow.daemon;
 
+import io.eflow.daemon.api.InstanceDetails;
+import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.InstanceConfig;
 import io.eflow.instance.model.PowerState;
 import io.eflow.modules.AgentClient;
 import io.eflow.platform.EflowException;
@@ -36,13 +39,19 @@ final class InstanceEvents {
     }
 
     void instance(Context ctx, String name) throws IOException {
-        manager.config(name); // unknown: 404 before the stream starts
-        stream(ctx, () -> sample(name));
+        InstanceConfig config = manager.config(name); // unknown: 404 before the stream starts
+        // what the host knows at once goes first: the guest's own figures can take seconds (an emulated VM just booted)
+        PowerState state = manager.list().stream().filter(i -> i.name().equals(config.name())).findFirst()
+                .map(InstanceSummary::powerState).orElse(PowerState.STOPPED);
+        Map<String, Object> first = new LinkedHashMap<>();
+        first.put("instance", new InstanceDetails(config, state, null, null));
+        first.put("modules", null);
+        stream(ctx, first, () -> sample(name));
     }
 
     void hub(Context ctx, String name, Supplier<Object> status) throws IOException {
         manager.config(name);
-        stream(ctx, () -> {
+        stream(ctx, null, () -> {
             try {
                 return manager.get(name).powerState() == PowerState.RUNNING ? status.get() : Map.of("error", name + " is not running");
             } catch (EflowException e) {
@@ -51,13 +60,20 @@ final class InstanceEvents {
         });
     }
 
-    private void stream(Context ctx, Supplier<Object> sampler) throws IOException {
+    /** @param first sent before the first sample, when not null */
+    private void stream(Context ctx, Object first, Supplier<Object> sampler) throws IOException {
         if (!streams.tryAcquire()) {
             throw new EflowException(503, "too many live views of instances are open; close one");
         }
         try {
             ctx.status(200).contentType(SseFraming.CONTENT_TYPE).header("Cache-Control", "no-store");
             OutputStream out = ctx.res().getOutputStream();
+            if (first != null) {
+                out.write("data: ".getBytes(StandardCharsets.US_ASCII));
+                out.write(Json.write(first));
+                out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
             byte[] last = null;
             while (true) {
                 byte[] now = Json.write(sampler.get());
