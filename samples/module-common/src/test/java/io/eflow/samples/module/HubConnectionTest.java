@@ -217,6 +217,8 @@ class HubConnectionTest {
             assertThat(connection.isConnected()).isFalse();
             try (TestHub again = TestHub.start(dir, port)) {
                 await(connection::isConnected);
+                // the connection counts as made a moment before it says so in the log
+                await(() -> !lines("connected to the edge hub").isEmpty());
                 assertThat(lines("connected to the edge hub")).hasSize(1);
             }
         }
