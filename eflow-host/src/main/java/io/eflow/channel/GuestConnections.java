@@ -1,6 +1,7 @@
 package io.eflow.channel;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Progress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.future.GlobalRequestFuture;
@@ -87,9 +88,9 @@ public final class GuestConnections implements AutoCloseable {
     }
 
     /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */
-    public void upload(GuestEndpoint guest, Path local, String remote) {
+    public void upload(GuestEndpoint guest, Path local, String remote, Progress progress, String step) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
-        shared(guest).call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline));
+        shared(guest).call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline, progress, step));
     }
 
     /** Copies a guest file to the host over SFTP; the local file appears complete or not at all. */

@@ -1,7 +1,9 @@
 package io.eflow.channel;
 
 import io.eflow.channel.GuestSession.StaleSessionException;
+import io.eflow.platform.CountingInputStream;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Progress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -28,14 +30,16 @@ final class SftpTransfer {
     private SftpTransfer() {
     }
 
-    static Void upload(ClientSession session, GuestEndpoint guest, Path local, String remote, Deadline deadline)
-            throws StaleSessionException {
+    /** {@code progress} hears the bytes sent as {@code step}. */
+    static Void upload(ClientSession session, GuestEndpoint guest, Path local, String remote, Deadline deadline, Progress progress,
+                       String step) throws StaleSessionException {
         if (!Files.isRegularFile(local)) {
             throw EflowException.notFound("cannot upload " + local + ": no such file");
         }
         String partial = remote + PARTIAL_SUFFIX;
         try (SftpClient sftp = open(session, guest, deadline)) {
-            try (InputStream in = Files.newInputStream(local); OutputStream out = sftp.write(partial)) {
+            try (InputStream in = new CountingInputStream(Files.newInputStream(local), progress, step, Files.size(local));
+                 OutputStream out = sftp.write(partial)) {
                 in.transferTo(out);
             } catch (IOException e) {
                 removeQuietly(sftp, partial);

@@ -360,8 +360,10 @@ final class DaemonClient {
         return call("GET", instancePath(instance, "/check"), null, CHECKS);
     }
 
-    Reply.ImagesLoaded loadImage(String instance, String file, String reference) {
-        return call("POST", instancePath(instance, "/images/load"), new ImageLoad(file, reference), Reply.ImagesLoaded.class);
+    /** Loads a tarball into the guest's image store, handing on the copy's progress as it streams. */
+    Reply.ImagesLoaded loadImage(String instance, String file, String reference, Consumer<String> progress) {
+        return streamed("POST", instancePath(instance, "/images/load"), Json.write(new ImageLoad(file, reference)), Reply.ImagesLoaded.class,
+                progress);
     }
 
     List<Forward> forwards(String instance) {

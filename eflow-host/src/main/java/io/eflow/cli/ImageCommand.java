@@ -33,7 +33,7 @@ final class ImageCommand extends CommandGroup {
         @Override
         public void run() {
             CliContext context = context();
-            print(json, ImageBuilder.build(context.paths(), force, context.err()::println), TextRenderer::keyValues);
+            print(json, ImageBuilder.build(context.paths(), force, ProgressLines.of(context, json)), TextRenderer::keyValues);
         }
     }
 
@@ -111,7 +111,8 @@ final class ImageCommand extends CommandGroup {
 
         @Override
         public void run() {
-            print(json, client().loadImage(name.instance(), context().absolute(file), reference), TextRenderer::keyValues);
+            print(json, client().loadImage(name.instance(), context().absolute(file), reference, ProgressLines.of(context(), json)),
+                    TextRenderer::keyValues);
         }
     }
 }

@@ -7,9 +7,10 @@ import io.javalin.http.Context;
  * root.
  *
  * @param session the browser session's id; null for an API token
+ * @param token   the API token's id; null for a browser session
  */
-record Caller(String user, ConsoleRole role, String session) {
-    private static final String ATTRIBUTE = "eflow.console.caller";
+record Caller(String user, ConsoleRole role, String session, String token) {
+    static final String ATTRIBUTE = "eflow.console.caller";
 
     void attach(Context ctx) {
         ctx.attribute(ATTRIBUTE, this);

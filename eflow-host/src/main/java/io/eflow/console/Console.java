@@ -35,6 +35,9 @@ public final class Console implements AutoCloseable {
     private final ConsoleAccounts accounts;
     private final LoginGuard guard;
     private final Consumer<RoutesConfig> api;
+    private final LiveStreams streams;
+    /** The listener's door; null while off. Streams ask it whether their caller may still have them. */
+    private volatile ConsoleGate gate;
     private ConsoleSettings settings;
     private Sessions sessions;
     private ConsoleServer server;
@@ -57,6 +60,10 @@ public final class Console implements AutoCloseable {
         this.guard = new LoginGuard(clock, audit);
         this.settings = readSettings();
         this.sessions = new Sessions(clock, settings.sessionIdle(), settings.sessionMax());
+        this.streams = new LiveStreams(caller -> {
+            ConsoleGate current = gate;
+            return current != null && current.stillAllowed(caller);
+        });
     }
 
     /** At eflowd's start: serves again when it was enabled. A failure is logged; the host's socket serves regardless. */
@@ -120,9 +127,19 @@ public final class Console implements AutoCloseable {
         new ConsoleRoutes(this).register(routes);
     }
 
-    /** Ends a user's browser sessions (removed, or a new password). */
+    /**
+     * Ends a user's browser sessions (removed, or a new password), and the live views they hold. A lock-out ends too:
+     * the new password is the owner's way back in.
+     */
     synchronized void endSessions(String user) {
         sessions.closeAll(user);
+        guard.clear(user);
+        streams.sweep();
+    }
+
+    /** A token was revoked: the streams it holds end now. */
+    void tokenRevoked() {
+        streams.sweep();
     }
 
     private void listen(ConsoleSettings with) {
@@ -130,11 +147,14 @@ public final class Console implements AutoCloseable {
         KeyStore keyStore = ConsoleTls.keyStore(folder, with.host(), with.certificate() == null ? null : Path.of(with.certificate()),
                 with.key() == null ? null : Path.of(with.key()));
         Sessions fresh = new Sessions(clock, with.sessionIdle(), with.sessionMax());
-        server = ConsoleServer.start(with, keyStore, new ConsoleGate(accounts, fresh, guard, audit), routes -> {
+        ConsoleGate door = new ConsoleGate(accounts, fresh, guard, audit, streams);
+        server = ConsoleServer.start(with, keyStore, door, routes -> {
             api.accept(routes);
             register(routes);
         });
         sessions = fresh;
+        gate = door;
+        streams.start();
         fingerprint = fingerprintOf(keyStore);
     }
 
@@ -148,6 +168,8 @@ public final class Console implements AutoCloseable {
     }
 
     private void stopListening() {
+        gate = null;
+        streams.stop();
         if (server != null) {
             server.close();
             server = null;

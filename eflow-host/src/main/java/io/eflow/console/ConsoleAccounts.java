@@ -149,8 +149,8 @@ public final class ConsoleAccounts {
         return view(token, null);
     }
 
-    /** The user a bearer token acts as: empty when it is malformed, unknown, revoked or expired. */
-    synchronized Optional<ConsoleUser> tokenUser(String bearer) {
+    /** Who a bearer token acts as: empty when it is malformed, unknown, revoked or expired. */
+    synchronized Optional<Caller> tokenCaller(String bearer) {
         if (bearer == null || !bearer.startsWith(TOKEN_PREFIX) || bearer.indexOf('.') < 0) {
             return Optional.empty();
         }
@@ -159,7 +159,13 @@ public final class ConsoleAccounts {
         Instant now = clock.instant();
         return tokens.stream().filter(token -> token.id().equals(id) && !token.expired(now))
                 .filter(token -> MessageDigest.isEqual(token.secretHash().getBytes(StandardCharsets.US_ASCII), presented))
-                .findFirst().flatMap(token -> find(token.user()));
+                .findFirst().flatMap(token -> find(token.user()).map(user -> new Caller(user.name(), user.role(), null, token.id())));
+    }
+
+    /** Whether the token with this id still works: neither revoked nor expired. */
+    synchronized boolean tokenActive(String id) {
+        Instant now = clock.instant();
+        return tokens.stream().anyMatch(token -> token.id().equals(id) && !token.expired(now));
     }
 
     synchronized Optional<ConsoleUser> find(String name) {

@@ -12,7 +12,6 @@ import io.javalin.router.Endpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,12 +30,14 @@ final class ConsoleGate {
     private final Sessions sessions;
     private final LoginGuard guard;
     private final ConsoleAudit audit;
+    private final LiveStreams streams;
 
-    ConsoleGate(ConsoleAccounts accounts, Sessions sessions, LoginGuard guard, ConsoleAudit audit) {
+    ConsoleGate(ConsoleAccounts accounts, Sessions sessions, LoginGuard guard, ConsoleAudit audit, LiveStreams streams) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.guard = guard;
         this.audit = audit;
+        this.streams = streams;
     }
 
     void register(RoutesConfig routes) {
@@ -47,6 +48,7 @@ final class ConsoleGate {
         routes.post("/v1/console/logout", ctx -> {
             Caller caller = Caller.of(ctx);
             sessions.close(caller.session());
+            streams.sweep(); // the session's live views and terminals end with it
             ctx.cookie(cookie("", 0));
             ctx.json(new ConsoleSession(caller.user(), caller.role().word(), null));
         });
@@ -65,10 +67,10 @@ final class ConsoleGate {
         }
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
-            Optional<ConsoleUser> user = authorization.startsWith("Bearer ")
-                    ? accounts.tokenUser(authorization.substring("Bearer ".length()).trim()) : Optional.empty();
-            ConsoleUser found = user.orElseThrow(() -> new EflowException(401, "the API token is unknown, revoked or expired"));
-            new Caller(found.name(), found.role(), null).attach(ctx);
+            Optional<Caller> caller = authorization.startsWith("Bearer ")
+                    ? accounts.tokenCaller(authorization.substring("Bearer ".length()).trim()) : Optional.empty();
+            caller.orElseThrow(() -> new EflowException(401, "the API token is unknown, revoked or expired")).attach(ctx);
+            streams.attach(ctx);
             return;
         }
         Sessions.Session session = sessions.touch(ctx.cookie(COOKIE))
@@ -83,7 +85,14 @@ final class ConsoleGate {
                     + ": no or a wrong CSRF token");
             throw new EflowException(403, "missing or wrong " + CSRF_HEADER + " header: the request did not come from the console");
         }
-        new Caller(user.name(), user.role(), session.id()).attach(ctx);
+        new Caller(user.name(), user.role(), session.id(), null).attach(ctx);
+        streams.attach(ctx);
+    }
+
+    /** Whether {@code caller} may still hold what it was let in for: its user, role and session or token unchanged. */
+    boolean stillAllowed(Caller caller) {
+        boolean sameUser = accounts.find(caller.user()).map(user -> user.role() == caller.role()).orElse(false);
+        return sameUser && (caller.session() != null ? sessions.alive(caller.session()) : accounts.tokenActive(caller.token()));
     }
 
     /**
@@ -124,12 +133,14 @@ final class ConsoleGate {
         LoginRequest request = Json.readRequest(ctx.bodyAsBytes(), LoginRequest.class);
         // a name no user can have is counted and audited as one, so made-up names fill neither memory nor the log
         String name = request.user() != null && request.user().matches(ConsoleUser.NAME) ? request.user() : "(not a user name)";
-        Instant locked = guard.lockedUntil(name);
-        if (locked != null) {
-            audit.record("login of locked user " + name + " refused, from " + ctx.ip());
-            throw new EflowException(429, "user " + name + " is locked out after repeated wrong passwords, until " + locked);
+        guard.begin(name, ctx.ip());
+        ConsoleUser user;
+        try {
+            user = accounts.authenticate(name, request.password()).orElse(null);
+        } catch (RuntimeException e) {
+            guard.ended(name);
+            throw e;
         }
-        ConsoleUser user = accounts.authenticate(name, request.password()).orElse(null);
         if (user == null) {
             guard.failed(name, ctx.ip());
             throw new EflowException(401, "wrong user name or password");

@@ -62,6 +62,7 @@ final class ConsoleRoutes {
         });
         routes.delete("/v1/console/tokens/{token}", ctx -> {
             TokenView revoked = accounts.revoke(ownerScope(ctx), ctx.pathParam("token"));
+            console.tokenRevoked();
             ctx.json(revoked);
         });
     }

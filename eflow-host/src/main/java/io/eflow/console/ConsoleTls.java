@@ -20,6 +20,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -119,7 +120,8 @@ final class ConsoleTls {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                // only the private part: a SEC1 key the JDK wrote has no public key in it, which getKeyPair would need
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             if (object instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
@@ -153,7 +155,8 @@ final class ConsoleTls {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate ca = sign(builder, pair.getPrivate());
-        FileTrees.writeDurably(keyFile, pem(pair.getPrivate()), "rw-------");
+        // PKCS#8: with its curve named inside, which the SEC1 form the PEM writer picks for an EC key would lose
+        FileTrees.writeDurably(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), "rw-------");
         FileTrees.writeDurably(certificateFile, pem(ca), "rw-r--r--");
         return pair;
     }

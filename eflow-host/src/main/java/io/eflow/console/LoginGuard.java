@@ -1,5 +1,7 @@
 package io.eflow.console;
 
+import io.eflow.platform.EflowException;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,9 @@ import java.util.Map;
  * and the lock-out is audited. A locked account refuses even its right password, so a guesser cannot tell when it hit.
  * Unknown names are counted too, so probing for names locks them like real ones. Kept in memory: a daemon restart
  * unlocks, which only its root could do anyway.
+ *
+ * <p>A password check takes a while (Argon2), so attempts in flight count as failures until they end: guesses sent in
+ * parallel cannot slip past the count before the first of them is judged.
  */
 final class LoginGuard {
     static final int ALLOWED_FAILURES = 5;
@@ -25,14 +30,34 @@ final class LoginGuard {
     private final ConsoleAudit audit;
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
     private final Map<String, Instant> lockedUntil = new HashMap<>();
+    private final Map<String, Integer> inFlight = new HashMap<>();
 
     LoginGuard(Clock clock, ConsoleAudit audit) {
         this.clock = clock;
         this.audit = audit;
     }
 
-    /** When the account is locked, until when; null when it may try. */
-    synchronized Instant lockedUntil(String user) {
+    /**
+     * Starts an attempt, which then counts until {@link #failed} or {@link #succeeded} ends it. Refused (429) while the
+     * account is locked, or while the attempts in flight could already be the ones that lock it.
+     */
+    synchronized void begin(String user, String from) {
+        Instant until = lockedUntil(user);
+        if (until != null) {
+            audit.record("login of locked user " + user + " refused, from " + from);
+            throw new EflowException(429, "user " + user + " is locked out after repeated wrong passwords, until " + until);
+        }
+        Instant now = clock.instant();
+        Deque<Instant> recent = failures.get(user);
+        long counted = recent == null ? 0 : recent.stream().filter(at -> !at.isBefore(now.minus(WINDOW))).count();
+        if (counted + inFlight.getOrDefault(user, 0) > ALLOWED_FAILURES) {
+            audit.record("login of user " + user + " refused, from " + from + ": too many attempts at once");
+            throw new EflowException(429, "too many logins of user " + user + " at once; try again in a moment");
+        }
+        inFlight.merge(user, 1, Integer::sum);
+    }
+
+    private Instant lockedUntil(String user) {
         Instant until = lockedUntil.get(user);
         if (until != null && !clock.instant().isBefore(until)) {
             lockedUntil.remove(user);
@@ -42,6 +67,7 @@ final class LoginGuard {
     }
 
     synchronized void failed(String user, String from) {
+        ended(user);
         Instant now = clock.instant();
         if (failures.size() >= MAX_TRACKED && !failures.containsKey(user)) {
             failures.clear();
@@ -62,6 +88,21 @@ final class LoginGuard {
     }
 
     synchronized void succeeded(String user) {
+        ended(user);
         failures.remove(user);
+    }
+
+    /**
+     * Lifts a lock-out: a new password was set (on the host, by root, or by an admin). Someone who keeps locking an
+     * account from outside cannot keep its owner out for good.
+     */
+    synchronized void clear(String user) {
+        lockedUntil.remove(user);
+        failures.remove(user);
+    }
+
+    /** An attempt ended without a verdict (the check itself failed): it no longer counts as in flight. */
+    synchronized void ended(String user) {
+        inFlight.computeIfPresent(user, (key, count) -> count > 1 ? count - 1 : null);
     }
 }

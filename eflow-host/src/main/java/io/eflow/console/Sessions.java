@@ -50,6 +50,12 @@ final class Sessions {
         return Optional.ofNullable(session);
     }
 
+    /** Whether the session is still live, without counting this as a request. */
+    boolean alive(String id) {
+        Session session = id == null ? null : live.get(id);
+        return session != null && !expired(session, clock.instant());
+    }
+
     void close(String id) {
         if (id != null) {
             live.remove(id);

@@ -1,6 +1,7 @@
 package io.eflow.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.console.LiveStreams;
 import io.eflow.contract.wire.Check;
 import io.eflow.contract.wire.ProvisioningSpec;
 import io.eflow.daemon.api.CliLine;
@@ -49,6 +50,7 @@ import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Json;
+import io.eflow.platform.Progress;
 import io.eflow.update.Updater;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -58,6 +60,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -139,7 +142,7 @@ import java.util.function.Function;
  * PUT    /v1/instances/{name}/provisioning  ProvisioningSpec  ProvisioningState            (provision)
  * POST   /v1/instances/{name}/provisioning/renew  RenewRequest  ProvisioningState               (provision renew)
  * POST   /v1/instances/{name}/provisioning/remove  ProvisioningState                       (provision remove)
- * POST   /v1/instances/{name}/images/load   {file, reference}  ImagesLoaded           (image load)
+ * POST   /v1/instances/{name}/images/load   {file, reference}  NDJSON progress, then ImagesLoaded (image load)
  * GET    /v1/instances/{name}/check         [Check]                                   (check)
  * GET    /v1/instances/{name}/forwards      [Forward]                                 (forward list)
  * POST   /v1/instances/{name}/forwards      Forward   [Forward]                       (forward add)
@@ -229,12 +232,15 @@ final class DaemonApi {
                 throw new EflowException("update apply needs a bundle file or an https URL");
             }
             UpdateOptions options = request.options();
+            stagedOnly(ctx, "the update source", request.source());
+            stagedOnly(ctx, "the CA certificate", options == null ? null : options.caCertificate());
             DeployStream.stream(ctx, "update " + name, progress -> updater.apply(name, request.source(), options, progress));
         });
         routes.get("/v1/instances/{name}/update", ctx -> ctx.json(updater.status(name(ctx))));
         routes.get("/v1/instances/{name}/update/check", ctx -> {
-            String ca = ctx.queryParam("ca");
-            ctx.json(updater.check(name(ctx), ctx.queryParam("source"), ca == null ? null : Path.of(ca)));
+            String name = name(ctx);
+            String ca = stagedOnly(ctx, "the CA certificate", ctx.queryParam("ca"));
+            ctx.json(updater.check(name, stagedOnly(ctx, "the update source", ctx.queryParam("source")), ca == null ? null : Path.of(ca)));
         });
         routes.post("/v1/instances/{name}/update/rollback", ctx -> {
             String name = name(ctx);
@@ -308,7 +314,10 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/provisioning/remove", ctx -> ctx.json(cloud.remove(name(ctx))));
         routes.post("/v1/instances/{name}/images/load", ctx -> {
             ImageLoad request = Json.readRequest(ctx.bodyAsBytes(), ImageLoad.class);
-            ctx.json(edge.load(name(ctx), Path.of(request.file()), request.reference()));
+            String name = name(ctx);
+            Path file = Path.of(request.file());
+            AgentClient.requireFile(file);
+            DeployStream.stream(ctx, "image load into " + name, progress -> edge.load(name, file, request.reference(), Progress.of(progress)));
         });
         routes.get("/v1/instances/{name}/check", ctx -> {
             String name = name(ctx);
@@ -337,6 +346,28 @@ final class DaemonApi {
                     + " eflow forward add there");
         }
         return forward;
+    }
+
+    /**
+     * Over the remote API an update may read the host's files only where bundles are staged ({@code EFLOW_HOME/updates}):
+     * the daemon runs as root, and a remote admin manages the guest, not the host's file system. An https:// URL is
+     * fetched as on the host. Symbolic links are followed before the check, so none leads out of the folder.
+     */
+    private String stagedOnly(Context ctx, String what, String value) {
+        if (value == null || !ctx.req().isSecure() || value.regionMatches(true, 0, "https://", 0, 8)) {
+            return value;
+        }
+        Path staged = manager.paths().updates();
+        try {
+            Files.createDirectories(staged);
+            if (Path.of(value).toRealPath().startsWith(staged.toRealPath())) {
+                return value;
+            }
+        } catch (IOException | InvalidPathException e) {
+            // not there, or not a path: refused as below, in the same words, so the answer tells nothing of the host
+        }
+        throw new EflowException(403, "over the remote API " + what + " must be an https:// URL or a file in " + staged
+                + " (copy it there on the host)");
     }
 
     /**
@@ -452,22 +483,34 @@ final class DaemonApi {
     /** NDJSON lines from {@code work}, then {@code {"ok":…}}, framed for the reader ({@link SseFraming} or as they are). */
     private static void stream(Context ctx, String contentType, Function<OutputStream, OutputStream> framing, Consumer<OutputStream> work)
             throws IOException {
-        ctx.status(200).contentType(contentType);
-        OutputStream out = framing.apply(ctx.res().getOutputStream());
-        String end;
-        try {
-            work.accept(out);
-            end = "{\"ok\":true}";
-        } catch (EflowException e) {
-            if (!ctx.res().isCommitted()) {
-                throw e;
+        OutputStream raw = ctx.res().getOutputStream();
+        try (LiveStreams.Watch watch = LiveStreams.watch(ctx, () -> closeQuietly(raw))) {
+            ctx.status(200).contentType(contentType);
+            OutputStream out = framing.apply(watch.guard(raw));
+            String end;
+            try {
+                work.accept(out);
+                end = "{\"ok\":true}";
+            } catch (EflowException e) {
+                if (!ctx.res().isCommitted()) {
+                    throw e;
+                }
+                end = Json.MAPPER.createObjectNode().put("ok", false).put("error", e.getMessage()).toString();
+            } catch (UncheckedIOException e) {
+                return; // the client went away, or its session ended
             }
-            end = Json.MAPPER.createObjectNode().put("ok", false).put("error", e.getMessage()).toString();
-        } catch (UncheckedIOException e) {
-            return; // the client went away
+            out.write((end + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
-        out.write((end + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    }
+
+    /** Ends a streamed answer from another thread: the client sees its end, the writer's next write fails. */
+    static void closeQuietly(OutputStream raw) {
+        try {
+            raw.close();
+        } catch (IOException | RuntimeException e) {
+            // the answer was ending anyway
+        }
     }
 
     private void start(Context ctx) {

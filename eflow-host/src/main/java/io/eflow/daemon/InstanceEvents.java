@@ -1,5 +1,6 @@
 package io.eflow.daemon;
 
+import io.eflow.console.LiveStreams;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.instance.InstanceManager;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  */
 final class InstanceEvents {
     private static final Duration SAMPLE = Duration.ofSeconds(3);
-    private static final int MAX_STREAMS = 8;
+    private static final int MAX_STREAMS = 12;
     private final InstanceManager manager;
     private final AgentClient edge;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
@@ -65,9 +66,17 @@ final class InstanceEvents {
         if (!streams.tryAcquire()) {
             throw new EflowException(503, "too many live views of instances are open; close one");
         }
+        OutputStream raw = ctx.res().getOutputStream();
+        LiveStreams.Watch watch;
         try {
+            watch = LiveStreams.watch(ctx, () -> DaemonApi.closeQuietly(raw));
+        } catch (RuntimeException e) {
+            streams.release();
+            throw e;
+        }
+        try (watch) {
             ctx.status(200).contentType(SseFraming.CONTENT_TYPE).header("Cache-Control", "no-store");
-            OutputStream out = ctx.res().getOutputStream();
+            OutputStream out = watch.guard(raw);
             if (first != null) {
                 out.write("data: ".getBytes(StandardCharsets.US_ASCII));
                 out.write(Json.write(first));

@@ -1,6 +1,7 @@
 package io.eflow.daemon;
 
 import io.eflow.channel.TerminalResize;
+import io.eflow.console.LiveStreams;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.InstanceName;
 import io.eflow.platform.Json;
@@ -115,6 +116,15 @@ final class TerminalSocket {
                 ctx.closeSession(1013, "too many terminals are open");
                 return;
             }
+            LiveStreams.Watch watch;
+            try {
+                // a logout, a revoked token or a removed user closes the terminal, not just the next request
+                watch = LiveStreams.watch(ctx, () -> ctx.closeSession(1008, "the console session or token ended"));
+            } catch (RuntimeException e) {
+                slots.release();
+                ctx.closeSession(1013, ErrorMapping.oneLine(e.getMessage()));
+                return;
+            }
             int cols = bounded(ctx.queryParam("cols"), 80);
             int rows = bounded(ctx.queryParam("rows"), 24);
             Open terminal = new Open();
@@ -128,6 +138,7 @@ final class TerminalSocket {
                     log.info("terminal on {} ended: {}", name, e.getMessage());
                     ctx.closeSession(1011, ErrorMapping.oneLine(e.getMessage()));
                 } finally {
+                    watch.close();
                     slots.release();
                     open.remove(ctx.sessionId());
                 }

@@ -2,6 +2,7 @@ package io.eflow.image;
 
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
+import io.eflow.platform.Progress;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,11 @@ final class DebianBase {
         Path temp = AtomicDirs.createTemp(dir.getParent(), dir.getFileName().toString());
         try {
             Path tar = temp.resolve(TAR);
-            Exec.Result result = Exec.of(recipe.mmdebstrapCommand(tar)).timeoutSeconds(MMDEBSTRAP_TIMEOUT_SECONDS).run();
+            String step = "base";
+            Exec.Result result = Exec.of(recipe.mmdebstrapCommand(tar)).timeoutSeconds(MMDEBSTRAP_TIMEOUT_SECONDS)
+                    .onStderrLine(line -> MmdebstrapPhases.of(line).ifPresent(phase ->
+                            Progress.of(progress).phase(step, phase.number(), MmdebstrapPhases.COUNT, phase.name())))
+                    .run();
             write(temp.resolve("mmdebstrap.log"), result.stdout() + result.stderr());
             if (!result.ok()) {
                 Path log = dir.getParent().resolve("mmdebstrap-failed.log");

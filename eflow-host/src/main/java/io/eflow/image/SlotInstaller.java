@@ -3,6 +3,7 @@ package io.eflow.image;
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.PipedCopy;
+import io.eflow.platform.Progress;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,8 @@ import java.util.HexFormat;
 public final class SlotInstaller {
     /** The seed's RootFS partition size. */
     public static final long SLOT_SIZE = 4L << 30;
+    /** A progress report per 8 MiB copied: a bar that moves without costing the copy anything measurable. */
+    private static final long COPY_CHUNK = 8L << 20;
 
     private SlotInstaller() {
     }
@@ -45,9 +48,16 @@ public final class SlotInstaller {
      * disk, so an interrupted install never leaves a slot that is half old, half new.
      */
     public static SlotLayout install(GuestImage image, Path slotFile) {
+        return install(image, slotFile, Progress.of(line -> { }), slotFile.getFileName().toString());
+    }
+
+    /** As above, reporting the bytes written as {@code step} (the line that announced the install). */
+    public static SlotLayout install(GuestImage image, Path slotFile, Progress progress, String step) {
         try (StagedSlot staged = stage(slotFile, image.verity(), image.version())) {
-            copyExactly(image.rootfs(), staged, 0, staged.layout().hashOffset());
-            copyExactly(image.verityTree(), staged, staged.layout().hashOffset(), staged.treeBytes());
+            long total = staged.layout().hashOffset() + staged.treeBytes();
+            ByteReport report = written -> progress.bytes(step, written, total);
+            copyExactly(image.rootfs(), staged, 0, staged.layout().hashOffset(), report);
+            copyExactly(image.verityTree(), staged, staged.layout().hashOffset(), staged.treeBytes(), report);
             return staged.commit();
         } catch (IOException e) {
             throw EflowException.failure("cannot write root slot " + slotFile + ": " + e.getMessage(), e);
@@ -158,13 +168,23 @@ public final class SlotInstaller {
         }
     }
 
-    private static void copyExactly(Path source, StagedSlot out, long position, long expected) throws IOException {
+    /** Copies in chunks so a long copy reports how far it got: {@code report} hears the slot offset reached. */
+    private static void copyExactly(Path source, StagedSlot out, long position, long expected, ByteReport report) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             if (in.size() != expected) {
                 throw EflowException.failure(source.getFileName() + ": size " + in.size() + ", expected " + expected
                         + " (image changed since it was verified)", null);
             }
-            out.write(in, position, expected);
+            for (long copied = 0; copied < expected; ) {
+                long chunk = Math.min(COPY_CHUNK, expected - copied);
+                out.write(in, position + copied, chunk);
+                copied += chunk;
+                report.reached(position + copied);
+            }
         }
+    }
+
+    private interface ByteReport {
+        void reached(long offset);
     }
 }

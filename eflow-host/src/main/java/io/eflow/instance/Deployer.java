@@ -18,6 +18,7 @@ import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.ParallelSteps;
+import io.eflow.platform.Progress;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,16 +56,18 @@ final class Deployer {
             store.markDeploying(layout);
             progress.accept("creating disks (data " + request.dataSizeGb() + " GB, log " + request.logSize().gigabytes() + " GB)");
             GuestDisks.create(layout, request.dataSizeGb(), request.logSize());
-            progress.accept("installing image " + image.manifest().version() + " into root slot A");
             if (image.hasBootParts()) {
                 // The qemu backend boots from here; namespace instances get it too, so updates find both slots alike.
                 progress.accept("installing the kernel and initramfs into boot slot A");
             }
             progress.accept("generating the guest's host key and seeding /etc");
+            // Announced last, as the longest of the three: its bar goes under its own line.
+            String rootStep = "installing image " + image.manifest().version() + " into root slot A";
+            progress.accept(rootStep);
             // Three writes to three files: side by side, the disk and both cores are busy, one after the other neither
             ParallelSteps.run(List.of(
                     () -> {
-                        SlotInstaller.install(image, layout.rootSlot(Slot.A));
+                        SlotInstaller.install(image, layout.rootSlot(Slot.A), Progress.of(progress), rootStep);
                         SlotRecords.record(layout, Slot.A, image);
                     },
                     () -> {

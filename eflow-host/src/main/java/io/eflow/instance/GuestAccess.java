@@ -13,6 +13,7 @@ import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Pause;
+import io.eflow.platform.Progress;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,8 +102,8 @@ final class GuestAccess implements AutoCloseable {
                 + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
-    void upload(InstanceLayout layout, Path local, String remote) {
-        connections.upload(endpoint(layout), local, remote);
+    void upload(InstanceLayout layout, Path local, String remote, Progress progress, String step) {
+        connections.upload(endpoint(layout), local, remote, progress, step);
     }
 
     void download(InstanceLayout layout, String remote, Path local) {

@@ -42,6 +42,7 @@ import io.eflow.platform.EflowPaths;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Privileges;
+import io.eflow.platform.Progress;
 import io.eflow.tpm.EndorsementKey;
 import io.eflow.tpm.TpmPassthrough;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -459,20 +460,25 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Copies a file between host and guest over SFTP; {@code push} = host to guest. */
     public void copy(String name, Path from, String to, boolean push) {
-        InstanceConfig config = requireRunning(name);
-        InstanceLayout layout = store.layout(config.name());
         if (push) {
-            if (!Files.isRegularFile(from)) {
-                throw new InvalidValue("from", from + " is not a file on the host");
-            }
-            access.upload(layout, from, to);
+            upload(name, from, to, Progress.of(line -> { }), "copy");
         } else {
+            InstanceLayout layout = store.layout(requireRunning(name).name());
             Path target = Path.of(to).toAbsolutePath();
             if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
                 throw new InvalidValue("to", target + ": its folder does not exist on the host");
             }
             access.download(layout, from.toString(), target);
         }
+    }
+
+    /** Copies a host file into the guest over SFTP, reporting the bytes sent as {@code step}. */
+    public void upload(String name, Path from, String to, Progress progress, String step) {
+        InstanceLayout layout = store.layout(requireRunning(name).name());
+        if (!Files.isRegularFile(from)) {
+            throw new InvalidValue("from", from + " is not a file on the host");
+        }
+        access.upload(layout, from, to, progress, step);
     }
 
     /** Writes a zip of daemon and guest logs and the redacted configuration to {@code output}. */

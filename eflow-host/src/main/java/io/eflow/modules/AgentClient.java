@@ -17,6 +17,7 @@ import io.eflow.instance.model.SerialPort;
 import io.eflow.instance.model.SharedFolder;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
+import io.eflow.platform.Progress;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,15 +115,33 @@ public final class AgentClient {
      * image store (every blob checked against its digest), and the copy deleted.
      */
     public Reply.ImagesLoaded load(String name, Path file, String reference) {
-        if (!Files.isRegularFile(file)) {
-            throw new EflowException(file + " is not a file on the host");
-        }
+        return load(name, file, reference, Progress.of(line -> { }));
+    }
+
+    /** As above, telling {@code progress} each step and the bytes copied into the guest. */
+    public Reply.ImagesLoaded load(String name, Path file, String reference, Progress progress) {
+        requireFile(file);
         String remote = LOAD_FOLDER + "/eflow-load-" + Long.toHexString(System.nanoTime()) + ".tar";
-        instances.copy(name, file, remote, true);
+        String step;
         try {
+            step = "copying " + file.getFileName() + " (" + (Files.size(file) >> 20) + " MiB) into the guest";
+        } catch (IOException e) {
+            throw EflowException.failure("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        progress.accept(step);
+        instances.upload(name, file, remote, progress, step);
+        try {
+            progress.accept("loading it into the guest's image store (each blob checked against its digest)");
             return runtime.call(name, new AgentRequest.Load(remote, reference));
         } finally {
             instances.stream(name, List.of("rm", "-f", remote), InputStream.nullInputStream(), OutputStream.nullOutputStream(), REMOVE_TIMEOUT);
+        }
+    }
+
+    /** Checked before a load's answer starts streaming, so a wrong path is a plain error status. */
+    public static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new EflowException(file + " is not a file on the host");
         }
     }
 

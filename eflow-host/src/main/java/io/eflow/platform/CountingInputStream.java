@@ -4,7 +4,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reports the bytes read through it to a {@link Progress}, at most once per percent of {@code total}. */
+/**
+ * Reports the bytes read through it to a {@link Progress}, at most once per percent of {@code total}. With no total
+ * (a download without a length) it reports nothing: a bar needs an end.
+ */
 public final class CountingInputStream extends FilterInputStream {
     private final Progress progress;
     private final String step;
@@ -40,6 +43,9 @@ public final class CountingInputStream extends FilterInputStream {
     }
 
     private void counted(long n) {
+        if (total <= 0) {
+            return;
+        }
         done += n;
         if (done - reported >= every || done == total) {
             reported = done;

@@ -62,6 +62,14 @@ public record EflowPaths(Path home, Path run, Path log, Path cache, Path release
         return run.resolve("eflowd.sock");
     }
 
+    /**
+     * Update bundles (and their CA files) staged on the host: over the remote API, the only host files an update may
+     * name.
+     */
+    public Path updates() {
+        return home.resolve("updates");
+    }
+
     public Path images() {
         return cache.resolve("images");
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs host tools (crun, ip, nft, mount, mkfs, mmdebstrap) and captures their output. A JVM is
@@ -24,6 +25,8 @@ public final class Exec {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private long timeoutSeconds = 300;
     private Path outputFile;
+    /** Null: stderr is only captured. */
+    private Consumer<String> stderrLines;
 
     private Exec(List<String> command) {
         this.command = List.copyOf(command);
@@ -62,6 +65,12 @@ public final class Exec {
         return this;
     }
 
+    /** Hands each line of the tool's stderr on as it comes (a long tool's own phases), besides capturing it. */
+    public Exec onStderrLine(Consumer<String> lines) {
+        this.stderrLines = lines;
+        return this;
+    }
+
     public Exec timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -82,8 +91,8 @@ public final class Exec {
             Process process = builder.start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread outPump = pump(process.getInputStream(), out);
-            Thread errPump = pump(process.getErrorStream(), err);
+            Thread outPump = pump(process.getInputStream(), out, null);
+            Thread errPump = pump(process.getErrorStream(), err, stderrLines);
             try (var stdin = process.getOutputStream()) {
                 if (input != null) {
                     stdin.write(input);
@@ -122,10 +131,28 @@ public final class Exec {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+    private static Thread pump(InputStream in, ByteArrayOutputStream sink, Consumer<String> lines) {
         Thread thread = new Thread(() -> {
             try (in) {
-                in.transferTo(sink);
+                if (lines == null) {
+                    in.transferTo(sink);
+                    return;
+                }
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    sink.write(buffer, 0, n);
+                    int start = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            line.write(buffer, start, i - start);
+                            lines.accept(line.toString(StandardCharsets.UTF_8));
+                            line.reset();
+                            start = i + 1;
+                        }
+                    }
+                    line.write(buffer, start, n - start);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

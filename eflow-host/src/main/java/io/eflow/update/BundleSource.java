@@ -2,7 +2,9 @@ package io.eflow.update;
 
 import io.eflow.contract.files.AtomicFile;
 import io.eflow.contract.proxy.ProxySettings;
+import io.eflow.platform.CountingInputStream;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Progress;
 import io.eflow.platform.TrustedCa;
 
 import java.io.IOException;
@@ -32,7 +34,7 @@ public final class BundleSource {
     /** Fetches {@code catalog.json} from the folder URL {@code base} ({@code https://host/updates/}). */
     public static UpdateCatalog catalog(URI base, Path caPemOrNull, ProxySelector proxy) {
         URI url = folder(base).resolve(UpdateCatalog.FILE);
-        try (InputStream body = get(url, caPemOrNull, proxy)) {
+        try (InputStream body = get(url, caPemOrNull, proxy).body()) {
             byte[] json = body.readNBytes((int) MAX_CATALOG + 1);
             if (json.length > MAX_CATALOG) {
                 throw new EflowException(url + " is larger than " + (MAX_CATALOG >> 20) + " MiB: not an update catalog");
@@ -43,9 +45,15 @@ public final class BundleSource {
         }
     }
 
-    /** Downloads one bundle to {@code target}, which appears only once the download is complete. */
-    public static Path fetch(URI url, Path target, Path caPemOrNull, ProxySelector proxy) {
-        try (InputStream body = get(url, caPemOrNull, proxy); AtomicFile file = AtomicFile.create(target.toAbsolutePath())) {
+    /**
+     * Downloads one bundle to {@code target}, which appears only once the download is complete. When the server
+     * says how long it is, {@code progress} hears the bytes as {@code step}.
+     */
+    public static Path fetch(URI url, Path target, Path caPemOrNull, ProxySelector proxy, Progress progress, String step) {
+        HttpResponse<InputStream> response = get(url, caPemOrNull, proxy);
+        long length = response.headers().firstValueAsLong("content-length").orElse(-1);
+        try (InputStream body = new CountingInputStream(response.body(), progress, step, length);
+             AtomicFile file = AtomicFile.create(target.toAbsolutePath())) {
             body.transferTo(Channels.newOutputStream(file.channel()));
             file.commit();
             return target;
@@ -68,7 +76,7 @@ public final class BundleSource {
     }
 
     /** @param proxy the instance's proxy (eflow proxy set): the download is tunnelled through it with CONNECT */
-    private static InputStream get(URI url, Path caPemOrNull, ProxySelector proxy) {
+    private static HttpResponse<InputStream> get(URI url, Path caPemOrNull, ProxySelector proxy) {
         requireHttps(url);
         HttpClient client = HttpClient.newBuilder()
                 .proxy(proxy)
@@ -85,7 +93,7 @@ public final class BundleSource {
                 throw new EflowException(response.statusCode() == 404 ? 404 : 502,
                         "GET " + url + " answered HTTP " + response.statusCode());
             }
-            return response.body();
+            return response;
         } catch (IOException e) {
             throw EflowException.failure("cannot reach " + url + ProxySettings.through(proxy, url) + ": " + describe(e), e);
         } catch (InterruptedException e) {

@@ -17,6 +17,7 @@ import io.eflow.platform.FileTrees;
 import io.eflow.platform.InvalidValue;
 import io.eflow.platform.Pause;
 import io.eflow.platform.Privileges;
+import io.eflow.platform.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +84,10 @@ public final class Updater {
     private Path local(InstanceLayout layout, String source, UpdateOptions options, Consumer<String> progress) {
         if (source.startsWith("https://") || source.startsWith("http://")) {
             Path target = layout.state().resolve("update").resolve("download.bundle");
-            progress.accept("downloading " + source);
+            String step = "downloading " + source;
+            progress.accept(step);
             BundleSource.fetch(URI.create(source), target, options.caCertificate() == null ? null : Path.of(options.caCertificate()),
-                    instances.config(layout.name()).network().proxy().selector());
+                    instances.config(layout.name()).network().proxy().selector(), Progress.of(progress), step);
             return target;
         }
         Path file = Path.of(source);

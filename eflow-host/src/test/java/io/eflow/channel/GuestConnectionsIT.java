@@ -3,6 +3,7 @@ package io.eflow.channel;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Privileges;
+import io.eflow.platform.Progress;
 import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.future.AuthFuture;
@@ -27,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -166,7 +168,21 @@ class GuestConnectionsIT {
         Files.write(local, content);
         String remote = sshd.home() + "/blob.bin";
 
-        pool.upload(guest, local, remote);
+        List<Long> reported = new CopyOnWriteArrayList<>();
+        pool.upload(guest, local, remote, new Progress() {
+            @Override
+            public void accept(String line) {
+            }
+
+            @Override
+            public void bytes(String step, long done, long total) {
+                assertThat(step).isEqualTo("blob");
+                assertThat(total).isEqualTo(content.length);
+                reported.add(done);
+            }
+        }, "blob");
+        // the bar moves through the file and ends at its size
+        assertThat(reported).hasSizeGreaterThan(10).isSorted().last().isEqualTo((long) content.length);
         String remoteSum = pool.exec(guest, "sha256sum " + remote, null, TIMEOUT).stdoutText().split(" ")[0];
         assertThat(remoteSum).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
         assertThat(Files.exists(Path.of(remote + SftpTransfer.PARTIAL_SUFFIX))).isFalse();
@@ -177,7 +193,7 @@ class GuestConnectionsIT {
 
         // replacing an existing file works too (atomic rename over it)
         Files.writeString(local, "second version");
-        pool.upload(guest, local, remote);
+        pool.upload(guest, local, remote, Progress.of(line -> { }), "second");
         assertThat(pool.exec(guest, "cat " + remote, null, TIMEOUT).stdoutText()).isEqualTo("second version");
 
         assertThatThrownBy(() -> pool.download(guest, sshd.home() + "/missing", tmp.resolve("missing")))

@@ -43,4 +43,20 @@ class ProgressLinesTest {
     void aFinishedStepEndsItsBarLine() {
         assertThat(ProgressLines.bar(276L << 20, 276L << 20)).isEqualTo("[##############################] 100%  276/276 MiB");
     }
+
+    @Test
+    void aToolsPhasesDrawTheBarWithThePhaseNamed() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProgressLines progress = new ProgressLines(new PrintStream(out, true, StandardCharsets.UTF_8), true);
+
+        progress.accept("base: building Debian bookworm with mmdebstrap");
+        progress.phase("base", 2, 8, "downloading packages");
+        progress.phase("base", 8, 8, "done");
+        progress.accept("base: built in 27 s");
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("base: building Debian bookworm with mmdebstrap\n"
+                + "\r\033[K[#######-----------------------]  25%  2/8 downloading packages"
+                + "\r\033[K[##############################] 100%  8/8 done\n"
+                + "base: built in 27 s\n");
+    }
 }

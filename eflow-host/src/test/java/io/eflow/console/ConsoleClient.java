@@ -6,6 +6,7 @@ import io.eflow.platform.Json;
 import io.eflow.platform.TrustedCa;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +75,11 @@ final class ConsoleClient {
         URI uri = URI.create(base.toString().replaceFirst("^https", "wss")).resolve(path);
         builder.buildAsync(uri, new WebSocket.Listener() {
         }).get(10, TimeUnit.SECONDS).abort();
+    }
+
+    /** A long answer (server-sent events), its body read as it comes. */
+    HttpResponse<InputStream> open(String path, String... headers) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).headers(headers).build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     HttpResponse<String> withToken(String token, String method, String path, String body) throws IOException, InterruptedException {

@@ -7,24 +7,43 @@ import io.eflow.daemon.api.ConsoleStatus;
 import io.eflow.daemon.api.ConsoleUserView;
 import io.eflow.daemon.api.TokenView;
 import io.eflow.instance.InstanceManager;
+import io.eflow.instance.model.BackendKind;
+import io.eflow.instance.model.InstanceConfig;
+import io.eflow.instance.model.InstanceLayout;
+import io.eflow.instance.model.LogSize;
+import io.eflow.instance.model.NetworkConfig;
+import io.eflow.instance.model.Slot;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -166,6 +185,11 @@ class ConsoleSecurityTest {
                 .contains("user admin locked out until").contains("6 wrong passwords within 60 s")
                 .doesNotContain(adminPassword).doesNotContain("wrong password 3").doesNotContain("xxxx")
                 .contains("wrong password for user (not a user name)");
+
+        // root on the host sets a new password: the owner is back in, whoever keeps locking the account
+        ConsoleUserView reset = eflowd.console().accounts().setPassword("admin", null);
+        eflowd.console().endSessions("admin");
+        assertThat(client.login("admin", reset.password()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -182,6 +206,133 @@ class ConsoleSecurityTest {
             // the TLS side closing on plain text is a refusal too
         }
         assertThat(client.call("GET", "/v1/version", null).statusCode()).as("HTTPS answers").isEqualTo(401);
+    }
+
+    @Test
+    void guessesSentInParallelAreCountedBeforeTheyAreJudged() throws Exception {
+        ExecutorService guessers = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String guess = "guess-" + i;
+                answers.add(guessers.submit(() -> client.login("admin", guess).statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            // at most six passwords were ever checked; the rest were turned away unchecked
+            assertThat(statuses).containsOnly(401, 429);
+            assertThat(statuses).filteredOn(status -> status == 401).hasSizeLessThanOrEqualTo(LoginGuard.ALLOWED_FAILURES + 1);
+        } finally {
+            guessers.shutdownNow();
+        }
+        assertThat(client.login("admin", adminPassword).statusCode()).as("locked").isEqualTo(429);
+    }
+
+    @Test
+    void liveViewsEndWithTheirSessionOrTokenAndOneUserCannotTakeThemAll() throws Exception {
+        storedInstance("edge1");
+        String events = "/v1/instances/edge1/events";
+        // a session that makes no more requests idles out (3 s here), and its live view goes with it
+        HttpResponse<InputStream> idle = client.open(events, "Cookie", client.browser("admin", adminPassword).cookie());
+        assertThat(firstEvent(idle)).contains("\"name\":\"edge1\"");
+        assertEndsWithin(idle.body(), Duration.ofSeconds(6));
+
+        // the rest with sessions that outlive the test: each stream ends because of what the test does
+        eflowd.console().enable(new ConsoleEnable("127.0.0.1:" + port, null, null, "10m", null));
+        Browser admin = client.browser("admin", adminPassword);
+        eflowd.console().accounts().add("ci", ConsoleRole.VIEWER, "a long password for ci");
+        TokenView token = eflowd.console().accounts().createToken("ci", "dashboard", null);
+
+        HttpResponse<InputStream> browserView = client.open(events, "Cookie", admin.cookie());
+        HttpResponse<InputStream> scriptView = client.open(events, "Authorization", "Bearer " + token.token());
+        assertThat(firstEvent(browserView)).contains("\"name\":\"edge1\"");
+        assertThat(firstEvent(scriptView)).contains("\"name\":\"edge1\"");
+
+        // logging out ends the browser's stream at once, not only its next request; the script's goes on
+        assertThat(client.asBrowser(admin, "POST", "/v1/console/logout", "{}").statusCode()).isEqualTo(200);
+        assertEndsWithin(browserView.body(), Duration.ofSeconds(2));
+        // a revoked token's stream ends as well
+        Browser other = client.browser("admin", adminPassword);
+        assertThat(client.asBrowser(other, "DELETE", "/v1/console/tokens/" + token.id(), null).statusCode()).isEqualTo(200);
+        assertEndsWithin(scriptView.body(), Duration.ofSeconds(2));
+
+        // six live views per user: a seventh is refused, while another user still gets one
+        Browser ci = client.browser("ci", "a long password for ci");
+        List<HttpResponse<InputStream>> views = new ArrayList<>();
+        for (int i = 0; i < LiveStreams.PER_USER; i++) {
+            views.add(client.open(events, "Cookie", ci.cookie()));
+            assertThat(views.get(i).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<InputStream> seventh = client.open(events, "Cookie", ci.cookie());
+        assertThat(seventh.statusCode()).isEqualTo(503);
+        assertThat(new String(seventh.body().readAllBytes(), StandardCharsets.UTF_8)).contains("live views open already");
+        HttpResponse<InputStream> admins = client.open(events, "Cookie", other.cookie());
+        assertThat(admins.statusCode()).isEqualTo(200);
+        // removing the user ends all of its views
+        eflowd.console().accounts().add("second", ConsoleRole.ADMIN, null);
+        assertThat(client.asBrowser(other, "DELETE", "/v1/console/users/ci", null).statusCode()).isEqualTo(200);
+        for (HttpResponse<InputStream> view : views) {
+            assertEndsWithin(view.body(), Duration.ofSeconds(2));
+        }
+        admins.body().close();
+    }
+
+    @Test
+    void remotelyAnUpdateReadsHostFilesOnlyWhereBundlesAreStaged() throws Exception {
+        storedInstance("edge1");
+        Browser admin = client.browser("admin", adminPassword);
+        Path elsewhere = Files.writeString(home.resolve("secret.bundle"), "not for remote eyes");
+        for (String source : List.of(elsewhere.toString(), "/etc/shadow", home.resolve("updates/../secret.bundle").toString())) {
+            HttpResponse<String> apply = client.asBrowser(admin, "POST", "/v1/instances/edge1/update", "{\"source\":\"" + source + "\"}");
+            assertThat(apply.statusCode()).as(source).isEqualTo(403);
+            assertThat(apply.body()).contains("must be an https:// URL or a file in " + paths.updates());
+            assertThat(client.asBrowser(admin, "GET", "/v1/instances/edge1/update/check?source=" + source, null).statusCode()).isEqualTo(403);
+        }
+        // a link in the staging folder that leads out of it is followed before the check
+        Files.createSymbolicLink(paths.updates().resolve("link.bundle"), elsewhere);
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/update", "{\"source\":\"" + paths.updates().resolve("link.bundle")
+                + "\"}").statusCode()).isEqualTo(403);
+        // a staged file passes the door, and is then read as a bundle (this one is not)
+        Path staged = Files.writeString(paths.updates().resolve("eflow-9.9.9.bundle"), "junk");
+        HttpResponse<String> apply = client.asBrowser(admin, "POST", "/v1/instances/edge1/update", "{\"source\":\"" + staged + "\"}");
+        assertThat(apply.body()).doesNotContain("must be an https:// URL");
+    }
+
+    /** An instance as the daemon finds it on disk, stopped: enough for its live view. */
+    private void storedInstance(String name) throws IOException {
+        InstanceLayout layout = InstanceLayout.of(paths, name);
+        Files.createDirectories(layout.state());
+        Files.write(layout.configFile(), Json.write(new InstanceConfig(name, 1, 1024, 2, LogSize.SMALL, BackendKind.NAMESPACE,
+                new NetworkConfig("172.30.0.2", 24, "172.30.0.1", "02:00:00:00:00:01", false), "1", Slot.A, Instant.EPOCH)));
+    }
+
+    private static String firstEvent(HttpResponse<InputStream> view) throws IOException {
+        assertThat(view.statusCode()).isEqualTo(200);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(view.body(), StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("data: ")) {
+                return line;
+            }
+        }
+        throw new AssertionError("the stream ended without an event");
+    }
+
+    /** The stream reaches its end (the server closed it) within {@code limit}; the instance sends an event every 3 s. */
+    private static void assertEndsWithin(InputStream body, Duration limit) throws Exception {
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> drained = reader.submit(() -> body.transferTo(OutputStream.nullOutputStream()));
+            drained.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the stream was still open after " + limit.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            // a reset connection ends it too
+        } finally {
+            body.close();
+            reader.shutdownNow();
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.eflow.image;
 
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
+import io.eflow.platform.Progress;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,6 +34,26 @@ class SlotInstallerTest {
         image = TestFiles.sealedImage(tmp.resolve("image"), BLOCKS, keys);
         slot = tmp.resolve("rootfs-a.img");
         layout = SlotInstaller.install(image, slot);
+    }
+
+    @Test
+    void theInstallReportsItsBytesUpToTheEndOfTheHashTree() throws IOException {
+        List<long[]> reported = new ArrayList<>();
+        SlotInstaller.SlotLayout again = SlotInstaller.install(image, tmp.resolve("rootfs-b.img"), new Progress() {
+            @Override
+            public void accept(String line) {
+            }
+
+            @Override
+            public void bytes(String step, long done, long total) {
+                assertThat(step).isEqualTo("installing into slot B");
+                reported.add(new long[] {done, total});
+            }
+        }, "installing into slot B");
+
+        long total = again.hashOffset() + Files.size(image.verityTree());
+        assertThat(reported).isNotEmpty().allSatisfy(report -> assertThat(report[1]).isEqualTo(total));
+        assertThat(reported.get(reported.size() - 1)[0]).isEqualTo(total);
     }
 
     @Test

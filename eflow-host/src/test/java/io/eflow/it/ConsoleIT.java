@@ -65,11 +65,12 @@ class ConsoleIT {
                 ConsoleBrowser.scenario(there, "modules.mjs", status.url(), env);
                 assertThat(manager.config(NAME).cpus()).isEqualTo(2);
 
-                // an update: the same image bundled as the next version (updates go in sequence), in a folder the Updates tab checks
+                // an update: the same image bundled as the next version (updates go in sequence), staged where a remote
+                // caller may name host files (EFLOW_HOME/updates), a folder the Updates tab checks
                 String installed = manager.list().get(0).imageVersion().replaceAll("\\+.*", ""); // without build metadata
                 String next = installed.substring(0, installed.lastIndexOf('.') + 1)
                         + (Integer.parseInt(installed.substring(installed.lastIndexOf('.') + 1)) + 1);
-                Path bundles = Files.createDirectories(home.resolve("bundles"));
+                Path bundles = Files.createDirectories(paths.updates());
                 Exec.Result bundled = Exec.of(UpdateIT.LAUNCHER.toString(), "image", "bundle", "--image", host.image().dir().toString(),
                         "--version", next, "--out", bundles.resolve("eflow-" + next + ".bundle").toString())
                         .env("EFLOW_HOME", home.toString()).env("EFLOW_TRUST_DIR", ours.trust().toString()).timeoutSeconds(900).run();

@@ -99,7 +99,11 @@ class UpdateIT {
         // data, a changed /etc, a running deployment and queued messages: what an update must not touch (the module
         // ends on SIGTERM, as a module PID 1 without a handler would not: every restart here waits for no timeout)
         guestRoot("mkdir -p /var/lib/it-update && echo keep-me > /var/lib/it-update/data && echo changed > /etc/it-update.conf");
-        ok(eflow("image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage(host).toString()));
+        // on a terminal (script(1) lends the CLI a pty) the copy into the guest draws its bar to the end
+        Exec.Result load = onTerminal("image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage(host).toString());
+        ok(load);
+        assertThat(load.stdout()).contains("copying busybox").contains("MiB) into the guest\r\n\r\033[K[")
+                .contains("] 100%").contains("loading it into the guest's image store");
         Path manifest = fx.work.resolve("deployment.json");
         Files.writeString(manifest, EdgeAgentIT.manifest(Map.of("sleeper",
                 EdgeAgentIT.module("trap 'exit 0' TERM; sleep 100000 & wait", "always", "running", 0, "update-it"))));
@@ -379,6 +383,16 @@ class UpdateIT {
         argv.addAll(List.of(args));
         return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
                 .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(1800).run();
+    }
+
+    /** The CLI on a pseudo-terminal: what a person at a terminal sees, stdout and stderr together, in stdout. */
+    private Exec.Result onTerminal(String... args) {
+        StringBuilder line = new StringBuilder("'" + LAUNCHER + "'");
+        for (String arg : args) {
+            line.append(" '").append(arg.replace("'", "'\\''")).append("'");
+        }
+        return Exec.of("script", "-qec", line.toString(), "/dev/null").env("EFLOW_HOME", host.paths().home().toString())
+                .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(600).run();
     }
 
     private static void ok(Exec.Result result) {

@@ -9,6 +9,7 @@ import io.eflow.image.ReleaseKeys;
 import io.eflow.image.TestImages;
 import io.eflow.image.TrustStore;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Progress;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Catalogs, folders and HTTPS sources: what check lists, and what it refuses. */
 class UpdateSourceTest {
     private static final ProxySelector DIRECT = ProxySettings.none().selector();
+    private static final Progress NO_PROGRESS = Progress.of(line -> { });
     @TempDir
     Path tmp;
 
@@ -134,7 +136,7 @@ class UpdateSourceTest {
                     .filteredOn(UpdateCheck.Row::available).hasSize(4);
             Path target = tmp.resolve("downloads/proxied.bundle");
             Files.createDirectories(target.getParent());
-            BundleSource.fetch(server.base().resolve("eflow-1.3.0.bundle"), target, ca, via);
+            BundleSource.fetch(server.base().resolve("eflow-1.3.0.bundle"), target, ca, via, NO_PROGRESS, "download");
             assertThat(target).hasSameBinaryContentAs(updates.resolve("eflow-1.3.0.bundle"));
             assertThat(proxy.log()).as("tinyproxy's log").contains("CONNECT").contains(":" + port);
         }
@@ -152,11 +154,26 @@ class UpdateSourceTest {
         Path target = tmp.resolve("downloads/eflow-1.2.4.bundle");
         Files.createDirectories(target.getParent());
 
-        BundleSource.fetch(server.base().resolve("eflow-1.2.4.bundle"), target, ca, DIRECT);
+        List<Long> reported = new ArrayList<>();
+        long size = Files.size(updates.resolve("eflow-1.2.4.bundle"));
+        BundleSource.fetch(server.base().resolve("eflow-1.2.4.bundle"), target, ca, DIRECT, new Progress() {
+            @Override
+            public void accept(String line) {
+            }
+
+            @Override
+            public void bytes(String step, long done, long total) {
+                assertThat(total).isEqualTo(size);
+                reported.add(done);
+            }
+        }, "download");
+        // the download's bar ends at the bundle's length, which the server sent
+        assertThat(reported).isNotEmpty().isSorted().last().isEqualTo(size);
 
         assertThat(target).hasSameBinaryContentAs(updates.resolve("eflow-1.2.4.bundle"));
         assertThat(BundleReader.open(target, trust).version()).isEqualTo(Semver.parse("1.2.4"));
-        assertThatThrownBy(() -> BundleSource.fetch(server.base().resolve("missing.bundle"), tmp.resolve("downloads/m.bundle"), ca, DIRECT))
+        assertThatThrownBy(() -> BundleSource.fetch(server.base().resolve("missing.bundle"), tmp.resolve("downloads/m.bundle"), ca, DIRECT, NO_PROGRESS,
+                "download"))
                 .isInstanceOfSatisfying(EflowException.class, e -> assertThat(e.status()).isEqualTo(404))
                 .hasMessage("GET " + server.base() + "missing.bundle answered HTTP 404");
         try (var files = Files.list(target.getParent())) {
@@ -176,7 +193,7 @@ class UpdateSourceTest {
         URI http = URI.create("http://localhost:" + server.base().getPort() + "/");
         assertThatThrownBy(() -> UpdateCheck.source(http.toString(), null, trust, null, DIRECT))
                 .hasMessage("update source " + http + " is not an https:// URL: eflow fetches updates over HTTPS only");
-        assertThatThrownBy(() -> BundleSource.fetch(http.resolve("x.bundle"), tmp.resolve("x.bundle"), null, DIRECT))
+        assertThatThrownBy(() -> BundleSource.fetch(http.resolve("x.bundle"), tmp.resolve("x.bundle"), null, DIRECT, NO_PROGRESS, "download"))
                 .hasMessage("update source " + http.resolve("x.bundle") + " is not an https:// URL: eflow fetches updates over HTTPS only");
         assertThat(tmp.resolve("x.bundle")).doesNotExist();
     }

@@ -36,16 +36,16 @@ final class ModuleImages {
      * reached a stored copy of the same reference is used and {@code note} says so. With {@code never}, only a
      * stored image (pulled earlier, or loaded with {@code eflow image load}) will do.
      */
-    Prepared prepare(EdgeModule module, RuntimeSettings runtime) {
+    Prepared prepare(EdgeModule module, RuntimeSettings runtime, RegistryClient.PullProgress progress) {
         storeLock.readLock().lock();
         try {
-            return prepareLocked(module, runtime);
+            return prepareLocked(module, runtime, progress);
         } finally {
             storeLock.readLock().unlock();
         }
     }
 
-    private Prepared prepareLocked(EdgeModule module, RuntimeSettings runtime) {
+    private Prepared prepareLocked(EdgeModule module, RuntimeSettings runtime, RegistryClient.PullProgress progress) {
         ImageReference reference = module.image();
         String name = reference.toString();
         Optional<String> stored = blobs.image(name);
@@ -56,7 +56,7 @@ final class ModuleImages {
                     + " imagePullPolicy is never: load it with 'eflow image load' or allow pulls"));
         } else {
             try {
-                PulledImage pulled = new RegistryClient(Set.of(), runtime.registryCredentials().values()).pull(reference, blobs);
+                PulledImage pulled = new RegistryClient(Set.of(), runtime.registryCredentials().values()).pull(reference, blobs, progress);
                 manifestDigest = pulled.manifestDigest();
             } catch (ImageException e) {
                 if (stored.isEmpty()) {

@@ -2,6 +2,7 @@ package io.eflow.edge.agent;
 
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.PullProgress;
 
 import java.time.Instant;
 
@@ -27,6 +28,8 @@ final class ModuleRecord {
     boolean stoppedByAgent;
     /** The agent stopped it for failing its health check: a restart policy that restarts unhealthy modules applies. */
     boolean stoppedUnhealthy;
+    /** While its image is being pulled, how far that got; null otherwise. Written by the starting thread, unlocked. */
+    volatile PullProgress pull;
     /** The health checks of the running container; null when it has none or nothing runs. */
     HealthMonitor.Watch health;
 
@@ -36,10 +39,12 @@ final class ModuleRecord {
 
     /** As the {@code $edgeAgent} reported properties and {@code eflow module list} describe it. */
     ModuleReport report() {
-        return new ModuleReport(state.json(), description, exitCode, restartCount, lastStart, lastExit, lastRestart,
+        PullProgress pulling = pull;
+        return new ModuleReport(state.json(), pulling != null ? "pulling " + spec.image() : description, exitCode, restartCount,
+                lastStart, lastExit, lastRestart,
                 spec.version(), "docker", spec.desiredRunning() ? "running" : "stopped",
                 Reconciler.policyName(spec.restartPolicy()), spec.image().toString(), imageDigest.isEmpty() ? null : imageDigest,
-                spec.startupOrder());
+                spec.startupOrder(), pulling);
     }
 
     /**

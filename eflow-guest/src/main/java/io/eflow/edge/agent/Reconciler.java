@@ -4,6 +4,7 @@ import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.manifest.EdgeModule;
 import io.eflow.contract.manifest.RestartPolicy;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.contract.wire.PullProgress;
 import io.eflow.edge.image.ImageException;
 
 import java.io.IOException;
@@ -261,7 +262,12 @@ final class Reconciler implements Runnable {
             synchronized (this) {
                 target = desired;
             }
-            ModuleImages.Prepared image = images.prepare(spec, target.agent().runtime());
+            ModuleImages.Prepared image;
+            try {
+                image = images.prepare(spec, target.agent().runtime(), (done, total) -> module.pull = new PullProgress(done, total));
+            } finally {
+                module.pull = null;
+            }
             ContainerProcess container = containers.start(spec, image, generation);
             Instant now = clock.instant();
             synchronized (this) {

@@ -63,6 +63,7 @@ final class AgentReport {
         ObjectNode node = JSON.valueToTree(module);
         // IoT Edge reports the image under settings; eflow's report keeps the image hash beside it
         node.remove("image");
+        node.remove("pull"); // eflow's own, for its CLI and console; IoT Hub's schema has no such field
         node.set("settings", JSON.createObjectNode().put("image", module.image()));
         return node;
     }

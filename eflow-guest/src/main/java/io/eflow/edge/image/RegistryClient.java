@@ -5,6 +5,7 @@ import io.eflow.contract.manifest.RegistryCredential;
 import io.eflow.contract.proxy.ProxySettings;
 import io.eflow.edge.proxy.GuestProxy;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProxySelector;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Pulls images over the Docker Registry HTTP API v2 (the OCI distribution spec) into a {@link BlobStore}: the
@@ -51,8 +53,19 @@ public final class RegistryClient {
         this.platform = platform;
     }
 
+    /** How far a pull got: bytes of the image's config and layers in the store, of all of them. */
+    @FunctionalInterface
+    public interface PullProgress {
+        void bytes(long done, long total);
+    }
+
     /** Fetches what the store lacks of the image and records the reference; returns the image as stored. */
     public PulledImage pull(ImageReference reference, BlobStore store) {
+        return pull(reference, store, (done, total) -> { });
+    }
+
+    /** As above, telling {@code progress} the bytes stored as the blobs stream in (blobs stored before count as done). */
+    public PulledImage pull(ImageReference reference, BlobStore store, PullProgress progress) {
         Repository repo = new Repository(reference.registry(), reference.repository(), baseUri(reference.registry()));
         String wanted = reference.digest().orElseGet(() -> reference.tag().orElseThrow());
         Fetched fetched = fetchManifest(repo, wanted, reference);
@@ -76,9 +89,17 @@ public final class RegistryClient {
             }
         }
         ImageManifest image = chosen.manifest();
-        fetchBlob(repo, image.config().orElseThrow(), store, "config of " + reference);
+        Descriptor config = image.config().orElseThrow();
+        long total = config.size() + image.layers().stream().mapToLong(Descriptor::size).sum();
+        long[] done = {0};
+        LongConsumer stored = n -> {
+            done[0] += n;
+            progress.bytes(done[0], total);
+        };
+        progress.bytes(0, total);
+        fetchBlob(repo, config, store, "config of " + reference, stored);
         for (Descriptor layer : image.layers()) {
-            fetchBlob(repo, layer, store, "layer " + layer.digest() + " of " + reference);
+            fetchBlob(repo, layer, store, "layer " + layer.digest() + " of " + reference, stored);
         }
         // The manifest goes in last: a stored manifest promises that everything it names is stored too.
         store.put(chosen.digest(), chosen.body(), "manifest of " + reference);
@@ -103,8 +124,10 @@ public final class RegistryClient {
         }
     }
 
-    private void fetchBlob(Repository repo, Descriptor blob, BlobStore store, String what) {
+    /** @param stored hears the bytes of the blob as they are stored, or all of them at once when it was stored before */
+    private void fetchBlob(Repository repo, Descriptor blob, BlobStore store, String what, LongConsumer stored) {
         if (store.has(blob.digest())) {
+            stored.accept(blob.size());
             return;
         }
         URI uri = repo.uri("blobs/" + blob.digest());
@@ -114,9 +137,37 @@ public final class RegistryClient {
                 throw new ImageException(what + " not found: registry " + repo.registry() + " has no such blob");
             }
             expectOk(response, uri);
-            store.put(blob.digest(), blob.size(), body, what);
+            store.put(blob.digest(), blob.size(), new CountedBody(body, stored), what);
         } catch (IOException e) {
             throw new ImageException("the transfer of " + what + " broke off: " + e.getMessage(), e);
+        }
+    }
+
+    /** A blob's body that tells how much of it was read (and so stored, as the store writes what it reads). */
+    private static final class CountedBody extends FilterInputStream {
+        private final LongConsumer read;
+
+        CountedBody(InputStream in, LongConsumer read) {
+            super(in);
+            this.read = read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                read.accept(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                read.accept(n);
+            }
+            return n;
         }
     }
 

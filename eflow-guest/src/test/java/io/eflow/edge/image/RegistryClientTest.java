@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +97,24 @@ class RegistryClientTest {
             assertThat(cache.map(p -> p.getFileName().toString())).containsExactly("new");
         }
         assertThat(Files.getAttribute(rootfs.resolve("var/cache"), "unix:mode")).isEqualTo(040700);
+    }
+
+    @Test
+    void aPullTellsItsBytesUpToTheImagesSizeAndCountsStoredBlobsAsDone(@TempDir Path fresh) {
+        BlobStore blobs = new BlobStore(fresh);
+        List<long[]> first = new ArrayList<>();
+        PulledImage image = client().pull(ref(open, "app:docker"), blobs, (done, total) -> first.add(new long[] {done, total}));
+
+        long size = image.config().size() + image.layers().stream().mapToLong(Descriptor::size).sum();
+        assertThat(first).allSatisfy(report -> assertThat(report[1]).isEqualTo(size));
+        assertThat(first.get(0)[0]).as("the bar starts at nothing").isZero();
+        assertThat(first).extracting(report -> report[0]).isSorted().last().isEqualTo(size);
+        assertThat(first).as("the layers were counted as they streamed, not after").hasSizeGreaterThan(3);
+
+        // again: everything is stored, so the pull is done at once
+        List<long[]> again = new ArrayList<>();
+        client().pull(ref(open, "app:docker"), blobs, (done, total) -> again.add(new long[] {done, total}));
+        assertThat(again).extracting(report -> report[0]).last().isEqualTo(size);
     }
 
     @Test
