@@ -13,6 +13,7 @@ import io.eflow.edge.image.TestRegistry;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.modules.AgentClient;
+import io.eflow.platform.Exec;
 import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,7 @@ class RegistryPullIT extends SharedGuestTest {
     static final int SECURED = 5001;
     static final int CORRUPTING = 5002;
     static final int CUTTING = 5003;
+    static final int SLOW_PORT = 5004;
     static final String USER = "edge";
     static final String PASSWORD = "s3cret-pull";
     static final String TICKER = EdgeAgentIT.TICKER;
@@ -64,6 +67,7 @@ class RegistryPullIT extends SharedGuestTest {
     static TestRegistry secured;
     static FaultyProxy corrupting;
     static FaultyProxy cutting;
+    static FaultyProxy slow;
     /** The digest of the layer only the second image has, which the faulty proxies spoil. */
     static String extraLayer;
     Forwards forwards;
@@ -78,6 +82,12 @@ class RegistryPullIT extends SharedGuestTest {
         Files.writeString(work.resolve("login.txt"), "another layer of its own: " + System.nanoTime());
         corrupting = new FaultyProxy(open, FaultyProxy.Fault.CORRUPT);
         cutting = new FaultyProxy(open, FaultyProxy.Fault.TRUNCATE);
+        slow = new FaultyProxy(open, FaultyProxy.Fault.SLOW);
+        // three incompressible MiB in a layer of their own, which only the slow proxy serves (in about three seconds)
+        byte[] noise = new byte[3 << 20];
+        new Random().nextBytes(noise);
+        Files.write(work.resolve("noise.bin"), noise);
+        push(open.address() + "/eflow-test/busybox:slow", work.resolve("noise.bin"), null, work);
         push(open.address() + "/eflow-test/busybox:reg", null, null, work);
         push(secured.address() + "/eflow-test/busybox:reg", null, PASSWORD, work);
         push(secured.address() + "/eflow-test/login:1", work.resolve("login.txt"), PASSWORD, work);
@@ -110,11 +120,13 @@ class RegistryPullIT extends SharedGuestTest {
     /** No module left pulling, and no forward left to a registry about to stop, whatever step failed. */
     @AfterParameterizedClassInvocation
     static void putTheGuestBack(String backend, TestHost host) {
-        putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST && Set.of(OPEN, SECURED, CORRUPTING, CUTTING).contains(f.guestPort()));
+        putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST
+                && Set.of(OPEN, SECURED, CORRUPTING, CUTTING, SLOW_PORT).contains(f.guestPort()));
     }
 
     @AfterAll
     static void stopRegistries() throws Exception {
+        slow.close();
         cutting.close();
         corrupting.close();
         secured.close();
@@ -126,7 +138,7 @@ class RegistryPullIT extends SharedGuestTest {
         forwards = new Forwards(host.manager());
         List<Forward> present = forwards.list(guest);
         Map<Integer, String> wanted = Map.of(OPEN, open.address(), SECURED, secured.address(),
-                CORRUPTING, corrupting.address(), CUTTING, cutting.address());
+                CORRUPTING, corrupting.address(), CUTTING, cutting.address(), SLOW_PORT, slow.address());
         wanted.forEach((port, address) -> {
             Forward forward = new Forward(Forward.Direction.TO_HOST, address, port);
             if (!present.contains(forward)) {
@@ -206,6 +218,26 @@ class RegistryPullIT extends SharedGuestTest {
         apply(modules, PASSWORD);
         await().atMost(SLOW).untilAsserted(() -> assertThat(module("spoiled").path("runtimeStatus").asText()).isEqualTo("running"));
         assertThat(run("sudo", "ls", "/var/lib/eflow/images/blobs/sha256")).contains(hex(extraLayer));
+    }
+
+    @Test
+    @Order(4)
+    void theCliWaitsForTheDeploymentAndShowsThePullOnATerminal() throws Exception {
+        Path manifest = work.resolve("slow.json");
+        Files.writeString(manifest, EdgeAgentIT.manifest(Map.of("slow", pulled("localhost:" + SLOW_PORT + "/eflow-test/busybox:slow", "slow"))));
+
+        Exec.Result waited = UpdateIT.onTerminal(host, "deployment", "apply", "--wait", "--name", guest, manifest.toString());
+
+        assertThat(waited.exitCode()).as(waited.stdout()).isZero();
+        assertThat(waited.stdout()).contains("slow: stopped, pulling localhost:" + SLOW_PORT + "/eflow-test/busybox:slow\r\n")
+                .contains("\r\033[K[").contains("slow: running, running").contains("Applied deployment to " + guest);
+        assertThat(module("slow").path("runtimeStatus").asText()).isEqualTo("running");
+
+        // a module that cannot start ends the wait with its reason, and a failing exit code
+        Files.writeString(manifest, EdgeAgentIT.manifest(Map.of("slow", pulled("localhost:" + SLOW_PORT + "/eflow-test/none:1", "x"))));
+        Exec.Result refused = UpdateIT.onTerminal(host, "deployment", "apply", "--wait", "--name", guest, manifest.toString());
+        assertThat(refused.exitCode()).as(refused.stdout()).isEqualTo(1);
+        assertThat(refused.stdout()).contains("slow: backoff, image: image localhost:" + SLOW_PORT + "/eflow-test/none:1 not found");
     }
 
     private void awaitImageError(String name, String error) {

@@ -100,7 +100,7 @@ class UpdateIT {
         // ends on SIGTERM, as a module PID 1 without a handler would not: every restart here waits for no timeout)
         guestRoot("mkdir -p /var/lib/it-update && echo keep-me > /var/lib/it-update/data && echo changed > /etc/it-update.conf");
         // on a terminal (script(1) lends the CLI a pty) the copy into the guest draws its bar to the end
-        Exec.Result load = onTerminal("image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage(host).toString());
+        Exec.Result load = onTerminal(host, "image", "load", "--name", fx.name, EdgeAgentIT.busyboxImage(host).toString());
         ok(load);
         assertThat(load.stdout()).contains("copying busybox").contains("MiB) into the guest\r\n\r\033[K[")
                 .contains("] 100%").contains("loading it into the guest's image store");
@@ -386,7 +386,7 @@ class UpdateIT {
     }
 
     /** The CLI on a pseudo-terminal: what a person at a terminal sees, stdout and stderr together, in stdout. */
-    private Exec.Result onTerminal(String... args) {
+    static Exec.Result onTerminal(TestHost host, String... args) {
         StringBuilder line = new StringBuilder("'" + LAUNCHER + "'");
         for (String arg : args) {
             line.append(" '").append(arg.replace("'", "'\\''")).append("'");

@@ -17,11 +17,11 @@ import java.util.List;
 
 /**
  * Sits between the client and a {@link TestRegistry} and spoils what a real network or registry could: flips a
- * byte of every gzip layer, cuts layers off half way (the connection drops), or demands a Bearer token from
- * its own token realm.
+ * byte of every gzip layer, cuts layers off half way (the connection drops), demands a Bearer token from
+ * its own token realm, or sends each layer slowly (in 30 parts a tenth of a second apart), as a far registry would.
  */
 public final class FaultyProxy implements AutoCloseable {
-    public enum Fault { CORRUPT, TRUNCATE, BEARER }
+    public enum Fault { CORRUPT, TRUNCATE, BEARER, SLOW }
 
     static final String TOKEN = "test-token";
     static final String TOKEN_LOGIN = "Basic " + Base64.getEncoder()
@@ -84,7 +84,28 @@ public final class FaultyProxy implements AutoCloseable {
             exchange.close();
             return;
         }
+        if (layer && fault == Fault.SLOW) {
+            exchange.sendResponseHeaders(response.statusCode(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                int part = body.length / 30 + 1;
+                for (int at = 0; at < body.length; at += part) {
+                    out.write(body, at, Math.min(part, body.length - at));
+                    out.flush();
+                    pause();
+                }
+            }
+            return;
+        }
         respond(exchange, response.statusCode(), body);
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
