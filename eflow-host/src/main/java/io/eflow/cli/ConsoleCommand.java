@@ -26,7 +26,7 @@ final class ConsoleCommand extends CommandGroup {
             + " and print its password once.")
     static final class Enable extends EflowCommand implements Runnable {
         @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Where to listen (default: 127.0.0.1:9443; 0.0.0.0:9443 for"
-                + " every address).")
+                + " every IPv4 address, [::]:9443 for IPv6 too, [ADDR]:PORT for one IPv6 address).")
         String listen;
         @Option(names = "--cert", paramLabel = "PEM", description = "Your certificate chain (default: one from this install's own CA).")
         String certificate;

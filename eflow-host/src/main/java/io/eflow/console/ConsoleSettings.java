@@ -42,22 +42,33 @@ public record ConsoleSettings(boolean enabled, String host, int port, String cer
         return new ConsoleSettings(false, host, port, certificate, key, sessionIdle, sessionMax);
     }
 
-    /** {@code HOST:PORT}, {@code :PORT} or {@code PORT}; an IPv4 address or a name. */
+    /** {@code HOST:PORT}, {@code [IPV6]:PORT}, {@code :PORT} or {@code PORT}; an address or a name. */
     static ConsoleSettings parseListen(String listen, String certificate, String key, Duration idle, Duration max) {
         String host = "127.0.0.1";
         String port = listen == null ? Integer.toString(DEFAULT_PORT) : listen;
         int colon = port.lastIndexOf(':');
-        if (colon >= 0) {
+        boolean bracketed = port.startsWith("[") && colon > 0 && port.charAt(colon - 1) == ']';
+        if (bracketed) {
+            host = port.substring(1, colon - 1);
+            port = port.substring(colon + 1);
+        } else if (colon >= 0) {
             host = colon == 0 ? host : port.substring(0, colon);
             port = port.substring(colon + 1);
         }
-        if (!port.matches("\\d{1,5}") || !host.matches("[A-Za-z0-9.-]{1,253}")) {
-            throw new InvalidValue("listen", "must be HOST:PORT, :PORT or PORT, not '" + listen + "'");
+        boolean valid = bracketed ? host.matches("[0-9A-Fa-f:.]{2,45}") && host.contains(":") : host.matches("[A-Za-z0-9.-]{1,253}");
+        if (!port.matches("\\d{1,5}") || !valid) {
+            throw new InvalidValue("listen", "must be HOST:PORT, [IPV6]:PORT, :PORT or PORT, not '" + listen + "'");
         }
         return new ConsoleSettings(true, host, Integer.parseInt(port), certificate, key, idle, max);
     }
 
+    /** Listening on every address, IPv4 ({@code 0.0.0.0}) or IPv6 and IPv4 ({@code ::}). */
+    boolean wildcard() {
+        return "0.0.0.0".equals(host) || "::".equals(host);
+    }
+
     public String url() {
-        return "https://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + port + "/";
+        String shown = wildcard() ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+        return "https://" + shown + ":" + port + "/";
     }
 }

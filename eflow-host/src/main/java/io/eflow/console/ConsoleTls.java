@@ -174,13 +174,17 @@ final class ConsoleTls {
         builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
         List<GeneralName> alternatives = new ArrayList<>();
         for (String name : names) {
-            alternatives.add(new GeneralName(IPV4.matcher(name).matches() ? GeneralName.iPAddress : GeneralName.dNSName, name));
+            boolean address = IPV4.matcher(name).matches() || name.contains(":");
+            alternatives.add(new GeneralName(address ? GeneralName.iPAddress : GeneralName.dNSName, name));
         }
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternatives.toArray(GeneralName[]::new)));
         return sign(builder, caKey);
     }
 
-    /** localhost, the host's name and every IPv4 address it has now (or only the one it listens on). */
+    /**
+     * localhost, the host's name and every address it has now that the listener takes (IPv4 for {@code 0.0.0.0}, IPv6
+     * too for {@code ::}), or only the one it listens on.
+     */
     static Set<String> names(String listenHost) {
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
         try {
@@ -188,13 +192,16 @@ final class ConsoleTls {
         } catch (IOException e) {
             // no resolvable host name: the addresses serve
         }
-        if (listenHost != null && !listenHost.equals("0.0.0.0")) {
+        boolean ipv6 = "::".equals(listenHost);
+        if (listenHost != null && !listenHost.equals("0.0.0.0") && !ipv6) {
             names.add(listenHost);
             return names;
         }
         try {
             for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-                nic.inetAddresses().filter(Inet4Address.class::isInstance).forEach(address -> names.add(address.getHostAddress()));
+                // a link-local IPv6 address needs its interface named to be reached, which no certificate can say
+                nic.inetAddresses().filter(address -> address instanceof Inet4Address || ipv6 && !address.isLinkLocalAddress())
+                        .forEach(address -> names.add(address.getHostAddress().replaceAll("%.*", "")));
             }
         } catch (SocketException e) {
             // names and loopback serve

@@ -336,6 +336,21 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void itListensOnAnIpv6AddressWithACertificateForIt() throws Exception {
+        ConsoleStatus status = eflowd.console().enable(new ConsoleEnable("[::1]:" + port, null, null, null, null));
+        assertThat(status.url()).isEqualTo("https://[::1]:" + port + "/");
+        ConsoleClient ipv6 = new ConsoleClient(URI.create(status.url()), Path.of(status.caFile()));
+        // the client checks the certificate against the literal address: it names ::1
+        Browser admin = ipv6.browser("admin", adminPassword);
+        assertThat(ipv6.asBrowser(admin, "GET", "/v1/instances", null).statusCode()).isEqualTo(200);
+        for (String wrong : List.of("[::1]", "[zz::1]:9443", "::1:9443x", "[::1]:99999")) {
+            assertThatThrownBy(() -> eflowd.console().enable(new ConsoleEnable(wrong, null, null, null, null))).as(wrong)
+                    .hasMessageContaining("listen");
+        }
+        assertThat(ipv6.asBrowser(admin, "GET", "/v1/instances", null).statusCode()).as("a refused change leaves it serving").isEqualTo(200);
+    }
+
+    @Test
     void aRevokedTokenStopsWorkingAtOnce() throws Exception {
         eflowd.console().accounts().add("ci", ConsoleRole.OPERATOR, "a long password for ci");
         TokenView token = eflowd.console().accounts().createToken("ci", "pipeline", "1h");
