@@ -40,7 +40,7 @@ export async function streamed(method: string, path: string, body?: unknown): Pr
   const answer = await fetch(path, { method, headers: headersFor(method, body), body: body === undefined ? undefined : JSON.stringify(body) });
   if (!answer.ok) {
     const json = await answer.json().catch(() => null);
-    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? []);
+    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? [], json?.problem ?? null);
   }
   return answer;
 }

@@ -1,5 +1,5 @@
-import { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { cloneElement, ComponentChildren, VNode } from 'preact';
+import { useId, useState } from 'preact/hooks';
 import { ApiError } from './api';
 
 /** Any failure as the API's error: a thrown fetch or parse error becomes one without fields. */
@@ -52,12 +52,17 @@ export function FormError({ error, fields }: { error: ApiError | null; fields: s
   return <p class="error" role="alert">{error.message}</p>;
 }
 
-/** A labelled input with the error that names it underneath (outside the label, which names the input). */
+/**
+ * A labelled input with the error that names it underneath. The label names the input by its id rather than by
+ * holding it, so that a select's options or the error's words do not become part of the input's name.
+ */
 export function Field({ label, field, error, children }: { label: ComponentChildren; field: string; error: ApiError | null;
-  children: ComponentChildren }) {
+  children: VNode }) {
+  const id = useId();
   return (
     <div class="field-row">
-      <label><span>{label}</span>{children}</label>
+      <label for={id}>{label}</label>
+      {cloneElement(children, { id })}
       <FieldError error={error} field={field} />
     </div>
   );

@@ -113,11 +113,13 @@ function PemField({ label, field, value, set, error }: { label: string; field: '
     }
   };
   return (
-    <Field label={label} field={field} error={error}>
-      <textarea rows={3} spellcheck={false} value={value[field]} aria-invalid={invalid(error, field)}
-                onInput={(e) => set(field, e.currentTarget.value)} />
+    <>
+      <Field label={label} field={field} error={error}>
+        <textarea rows={3} spellcheck={false} value={value[field]} aria-invalid={invalid(error, field)}
+                  onInput={(e) => set(field, e.currentTarget.value)} />
+      </Field>
       <input type="file" accept=".pem,.crt,.cer,.key" aria-label={`${label}: from a file`} onChange={(e) => load(e.currentTarget.files)} />
-    </Field>
+    </>
   );
 }
 

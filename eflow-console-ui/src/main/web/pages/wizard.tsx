@@ -4,7 +4,7 @@ import { readLines, useLive } from '../live';
 import { Address, AddressFields, AUTOMATIC, staticFields } from '../address';
 import { EndpointFields, endpointRequest, NewEndpoint, NO_ENDPOINT, useNetworks } from '../endpoint';
 import { NOT_PROVISIONED, Provisioning, ProvisioningFields, provisioningSpec, ProvisioningView } from '../provisioning';
-import { asApiError, Field, FormError, invalid } from '../form';
+import { asApiError, Field, FormError, invalid, locate, Places } from '../form';
 
 interface Settings {
   name: string;
@@ -21,6 +21,13 @@ interface Settings {
 type Part = 'guest' | 'endpoint' | 'provisioning';
 
 const GUEST_FIELDS = ['name', 'backend', 'cpus', 'memoryMb', 'dataSizeGb', 'logSize', 'ip', 'prefix', 'gateway'];
+
+/** Refusals that name no field but are about one, by their words. */
+const PLACES: Record<Part, Places> = {
+  guest: { name: /already exists/, ip: /subnet .* overlaps/ },
+  endpoint: { network: /no network named/, mac: /MAC|network cards/ },
+  provisioning: {},
+};
 
 /**
  * What has been done towards the settings: a failure after the deploy leaves the instance deployed, and Deploy again
@@ -68,7 +75,7 @@ export function Wizard({ session }: { session: Session }) {
     try {
       await work();
     } catch (e) {
-      throw { part: which, error: asApiError(e) };
+      throw { part: which, error: locate(asApiError(e), PLACES[which]) };
     }
   };
 
