@@ -40,7 +40,8 @@ export function FieldError({ error, field }: { error: ApiError | null; field: st
   if (fields[0] !== field) {
     return null;
   }
-  const problem = error.fields.length > 0 ? error.problem ?? error.message : error.message;
+  // beside its field, a refusal that quotes the CLI's option for it need not say it again
+  const problem = error.fields.length > 0 ? error.problem ?? error.message : error.message.replace(/^--[a-z-]+:?\s*/, '');
   return <span class="error at-field" role="alert">{fields.length > 1 && <span class="field">{fields.join(', ')}: </span>}{problem}</span>;
 }
 

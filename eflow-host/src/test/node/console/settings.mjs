@@ -27,7 +27,7 @@ run(async (page) => {
     await allow.getByRole('button', { name: 'Allow' }).click();
     const port = allow.getByLabel('Port or range');
     await page.waitForFunction((el) => el.getAttribute('aria-invalid') === 'true', await port.elementHandle());
-    assert.match(await allow.locator('.field-row', { has: port }).getByRole('alert').textContent(), /1-65535/);
+    assert.match(await allow.locator('.field-row', { has: page.getByLabel('Port or range') }).getByRole('alert').textContent(), /1-65535/);
     await shot(page, `settings-refused-${backend}`);
     await port.fill('8080');
     await allow.getByLabel('From (CIDR)').fill('198.19.31.0/24');

@@ -24,12 +24,17 @@ export function Features({ name, mayChange, running }: { name: string; mayChange
         .then((f) => setFeatures((old) => ({ ...old, [f.name]: f.enabled })), (e) => action.setError(asApiError(e)));
     }
   }, [name]);
-  const toggle = (feature: string, enabled: boolean) => action.run(
-    () => api<Feature>('POST', `/v1/instances/${seg(name)}/features/${feature}`, { enabled }),
-    (f) => {
-      setFeatures((old) => ({ ...old, [f.name]: f.enabled }));
+  // the box shows the click at once; a refusal puts it back
+  const toggle = async (feature: string, enabled: boolean) => {
+    setFeatures((old) => ({ ...old, [feature]: enabled }));
+    const saved = await action.run(() => api<Feature>('POST', `/v1/instances/${seg(name)}/features/${feature}`, { enabled }),
+      (f) => setFeatures((old) => ({ ...old, [f.name]: f.enabled })));
+    if (saved) {
       setChanged(true);
-    });
+    } else {
+      setFeatures((old) => ({ ...old, [feature]: !enabled }));
+    }
+  };
   return (
     <section class="settings-part">
       <h2>Features</h2>

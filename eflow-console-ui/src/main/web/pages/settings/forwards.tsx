@@ -65,7 +65,7 @@ export function Forwards({ name, mayChange }: { name: string; mayChange: boolean
           <button type="submit" disabled={action.busy}>Forward</button>
         </form>
       ) : <p class="hint">Changing forwards needs the operator role.</p>}
-      <p class="hint">Forwards to the host (the guest connects out) and forwards on UNIX sockets are made on the host itself:
+      <p class="hint">Forwards to the host (the guest connects out) and forwards on UNIX sockets are made on the host itself:{' '}
         <code>eflow forward add</code>.</p>
     </section>
   );
