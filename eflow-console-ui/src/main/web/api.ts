@@ -40,7 +40,7 @@ export async function streamed(method: string, path: string, body?: unknown): Pr
   const answer = await fetch(path, { method, headers: headersFor(method, body), body: body === undefined ? undefined : JSON.stringify(body) });
   if (!answer.ok) {
     const json = await answer.json().catch(() => null);
-    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? []);
+    throw new ApiError(answer.status, json?.error ?? `HTTP ${answer.status}`, json?.fields ?? [], json?.problem ?? null);
   }
   return answer;
 }
@@ -88,7 +88,7 @@ export interface InstanceDetails {
     version: string;
   };
   powerState: string;
-  runtime: { version: string; status: string; detail: string } | null;
+  runtime: { version: string; status: string; detail: string; iotHub: ProvisioningState | null } | null;
   statistics: {
     cpuPercent: number;
     memoryTotalMb: number;
@@ -141,4 +141,42 @@ export interface LogLine {
   time: string;
   stream: string;
   text: string;
+}
+
+export interface NetworkView {
+  name: string;
+  type: string;
+  subnet: string | null;
+  uplink: string | null;
+  bridge: string;
+  allocation: string;
+  endpoints: string[];
+}
+
+export interface EndpointView {
+  name: string;
+  network: string;
+  guestInterface: string;
+  mac: string;
+  configuration: string;
+  metric: number;
+  state: string | null;
+  addresses: string[] | null;
+}
+
+export interface EndpointList {
+  name: string;
+  endpoints: EndpointView[];
+  appliesAtNextStart: boolean;
+}
+
+export interface ProvisioningState {
+  type: string | null;
+  hub: string | null;
+  device: string | null;
+  state: string;
+  lastError: string | null;
+  since: string | null;
+  dps: { endpoint: string; scopeId: string; registrationId: string | null; status: string; substatus: string | null;
+    error: string | null; nextAttempt: string | null } | null;
 }

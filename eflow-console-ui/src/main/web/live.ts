@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { api } from './api';
 
 /**
  * The latest event of a server-sent event stream, parsed as JSON: the browser's EventSource reconnects by itself when
@@ -41,4 +42,23 @@ export async function readLines(answer: Response, onLine: (line: any) => void): 
       }
     }
   }
+}
+
+/**
+ * A view the API answers a GET with, loaded once; changes answer with the new view, which {@code set} takes in place
+ * of reading it again.
+ */
+export interface Resource<T> {
+  value: T | null;
+  set: (value: T) => void;
+  error: string | null;
+}
+
+export function useResource<T>(path: string): Resource<T> {
+  const [value, set] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<T>('GET', path).then(set, (e) => setError((e as Error).message));
+  }, [path]);
+  return { value, set, error };
 }

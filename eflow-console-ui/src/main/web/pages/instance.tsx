@@ -7,12 +7,14 @@ import { Deployment } from './deployment';
 import { Diagnose } from './diagnose';
 import { Hub } from './hub';
 import { Updates } from './updates';
+import { Settings } from './settings/settings';
 
 function mb(value: number) {
   return value >= 1024 ? `${(value / 1024).toFixed(1)} GiB` : `${value} MiB`;
 }
 
-const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['hub', 'Hub'], ['updates', 'Updates'], ['diagnose', 'Diagnose']];
+const TABS = [['overview', 'Overview'], ['modules', 'Modules'], ['deployment', 'Deployment'], ['hub', 'Hub'], ['updates', 'Updates'], ['settings', 'Settings'],
+  ['diagnose', 'Diagnose']];
 
 /** One instance, live: its state and statistics and its modules arrive as the daemon sees them change. */
 export function Instance({ name, tab, session }: { name: string; tab: string; session: Session }) {
@@ -62,6 +64,7 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
       {tab === 'deployment' && <Deployment name={name} session={session} />}
       {tab === 'hub' && <Hub name={name} />}
       {tab === 'updates' && <Updates name={name} session={session} />}
+      {tab === 'settings' && <Settings name={name} session={session} running={running} />}
       {tab === 'diagnose' && <Diagnose name={name} session={session} />}
     </section>
   );
@@ -79,6 +82,8 @@ function Overview({ details }: { details: InstanceDetails }) {
       <dt>Address</dt><dd>{config.network.address}/{config.network.prefix}</dd>
       <dt>Image</dt><dd>{config.version}</dd>
       {details.runtime && (<><dt>Runtime</dt><dd>{details.runtime.status} {details.runtime.version}</dd></>)}
+      {details.runtime?.iotHub && (<><dt>IoT Hub</dt><dd class="iothub">{details.runtime.iotHub.state}
+        {details.runtime.iotHub.device && ` (device ${details.runtime.iotHub.device} of ${details.runtime.iotHub.hub})`}</dd></>)}
       {stats && (
         <>
           <dt>CPU</dt><dd>{stats.cpuPercent.toFixed(0)} %</dd>

@@ -1,7 +1,6 @@
 package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eflow.backend.GuestNic;
 import io.eflow.channel.CommandResult;
 import io.eflow.contract.iothub.ConnectionString;
 import io.eflow.contract.iothub.SasToken;
@@ -11,15 +10,11 @@ import io.eflow.contract.wire.ProvisioningType;
 import io.eflow.daemon.api.HubPublish;
 import io.eflow.daemon.api.RenewRequest;
 import io.eflow.daemon.api.TpmProvisioningInfo;
-import io.eflow.edge.cloud.HubPorts;
 import io.eflow.edge.hub.mqtt.PahoClient;
 import io.eflow.forward.Forward;
 import io.eflow.forward.Forwards;
 import io.eflow.instance.model.BackendKind;
 import io.eflow.instance.model.Feature;
-import io.eflow.instance.model.InstanceConfig;
-import io.eflow.instance.model.InstanceLayout;
-import io.eflow.iothub.emulator.EmulatorOptions;
 import io.eflow.iothub.emulator.IotHubEmulator;
 import io.eflow.modules.AgentClient;
 import io.eflow.modules.CloudClient;
@@ -73,22 +68,13 @@ import static org.awaitility.Awaitility.await;
  * broken deployment is reported 400 and changes nothing, and a wrong key or a disabled device is refused
  * with the previous provisioning kept.
  *
- * <p>The emulator listens on IoT Hub's own ports, 8883 and 443, on the host's loopback, and the hub is {@value #HUB}
- * in the guest's /etc/hosts, so the guest speaks to it exactly as to Azure's. A VM reaches it at its network's host
- * address, which QEMU's user network connects to the host's loopback. A namespace guest reaches it through reverse
- * forwards: the name is a loopback address of the guest's own whose ports 8883 and 443 are redirected to the forwards
- * inside the guest's network namespace (an SSH user cannot forward a privileged port, and the edge hub's own 8883 on
- * the guest's other addresses must stay the edge hub's).
+ * <p>The guest reaches the emulator by IoT Hub's own name and ports: see {@link EmulatorRoute}.
  */
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CloudIT extends SharedGuestTest {
     private static final Duration SLOW = Duration.ofSeconds(240);
-    private static final int MQTT_FORWARD = 18883;
-    private static final int HTTPS_FORWARD = 10443;
-    private static final String NFT_TABLE = "eflow_it_iothub";
-    static final String HUB = "iothub.eflow.test";
-    private static final String NAMESPACE_HUB_ADDRESS = "127.0.0.2";
+    static final String HUB = EmulatorRoute.HUB;
     private static IotHubEmulator emulator;
     private static Path work;
 
@@ -102,7 +88,7 @@ class CloudIT extends SharedGuestTest {
     }
 
     private static IotHubEmulator startEmulator() throws IOException {
-        return IotHubEmulator.start(new EmulatorOptions(HUB, "127.0.0.1", HubPorts.STANDARD.mqtt(), HubPorts.STANDARD.https(), work.resolve("iothub")));
+        return EmulatorRoute.start(work.resolve("iothub"));
     }
 
     @AfterAll
@@ -117,9 +103,8 @@ class CloudIT extends SharedGuestTest {
     static void putTheGuestBack(String backend, TestHost host) {
         String guest = host.sharedGuest(backend);
         new CloudClient(new RuntimeSocket(host.manager())).remove(guest);
-        redirect(host, guest, false);
-        putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST
-                ? f.guestPort() == MQTT_FORWARD || f.guestPort() == HTTPS_FORWARD : f.guestPort() == 8883);
+        EmulatorRoute.redirect(host.manager(), host.paths(), guest, false);
+        putBack(host, backend, f -> f.direction() == Forward.Direction.TO_HOST ? EmulatorRoute.isRouteForward(f) : f.guestPort() == 8883);
         HubIT.LOADED.remove(backend);
     }
 
@@ -135,14 +120,13 @@ class CloudIT extends SharedGuestTest {
         if (host.manager().config(guest).backend() == BackendKind.NAMESPACE) {
             addForwards();
         }
-        redirect(host, guest, true);
+        EmulatorRoute.redirect(host.manager(), host.paths(), guest, true);
     }
 
     private void addForwards() {
         Forwards forwards = new Forwards(host.manager());
         List<Forward> present = forwards.list(guest);
-        for (Forward forward : List.of(new Forward(Forward.Direction.TO_HOST, "127.0.0.1:" + emulator.mqttPort(), MQTT_FORWARD),
-                new Forward(Forward.Direction.TO_HOST, "127.0.0.1:" + emulator.httpsPort(), HTTPS_FORWARD))) {
+        for (Forward forward : EmulatorRoute.forwards(emulator)) {
             if (!present.contains(forward)) {
                 forwards.add(guest, forward);
             }
@@ -627,14 +611,13 @@ class CloudIT extends SharedGuestTest {
         if (host.manager().config(guest).backend() == BackendKind.NAMESPACE) {
             Forwards forwards = new Forwards(host.manager());
             for (Forward forward : forwards.list(guest)) {
-                if (forward.direction() == Forward.Direction.TO_HOST
-                        && (forward.guestPort() == MQTT_FORWARD || forward.guestPort() == HTTPS_FORWARD)) {
+                if (EmulatorRoute.isRouteForward(forward)) {
                     forwards.remove(guest, forward);
                     forwards.add(guest, forward);
                 }
             }
         }
-        redirect(host, guest, true);
+        EmulatorRoute.redirect(host.manager(), host.paths(), guest, true);
     }
 
     /** The guest, just provisioned as {@code deviceId}, runs the deployment IoT Hub then sets on that device. */
@@ -693,37 +676,6 @@ class CloudIT extends SharedGuestTest {
                  "filterToUpstream": "FROM /messages/modules/filter/outputs/output1 INTO $upstream"}""";
         return EdgeAgentIT.manifest(new TreeMap<>(Map.of("filter", filter, "tempSensor", sensor)))
                 .replace("\"routes\": {}", "\"routes\": " + routes);
-    }
-
-    /**
-     * Names the hub in the guest's /etc/hosts. A VM's name is its network's host address, where QEMU's user network
-     * reaches the host's loopback. A namespace guest's is a loopback address whose IoT Hub ports are redirected to the
-     * forwards' ports inside the guest's network namespace, from the host (its guests hold no CAP_NET_ADMIN).
-     */
-    private static void redirect(TestHost host, String guest, boolean on) {
-        InstanceConfig config = host.manager().config(guest);
-        boolean namespace = config.backend() == BackendKind.NAMESPACE;
-        String address = namespace ? NAMESPACE_HUB_ADDRESS : config.network().gateway();
-        String hosts = on ? "grep -q ' " + HUB + "$' /etc/hosts || echo '" + address + " " + HUB + "' >> /etc/hosts"
-                : "sed -i '/ " + HUB.replace(".", "\\.") + "$/d' /etc/hosts";
-        var named = host.manager().invoke(guest, List.of("sudo", "sh", "-c", hosts), Duration.ofSeconds(30));
-        assertThat(named.exitCode()).as(named.stderrText()).isZero();
-        if (namespace) {
-            String rules = on ? """
-                    table ip %1$s
-                    delete table ip %1$s
-                    table ip %1$s {
-                      chain out {
-                        type nat hook output priority -100; policy accept;
-                        ip daddr %4$s tcp dport 8883 redirect to :%2$d
-                        ip daddr %4$s tcp dport 443 redirect to :%3$d
-                      }
-                    }
-                    """.formatted(NFT_TABLE, MQTT_FORWARD, HTTPS_FORWARD, NAMESPACE_HUB_ADDRESS)
-                    : "table ip %1$s\ndelete table ip %1$s\n".formatted(NFT_TABLE);
-            String netns = new GuestNic(InstanceLayout.of(host.paths(), guest).hostId(), config.network()).netns();
-            Exec.of("ip", "netns", "exec", netns, "nft", "-f", "-").input(rules).check();
-        }
     }
 
     /** Runs one command of the service script (the official service SDK) and returns its outcome. */
