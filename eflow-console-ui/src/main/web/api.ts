@@ -122,6 +122,8 @@ export interface Token {
 }
 
 export interface ModuleReport {
+  /** While its image is being pulled: bytes stored, of all. */
+  pull?: { done: number; total: number };
   runtimeStatus: string;
   statusDescription: string;
   exitCode: number | null;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, LiveInstance, LogLine, ModuleReport, seg, Session } from '../api';
+import { ByteBar } from '../progress';
 
 const MAX_LINES = 2000;
 
@@ -35,7 +36,8 @@ export function Modules({ name, live, session }: { name: string; live: LiveInsta
             {reports.map(([module, report]) => (
               <tr key={module} class={selected === module ? 'chosen' : ''} data-module={module}>
                 <td><button class="link" onClick={() => setSelected(module)}>{module}</button></td>
-                <td><span class={`state ${report.runtimeStatus}`}>{report.runtimeStatus}</span></td>
+                <td><span class={`state ${report.runtimeStatus}`}>{report.runtimeStatus}</span>
+                  {report.pull && <ByteBar bytes={{ step: 'pulling', ...report.pull }} label={`${module} image pull`} />}</td>
                 <td>{report.exitCode ?? ''}</td>
                 <td class="restarts">{report.restartCount}</td>
                 <td class="image">{report.image}</td>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, seg, Session, streamed } from '../api';
 import { readLines } from '../live';
+import { ByteBar, Bytes } from '../progress';
 
 interface UpdateView {
   activeSlot: string;
@@ -29,7 +30,7 @@ export function Updates({ name, session }: { name: string; session: Session }) {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [progress, setProgress] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const [bytes, setBytes] = useState<{ step: string; done: number; total: number } | null>(null);
+  const [bytes, setBytes] = useState<Bytes | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () => api<UpdateView>('GET', `/v1/instances/${seg(name)}/update`).then(setView, (e) => setError(e.message));
   useEffect(() => {
@@ -121,8 +122,7 @@ export function Updates({ name, session }: { name: string; session: Session }) {
         <div>
           <progress aria-label="update progress" max={4} value={stage(progress)} />
           {bytes && (
-            <label class="bytes">{bytes.step}: {Math.floor((100 * bytes.done) / bytes.total)} %
-              <progress aria-label="bytes written" max={bytes.total} value={bytes.done} /></label>
+            <ByteBar bytes={bytes} label="bytes written" />
           )}
           <pre class="progress" role="log" aria-label="update progress lines">{progress.map((l, i) => <div key={i}>{l}</div>)}</pre>
         </div>

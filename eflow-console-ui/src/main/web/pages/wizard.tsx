@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, EndpointList, HostInfo, LiveInstance, ProvisioningState, seg, Session, streamed } from '../api';
 import { readLines, useLive } from '../live';
+import { ByteBar, Bytes } from '../progress';
 import { Address, AddressFields, AUTOMATIC, staticFields } from '../address';
 import { EndpointFields, endpointRequest, NewEndpoint, NO_ENDPOINT, useNetworks } from '../endpoint';
 import { NOT_PROVISIONED, Provisioning, ProvisioningFields, provisioningSpec, ProvisioningView } from '../provisioning';
@@ -55,6 +56,7 @@ export function Wizard({ session }: { session: Session }) {
   const [settings, setSettings] = useState<Settings>({ name: 'edge1', backend: 'namespace', cpus: 1, memoryMb: 1024, dataSizeGb: 4,
     hostLink: AUTOMATIC, endpoint: NO_ENDPOINT, provisioning: NOT_PROVISIONED });
   const [progress, setProgress] = useState<string[]>([]);
+  const [bytes, setBytes] = useState<Bytes | null>(null);
   const [error, setError] = useState<{ part: Part; error: ApiError } | null>(null);
   const [done, setDone] = useState<Done>(NOTHING_DONE);
   const [provisioned, setProvisioned] = useState<ProvisioningState | null>(null);
@@ -87,6 +89,9 @@ export function Wizard({ session }: { session: Session }) {
     await readLines(answer, (line) => {
       if (line.progress) {
         say(line.progress);
+        setBytes(null);
+      } else if (line.done !== undefined) {
+        setBytes({ step: line.step, done: line.done, total: line.total });
       } else if (line.error) {
         failed = new ApiError(line.status ?? 500, line.error, line.fields ?? [], line.problem ?? null);
       }
@@ -228,6 +233,7 @@ export function Wizard({ session }: { session: Session }) {
       {(step === 'deploying' || step === 'done') && (
         <div>
           <pre class="progress" role="log" aria-label="deploy progress">{progress.map((line, i) => <div key={i}>{line}</div>)}</pre>
+          {bytes && <ByteBar bytes={bytes} label="deploy bytes" />}
           {step === 'deploying' && <p class="loading">Deploying…</p>}
           {step === 'done' && <Finished name={settings.name} provisioned={provisioned} />}
         </div>

@@ -82,4 +82,11 @@ run(async (page) => {
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => (document.querySelector('.xterm-rows')?.textContent ?? '').includes('Linux'), null, { timeout: 120_000 });
   await shot(page, `terminal-${backend}`);
+
+  // logging out (here from the page's own origin, as another tab would) closes the open terminal at once
+  await page.evaluate(async () => {
+    const session = await (await fetch('/v1/console/session')).json();
+    await fetch('/v1/console/logout', { method: 'POST', headers: { 'X-CSRF-Token': session.csrf } });
+  });
+  await page.getByRole('status').filter({ hasText: 'the console session or token ended' }).waitFor({ timeout: 10_000 });
 });

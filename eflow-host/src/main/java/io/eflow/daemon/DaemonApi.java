@@ -270,7 +270,8 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().changeSerialPorts(name(ctx),
                 Json.readRequest(ctx.bodyAsBytes(), SerialPortChange.class))));
         routes.get("/v1/networks", ctx -> ctx.json(manager.networks().list()));
-        routes.post("/v1/networks", ctx -> ctx.json(manager.networks().add(Json.readRequest(ctx.bodyAsBytes(), NetworkAdd.class))));
+        routes.post("/v1/networks", ctx -> ctx.json(manager.networks().add(remotelyAllowed(ctx, Json.readRequest(ctx.bodyAsBytes(),
+                NetworkAdd.class)))));
         routes.delete("/v1/networks/{network}", ctx -> ctx.json(manager.networks().remove(ctx.pathParam("network"))));
         routes.get("/v1/instances/{name}/endpoints", ctx -> ctx.json(manager.endpoints().list(name(ctx))));
         routes.post("/v1/instances/{name}/endpoints", ctx -> ctx.json(manager.endpoints().add(name(ctx),
@@ -368,6 +369,18 @@ final class DaemonApi {
         }
         throw new EflowException(403, "over the remote API " + what + " must be an https:// URL or a file in " + staged
                 + " (copy it there on the host)");
+    }
+
+    /**
+     * Over the remote API a network may not take in one of the host's own interfaces (a bridge's uplink): that hands a
+     * host device, and the host's link, to guests, as a shared folder or serial port would.
+     */
+    private static NetworkAdd remotelyAllowed(Context ctx, NetworkAdd network) {
+        if (ctx.req().isSecure() && network.uplink() != null && !network.uplink().isBlank()) {
+            throw new EflowException(403, "a network on one of the host's interfaces (" + network.uplink() + ") is made on the"
+                    + " host only: run eflow network add there");
+        }
+        return network;
     }
 
     /**

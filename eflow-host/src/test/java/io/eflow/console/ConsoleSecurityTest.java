@@ -120,6 +120,8 @@ class ConsoleSecurityTest {
         assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/forwards",
                 "{\"direction\":\"INTO_GUEST\",\"host\":\"/var/run/x.sock\",\"guestPort\":22}").body())
                 .as("a socket file the daemon would make anywhere").contains("work on the host only");
+        assertThat(client.asBrowser(admin, "POST", "/v1/networks", "{\"name\":\"lan\",\"type\":\"bridge\",\"uplink\":\"eth0\"}").body())
+                .as("a host interface for guests").contains("on the host only");
         assertThat(client.asBrowser(browser, "GET", "/v1/console/users", null).statusCode()).as("a viewer lists no users").isEqualTo(403);
         assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/stop", "{}").statusCode()).as("allowed, and no such instance")
                 .isEqualTo(404);
