@@ -22,17 +22,27 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
-  const power = async (action: 'start' | 'stop') => {
-    setBusy(action);
+  const [removing, setRemoving] = useState<string | null>(null);
+
+  /** Each step in turn (a restart is a stop, then a start); the first that fails says why. */
+  const act = async (label: string, steps: (() => Promise<unknown>)[]) => {
+    setBusy(label);
     setError(null);
     try {
-      await api('POST', `/v1/instances/${seg(name)}/${action}`, {});
+      for (const step of steps) {
+        await step();
+      }
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(null);
     }
   };
+  const power = (action: 'start' | 'stop') => () => api('POST', `/v1/instances/${seg(name)}/${action}`, {});
+  const remove = () => act('remove', [async () => {
+    await api('DELETE', `/v1/instances/${seg(name)}?force=true`);
+    location.hash = '#/instances';
+  }]);
 
   if (!live) {
     return <p class="loading">Loading {name}…</p>;
@@ -48,9 +58,22 @@ export function Instance({ name, tab, session }: { name: string; tab: string; se
       {error && <p class="error" role="alert">{error}</p>}
       {session.role !== 'viewer' && (
         <div class="actions">
-          <button disabled={running || busy !== null} onClick={() => power('start')}>{busy === 'start' ? 'Starting…' : 'Start'}</button>
-          <button disabled={!running || busy !== null} onClick={() => power('stop')}>{busy === 'stop' ? 'Stopping…' : 'Stop'}</button>
+          <button disabled={running || busy !== null} onClick={() => act('start', [power('start')])}>{busy === 'start' ? 'Starting…' : 'Start'}</button>
+          <button disabled={!running || busy !== null} onClick={() => act('stop', [power('stop')])}>{busy === 'stop' ? 'Stopping…' : 'Stop'}</button>
+          <button disabled={!running || busy !== null} onClick={() => act('restart', [power('stop'), power('start')])}>
+            {busy === 'restart' ? 'Restarting…' : 'Restart'}</button>
+          {session.role === 'admin' && removing === null && (
+            <button class="danger" disabled={busy !== null} onClick={() => setRemoving('')}>Remove…</button>
+          )}
         </div>
+      )}
+      {removing !== null && (
+        <form class="confirm" onSubmit={(event) => { event.preventDefault(); remove(); }}>
+          <label>Type {name} to remove it with its data disk; this cannot be undone
+            <input name="confirm" value={removing} autocomplete="off" onInput={(e) => setRemoving(e.currentTarget.value)} /></label>
+          <button type="submit" class="danger" disabled={removing !== name || busy !== null}>{busy === 'remove' ? 'Removing…' : `Remove ${name}`}</button>
+          <button type="button" onClick={() => setRemoving(null)}>Keep it</button>
+        </form>
       )}
       <nav class="tabs">
         {TABS.map(([id, label]) => (

@@ -14,8 +14,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code deployment apply --wait}: follows the guest's modules until every module the manifest wants running runs its
- * image, telling each change of state as a line and an image pull's bytes as a bar. A module the agent backs off from
- * (an image it cannot pull, a container that will not start) or that failed ends the wait with its own description.
+ * image (or, run once, ended well), telling each change of state as a line and an image pull's bytes as a bar. A module
+ * the agent backs off from (an image it cannot pull, a container that will not start) or that failed ends the wait with
+ * its own description. A new deployment restarts the agent's back-off, so a failure shown is this deployment's. A
+ * change of only a running module's settings, its image the same, counts as done before the agent recreates it.
  * Asks twice a second over the daemon's socket: a CLI that exits when done needs no stream.
  */
 final class ModuleWait {
@@ -59,15 +61,25 @@ final class ModuleWait {
                 continue;
             }
             tell(module.name(), report);
+            if (report.pull() != null) {
+                all = false; // a retry's pull is under way, whatever the last attempt left as the state
+                continue;
+            }
             switch (report.runtimeStatus()) {
                 case "running" -> {
                 }
                 case "backoff", "failed" -> throw new EflowException(module.name() + ": " + report.runtimeStatus() + ", "
                         + report.statusDescription());
-                default -> all = false;
+                default -> all &= finished(report);
             }
         }
         return all;
+    }
+
+    /** A module that runs once (restartPolicy never or on-failure) and ended well is done, not waited for. */
+    private static boolean finished(ModuleReport report) {
+        return "stopped".equals(report.runtimeStatus()) && Integer.valueOf(0).equals(report.exitCode())
+                && ("never".equals(report.restartPolicy()) || "on-failure".equals(report.restartPolicy()));
     }
 
     private void tell(String name, ModuleReport report) {

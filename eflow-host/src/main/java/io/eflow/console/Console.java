@@ -63,6 +63,11 @@ public final class Console implements AutoCloseable {
         this.streams = new LiveStreams(caller -> {
             ConsoleGate current = gate;
             return current != null && current.stillAllowed(caller);
+        }, caller -> {
+            ConsoleGate current = gate;
+            if (current != null) {
+                current.active(caller);
+            }
         });
     }
 
@@ -169,11 +174,11 @@ public final class Console implements AutoCloseable {
 
     private void stopListening() {
         gate = null;
-        streams.stop();
         if (server != null) {
             server.close();
             server = null;
         }
+        streams.stop();
     }
 
     private ConsoleSettings readSettings() {

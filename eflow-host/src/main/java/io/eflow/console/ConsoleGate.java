@@ -89,6 +89,13 @@ final class ConsoleGate {
         streams.attach(ctx);
     }
 
+    /** A caller at work in a long-lived stream (a terminal): its browser session's idle time restarts. */
+    void active(Caller caller) {
+        if (caller.session() != null) {
+            sessions.touch(caller.session());
+        }
+    }
+
     /** Whether {@code caller} may still hold what it was let in for: its user, role and session or token unchanged. */
     boolean stillAllowed(Caller caller) {
         boolean sameUser = accounts.find(caller.user()).map(user -> user.role() == caller.role()).orElse(false);
@@ -134,12 +141,15 @@ final class ConsoleGate {
         // a name no user can have is counted and audited as one, so made-up names fill neither memory nor the log
         String name = request.user() != null && request.user().matches(ConsoleUser.NAME) ? request.user() : "(not a user name)";
         guard.begin(name, ctx.ip());
-        ConsoleUser user;
+        ConsoleUser user = null;
+        boolean judged = false;
         try {
             user = accounts.authenticate(name, request.password()).orElse(null);
-        } catch (RuntimeException e) {
-            guard.ended(name);
-            throw e;
+            judged = true;
+        } finally {
+            if (!judged) {
+                guard.ended(name); // the check itself failed (even with an Error): the attempt is no longer in flight
+            }
         }
         if (user == null) {
             guard.failed(name, ctx.ip());

@@ -62,9 +62,14 @@ public record ConsoleSettings(boolean enabled, String host, int port, String cer
         return new ConsoleSettings(true, host, Integer.parseInt(port), certificate, key, idle, max);
     }
 
-    /** Listening on every address, IPv4 ({@code 0.0.0.0}) or IPv6 and IPv4 ({@code ::}). */
+    /** Listening on every address, IPv4 ({@code 0.0.0.0}) or IPv6 and IPv4 ({@code ::}, however it is spelled). */
     boolean wildcard() {
-        return "0.0.0.0".equals(host) || "::".equals(host);
+        return "0.0.0.0".equals(host) || ipv6Wildcard(host);
+    }
+
+    /** {@code ::}, {@code ::0}, {@code 0:0:0:0:0:0:0:0}: read as the address literal it is, never looked up. */
+    static boolean ipv6Wildcard(String host) {
+        return host != null && host.contains(":") && host.replaceAll("[:0]", "").isEmpty();
     }
 
     public String url() {

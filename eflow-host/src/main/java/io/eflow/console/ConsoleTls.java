@@ -192,7 +192,7 @@ final class ConsoleTls {
         } catch (IOException e) {
             // no resolvable host name: the addresses serve
         }
-        boolean ipv6 = "::".equals(listenHost);
+        boolean ipv6 = ConsoleSettings.ipv6Wildcard(listenHost);
         if (listenHost != null && !listenHost.equals("0.0.0.0") && !ipv6) {
             names.add(listenHost);
             return names;

@@ -231,16 +231,17 @@ final class DaemonApi {
             if (request.source() == null || request.source().isBlank()) {
                 throw new EflowException("update apply needs a bundle file or an https URL");
             }
-            UpdateOptions options = request.options();
-            stagedOnly(ctx, "the update source", request.source());
-            stagedOnly(ctx, "the CA certificate", options == null ? null : options.caCertificate());
-            DeployStream.stream(ctx, "update " + name, progress -> updater.apply(name, request.source(), options, progress));
+            UpdateOptions asked = request.options();
+            String source = stagedOnly(ctx, "the update source", request.source(), true);
+            UpdateOptions options = new UpdateOptions(asked.allowSkip(), asked.allowDowngrade(), asked.noRestart(),
+                    asked.healthTimeoutSeconds(), asked.tries(), stagedOnly(ctx, "the CA certificate", asked.caCertificate(), false));
+            DeployStream.stream(ctx, "update " + name, progress -> updater.apply(name, source, options, progress));
         });
         routes.get("/v1/instances/{name}/update", ctx -> ctx.json(updater.status(name(ctx))));
         routes.get("/v1/instances/{name}/update/check", ctx -> {
             String name = name(ctx);
-            String ca = stagedOnly(ctx, "the CA certificate", ctx.queryParam("ca"));
-            ctx.json(updater.check(name, stagedOnly(ctx, "the update source", ctx.queryParam("source")), ca == null ? null : Path.of(ca)));
+            String ca = stagedOnly(ctx, "the CA certificate", ctx.queryParam("ca"), false);
+            ctx.json(updater.check(name, stagedOnly(ctx, "the update source", ctx.queryParam("source"), true), ca == null ? null : Path.of(ca)));
         });
         routes.post("/v1/instances/{name}/update/rollback", ctx -> {
             String name = name(ctx);
@@ -351,24 +352,26 @@ final class DaemonApi {
 
     /**
      * Over the remote API an update may read the host's files only where bundles are staged ({@code EFLOW_HOME/updates}):
-     * the daemon runs as root, and a remote admin manages the guest, not the host's file system. An https:// URL is
-     * fetched as on the host. Symbolic links are followed before the check, so none leads out of the folder.
+     * the daemon runs as root, and a remote admin manages the guest, not the host's file system. An https:// source is
+     * fetched as on the host (spelled as the updater tells a URL from a path); a CA is always a file. What is passed on
+     * is the real path the check judged, links resolved, so nothing can swap a link between the check and the read.
      */
-    private String stagedOnly(Context ctx, String what, String value) {
-        if (value == null || !ctx.req().isSecure() || value.regionMatches(true, 0, "https://", 0, 8)) {
+    private String stagedOnly(Context ctx, String what, String value, boolean urlAllowed) {
+        if (value == null || !ctx.req().isSecure() || urlAllowed && value.startsWith("https://")) {
             return value;
         }
         Path staged = manager.paths().updates();
         try {
             Files.createDirectories(staged);
-            if (Path.of(value).toRealPath().startsWith(staged.toRealPath())) {
-                return value;
+            Path real = Path.of(value).toRealPath();
+            if (Path.of(value).isAbsolute() && real.startsWith(staged.toRealPath())) {
+                return real.toString();
             }
         } catch (IOException | InvalidPathException e) {
             // not there, or not a path: refused as below, in the same words, so the answer tells nothing of the host
         }
-        throw new EflowException(403, "over the remote API " + what + " must be an https:// URL or a file in " + staged
-                + " (copy it there on the host)");
+        throw new EflowException(403, "over the remote API " + what + " must be " + (urlAllowed ? "an https:// URL or " : "")
+                + "a file in " + staged + " (copy it there on the host)");
     }
 
     /**

@@ -31,6 +31,11 @@ final class DeployStream {
 
     void handle(Context ctx) throws IOException {
         DeployRequest request = Json.readRequest(ctx.bodyAsBytes(), DeployRequest.class);
+        if (ctx.req().isSecure() && request.image() != null) {
+            // an image folder is a path on the host, which a remote caller does not get to name (as for shares)
+            throw new EflowException(403, "deploying from an image folder of the host's choosing works on the host only: run"
+                    + " eflow deploy --image there, or deploy the current image");
+        }
         // Bad arguments and a name in use answer with a plain error status, before any progress is streamed.
         DeployRequest.Validated valid = manager.precheck(request);
         stream(ctx, "deploy " + valid.name(), progress -> manager.deploy(request, progress));

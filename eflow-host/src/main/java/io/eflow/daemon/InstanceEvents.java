@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * Live views for the console as server-sent events, pushed whenever what they show changes, sampled here every few
  * seconds so that browsers do not poll: {@code GET /v1/instances/{name}/events} (state, statistics, each module's
  * status and restarts) and {@code GET /v1/instances/{name}/hub/events} (the hub's clients, queues, routes and upstream).
- * Each stream holds a request thread, so there are at most a few at once; beyond them, 503.
+ * Each stream holds a request thread, so remote callers get at most a few at once; beyond them, 503.
  */
 final class InstanceEvents {
     private static final Duration SAMPLE = Duration.ofSeconds(3);
@@ -63,7 +63,9 @@ final class InstanceEvents {
 
     /** @param first sent before the first sample, when not null */
     private void stream(Context ctx, Object first, Supplier<Object> sampler) throws IOException {
-        if (!streams.tryAcquire()) {
+        // remote views are capped, so browsers elsewhere cannot take the daemon's threads; the host's own root is not
+        Semaphore slots = ctx.req().isSecure() ? streams : new Semaphore(1);
+        if (!slots.tryAcquire()) {
             throw new EflowException(503, "too many live views of instances are open; close one");
         }
         OutputStream raw = ctx.res().getOutputStream();
@@ -71,7 +73,7 @@ final class InstanceEvents {
         try {
             watch = LiveStreams.watch(ctx, () -> DaemonApi.closeQuietly(raw));
         } catch (RuntimeException e) {
-            streams.release();
+            slots.release();
             throw e;
         }
         try (watch) {
@@ -102,7 +104,7 @@ final class InstanceEvents {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            streams.release();
+            slots.release();
         }
     }
 

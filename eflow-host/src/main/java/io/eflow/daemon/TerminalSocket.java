@@ -37,6 +37,7 @@ final class TerminalSocket {
     /** One terminal: where keystrokes go, and how to resize it once the shell is there. */
     private static final class Open {
         final Keystrokes keys = new Keystrokes();
+        volatile LiveStreams.Watch watch;
         volatile TerminalResize resize;
         volatile boolean closed;
     }
@@ -128,6 +129,7 @@ final class TerminalSocket {
             int cols = bounded(ctx.queryParam("cols"), 80);
             int rows = bounded(ctx.queryParam("rows"), 24);
             Open terminal = new Open();
+            terminal.watch = watch;
             InputStream in = terminal.keys;
             open.put(ctx.sessionId(), terminal);
             Thread shell = new Thread(() -> {
@@ -152,6 +154,7 @@ final class TerminalSocket {
                 ByteBuffer data = ctx.data();
                 byte[] bytes = new byte[data.remaining()];
                 data.get(bytes);
+                terminal.watch.active(); // typing counts as using the session
                 terminal.keys.offer(bytes);
             }
         });

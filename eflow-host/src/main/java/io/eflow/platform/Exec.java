@@ -131,6 +131,15 @@ public final class Exec {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /** A reader of the lines that fails must not stop the pump: the tool would lose its stderr and fail with it. */
+    private static void tell(Consumer<String> lines, String line) {
+        try {
+            lines.accept(line);
+        } catch (RuntimeException e) {
+            // the line is still captured; only its report is lost
+        }
+    }
+
     private static Thread pump(InputStream in, ByteArrayOutputStream sink, Consumer<String> lines) {
         Thread thread = new Thread(() -> {
             try (in) {
@@ -146,7 +155,7 @@ public final class Exec {
                     for (int i = 0; i < n; i++) {
                         if (buffer[i] == '\n') {
                             line.write(buffer, start, i - start);
-                            lines.accept(line.toString(StandardCharsets.UTF_8));
+                            tell(lines, line.toString(StandardCharsets.UTF_8));
                             line.reset();
                             start = i + 1;
                         }

@@ -63,6 +63,18 @@ class ModuleWaitTest {
     }
 
     @Test
+    void aRetrysPullIsWaitedForAndAModuleThatRanOnceAndEndedWellIsDone() {
+        Deque<Map<String, ModuleReport>> looks = new ArrayDeque<>();
+        looks.add(Map.of("sensor", report(SENSOR, "backoff", "pulling " + SENSOR, new PullProgress(1, 2))));
+        looks.add(Map.of("sensor", new ModuleReport("stopped", "exited with 0", 0, 0, Instant.EPOCH, Instant.EPOCH, null, "1.0",
+                "docker", "running", "never", SENSOR, null, 0, null)));
+
+        new ModuleWait(MANIFEST, terminal).until(looks::removeFirst, Duration.ofSeconds(30));
+
+        assertThat(looks).isEmpty();
+    }
+
+    @Test
     void givesUpAfterItsTimeout() {
         Map<String, ModuleReport> look = Map.of("sensor", report(SENSOR, "stopped", "created", null));
 

@@ -296,6 +296,16 @@ class ConsoleSecurityTest {
         Files.createSymbolicLink(paths.updates().resolve("link.bundle"), elsewhere);
         assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/update", "{\"source\":\"" + paths.updates().resolve("link.bundle")
                 + "\"}").statusCode()).isEqualTo(403);
+        // a CA is a file, never a URL; a URL spelled otherwise than the updater reads one is a path, and refused
+        HttpResponse<String> withCa = client.asBrowser(admin, "POST", "/v1/instances/edge1/update",
+                "{\"source\":\"https://updates.example/eflow-9.9.9.bundle\",\"ca\":\"https://updates.example/ca.pem\"}");
+        assertThat(withCa.statusCode()).isEqualTo(403);
+        assertThat(withCa.body()).contains("the CA certificate must be a file in " + paths.updates());
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances/edge1/update", "{\"source\":\"HTTPS://x/../../etc/shadow\"}")
+                .statusCode()).isEqualTo(403);
+        // nor a guest image folder of the host's
+        assertThat(client.asBrowser(admin, "POST", "/v1/instances", "{\"name\":\"edge2\",\"image\":\"/tmp\"}").body())
+                .contains("works on the host only");
         // a staged file passes the door, and is then read as a bundle (this one is not)
         Path staged = Files.writeString(paths.updates().resolve("eflow-9.9.9.bundle"), "junk");
         HttpResponse<String> apply = client.asBrowser(admin, "POST", "/v1/instances/edge1/update", "{\"source\":\"" + staged + "\"}");

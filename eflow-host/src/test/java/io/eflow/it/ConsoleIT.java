@@ -136,6 +136,19 @@ class ConsoleIT {
                 assertThat(manager.list()).singleElement().satisfies(i -> assertThat(i.imageVersion()).isEqualTo(next));
 
                 remoteCliGivesWhatTheHostsGives(eflowd, elsewhere, status, home);
+
+                // a restart from the Overview: the guest's init is another process after it (and, in a VM, the kernel
+                // another boot), then the removal
+                List<String> boot = List.of("sh", "-c", "cat /proc/sys/kernel/random/boot_id; cut -d' ' -f22 /proc/1/stat");
+                Duration briefly = Duration.ofSeconds(30);
+                String before = manager.invoke(NAME, boot, briefly).stdoutText();
+                Map<String, String> lifecycle = new HashMap<>(env);
+                lifecycle.put("EFLOW_PHASE", "restart");
+                ConsoleBrowser.scenario(there, "lifecycle.mjs", status.url(), lifecycle);
+                assertThat(manager.invoke(NAME, boot, briefly).stdoutText()).as("the guest started afresh").isNotBlank().isNotEqualTo(before);
+                lifecycle.put("EFLOW_PHASE", "remove");
+                ConsoleBrowser.scenario(there, "lifecycle.mjs", status.url(), lifecycle);
+                assertThat(manager.list()).as("removed from the console").noneMatch(i -> i.name().equals(NAME));
             } finally {
                 if (manager.list().stream().anyMatch(i -> i.name().equals(NAME))) {
                     manager.remove(NAME);

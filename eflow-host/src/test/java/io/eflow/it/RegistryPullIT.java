@@ -164,10 +164,14 @@ class RegistryPullIT extends SharedGuestTest {
     }
 
     void apply(Map<String, String> modules, String password) {
-        String manifest = EdgeAgentIT.manifest(modules).replace("\"minDockerVersion\": \"v1.25\"",
+        edge().apply(guest, manifest(modules, password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The modules with a login to the password-protected registry. */
+    static String manifest(Map<String, String> modules, String password) {
+        return EdgeAgentIT.manifest(modules).replace("\"minDockerVersion\": \"v1.25\"",
                 "\"minDockerVersion\": \"v1.25\", \"registryCredentials\": {\"local\": {\"address\": \"localhost:" + SECURED
                         + "\", \"username\": \"" + USER + "\", \"password\": \"" + password + "\"}}");
-        edge().apply(guest, manifest.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -187,7 +191,7 @@ class RegistryPullIT extends SharedGuestTest {
 
     @Test
     @Order(2)
-    void aRefusedLoginIsAClearErrorRetriedUntilTheCredentialsAreRight() {
+    void aRefusedLoginIsAClearErrorRetriedUntilTheCredentialsAreRight() throws Exception {
         // an image not stored yet: for one already stored, a failed pull falls back to the stored copy
         Map<String, String> modules = Map.of("login", pulled("localhost:" + SECURED + "/eflow-test/login:1", "login"));
         apply(modules, "wrong-password");
@@ -197,8 +201,13 @@ class RegistryPullIT extends SharedGuestTest {
             assertThat(login.path("statusDescription").asText()).contains("localhost:" + SECURED).contains("401")
                     .contains("retrying in");
         });
-        apply(modules, PASSWORD);
-        await().atMost(SLOW).untilAsserted(() -> assertThat(module("login").path("runtimeStatus").asText()).isEqualTo("running"));
+        // the right password in a new deployment: the agent tries again at once, and a wait for it does not stop at
+        // the old deployment's 401
+        Path fixed = Files.writeString(work.resolve("login.json"), manifest(modules, PASSWORD));
+        Exec.Result waited = UpdateIT.onTerminal(host, "deployment", "apply", "--wait", "--name", guest, fixed.toString());
+        assertThat(waited.exitCode()).as(waited.stdout()).isZero();
+        assertThat(waited.stdout()).doesNotContain("backoff").contains("login: running");
+        assertThat(module("login").path("runtimeStatus").asText()).isEqualTo("running");
     }
 
     @Test

@@ -53,6 +53,19 @@ final class Reconciler implements Runnable {
     }
 
     synchronized void desire(DeploymentManifest manifest, String generationId) {
+        if (!manifest.equals(desired)) {
+            // a new deployment is a fresh start for the modules the agent was backing off from: what they lacked
+            // (registry credentials, createOptions) may be in it, so they are tried now rather than after their delay,
+            // and their reports stop telling the old deployment's failure
+            for (ModuleRecord module : modules.values()) {
+                if (module.state == RuntimeState.BACKOFF && module.container == null) {
+                    module.notBefore = null;
+                    module.failedStarts = 0;
+                    module.state = RuntimeState.STOPPED;
+                    module.description = "to be started with the new deployment";
+                }
+            }
+        }
         this.desired = manifest;
         this.generation = generationId;
         wakeUp();
