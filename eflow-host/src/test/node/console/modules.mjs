@@ -57,9 +57,9 @@ run(async (page) => {
   await page.getByLabel('CPUs').fill('2');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('status').filter({ hasText: 'next start' }).waitFor();
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await page.getByRole('heading', { name }).getByText('stopped').waitFor({ timeout: 300_000 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.getByRole('heading', { name }).getByText('running').waitFor({ timeout: 600_000 });
   await page.locator('dt:text-is("CPUs") + dd').filter({ hasText: '2' }).waitFor();
   await shot(page, `setting-after-restart-${backend}`);
