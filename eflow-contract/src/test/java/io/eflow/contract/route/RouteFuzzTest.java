@@ -25,7 +25,7 @@ class RouteFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void routes(byte[] input) {
         String[] parts = new String(input, StandardCharsets.UTF_8).split("\n\n", 2);
-        String[] lines = parts[0].split("\n");
+        String[] lines = parts[0].split("\n", -1);
         String text = lines[0];
         Map<String, String> system = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         Map<String, String> application = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
