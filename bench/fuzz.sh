@@ -57,7 +57,8 @@ for target in "${TARGETS[@]}"; do
     result=clean
   else
     findings=$((findings + 1))
-    finding=$(grep -h -m 1 -o 'FuzzTestFinding.*\|== Java Exception: .*' "$WORK_LOG" "$output" 2>/dev/null | head -n 1 | cut -c1-160 || true)
+    # surefire's summary line of the finding; -a: the log may quote the input's raw bytes
+    finding=$(grep -a -h -m 1 -o 'FuzzTestFinding [^ ].*' "$WORK_LOG" 2>/dev/null | head -n 1 | cut -c17-176 || true)
     result="FINDING (${finding:-the build failed: see $WORK_LOG}); inputs in $module/src/test/resources/${class//.//}Inputs/$method/"
     cp "$WORK_LOG" "$module/target/fuzz-$simple-$method.log"
   fi

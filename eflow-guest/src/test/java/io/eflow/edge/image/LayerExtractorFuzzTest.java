@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A layer blob from a registry or an image tarball, unpacked over a root that already holds what a lower layer may
  * leave: symbolic links out of the root (relative and absolute) and a file. Whatever the blob holds (names with
  * {@code ..}, absolute names, paths through links, hard links, whiteouts, huge or broken headers, gzip or not), the
- * extractor either unpacks it or refuses it with an {@link ImageException}, and the file system beside the root is
+ * extractor either unpacks it or refuses it with an {@link ImageException} of one line, and the file system beside the root is
  * as it was: the file there is unchanged, has no second link, and nothing was added next to it.
  */
 class LayerExtractorFuzzTest {
@@ -42,7 +42,7 @@ class LayerExtractorFuzzTest {
             try {
                 extractor.extract(layer, root);
             } catch (ImageException e) {
-                assertThat(e.getMessage()).isNotBlank();
+                assertThat(e.getMessage()).isNotBlank().doesNotContain("\n");
             }
 
             assertThat(names(sandbox)).containsExactlyInAnyOrder("outside", "root", "layer.tar");
