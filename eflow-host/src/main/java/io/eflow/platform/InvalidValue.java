@@ -31,7 +31,7 @@ public final class InvalidValue extends EflowException {
     public InvalidValue(int status, List<String> fields, String problem) {
         super(status, names(fields, UnaryOperator.identity()) + " " + problem);
         this.fields = List.copyOf(fields);
-        this.problem = problem;
+        this.problem = oneLine(problem);
     }
 
     /**

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -59,11 +58,7 @@ class ImageArchiveFuzzTest {
                 assertThat(partials).as("left in the store's tmp/").isEmpty();
             }
         } finally {
-            try (Stream<Path> all = Files.walk(root)) {
-                for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
+            LayerExtractorFuzzTest.deleteTree(root);
         }
     }
 }

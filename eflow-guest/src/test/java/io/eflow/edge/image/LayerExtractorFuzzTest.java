@@ -63,7 +63,7 @@ class LayerExtractorFuzzTest {
     }
 
     /** Deletes without following links, first making each directory writable (a layer may have made it 0000). */
-    private static void deleteTree(Path top) throws IOException {
+    static void deleteTree(Path top) throws IOException {
         Files.walkFileTree(top, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
