@@ -44,7 +44,7 @@ for target in "${TARGETS[@]}"; do
   status=0
   # the libFuzzer arguments after the first (argv[0]) come after @FuzzTest's maxDuration, so this time wins
   JAZZER_FUZZ=1 ./mvnw -B -ntp -o -q test -pl "$module" -am -Dtest="$simple#$method" \
-    -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.internal.arg.0=fuzz \
+    -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.hooks=true -Djazzer.internal.arg.0=fuzz \
     -Djazzer.internal.arg.1=-max_total_time="$SECONDS_PER_TARGET" >"$WORK_LOG" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - started ))
   # the fuzzing run is the method's last test case in the report (the seeds run first, one case each)
