@@ -29,12 +29,17 @@ public final class SignedJson {
 
     /** Parses {@code json}; {@code what} names the document in the one-line error ("image manifest"). */
     public static <T> T read(byte[] json, Class<T> type, String what) {
+        T value;
         try {
-            return JSON.readValue(json, type);
+            value = JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new EflowException(what + " is not valid: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new EflowException(what + " is not readable: " + e.getMessage());
         }
+        if (value == null) {
+            throw new EflowException(what + " is not valid: it is JSON null, not an object");
+        }
+        return value;
     }
 }

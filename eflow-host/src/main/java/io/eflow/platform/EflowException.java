@@ -16,8 +16,16 @@ public class EflowException extends RuntimeException {
     }
 
     public EflowException(int status, String message, Throwable cause) {
-        super(message, cause);
+        super(status == 400 ? oneLine(message) : message, cause);
         this.status = status;
+    }
+
+    /**
+     * A bad-input message often quotes what the user sent, which may hold line breaks or escape codes: shown as '?',
+     * so the message stays one line and cannot write to the terminal that prints it.
+     */
+    static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("[\\p{Cntrl}&&[^\t]]", "?");
     }
 
     /** HTTP-style status: 400 bad input, 403 not allowed, 404 unknown, 409 conflict, 500 failure. */

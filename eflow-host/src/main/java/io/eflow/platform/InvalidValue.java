@@ -1,5 +1,7 @@
 package io.eflow.platform;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -29,7 +31,19 @@ public final class InvalidValue extends EflowException {
     public InvalidValue(int status, List<String> fields, String problem) {
         super(status, names(fields, UnaryOperator.identity()) + " " + problem);
         this.fields = List.copyOf(fields);
-        this.problem = problem;
+        this.problem = oneLine(problem);
+    }
+
+    /**
+     * A path the user gave, as a {@link Path}: text the file system cannot take (a NUL character) is the user's
+     * mistake, named by {@code field}, not the {@link InvalidPathException} a server would answer 500 to.
+     */
+    public static Path path(String field, String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new InvalidValue(field, "is not a path: " + e.getReason());
+        }
     }
 
     public List<String> fields() {

@@ -48,13 +48,20 @@ public final class Json {
      * so it is a 400 with Jackson's first line.
      */
     public static <T> T readRequest(byte[] json, Class<T> type) {
+        T request;
         try {
-            return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+            request = MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
         } catch (JsonProcessingException e) {
             throw new EflowException(400, "malformed " + type.getSimpleName() + " JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw EflowException.failure("cannot read JSON: " + e.getMessage(), e);
+            // bytes in memory have no I/O to fail: this is an encoding Jackson cannot decode (CharConversionException)
+            throw new EflowException(400, "malformed " + type.getSimpleName() + " JSON: " + firstLine(e.getMessage()));
         }
+        if (request == null) {
+            // every route goes on to use the request: a body of JSON null is not one
+            throw new EflowException(400, "malformed " + type.getSimpleName() + " JSON: null, not an object");
+        }
+        return request;
     }
 
     /** Reads one of the daemon's answers, leniently (see {@link #MAPPER}); a broken answer is the daemon's failure. */

@@ -31,6 +31,7 @@ public record UpdateCatalog(List<Entry> bundles) {
     public static final String BUNDLE_GLOB = "*.bundle";
     /** Entries name files beside the catalog, never a path elsewhere. */
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     public UpdateCatalog {
         bundles = bundles == null ? List.of() : List.copyOf(bundles);
@@ -64,8 +65,15 @@ public record UpdateCatalog(List<Entry> bundles) {
         UpdateCatalog catalog = SignedJson.read(json, UpdateCatalog.class, "update catalog");
         for (Entry entry : catalog.bundles()) {
             if (entry == null || entry.file() == null || !FILE_NAME.matcher(entry.file()).matches()) {
-                throw new EflowException("update catalog lists an invalid bundle file name: " + (entry == null ? null : entry.file()));
+                throw new EflowException("update catalog lists an invalid bundle file name: "
+                        + (entry == null ? null : entry.file()));
             }
+            // the rest of an entry is checked here too, as BundleManifest checks its parts, not where it is first used
+            if (entry.size() < 0 || entry.sha256() == null || !SHA256_HEX.matcher(entry.sha256()).matches()) {
+                throw new EflowException("update catalog entry " + entry.file() + " has no valid size and sha256");
+            }
+            entry.manifestBytes();
+            entry.signatureBytes();
         }
         return catalog;
     }

@@ -39,7 +39,7 @@ class TpmFramesTest {
     }
 
     /** Every command the policy admits without a check on its handles, by name and code. */
-    private static final Map<String, Integer> ADMITTED = Map.ofEntries(
+    static final Map<String, Integer> ADMITTED = Map.ofEntries(
             Map.entry("GetCapability", 0x17A), Map.entry("ReadPublic", 0x173), Map.entry("PCR_Read", 0x17E),
             Map.entry("NV_ReadPublic", 0x169), Map.entry("NV_Read", 0x14E), Map.entry("GetRandom", 0x17B),
             Map.entry("ReadClock", 0x181), Map.entry("GetTestResult", 0x17C), Map.entry("TestParms", 0x18A),

@@ -70,6 +70,9 @@ public record SasToken(String resource, String signature, Instant expiry, Option
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("SAS token expiry 'se' is not a number: " + fields.get("se"));
         }
+        if (expiry < Instant.MIN.getEpochSecond() || expiry > Instant.MAX.getEpochSecond()) {
+            throw new IllegalArgumentException("SAS token expiry 'se' is out of range: " + expiry);
+        }
         return new SasToken(fields.get("sr"), fields.get("sig"), Instant.ofEpochSecond(expiry),
                 Optional.ofNullable(fields.get("skn")));
     }

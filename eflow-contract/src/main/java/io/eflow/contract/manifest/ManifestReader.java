@@ -65,6 +65,9 @@ final class ManifestReader {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
             throw new ManifestException(path, "is not valid JSON: " + e.getOriginalMessage() + where);
+        } catch (NumberFormatException e) {
+            // Jackson checks a decimal's exponent only when it makes the BigDecimal, outside its own exceptions
+            throw new ManifestException(path, "is not valid JSON: a number whose exponent is out of range");
         }
     }
 

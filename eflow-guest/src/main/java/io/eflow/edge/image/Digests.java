@@ -15,7 +15,8 @@ public final class Digests {
     /** The hex part of {@code sha256:<hex>}; anything else is refused before it can become a file name. */
     public static String hex(String digest) {
         if (digest == null || !SHA256.matcher(digest).matches()) {
-            throw new ImageException("'" + digest + "' is not a sha256 digest (sha256: and 64 lowercase hex digits)");
+            throw new ImageException("'" + (digest == null ? null : ImageException.printable(digest))
+                    + "' is not a sha256 digest (sha256: and 64 lowercase hex digits)");
         }
         return digest.substring("sha256:".length());
     }

@@ -56,7 +56,7 @@ public record ImageManifest(Optional<String> mediaType, Optional<Descriptor> con
             read = new ImageManifest(Optional.of(contentType), read.config, read.layers, read.manifests);
         }
         if (!read.isIndex() && read.config.isEmpty()) {
-            throw new ImageException("the manifest (" + read.mediaType.orElse("no media type")
+            throw new ImageException("the manifest (" + read.mediaType.map(ImageException::printable).orElse("no media type")
                     + ") has no config; only OCI and Docker v2 schema 2 images can be pulled");
         }
         return read;

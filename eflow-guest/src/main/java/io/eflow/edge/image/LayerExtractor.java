@@ -45,7 +45,8 @@ public final class LayerExtractor {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(layer))) {
             extract(in, target.toAbsolutePath().normalize(), layer.getFileName().toString());
         } catch (IOException e) {
-            throw new ImageException("cannot extract layer " + layer.getFileName() + " into " + target + ": " + e.getMessage(), e);
+            throw new ImageException("cannot extract layer " + layer.getFileName() + " into " + target + ": "
+                    + ImageException.printable(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -101,6 +102,7 @@ public final class LayerExtractor {
 
     /** The entry's place under target, refusing any name that would land outside it. */
     private static Path resolve(Path target, String entryName, String layer) throws IOException {
+        refuseNul(entryName, layer);
         if (entryName.startsWith("/")) {
             throw escape(layer, entryName, "it is an absolute path");
         }
@@ -122,7 +124,16 @@ public final class LayerExtractor {
     }
 
     private static ImageException escape(String layer, String entry, String why) {
-        return new ImageException("layer " + layer + " is refused: entry '" + entry + "' would be written outside the image root (" + why + ")");
+        return new ImageException("layer " + layer + " is refused: entry '" + ImageException.printable(entry)
+                + "' would be written outside the image root (" + ImageException.printable(why) + ")");
+    }
+
+    /** No file system takes a NUL in a name; a tar header can hold one (a PAX path, a link name). */
+    private static void refuseNul(String name, String layer) {
+        if (name.indexOf('\0') >= 0) {
+            throw new ImageException("layer " + layer + " is refused: entry '" + ImageException.printable(name)
+                    + "' has a NUL character in its name");
+        }
     }
 
     /** @return whether something was created */
@@ -142,6 +153,7 @@ public final class LayerExtractor {
         // An upper layer's entry replaces whatever the lower layers had at that name.
         deleteTree(path);
         if (entry.isSymbolicLink()) {
+            refuseNul(entry.getLinkName(), layer);
             Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
             mtime(path, entry);
             return true;

@@ -3,8 +3,6 @@ package io.eflow.daemon.api;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.InvalidValue;
 
-import java.nio.file.Path;
-
 /**
  * {@code POST /v1/instances/{name}/copy}, Copy-EflowVmFile's fromFile/toFile/pushFile. The host side must be
  * absolute: the daemon's working directory is not the user's, so the CLI resolves it first.
@@ -19,7 +17,7 @@ public record CopyRequest(String from, String to, boolean push) {
             throw new InvalidValue("to", "is needed for a copy");
         }
         String hostSide = push ? from : to;
-        if (!Path.of(hostSide).isAbsolute()) {
+        if (!InvalidValue.path(push ? "from" : "to", hostSide).isAbsolute()) {
             throw new EflowException("the host path must be absolute, not '" + hostSide + "'");
         }
         return this;

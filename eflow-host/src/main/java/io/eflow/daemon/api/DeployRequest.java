@@ -51,7 +51,7 @@ public record DeployRequest(
         StaticIp staticIp = StaticIp.of(ip, prefix, gateway);
         SshTransport transport = sshTransport == null ? SshTransport.HOST_ONLY : SshTransport.parse(sshTransport);
         return new Validated(resolvedName, resolvedCpus, resolvedMemory, resolvedData, resolvedLog, resolvedBackend, staticIp,
-                image == null ? null : Path.of(image), transport);
+                image == null ? null : InvalidValue.path("image", image), transport);
     }
 
     public static void checkCpus(int cpus, HostInfo host) {

@@ -30,7 +30,7 @@ public record LogsRequest(String output, String directory) {
     }
 
     private static Path absolute(String text, String field) {
-        Path path = Path.of(text);
+        Path path = InvalidValue.path(field, text);
         if (!path.isAbsolute()) {
             throw new InvalidValue(field, "must be an absolute path, not '" + text + "'");
         }

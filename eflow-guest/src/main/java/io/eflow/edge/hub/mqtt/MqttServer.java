@@ -108,15 +108,7 @@ public final class MqttServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         tlsContext.ifPresent(context -> channel.pipeline().addLast("tls", context.newHandler(channel.alloc())));
-                        // one write syscall (and one TLS record) for what a read or a run of the hub's answers
-                        // produced, not one per packet: PUBACKs of a synced batch, deliveries of a dispatch
-                        channel.pipeline()
-                                .addLast("flush", new FlushConsolidationHandler(MAX_PACKETS_PER_FLUSH, true))
-                                .addLast(MqttConnection.IDLE_HANDLER, new IdleStateHandler(
-                                        settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("decoder", new MqttDecoder(settings.maxPacketSize()))
-                                .addLast("encoder", MqttEncoder.INSTANCE)
-                                .addLast("mqtt", new MqttConnection(channel, hub, settings, sessions, saved));
+                        addProtocol(channel, hub, settings, sessions, saved);
                     }
                 })
                 .bind(address, port)
@@ -126,6 +118,23 @@ public final class MqttServer implements AutoCloseable {
                     + bound.cause().getMessage(), bound.cause());
         }
         return bound.channel();
+    }
+
+    /**
+     * The handlers between the bytes (after TLS) and the hub: what a client's packets go through, built the same way
+     * for a socket and for the fuzz test's in-memory channel.
+     */
+    static void addProtocol(Channel channel, HubConnector hub, ServerSettings settings,
+                            ConcurrentMap<String, MqttConnection> sessions, SavedSessions saved) {
+        // one write syscall (and one TLS record) for what a read or a run of the hub's answers produced, not one per
+        // packet: PUBACKs of a synced batch, deliveries of a dispatch
+        channel.pipeline()
+                .addLast("flush", new FlushConsolidationHandler(MAX_PACKETS_PER_FLUSH, true))
+                .addLast(MqttConnection.IDLE_HANDLER, new IdleStateHandler(
+                        settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                .addLast("decoder", new MqttDecoder(settings.maxPacketSize()))
+                .addLast("encoder", MqttEncoder.INSTANCE)
+                .addLast("mqtt", new MqttConnection(channel, hub, settings, sessions, saved));
     }
 
     private void shutDown() {
