@@ -335,12 +335,15 @@ class EdgeAgentIT extends SharedGuestTest {
         JsonNode checks = Json.MAPPER.valueToTree(edge().check(guest));
         Map<String, JsonNode> byId = new HashMap<>();
         checks.forEach(check -> byId.put(check.path("id").asText(), check));
-        assertThat(byId).containsKeys("runtime", "images", "clock", "dns");
-        for (String id : List.of("runtime", "images", "clock", "dns")) {
+        List<String> fine = List.of("runtime", "images", "clock", "dns", "certificate-edge-ca", "certificate-hub-server-certificate");
+        assertThat(byId).containsKeys(fine.toArray(String[]::new));
+        for (String id : fine) {
             assertThat(byId.get(id).path("status").asText()).as(byId.get(id).toString()).isEqualTo("ok");
         }
         assertThat(byId.get("runtime").path("detail").asText()).isEqualTo("the agent answers");
         // the busybox image is stored, so the digest check really hashed blobs
         assertThat(byId.get("images").path("detail").asText()).matches("[1-9][0-9]* blobs verified");
+        // expiry shown ahead of time: the server certificate lives 90 days, renewed from day 72
+        assertThat(byId.get("certificate-hub-server-certificate").path("detail").asText()).matches("expires \\S+ \\(in 8[89] days\\), renews from \\S+");
     }
 }

@@ -2,6 +2,7 @@ package io.eflow.edge.agent;
 
 import io.eflow.contract.wire.Check;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.edge.device.CertificateState;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,16 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The guest's half of {@code eflow check} (like {@code iotedge check}); the host adds what only it can see. */
 final class AgentChecks {
     static final int HUB_PORT = 1883;
     static final long MIN_FREE_BYTES = 512L << 20;
+    static final Duration RENEWAL_GRACE = Duration.ofDays(1);
     private final EdgeAgent agent;
 
     AgentChecks(EdgeAgent agent) {
@@ -36,8 +40,29 @@ final class AgentChecks {
         checks.add(disk(Path.of("/logs"), "log partition (/logs) has free space"));
         checks.add(images());
         checks.add(modules());
-        checks.add(new Check("clock", "guest clock", "ok", Instant.now().toString()));
+        Instant now = Instant.now();
+        agent.certificates().forEach(certificate -> checks.add(certificate(certificate, now)));
+        checks.add(new Check("clock", "guest clock", "ok", now.toString()));
         return checks;
+    }
+
+    /**
+     * A certificate is fine until its renewal time and a day past it (renewals are checked every ten minutes); later
+     * the renewal is failing, which shows while there is still time; expired is an error.
+     */
+    static Check certificate(CertificateState certificate, Instant now) {
+        String id = "certificate-" + certificate.name().toLowerCase(Locale.ROOT).replace(' ', '-');
+        String description = certificate.name() + " is valid and renews ahead of expiry";
+        Duration left = Duration.between(now, certificate.notAfter());
+        String expires = "expires " + certificate.notAfter() + " (in " + left.toDays() + " days)";
+        if (left.isNegative() || left.isZero()) {
+            return new Check(id, description, "error", "expired at " + certificate.notAfter() + ": TLS clients refuse it");
+        }
+        if (now.isAfter(certificate.renewsAt().plus(RENEWAL_GRACE))) {
+            return new Check(id, description, "warning", expires + "; it was due for renewal at " + certificate.renewsAt()
+                    + " and is not renewed yet: the edge runtime's log says why (eflow logs collects it)");
+        }
+        return new Check(id, description, "ok", expires + ", renews from " + certificate.renewsAt());
     }
 
     private static Check hub() {

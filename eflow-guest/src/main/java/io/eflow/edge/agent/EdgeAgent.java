@@ -7,6 +7,7 @@ import io.eflow.contract.manifest.ImageReference;
 import io.eflow.contract.manifest.ParsedManifest;
 import io.eflow.contract.wire.LogLine;
 import io.eflow.contract.wire.ModuleReport;
+import io.eflow.edge.device.CertificateState;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.device.ModuleRuntime;
@@ -14,6 +15,7 @@ import io.eflow.edge.image.BlobStore;
 import io.eflow.edge.image.ImageArchive;
 import io.eflow.edge.logs.ModuleLogs;
 import io.eflow.edge.logs.Query;
+import io.eflow.edge.time.MonotonicClock;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -81,7 +83,8 @@ public final class EdgeAgent implements ModuleRuntime, AutoCloseable {
         this.logs = new ModuleLogs(layout.logs(), 1 << 20, 4);
         Containers containers = new Containers(layout.state().resolve("modules"), layout.state().resolve("volumes"),
                 identity, logs, hub);
-        this.reconciler = new Reconciler(new ModuleImages(blobs, roots, storeLock), containers, Clock.systemUTC(), Backoff.DEFAULT);
+        this.reconciler = new Reconciler(new ModuleImages(blobs, roots, storeLock), containers, Clock.systemUTC(),
+                MonotonicClock.start(), Backoff.DEFAULT);
         this.collector = new ImageCollector(layout.state().resolve("agent").resolve("retired-images.json"), blobs, roots,
                 storeLock, ImageCollector.THRESHOLD);
         this.loop = new Thread(reconciler, "edge-agent");
@@ -134,6 +137,11 @@ public final class EdgeAgent implements ModuleRuntime, AutoCloseable {
     @Override
     public Map<String, ModuleReport> modules() {
         return reconciler.report();
+    }
+
+    /** The hub's certificates' expiry and renewal; none when the agent runs without a hub. */
+    List<CertificateState> certificates() {
+        return hub.certificates();
     }
 
     /**

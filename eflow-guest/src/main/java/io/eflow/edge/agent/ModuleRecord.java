@@ -20,7 +20,9 @@ final class ModuleRecord {
     Instant lastStart;
     Instant lastExit;
     Instant lastRestart;
-    /** When the next start may happen; null: now. */
+    /** When the last start happened on the agent's monotonic clock: how long a run lasted, whatever the wall clock did. */
+    Instant startedTick;
+    /** When the next start may happen, on the agent's monotonic clock; null: now. */
     Instant notBefore;
     /** Set by {@code eflow module restart}: start again at once, whatever the policy and back-off say. */
     boolean restartRequested;

@@ -6,6 +6,7 @@ import io.eflow.contract.manifest.RestartPolicy;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.contract.wire.PullProgress;
 import io.eflow.edge.image.ImageException;
+import io.eflow.edge.time.MonotonicClock;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -35,7 +36,10 @@ final class Reconciler implements Runnable {
 
     private final ModuleImages images;
     private final Containers containers;
+    /** Dates people read: last start, last exit. */
     private final Clock clock;
+    /** Spans: back-off waits, how long a run lasted, health checks' start period (see {@link MonotonicClock}). */
+    private final Clock timers;
     private final Backoff backoff;
     private final HealthMonitor health;
     private final Map<String, ModuleRecord> modules = new LinkedHashMap<>();
@@ -44,12 +48,13 @@ final class Reconciler implements Runnable {
     private volatile boolean running = true;
     private boolean wake;
 
-    Reconciler(ModuleImages images, Containers containers, Clock clock, Backoff backoff) {
+    Reconciler(ModuleImages images, Containers containers, Clock clock, Clock timers, Backoff backoff) {
         this.images = images;
         this.containers = containers;
         this.clock = clock;
+        this.timers = timers;
         this.backoff = backoff;
-        this.health = new HealthMonitor(clock);
+        this.health = new HealthMonitor(timers);
     }
 
     synchronized void desire(DeploymentManifest manifest, String generationId) {
@@ -154,7 +159,7 @@ final class Reconciler implements Runnable {
     }
 
     private Duration nextWait() {
-        Instant now = clock.instant();
+        Instant now = timers.instant();
         Duration wait = IDLE;
         for (ModuleRecord module : modules.values()) {
             if (module.notBefore != null && module.notBefore.isAfter(now)) {
@@ -261,7 +266,7 @@ final class Reconciler implements Runnable {
                 return false;
             }
         }
-        if (module.notBefore != null && module.notBefore.isAfter(clock.instant())) {
+        if (module.notBefore != null && module.notBefore.isAfter(timers.instant())) {
             module.state = RuntimeState.BACKOFF;
             return false;
         }
@@ -283,6 +288,7 @@ final class Reconciler implements Runnable {
             }
             ContainerProcess container = containers.start(spec, image, generation);
             Instant now = clock.instant();
+            Instant tick = timers.instant();
             synchronized (this) {
                 boolean restarted = module.lastStart != null;
                 if (restarted) {
@@ -292,6 +298,7 @@ final class Reconciler implements Runnable {
                 module.container = container;
                 module.imageDigest = image.manifestDigest();
                 module.lastStart = now;
+                module.startedTick = tick;
                 module.failedStarts = 0;
                 module.stoppedByAgent = false;
                 module.stoppedUnhealthy = false;
@@ -299,7 +306,7 @@ final class Reconciler implements Runnable {
                 module.exitCode = null;
                 module.state = RuntimeState.RUNNING;
                 module.description = image.note().isEmpty() ? "running" : "running; " + image.note();
-                module.health = container.healthCheck().map(check -> health.watch(check, container.probeCommand(), now,
+                module.health = container.healthCheck().map(check -> health.watch(check, container.probeCommand(), tick,
                         (status, description) -> healthChanged(module, container, status, description))).orElse(null);
             }
             container.process().onExit().thenRun(() -> exited(module, container));
@@ -309,7 +316,7 @@ final class Reconciler implements Runnable {
                 module.state = RuntimeState.BACKOFF;
                 module.description = (e instanceof ImageException ? "image: " : "create: ") + e.getMessage()
                         + "; retrying in " + delay.toSeconds() + " s";
-                module.notBefore = clock.instant().plus(delay);
+                module.notBefore = timers.instant().plus(delay);
             }
             LOG.log(System.Logger.Level.WARNING, "module " + spec.name() + ": " + e.getMessage());
         }
@@ -333,14 +340,15 @@ final class Reconciler implements Runnable {
             stopProbing(module);
             module.exitCode = code;
             module.lastExit = now;
-            backOff(module, now, "exited with " + code);
+            backOff(module, "exited with " + code);
             wakeUp();
         }
     }
 
     /** The next start waits for the back-off, which a run of {@code forgiveAfter} or longer resets to its first step. */
-    private void backOff(ModuleRecord module, Instant exited, String what) {
-        if (module.lastStart != null && Duration.between(module.lastStart, exited).compareTo(backoff.forgiveAfter()) >= 0) {
+    private void backOff(ModuleRecord module, String what) {
+        Instant exited = timers.instant();
+        if (module.startedTick != null && Duration.between(module.startedTick, exited).compareTo(backoff.forgiveAfter()) >= 0) {
             module.restartCount = 0;
         }
         Duration delay = backoff.delay(module.restartCount);
@@ -385,7 +393,7 @@ final class Reconciler implements Runnable {
         synchronized (this) {
             module.stoppedByAgent = false;
             module.stoppedUnhealthy = true;
-            backOff(module, module.lastExit, why + "; stopped");
+            backOff(module, why + "; stopped");
         }
     }
 

@@ -4,6 +4,7 @@ import io.eflow.contract.manifest.DeploymentManifest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,11 @@ public interface ModuleHub {
         public boolean recreateIdentity(String module) {
             return false;
         }
+
+        @Override
+        public List<CertificateState> certificates() {
+            return List.of();
+        }
     };
 
     /** A deployment is about to run (applied, or resumed at start). */
@@ -56,6 +62,9 @@ public interface ModuleHub {
      * @return false when there is no such module identity
      */
     boolean recreateIdentity(String module) throws IOException;
+
+    /** The edge CA's and the hub's server certificate's expiry and renewal, for {@code eflow check}. */
+    List<CertificateState> certificates();
 
     /**
      * What a module gets to reach its hub, as IoT Edge's module SDKs read it from the environment.

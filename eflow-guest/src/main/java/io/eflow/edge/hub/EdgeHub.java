@@ -16,8 +16,10 @@ import io.eflow.edge.hub.mqtt.HubConnector;
 import io.eflow.edge.hub.mqtt.Subscription;
 import io.eflow.edge.hub.route.Router;
 import io.eflow.edge.hub.store.Destination;
+import io.eflow.edge.hub.store.DiskFullException;
 import io.eflow.edge.hub.store.Message;
 import io.eflow.edge.hub.store.MessageStore;
+import io.eflow.edge.hub.store.StoreFullException;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -242,7 +244,10 @@ public final class EdgeHub implements HubConnector, AutoCloseable {
         return store.append(new Message(source, HubMessageCodec.encode(message)), destinations)
                 .handle((sequence, error) -> {
                     if (error != null) {
-                        metrics.refused();
+                        Throwable cause = error instanceof CompletionException wrapped && wrapped.getCause() != null
+                                ? wrapped.getCause() : error;
+                        metrics.refused(cause instanceof StoreFullException ? "store_full"
+                                : cause instanceof DiskFullException ? "disk_full" : "store_failed");
                         throw error instanceof RuntimeException r ? r : new CompletionException(error);
                     }
                     return null;

@@ -3,6 +3,7 @@ package io.eflow.edge.hub;
 import io.eflow.edge.hub.store.EndpointMetrics;
 import io.eflow.edge.hub.store.StoreMetrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,8 @@ public final class HubMetrics {
     private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> routed = new ConcurrentHashMap<>();
     private final LongAdder unrouted = new LongAdder();
-    private final LongAdder refused = new LongAdder();
+    private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+    static final List<String> REFUSAL_REASONS = List.of("store_full", "disk_full", "store_failed");
 
     /** A message arrived from {@code source} ({@code module/output}, or the device). */
     void received(String source) {
@@ -34,18 +36,26 @@ public final class HubMetrics {
         unrouted.increment();
     }
 
-    /** The store could not take a message (full, or failing): the publisher was not acknowledged. */
-    void refused() {
-        refused.increment();
+    /**
+     * The store could not take a message: the publisher was not acknowledged.
+     *
+     * @param reason {@code store_full} (the store's bound), {@code disk_full} (its partition) or {@code store_failed}
+     */
+    void refused(String reason) {
+        refused.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
     /** A point-in-time copy, with the store's and the connections' figures, for {@code eflow hub status}. */
-    public record Snapshot(Map<String, Long> received, Map<String, Long> routed, long unrouted, long refused,
-                           int clients, boolean upstreamConnected, StoreMetrics store) {
+    public record Snapshot(Map<String, Long> received, Map<String, Long> routed, long unrouted,
+                           Map<String, Long> refusedBy, int clients, boolean upstreamConnected, StoreMetrics store) {
+        /** Refusals for every reason. */
+        public long refused() {
+            return refusedBy.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     Snapshot snapshot(int clients, boolean upstreamConnected, StoreMetrics store) {
-        return new Snapshot(sums(received), sums(routed), unrouted.sum(), refused.sum(), clients, upstreamConnected, store);
+        return new Snapshot(sums(received), sums(routed), unrouted.sum(), sums(refused), clients, upstreamConnected, store);
     }
 
     /** The Prometheus exposition of a snapshot. */
@@ -57,8 +67,11 @@ public final class HubMetrics {
         s.routed().forEach((route, n) -> sample(out, "edgehub_route_messages_total", "route", route, n));
         family(out, "edgehub_messages_unrouted_total", "counter", "Messages no route took, dropped.");
         sample(out, "edgehub_messages_unrouted_total", null, null, s.unrouted());
-        family(out, "edgehub_messages_refused_total", "counter", "Messages refused because the store could not keep them (publisher not acknowledged).");
-        sample(out, "edgehub_messages_refused_total", null, null, s.refused());
+        family(out, "edgehub_messages_refused_total", "counter", "Messages refused because the store could not keep them"
+                + " (publisher not acknowledged), by reason: the store's bound, its disk full, or its disk failing.");
+        for (String reason : REFUSAL_REASONS) {
+            sample(out, "edgehub_messages_refused_total", "reason", reason, s.refusedBy().getOrDefault(reason, 0L));
+        }
         family(out, "edgehub_messages_sent_total", "counter", "Messages an endpoint took (acknowledged), by endpoint.");
         endpoints(out, s, "edgehub_messages_sent_total", EndpointMetrics::delivered);
         family(out, "edgehub_messages_dropped_total", "counter", "Messages dropped before their endpoint took them: time-to-live passed, or unreadable on disk.");

@@ -10,6 +10,7 @@ import io.eflow.contract.manifest.DeploymentManifest;
 import io.eflow.contract.wire.HubIdentity;
 import io.eflow.contract.wire.RequestException;
 import io.eflow.contract.wire.UpstreamState;
+import io.eflow.edge.device.CertificateState;
 import io.eflow.edge.device.DeviceIdentity;
 import io.eflow.edge.device.ModuleHub;
 import io.eflow.edge.hub.auth.Authenticator;
@@ -17,7 +18,6 @@ import io.eflow.edge.hub.auth.ClientId;
 import io.eflow.edge.hub.auth.EdgeCa;
 import io.eflow.edge.hub.auth.Identities;
 import io.eflow.edge.hub.auth.Identity;
-import io.eflow.edge.hub.auth.IssuedCertificate;
 import io.eflow.edge.hub.mqtt.MqttServer;
 import io.eflow.edge.hub.mqtt.SavedSessions;
 import io.eflow.edge.hub.mqtt.ServerSettings;
@@ -91,6 +91,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private final LogMessageStore store;
     private final EdgeHub hub;
     private final MqttServer server;
+    private final CertificateRenewal certificates;
     private final MetricsServer metrics;
     private final WorkloadSockets workload;
     private volatile UpstreamConnector upstream;
@@ -100,25 +101,25 @@ public final class HubService implements ModuleHub, AutoCloseable {
     private volatile String cloudDeviceId;
     private volatile Consumer<JsonNode> deployments = manifest -> { };
 
-    private HubService(Settings settings, DeviceIdentity device) throws IOException {
+    private HubService(Settings settings, DeviceIdentity device, Clock clock) throws IOException {
         this.settings = settings;
         this.device = device;
         Files.createDirectories(settings.folder());
         this.identities = Identities.open(settings.folder().resolve("identities"), device.deviceId());
-        this.ca = EdgeCa.open(settings.folder().resolve("ca"), device.deviceId());
-        this.caFile = settings.folder().resolve("ca").resolve("ca.pem");
+        this.ca = EdgeCa.open(settings.folder().resolve("ca"), device.deviceId(), clock);
+        this.caFile = ca.trustBundle();
         this.store = LogMessageStore.open(settings.store());
         Authenticator authenticator = new Authenticator(identities, ca, device.iotHubHostName(), device.gatewayHostName());
-        this.hub = new EdgeHub(device.deviceId(), store, authenticator, settings.folder().resolve("twins"), Clock.systemUTC());
-        IssuedCertificate certificate = ca.serverCertificate(
-                List.of("edgeHub", device.gatewayHostName(), "localhost"), List.of("127.0.0.1", "::1"));
-        TlsSettings tls = new TlsSettings(certificate.privateKey(), certificate.chain(), Optional.of(ca.certificate()));
+        this.hub = new EdgeHub(device.deviceId(), store, authenticator, settings.folder().resolve("twins"), clock);
+        this.certificates = new CertificateRenewal(ca, List.of("edgeHub", device.gatewayHostName(), "localhost"),
+                List.of("127.0.0.1", "::1"), clock);
         this.server = new MqttServer(hub, ServerSettings.plain(settings.plain().getHostString(), settings.plain().getPort())
-                .withTls(tls, settings.tls().getHostString(), settings.tls().getPort()),
+                .withTls(certificates.tls(), settings.tls().getHostString(), settings.tls().getPort()),
                 SavedSessions.open(settings.folder().resolve("sessions.json")));
+        certificates.start(this::useTls);
         this.metrics = new MetricsServer(settings.metrics(), () -> HubMetrics.prometheus(hub.metrics()));
         this.workload = new WorkloadSockets(settings.workload(),
-                new WorkloadApi(identities, ca, device::iotHubHostName, Clock.systemUTC()));
+                new WorkloadApi(identities, ca, device::iotHubHostName, clock));
         // the report is only handed to the link here: it is sent from the link's own thread, at most once a tick
         hub.onClientsChanged(this::sendReport);
         hub.onReported((module, patch) -> {
@@ -132,7 +133,38 @@ public final class HubService implements ModuleHub, AutoCloseable {
 
     /** Opens the hub's state and starts listening. */
     public static HubService start(Settings settings, DeviceIdentity device) throws IOException {
-        return new HubService(settings, device);
+        return start(settings, device, Clock.systemUTC());
+    }
+
+    /** @param clock the wall clock: certificates, SAS tokens, message expiry */
+    public static HubService start(Settings settings, DeviceIdentity device, Clock clock) throws IOException {
+        return new HubService(settings, device, clock);
+    }
+
+    /**
+     * Renews the edge CA and the server certificate if they are due; the hub also checks by itself every few
+     * minutes.
+     *
+     * @return whether the server certificate was renewed
+     */
+    public boolean renewCertificates() throws IOException {
+        Optional<TlsSettings> renewed = certificates.renewDue();
+        renewed.ifPresent(this::useTls);
+        return renewed.isPresent();
+    }
+
+    private void useTls(TlsSettings tls) {
+        try {
+            server.useTls(tls);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "the renewed server certificate cannot be used, the current one stays: "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<CertificateState> certificates() {
+        return certificates.states();
     }
 
     @Override
@@ -418,6 +450,7 @@ public final class HubService implements ModuleHub, AutoCloseable {
         if (current != null) {
             current.close();
         }
+        certificates.close();
         metrics.close();
         workload.close();
         server.close();

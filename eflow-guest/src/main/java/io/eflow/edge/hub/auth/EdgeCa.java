@@ -24,9 +24,12 @@ import org.bouncycastle.util.IPAddress;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -41,6 +44,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -62,10 +66,21 @@ import java.util.regex.Pattern;
  *
  * <p>Made on first use in its folder ({@code ca.key.pem} 0600, {@code ca.pem}) and reloaded after. If the device id
  * changes later the CA stays: its name only helps a person tell installs apart.
+ *
+ * <p>Renewal, as IoT Edge's {@code auto_renew} does it at 80% of a lifetime, but without its failure mode (clients
+ * that stop trusting the hub the day the edge CA is replaced): the CA certificate is renewed with the same key and
+ * name, so everything it ever signed still verifies, and {@code ca.pem} and the trust bundle hold the new certificate
+ * and the old one until the old one expires, so a client holding either trusts both. Modules read the trust bundle
+ * through a bind mount of the file, which is why it is rewritten in place rather than replaced.
  */
 public final class EdgeCa {
     static final String KEY_FILE = "ca.key.pem";
     static final String CERTIFICATE_FILE = "ca.pem";
+    /** What modules mount ({@code EdgeModuleCACertificateFile}): {@code ca.pem}'s certificates, rewritten in place. */
+    static final String TRUST_BUNDLE_FILE = "trust-bundle.pem";
+    static final Period CA_VALIDITY = Period.ofYears(10);
+    /** IoT Edge's default threshold: a certificate is renewed once this share of its lifetime has passed. */
+    static final double RENEW_AT = 0.8;
     /** The files {@link #issueClient} writes in the caller's folder. */
     public static final String CLIENT_KEY_FILE = "client.key.pem";
     public static final String CLIENT_CERTIFICATE_FILE = "client.pem";
@@ -80,12 +95,18 @@ public final class EdgeCa {
     private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\\.?");
 
     private final PrivateKey key;
-    private final X509Certificate certificate;
+    private final Path folder;
     private final Clock clock;
+    /** The current CA certificate: what new certificates name as issuer. */
+    private volatile X509Certificate certificate;
+    /** Certificates this CA had before its renewals, same key and name, kept in the bundle until they expire. */
+    private volatile List<X509Certificate> earlier;
 
-    private EdgeCa(PrivateKey key, X509Certificate certificate, Clock clock) {
+    private EdgeCa(PrivateKey key, Path folder, List<X509Certificate> certificates, Clock clock) {
         this.key = key;
-        this.certificate = certificate;
+        this.folder = folder;
+        this.certificate = certificates.get(0);
+        this.earlier = List.copyOf(certificates.subList(1, certificates.size()));
         this.clock = clock;
     }
 
@@ -111,30 +132,110 @@ public final class EdgeCa {
                         + " application must then be given to trust");
             }
             PrivateKey key = Pem.readEcPrivateKey(keyFile);
-            X509Certificate certificate = Pem.readCertificate(certificateFile);
-            if (!KeyPairs.belongTogether(key, certificate.getPublicKey())) {
-                throw new IOException(certificateFile + " is not the certificate of " + keyFile
-                        + ": restore the pair from a backup, or remove both to make a new edge CA");
+            List<X509Certificate> certificates = Pem.readCertificates(certificateFile);
+            for (X509Certificate certificate : certificates) {
+                if (!KeyPairs.belongTogether(key, certificate.getPublicKey())) {
+                    throw new IOException(certificateFile + " is not the certificate of " + keyFile
+                            + ": restore the pair from a backup, or remove both to make a new edge CA");
+                }
             }
-            return new EdgeCa(key, certificate, clock);
+            EdgeCa ca = new EdgeCa(key, folder, certificates, clock);
+            ca.publishTrustBundle(); // a crash may have left it behind ca.pem
+            return ca;
         }
         // No certificate: never made, or a crash came between key and certificate, before anyone could trust it.
         KeyPair pair = newKeyPair();
-        X509Certificate certificate = selfSigned(pair, deviceId, clock.instant());
+        X509Certificate certificate = selfSigned(pair.getPrivate(), pair.getPublic(), commonName(truncate("eflow edge CA " + deviceId)),
+                clock.instant());
         PrivateFiles.write(keyFile, Pem.privateKey(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII),
                 PrivateFiles.OWNER_ONLY);
         PrivateFiles.write(certificateFile, Pem.certificates(certificate).getBytes(StandardCharsets.US_ASCII),
                 PrivateFiles.READABLE);
-        return new EdgeCa(pair.getPrivate(), certificate, clock);
+        EdgeCa ca = new EdgeCa(pair.getPrivate(), folder, List.of(certificate), clock);
+        ca.publishTrustBundle();
+        return ca;
     }
 
     public X509Certificate certificate() {
         return certificate;
     }
 
-    /** The CA certificate in PEM: what modules ({@code EdgeModuleCACertificateFile}) and host applications trust. */
+    /**
+     * The CA's certificates in PEM, the current one first, then earlier ones not yet expired: what modules
+     * ({@code EdgeModuleCACertificateFile}) and host applications trust.
+     */
     public String caCertificatePem() {
-        return Pem.certificates(certificate);
+        List<X509Certificate> all = new ArrayList<>();
+        all.add(certificate);
+        all.addAll(earlier);
+        return Pem.certificates(all.toArray(X509Certificate[]::new));
+    }
+
+    /** The file modules mount to trust the hub: the same certificates as {@link #caCertificatePem()}. */
+    public Path trustBundle() {
+        return folder.resolve(TRUST_BUNDLE_FILE);
+    }
+
+    /** When the current CA certificate is renewed by {@link #renewIfDue()}. */
+    public Instant renewsAt() {
+        return renewalTime(certificate);
+    }
+
+    /**
+     * The time from which a certificate is due for renewal: {@value #RENEW_AT} of its lifetime after it starts.
+     * Callers compare it with the wall clock each time they check, never as a timer, so a clock that jumps ahead
+     * renews at once rather than after the timer's wait.
+     */
+    public static Instant renewalTime(X509Certificate certificate) {
+        Instant from = certificate.getNotBefore().toInstant();
+        Duration lifetime = Duration.between(from, certificate.getNotAfter().toInstant());
+        return from.plusMillis((long) (lifetime.toMillis() * RENEW_AT));
+    }
+
+    /**
+     * Renews the CA certificate if {@link #renewsAt()} has come: same key, same name, a new lifetime from now; the
+     * old certificate stays in {@code ca.pem} and the trust bundle until it expires.
+     *
+     * @return whether it renewed: certificates issued before still verify, but the hub's server certificate should
+     *         name the new one in its chain
+     * @throws IOException when the new certificate cannot be saved; the current one stays in use
+     */
+    public synchronized boolean renewIfDue() throws IOException {
+        Instant now = clock.instant();
+        if (now.isBefore(renewsAt())) {
+            return false;
+        }
+        X509Certificate renewed = selfSigned(key, certificate.getPublicKey(),
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), now);
+        List<X509Certificate> kept = new ArrayList<>();
+        kept.add(renewed);
+        kept.add(certificate);
+        earlier.forEach(kept::add);
+        kept.removeIf(old -> old != renewed && !old.getNotAfter().toInstant().isAfter(now));
+        PrivateFiles.write(folder.resolve(CERTIFICATE_FILE),
+                Pem.certificates(kept.toArray(X509Certificate[]::new)).getBytes(StandardCharsets.US_ASCII), PrivateFiles.READABLE);
+        certificate = renewed;
+        earlier = List.copyOf(kept.subList(1, kept.size()));
+        publishTrustBundle();
+        return true;
+    }
+
+    /**
+     * Writes the trust bundle over the file modules have mounted, in place: a bind mount holds the file, so a new
+     * file renamed over it would never reach a running module. Written then cut to length, the file is never empty.
+     */
+    private void publishTrustBundle() throws IOException {
+        byte[] bytes = caCertificatePem().getBytes(StandardCharsets.US_ASCII);
+        Path file = trustBundle();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            for (long at = 0; buffer.hasRemaining(); ) {
+                at += channel.write(buffer, at);
+            }
+            channel.truncate(bytes.length);
+            channel.force(true);
+        }
+        Files.setPosixFilePermissions(file, PrivateFiles.READABLE);
     }
 
     /**
@@ -303,7 +404,9 @@ public final class EdgeCa {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+                    // the key's identifier only: with the CA's serial in it too, OpenSSL would not take the CA's renewed
+                    // certificate (same key and name, new serial) as the issuer
+                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate.getPublicKey()));
             if (alternativeNames.isPresent()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames.get());
             }
@@ -313,18 +416,18 @@ public final class EdgeCa {
         }
     }
 
-    private static X509Certificate selfSigned(KeyPair pair, String deviceId, Instant now) {
-        X500Name subject = commonName(truncate("eflow edge CA " + deviceId));
+    /** The same name and key give the same key identifier: a renewed certificate stands in for the one before. */
+    private static X509Certificate selfSigned(PrivateKey privateKey, PublicKey publicKey, X500Name subject, Instant now) {
         Instant from = now.minus(BACKDATE);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(from),
-                    Date.from(from.atOffset(ZoneOffset.UTC).plusYears(10).toInstant()), subject, pair.getPublic())
+                    Date.from(from.atOffset(ZoneOffset.UTC).plus(CA_VALIDITY).toInstant()), subject, publicKey)
                     // path length 0: it signs end certificates only
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
-            return sign(builder, pair.getPrivate());
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey));
+            return sign(builder, privateKey);
         } catch (CertIOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the edge CA certificate: " + e.getMessage(), e);
         }

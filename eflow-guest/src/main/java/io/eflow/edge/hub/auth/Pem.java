@@ -21,6 +21,8 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /** PEM as OpenSSL and the IoT SDKs read it: certificates, and EC private keys as unencrypted PKCS#8. */
 final class Pem {
@@ -60,6 +62,26 @@ final class Pem {
         } catch (CertificateException e) {
             throw new IOException(file + ": unreadable certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** Every certificate in {@code file}, in order; at least one. */
+    static List<X509Certificate> readCertificates(Path file) throws IOException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+             PEMParser parser = new PEMParser(reader)) {
+            for (Object object; (object = parser.readObject()) != null; ) {
+                if (!(object instanceof X509CertificateHolder holder)) {
+                    throw new IOException(file + " holds something other than PEM certificates");
+                }
+                certificates.add(new JcaX509CertificateConverter().getCertificate(holder));
+            }
+        } catch (CertificateException e) {
+            throw new IOException(file + ": unreadable certificate: " + e.getMessage(), e);
+        }
+        if (certificates.isEmpty()) {
+            throw new IOException(file + " holds no PEM certificate");
+        }
+        return certificates;
     }
 
     /** Reads an EC key, PKCS#8 or OpenSSL's traditional form, with the Java runtime's own provider. */

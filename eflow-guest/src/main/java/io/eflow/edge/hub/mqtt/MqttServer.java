@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The edge hub's MQTT head: MQTT 3.1.1 with IoT Hub's topic conventions, on a plain listener and optionally a TLS
@@ -44,6 +45,8 @@ public final class MqttServer implements AutoCloseable {
     private final SavedSessions saved;
     private final Channel plain;
     private final Optional<Channel> tls;
+    /** What each new TLS connection handshakes with; connections keep the one they began with. */
+    private final AtomicReference<SslContext> tlsContext = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -59,11 +62,12 @@ public final class MqttServer implements AutoCloseable {
     public MqttServer(HubConnector hub, ServerSettings settings, SavedSessions saved) throws IOException {
         this.saved = saved;
         try {
-            Optional<SslContext> tlsContext = settings.tls().isEmpty() ? Optional.empty()
-                    : Optional.of(settings.tls().get().serverContext());
-            plain = bind(hub, settings, settings.bindAddress(), settings.port(), Optional.empty());
-            tls = tlsContext.isEmpty() ? Optional.empty()
-                    : Optional.of(bind(hub, settings, settings.tlsBindAddress(), settings.tlsPort(), tlsContext));
+            if (settings.tls().isPresent()) {
+                tlsContext.set(settings.tls().get().serverContext());
+            }
+            plain = bind(hub, settings, settings.bindAddress(), settings.port(), false);
+            tls = settings.tls().isEmpty() ? Optional.empty()
+                    : Optional.of(bind(hub, settings, settings.tlsBindAddress(), settings.tlsPort(), true));
         } catch (IOException | RuntimeException e) {
             shutDown();
             throw e;
@@ -82,6 +86,20 @@ public final class MqttServer implements AutoCloseable {
                 .orElse(OptionalInt.empty());
     }
 
+    /**
+     * Handshakes new TLS connections with {@code certificate} from now on (a renewed server certificate); connected
+     * clients stay connected on the session they have.
+     *
+     * @throws IOException when the certificate does not make a TLS context; the current one stays
+     * @throws IllegalStateException when the server has no TLS listener
+     */
+    public void useTls(TlsSettings certificate) throws IOException {
+        if (tls.isEmpty()) {
+            throw new IllegalStateException("the server has no TLS listener");
+        }
+        tlsContext.set(certificate.serverContext());
+    }
+
     /** Stops listening and ends every connection; the hub hears of each as disconnected. */
     @Override
     public void close() {
@@ -94,7 +112,7 @@ public final class MqttServer implements AutoCloseable {
         shutDown();
     }
 
-    private Channel bind(HubConnector hub, ServerSettings settings, String address, int port, Optional<SslContext> tlsContext)
+    private Channel bind(HubConnector hub, ServerSettings settings, String address, int port, boolean withTls)
             throws IOException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(acceptors, workers)
@@ -107,7 +125,9 @@ public final class MqttServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        tlsContext.ifPresent(context -> channel.pipeline().addLast("tls", context.newHandler(channel.alloc())));
+                        if (withTls) {
+                            channel.pipeline().addLast("tls", tlsContext.get().newHandler(channel.alloc()));
+                        }
                         addProtocol(channel, hub, settings, sessions, saved);
                     }
                 })

@@ -9,6 +9,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * Group commit in two threads. The writer takes every append waiting when it gets round to it, writes them with one
@@ -81,7 +83,8 @@ final class LogWriter implements AutoCloseable {
      * Checked and queued under one lock so nothing slips in after the stop marker and waits forever.
      */
     synchronized boolean submit(Pending pending) {
-        if (closed || failure != null) {
+        StoreException failed = failure;
+        if (closed || failed != null && !(failed instanceof DiskFullException full && full.retryDue(System.nanoTime()))) {
             return false;
         }
         queue.add(pending);
@@ -143,17 +146,24 @@ final class LogWriter implements AutoCloseable {
     }
 
     private void write(List<Pending> batch, List<ByteBuffer> records) {
-        if (failure != null) {
-            outcome.failed(batch, failure, false);
+        StoreException failed = failure;
+        if (failed != null && !(failed instanceof DiskFullException)) {
+            outcome.failed(batch, failed, false);
             return;
         }
         long[] positions;
         try {
+            if (failed != null) {
+                log.discardTornTail(); // what the full disk took of the failed write
+            }
             positions = log.write(records);
         } catch (IOException | RuntimeException e) {
-            fail(e);
+            fail(e, true);
             outcome.failed(batch, failure, false);
             return;
+        }
+        if (failed != null) {
+            resumed(failed);
         }
         // Consumers get the batch before its sync: delivery latency is a write, not a sync. The appenders still hear
         // only after the sync; see the package documentation for why that is safe.
@@ -180,14 +190,14 @@ final class LogWriter implements AutoCloseable {
 
     /** One sync for every batch written before it started; the writer may be writing the next ones meanwhile. */
     private void sync(List<Written> batches) {
-        if (failure == null) {
+        if (!permanentlyFailed()) {
             try {
                 log.sync();
             } catch (IOException | RuntimeException e) {
-                fail(e);
+                fail(e, false);
             }
         }
-        StoreException failed = failure;
+        StoreException failed = permanentlyFailed() ? failure : null;
         for (Written written : batches) {
             if (failed == null) {
                 outcome.synced(written.batch(), written.positions());
@@ -201,12 +211,34 @@ final class LogWriter implements AutoCloseable {
      * After a failed write or fsync the kernel may have dropped the dirty pages and report the next fsync as clean,
      * so nothing written from here on could be trusted: the store takes no more appends until reopened.
      */
-    private synchronized void fail(Exception e) {
-        if (failure == null) {
-            failure = new StoreException("message store cannot write to its disk (" + e
-                    + "); no message is accepted until the hub reopens the store", e);
-            LOG.log(ERROR, failure.getMessage(), e);
+    private synchronized void fail(Exception e, boolean inWrite) {
+        if (permanentlyFailed()) {
+            return;
         }
+        if (inWrite && DiskFullException.isNoSpace(e)) {
+            // a write(2) refused for space left no dirty page behind, unlike a failed fsync
+            boolean first = failure == null;
+            failure = new DiskFullException(log.directory().toString(), e);
+            if (first) {
+                LOG.log(WARNING, failure.getMessage());
+            }
+            return;
+        }
+        failure = new StoreException("message store cannot write to its disk (" + e
+                + "); no message is accepted until the hub reopens the store", e);
+        LOG.log(ERROR, failure.getMessage(), e);
+    }
+
+    private synchronized void resumed(StoreException passed) {
+        if (failure == passed) {
+            failure = null;
+            LOG.log(INFO, "the message store's disk has space again: messages are accepted");
+        }
+    }
+
+    private boolean permanentlyFailed() {
+        StoreException failed = failure;
+        return failed != null && !(failed instanceof DiskFullException);
     }
 
     /** Neither thread is ever interrupted: an interrupt during a write or sync would close the segment's channel. */

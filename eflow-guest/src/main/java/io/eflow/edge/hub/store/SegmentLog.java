@@ -121,6 +121,19 @@ final class SegmentLog implements Closeable {
     }
 
     /**
+     * Cuts the active segment's file back to its last whole write, after a write the disk had no room for: its torn
+     * bytes would otherwise stay past a shorter record written over them, and read as damage once the segment is
+     * no longer the last.
+     */
+    void discardTornTail() throws IOException {
+        active.truncate(active.size());
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /**
      * Makes everything written before the call durable; the log syncer calls it while the writer goes on. Older
      * segments were synced when they filled, before {@link #active} moved on, so syncing the active one suffices.
      */

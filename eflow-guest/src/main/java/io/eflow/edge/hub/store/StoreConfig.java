@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.store;
 
+import io.eflow.edge.time.MonotonicClock;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,8 @@ import java.util.Objects;
  * @param redeliveryTimeout  a message handed out and neither acknowledged nor refused by then is handed out again
  * @param checkpointInterval how often consumer positions are saved and spent segments deleted; after a crash at most
  *                           this much acknowledged work is delivered again
- * @param clock              enqueue times and expiry
+ * @param clock              enqueue times and expiry; by default a {@link MonotonicClock}, so a system clock set forward
+ *                           a day does not expire every queued message, nor one set back keep them an hour too long
  */
 public record StoreConfig(Path directory, long maxBytes, long segmentBytes, Duration timeToLive,
                           Duration redeliveryTimeout, Duration checkpointInterval, Clock clock) {
@@ -48,7 +51,7 @@ public record StoreConfig(Path directory, long maxBytes, long segmentBytes, Dura
 
     public static StoreConfig in(Path directory) {
         return new StoreConfig(directory, DEFAULT_MAX_BYTES, DEFAULT_SEGMENT_BYTES, DEFAULT_TIME_TO_LIVE,
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofSeconds(1), MonotonicClock.start());
     }
 
     public StoreConfig withMaxBytes(long maxBytes, long segmentBytes) {

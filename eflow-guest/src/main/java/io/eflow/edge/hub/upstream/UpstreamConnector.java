@@ -205,7 +205,9 @@ public final class UpstreamConnector implements AutoCloseable {
         boolean recovering = false;
         int refusals = 0;
         while (!closed()) {
-            UpstreamSettings.Login login = settings.login(Instant.now());
+            Instant signedAt = Instant.now();
+            long signedAtNanos = System.nanoTime();
+            UpstreamSettings.Login login = settings.login(signedAt);
             twin.ifPresent(DesiredTwin::connected);
             synchronized (reports) {
                 reportSent = false; // a new connection: IoT Hub may have missed the last one
@@ -229,7 +231,7 @@ public final class UpstreamConnector implements AutoCloseable {
             refusals = 0;
             End end;
             try {
-                end = pump(link, login.renewAt());
+                end = pump(link, login.renewAt().map(at -> LoginRenewal.of(at, signedAt, signedAtNanos)));
                 if (end != End.LOST) {
                     link.awaitAcks((end == End.RENEW ? options.ackTimeout() : CLOSE_GRACE).toNanos());
                 }
@@ -262,7 +264,7 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     /** Sends until the link breaks, its login is due for renewal, or the connector closes. */
-    private End pump(Links link, Optional<Instant> renewAt) throws InterruptedException {
+    private End pump(Links link, Optional<LoginRenewal> renewal) throws InterruptedException {
         while (true) {
             if (closed()) {
                 return End.CLOSE;
@@ -270,7 +272,7 @@ public final class UpstreamConnector implements AutoCloseable {
             if (link.broken() != null) {
                 return End.LOST;
             }
-            if (renewAt.isPresent() && !Instant.now().isBefore(renewAt.get())) {
+            if (renewal.isPresent() && renewal.get().due(Instant.now(), System.nanoTime())) {
                 LOG.log(DEBUG, "upstream: renewing the login to {0}", settings.endpoint());
                 return End.RENEW;
             }

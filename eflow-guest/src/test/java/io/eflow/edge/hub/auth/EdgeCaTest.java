@@ -142,7 +142,7 @@ class EdgeCaTest {
         assertThat(second.leaf().getSerialNumber()).isNotEqualTo(first.leaf().getSerialNumber());
         assertThat(second.leaf().getPublicKey()).isNotEqualTo(first.leaf().getPublicKey());
         try (var files = Files.list(temp.resolve("ca"))) {
-            assertThat(files).as("kept in memory only").hasSize(2);
+            assertThat(files).as("kept in memory only").hasSize(3);
         }
     }
 
@@ -250,6 +250,76 @@ class EdgeCaTest {
     }
 
     /** PKIX path validation, as a TLS client does, at {@code now}. */
+    @Test
+    void theCaRenewsWithItsOwnKeyAtEightyPercentOfItsLife() throws Exception {
+        EdgeCa ca = open();
+        X509Certificate first = ca.certificate();
+        Instant due = first.getNotBefore().toInstant().plus(Duration.between(first.getNotBefore().toInstant(),
+                first.getNotAfter().toInstant()).multipliedBy(8).dividedBy(10));
+        assertThat(ca.renewsAt()).isEqualTo(due);
+
+        clock.advance(Duration.between(clock.instant(), due).minusMinutes(1));
+        assertThat(ca.renewIfDue()).isFalse();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(ca.renewIfDue()).isTrue();
+
+        X509Certificate renewed = ca.certificate();
+        assertThat(renewed.getPublicKey()).isEqualTo(first.getPublicKey());
+        assertThat(renewed.getSubjectX500Principal()).isEqualTo(first.getSubjectX500Principal());
+        assertThat(renewed.getExtensionValue("2.5.29.14")).as("same key identifier").isEqualTo(first.getExtensionValue("2.5.29.14"));
+        assertThat(renewed.getNotAfter()).isAfter(first.getNotAfter());
+        assertThat(Pem.readCertificates(temp.resolve("ca/ca.pem"))).containsExactly(renewed, first);
+        assertThat(temp.resolve("ca/trust-bundle.pem")).hasContent(ca.caCertificatePem());
+        assertThat(open().caCertificatePem()).as("reloaded").isEqualTo(ca.caCertificatePem());
+        assertThat(ca.renewIfDue()).as("not due again for years").isFalse();
+    }
+
+    /** OpenSSL, unlike Java, checks the trusted certificate's own dates: it judges what a module or host application sees. */
+    @Test
+    void clientsHoldingTheOldOrTheNewCertificateTrustBothAcrossTheRenewal() throws Exception {
+        EdgeCa ca = open();
+        Path old = Files.writeString(temp.resolve("old.pem"), ca.caCertificatePem());
+        clock.advance(Duration.between(clock.instant(), ca.renewsAt()).minusDays(1));
+        X509Certificate issuedBefore = ca.serverCertificate(List.of("edgeHub"), List.of()).leaf();
+        Instant firstExpiry = ca.certificate().getNotAfter().toInstant();
+        clock.advance(Duration.ofDays(1));
+        ca.renewIfDue();
+        X509Certificate issuedAfter = ca.serverCertificate(List.of("edgeHub"), List.of()).leaf();
+        Path bundle = Files.writeString(temp.resolve("bundle.pem"), ca.caCertificatePem());
+
+        assertThat(openSslVerify(old, issuedAfter, clock.instant())).as("old file, new leaf").contains(": OK");
+        assertThat(openSslVerify(bundle, issuedBefore, clock.instant())).as("bundle, old leaf").contains(": OK");
+        Instant afterFirstExpiry = firstExpiry.plus(Duration.ofDays(1));
+        clock.advance(Duration.between(clock.instant(), afterFirstExpiry));
+        X509Certificate issuedLate = ca.serverCertificate(List.of("edgeHub"), List.of()).leaf();
+        assertThat(openSslVerify(bundle, issuedLate, afterFirstExpiry)).as("bundle once the old one expired").contains(": OK");
+        assertThat(openSslVerify(old, issuedLate, afterFirstExpiry)).as("why the bundle is handed out")
+                .contains("certificate has expired");
+    }
+
+    @Test
+    void theTrustBundleIsRewrittenInPlaceForTheModulesThatMountedIt() throws Exception {
+        EdgeCa ca = open();
+        Path bundle = temp.resolve("ca/trust-bundle.pem");
+        Object inode = Files.getAttribute(bundle, "unix:ino");
+        clock.advance(Duration.between(clock.instant(), ca.renewsAt()));
+
+        ca.renewIfDue();
+
+        assertThat(Files.getAttribute(bundle, "unix:ino")).isEqualTo(inode);
+        assertThat(Pem.readCertificates(bundle)).hasSize(2).first().isEqualTo(ca.certificate());
+        assertThat(mode(bundle)).isEqualTo("rw-r--r--");
+    }
+
+    private String openSslVerify(Path caFile, X509Certificate leaf, Instant at) throws Exception {
+        Path leafFile = Files.writeString(temp.resolve("leaf.pem"), Pem.certificates(leaf));
+        Process openssl = new ProcessBuilder("openssl", "verify", "-CAfile", caFile.toString(), "-attime",
+                Long.toString(at.getEpochSecond()), leafFile.toString()).redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes());
+        openssl.waitFor();
+        return output;
+    }
+
     private static void validate(X509Certificate leaf, X509Certificate ca, Instant now) throws GeneralSecurityException {
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
         parameters.setRevocationEnabled(false);
