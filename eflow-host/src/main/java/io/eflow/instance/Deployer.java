@@ -5,6 +5,7 @@ import io.eflow.backend.GuestResolver;
 import io.eflow.boot.GuestDisks;
 import io.eflow.boot.SlotRecords;
 import io.eflow.channel.GuestHostKey;
+import io.eflow.contract.files.NoSpace;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.firewall.GuestSecurity;
 import io.eflow.image.BootSlotInstaller;
@@ -91,6 +92,10 @@ final class Deployer {
             return config;
         } catch (RuntimeException | IOException e) {
             rollBack(backend, config, layout);
+            if (NoSpace.causedBy(e)) {
+                throw EflowException.failure("deploy failed: " + NoSpace.describe(layout.state())
+                        + "; nothing of the instance was kept. Free space there and deploy again", e);
+            }
             if (e instanceof EflowException ee) {
                 throw ee;
             }

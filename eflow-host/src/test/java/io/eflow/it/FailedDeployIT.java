@@ -2,7 +2,10 @@ package io.eflow.it;
 
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.image.TestImages;
+import io.eflow.instance.InstanceManager;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
+import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -103,6 +106,35 @@ class FailedDeployIT {
         } finally {
             Files.deleteIfExists(trusted);
             FileTrees.deleteRecursively(work);
+        }
+    }
+
+    /**
+     * The host's disk fills in the middle of a deploy (here while root slot A is written: the instance's home is a
+     * 128 MiB disk and the root alone is larger): one line that says so, and nothing left behind.
+     */
+    @Test
+    void aHostDiskThatFillsDuringTheDeployFailsInOneLineAndLeavesNothing(TestHost host) throws Exception {
+        Path home = Files.createTempDirectory("eflow-full-home");
+        Exec.of("mount", "-t", "tmpfs", "-o", "size=128m", "tmpfs", home.toString()).check();
+        try {
+            EflowPaths paths = new EflowPaths(home, home.resolve("run"), home.resolve("log"), host.paths().cache(),
+                    host.paths().releaseKey(), host.paths().trust());
+            String name = "it-full";
+            try (InstanceManager manager = new InstanceManager(paths)) {
+                DeployRequest request = new DeployRequest(name, 1, 1024, 2, "small", backend, null, null, null,
+                        host.image().dir().toString());
+                assertThatThrownBy(() -> manager.deploy(request, line -> { }))
+                        .isInstanceOf(EflowException.class)
+                        .hasMessageContaining("deploy failed: the disk holding " + home)
+                        .hasMessageContaining("is full")
+                        .satisfies(e -> assertThat(e.getMessage()).as("one line").doesNotContain("\n"));
+                assertThat(manager.list()).noneMatch(i -> i.name().equals(name));
+            }
+            assertThat(LifecycleIT.Traces.of(paths, name).describe()).isEqualTo(LifecycleIT.Traces.none().describe());
+        } finally {
+            Exec.of("umount", home.toString()).check();
+            Files.delete(home);
         }
     }
 

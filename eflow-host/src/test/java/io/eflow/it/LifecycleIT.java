@@ -3,6 +3,7 @@ package io.eflow.it;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.instance.model.PowerState;
 import io.eflow.platform.EflowException;
+import io.eflow.platform.EflowPaths;
 import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -73,7 +74,11 @@ class LifecycleIT {
         }
 
         static Traces of(TestHost host, String name) {
-            InstanceLayout layout = InstanceLayout.of(host.paths(), name);
+            return of(host.paths(), name);
+        }
+
+        static Traces of(EflowPaths paths, String name) {
+            InstanceLayout layout = InstanceLayout.of(paths, name);
             List<String> mounts;
             try {
                 mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
@@ -82,7 +87,7 @@ class LifecycleIT {
                 throw new IllegalStateException(e);
             }
             String id = layout.hostId();
-            boolean container = Exec.of("crun", "--root", host.paths().run().resolve("crun").toString(), "state", "eflow-" + id)
+            boolean container = Exec.of("crun", "--root", paths.run().resolve("crun").toString(), "state", "eflow-" + id)
                     .run().ok();
             boolean table = Exec.of("nft", "list", "table", "ip", "eflow_" + id.replace('-', '_')).run().ok();
             // QEMU names itself after the instance (-name eflow-NAME); a run folder of this test's home in its arguments

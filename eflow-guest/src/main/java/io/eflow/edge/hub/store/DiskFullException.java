@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.store;
 
+import io.eflow.contract.files.NoSpace;
+
 import java.time.Duration;
 
 /**
@@ -22,13 +24,8 @@ public final class DiskFullException extends StoreException {
         return nowNanos - failedAtNanos >= RETRY_AFTER.toNanos();
     }
 
-    /** Whether a failed write ran out of space, by the message Java gives {@code ENOSPC}. */
+    /** Whether a failed write ran out of space. */
     static boolean isNoSpace(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
-                return true;
-            }
-        }
-        return false;
+        return NoSpace.causedBy(e);
     }
 }
