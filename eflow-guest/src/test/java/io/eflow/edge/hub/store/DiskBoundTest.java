@@ -61,16 +61,9 @@ class DiskBoundTest {
         };
         logger.addHandler(handler);
         try (LogMessageStore store = open()) {
-            int accepted = 0;
-            Throwable refusal = null;
-            while (refusal == null) {
-                try {
-                    store.append(message(accepted), List.of(UPSTREAM)).join();
-                    accepted++;
-                } catch (CompletionException e) {
-                    refusal = e.getCause();
-                }
-            }
+            Messages.Refused refused = Messages.appendUntilRefused(store, UPSTREAM);
+            int accepted = refused.accepted();
+            Throwable refusal = refused.refusal();
             assertThat(refusal).isInstanceOf(StoreFullException.class).hasMessageContaining("message store full");
             assertThat(((StoreFullException) refusal).maxBytes()).isEqualTo(MAX);
             for (int i = 0; i < 5; i++) {

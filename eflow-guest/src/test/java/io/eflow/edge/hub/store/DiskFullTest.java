@@ -49,15 +49,9 @@ class DiskFullTest {
         try (LogMessageStore store = LogMessageStore.open(config)) {
             // a few KiB left, so the store can still start its next write
             Path filler = smallDisk.fill(3 * 4096);
-            Throwable refusal = null;
-            while (refusal == null) {
-                try {
-                    store.append(message(accepted), List.of(UPSTREAM)).join();
-                    accepted++;
-                } catch (CompletionException e) {
-                    refusal = e.getCause();
-                }
-            }
+            Messages.Refused refused = Messages.appendUntilRefused(store, UPSTREAM);
+            accepted = refused.accepted();
+            Throwable refusal = refused.refusal();
             assertThat(refusal).isInstanceOf(DiskFullException.class).hasMessageContaining("is full")
                     .hasMessageContaining(config.directory().toString());
             assertThatThrownBy(() -> store.append(message(-1), List.of(UPSTREAM)).join())

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +38,21 @@ final class Messages {
     static void append(MessageStore store, int from, int to, Destination... destinations) {
         for (int id = from; id < to; id++) {
             store.append(message(id), List.of(destinations)).join();
+        }
+    }
+
+    /** What {@link #appendUntilRefused} got: how many messages were taken (ids 0 to accepted-1), and why the next was not. */
+    record Refused(int accepted, Throwable refusal) {
+    }
+
+    /** Appends messages 0, 1, 2… until one is refused, each waited for. */
+    static Refused appendUntilRefused(MessageStore store, Destination destination) {
+        for (int id = 0; ; id++) {
+            try {
+                store.append(message(id), List.of(destination)).join();
+            } catch (CompletionException e) {
+                return new Refused(id, e.getCause());
+            }
         }
     }
 
