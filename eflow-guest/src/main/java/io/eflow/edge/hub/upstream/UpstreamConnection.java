@@ -82,6 +82,8 @@ final class UpstreamConnection implements MqttCallback, IMqttActionListener {
             connect.setSocketFactory(new TunnelSocketFactory(login.clientTls().or(settings::tls)
                     .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault()), GuestProxy.INSTANCE));
             connect.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            connect.setSocketFactory(new EarlyEndGuard());
         }
         long waitMillis = options.connectTimeout().toMillis() + 1000;
         try {

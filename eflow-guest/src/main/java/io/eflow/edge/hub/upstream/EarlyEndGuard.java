@@ -1,0 +1,115 @@
+package io.eflow.edge.hub.upstream;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import javax.net.SocketFactory;
+
+/**
+ * Plain TCP for Paho that holds back the end of a connection younger than {@link #MIN_LIFETIME_MILLIS}.
+ *
+ * <p>Why: Paho 1.2.5's connect thread starts its receiver, sender and callback threads one after the other, and after
+ * each polls every 100 ms, for ever, until it sees that one running. One that has already stopped because the
+ * connection ended is never seen running, and the connect thread ("MQTT Con: …") stays, one per such connect. An
+ * endpoint that accepts and closes at once does exactly that: a forward or proxy whose broker is down, which the
+ * soak's flapping upstream hit every few seconds (four threads more every outage). Held back a second, the end comes
+ * after the three polls have seen their threads run, and the connection fails as any lost one does. Over TLS such an
+ * end meets the handshake, before those threads start; a TLS endpoint that closes right after its handshake is not
+ * covered.
+ */
+final class EarlyEndGuard extends SocketFactory {
+    static final long MIN_LIFETIME_MILLIS = 1000;
+
+    @Override
+    public Socket createSocket() {
+        return new GuardedSocket();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        Socket socket = new GuardedSocket();
+        socket.bind(new InetSocketAddress(localHost, localPort));
+        socket.connect(new InetSocketAddress(host, port));
+        return socket;
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        Socket socket = new GuardedSocket();
+        socket.bind(new InetSocketAddress(localAddress, localPort));
+        socket.connect(new InetSocketAddress(address, port));
+        return socket;
+    }
+
+    private static Socket connected(InetSocketAddress address) throws IOException {
+        Socket socket = new GuardedSocket();
+        socket.connect(address);
+        return socket;
+    }
+
+    private static final class GuardedSocket extends Socket {
+        private final long createdNanos = System.nanoTime();
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return new FilterInputStream(super.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        int b = super.read();
+                        if (b < 0) {
+                            holdUntilOldEnough();
+                        }
+                        return b;
+                    } catch (SocketTimeoutException e) {
+                        throw e; // no end: Paho reads with a timeout and reads again
+                    } catch (IOException e) {
+                        holdUntilOldEnough();
+                        throw e;
+                    }
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    try {
+                        int n = super.read(buffer, offset, length);
+                        if (n < 0) {
+                            holdUntilOldEnough();
+                        }
+                        return n;
+                    } catch (SocketTimeoutException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        holdUntilOldEnough();
+                        throw e;
+                    }
+                }
+            };
+        }
+
+        private void holdUntilOldEnough() {
+            long left = MIN_LIFETIME_MILLIS - (System.nanoTime() - createdNanos) / 1_000_000;
+            if (left > 0) {
+                try {
+                    Thread.sleep(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
