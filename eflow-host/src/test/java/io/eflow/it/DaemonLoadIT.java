@@ -190,6 +190,8 @@ class DaemonLoadIT extends SharedGuestTest {
         }
         System.out.printf("[daemon-load] %s: %d callers ended %d ms after the kill%n", signal, all.size(),
                 Duration.ofNanos(System.nanoTime() - killed).toMillis());
+        all.stream().flatMap(caller -> caller.stderrLines().stream()).distinct()
+                .forEach(line -> System.out.printf("[daemon-load] %s: a caller said: %s%n", signal, line));
         for (Caller caller : all) {
             assertThat(caller.exitCode()).as(caller.describe()).isNotZero();
             assertThat(caller.stderrLines()).as(caller.describe()).hasSize(1)
