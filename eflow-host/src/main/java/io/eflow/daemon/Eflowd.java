@@ -176,9 +176,12 @@ public final class Eflowd implements AutoCloseable {
         try {
             console.close();
             api.stop();
-            app.stop();
+            // The guests' connections before the server: calls waiting on a guest (an invoke's sleep, a followed log)
+            // end now and answer that eflowd is shutting down. The server stopped first used to wait 5 s for those
+            // threads, holding the daemon lock, so a CLI that came meanwhile could not start the next daemon.
             forwards.close();
             manager.close();
+            app.stop();
             Files.deleteIfExists(socket);
             log.info("eflowd stopped");
         } catch (IOException | RuntimeException e) {
