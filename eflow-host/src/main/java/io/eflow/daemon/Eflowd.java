@@ -44,6 +44,8 @@ public final class Eflowd implements AutoCloseable {
      * the socket is local and root-only, so idle connections cost nothing worth a timeout shorter than a day.
      */
     private static final Duration IDLE_TIMEOUT = Duration.ofHours(24);
+    /** How long a new daemon waits for one that is stopping (its socket gone, its lock still held); under the CLI's 10 s. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(5);
 
     private final Path socket;
     private final InstanceManager manager;
@@ -83,7 +85,7 @@ public final class Eflowd implements AutoCloseable {
             if (SocketProbe.answers(socket)) {
                 throw EflowException.conflict("another eflowd already answers on " + socket + ": stop it first");
             }
-            lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"));
+            lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"), LOCK_WAIT);
             // we hold the lock, so whatever socket file is left belongs to a daemon that died
             Files.deleteIfExists(socket);
             Forwards forwards = new Forwards(manager);
@@ -174,15 +176,17 @@ public final class Eflowd implements AutoCloseable {
         closed = true;
         log.info("eflowd stopping");
         try {
+            // The socket's name first: a CLI that comes now finds no daemon and starts the next one, which waits for our
+            // lock, instead of reaching this one as it closes. Connections already open are not affected.
+            Files.deleteIfExists(socket);
             console.close();
             api.stop();
             // The guests' connections before the server: calls waiting on a guest (an invoke's sleep, a followed log)
             // end now and answer that eflowd is shutting down. The server stopped first used to wait 5 s for those
-            // threads, holding the daemon lock, so a CLI that came meanwhile could not start the next daemon.
+            // threads, holding the daemon lock all the while.
             forwards.close();
             manager.close();
             app.stop();
-            Files.deleteIfExists(socket);
             log.info("eflowd stopped");
         } catch (IOException | RuntimeException e) {
             log.error("eflowd did not stop cleanly", e);

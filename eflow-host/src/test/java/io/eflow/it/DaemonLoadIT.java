@@ -197,17 +197,18 @@ class DaemonLoadIT extends SharedGuestTest {
             assertThat(caller.stderrLines()).as(caller.describe()).hasSize(1)
                     .allSatisfy(line -> assertThat(line).startsWith("eflow: ").contains("eflowd"));
         }
-        assertThat(daemon.onExit().get(END_BOUND.toMillis(), TimeUnit.MILLISECONDS).isAlive()).as("the killed daemon").isFalse();
 
-        // the guest ran on: the same init, the same module process, and commands reach it again through a new daemon
-        assertThat(LifecycleIT.Traces.guestPid(InstanceLayout.of(host.paths(), guest))).isEqualTo(guestPid);
-        assertThat(ProcessHandle.of(guestPid).map(ProcessHandle::isAlive)).contains(true);
-        assertThat(ticker().runtimeStatus()).isEqualTo("running");
-        assertThat(ticker().lastStartTimeUtc()).isEqualTo(moduleStarted);
+        // ten callers at once while the killed daemon may still be stopping: one starts the next daemon, all answer
         List<Caller> back = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             back.add(Caller.start(this, List.of("invoke", "--name", guest, "--", "echo", "back-" + i)));
         }
+        assertThat(daemon.onExit().get(END_BOUND.toMillis(), TimeUnit.MILLISECONDS).isAlive()).as("the killed daemon").isFalse();
+        // the guest ran on: the same init, the same module process
+        assertThat(LifecycleIT.Traces.guestPid(InstanceLayout.of(host.paths(), guest))).isEqualTo(guestPid);
+        assertThat(ProcessHandle.of(guestPid).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(ticker().runtimeStatus()).isEqualTo("running");
+        assertThat(ticker().lastStartTimeUtc()).isEqualTo(moduleStarted);
         for (int i = 0; i < back.size(); i++) {
             Caller caller = back.get(i);
             caller.awaitEnd(Duration.ofSeconds(60));
