@@ -43,9 +43,9 @@ class DaemonLoadIT extends SharedGuestTest {
     private static final int FOLLOWERS = 10;
     /**
      * Fifty JVMs starting on two cores are ~0.3 s of CPU each (the launcher's AppCDS and C1 flags), ~8 s in all; what
-     * they ask of the guest is eight SSH channels at a time at tens of milliseconds a command. A minute leaves room for
-     * a machine that runs another test besides; a caller that waited for a channel longer than its command's own
-     * deadline (10 s for get's inspection, the log bundle's service list) fails on its output, not on this bound.
+     * the forty quick ones ask of the guest is a channel each for tens of milliseconds. A minute leaves room for a
+     * machine that runs another test besides, and is far below what a starved caller waits: invoke waits 300 s for a
+     * channel, and get's inspection gives up after 10 s and answers "unreachable", which fails on its output.
      */
     private static final Duration BATCH_BOUND = Duration.ofSeconds(60);
     /** After the daemon is killed, its callers learn it at once (their socket closes); SIGTERM's clean stop included. */
