@@ -46,6 +46,7 @@ public final class Eflowd implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofHours(24);
     /** How long a new daemon waits for one that is stopping (its socket gone, its lock still held); under the CLI's 10 s. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(5);
+    static final int MAX_THREADS = 256;
 
     private final Path socket;
     private final InstanceManager manager;
@@ -121,8 +122,10 @@ public final class Eflowd implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            // requests are few and local; Jetty's default of 200 threads is memory for nothing
-            config.jetty.threadPool = new QueuedThreadPool(32, 2);
+            // Threads are made as requests come and end after a minute idle, so the ceiling costs nothing at rest. It
+            // must stay above the answers that stay open (a followed log, a subscription, a live view holds a thread
+            // for as long), or every other request waits behind them: a ceiling of 32 did that at forty followers.
+            config.jetty.threadPool = new QueuedThreadPool(MAX_THREADS, 2);
             config.jetty.addConnector((server, http) -> unixConnector(server, http, socket));
             config.requestLogger.http((ctx, ms) ->
                     log.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
