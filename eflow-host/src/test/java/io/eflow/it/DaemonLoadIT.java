@@ -1,15 +1,17 @@
 package io.eflow.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eflow.channel.CommandResult;
 import io.eflow.contract.wire.ModuleReport;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.modules.AgentClient;
 import io.eflow.platform.Exec;
 import io.eflow.platform.Json;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,8 +38,8 @@ import static org.awaitility.Awaitility.await;
  * in flight ends every caller with a non-zero exit and one line on stderr, never a hang, while the guest and its module
  * keep running and the next callers, all at once, bring a daemon back.
  */
-@BothBackends
-class DaemonLoadIT extends SharedGuestTest {
+@NamespaceOnly
+class DaemonLoadIT {
     private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
     private static final int AT_ONCE = 50;
     private static final int FOLLOWERS = 10;
@@ -51,6 +53,19 @@ class DaemonLoadIT extends SharedGuestTest {
     /** After the daemon is killed, its callers learn it at once (their socket closes); SIGTERM's clean stop included. */
     private static final Duration END_BOUND = Duration.ofSeconds(15);
     private static final String MODULE = "ticker";
+    private static final String BACKEND = TestHost.NAMESPACE;
+    private TestHost host;
+    private String guest;
+
+    /**
+     * The namespace guest: what the daemon does under load is the same on either backend, and fifty JVMs beside an
+     * emulated (TCG) VM on two cores would measure the emulation.
+     */
+    @BeforeEach
+    void shareGuest(TestHost testHost) {
+        host = testHost;
+        guest = testHost.sharedGuest(BACKEND);
+    }
 
     /** Stops the daemon the launcher started, and keeps its log: the run's home goes with the run. */
     @AfterEach
@@ -59,16 +74,16 @@ class DaemonLoadIT extends SharedGuestTest {
         Path log = host.paths().log().resolve("eflowd.log");
         if (Files.exists(log)) {
             Path kept = Files.createDirectories(Path.of("target", "daemon-load"))
-                    .resolve(backend + "-" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-eflowd.log");
+                    .resolve(BACKEND + "-" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-eflowd.log");
             Files.copy(log, kept, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
     /** The shared guest goes back without modules, and no command of this class is left sleeping in it. */
-    @AfterParameterizedClassInvocation
-    static void putTheGuestBack(String backend, TestHost host) {
-        putBack(host, backend, f -> false);
-        host.manager().invoke(host.sharedGuest(backend), List.of("pkill", "-f", "^sleep 4[0-9]$"), Duration.ofSeconds(10));
+    @AfterAll
+    static void putTheGuestBack(TestHost host) {
+        SharedGuestTest.putBack(host, BACKEND, f -> false);
+        host.manager().invoke(host.sharedGuest(BACKEND), List.of("pkill", "-f", "^sleep 4[0-9]$"), Duration.ofSeconds(10));
     }
 
     /**
@@ -175,7 +190,8 @@ class DaemonLoadIT extends SharedGuestTest {
         }
         // every one has reached the guest: its sleep runs there, or its log's first line came back
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(run("pgrep", "-c", "-f", "^sleep " + seconds + "$")).isEqualTo(Integer.toString(sleepers.size()));
+            assertThat(inGuest("pgrep", "-c", "-f", "^sleep " + seconds + "$").stdoutText().strip())
+                    .isEqualTo(Integer.toString(sleepers.size()));
             for (Caller follower : followers) {
                 assertThat(follower.stdout()).as(follower.describe()).contains("\n");
             }
@@ -216,7 +232,7 @@ class DaemonLoadIT extends SharedGuestTest {
             assertThat(caller.stdout()).as(caller.describe()).isEqualTo("back-" + i + "\n");
         }
         assertThat(daemonPid()).isPresent().isNotEqualTo(Optional.of(daemon.pid()));
-        invoke("pkill", "-f", "^sleep " + seconds + "$");
+        inGuest("pkill", "-f", "^sleep " + seconds + "$");
     }
 
     /** The busybox image and one module that prints a line a second, running, once per class invocation. */
@@ -275,6 +291,11 @@ class DaemonLoadIT extends SharedGuestTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A command in the guest through the test's own connection, not the daemon's. */
+    private CommandResult inGuest(String... command) {
+        return host.manager().invoke(guest, List.of(command), Duration.ofSeconds(30));
     }
 
     private Exec.Result eflow(String... args) {
