@@ -63,7 +63,7 @@ public final class GuestConnections implements AutoCloseable {
     /** Runs {@code command} through the guest user's shell, feeding it {@code stdin} (null for none). */
     public CommandResult exec(GuestEndpoint guest, String command, byte[] stdin, Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        return shared(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
+        return call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, deadline));
     }
 
     /**
@@ -73,7 +73,7 @@ public final class GuestConnections implements AutoCloseable {
     public int stream(GuestEndpoint guest, String command, InputStream stdin, OutputStream out, OutputStream err,
             Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        return shared(guest).call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));
+        return call(guest, deadline, session -> RemoteExec.run(session, guest, command, stdin, out, err, deadline));
     }
 
     /**
@@ -84,19 +84,19 @@ public final class GuestConnections implements AutoCloseable {
     public int terminal(GuestEndpoint guest, int columns, int rows, InputStream in, OutputStream out, Consumer<TerminalResize> opened,
                         Duration maxLength) {
         Deadline deadline = Deadline.after(maxLength);
-        return shared(guest).call(guest, deadline, session -> RemoteShell.run(session, guest, columns, rows, in, out, opened, deadline));
+        return call(guest, deadline, session -> RemoteShell.run(session, guest, columns, rows, in, out, opened, deadline));
     }
 
     /** Copies a host file into the guest over SFTP; the remote file appears complete or not at all. */
     public void upload(GuestEndpoint guest, Path local, String remote, Progress progress, String step) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
-        shared(guest).call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline, progress, step));
+        call(guest, deadline, session -> SftpTransfer.upload(session, guest, local, remote, deadline, progress, step));
     }
 
     /** Copies a guest file to the host over SFTP; the local file appears complete or not at all. */
     public void download(GuestEndpoint guest, String remote, Path local) {
         Deadline deadline = Deadline.after(LOGIN_TIMEOUT);
-        shared(guest).call(guest, deadline, session -> SftpTransfer.download(session, guest, remote, local, deadline));
+        call(guest, deadline, session -> SftpTransfer.download(session, guest, remote, local, deadline));
     }
 
     /** A connection to {@code port} on the guest's loopback, made by the guest's sshd. */
@@ -199,6 +199,21 @@ public final class GuestConnections implements AutoCloseable {
             invalidate(guest);
         }
         client.stop();
+    }
+
+    /**
+     * Runs {@code work} on the guest's pooled session. A call the pool's close cut off says so: it was eflowd stopping,
+     * not the guest, that ended it.
+     */
+    private <T> T call(GuestEndpoint guest, Deadline deadline, GuestSession.SessionCall<T> work) {
+        try {
+            return shared(guest).call(guest, deadline, work);
+        } catch (EflowException e) {
+            if (closed) {
+                throw GuestErrors.closedPool();
+            }
+            throw e;
+        }
     }
 
     private GuestSession shared(GuestEndpoint guest) {

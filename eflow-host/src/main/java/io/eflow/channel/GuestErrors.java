@@ -49,6 +49,11 @@ final class GuestErrors {
                 + seconds(timeout));
     }
 
+    static EflowException tooManyLongCalls(GuestEndpoint guest, int limit) {
+        return new EflowException(409, "guest " + guest.name() + " has " + limit + " followed logs, subscriptions and terminals"
+                + " open already: end one of them first");
+    }
+
     static EflowException commandTimeout(GuestEndpoint guest, String command, Duration timeout) {
         return new EflowException(500, "command '" + abbreviate(command) + "' in guest " + guest.name()
                 + " did not finish within " + seconds(timeout) + "; it was sent SIGTERM");

@@ -3,6 +3,7 @@ package io.eflow.channel;
 import io.eflow.platform.EflowException;
 import org.apache.sshd.client.session.ClientSession;
 
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,14 +15,24 @@ import java.util.function.Consumer;
  */
 final class GuestSession {
     /**
-     * Below OpenSSH's default MaxSessions (10). sshd still frees slots a little late, which {@link ChannelOpening}
-     * rides out; the margin keeps that rare.
+     * Below the guest sshd's MaxSessions (64, in its sshd_config). sshd still frees slots a little late, which
+     * {@link ChannelOpening} rides out; the margin keeps that rare.
      */
-    static final int MAX_CHANNELS = 8;
+    static final int MAX_CHANNELS = 60;
+    /**
+     * Of those, how many long calls (allowed more than {@link #LONG_CALL}: a followed log, a subscription, a terminal)
+     * may hold at once. Each holds its channel for as long as someone watches; the rest stay for commands, so watchers
+     * never lock the guest's management out.
+     */
+    static final int MAX_LONG_CALLS = 48;
+    static final Duration LONG_CALL = Duration.ofMinutes(10);
+    /** How long a long call waits for one of its slots: its own deadline is days, so it is told instead. */
+    static final Duration LONG_CALL_WAIT = Duration.ofSeconds(30);
 
     private final GuestSshClient client;
     private final Consumer<ClientSession> onOpen;
     private final Semaphore channels = new Semaphore(MAX_CHANNELS, true);
+    private final Semaphore longCalls = new Semaphore(MAX_LONG_CALLS, true);
     private final ReentrantLock connecting = new ReentrantLock();
     private volatile GuestEndpoint endpoint;
     private volatile ClientSession session;
@@ -35,7 +46,18 @@ final class GuestSession {
 
     /** Runs {@code call} on a live session, holding one channel slot; retries once on a fresh session if it was stale. */
     <T> T call(GuestEndpoint guest, Deadline deadline, SessionCall<T> call) {
-        acquireSlot(guest, deadline);
+        boolean longCall = deadline.budget().compareTo(LONG_CALL) > 0;
+        if (longCall) {
+            acquireLongCallSlot(guest, deadline);
+        }
+        try {
+            acquireSlot(guest, deadline);
+        } catch (RuntimeException e) {
+            if (longCall) {
+                longCalls.release();
+            }
+            throw e;
+        }
         try {
             ClientSession current = session(guest, deadline);
             try {
@@ -50,6 +72,9 @@ final class GuestSession {
             }
         } finally {
             channels.release();
+            if (longCall) {
+                longCalls.release();
+            }
         }
     }
 
@@ -115,6 +140,17 @@ final class GuestSession {
 
     private boolean isUsable(ClientSession candidate, GuestEndpoint guest) {
         return candidate != null && candidate.isOpen() && candidate.isAuthenticated() && guest.equals(endpoint);
+    }
+
+    private void acquireLongCallSlot(GuestEndpoint guest, Deadline deadline) {
+        try {
+            if (!longCalls.tryAcquire(Math.min(deadline.remainingMillis(), LONG_CALL_WAIT.toMillis()), TimeUnit.MILLISECONDS)) {
+                throw GuestErrors.tooManyLongCalls(guest, MAX_LONG_CALLS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EflowException(500, "interrupted while waiting for a channel to guest " + guest.name());
+        }
     }
 
     private void acquireSlot(GuestEndpoint guest, Deadline deadline) {

@@ -501,7 +501,9 @@ final class DaemonClient {
                     return;
                 }
             }
-            throw new EflowException(500, "eflowd ended the answer without saying how; see its log");
+            // the daemon's last line never came: it went away (stopped, restarted or killed) while it was following
+            throw new EflowException(500, "eflowd went away before the end of its answer (was it stopped or restarted?); see "
+                    + "its log");
         } catch (IOException e) {
             throw lost(e);
         }

@@ -3,6 +3,7 @@ package io.eflow.cli;
 import io.eflow.daemon.api.SocketProbe;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.EflowPaths;
+import io.eflow.platform.ProcessLock;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts eflowd when the CLI finds nobody answering, as {@code docker} users expect their daemon to be there.
@@ -31,12 +33,46 @@ final class DaemonLauncher {
         this.env = env;
     }
 
-    /** Starts a daemon and waits until it answers; returns at once if one already does. */
+    /**
+     * Starts a daemon and waits until it answers; returns at once if one already does. One CLI at a time starts it,
+     * under a lock beside the socket: fifty that found none at once used to start fifty JVMs, each loading its
+     * instances before all but one found the daemon's own lock taken, and the one left then missed its start timeout
+     * on a two-core host. The others wait for the lock and find the daemon answering.
+     */
     void ensureRunning() {
         Path socket = paths.daemonSocket();
         if (SocketProbe.answers(socket)) {
             return;
         }
+        try (ProcessLock ignored = startLock(socket.resolveSibling("eflowd-start.lock"))) {
+            if (!SocketProbe.answers(socket)) {
+                start(socket);
+            }
+        }
+    }
+
+    private ProcessLock startLock(Path file) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try {
+            // created as eflowd makes it (RuntimeDirectory): root's alone, so nobody else can hold the lock
+            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            while (true) {
+                Optional<ProcessLock> lock = ProcessLock.tryAcquire(file);
+                if (lock.isPresent()) {
+                    return lock.get();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new EflowException(500, "another eflow command has been starting eflowd for " + START_TIMEOUT.toSeconds()
+                            + " s; see " + paths.log().resolve("eflowd.log") + " and " + stdioFile());
+                }
+                sleep(Duration.ofMillis(25));
+            }
+        } catch (IOException e) {
+            throw new EflowException(500, "cannot start eflowd: cannot lock " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void start(Path socket) {
         Process daemon = spawn();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -44,7 +80,7 @@ final class DaemonLauncher {
                 return;
             }
             if (!daemon.isAlive()) {
-                // another CLI's daemon may have won the race; ours then exits, and theirs answers
+                // one started another way (systemd, `eflow daemon`) may have won the race; ours then exits, and it answers
                 if (SocketProbe.answers(socket)) {
                     return;
                 }

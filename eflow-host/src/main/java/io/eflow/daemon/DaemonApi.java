@@ -174,7 +174,8 @@ final class DaemonApi {
     private final Function<CliLine, CliLine.Answer> lines;
     /**
      * A command line run here holds a request thread while its command calls this API on another: a bound well under
-     * the pool's 32 threads keeps those calls served. Beyond it the client is told 503 and runs the line itself.
+     * the pool's threads ({@link Eflowd#MAX_THREADS}) keeps those calls served. Beyond it the client is told 503 and runs
+     * the line itself, in its own JVM, which costs the daemon nothing while it starts.
      */
     private static final int LINE_SLOTS = 8;
     private final Semaphore lineSlots = new Semaphore(LINE_SLOTS);

@@ -1,6 +1,7 @@
 package io.eflow.daemon;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Pause;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 
 /**
  * One eflowd per runtime folder. Probing the socket alone races when two CLIs start a daemon at once
@@ -27,11 +29,20 @@ final class DaemonLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static DaemonLock acquire(Path file) {
+    /**
+     * Takes the lock, waiting up to {@code wait} while another process holds it: a daemon that was told to stop holds it
+     * until it is gone, and the next one (started by a CLI meanwhile) takes over then instead of failing.
+     */
+    static DaemonLock acquire(Path file, Duration wait) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long deadline = System.nanoTime() + wait.toNanos();
             FileLock lock = tryLock(channel);
+            while (lock == null && System.nanoTime() < deadline) {
+                Pause.millis(25);
+                lock = tryLock(channel);
+            }
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.US_ASCII).strip();
                 channel.close();

@@ -44,6 +44,9 @@ public final class Eflowd implements AutoCloseable {
      * the socket is local and root-only, so idle connections cost nothing worth a timeout shorter than a day.
      */
     private static final Duration IDLE_TIMEOUT = Duration.ofHours(24);
+    /** How long a new daemon waits for one that is stopping (its socket gone, its lock still held); under the CLI's 10 s. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(5);
+    static final int MAX_THREADS = 256;
 
     private final Path socket;
     private final InstanceManager manager;
@@ -83,7 +86,7 @@ public final class Eflowd implements AutoCloseable {
             if (SocketProbe.answers(socket)) {
                 throw EflowException.conflict("another eflowd already answers on " + socket + ": stop it first");
             }
-            lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"));
+            lock = DaemonLock.acquire(socket.resolveSibling("eflowd.lock"), LOCK_WAIT);
             // we hold the lock, so whatever socket file is left belongs to a daemon that died
             Files.deleteIfExists(socket);
             Forwards forwards = new Forwards(manager);
@@ -119,8 +122,10 @@ public final class Eflowd implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            // requests are few and local; Jetty's default of 200 threads is memory for nothing
-            config.jetty.threadPool = new QueuedThreadPool(32, 2);
+            // Threads are made as requests come and end after a minute idle, so the ceiling costs nothing at rest. It
+            // must stay above the answers that stay open (a followed log, a subscription, a live view holds a thread
+            // for as long), or every other request waits behind them: a ceiling of 32 did that at forty followers.
+            config.jetty.threadPool = new QueuedThreadPool(MAX_THREADS, 2);
             config.jetty.addConnector((server, http) -> unixConnector(server, http, socket));
             config.requestLogger.http((ctx, ms) ->
                     log.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
@@ -174,12 +179,17 @@ public final class Eflowd implements AutoCloseable {
         closed = true;
         log.info("eflowd stopping");
         try {
+            // The socket's name first: a CLI that comes now finds no daemon and starts the next one, which waits for our
+            // lock, instead of reaching this one as it closes. Connections already open are not affected.
+            Files.deleteIfExists(socket);
             console.close();
             api.stop();
-            app.stop();
+            // The guests' connections before the server: calls waiting on a guest (an invoke's sleep, a followed log)
+            // end now and answer that eflowd is shutting down. The server stopped first used to wait 5 s for those
+            // threads, holding the daemon lock all the while.
             forwards.close();
             manager.close();
-            Files.deleteIfExists(socket);
+            app.stop();
             log.info("eflowd stopped");
         } catch (IOException | RuntimeException e) {
             log.error("eflowd did not stop cleanly", e);

@@ -3,6 +3,7 @@ package io.eflow.platform;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -20,11 +21,16 @@ public final class ProcessLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** The lock, or empty when another process holds it. */
+    /** The lock, or empty when another process (or another holder in this one) holds it. */
     public static Optional<ProcessLock> tryAcquire(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException heldHere) {
+                lock = null; // the JVM keeps one table of its locks: a holder in this process shows up this way
+            }
             if (lock == null) {
                 channel.close();
                 return Optional.empty();

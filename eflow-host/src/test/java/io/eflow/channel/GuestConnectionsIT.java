@@ -17,6 +17,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +161,40 @@ class GuestConnectionsIT {
             threads.shutdownNow();
         }
         assertThat(sshd.connections() - before).as("SSH connections for 200 concurrent commands").isEqualTo(1);
+    }
+
+    /**
+     * Twelve long calls (each allowed an hour, as a followed log is) hold their channels while commands still run: more
+     * watchers than the 8 channels the pool once had did lock every command out until its deadline.
+     */
+    @Test
+    void longCallsLeaveChannelsForCommands() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(12);
+        List<PipedOutputStream> inputs = new ArrayList<>();
+        try {
+            List<Future<Integer>> watchers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                PipedOutputStream input = new PipedOutputStream();
+                PipedInputStream stdin = new PipedInputStream(input);
+                inputs.add(input);
+                // cat ends when its input does: the watcher leaves
+                watchers.add(threads.submit(() -> pool.stream(guest, "cat", stdin, OutputStream.nullOutputStream(),
+                        OutputStream.nullOutputStream(), Duration.ofHours(1))));
+            }
+            Awaitility.await().atMost(TIMEOUT).until(() -> pool.exec(guest, "pgrep -c -x -u " + guest.user() + " cat", null, TIMEOUT)
+                    .stdoutText().strip().equals("12"));
+            for (int i = 0; i < 10; i++) {
+                assertThat(pool.exec(guest, "echo " + i, null, Duration.ofSeconds(5)).stdoutText()).isEqualTo(i + "\n");
+            }
+            for (PipedOutputStream input : inputs) {
+                input.close();
+            }
+            for (Future<Integer> watcher : watchers) {
+                assertThat(watcher.get(20, TimeUnit.SECONDS)).isZero();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -128,6 +128,7 @@ final class OpenSshServerFixture implements AutoCloseable {
                 "AuthenticationMethods publickey",
                 "PermitRootLogin no",
                 "Subsystem sftp internal-sftp",
+                "MaxSessions 64",
                 "# for running outside the guest",
                 "UsePAM no",
                 "PidFile none",

@@ -11,8 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +76,29 @@ class OnDemandStartTest {
         assertThat(log).contains("serving on " + paths().daemonSocket(), "GET /v1/host -> 200", "eflowd stopped");
         // detached: the console appender is off, so nothing is logged twice into eflowd.out
         assertThat(paths().log().resolve("eflowd.out")).isEmptyFile();
+    }
+
+    /** After a restart many callers find no daemon at once: one of them starts it, the others wait and use it. */
+    @Test
+    void callersThatFindNoDaemonAtOnceStartOnlyOne() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<CliRun>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                runs.add(callers.submit(() -> CliRun.run(home, cwd, true, "list", "--json")));
+            }
+            for (Future<CliRun> run : runs) {
+                CliRun done = run.get(60, TimeUnit.SECONDS);
+                assertThat(done.exitCode()).as(done.err()).isZero();
+            }
+        } finally {
+            callers.shutdownNow();
+            daemon = lockHolder().orElse(null); // stopped after the test, also when it failed
+        }
+        assertThat(daemon).isNotNull();
+        // a daemon that lost a race would have said so in its stdio ("another eflowd ...") and logged its own start
+        assertThat(paths().log().resolve("eflowd.out")).isEmptyFile();
+        assertThat(Files.readString(paths().log().resolve("eflowd.log")).split("serving on ", -1)).hasSize(2);
     }
 
     @Test
