@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +47,9 @@ import java.util.regex.Pattern;
  *       message that arrives to {@code arrived}, duplicates included.</li>
  * </ul>
  * Every second it rewrites {@code stats}: {@code sent acked unacked arrived distinct missing duplicates alerts
- * upstreamOther connects}, where missing counts acknowledged numbers not (yet) seen upstream. It stops publishing
+ * upstreamOther connects resent refused}, where missing counts acknowledged numbers not (yet) seen upstream, resent
+ * the messages sent again on a live connection after a minute without their PUBACK, and refused the publishes Paho
+ * refused (not connected, say). It stops publishing
  * when {@code DIR/stop} appears (unacknowledged messages are still sent until acknowledged) and exits when
  * {@code DIR/quit} appears. soak.sh checks the files themselves; the counts here are for progress.
  * Usage: java -cp PAHO:EFLOW_CONTRACT SoakClient.java DIR CONNECTION_STRING_FILE CA_PEM HUB_PORT MOSQUITTO_PORT MSG_PER_S
@@ -62,6 +65,8 @@ public final class SoakClient {
     final int mosquittoPort;
     final int rate;
     final ConcurrentSkipListSet<Long> unacked = new ConcurrentSkipListSet<>();
+    /** When each unacknowledged message last went out (System.nanoTime()). */
+    final ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
     final BitSet ackedSet = new BitSet();
     final BitSet arrivedSet = new BitSet();
     final AtomicLong sent = new AtomicLong();
@@ -70,6 +75,8 @@ public final class SoakClient {
     final AtomicLong alerts = new AtomicLong();
     final AtomicLong upstreamOther = new AtomicLong();
     final AtomicLong connects = new AtomicLong();
+    final AtomicLong resent = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
     final PrintWriter ackedOut;
     final PrintWriter arrivedOut;
     volatile MqttAsyncClient hub;
@@ -98,6 +105,8 @@ public final class SoakClient {
         while (!Files.exists(dir.resolve("quit"))) {
             if (hub == null || !hub.isConnected()) {
                 reconnect();
+            } else {
+                resendStale();
             }
             Thread.sleep(200);
         }
@@ -119,6 +128,19 @@ public final class SoakClient {
         publish(client, seq);
     }
 
+    /** A message without its PUBACK for a minute on a live connection goes out again (the hub redelivers after 30 s). */
+    synchronized void resendStale() {
+        MqttAsyncClient client = hub;
+        long now = System.nanoTime();
+        for (long seq : unacked) {
+            Long at = sentAt.get(seq);
+            if (client != null && at != null && now - at > TimeUnit.SECONDS.toNanos(60)) {
+                resent.incrementAndGet();
+                publish(client, seq);
+            }
+        }
+    }
+
     void publish(MqttAsyncClient client, long seq) {
         byte[] body = new byte[256];
         Arrays.fill(body, (byte) 'x');
@@ -132,6 +154,7 @@ public final class SoakClient {
                 public void onSuccess(IMqttToken done) {
                     // a PUBACK is the hub's promise, whichever connection carried it
                     if (unacked.remove(seq)) {
+                        sentAt.remove(seq);
                         record(seq);
                     }
                 }
@@ -141,9 +164,14 @@ public final class SoakClient {
                     // stays unacknowledged: sent again on the next connection
                 }
             });
+            sentAt.put(seq, System.nanoTime());
             sent.incrementAndGet();
         } catch (MqttException e) {
-            // not connected any more: sent again on the next connection
+            // not connected any more (sent again on the next connection), or refused (sent again after a minute)
+            sentAt.put(seq, System.nanoTime());
+            if (refused.incrementAndGet() <= 10) {
+                System.err.println("soak: publish " + seq + " refused by the client: " + e.getReasonCode() + " " + e.getMessage());
+            }
         }
     }
 
@@ -260,7 +288,8 @@ public final class SoakClient {
         String line = String.join(" ", String.valueOf(sent.get()), String.valueOf(acked.get()), String.valueOf(unacked.size()),
                 String.valueOf(arrived.get()), String.valueOf(arrivedSet.cardinality()), String.valueOf(missing.cardinality()),
                 String.valueOf(arrived.get() - arrivedSet.cardinality()), String.valueOf(alerts.get()),
-                String.valueOf(upstreamOther.get()), String.valueOf(connects.get()));
+                String.valueOf(upstreamOther.get()), String.valueOf(connects.get()), String.valueOf(resent.get()),
+                String.valueOf(refused.get()));
         try {
             Path tmp = dir.resolve("stats.tmp");
             Files.writeString(tmp, line + "\n");

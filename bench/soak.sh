@@ -286,7 +286,7 @@ sample() {
     dfds=$(ls "/proc/$dp/fd" 2>/dev/null | wc -l)
   fi
   d=$(find "$EFLOW_HOME/log" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')
-  read -r sent acked unacked arrived distinct missing dups alerts other connects < "$WORK/client/stats"
+  read -r sent acked unacked arrived distinct missing dups alerts other connects resent refused < "$WORK/client/stats"
   hub=$(api http://eflow/v1/instances/bench/hub 2>/dev/null || true)
   q=$(echo "$hub" | sed -n 's/.*"\$upstream":{[^}]*"queueLength":\([0-9]*\).*/\1/p')
   mods=$(api http://eflow/v1/instances/bench/modules 2>/dev/null || true)
@@ -338,7 +338,7 @@ touch "$WORK/client/stop"
 [ -n "$MQ_PID" ] || { mosquitto_up; event="upstream-up "; }
 drain_limit=$([ "$BACKEND" = qemu ] && echo 900 || echo 300); t_drain=$(date +%s)
 while [ $(( $(date +%s) - t_drain )) -lt "$drain_limit" ]; do
-  read -r sent acked unacked arrived distinct missing dups alerts other connects < "$WORK/client/stats"
+  read -r sent acked unacked arrived distinct missing dups alerts other connects resent refused < "$WORK/client/stats"
   [ "$unacked" -eq 0 ] && [ "$missing" -eq 0 ] && break
   sleep 2
 done
@@ -354,11 +354,11 @@ load after
 # --- the report
 n_acked=$(sort -un "$WORK/client/acked" | wc -l); n_arrived=$(wc -l < "$WORK/client/arrived")
 n_distinct=$(sort -un "$WORK/client/arrived" | wc -l); lost=$(lost "$WORK/client/acked" "$WORK/client/arrived")
-read -r sent acked unacked arrived distinct missing dups alerts other connects < "$WORK/client/stats"
+read -r sent acked unacked arrived distinct missing dups alerts other connects resent refused < "$WORK/client/stats"
 echo "--- $MINUTES min on $BACKEND: $flaps upstream outages, $daemon_restarts daemon restarts, $guest_restarts guest restart," \
   "${crasher_restarts:-?} crasher restarts, $connects hub connections of the host application, drain $drain_s s"
 row "messages acknowledged (PUBACK)" "$n_acked of $sent sent ($(awk -v a="$n_acked" -v d="$D" 'BEGIN { printf "%.1f", a / d }') msg/s)" \
-  "offered $RATE msg/s while connected; $unacked never acknowledged"
+  "offered $RATE msg/s while connected; $unacked never acknowledged, ${resent:-0} sent again after a minute without"
 verdict "$lost" 0
 row "acknowledged, lost upstream" "$lost (arrived $n_arrived, $((n_arrived - n_distinct)) duplicates)" "bound 0: $V"
 row "other traffic" "filter alerts: $alerts to hostApp, $other upstream" "the samples' flow kept running"
