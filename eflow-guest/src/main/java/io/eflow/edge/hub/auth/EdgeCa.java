@@ -165,9 +165,10 @@ public final class EdgeCa {
      * ({@code EdgeModuleCACertificateFile}) and host applications trust.
      */
     public String caCertificatePem() {
+        Instant now = clock.instant();
         List<X509Certificate> all = new ArrayList<>();
         all.add(certificate);
-        all.addAll(earlier);
+        earlier.stream().filter(old -> old.getNotAfter().toInstant().isAfter(now)).forEach(all::add);
         return Pem.certificates(all.toArray(X509Certificate[]::new));
     }
 

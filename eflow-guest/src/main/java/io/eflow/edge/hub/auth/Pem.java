@@ -52,18 +52,6 @@ final class Pem {
         return text.toString();
     }
 
-    static X509Certificate readCertificate(Path file) throws IOException {
-        Object object = readFirst(file);
-        if (!(object instanceof X509CertificateHolder holder)) {
-            throw new IOException(file + " holds no PEM certificate");
-        }
-        try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
-        } catch (CertificateException e) {
-            throw new IOException(file + ": unreadable certificate: " + e.getMessage(), e);
-        }
-    }
-
     /** Every certificate in {@code file}, in order; at least one. */
     static List<X509Certificate> readCertificates(Path file) throws IOException {
         List<X509Certificate> certificates = new ArrayList<>();

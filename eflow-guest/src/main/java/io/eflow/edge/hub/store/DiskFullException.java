@@ -1,7 +1,5 @@
 package io.eflow.edge.hub.store;
 
-import io.eflow.contract.files.NoSpace;
-
 import java.time.Duration;
 
 /**
@@ -22,10 +20,5 @@ public final class DiskFullException extends StoreException {
 
     boolean retryDue(long nowNanos) {
         return nowNanos - failedAtNanos >= RETRY_AFTER.toNanos();
-    }
-
-    /** Whether a failed write ran out of space. */
-    static boolean isNoSpace(Throwable e) {
-        return NoSpace.causedBy(e);
     }
 }

@@ -1,5 +1,7 @@
 package io.eflow.edge.hub.store;
 
+import io.eflow.contract.files.NoSpace;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -215,7 +217,7 @@ final class LogWriter implements AutoCloseable {
         if (permanentlyFailed()) {
             return;
         }
-        if (inWrite && DiskFullException.isNoSpace(e)) {
+        if (inWrite && NoSpace.causedBy(e)) {
             // a write(2) refused for space left no dirty page behind, unlike a failed fsync
             boolean first = failure == null;
             failure = new DiskFullException(log.directory().toString(), e);

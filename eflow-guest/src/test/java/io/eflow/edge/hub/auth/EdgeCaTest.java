@@ -108,7 +108,7 @@ class EdgeCaTest {
 
         X509Certificate ca = open().certificate();
 
-        assertThat(Pem.readCertificate(temp.resolve("ca/ca.pem"))).isEqualTo(ca);
+        assertThat(Pem.readCertificates(temp.resolve("ca/ca.pem"))).containsExactly(ca);
     }
 
     @Test
@@ -166,7 +166,7 @@ class EdgeCaTest {
         assertThat(mode(folder)).isEqualTo("rwx------");
         assertThat(mode(client.keyFile())).isEqualTo("rw-------");
         assertThat(mode(client.certificateFile())).isEqualTo("rw-r--r--");
-        X509Certificate leaf = Pem.readCertificate(client.certificateFile());
+        X509Certificate leaf = Pem.readCertificates(client.certificateFile()).get(0);
         assertThat(leaf).isEqualTo(client.certificate());
         PrivateKey key = Pem.readEcPrivateKey(client.keyFile());
         assertThat(key).isInstanceOf(ECPrivateKey.class);
@@ -272,6 +272,9 @@ class EdgeCaTest {
         assertThat(temp.resolve("ca/trust-bundle.pem")).hasContent(ca.caCertificatePem());
         assertThat(open().caCertificatePem()).as("reloaded").isEqualTo(ca.caCertificatePem());
         assertThat(ca.renewIfDue()).as("not due again for years").isFalse();
+        clock.advance(Duration.between(clock.instant(), first.getNotAfter().toInstant()).plusDays(1));
+        assertThat(ca.caCertificatePem()).as("the old certificate, expired, is handed out no more")
+                .isEqualTo(Pem.certificates(renewed));
     }
 
     /** OpenSSL, unlike Java, checks the trusted certificate's own dates: it judges what a module or host application sees. */
