@@ -10,8 +10,10 @@ import io.eflow.platform.ParallelSteps;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -101,6 +103,27 @@ public final class GuestDisks {
             etcFiles.forEach((relative, file) -> FileTrees.write(upper.resolve(relative), file.content(), file.mode()));
         } finally {
             Exec.of("umount", mountPoint.toString()).check();
+        }
+    }
+
+    /**
+     * Changes files of a stopped guest's /etc: as {@link #seedEtc}, each file replaced atomically, and the whole on the
+     * image file's disk before this returns (a later step may rely on the guest having them). A data disk still attached
+     * to a loop device (a guest that did not stop cleanly) is refused: mounting it twice would corrupt it.
+     */
+    public static void editEtc(Path dataDisk, Path mountPoint, Map<String, SeedFile> etcFiles) {
+        Exec.Result attached = Exec.of("losetup", "--associated", dataDisk.toString()).run();
+        if (!attached.ok() || !attached.stdout().isBlank()) {
+            throw new EflowException(409, "the data disk " + dataDisk + " is still in use ("
+                    + (attached.ok() ? attached.stdout().strip() : attached.describeFailure())
+                    + "): start and stop the instance, then try again");
+        }
+        seedEtc(dataDisk, mountPoint, etcFiles);
+        FileTrees.deleteRecursively(mountPoint);
+        try (FileChannel image = FileChannel.open(dataDisk, StandardOpenOption.WRITE)) {
+            image.force(true);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot sync " + dataDisk + ": " + e.getMessage(), e);
         }
     }
 }

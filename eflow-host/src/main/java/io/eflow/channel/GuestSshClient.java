@@ -82,7 +82,7 @@ final class GuestSshClient extends SshClient {
     ConnectFuture connect(GuestEndpoint endpoint) throws IOException {
         AttributeRepository context = AttributeRepository.ofAttributesMap(Map.of(
                 UnixSocketConnector.SOCKET_PATH, endpoint.socket(),
-                PinnedHostKeyVerifier.PINNED_HOST_KEY, endpoint.pinnedHostKey()));
+                PinnedHostKeyVerifier.PINNED_ENDPOINT, endpoint));
         HostConfigEntry entry = new HostConfigEntry(endpoint.name(), endpoint.name(), PLACEHOLDER_PORT, endpoint.user());
         InetSocketAddress placeholder = InetSocketAddress.createUnresolved(endpoint.name(), PLACEHOLDER_PORT);
         return doConnect(endpoint.user(), placeholder, context, null, null, entry);
