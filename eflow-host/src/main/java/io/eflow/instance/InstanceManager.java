@@ -616,7 +616,13 @@ public final class InstanceManager implements AutoCloseable {
             KeysRotated.UserCa userCa = keyRotation.userCa();
             List<KeysRotated.HostKey> hostKeys = new ArrayList<>();
             for (String instance : store.names()) {
-                hostKeys.add(keyRotation.hostKey(instance));
+                try {
+                    hostKeys.add(keyRotation.hostKey(instance));
+                } catch (EflowException e) {
+                    List<String> done = hostKeys.stream().map(KeysRotated.HostKey::name).toList();
+                    throw new EflowException(e.status(), "the user CA was rotated" + (done.isEmpty() ? "" : ", and the host keys of "
+                            + String.join(", ", done)) + "; " + e.getMessage(), e);
+                }
             }
             return new KeysRotated(userCa, hostKeys);
         } finally {

@@ -39,26 +39,28 @@ final class KeyRotation {
     static final String HOST_KEY_FILE = "ssh/ssh_host_ed25519_key";
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** stdin: the lines. A new file beside the old, on disk before it replaces the old, the folder synced after. */
+    /** The guest's sshd folder. */
+    static final String SSH_DIR = "/etc/ssh";
+    /** $1 the folder, stdin the lines. A new file beside the old, on disk before it replaces the old, the folder synced after. */
     private static final String WRITE_TRUST = """
             set -e
             umask 022
-            cd /etc/ssh
+            cd "$1"
             cat > .eflow_user_ca.pub.eflow-new
             sync .eflow_user_ca.pub.eflow-new
             mv -f .eflow_user_ca.pub.eflow-new eflow_user_ca.pub
             sync .
             """;
     /**
-     * stdin: the private key; $1 its public line. Two renames: sshd between them finds a .pub of the other key, which
-     * OpenSSH 9.2 reports and then ignores (it takes the public half from the private key).
+     * $1 the folder, $2 the public line, stdin the private key. Two renames: sshd between them finds a .pub of the other
+     * key, which OpenSSH 9.2 reports and then ignores (it takes the public half from the private key; KeyRotationSshdIT).
      */
     private static final String WRITE_HOST_KEY = """
             set -e
             umask 077
-            cd /etc/ssh
+            cd "$1"
             cat > .ssh_host_ed25519_key.eflow-new
-            printf '%s\\n' "$1" > .ssh_host_ed25519_key.pub.eflow-new
+            printf '%s\\n' "$2" > .ssh_host_ed25519_key.pub.eflow-new
             chmod 600 .ssh_host_ed25519_key.eflow-new
             chmod 644 .ssh_host_ed25519_key.pub.eflow-new
             sync .ssh_host_ed25519_key.eflow-new .ssh_host_ed25519_key.pub.eflow-new
@@ -101,7 +103,7 @@ final class KeyRotation {
             boolean running = manager.powerState(config) == PowerState.RUNNING;
             try {
                 if (running) {
-                    asRoot(layout, WRITE_HOST_KEY, key.openSshPrivateKey(), key.publicKeyLine());
+                    asRoot(layout, writeHostKey(SSH_DIR, key.publicKeyLine()), key.openSshPrivateKey());
                     access.probe(new GuestEndpoint(layout.name(), layout.sshSocket(), key.publicKey(), GuestAccess.USER),
                             access.authorities().current());
                 } else {
@@ -167,7 +169,7 @@ final class KeyRotation {
             InstanceLayout layout = store.layout(config.name());
             byte[] file = UserCaKeys.trustFile(cas);
             if (manager.powerState(config) == PowerState.RUNNING) {
-                asRoot(layout, WRITE_TRUST, file);
+                asRoot(layout, writeTrust(SSH_DIR), file);
                 access.probe(access.endpoint(layout), proof);
             } else {
                 GuestDisks.editEtc(layout.dataDisk(), seedMount(layout), Map.of(TRUST_FILE, new GuestDisks.SeedFile(file, "rw-r--r--")));
@@ -176,11 +178,21 @@ final class KeyRotation {
         });
     }
 
-    /** Runs {@code script} as root in the running guest (sudo, as the host's other changes to /etc), fed {@code stdin}. */
-    private void asRoot(InstanceLayout layout, String script, byte[] stdin, String... args) {
-        List<String> argv = new ArrayList<>(List.of("sudo", "-n", "sh", "-c", script, "eflow-rotate-keys"));
-        argv.addAll(List.of(args));
-        access.shell(layout, ShellQuoting.join(argv), stdin, WRITE_TIMEOUT);
+    /** The command that replaces the trust file in {@code sshDir} with its stdin. */
+    static List<String> writeTrust(String sshDir) {
+        return List.of("sh", "-c", WRITE_TRUST, "eflow-rotate-keys", sshDir);
+    }
+
+    /** The command that replaces the host key in {@code sshDir} with its stdin (private) and {@code publicLine}. */
+    static List<String> writeHostKey(String sshDir, String publicLine) {
+        return List.of("sh", "-c", WRITE_HOST_KEY, "eflow-rotate-keys", sshDir, publicLine);
+    }
+
+    /** Runs {@code argv} as root in the running guest (sudo, as the host's other changes to /etc), fed {@code stdin}. */
+    private void asRoot(InstanceLayout layout, List<String> argv, byte[] stdin) {
+        List<String> asRoot = new ArrayList<>(List.of("sudo", "-n"));
+        asRoot.addAll(argv);
+        access.shell(layout, ShellQuoting.join(asRoot), stdin, WRITE_TIMEOUT);
     }
 
     private static Path seedMount(InstanceLayout layout) {
