@@ -7,6 +7,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 
 import java.net.SocketAddress;
 import java.security.PublicKey;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Accepts exactly the host key pinned for the guest (and, while eflow rotates it, the key eflow itself is putting in
@@ -16,8 +17,12 @@ import java.security.PublicKey;
 final class PinnedHostKeyVerifier implements ServerKeyVerifier {
     /** The endpoint the session was opened for: its accepted keys, fixed for the session's life (a re-key included). */
     static final AttributeRepository.AttributeKey<GuestEndpoint> PINNED_ENDPOINT = new AttributeRepository.AttributeKey<>();
-    /** Set when the guest presented another key: the fingerprint it presented. */
-    static final AttributeRepository.AttributeKey<String> MISMATCH = new AttributeRepository.AttributeKey<>();
+    /**
+     * Where the fingerprint of another key the guest presented is recorded: a holder of the connecting caller's, in the
+     * connection context, because MINA clears a session's own attributes once its close completes, which a refused key
+     * starts at once (a session attribute would often be gone by the time the caller asks why).
+     */
+    static final AttributeRepository.AttributeKey<AtomicReference<String>> MISMATCH = new AttributeRepository.AttributeKey<>();
 
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
@@ -26,7 +31,10 @@ final class PinnedHostKeyVerifier implements ServerKeyVerifier {
         if (pinned != null && pinned.accepts(serverKey)) {
             return true;
         }
-        session.setAttribute(MISMATCH, KeyUtils.getFingerPrint(serverKey));
+        AtomicReference<String> mismatch = context == null ? null : context.getAttribute(MISMATCH);
+        if (mismatch != null) {
+            mismatch.set(KeyUtils.getFingerPrint(serverKey));
+        }
         return false;
     }
 }
