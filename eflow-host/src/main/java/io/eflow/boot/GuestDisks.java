@@ -7,11 +7,15 @@ import io.eflow.platform.EflowException;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
 import io.eflow.platform.ParallelSteps;
+import io.eflow.platform.Pause;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +28,7 @@ public final class GuestDisks {
     public static final long ROOT_SLOT_BYTES = 4L << 30;
     /** Layers of the /etc, /home and /root overlays, kept on the data disk so they survive updates. */
     public static final List<String> OVERLAID = List.of("etc", "home", "root");
+    private static final Duration DETACH_WAIT = Duration.ofSeconds(3);
 
     private GuestDisks() {
     }
@@ -79,6 +84,26 @@ public final class GuestDisks {
         }
     }
 
+    /**
+     * A loop device still on the image means something has it mounted. The one a just-finished mount used goes away
+     * by itself a moment after its unmount (autoclear), so that is waited for.
+     */
+    private static void requireDetached(Path dataDisk) {
+        long deadline = System.nanoTime() + DETACH_WAIT.toNanos();
+        while (true) {
+            Exec.Result attached = Exec.of("losetup", "--associated", dataDisk.toString()).run();
+            if (attached.ok() && attached.stdout().isBlank()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new EflowException(409, "the data disk " + dataDisk + " is still in use ("
+                        + (attached.ok() ? attached.stdout().strip() : attached.describeFailure())
+                        + "): start and stop the instance, then try again");
+            }
+            Pause.millis(50);
+        }
+    }
+
     /** The upper layer of the guest's /etc overlay on a mounted data disk: a file here is the guest's /etc file. */
     public static Path etcUpper(Path varRoot) {
         return varRoot.resolve(".eflow/overlays/etc/upper");
@@ -101,6 +126,25 @@ public final class GuestDisks {
             etcFiles.forEach((relative, file) -> FileTrees.write(upper.resolve(relative), file.content(), file.mode()));
         } finally {
             Exec.of("umount", mountPoint.toString()).check();
+        }
+    }
+
+    /**
+     * Changes files of a stopped guest's /etc: as {@link #seedEtc}, each file replaced atomically, and the whole on the
+     * image file's disk before this returns (a later step may rely on the guest having them). A data disk still attached
+     * to a loop device (a guest that did not stop cleanly) is refused: mounting it twice would corrupt it.
+     */
+    public static void editEtc(Path dataDisk, Path mountPoint, Map<String, SeedFile> etcFiles) {
+        if (Exec.of("mountpoint", "-q", mountPoint.toString()).run().ok()) {
+            Exec.of("umount", mountPoint.toString()).check(); // an edit cut short left it mounted: it is ours
+        }
+        requireDetached(dataDisk);
+        seedEtc(dataDisk, mountPoint, etcFiles);
+        FileTrees.deleteRecursively(mountPoint);
+        try (FileChannel image = FileChannel.open(dataDisk, StandardOpenOption.WRITE)) {
+            image.force(true);
+        } catch (IOException e) {
+            throw EflowException.failure("cannot sync " + dataDisk + ": " + e.getMessage(), e);
         }
     }
 }

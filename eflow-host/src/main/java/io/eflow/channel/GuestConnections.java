@@ -14,12 +14,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The daemon's SSH connections to its guests: one MINA client, one authenticated session per guest reused by every
@@ -50,7 +52,16 @@ public final class GuestConnections implements AutoCloseable {
     }
 
     public GuestConnections(UserCertificateAuthority ca, Duration certificateValidity) {
-        this.identities = new CertifiedIdentities(ca, certificateValidity);
+        this(() -> ca, certificateValidity);
+    }
+
+    /** Logs in with certificates of the install's CA in use at each login: a rotation needs no new pool. */
+    public GuestConnections(UserCaKeys cas) {
+        this(cas::current, DEFAULT_CERTIFICATE_VALIDITY);
+    }
+
+    private GuestConnections(Supplier<UserCertificateAuthority> ca, Duration certificateValidity) {
+        this.identities = new CertifiedIdentities(ca, certificateValidity, Clock.systemUTC());
         this.client = GuestSshClient.create();
         client.setKeyIdentityProvider(identities);
         client.setPublicKeyAuthenticationReporter(GuestLogin.REJECTION_RECORDER);

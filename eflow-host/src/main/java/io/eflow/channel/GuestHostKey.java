@@ -1,5 +1,7 @@
 package io.eflow.channel;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
+
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -21,8 +23,23 @@ public final class GuestHostKey {
         return new GuestHostKey(SshKeys.newEd25519());
     }
 
+    /** Reads a key written by {@link #writeForSshd}. */
+    static GuestHostKey load(Path privateKeyFile) {
+        return new GuestHostKey(SshKeys.readPrivateKey(privateKeyFile));
+    }
+
     public PublicKey publicKey() {
         return keyPair.getPublic();
+    }
+
+    /** The private key file's contents as sshd reads them (OpenSSH format, unencrypted): what goes into the guest. */
+    public byte[] openSshPrivateKey() {
+        return SshKeys.encodePrivateKey(keyPair, COMMENT);
+    }
+
+    /** The key's SHA256 fingerprint, as {@code ssh-keygen -l} prints it. */
+    public String fingerprint() {
+        return KeyUtils.getFingerPrint(keyPair.getPublic());
     }
 
     /**
@@ -41,6 +58,16 @@ public final class GuestHostKey {
     /** A {@code known_hosts} line, so that a plain OpenSSH client can verify the guest the same way. */
     public String knownHostsLine(String alias) {
         return alias + " " + SshKeys.publicKeyLine(keyPair.getPublic(), null);
+    }
+
+    /** A {@code known_hosts} line for {@code key}. */
+    public static String knownHostsLine(String alias, PublicKey key) {
+        return alias + " " + SshKeys.publicKeyLine(key, null);
+    }
+
+    /** The SHA256 fingerprint of {@code key}, as {@code ssh-keygen -l} prints it. */
+    public static String fingerprint(PublicKey key) {
+        return KeyUtils.getFingerPrint(key);
     }
 
     /** Reads a pinned public key from a {@code .pub} file written by {@link #writeForSshd}. */

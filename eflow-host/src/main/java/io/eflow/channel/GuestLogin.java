@@ -14,6 +14,7 @@ import java.net.ConnectException;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Connects and logs in to one guest, and turns MINA's failures into errors that say which step failed: no socket,
@@ -42,8 +43,9 @@ final class GuestLogin {
             throw GuestErrors.notRunning(guest);
         }
         ConnectFuture connect;
+        AtomicReference<String> mismatch = new AtomicReference<>();
         try {
-            connect = client.connect(guest);
+            connect = client.connect(guest, mismatch);
             if (!connect.await(deadline.remainingMillis(), CancelOption.CANCEL_ON_TIMEOUT)) {
                 throw GuestErrors.connectTimeout(guest, deadline.budget());
             }
@@ -64,15 +66,15 @@ final class GuestLogin {
                 throw GuestErrors.connectTimeout(guest, deadline.budget());
             }
             if (!auth.isSuccess()) {
-                throw loginFailure(guest, session, auth.getException());
+                throw loginFailure(guest, session, mismatch, auth.getException());
             }
             authenticated = true;
             return session;
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
-            throw loginFailure(guest, session, e);
+            throw loginFailure(guest, session, mismatch, e);
         } catch (IOException e) {
-            throw loginFailure(guest, session, e);
+            throw loginFailure(guest, session, mismatch, e);
         } finally {
             if (!authenticated) {
                 session.close(true);
@@ -92,8 +94,9 @@ final class GuestLogin {
         return GuestErrors.unreachable(guest, failure);
     }
 
-    private static EflowException loginFailure(GuestEndpoint guest, ClientSession session, Throwable failure) {
-        if (session.getAttribute(PinnedHostKeyVerifier.MISMATCH) != null) {
+    private static EflowException loginFailure(GuestEndpoint guest, ClientSession session, AtomicReference<String> mismatch,
+            Throwable failure) {
+        if (mismatch.get() != null) {
             return GuestErrors.hostKeyMismatch(guest);
         }
         if (Boolean.TRUE.equals(session.getAttribute(REJECTED))) {

@@ -138,8 +138,13 @@ final class GuestSession {
         }
     }
 
+    /**
+     * Usable while the guest's endpoint still accepts the host key this session verified: once a rotated key is
+     * pinned, the next call opens a session that verifies the new one.
+     */
     private boolean isUsable(ClientSession candidate, GuestEndpoint guest) {
-        return candidate != null && candidate.isOpen() && candidate.isAuthenticated() && guest.equals(endpoint);
+        return candidate != null && candidate.isOpen() && candidate.isAuthenticated() && guest.sameGuest(endpoint)
+                && guest.accepts(candidate.getServerKey());
     }
 
     private void acquireLongCallSlot(GuestEndpoint guest, Deadline deadline) {

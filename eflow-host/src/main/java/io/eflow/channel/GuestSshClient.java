@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A MINA {@link SshClient} that reaches guests over their UNIX-socket management channel, verifies the pinned host
@@ -78,11 +79,14 @@ final class GuestSshClient extends SshClient {
     /**
      * Opens the transport to the guest's sshd. Goes below {@code connect(user, host, port)} on purpose: that path
      * builds a resolved {@link InetSocketAddress}, i.e. a DNS lookup of the guest's name.
+     *
+     * @param mismatch gets the fingerprint of a host key the guest presented that {@code endpoint} does not accept
      */
-    ConnectFuture connect(GuestEndpoint endpoint) throws IOException {
+    ConnectFuture connect(GuestEndpoint endpoint, AtomicReference<String> mismatch) throws IOException {
         AttributeRepository context = AttributeRepository.ofAttributesMap(Map.of(
                 UnixSocketConnector.SOCKET_PATH, endpoint.socket(),
-                PinnedHostKeyVerifier.PINNED_HOST_KEY, endpoint.pinnedHostKey()));
+                PinnedHostKeyVerifier.PINNED_ENDPOINT, endpoint,
+                PinnedHostKeyVerifier.MISMATCH, mismatch));
         HostConfigEntry entry = new HostConfigEntry(endpoint.name(), endpoint.name(), PLACEHOLDER_PORT, endpoint.user());
         InetSocketAddress placeholder = InetSocketAddress.createUnresolved(endpoint.name(), PLACEHOLDER_PORT);
         return doConnect(endpoint.user(), placeholder, context, null, null, entry);

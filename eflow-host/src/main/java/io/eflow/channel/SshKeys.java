@@ -1,5 +1,6 @@
 package io.eflow.channel;
 
+import io.eflow.contract.files.AtomicFile;
 import io.eflow.platform.EflowException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -10,11 +11,13 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -103,8 +106,9 @@ final class SshKeys {
     }
 
     /**
-     * Writes through a temporary file created with its final mode, then renames: a crash never leaves a
-     * half-written key, and a private key is never readable by others even for a moment.
+     * Writes through a temporary file created with its final mode, synced, then renames and syncs the folder: a crash
+     * (of eflow or of the host) never leaves a half-written key or loses one a later step relies on, and a private key
+     * is never readable by others even for a moment.
      */
     static void writeAtomically(Path file, byte[] content, String mode) {
         Path dir = file.toAbsolutePath().getParent();
@@ -116,12 +120,16 @@ final class SshKeys {
             Files.write(tmp, content);
             // the umask may have narrowed the mode, and a public key must stay readable by sshd
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            AtomicFile.syncDirectory(dir);
         } catch (IOException e) {
             throw EflowException.failure("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
@@ -132,6 +140,17 @@ final class SshKeys {
                     // the original failure is the one worth reporting
                 }
             }
+        }
+    }
+
+    /** Deletes {@code file} if it is there, and syncs its folder so the deletion holds across a crash. */
+    static void delete(Path file) {
+        try {
+            if (Files.deleteIfExists(file)) {
+                AtomicFile.syncDirectory(file.toAbsolutePath().getParent());
+            }
+        } catch (IOException e) {
+            throw EflowException.failure("cannot delete " + file + ": " + e.getMessage(), e);
         }
     }
 }

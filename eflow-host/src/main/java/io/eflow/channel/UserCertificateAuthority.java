@@ -71,8 +71,42 @@ public final class UserCertificateAuthority {
         return ca;
     }
 
+    /**
+     * Reads a CA from its private key alone, writing nothing (another process may be rotating the CA folder): the
+     * public half is derived from the key, and a {@code .pub} beside it that says otherwise is refused.
+     */
+    static UserCertificateAuthority read(Path keyFile, Path publicFile) {
+        UserCertificateAuthority ca = new UserCertificateAuthority(SshKeys.readPrivateKey(keyFile));
+        if (Files.exists(publicFile) && !KeyUtils.compareKeys(SshKeys.readPublicKey(publicFile), ca.publicKey())) {
+            throw new EflowException(500, publicFile + " does not match " + keyFile
+                    + "; restore the pair from a backup (guests trust the old CA), or remove both to start a new CA");
+        }
+        return ca;
+    }
+
+    /** A new CA key, in memory only until {@link #write}. */
+    static UserCertificateAuthority generate() {
+        return new UserCertificateAuthority(SshKeys.newEd25519());
+    }
+
+    /** Writes the private key (0600), then the public line: each file atomically and synced. */
+    void write(Path keyFile, Path publicFile) {
+        SshKeys.writePrivateKey(keyFile, caKey, COMMENT);
+        SshKeys.writePublicLine(publicFile, publicKeyLine());
+    }
+
     public PublicKey publicKey() {
         return caKey.getPublic();
+    }
+
+    /** The key's SHA256 fingerprint, as {@code ssh-keygen -l} prints it. */
+    public String fingerprint() {
+        return KeyUtils.getFingerPrint(caKey.getPublic());
+    }
+
+    /** True when {@code other} is the same CA key. */
+    boolean sameKey(UserCertificateAuthority other) {
+        return other != null && KeyUtils.compareKeys(publicKey(), other.publicKey());
     }
 
     /** The line a guest puts in {@code /etc/ssh/eflow_user_ca.pub} (its TrustedUserCAKeys file). */

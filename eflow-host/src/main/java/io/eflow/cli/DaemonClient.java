@@ -38,6 +38,7 @@ import io.eflow.daemon.api.ImageLoad;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.InvokeRequest;
+import io.eflow.daemon.api.KeysRotated;
 import io.eflow.daemon.api.LogsRequest;
 import io.eflow.daemon.api.LogsResult;
 import io.eflow.daemon.api.ModuleRestarted;
@@ -160,6 +161,14 @@ final class DaemonClient {
 
     SizingChange set(String instance, SetRequest request) {
         return call("POST", instancePath(instance, "/set"), request, SizingChange.class);
+    }
+
+    KeysRotated rotateKeys(String instance) {
+        return call("POST", instancePath(instance, "/rotate-keys"), null, KeysRotated.class);
+    }
+
+    KeysRotated rotateAllKeys() {
+        return call("POST", "/v1/rotate-keys", null, KeysRotated.class);
     }
 
     Verification verify(String instance) {

@@ -95,6 +95,8 @@ import java.util.function.Function;
  * POST   /v1/instances/{name}/logs     LogsRequest    LogsResult
  * GET    /v1/instances/{name}/logs/bundle   the same zip as a download (console)
  * POST   /v1/instances/{name}/connect       ConnectInfo
+ * POST   /v1/instances/{name}/rotate-keys   KeysRotated                    (rotate-keys: the guest's host key)
+ * POST   /v1/rotate-keys                    KeysRotated                    (rotate-keys --all: the user CA, every host key)
  * GET    /v1/instances/{name}/features/{feature}                  Feature
  * POST   /v1/instances/{name}/features/{feature}  FeatureChange   Feature        (from the next start)
  * GET    /v1/instances/{name}/devices       SerialPortList
@@ -267,6 +269,8 @@ final class DaemonApi {
         routes.post("/v1/instances/{name}/logs", this::logs);
         routes.get("/v1/instances/{name}/logs/bundle", this::logBundle);
         routes.post("/v1/instances/{name}/connect", ctx -> ctx.json(manager.connect(name(ctx))));
+        routes.post("/v1/instances/{name}/rotate-keys", ctx -> ctx.json(manager.rotateKeys(name(ctx), false)));
+        routes.post("/v1/rotate-keys", ctx -> ctx.json(manager.rotateKeys(null, true)));
         routes.get("/v1/instances/{name}/firewall", ctx -> ctx.json(manager.firewall(name(ctx))));
         routes.get("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().serialPorts(name(ctx))));
         routes.post("/v1/instances/{name}/devices", ctx -> ctx.json(manager.hostResources().changeSerialPorts(name(ctx),

@@ -5,6 +5,7 @@ import io.eflow.backend.GuestResolver;
 import io.eflow.boot.GuestDisks;
 import io.eflow.boot.SlotRecords;
 import io.eflow.channel.GuestHostKey;
+import io.eflow.channel.UserCaKeys;
 import io.eflow.contract.files.NoSpace;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.firewall.GuestSecurity;
@@ -24,7 +25,6 @@ import io.eflow.platform.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -113,18 +113,11 @@ final class Deployer {
         }
     }
 
-    private Map<String, GuestDisks.SeedFile> etcFiles(InstanceConfig config, GuestHostKey hostKey) throws IOException {
+    private Map<String, GuestDisks.SeedFile> etcFiles(InstanceConfig config, GuestHostKey hostKey) {
         Map<String, GuestDisks.SeedFile> files = new LinkedHashMap<>();
-        Path temp = Files.createTempDirectory("eflow-hostkey");
-        try {
-            Path key = temp.resolve("ssh_host_ed25519_key");
-            hostKey.writeForSshd(key);
-            files.put("ssh/ssh_host_ed25519_key", new GuestDisks.SeedFile(Files.readAllBytes(key), "rw-------"));
-            files.put("ssh/ssh_host_ed25519_key.pub", new GuestDisks.SeedFile(utf8(hostKey.publicKeyLine() + "\n"), "rw-r--r--"));
-        } finally {
-            FileTrees.deleteRecursively(temp);
-        }
-        files.put("ssh/eflow_user_ca.pub", new GuestDisks.SeedFile(utf8(access.authority().publicKeyLine() + "\n"), "rw-r--r--"));
+        files.putAll(KeyRotation.hostKeyFiles(hostKey));
+        // every CA the host holds: a guest deployed while a rotation is unfinished trusts what the others trust
+        files.put(KeyRotation.TRUST_FILE, new GuestDisks.SeedFile(UserCaKeys.trustFile(access.authorities().trusted()), "rw-r--r--"));
         files.put("hostname", new GuestDisks.SeedFile(utf8(config.name() + "\n"), "rw-r--r--"));
         files.put("hosts", new GuestDisks.SeedFile(utf8("127.0.0.1 localhost\n127.0.1.1 " + config.name() + "\n"
                 + "::1 localhost ip6-localhost ip6-loopback\n"), "rw-r--r--"));

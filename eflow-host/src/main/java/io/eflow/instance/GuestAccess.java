@@ -5,9 +5,10 @@ import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.channel.GuestConnections;
 import io.eflow.channel.GuestEndpoint;
-import io.eflow.channel.GuestHostKey;
 import io.eflow.channel.GuestTunnel;
+import io.eflow.channel.HostKeyPin;
 import io.eflow.channel.TerminalResize;
+import io.eflow.channel.UserCaKeys;
 import io.eflow.channel.UserCertificateAuthority;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.EflowException;
@@ -29,24 +30,48 @@ import java.util.function.Consumer;
  */
 final class GuestAccess implements AutoCloseable {
     static final String USER = "iotedge-user";
-    private final UserCertificateAuthority authority;
+    /** A fresh login that proves a rotated key works: as long as a first login to a slow (emulated) guest may take. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+    private final UserCaKeys authorities;
     private final GuestConnections connections;
     private final Consumer<InstanceLayout> channelServer;
 
     /** @param channelServer makes sure a guest's SSH socket is served before a connection to it (the backend's part) */
     GuestAccess(EflowPaths paths, Consumer<InstanceLayout> channelServer) {
-        this.authority = UserCertificateAuthority.loadOrCreate(paths.userCa());
-        this.connections = new GuestConnections(authority);
+        this.authorities = UserCaKeys.load(paths.userCa());
+        this.connections = new GuestConnections(authorities);
         this.channelServer = channelServer;
     }
 
-    UserCertificateAuthority authority() {
-        return authority;
+    /** The install's user CAs: the one in use, and during a rotation the one coming in or going out. */
+    UserCaKeys authorities() {
+        return authorities;
     }
 
+    static HostKeyPin hostKeyPin(InstanceLayout layout) {
+        return new HostKeyPin(layout.pinnedHostKey(), layout.incomingHostKey());
+    }
+
+    /** The guest as the pool reaches it; read from the files each time, so a key another process rotated counts. */
     GuestEndpoint endpoint(InstanceLayout layout) {
         channelServer.accept(layout);
-        return new GuestEndpoint(layout.name(), layout.sshSocket(), GuestHostKey.readPinned(layout.pinnedHostKey()), USER);
+        HostKeyPin pin = hostKeyPin(layout);
+        return new GuestEndpoint(layout.name(), layout.sshSocket(), pin.pinned(), USER, pin.incoming().orElse(null));
+    }
+
+    /**
+     * Logs in afresh, outside the pool (whose session may predate a change), with a certificate of {@code ca} and
+     * accepting only the host keys {@code guest} accepts: proves that the guest's sshd, as it now reads its files, takes
+     * both. The guest's channel is served already ({@link #endpoint} made sure of it).
+     */
+    void probe(GuestEndpoint guest, UserCertificateAuthority ca) {
+        try (GuestConnections fresh = new GuestConnections(ca)) {
+            CommandResult result = fresh.exec(guest, "true", new byte[0], PROBE_TIMEOUT);
+            if (result.exitCode() != 0) {
+                throw EflowException.failure("a fresh login to guest " + guest.name() + " ran 'true' with exit "
+                        + result.exitCode(), null);
+            }
+        }
     }
 
     CommandResult exec(InstanceLayout layout, List<String> argv, Duration timeout) {
@@ -123,7 +148,7 @@ final class GuestAccess implements AutoCloseable {
     }
 
     ClientIdentity issueShortLived(Duration validity) {
-        return authority.issue(USER, validity);
+        return authorities.current().issue(USER, validity);
     }
 
     void forget(String name) {

@@ -8,7 +8,9 @@ import io.eflow.backend.qemu.QemuBackend;
 import io.eflow.boot.DiskGrowth;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
+import io.eflow.channel.GuestHostKey;
 import io.eflow.channel.GuestTunnel;
+import io.eflow.channel.HostKeyPin;
 import io.eflow.channel.TerminalResize;
 import io.eflow.daemon.api.ConnectInfo;
 import io.eflow.daemon.api.DeployRequest;
@@ -16,6 +18,7 @@ import io.eflow.daemon.api.FirewallView;
 import io.eflow.daemon.api.GuestAddress;
 import io.eflow.daemon.api.InstanceDetails;
 import io.eflow.daemon.api.InstanceSummary;
+import io.eflow.daemon.api.KeysRotated;
 import io.eflow.daemon.api.SetRequest;
 import io.eflow.daemon.api.TpmProvisioningInfo;
 import io.eflow.firewall.FirewallRule;
@@ -98,6 +101,7 @@ public final class InstanceManager implements AutoCloseable {
     private final HostResources hostResources;
     private final HostNetworks hostNetworks;
     private final Endpoints endpoints;
+    private final KeyRotation keyRotation;
 
     public InstanceManager(EflowPaths paths) {
         this(paths, TpmPassthrough.fromEnvironment(System.getenv()));
@@ -115,6 +119,7 @@ public final class InstanceManager implements AutoCloseable {
         this.hostResources = new HostResources(this, store, access);
         this.hostNetworks = new HostNetworks(paths, store);
         this.endpoints = new Endpoints(this, store, hostNetworks, access);
+        this.keyRotation = new KeyRotation(this, store, access);
         sweepUnfinishedDeploys();
         resumeRunningGuests();
     }
@@ -595,6 +600,36 @@ public final class InstanceManager implements AutoCloseable {
         });
     }
 
+    /**
+     * {@code eflow rotate-keys}: a new host key for one guest ({@code all} false; null name: the only instance), or a new
+     * user CA for the install and then a new host key for every guest. Deploys wait meanwhile, so no guest is made
+     * half-way through with the CA that is going. An instance that fails stops the rotation with what to do; what was
+     * done stays done, and running it again finishes the rest.
+     */
+    public KeysRotated rotateKeys(String name, boolean all) {
+        Privileges.requireRoot();
+        if (!all) {
+            return new KeysRotated(null, List.of(keyRotation.hostKey(resolveName(name))));
+        }
+        deployLock.lock();
+        try {
+            KeysRotated.UserCa userCa = keyRotation.userCa();
+            List<KeysRotated.HostKey> hostKeys = new ArrayList<>();
+            for (String instance : store.names()) {
+                try {
+                    hostKeys.add(keyRotation.hostKey(instance));
+                } catch (EflowException e) {
+                    List<String> done = hostKeys.stream().map(KeysRotated.HostKey::name).toList();
+                    throw new EflowException(e.status(), "the user CA was rotated" + (done.isEmpty() ? "" : ", and the host keys of "
+                            + String.join(", ", done)) + "; " + e.getMessage(), e);
+                }
+            }
+            return new KeysRotated(userCa, hostKeys);
+        } finally {
+            deployLock.unlock();
+        }
+    }
+
     /** Connect-EflowVm: a short-lived certificate and the pinned host key, for the host's OpenSSH client. */
     public ConnectInfo connect(String name) {
         InstanceConfig config = requireRunning(name);
@@ -610,21 +645,19 @@ public final class InstanceManager implements AutoCloseable {
         }
         identity.writeOpenSsh(key);
         String alias = "eflow-" + name;
-        String pinned = readPinnedLine(layout);
         Path knownHosts = dir.resolve("known_hosts");
-        FileTrees.write(knownHosts, (alias + " " + pinned + "\n").getBytes(StandardCharsets.UTF_8), "rw-------");
+        FileTrees.write(knownHosts, knownHostsLines(alias, layout).getBytes(StandardCharsets.UTF_8), "rw-------");
         backend(config.backend()).serveChannel(layout);
         return new ConnectInfo(layout.sshSocket().toString(), GuestAccess.USER, key.toString(), key + "-cert.pub",
                 knownHosts.toString(), alias);
     }
 
-    private static String readPinnedLine(InstanceLayout layout) {
-        try {
-            String[] parts = Files.readString(layout.pinnedHostKey()).trim().split("\\s+");
-            return parts[0] + " " + parts[1];
-        } catch (IOException e) {
-            throw EflowException.failure("cannot read the pinned host key: " + e.getMessage(), e);
-        }
+    /** The pinned host key, and the one coming in while a rotation of it is unfinished: the keys eflow accepts. */
+    private static String knownHostsLines(String alias, InstanceLayout layout) {
+        HostKeyPin pin = GuestAccess.hostKeyPin(layout);
+        StringBuilder lines = new StringBuilder(GuestHostKey.knownHostsLine(alias, pin.pinned())).append('\n');
+        pin.incoming().ifPresent(key -> lines.append(GuestHostKey.knownHostsLine(alias, key)).append('\n'));
+        return lines.toString();
     }
 
     private InstanceConfig requireRunning(String name) {

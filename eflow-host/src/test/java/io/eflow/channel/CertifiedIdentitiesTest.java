@@ -83,6 +83,19 @@ class CertifiedIdentitiesTest {
     }
 
     @Test
+    void aCertificateOfTheCaInUseIsIssuedAsSoonAsTheCaChanges() {
+        AtomicReference<UserCertificateAuthority> ca = new AtomicReference<>(UserCertificateAuthority.loadOrCreate(tmp.resolve("ca")));
+        CertifiedIdentities identities = new CertifiedIdentities(ca::get, Duration.ofHours(4), clock);
+        ClientIdentity first = identities.forPrincipal("iotedge-user");
+        assertThat(identities.forPrincipal("iotedge-user")).isSameAs(first);
+
+        ca.set(UserCertificateAuthority.generate());
+        ClientIdentity afterRotation = identities.forPrincipal("iotedge-user");
+        assertThat(afterRotation).isNotSameAs(first);
+        assertThat(afterRotation.certificate().getCaPubKey()).isEqualTo(ca.get().publicKey());
+    }
+
+    @Test
     void refusesUselesslyShortValidities() {
         UserCertificateAuthority ca = UserCertificateAuthority.loadOrCreate(tmp.resolve("ca"));
         assertThatThrownBy(() -> new CertifiedIdentities(ca, Duration.ofSeconds(5), clock))

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.eflow.channel.OpenSshServerFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -245,7 +246,7 @@ class GuestConnectionsIT {
         GuestSshClient client = GuestSshClient.create();
         client.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE, UserAuthKeyboardInteractiveFactory.INSTANCE));
         client.start();
-        try (ClientSession session = client.connect(guest).verify(TIMEOUT).getClientSession()) {
+        try (ClientSession session = client.connect(guest, new AtomicReference<>()).verify(TIMEOUT).getClientSession()) {
             session.addPasswordIdentity(OpenSshServerFixture.PASSWORD);
             AuthFuture auth = session.auth();
             assertThat(auth.await(TIMEOUT)).isTrue();

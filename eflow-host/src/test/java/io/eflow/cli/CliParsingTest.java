@@ -3,6 +3,7 @@ package io.eflow.cli;
 import io.eflow.daemon.api.CopyRequest;
 import io.eflow.daemon.api.DeployRequest;
 import io.eflow.daemon.api.InvokeRequest;
+import io.eflow.daemon.api.KeysRotated;
 import io.eflow.daemon.api.LogsRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,29 @@ class CliParsingTest {
     }
 
     @Test
+    void rotateKeysTakesOneInstanceOrAllAndJson() {
+        RotateKeysCommand one = parse("rotate-keys", "--name", "edge7", "--json");
+        assertThat(one.target.name).isEqualTo("edge7");
+        assertThat(one.target.all).isFalse();
+        assertThat(one.json.json).isTrue();
+        RotateKeysCommand only = parse("rotate-keys");
+        assertThat(only.target.name).isNull();
+        assertThat(only.target.all).isFalse();
+        assertThat(((RotateKeysCommand) parse("rotate-keys", "--all")).target.all).isTrue();
+    }
+
+    @Test
+    void rotateKeysSaysWhatWasReplacedAndWhere() {
+        String text = RotateKeysCommand.text(new KeysRotated(new KeysRotated.UserCa("SHA256:old", "SHA256:new", 2), List.of(
+                new KeysRotated.HostKey("edge1", "SHA256:a", "SHA256:b", true),
+                new KeysRotated.HostKey("edge2", "SHA256:c", "SHA256:d", false))));
+        assertThat(text.lines().toList()).containsExactly(
+                "user CA: SHA256:old -> SHA256:new (2 guests trust the new CA alone)",
+                "edge1: host key SHA256:a -> SHA256:b (in the running guest)",
+                "edge2: host key SHA256:c -> SHA256:d (stopped: on its data disk)");
+    }
+
+    @Test
     void removeForce() {
         RemoveCommand remove = parse("remove", "--force");
         assertThat(remove.force).isTrue();
@@ -161,7 +185,7 @@ class CliParsingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"deploy --bogus", "deploy --cpus two", "copy --from a", "invoke", "lsit", "", "verify extra",
-            "list --name x", "image", "remove --force=maybe"})
+            "list --name x", "image", "remove --force=maybe", "rotate-keys --name a --all", "rotate-keys extra"})
     void badInputIsOneLineAndExitTwo(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         CliRun run = CliRun.run(home, cwd, true, args);

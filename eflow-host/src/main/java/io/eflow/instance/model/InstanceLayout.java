@@ -79,6 +79,14 @@ public record InstanceLayout(String name, Path state, Path run, Path log) {
         return state.resolve("keys").resolve("ssh_host_ed25519_key.pub");
     }
 
+    /**
+     * The host key being put into the guest by {@code eflow rotate-keys} (private, with its {@code .pub}); present only
+     * while that runs, or after it was interrupted.
+     */
+    public Path incomingHostKey() {
+        return state.resolve("keys").resolve("ssh_host_ed25519_key.next");
+    }
+
     /** Host end of the management channel: sshd in the guest answers here. */
     public Path sshSocket() {
         return run.resolve("host").resolve("ssh.sock");
