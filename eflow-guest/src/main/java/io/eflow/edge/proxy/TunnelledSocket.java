@@ -15,13 +15,15 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * The unconnected TLS socket {@link TunnelSocketFactory} hands out: {@code connect} opens the raw connection (through
- * the proxy or not) and layers TLS on it; everything after that is the layered socket's.
+ * the proxy or not) and layers TLS on it; everything after that is the layered socket's, except that the end of its
+ * input is held back while the connection is young ({@link EarlyEndGuard}).
  */
 final class TunnelledSocket extends SSLSocket {
     private final TunnelSocketFactory factory;
     private volatile SSLSocket tls;
     /** The raw connection while TLS is not yet layered on it, so that close() can end a connect in progress. */
     private volatile Socket raw;
+    private volatile long connectedNanos;
 
     TunnelledSocket(TunnelSocketFactory factory) {
         this.factory = factory;
@@ -32,6 +34,7 @@ final class TunnelledSocket extends SSLSocket {
         if (!(endpoint instanceof InetSocketAddress target)) {
             throw new IllegalArgumentException("not an internet address: " + endpoint);
         }
+        connectedNanos = System.nanoTime();
         raw = factory.open(target, timeout);
         try {
             tls = factory.layer(raw, target);
@@ -62,7 +65,7 @@ final class TunnelledSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return tls().getInputStream();
+        return EarlyEndGuard.holdingEnd(tls().getInputStream(), connectedNanos);
     }
 
     @Override

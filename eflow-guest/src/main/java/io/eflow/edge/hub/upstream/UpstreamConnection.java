@@ -1,5 +1,6 @@
 package io.eflow.edge.hub.upstream;
 
+import io.eflow.edge.proxy.EarlyEndGuard;
 import io.eflow.edge.proxy.GuestProxy;
 import io.eflow.edge.proxy.TunnelSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;

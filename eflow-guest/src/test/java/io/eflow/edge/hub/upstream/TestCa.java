@@ -30,6 +30,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -41,9 +44,14 @@ final class TestCa {
     private final Path caFile;
     private final Path certificateFile;
     private final Path keyFile;
+    private final KeyPair serverKeys;
+    private final X509Certificate server;
 
-    private TestCa(X509Certificate ca, Path caFile, Path certificateFile, Path keyFile) {
+    private TestCa(X509Certificate ca, Path caFile, Path certificateFile, Path keyFile, KeyPair serverKeys,
+                   X509Certificate server) {
         this.ca = ca;
+        this.serverKeys = serverKeys;
+        this.server = server;
         this.caFile = caFile;
         this.certificateFile = certificateFile;
         this.keyFile = keyFile;
@@ -76,7 +84,7 @@ final class TestCa {
         writePem(caFile, ca);
         writePem(certificateFile, server);
         writePem(keyFile, new JcaPKCS8Generator(serverKeys.getPrivate(), null));
-        return new TestCa(ca, caFile, certificateFile, keyFile);
+        return new TestCa(ca, caFile, certificateFile, keyFile, serverKeys, server);
     }
 
     /** TLS that trusts this CA only. */
@@ -85,6 +93,18 @@ final class TestCa {
         trusted.load(null, null);
         trusted.setCertificateEntry("test-ca", ca);
         return TrustedCertificates.socketFactory(trusted);
+    }
+
+    /** A TLS server of the certificate this CA signed, for endpoints written in the test. */
+    SSLServerSocketFactory serverSocketFactory() throws GeneralSecurityException, IOException {
+        KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+        keys.load(null, null);
+        keys.setKeyEntry("server", serverKeys.getPrivate(), new char[0], new X509Certificate[] {server, ca});
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        return context.getServerSocketFactory();
     }
 
     Path caFile() {

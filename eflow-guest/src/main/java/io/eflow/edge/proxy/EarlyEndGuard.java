@@ -1,4 +1,4 @@
-package io.eflow.edge.hub.upstream;
+package io.eflow.edge.proxy;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -17,12 +17,64 @@ import javax.net.SocketFactory;
  * connection ended is never seen running, and the connect thread ("MQTT Con: …") stays, one per such connect. An
  * endpoint that accepts and closes at once does exactly that: a forward or proxy whose broker is down, which the
  * soak's flapping upstream hit every few seconds (four threads more every outage). Held back a second, the end comes
- * after the three polls have seen their threads run, and the connection fails as any lost one does. Over TLS such an
- * end meets the handshake, before those threads start; a TLS endpoint that closes right after its handshake is not
- * covered.
+ * after the three polls have seen their threads run, and the connection fails as any lost one does. Over TLS the same
+ * happens with an endpoint that closes right after its handshake (a TLS terminator whose backend is down); its end
+ * comes as a close_notify alert, which the raw socket under the TLS reads as data, so {@link TunnelledSocket} holds
+ * back the end of its TLS stream.
  */
-final class EarlyEndGuard extends SocketFactory {
+public final class EarlyEndGuard extends SocketFactory {
     static final long MIN_LIFETIME_MILLIS = 1000;
+
+    /**
+     * {@code in}, whose end (end of stream, or a failure other than a read timeout) is held back until the connection
+     * opened at {@code openedNanos} ({@link System#nanoTime()}) is {@link #MIN_LIFETIME_MILLIS} old.
+     */
+    static InputStream holdingEnd(InputStream in, long openedNanos) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    int b = super.read();
+                    if (b < 0) {
+                        holdUntilOldEnough(openedNanos);
+                    }
+                    return b;
+                } catch (SocketTimeoutException e) {
+                    throw e; // no end: Paho reads with a timeout and reads again
+                } catch (IOException e) {
+                    holdUntilOldEnough(openedNanos);
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                try {
+                    int n = super.read(buffer, offset, length);
+                    if (n < 0) {
+                        holdUntilOldEnough(openedNanos);
+                    }
+                    return n;
+                } catch (SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    holdUntilOldEnough(openedNanos);
+                    throw e;
+                }
+            }
+        };
+    }
+
+    private static void holdUntilOldEnough(long openedNanos) {
+        long left = MIN_LIFETIME_MILLIS - (System.nanoTime() - openedNanos) / 1_000_000;
+        if (left > 0) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     @Override
     public Socket createSocket() {
@@ -64,50 +116,7 @@ final class EarlyEndGuard extends SocketFactory {
 
         @Override
         public InputStream getInputStream() throws IOException {
-            return new FilterInputStream(super.getInputStream()) {
-                @Override
-                public int read() throws IOException {
-                    try {
-                        int b = super.read();
-                        if (b < 0) {
-                            holdUntilOldEnough();
-                        }
-                        return b;
-                    } catch (SocketTimeoutException e) {
-                        throw e; // no end: Paho reads with a timeout and reads again
-                    } catch (IOException e) {
-                        holdUntilOldEnough();
-                        throw e;
-                    }
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    try {
-                        int n = super.read(buffer, offset, length);
-                        if (n < 0) {
-                            holdUntilOldEnough();
-                        }
-                        return n;
-                    } catch (SocketTimeoutException e) {
-                        throw e;
-                    } catch (IOException e) {
-                        holdUntilOldEnough();
-                        throw e;
-                    }
-                }
-            };
-        }
-
-        private void holdUntilOldEnough() {
-            long left = MIN_LIFETIME_MILLIS - (System.nanoTime() - createdNanos) / 1_000_000;
-            if (left > 0) {
-                try {
-                    Thread.sleep(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            return holdingEnd(super.getInputStream(), createdNanos);
         }
     }
 }
