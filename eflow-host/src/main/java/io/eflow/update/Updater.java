@@ -6,6 +6,7 @@ import io.eflow.boot.BootSectors;
 import io.eflow.boot.SlotRecords;
 import io.eflow.boot.TrialRecord;
 import io.eflow.boot.TrialResult;
+import io.eflow.contract.files.NoSpace;
 import io.eflow.daemon.api.UpdateOptions;
 import io.eflow.image.TrustStore;
 import io.eflow.instance.InstanceManager;
@@ -73,12 +74,29 @@ public final class Updater {
             Path bundleFile = local(layout, source, options, progress);
             try {
                 return apply(name, layout, bundleFile, source, options, progress);
+            } catch (RuntimeException e) {
+                if (!NoSpace.causedBy(e)) {
+                    throw e;
+                }
+                throw EflowException.failure("update failed: " + NoSpace.describe(layout.state()) + "; " + standing(layout)
+                        + ". Free space there and apply again", e);
             } finally {
                 if (!bundleFile.toString().equals(source)) {
                     FileTrees.deleteRecursively(bundleFile);
                 }
             }
         });
+    }
+
+    /** What a failed apply left, by the boot-control record (the one thing the guest boots by). */
+    private static String standing(InstanceLayout layout) {
+        try {
+            BootControl record = BootControl.read(layout.bootControl());
+            return record.trial() == null ? "slot " + record.active() + " runs as before"
+                    : "slot " + record.trial() + " is on trial (see eflow update status)";
+        } catch (RuntimeException e) {
+            return "see eflow update status";
+        }
     }
 
     private Path local(InstanceLayout layout, String source, UpdateOptions options, Consumer<String> progress) {
@@ -157,7 +175,12 @@ public final class Updater {
                     () -> FaultPoint.WRITING.reach(instances.paths(), () -> instances.powerOff(name)),
                     () -> SlotRecords.clear(layout, target), progress);
         } catch (RuntimeException e) {
-            journal.ended(UpdateJournal.Phase.FAILED, e.getMessage() + "; slot " + record.active() + " runs as before").save(layout);
+            try {
+                journal.ended(UpdateJournal.Phase.FAILED, e.getMessage() + "; slot " + record.active() + " runs as before").save(layout);
+            } catch (RuntimeException unsaved) {
+                // a full disk can refuse the journal too: the failure itself is what the user must read
+                e.addSuppressed(unsaved);
+            }
             throw e;
         }
         Map<String, byte[]> files = new LinkedHashMap<>();

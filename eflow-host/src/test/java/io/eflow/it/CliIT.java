@@ -3,7 +3,6 @@ package io.eflow.it;
 import io.eflow.instance.model.InstanceLayout;
 import io.eflow.platform.Exec;
 import io.eflow.platform.FileTrees;
-import io.eflow.platform.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,23 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @BothBackends
 class CliIT extends SharedGuestTest {
-    private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
+    private static final Path LAUNCHER = Launcher.PATH;
 
     /** The daemon the launcher started on demand; the next test's first command starts another. */
     @AfterEach
-    void stopDaemon() throws Exception {
-        Exec.Result version = eflow("version", "--json");
-        var pid = Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
-        if (pid.canConvertToLong()) {
-            ProcessHandle.of(pid.asLong()).ifPresent(ProcessHandle::destroy);
-        }
+    void stopDaemon() {
+        Launcher.stopDaemon(host.paths().home().toString());
     }
 
     private Exec.Result eflow(String... args) {
-        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
-        argv.addAll(List.of(args));
-        return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
-                .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(120).run();
+        return Launcher.run(host, 120, args);
     }
 
     @Test

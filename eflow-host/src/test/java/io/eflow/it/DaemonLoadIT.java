@@ -40,7 +40,6 @@ import static org.awaitility.Awaitility.await;
  */
 @NamespaceOnly
 class DaemonLoadIT {
-    private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
     private static final int AT_ONCE = 50;
     private static final int FOLLOWERS = 10;
     /**
@@ -284,13 +283,7 @@ class DaemonLoadIT {
     }
 
     private Optional<Long> daemonPid() {
-        Exec.Result version = eflow("version", "--json");
-        try {
-            JsonNode pid = Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
-            return pid.canConvertToLong() ? Optional.of(pid.asLong()) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Launcher.daemonPid(host.paths().home().toString());
     }
 
     /** A command in the guest through the test's own connection, not the daemon's. */
@@ -299,17 +292,14 @@ class DaemonLoadIT {
     }
 
     private Exec.Result eflow(String... args) {
-        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
-        argv.addAll(List.of(args));
-        return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
-                .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(120).run();
+        return Launcher.run(host, 120, args);
     }
 
     /** One CLI process, its output in files, so a long one can be watched while it runs and nothing blocks on a pipe. */
     private record Caller(List<String> args, Process process, Path out, Path err) {
         static Caller start(DaemonLoadIT test, List<String> args) throws IOException {
             Path dir = Files.createTempDirectory(test.host.workDir("daemon-load"), "call-");
-            List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
+            List<String> argv = new ArrayList<>(List.of(Launcher.PATH.toString()));
             argv.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(dir.resolve("out").toFile())
                     .redirectError(dir.resolve("err").toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

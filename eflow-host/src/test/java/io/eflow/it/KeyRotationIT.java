@@ -34,19 +34,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @BothBackends
 class KeyRotationIT extends SharedGuestTest {
-    private static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
     private static final String STOPPED = "it-rotate-stopped";
 
     @AfterEach
     void stopDaemonAndRemoveTheStoppedGuest() throws Exception {
-        Exec.Result version = eflow("version", "--json");
-        JsonNode pid = Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
-        if (pid.canConvertToLong()) {
-            ProcessHandle.of(pid.asLong()).ifPresent(daemon -> {
-                daemon.destroy();
-                daemon.onExit().join();
-            });
-        }
+        Launcher.stopDaemon(host.paths().home().toString());
         if (Files.exists(host.paths().instance(STOPPED))) {
             host.manager().remove(STOPPED);
         }
@@ -149,10 +141,7 @@ class KeyRotationIT extends SharedGuestTest {
     }
 
     private Exec.Result eflow(String... args) {
-        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
-        argv.addAll(List.of(args));
-        return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
-                .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(300).run();
+        return Launcher.run(host, 300, args);
     }
 
     /** The host's OpenSSH client through the guest's socket, non-interactively, as {@code eflow connect} runs it. */

@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ import static org.awaitility.Awaitility.await;
 @BothBackends
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpdateIT {
-    static final Path LAUNCHER = Path.of("..", "bin", "eflow").toAbsolutePath().normalize();
+    static final Path LAUNCHER = Launcher.PATH;
     private static final Map<String, Fixture> FIXTURES = new HashMap<>();
     /**
      * Bundles and derived images both halves use, built once: the halves run in JVMs of their own, one after the other,
@@ -122,7 +121,7 @@ class UpdateIT {
             Exec.of(LAUNCHER.toString(), "remove", "--force", "--name", fixture.name).env("EFLOW_HOME", fixture.home)
                     .timeoutSeconds(300).run();
             FileTrees.deleteRecursively(fixture.work);
-            stopDaemon(fixture.home);
+            Launcher.stopDaemon(fixture.home);
         }
         if (backend.equals(TestHost.QEMU)) {
             FileTrees.deleteRecursively(SHARED); // the last half that uses the bundles
@@ -289,7 +288,10 @@ class UpdateIT {
 
     /** The boot-control record, the slot records and the configuration: what a refused bundle must leave as it was. */
     private String snapshot() throws IOException {
-        InstanceLayout layout = host.manager().layout(fx.name);
+        return snapshot(host.manager().layout(fx.name));
+    }
+
+    static String snapshot(InstanceLayout layout) throws IOException {
         StringBuilder out = new StringBuilder(BootControl.read(layout.bootControl()).format()).append('\n');
         out.append(Files.readString(layout.configFile()));
         for (Slot slot : Slot.values()) {
@@ -379,10 +381,7 @@ class UpdateIT {
     }
 
     private Exec.Result eflow(String... args) {
-        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
-        argv.addAll(List.of(args));
-        return Exec.of(argv).env("EFLOW_HOME", host.paths().home().toString())
-                .env("EFLOW_TRUST_DIR", host.paths().trust().toString()).timeoutSeconds(1800).run();
+        return Launcher.run(host, 1800, args);
     }
 
     /** The CLI on a pseudo-terminal: what a person at a terminal sees, stdout and stderr together, in stdout. */
@@ -405,19 +404,6 @@ class UpdateIT {
             return Json.mapper().readTree(result.stdout());
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + result.stdout(), e);
-        }
-    }
-
-    /** The daemon the launcher started on demand. */
-    private static void stopDaemon(String home) {
-        Exec.Result version = Exec.of(LAUNCHER.toString(), "version", "--json").env("EFLOW_HOME", home).timeoutSeconds(60).run();
-        try {
-            var pid = Json.mapper().readTree(version.stdout()).path("daemon").path("pid");
-            if (pid.canConvertToLong()) {
-                ProcessHandle.of(pid.asLong()).ifPresent(ProcessHandle::destroy);
-            }
-        } catch (IOException ignored) {
-            // no daemon answered: nothing to stop
         }
     }
 }
