@@ -7,10 +7,11 @@ interface Feature {
   enabled: boolean;
 }
 
-/** Set-/Get-EflowVmFeature's features, both off by default as in the seeds. */
+/** Set-/Get-EflowVmFeature's features: the first two off by default as in the seeds, time-sync on. */
 const FEATURES: [string, string][] = [
   ['dm-verity', 'a root slot that does not match its signed root hash never runs (the host checks the whole slot before every start)'],
   ['dps-tpm', "the host's TPM in the guest, as much of it as DPS TPM attestation needs"],
+  ['time-sync', "the host sets a VM guest's clock to its own when it strays by more than a second (checked every minute, from now on)"],
 ];
 
 /** The optional guest features, each turned on or off for the next start (admins). */

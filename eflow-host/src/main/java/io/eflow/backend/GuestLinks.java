@@ -86,7 +86,7 @@ public final class GuestLinks {
         Map<String, String> inForce = interfaces;
         List<FirewallRule> rules = security.firewallRules().stream()
                 .filter(rule -> rule.endpoint() == null || inForce.containsKey(rule.endpoint())).toList();
-        return GuestFirewall.render(new GuestSecurity(security.sshTransport(), rules, security.dmVerity(), security.tpmPassthrough()),
+        return GuestFirewall.render(new GuestSecurity(security.sshTransport(), rules, security.dmVerity(), security.tpmPassthrough(), security.timeSync()),
                 inForce);
     }
 

@@ -25,8 +25,12 @@ public final class UserCertificateAuthority {
     static final String KEY_FILE = "user_ca";
     static final String PUBLIC_FILE = "user_ca.pub";
     static final String COMMENT = "eflow-user-ca";
-    /** A little slack for clocks: the guest's may lag the host's right after boot. */
-    static final Duration BACKDATE = Duration.ofMinutes(1);
+    /**
+     * Slack for a guest clock that lags the host's: a VM paused while its host slept wakes up that far behind, and must
+     * still admit the host, whose login is how its clock is set right (time-sync). A certificate is made at its first
+     * use, so an earlier start admits nothing more; how long it lasts is what bounds it.
+     */
+    static final Duration BACKDATE = Duration.ofDays(7);
     /**
      * What the certificates allow. Port forwarding carries host↔module traffic and pty/user-rc serve interactive
      * `eflow ssh`; agent and X11 forwarding have no use on a management channel and are left out.
@@ -114,7 +118,7 @@ public final class UserCertificateAuthority {
         return SshKeys.publicKeyLine(caKey.getPublic(), COMMENT);
     }
 
-    /** A fresh Ed25519 key pair with a user certificate for {@code principal}, valid from a minute ago for {@code validity}. */
+    /** A fresh Ed25519 key pair with a user certificate for {@code principal}, valid from {@link #BACKDATE} ago until {@code validity} from now. */
     public ClientIdentity issue(String principal, Duration validity) {
         if (principal == null || principal.isBlank() || principal.contains(",")) {
             throw new EflowException("a certificate principal must be one user name, got '" + principal + "'");

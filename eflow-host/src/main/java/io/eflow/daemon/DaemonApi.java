@@ -172,6 +172,7 @@ final class DaemonApi {
     private final InstanceEvents events;
     private final TerminalSocket terminals;
     private final MetricsHistory history;
+    private final TimeSync timeSync;
     private final Updater updater;
     private final Function<CliLine, CliLine.Answer> lines;
     /**
@@ -204,19 +205,22 @@ final class DaemonApi {
         this.events = new InstanceEvents(manager, edge);
         this.terminals = new TerminalSocket(manager);
         this.history = new MetricsHistory(manager, Clock.systemUTC());
+        this.timeSync = new TimeSync(manager);
         this.hub = new HubClient(runtime);
         this.cloud = new CloudClient(runtime);
         this.forwards = forwards;
     }
 
-    /** Starts what the API samples in the background (the console's hour of metrics). */
+    /** Starts what the daemon does in the background: the console's hour of metrics, and time-sync. */
     void start() {
         history.start();
+        timeSync.start();
     }
 
     /** Stops it again. */
     void stop() {
         history.close();
+        timeSync.close();
     }
 
     void register(RoutesConfig routes) {

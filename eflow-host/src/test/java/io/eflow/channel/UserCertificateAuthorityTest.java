@@ -76,7 +76,7 @@ class UserCertificateAuthorityTest {
         assertThat(cert.getPrincipals()).containsExactly("iotedge-user");
         assertThat(identity.principals()).containsExactly("iotedge-user");
         assertThat(cert.getId()).contains("iotedge-user");
-        assertThat(identity.validAfter()).isCloseTo(before.minus(Duration.ofMinutes(1)), within(3, ChronoUnit.SECONDS));
+        assertThat(identity.validAfter()).isCloseTo(before.minus(Duration.ofDays(7)), within(3, ChronoUnit.SECONDS));
         assertThat(identity.validBefore()).isCloseTo(before.plus(Duration.ofHours(2)), within(3, ChronoUnit.SECONDS));
         assertThat(cert.getExtensionsMap()).containsKeys("permit-pty", "permit-port-forwarding")
                 .doesNotContainKeys("permit-agent-forwarding", "permit-X11-forwarding");

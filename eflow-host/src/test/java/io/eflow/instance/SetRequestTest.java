@@ -65,7 +65,7 @@ class SetRequestTest {
     @Test
     void aSizeChangeKeepsTheFirewallAndTheSshTransport() {
         InstanceConfig secured = CONFIG.withSecurity(new GuestSecurity(SshTransport.TCP,
-                List.of(FirewallRule.of("tcp", "8883", null)), true, true));
+                List.of(FirewallRule.of("tcp", "8883", null)), true, true, false));
         assertThat(new SetRequest(2, 2048, 12, "large").applyTo(secured, HOST).security()).isEqualTo(secured.security());
     }
 
