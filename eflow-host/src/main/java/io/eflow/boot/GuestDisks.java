@@ -130,14 +130,22 @@ public final class GuestDisks {
     }
 
     /**
+     * Unmounts {@code mountPoint} if an {@link #editEtc} cut short (a daemon killed meanwhile) left the data disk mounted
+     * there: it is ours, and a guest started on a disk the host still has mounted would corrupt it.
+     */
+    public static void releaseEditMount(Path mountPoint) {
+        if (Exec.of("mountpoint", "-q", mountPoint.toString()).run().ok()) {
+            Exec.of("umount", mountPoint.toString()).check();
+        }
+    }
+
+    /**
      * Changes files of a stopped guest's /etc: as {@link #seedEtc}, each file replaced atomically, and the whole on the
      * image file's disk before this returns (a later step may rely on the guest having them). A data disk still attached
      * to a loop device (a guest that did not stop cleanly) is refused: mounting it twice would corrupt it.
      */
     public static void editEtc(Path dataDisk, Path mountPoint, Map<String, SeedFile> etcFiles) {
-        if (Exec.of("mountpoint", "-q", mountPoint.toString()).run().ok()) {
-            Exec.of("umount", mountPoint.toString()).check(); // an edit cut short left it mounted: it is ours
-        }
+        releaseEditMount(mountPoint);
         requireDetached(dataDisk);
         seedEtc(dataDisk, mountPoint, etcFiles);
         FileTrees.deleteRecursively(mountPoint);

@@ -56,12 +56,19 @@ public final class HostKeyPin {
      * goes anywhere else.
      */
     public GuestHostKey begin() {
-        if (Files.exists(incoming) && Files.exists(GuestHostKey.publicFile(incoming))) {
+        Path incomingPublic = GuestHostKey.publicFile(incoming);
+        if (Files.exists(incoming) && Files.exists(incomingPublic)) {
             GuestHostKey resumed = GuestHostKey.load(incoming);
-            if (!KeyUtils.compareKeys(resumed.publicKey(), pinned())) {
+            // the private half must be the key the host accepts: only that one may have reached the guest
+            if (!KeyUtils.compareKeys(resumed.publicKey(), pinned())
+                    && KeyUtils.compareKeys(resumed.publicKey(), GuestHostKey.readPinned(incomingPublic))) {
                 return resumed;
             }
         }
+        // The accepted .pub goes before a new private half is written: otherwise a crash between the two writes would
+        // leave a .pub of an older key beside the new private one, and a later run would put a key into the guest
+        // that the host does not accept.
+        SshKeys.delete(incomingPublic);
         GuestHostKey fresh = GuestHostKey.generate();
         fresh.writeForSshd(incoming);
         return fresh;

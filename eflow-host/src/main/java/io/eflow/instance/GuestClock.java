@@ -24,6 +24,9 @@ public final class GuestClock {
     /** A reading slower than this says too little about when the guest read its clock. */
     static final Duration SLOWEST_READING = Duration.ofSeconds(2);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Sets the clock back by $1 nanoseconds (forward when negative), from its own reading. */
+    static final String SET_BY_OFFSET = "n=$(( $(date +%s%N) - $1 )); "
+            + "date -u -s \"@$(( n / 1000000000 )).$(printf %09d $(( n % 1000000000 )))\" >/dev/null";
 
     private final InstanceManager instances;
 
@@ -53,9 +56,10 @@ public final class GuestClock {
         if (offset.isEmpty()) {
             return Optional.empty();
         }
-        // the command runs about half a round trip after it leaves
-        CommandResult set = instances.invoke(name, List.of("sudo", "date", "-u", "-s",
-                "@" + epochSeconds(Instant.now().plus(roundTrip.dividedBy(2)))), TIMEOUT);
+        // The guest moves its own clock by the offset measured, whenever the command gets to run: a time computed here
+        // would be stale by however long the command took to start.
+        CommandResult set = instances.invoke(name, List.of("sudo", "-n", "sh", "-c", SET_BY_OFFSET, "sh",
+                Long.toString(offset.get().toNanos())), TIMEOUT);
         if (set.exitCode() != 0) {
             throw new EflowException("cannot set the guest's clock: " + set.stderrText().strip());
         }
@@ -79,10 +83,5 @@ public final class GuestClock {
         }
         Duration offset = Duration.between(sent.plus(roundTrip.dividedBy(2)), guest);
         return offset.abs().compareTo(TOLERANCE) > 0 ? Optional.of(offset) : Optional.empty();
-    }
-
-    /** {@code 1765000000.123456789}, as {@code date -s @…} takes it. */
-    static String epochSeconds(Instant time) {
-        return time.getEpochSecond() + "." + String.format("%09d", time.getNano());
     }
 }

@@ -6,6 +6,7 @@ import io.eflow.backend.namespace.NamespaceBackend;
 import io.eflow.backend.qemu.HostAcceleration;
 import io.eflow.backend.qemu.QemuBackend;
 import io.eflow.boot.DiskGrowth;
+import io.eflow.boot.GuestDisks;
 import io.eflow.channel.ClientIdentity;
 import io.eflow.channel.CommandResult;
 import io.eflow.channel.GuestHostKey;
@@ -285,6 +286,7 @@ public final class InstanceManager implements AutoCloseable {
                 return null;
             }
             InstanceLayout layout = store.layout(name);
+            GuestDisks.releaseEditMount(KeyRotation.seedMount(layout));
             access.forget(name);
             Backend backend = backend(config.backend());
             Consumer<String> progress = line -> LOG.info("{}: {}", name, line);

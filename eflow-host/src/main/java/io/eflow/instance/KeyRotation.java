@@ -195,7 +195,8 @@ final class KeyRotation {
         access.shell(layout, ShellQuoting.join(asRoot), stdin, WRITE_TIMEOUT);
     }
 
-    private static Path seedMount(InstanceLayout layout) {
+    /** Where a stopped guest's data disk is mounted while its /etc is changed; a start releases a leftover mount there. */
+    static Path seedMount(InstanceLayout layout) {
         return layout.run().resolve("keys-mount");
     }
 

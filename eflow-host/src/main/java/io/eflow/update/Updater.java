@@ -78,7 +78,7 @@ public final class Updater {
                 if (!NoSpace.causedBy(e)) {
                     throw e;
                 }
-                throw EflowException.failure("update failed: " + NoSpace.describe(layout.state()) + "; " + standing(layout)
+                throw EflowException.failure("update failed: " + NoSpace.describe(layout.state()) + "; " + standing(name, layout)
                         + ". Free space there and apply again", e);
             } finally {
                 if (!bundleFile.toString().equals(source)) {
@@ -88,12 +88,24 @@ public final class Updater {
         });
     }
 
-    /** What a failed apply left, by the boot-control record (the one thing the guest boots by). */
-    private static String standing(InstanceLayout layout) {
+    /**
+     * What a failed apply left: by the boot-control record (what the guest boots), whether that is the slot the update
+     * began on (its journal), and whether the guest runs (an apply stops it for the trial).
+     */
+    private String standing(String name, InstanceLayout layout) {
         try {
             BootControl record = BootControl.read(layout.bootControl());
-            return record.trial() == null ? "slot " + record.active() + " runs as before"
-                    : "slot " + record.trial() + " is on trial (see eflow update status)";
+            Optional<UpdateJournal> journal = UpdateJournal.read(layout);
+            String slots;
+            if (record.trial() != null) {
+                slots = "slot " + record.trial() + " is on trial";
+            } else if (journal.isPresent() && record.active() == journal.get().toSlot()) {
+                slots = "slot " + record.active() + " with " + journal.get().toVersion() + " is the active one";
+            } else {
+                slots = "slot " + record.active() + " is active as before";
+            }
+            String guest = instances.powerState(name) == PowerState.RUNNING ? "" : ", the guest is stopped";
+            return slots + guest + " (see eflow update status)";
         } catch (RuntimeException e) {
             return "see eflow update status";
         }

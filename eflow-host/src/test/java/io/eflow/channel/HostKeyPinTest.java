@@ -80,6 +80,23 @@ class HostKeyPinTest {
         assertThat(same(reloaded.begin().publicKey(), next.publicKey())).as("not a rotation to the same key").isFalse();
     }
 
+    @Test
+    void aNewPrivateHalfNeverSitsBesideTheOlderKeysPublicLine() throws IOException {
+        HostKeyPin pin = new HostKeyPin(pinned, incoming);
+        GuestHostKey next = pin.begin();
+        SshKeys.writePublicLine(pinned, next.publicKeyLine()); // a commit cut after pinning: the .pub is the pinned key
+        Path incomingPublic = GuestHostKey.publicFile(incoming);
+        byte[] stalePublic = Files.readAllBytes(incomingPublic);
+        GuestHostKey fresh = new HostKeyPin(pinned, incoming).begin();
+        assertThat(sshKeygenFingerprint(incoming)).isEqualTo(fresh.fingerprint());
+        // the crash between the new private half and its .pub, as it would have been with the stale line left in place
+        Files.write(incomingPublic, stalePublic);
+        GuestHostKey resumed = new HostKeyPin(pinned, incoming).begin();
+        assertThat(endpoint(new HostKeyPin(pinned, incoming)).accepts(resumed.publicKey()))
+                .as("whatever key a run puts into the guest, the host accepts it").isTrue();
+        assertThat(same(resumed.publicKey(), fresh.publicKey())).as("a private half that is not the accepted key is not resumed").isFalse();
+    }
+
     private GuestEndpoint endpoint(HostKeyPin pin) {
         return new GuestEndpoint("g", tmp.resolve("g.sock"), pin.pinned(), "iotedge-user", pin.incoming().orElse(null));
     }

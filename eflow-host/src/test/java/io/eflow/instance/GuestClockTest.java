@@ -1,8 +1,13 @@
 package io.eflow.instance;
 
 import io.eflow.platform.EflowException;
+import io.eflow.platform.Exec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -10,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GuestClockTest {
+    @TempDir
+    Path dir;
     private static final Instant SENT = Instant.parse("2026-12-07T12:00:00Z");
 
     @Test
@@ -43,7 +50,17 @@ class GuestClockTest {
     }
 
     @Test
-    void theTimeIsWrittenWithNineDigitsOfFraction() {
-        assertThat(GuestClock.epochSeconds(Instant.ofEpochSecond(1_765_000_000L, 1_500))).isEqualTo("1765000000.000001500");
+    void theSetCommandMovesTheClockByTheOffsetFromItsOwnReading() throws Exception {
+        // the script with date(1) standing in: it prints what it would set instead of setting it
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path date = bin.resolve("date");
+        Files.writeString(date, "#!/bin/sh\nif [ \"$1\" = +%s%N ]; then echo 1765000010000000500; else echo \"$@\" >&2; fi\n");
+        Files.setPosixFilePermissions(date, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Exec.Result ahead = Exec.of("sh", "-c", GuestClock.SET_BY_OFFSET, "sh", Long.toString(Duration.ofSeconds(10).toNanos()))
+                .env("PATH", bin + ":/usr/bin:/bin").run();
+        assertThat(ahead.stderr().strip()).isEqualTo("-u -s @1765000000.000000500");
+        Exec.Result behind = Exec.of("sh", "-c", GuestClock.SET_BY_OFFSET, "sh", Long.toString(Duration.ofMillis(-2500).toNanos()))
+                .env("PATH", bin + ":/usr/bin:/bin").run();
+        assertThat(behind.stderr().strip()).isEqualTo("-u -s @1765000012.500000500");
     }
 }

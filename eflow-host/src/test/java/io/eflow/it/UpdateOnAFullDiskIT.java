@@ -74,7 +74,8 @@ class UpdateOnAFullDiskIT {
                 assertThatThrownBy(() -> updater.apply(name, bundle.toString(), staged, line -> { }))
                         .isInstanceOf(EflowException.class)
                         .hasMessageStartingWith("update failed: the disk holding " + layout.state() + " is full (")
-                        .hasMessageContaining("slot " + active + " runs as before. Free space there and apply again")
+                        .hasMessageContaining("slot " + active + " is active as before, the guest is stopped (see eflow update status)."
+                                + " Free space there and apply again")
                         .satisfies(e -> assertThat(e.getMessage()).as("one line").doesNotContain("\n"));
                 assertThat(UpdateIT.snapshot(layout)).isEqualTo(before);
                 assertThat(files(layout.state())).as("nothing temporary left; the journal is new")

@@ -23,7 +23,6 @@ final class TunnelledSocket extends SSLSocket {
     private volatile SSLSocket tls;
     /** The raw connection while TLS is not yet layered on it, so that close() can end a connect in progress. */
     private volatile Socket raw;
-    private volatile long connectedNanos;
 
     TunnelledSocket(TunnelSocketFactory factory) {
         this.factory = factory;
@@ -34,7 +33,6 @@ final class TunnelledSocket extends SSLSocket {
         if (!(endpoint instanceof InetSocketAddress target)) {
             throw new IllegalArgumentException("not an internet address: " + endpoint);
         }
-        connectedNanos = System.nanoTime();
         raw = factory.open(target, timeout);
         try {
             tls = factory.layer(raw, target);
@@ -65,7 +63,9 @@ final class TunnelledSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return EarlyEndGuard.holdingEnd(tls().getInputStream(), connectedNanos);
+        // timed from here, not from the connect: Paho takes the stream after the handshake, just before it starts the
+        // threads whose start it waits for, and a slow connect or handshake must not use the time up
+        return EarlyEndGuard.holdingEnd(tls().getInputStream(), System.nanoTime());
     }
 
     @Override
