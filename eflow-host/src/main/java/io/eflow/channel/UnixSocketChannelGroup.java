@@ -1,5 +1,7 @@
 package io.eflow.channel;
 
+import io.eflow.platform.DaemonThreads;
+
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.ShutdownChannelGroupException;
@@ -12,9 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads behind {@link UnixSocketChannel}s. The JDK has no asynchronous UNIX-domain socket channel, so every
@@ -29,8 +29,8 @@ final class UnixSocketChannelGroup extends AsynchronousChannelGroup {
 
     UnixSocketChannelGroup(String name) {
         super(AsynchronousChannelProvider.provider());
-        this.io = Executors.newCachedThreadPool(daemonThreads(name + "-io"));
-        this.timeouts = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-timeout"));
+        this.io = Executors.newCachedThreadPool(DaemonThreads.numbered(name + "-io"));
+        this.timeouts = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered(name + "-timeout"));
     }
 
     UnixSocketChannel openChannel() throws IOException {
@@ -104,14 +104,5 @@ final class UnixSocketChannelGroup extends AsynchronousChannelGroup {
     private void stopThreads() {
         io.shutdown();
         timeouts.shutdown();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

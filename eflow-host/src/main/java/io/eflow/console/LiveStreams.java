@@ -1,5 +1,6 @@
 package io.eflow.console;
 
+import io.eflow.platform.DaemonThreads;
 import io.eflow.platform.EflowException;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
@@ -40,11 +41,7 @@ public final class LiveStreams {
     private final Predicate<Caller> allowed;
     private final Consumer<Caller> active;
     private final Set<Watch> open = ConcurrentHashMap.newKeySet();
-    private final ExecutorService enders = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "console-stream-end");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService enders = Executors.newCachedThreadPool(DaemonThreads.numbered("console-stream-end"));
     private ScheduledExecutorService sweeper;
 
     /**
@@ -58,11 +55,7 @@ public final class LiveStreams {
 
     synchronized void start() {
         if (sweeper == null) {
-            sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "console-streams");
-                thread.setDaemon(true);
-                return thread;
-            });
+            sweeper = DaemonThreads.timer("console-streams");
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         }
     }

@@ -5,6 +5,7 @@ import io.eflow.daemon.api.InstanceSummary;
 import io.eflow.daemon.api.MetricsPoint;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.PowerState;
+import io.eflow.platform.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -32,11 +32,7 @@ final class MetricsHistory implements AutoCloseable {
     private final InstanceManager manager;
     private final Clock clock;
     private final Map<String, Deque<MetricsPoint>> points = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "metrics-history");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService sampler = DaemonThreads.timer("metrics-history");
 
     MetricsHistory(InstanceManager manager, Clock clock) {
         this.manager = manager;

@@ -3,11 +3,11 @@ package io.eflow.daemon;
 import io.eflow.instance.GuestClock;
 import io.eflow.instance.InstanceManager;
 import io.eflow.instance.model.PowerState;
+import io.eflow.platform.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,11 +18,7 @@ final class TimeSync implements AutoCloseable {
 
     private final InstanceManager manager;
     private final GuestClock clocks;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "time-sync");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.timer("time-sync");
 
     TimeSync(InstanceManager manager) {
         this.manager = manager;

@@ -5,6 +5,7 @@ import io.eflow.contract.wire.Reply;
 import io.eflow.contract.wire.Request;
 import io.eflow.contract.wire.Wire;
 import io.eflow.instance.InstanceManager;
+import io.eflow.platform.DaemonThreads;
 import io.eflow.platform.EflowException;
 import io.eflow.platform.Json;
 
@@ -17,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +43,7 @@ public final class RuntimeSocket {
     static final String CONNECT = "i=0; while [ ! -S " + AGENT_SOCKET + " ] && [ $i -lt 240 ]; do sleep 0.25; i=$((i+1)); done;"
             + " [ -S " + AGENT_SOCKET + " ] || { echo 'the edge runtime is not running (no " + AGENT_SOCKET + " after 60 s)' >&2;"
             + " exit 1; }; exec socat -t 86400 - UNIX-CONNECT:" + AGENT_SOCKET;
-    private static final ScheduledExecutorService KEEPALIVES = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "agent-follow-keepalive");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService KEEPALIVES = DaemonThreads.timer("agent-follow-keepalive");
 
     /** Runs {@code argv} as root in an instance's guest, {@code stdin} read until its end; returns the exit code. */
     @FunctionalInterface

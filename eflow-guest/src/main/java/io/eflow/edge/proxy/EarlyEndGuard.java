@@ -33,36 +33,34 @@ public final class EarlyEndGuard extends SocketFactory {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
-                try {
-                    int b = super.read();
-                    if (b < 0) {
-                        holdUntilOldEnough(openedNanos);
-                    }
-                    return b;
-                } catch (SocketTimeoutException e) {
-                    throw e; // no end: Paho reads with a timeout and reads again
-                } catch (IOException e) {
-                    holdUntilOldEnough(openedNanos);
-                    throw e;
-                }
+                return held(super::read, openedNanos);
             }
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
-                try {
-                    int n = super.read(buffer, offset, length);
-                    if (n < 0) {
-                        holdUntilOldEnough(openedNanos);
-                    }
-                    return n;
-                } catch (SocketTimeoutException e) {
-                    throw e;
-                } catch (IOException e) {
-                    holdUntilOldEnough(openedNanos);
-                    throw e;
-                }
+                return held(() -> super.read(buffer, offset, length), openedNanos);
             }
         };
+    }
+
+    private interface Read {
+        int run() throws IOException;
+    }
+
+    /** {@code read}'s result, an end (-1) or failure held back first; a read timeout is no end and passes at once. */
+    private static int held(Read read, long openedNanos) throws IOException {
+        try {
+            int n = read.run();
+            if (n < 0) {
+                holdUntilOldEnough(openedNanos);
+            }
+            return n;
+        } catch (SocketTimeoutException e) {
+            throw e; // no end: Paho reads with a timeout and reads again
+        } catch (IOException e) {
+            holdUntilOldEnough(openedNanos);
+            throw e;
+        }
     }
 
     private static void holdUntilOldEnough(long openedNanos) {
