@@ -24,7 +24,15 @@ export async function withPage(scenario) {
     page.on('console', (message) => message.type() === 'error' && !message.text().includes('status of 4')
       && problems.push(`console error: ${message.text()}`));
     await mkdir(shots, { recursive: true });
-    await scenario(page);
+    try {
+      await scenario(page);
+    } catch (error) {
+      // the page's own errors often say why a step found nothing
+      if (problems.length > 0) {
+        error.message += `\n${problems.join('\n')}`;
+      }
+      throw error;
+    }
     if (problems.length > 0) {
       throw new Error(problems.join('\n'));
     }
@@ -39,7 +47,14 @@ export async function shot(page, name) {
 
 export async function login(page, user, password) {
   await page.goto(url);
-  await page.getByLabel('User').fill(user);
+  try {
+    await page.getByLabel('User').fill(user);
+  } catch (error) {
+    // what the page showed instead, for the report
+    await shot(page, 'login-missing').catch(() => undefined);
+    const body = await page.locator('body').innerText().catch((e) => `(no text: ${e.message})`);
+    throw new Error(`${error.message}\npage ${page.url()} shows: ${body.slice(0, 2000)}`);
+  }
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
